@@ -1,0 +1,72 @@
+# Two commands on a fresh machine: `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup run test test-fast test-sqlite test-postgres test-browser lint system-packages node-packages bench clean
+
+# The virtual environment with the pinned dependencies, reinstalled when the lock file changes.
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	@touch $(STAMP)
+
+## setup: the preparation `run` and `test` share: .venv, dependencies, migrations
+setup: $(STAMP)
+	DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py migrate --verbosity 0
+
+## run: set up, load the demo data, start the task worker and serve http://127.0.0.1:8000
+run: setup
+	@DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py load_demo_data
+	@echo "Open http://$(HOST):$(PORT)/ and sign in with one of the demo sign-ins above."
+	@trap 'kill 0' EXIT INT TERM; \
+	  DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py db_worker --no-reload --interval 1 & \
+	  DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py runserver $(HOST):$(PORT) --noreload
+
+## system-packages: Debian's Chromium and poppler (browser tests, PDF checks), installed if missing
+system-packages:
+	@if ! command -v chromium >/dev/null || ! command -v pdftotext >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; fi; \
+	fi
+
+## node-packages: axe-core for the accessibility checks (and the Sass build tools)
+node-packages: node_modules/axe-core/axe.min.js
+node_modules/axe-core/axe.min.js: package-lock.json
+	npm ci --silent --no-audit --no-fund
+	@touch $@
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+
+## test: the whole suite: lint, SQLite (with browser and accessibility tests), then PostgreSQL
+test: setup system-packages node-packages lint test-sqlite test-postgres
+
+test-sqlite: $(STAMP)
+	$(PY) -m pytest -q
+
+## test-postgres: the same suite against a throwaway PostgreSQL cluster started for this run
+test-postgres: $(STAMP)
+	@eval "$$(scripts/pg_throwaway.sh start)"; \
+	  trap 'scripts/pg_throwaway.sh stop "$$PGTMP"' EXIT; \
+	  DATABASE_URL="postgres://postgres@/postgres?host=$$PGHOST&port=$$PGPORT" $(PY) -m pytest -q
+
+test-browser: $(STAMP) system-packages node-packages
+	$(PY) -m pytest -q -m browser
+
+## test-fast: everything but the browser tests, on SQLite
+test-fast: $(STAMP)
+	$(PY) -m pytest -q -m "not browser"
+
+bench: $(STAMP)
+	$(PY) bench/engine_bench.py
+
+clean:
+	rm -rf $(VENV) node_modules db.sqlite3 db.sqlite3-* staticfiles

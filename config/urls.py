@@ -1,0 +1,40 @@
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from mediation.accounts import views as account_views
+from mediation.authorities import views as authority_views
+from mediation.cases.urls import enquiry_urlpatterns
+
+manage_urlpatterns = (
+    [
+        path("", authority_views.manage_home, name="home"),
+        path("local-authorities/", authority_views.authority_list, name="authorities"),
+        path("local-authorities/new/", authority_views.authority_edit, name="authority-new"),
+        path("local-authorities/<int:authority_id>/", authority_views.authority_edit, name="authority-edit"),
+        path("users/", account_views.user_list, name="users"),
+        path("users/new/", account_views.user_edit, name="user-new"),
+        path("users/<int:user_id>/", account_views.user_edit, name="user-edit"),
+    ],
+    "manage",
+)
+
+account_urlpatterns = (
+    [
+        path("sign-in/", account_views.SignInView.as_view(), name="sign-in"),
+        path("sign-out/", account_views.SignOutView.as_view(), name="sign-out"),
+    ],
+    "accounts",
+)
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="cases:my-work", permanent=False)),
+    path("", include(account_urlpatterns)),
+    path("", include("mediation.cases.urls")),
+    path("enquiries/", include(enquiry_urlpatterns)),
+    path("manage/", include(manage_urlpatterns)),
+    path("outbox/", include("mediation.notifications.urls")),
+]
+
+handler404 = "mediation.common.errors.not_found"
+handler403 = "mediation.common.errors.forbidden"
+handler500 = "mediation.common.errors.server_error"

@@ -1,0 +1,97 @@
+"""The cast used by every permission test, and shared fixtures.
+
+- case_officer_cal: case officer, owns the cases made by `open_case`
+- case_officer_cleo: another case officer (sees every case of the service, owns none)
+- mediator_mia: mediator assigned to `open_case`
+- mediator_max: mediator not assigned to it
+- manager_sue: manager
+- admin_ada: administrator
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+# Playwright's sync API leaves an event loop in the test thread; Django's ORM would then refuse
+# to run in later tests (see design/stack.md, browser-test gotcha 1).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+
+# Django modules are imported inside the fixtures so that the pure domain tests can run
+# without Django (`pytest -p no:django mediation/domain`).
+def _make_user(username: str, first: str, last: str, role: str):
+    from mediation.cases.tests.factories import UserFactory
+
+    return UserFactory(username=username, first_name=first, last_name=last, role=role)
+
+
+@pytest.fixture
+def case_officer_cal(db):
+    return _make_user("cal", "Cal", "Officer", "case_officer")
+
+
+@pytest.fixture
+def case_officer_cleo(db):
+    return _make_user("cleo", "Cleo", "Officer", "case_officer")
+
+
+@pytest.fixture
+def mediator_mia(db):
+    return _make_user("mia", "Mia", "Mediator", "mediator")
+
+
+@pytest.fixture
+def mediator_max(db):
+    return _make_user("max", "Max", "Mediator", "mediator")
+
+
+@pytest.fixture
+def manager_sue(db):
+    return _make_user("sue", "Sue", "Manager", "manager")
+
+
+@pytest.fixture
+def admin_ada(db):
+    return _make_user("ada", "Ada", "Admin", "administrator")
+
+
+@pytest.fixture
+def cast(case_officer_cal, case_officer_cleo, mediator_mia, mediator_max, manager_sue, admin_ada):
+    return {
+        "case_officer_cal": case_officer_cal,
+        "case_officer_cleo": case_officer_cleo,
+        "mediator_mia": mediator_mia,
+        "mediator_max": mediator_max,
+        "manager_sue": manager_sue,
+        "admin_ada": admin_ada,
+    }
+
+
+@pytest.fixture
+def local_authority(db):
+    from mediation.cases.tests.factories import LocalAuthorityFactory
+
+    return LocalAuthorityFactory(name="Northfield Borough Council", code="NFD")
+
+
+@pytest.fixture
+def enquiry(case_officer_cal, local_authority):
+    from mediation.cases import services
+    from mediation.cases.tests.factories import enquiry_data
+
+    return services.enquiry_record(by=case_officer_cal, data=enquiry_data(local_authority))
+
+
+@pytest.fixture
+def open_case(enquiry, case_officer_cal, mediator_mia):
+    from mediation.cases import services
+    from mediation.domain.case_states import Route
+
+    case = services.case_open_from_enquiry(
+        enquiry=enquiry, route=Route.MEDIATION, owner=case_officer_cal, by=case_officer_cal,
+        issue_health=True,
+    )
+    return services.case_assign_mediator(case=case, mediator=mediator_mia, by=case_officer_cal)

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+
+from mediation.accounts.models import Role, User
+
+
+class SignInForm(AuthenticationForm):
+    """Same message whether the username or the password was wrong (no user enumeration)."""
+
+    error_messages = {
+        "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
+        "inactive": "Enter a correct username and password. Both are case-sensitive.",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].error_messages["required"] = "Enter your username"
+        self.fields["password"].error_messages["required"] = "Enter your password"
+        self.fields["username"].widget.attrs.update({"autocomplete": "username", "spellcheck": "false"})
+        self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
+
+
+class StaffUserForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "last_name", "email", "role", "employer_note", "is_active"]
+        labels = {"is_active": "Account is active (can sign in)", "email": "Email address"}
+        widgets = {"role": forms.RadioSelect}
+        error_messages = {
+            "username": {"required": "Enter a username", "unique": "That username is already taken"},
+            "first_name": {"required": "Enter the first name"},
+            "last_name": {"required": "Enter the last name"},
+            "email": {"required": "Enter an email address",
+                      "invalid": "Enter an email address in the correct format, like name@example.org"},
+            "role": {"required": "Select a role"},
+        }
+
+    password = forms.CharField(
+        label="Initial password", required=False, widget=forms.PasswordInput,
+        help_text="At least 12 characters. Leave blank to keep the current password.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("first_name", "last_name", "email"):
+            self.fields[name].required = True
+        self.fields["role"].choices = Role.choices
+        if self.instance.pk is None:
+            self.fields["password"].required = True
+            self.fields["password"].error_messages["required"] = "Enter an initial password"
+            self.fields["password"].help_text = "At least 12 characters. Tell the person in person or by phone."
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data.get("password") or ""
+        if password:
+            password_validation.validate_password(password, self.instance)
+        return password

@@ -1,0 +1,87 @@
+"""Writing and checking the audit log. No other module writes AuditEvent rows."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from django.db import models, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from mediation.audit.models import AuditChainHead, AuditEvent
+
+GENESIS_HASH = "0" * 64
+
+
+def _event_hash(previous_hash: str, fields: dict[str, Any]) -> str:
+    canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(f"{previous_hash}|{canonical}".encode()).hexdigest()
+
+
+def _hashed_fields(event: AuditEvent) -> dict[str, Any]:
+    return {
+        "at": event.at.isoformat(),
+        "actor": event.actor_id,
+        "actor_role": event.actor_role,
+        "verb": event.verb,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "case_id": event.case_id,
+        "ip_address": event.ip_address,
+        "request_id": event.request_id,
+        "detail": event.detail,
+    }
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    # REMOTE_ADDR only: X-Forwarded-For is set by clients too, and is trusted only once a
+    # proxy is configured to overwrite it (see docs/security.md).
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+@transaction.atomic
+def audit_record(
+    *,
+    actor: Any,
+    verb: str,
+    target: models.Model | None = None,
+    case_id: int | None = None,
+    request: HttpRequest | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one audit event. Call inside the transaction of the change it records."""
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+        pk=1, defaults={"last_hash": GENESIS_HASH}
+    )
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    event = AuditEvent(
+        at=timezone.now(),
+        actor=user,
+        actor_role=getattr(user, "role", "") if user else "",
+        verb=verb,
+        object_type=target._meta.label_lower if target is not None else "",
+        object_id=str(target.pk) if target is not None else "",
+        case_id=case_id,
+        ip_address=client_ip(request),
+        request_id=getattr(request, "request_id", "") if request is not None else "",
+        detail=detail or {},
+        previous_hash=head.last_hash,
+    )
+    event.hash = _event_hash(head.last_hash, _hashed_fields(event))
+    event.save()
+    AuditChainHead.objects.filter(pk=1).update(last_hash=event.hash)
+    return event
+
+
+def audit_verify_chain() -> int | None:
+    """Return the id of the first event whose hash does not follow from the one before, or None."""
+    previous = GENESIS_HASH
+    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
+        if event.previous_hash != previous or event.hash != _event_hash(previous, _hashed_fields(event)):
+            return event.pk
+        previous = event.hash
+    return None

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from mediation.authorities.forms import LocalAuthorityForm
+from mediation.authorities.models import LocalAuthority
+from mediation.authorities.services import local_authority_save
+from mediation.common.views import render_form_page, staff_view
+
+
+def _can_manage(user) -> bool:  # type: ignore[no-untyped-def]
+    return user.can_manage_service
+
+
+@staff_view(_can_manage)
+def manage_home(request: HttpRequest) -> HttpResponse:
+    return render(request, "manage/home.html")
+
+
+@staff_view(_can_manage)
+def authority_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "authorities/list.html", {"authorities": LocalAuthority.objects.all()})
+
+
+@staff_view(_can_manage)
+@require_http_methods(["GET", "POST"])
+def authority_edit(request: HttpRequest, authority_id: int | None = None) -> HttpResponse:
+    instance = get_object_or_404(LocalAuthority, pk=authority_id) if authority_id else LocalAuthority()
+    form = LocalAuthorityForm(request.POST if request.method == "POST" else None, instance=instance)
+    if request.method == "POST":
+        if form.is_valid():
+            authority = local_authority_save(authority=form.save(commit=False), by=request.user,
+                                             request=request)
+            messages.success(request, f"Saved {authority.name}")
+            return redirect("manage:authorities")
+        return render_form_page(request, "authorities/form.html",
+                                {"form": form, "editing": instance}, invalid=True)
+    return render(request, "authorities/form.html", {"form": form, "editing": instance})

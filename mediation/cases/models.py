@@ -1,0 +1,339 @@
+"""Enquiries, cases and what happens on them: parties, contacts, notes and the timeline.
+
+A Case's `status` is one of mediation.domain.case_states.CaseState and changes only through
+mediation.cases.services.case_transition (never assigned anywhere else, read-only in the admin).
+The allowed transitions are the table in mediation/domain/case_states.py.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from mediation.authorities.models import LocalAuthority
+from mediation.common.encryption import EncryptedTextField
+from mediation.domain.case_states import ROUTE_LABELS, STATE_LABELS, CaseState, Route
+
+
+class DecisionType(models.TextChoices):
+    """The LA decisions that can be appealed (CFA 2014 s51(2)), plus any other SEND disagreement."""
+
+    REFUSE_ASSESSMENT = "refuse_assessment", "Refusal to carry out an EHC needs assessment"
+    REFUSE_PLAN = "refuse_plan", "Decision not to issue an EHC plan after assessment"
+    PLAN_CONTENTS = "plan_contents", "The contents of an EHC plan"
+    REFUSE_REASSESSMENT = "refuse_reassessment", "Refusal to carry out a re-assessment"
+    REFUSE_AMENDMENT = "refuse_amendment", "Refusal to amend an EHC plan after a review"
+    CEASE_PLAN = "cease_plan", "Decision to stop maintaining an EHC plan"
+    OTHER_DISAGREEMENT = "other_disagreement", "Another SEND disagreement (no appeal right)"
+
+
+APPEALABLE_DECISIONS = frozenset(DecisionType.values) - {DecisionType.OTHER_DISAGREEMENT}
+
+
+class CallerType(models.TextChoices):
+    PARENT_CARER = "parent_carer", "Parent or carer"
+    YOUNG_PERSON = "young_person", "Young person (16 to 25)"
+    ON_BEHALF = "on_behalf", "Someone calling on their behalf"
+
+
+class ContactPreference(models.TextChoices):
+    PHONE = "phone", "Phone"
+    EMAIL = "email", "Email"
+    TEXT = "text", "Text message"
+    LETTER = "letter", "Letter"
+
+
+class PartyRole(models.TextChoices):
+    PARENT_CARER = "parent_carer", "Parent or carer"
+    YOUNG_PERSON = "young_person", "Young person"
+    REPRESENTATIVE = "representative", "Representative or alternative person"
+    CHILD = "child", "Child"
+    LA_REPRESENTATIVE = "la_representative", "Local authority representative"
+    HEALTH_REPRESENTATIVE = "health_representative", "Health commissioning body representative"
+    INFORMATION_PROVIDER = "information_provider", "Information provider"
+    SUPPORTER = "supporter", "Supporter"
+    OTHER_CALLER = "other_caller", "Caller on the family's behalf"
+
+
+class ReferenceCounter(models.Model):
+    """The last number used for each prefix and year, so references never repeat."""
+
+    prefix = models.CharField(max_length=10)
+    year = models.PositiveIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="unique_reference_counter")
+        ]
+
+
+class Enquiry(models.Model):
+    """A first contact, usually a phone call, before any case exists.
+
+    States: open (being handled) → case_opened (a Case was opened from it) or closed (the caller
+    was given information and no case was needed).
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CASE_OPENED = "case_opened", "Case opened"
+        CLOSED = "closed", "Closed: information given"
+
+    reference = models.CharField(max_length=20, unique=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    caller_type = models.CharField(max_length=20, choices=CallerType.choices)
+    caller_name = models.CharField(max_length=120)
+    caller_relationship = models.CharField(max_length=80, blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    email = models.EmailField(blank=True)
+    address = models.TextField(blank=True)
+    preferred_contact = models.CharField(max_length=10, choices=ContactPreference.choices)
+
+    child_first_name = models.CharField(max_length=80)
+    child_last_name = models.CharField(max_length=80)
+    child_date_of_birth = models.DateField()
+    child_setting = models.CharField(max_length=150, blank=True)
+    local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT)
+
+    decision_type = models.CharField(max_length=30, choices=DecisionType.choices)
+    notice_sent_on = models.DateField(null=True, blank=True)
+    letter_dated_on = models.DateField(null=True, blank=True)
+    section_i_only = models.BooleanField(default=False)
+    case_history = EncryptedTextField(blank=True)
+
+    info_mediation_given = models.BooleanField(default=False)
+    info_certificate_given = models.BooleanField(default=False)
+    info_appeal_given = models.BooleanField(default=False)
+    closing_note = EncryptedTextField(blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name_plural = "enquiries"
+        indexes = [models.Index(fields=["status", "-received_at"], name="enquiry_status_idx")]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def child_name(self) -> str:
+        return f"{self.child_first_name} {self.child_last_name}"
+
+
+class Case(models.Model):
+    """One disagreement about one child or young person, from opening to closure.
+
+    Routes: mediation, certificate without mediation, disagreement resolution. States and the
+    transitions between them: see mediation/domain/case_states.py.
+    """
+
+    reference = models.CharField(max_length=20, unique=True)
+    route = models.CharField(max_length=30, choices=[(r.value, ROUTE_LABELS[r]) for r in Route])
+    status = models.CharField(
+        max_length=30, choices=[(s.value, STATE_LABELS[s]) for s in CaseState]
+    )
+    local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_cases"
+    )
+    mediator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="mediated_cases",
+    )
+    enquiry = models.OneToOneField(
+        Enquiry, null=True, blank=True, on_delete=models.SET_NULL, related_name="case"
+    )
+
+    child_first_name = models.CharField(max_length=80)
+    child_last_name = models.CharField(max_length=80)
+    child_date_of_birth = models.DateField()
+    child_setting = models.CharField(max_length=150, blank=True)
+
+    decision_type = models.CharField(max_length=30, choices=DecisionType.choices)
+    notice_sent_on = models.DateField(null=True, blank=True)
+    letter_dated_on = models.DateField(null=True, blank=True)
+    section_i_only = models.BooleanField(default=False)
+    issue_education = models.BooleanField(default=True)
+    issue_health = models.BooleanField(default=False)
+    issue_social_care = models.BooleanField(default=False)
+
+    opened_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    last_activity_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-last_activity_at"]
+        indexes = [
+            models.Index(fields=["owner", "status", "-last_activity_at"], name="case_owner_idx"),
+            models.Index(fields=["mediator", "status", "-last_activity_at"], name="case_mediator_idx"),
+            models.Index(fields=["status", "-last_activity_at"], name="case_status_idx"),
+            models.Index(fields=["route", "status", "-last_activity_at"], name="case_route_idx"),
+            models.Index(fields=["local_authority", "-last_activity_at"], name="case_la_idx"),
+            models.Index(fields=["-last_activity_at"], name="case_activity_idx"),
+            models.Index(fields=["child_last_name", "child_first_name"], name="case_child_name_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(status=CaseState.CLOSED.value, closed_at__isnull=False)
+                    | (~models.Q(status=CaseState.CLOSED.value) & models.Q(closed_at__isnull=True))
+                ),
+                name="case_closed_at_iff_closed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def child_name(self) -> str:
+        return f"{self.child_first_name} {self.child_last_name}"
+
+    @property
+    def state(self) -> CaseState:
+        return CaseState(self.status)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != CaseState.CLOSED
+
+    @property
+    def issues_display(self) -> str:
+        names = [
+            label
+            for flag, label in (
+                (self.issue_education, "Education"),
+                (self.issue_health, "Health"),
+                (self.issue_social_care, "Social care"),
+            )
+            if flag
+        ]
+        return ", ".join(names) or "Not yet classified"
+
+
+class CaseStatusChange(models.Model):
+    """One row per status change: the case's history of states."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_changes")
+    from_state = models.CharField(max_length=30, blank=True)
+    to_state = models.CharField(max_length=30)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    reason = EncryptedTextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+
+class Party(models.Model):
+    """A person taking part in a case in a role (parent, young person, LA officer, supporter...)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parties")
+    role = models.CharField(max_length=30, choices=PartyRole.choices)
+    name = models.CharField(max_length=120)
+    relationship = models.CharField(max_length=80, blank=True)
+    organisation = models.CharField(max_length=150, blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    email = models.EmailField(blank=True)
+    address = models.TextField(blank=True)
+    preferred_contact = models.CharField(
+        max_length=10, choices=ContactPreference.choices, default=ContactPreference.PHONE
+    )
+    is_main_contact = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-is_main_contact", "id"]
+        verbose_name_plural = "parties"
+        indexes = [models.Index(fields=["name"], name="party_name_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_role_display()})"
+
+
+class Contact(models.Model):
+    """A logged phone call, email, letter or message with someone on the case."""
+
+    class Method(models.TextChoices):
+        PHONE = "phone", "Phone call"
+        EMAIL = "email", "Email"
+        LETTER = "letter", "Letter"
+        TEXT = "text", "Text message"
+        VIDEO = "video", "Video call"
+        IN_PERSON = "in_person", "In person"
+
+    class Direction(models.TextChoices):
+        INCOMING = "incoming", "From them to us"
+        OUTGOING = "outgoing", "From us to them"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="contacts")
+    party = models.ForeignKey(
+        Party, null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
+    )
+    with_name = models.CharField(max_length=120, blank=True)
+    method = models.CharField(max_length=12, choices=Method.choices)
+    direction = models.CharField(max_length=10, choices=Direction.choices)
+    occurred_at = models.DateTimeField()
+    summary = EncryptedTextField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["case", "-occurred_at"], name="contact_case_idx")]
+
+    @property
+    def with_display(self) -> str:
+        return self.party.name if self.party else self.with_name
+
+
+class CaseNote(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    text = EncryptedTextField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+
+class TimelineEntry(models.Model):
+    """One line in a case's history: what happened, who did it and when.
+
+    `summary` is a short factual line written by the service that recorded the event ("Phone call
+    with Sam Patel"); sensitive free text stays in the encrypted record it points to.
+    """
+
+    class Kind(models.TextChoices):
+        CASE_OPENED = "case_opened", "Case opened"
+        STATUS = "status", "Status changed"
+        CONTACT = "contact", "Contact"
+        NOTE = "note", "Note"
+        ASSIGNMENT = "assignment", "Assignment"
+        DETAILS = "details", "Details changed"
+        DEADLINE = "deadline", "Deadline"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="timeline")
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    summary = models.CharField(max_length=300)
+    contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.CASCADE)
+    note = models.ForeignKey(CaseNote, null=True, blank=True, on_delete=models.CASCADE)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["case", "-at"], name="timeline_case_idx")]

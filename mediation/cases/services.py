@@ -1,0 +1,279 @@
+"""Everything that writes enquiries and cases. Each service runs in one transaction, writes the
+timeline and an audit event, and is the only place its kind of change is made."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpRequest
+from django.utils import timezone
+
+from mediation.accounts.models import Role, User
+from mediation.audit.services import audit_record
+from mediation.cases.models import (
+    Case,
+    CaseNote,
+    CaseStatusChange,
+    CallerType,
+    Contact,
+    Enquiry,
+    Party,
+    PartyRole,
+    ReferenceCounter,
+    TimelineEntry,
+)
+from mediation.domain.case_states import (
+    INITIAL_STATE,
+    STATE_LABELS,
+    CaseState,
+    Route,
+    check_transition,
+)
+
+
+class ServiceError(Exception):
+    """A request that cannot be carried out; the message is shown to the user."""
+
+
+def reference_next(*, prefix: str, year: int) -> str:
+    """Return the next reference such as MED-2026-00042. Call inside a transaction.
+
+    The counter row is updated with F() so two requests at once never get the same number
+    (the UPDATE takes a row lock on PostgreSQL; SQLite runs one writer at a time).
+    """
+    counter, _ = ReferenceCounter.objects.get_or_create(prefix=prefix, year=year)
+    ReferenceCounter.objects.filter(pk=counter.pk).update(last_number=F("last_number") + 1)
+    counter.refresh_from_db(fields=["last_number"])
+    return f"{prefix}-{year}-{counter.last_number:05d}"
+
+
+def _timeline_add(
+    *, case: Case, actor: User | None, kind: str, summary: str, at: datetime | None = None, **links: Any
+) -> TimelineEntry:
+    entry = TimelineEntry.objects.create(
+        case=case, actor=actor, kind=kind, summary=summary[:300], at=at or timezone.now(), **links
+    )
+    Case.objects.filter(pk=case.pk).update(last_activity_at=timezone.now())
+    return entry
+
+
+ENQUIRY_FIELDS = (
+    "caller_type", "caller_name", "caller_relationship", "phone", "email", "address",
+    "preferred_contact",
+    "child_first_name", "child_last_name", "child_date_of_birth", "child_setting",
+    "local_authority", "decision_type", "notice_sent_on", "letter_dated_on", "section_i_only",
+    "case_history", "info_mediation_given", "info_certificate_given", "info_appeal_given",
+)
+
+
+@transaction.atomic
+def enquiry_record(*, by: User, data: dict[str, Any], request: HttpRequest | None = None) -> Enquiry:
+    """Record a first contact (usually a phone call) as an enquiry."""
+    now = timezone.now()
+    enquiry = Enquiry(
+        reference=reference_next(
+            prefix=settings.ENQUIRY_REFERENCE_PREFIX, year=timezone.localdate(now).year
+        ),
+        received_at=data.get("received_at") or now,
+        created_by=by,
+        **{name: data[name] for name in ENQUIRY_FIELDS if name in data},
+    )
+    enquiry.full_clean()
+    enquiry.save()
+    audit_record(actor=by, verb="enquiry.create", target=enquiry, request=request)
+    return enquiry
+
+
+@transaction.atomic
+def enquiry_close_with_information(
+    *, enquiry: Enquiry, by: User, note: str, request: HttpRequest | None = None
+) -> Enquiry:
+    """End an enquiry where the caller needed information only and no case was opened."""
+    enquiry = Enquiry.objects.select_for_update().get(pk=enquiry.pk)
+    if enquiry.status != Enquiry.Status.OPEN:
+        raise ServiceError("This enquiry has already been dealt with.")
+    enquiry.status = Enquiry.Status.CLOSED
+    enquiry.closing_note = note
+    enquiry.save(update_fields=["status", "closing_note", "updated_at"])
+    audit_record(actor=by, verb="enquiry.close", target=enquiry, request=request)
+    return enquiry
+
+
+def _party_role_for_caller(caller_type: str) -> str:
+    return {
+        CallerType.PARENT_CARER: PartyRole.PARENT_CARER,
+        CallerType.YOUNG_PERSON: PartyRole.YOUNG_PERSON,
+        CallerType.ON_BEHALF: PartyRole.OTHER_CALLER,
+    }[CallerType(caller_type)]
+
+
+@transaction.atomic
+def case_open_from_enquiry(
+    *,
+    enquiry: Enquiry,
+    route: Route,
+    owner: User,
+    by: User,
+    issue_education: bool = True,
+    issue_health: bool = False,
+    issue_social_care: bool = False,
+    request: HttpRequest | None = None,
+) -> Case:
+    """Open a case on one of the three routes from an open enquiry.
+
+    The caller becomes the case's first party and main contact; the child, the decision and the
+    commissioning LA are copied from the enquiry.
+    """
+    enquiry = Enquiry.objects.select_for_update().get(pk=enquiry.pk)
+    if enquiry.status != Enquiry.Status.OPEN:
+        raise ServiceError("A case has already been opened or the enquiry was closed.")
+    if owner.role == Role.MEDIATOR or not owner.is_active:
+        raise ServiceError("Choose an active case officer or manager as the case owner.")
+    now = timezone.now()
+    state = INITIAL_STATE[route]
+    case = Case.objects.create(
+        reference=reference_next(
+            prefix=settings.CASE_REFERENCE_PREFIX, year=timezone.localdate(now).year
+        ),
+        route=route.value,
+        status=state.value,
+        local_authority=enquiry.local_authority,
+        owner=owner,
+        enquiry=enquiry,
+        child_first_name=enquiry.child_first_name,
+        child_last_name=enquiry.child_last_name,
+        child_date_of_birth=enquiry.child_date_of_birth,
+        child_setting=enquiry.child_setting,
+        decision_type=enquiry.decision_type,
+        notice_sent_on=enquiry.notice_sent_on,
+        letter_dated_on=enquiry.letter_dated_on,
+        section_i_only=enquiry.section_i_only,
+        issue_education=issue_education,
+        issue_health=issue_health,
+        issue_social_care=issue_social_care,
+        opened_at=now,
+        last_activity_at=now,
+    )
+    Party.objects.create(
+        case=case,
+        role=_party_role_for_caller(enquiry.caller_type),
+        name=enquiry.caller_name,
+        relationship=enquiry.caller_relationship,
+        phone=enquiry.phone,
+        email=enquiry.email,
+        address=enquiry.address,
+        preferred_contact=enquiry.preferred_contact,
+        is_main_contact=True,
+    )
+    CaseStatusChange.objects.create(case=case, from_state="", to_state=state.value, by=by, at=now)
+    enquiry.status = Enquiry.Status.CASE_OPENED
+    enquiry.save(update_fields=["status", "updated_at"])
+    _timeline_add(
+        case=case, actor=by, kind=TimelineEntry.Kind.CASE_OPENED, at=now,
+        summary=f"Case opened from enquiry {enquiry.reference} ({case.get_route_display()}); "
+        f"owner {owner.display_name}",
+    )
+    audit_record(
+        actor=by, verb="case.create", target=case, case_id=case.pk, request=request,
+        detail={"route": route.value, "enquiry": enquiry.reference},
+    )
+    return case
+
+
+@transaction.atomic
+def case_transition(
+    *, case: Case, to_state: CaseState, by: User, reason: str = "", request: HttpRequest | None = None
+) -> Case:
+    """Move a case to another state, if the table in mediation.domain allows it."""
+    # Lock the row so two people changing one case at once are applied one after the other;
+    # the second is then checked against the state the first left.
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    from_state = CaseState(case.status)
+    check_transition(from_state, to_state)
+    if from_state == CaseState.CLOSED and not reason.strip():
+        raise ServiceError("Give a reason for reopening the case.")
+    now = timezone.now()
+    case.status = to_state.value
+    case.closed_at = now if to_state == CaseState.CLOSED else None
+    case.last_activity_at = now
+    case.save(update_fields=["status", "closed_at", "last_activity_at"])
+    CaseStatusChange.objects.create(
+        case=case, from_state=from_state.value, to_state=to_state.value, by=by, at=now, reason=reason
+    )
+    _timeline_add(
+        case=case, actor=by, kind=TimelineEntry.Kind.STATUS, at=now,
+        summary=f"{STATE_LABELS[from_state]} → {STATE_LABELS[to_state]}",
+    )
+    audit_record(
+        actor=by, verb="case.transition", target=case, case_id=case.pk, request=request,
+        detail={"from": from_state.value, "to": to_state.value},
+    )
+    return case
+
+
+@transaction.atomic
+def case_contact_add(
+    *,
+    case: Case,
+    by: User,
+    method: str,
+    direction: str,
+    occurred_at: datetime,
+    summary: str,
+    party: Party | None = None,
+    with_name: str = "",
+    request: HttpRequest | None = None,
+) -> Contact:
+    """Log a phone call, email, letter or message with someone on the case."""
+    if party is not None and party.case_id != case.pk:
+        raise ServiceError("That person is not on this case.")
+    contact = Contact.objects.create(
+        case=case, party=party, with_name=with_name, method=method, direction=direction,
+        occurred_at=occurred_at, summary=summary, recorded_by=by,
+    )
+    who = party.name if party else (with_name or "someone not on the case")
+    label = Contact.Method(method).label
+    arrow = "from" if direction == Contact.Direction.INCOMING else "to"
+    _timeline_add(
+        case=case, actor=by, kind=TimelineEntry.Kind.CONTACT, at=occurred_at,
+        summary=f"{label} {arrow} {who}", contact=contact,
+    )
+    audit_record(
+        actor=by, verb="contact.create", target=contact, case_id=case.pk, request=request,
+        detail={"method": method, "direction": direction},
+    )
+    return contact
+
+
+@transaction.atomic
+def case_note_add(
+    *, case: Case, by: User, text: str, request: HttpRequest | None = None
+) -> CaseNote:
+    note = CaseNote.objects.create(case=case, text=text, author=by)
+    _timeline_add(
+        case=case, actor=by, kind=TimelineEntry.Kind.NOTE, at=note.created_at,
+        summary=f"Note added by {by.display_name}", note=note,
+    )
+    audit_record(actor=by, verb="note.create", target=note, case_id=case.pk, request=request)
+    return note
+
+
+@transaction.atomic
+def case_assign_mediator(
+    *, case: Case, mediator: User, by: User, request: HttpRequest | None = None
+) -> Case:
+    """Assign the mediator who will see and run this case."""
+    if mediator.role != Role.MEDIATOR or not mediator.is_active:
+        raise ServiceError("Choose an active mediator.")
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    case.mediator = mediator
+    case.save(update_fields=["mediator"])
+    _timeline_add(case=case, actor=by, kind=TimelineEntry.Kind.ASSIGNMENT,
+                  summary=f"Mediator assigned: {mediator.display_name}")
+    audit_record(actor=by, verb="case.assign_mediator", target=case, case_id=case.pk,
+                 request=request, detail={"mediator": mediator.pk})
+    return case

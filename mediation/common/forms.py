@@ -1,0 +1,97 @@
+"""GOV.UK Design System forms: the renderer, a three-box date field and shared validators.
+
+Every form in the product renders through templates/govuk/forms/, so error messages sit next to
+their field and the error summary links to them (https://design-system.service.gov.uk/).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.renderers import TemplatesSetting
+from django.utils import timezone
+
+
+class GovukFormRenderer(TemplatesSetting):
+    form_template_name = "govuk/forms/form.html"
+    field_template_name = "govuk/forms/field.html"
+
+
+def today_in_london() -> date:
+    return timezone.localdate()
+
+
+class GovukDateInput(forms.MultiWidget):
+    """Day, month and year boxes, as the GOV.UK date input pattern asks."""
+
+    template_name = "govuk/forms/widgets/date.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        widgets = {
+            "day": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": "2"}),
+            "month": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": "2"}),
+            "year": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": "4"}),
+        }
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value: Any) -> list[Any]:
+        if isinstance(value, date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+
+class GovukDateField(forms.MultiValueField):
+    """A date typed into three boxes, with the GOV.UK error messages for each way it can be wrong."""
+
+    widget = GovukDateInput
+
+    def __init__(self, *, label: str, past_only: bool = False, **kwargs: Any) -> None:
+        self.past_only = past_only
+        fields = (
+            forms.CharField(max_length=2),
+            forms.CharField(max_length=2),
+            forms.CharField(max_length=4),
+        )
+        error_messages = {"required": f"Enter the {label.lower()}", "incomplete": ""}
+        super().__init__(
+            fields,
+            label=label,
+            require_all_fields=False,
+            error_messages=error_messages,
+            **kwargs,
+        )
+        self.noun = label[0].upper() + label[1:]
+
+    def compress(self, data_list: list[str]) -> date | None:
+        if not data_list or not any(part and part.strip() for part in data_list):
+            return None
+        day, month, year = (part.strip() if part else "" for part in data_list)
+        missing = [name for name, part in (("day", day), ("month", month), ("year", year)) if not part]
+        if missing:
+            raise ValidationError(f"{self.noun} must include a {' and a '.join(missing)}")
+        if not (day.isdigit() and month.isdigit() and year.isdigit()):
+            raise ValidationError(f"{self.noun} must be a real date, written in numbers")
+        if len(year) != 4:
+            raise ValidationError(f"Year must include 4 numbers, for example {today_in_london().year}")
+        try:
+            value = date(int(year), int(month), int(day))
+        except ValueError as error:
+            raise ValidationError(f"{self.noun} must be a real date") from error
+        if value.year < 1900:
+            raise ValidationError(f"{self.noun} must be after 1900")
+        if self.past_only and value > today_in_london():
+            raise ValidationError(f"{self.noun} must be today or in the past")
+        return value
+
+    def clean(self, value: Any) -> date | None:
+        # MultiValueField reports "incomplete" per box; we report one message for the whole date.
+        if self.required and not any(part and str(part).strip() for part in (value or [])):
+            raise ValidationError(self.error_messages["required"], code="required")
+        return self.compress([str(part) if part is not None else "" for part in (value or [])])
+
+
+def strip_or_empty(value: str | None) -> str:
+    return (value or "").strip()

@@ -1,0 +1,38 @@
+"""Every message the system sends, one row per recipient, with its delivery status.
+
+A Message row is written in the same transaction as the change that causes it (a transactional
+outbox), so a message is never lost when the process dies after the commit; the send task claims
+the row with a conditional UPDATE, so a message is never sent twice when the task reruns.
+States: pending → sent, or pending → failed (retried by `send_pending_messages`).
+"""
+
+from django.db import models
+
+
+class Message(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to send"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    # Stable per purpose and recipient (e.g. "reminder:MED-2026-00001:certificate_due:2026-03-10:7"),
+    # so a rerun of the task that creates messages cannot create a second one.
+    idempotency_key = models.CharField(max_length=200, unique=True)
+    recipient_email = models.EmailField()
+    recipient_name = models.CharField(max_length=120, blank=True)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    case_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "created_at"], name="message_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.recipient_email}"
