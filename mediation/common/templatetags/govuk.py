@@ -8,19 +8,17 @@ from django.utils.safestring import SafeString
 
 register = template.Library()
 
+# Keys are Django's BoundField.widget_type: the widget class name without "Input"/"Widget".
+TEXT_LIKE = {"text", "email", "number", "password", "url", "tel", "search"}
 _CLASSES = {
-    "textinput": "govuk-input",
-    "emailinput": "govuk-input",
-    "numberinput": "govuk-input",
-    "passwordinput": "govuk-input",
-    "urlinput": "govuk-input",
+    **{kind: "govuk-input" for kind in TEXT_LIKE},
     "textarea": "govuk-textarea",
     "select": "govuk-select",
     "radioselect": "govuk-radios__input",
     "checkboxselectmultiple": "govuk-checkboxes__input",
-    "checkboxinput": "govuk-checkboxes__input",
-    "clearablefileinput": "govuk-file-upload",
-    "fileinput": "govuk-file-upload",
+    "checkbox": "govuk-checkboxes__input",
+    "clearablefile": "govuk-file-upload",
+    "file": "govuk-file-upload",
 }
 
 
@@ -32,13 +30,13 @@ def govuk_widget(field: BoundField) -> SafeString:
     existing = field.field.widget.attrs.get("class", "")
     if existing:
         classes.append(existing)
-    if field.errors and widget_type in {"textinput", "emailinput", "numberinput", "passwordinput"}:
+    if field.errors and widget_type in TEXT_LIKE:
         classes.append("govuk-input--error")
     if field.errors and widget_type == "textarea":
         classes.append("govuk-textarea--error")
     if field.errors and widget_type == "select":
         classes.append("govuk-select--error")
-    if field.errors and widget_type == "govukdateinput":
+    if field.errors and widget_type == "govukdate":
         classes.append("govuk-input--error")
     attrs: dict[str, str] = {"class": " ".join(c for c in classes if c)}
     described_by = []
@@ -46,7 +44,7 @@ def govuk_widget(field: BoundField) -> SafeString:
         described_by.append(f"{field.auto_id}-hint")
     if field.errors:
         described_by.append(f"{field.auto_id}-error")
-    if described_by and widget_type not in {"radioselect", "checkboxselectmultiple", "govukdateinput"}:
+    if described_by and widget_type not in {"radioselect", "checkboxselectmultiple", "govukdate"}:
         attrs["aria-describedby"] = " ".join(described_by)
     return field.as_widget(attrs=attrs)
 
@@ -54,6 +52,6 @@ def govuk_widget(field: BoundField) -> SafeString:
 @register.filter
 def first_input_id(field: BoundField) -> str:
     """The id the error summary links to: the first box of a date, the first radio, else the field."""
-    if field.widget_type in {"govukdateinput", "radioselect", "checkboxselectmultiple"}:
+    if field.widget_type in {"govukdate", "radioselect", "checkboxselectmultiple"}:
         return f"{field.auto_id}_0"
     return field.auto_id
