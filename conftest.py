@@ -19,7 +19,6 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-
 # Django modules are imported inside the fixtures so that the pure domain tests can run
 # without Django (`pytest -p no:django mediation/domain`).
 def _make_user(username: str, first: str, last: str, role: str):
@@ -91,7 +90,10 @@ def open_case(enquiry, case_officer_cal, mediator_mia):
     from mediation.domain.case_states import Route
 
     case = services.case_open_from_enquiry(
-        enquiry=enquiry, route=Route.MEDIATION, owner=case_officer_cal, by=case_officer_cal,
+        enquiry=enquiry,
+        route=Route.MEDIATION,
+        owner=case_officer_cal,
+        by=case_officer_cal,
         issue_health=True,
     )
     return services.case_assign_mediator(case=case, mediator=mediator_mia, by=case_officer_cal)

@@ -10,7 +10,11 @@ manage_urlpatterns = (
         path("", authority_views.manage_home, name="home"),
         path("local-authorities/", authority_views.authority_list, name="authorities"),
         path("local-authorities/new/", authority_views.authority_edit, name="authority-new"),
-        path("local-authorities/<int:authority_id>/", authority_views.authority_edit, name="authority-edit"),
+        path(
+            "local-authorities/<int:authority_id>/",
+            authority_views.authority_edit,
+            name="authority-edit",
+        ),
         path("users/", account_views.user_list, name="users"),
         path("users/new/", account_views.user_edit, name="user-new"),
         path("users/<int:user_id>/", account_views.user_edit, name="user-edit"),

@@ -23,27 +23,44 @@ class SignInForm(AuthenticationForm):
         self.fields["password"].error_messages["required"] = "Enter your password"
         # No autofocus: it moves screen-reader users past the page's heading and guidance.
         self.fields["username"].widget.attrs.pop("autofocus", None)
-        self.fields["username"].widget.attrs.update({"autocomplete": "username", "spellcheck": "false"})
+        self.fields["username"].widget.attrs.update(
+            {"autocomplete": "username", "spellcheck": "false"}
+        )
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
 
 
 class StaffUserForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["username", "first_name", "last_name", "email", "role", "employer_note", "is_active"]
+        fields = [
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "role",
+            "employer_note",
+            "is_active",
+        ]
         labels = {"is_active": "Account is active (can sign in)", "email": "Email address"}
         widgets = {"role": forms.RadioSelect}
         error_messages = {
-            "username": {"required": "Enter a username", "unique": "That username is already taken"},
+            "username": {
+                "required": "Enter a username",
+                "unique": "That username is already taken",
+            },
             "first_name": {"required": "Enter the first name"},
             "last_name": {"required": "Enter the last name"},
-            "email": {"required": "Enter an email address",
-                      "invalid": "Enter an email address in the correct format, like name@example.org"},
+            "email": {
+                "required": "Enter an email address",
+                "invalid": "Enter an email address in the correct format, like name@example.org",
+            },
             "role": {"required": "Select a role"},
         }
 
     password = forms.CharField(
-        label="Initial password", required=False, widget=forms.PasswordInput,
+        label="Initial password",
+        required=False,
+        widget=forms.PasswordInput,
         help_text="At least 12 characters. Leave blank to keep the current password.",
     )
 
@@ -55,7 +72,9 @@ class StaffUserForm(forms.ModelForm):
         if self.instance.pk is None:
             self.fields["password"].required = True
             self.fields["password"].error_messages["required"] = "Enter an initial password"
-            self.fields["password"].help_text = "At least 12 characters. Tell the person in person or by phone."
+            self.fields[
+                "password"
+            ].help_text = "At least 12 characters. Tell the person in person or by phone."
 
     def clean_password(self) -> str:
         password = self.cleaned_data.get("password") or ""

@@ -24,7 +24,9 @@ class User(AbstractUser):
     # Independence (CFA 2014 s53(3)(b), s54(2)(b), s56): a mediator employed by a local authority
     # or health body must not mediate that body's cases. Recorded here, checked at allocation.
     employer_note = models.CharField(
-        "Other employment", max_length=200, blank=True,
+        "Other employment",
+        max_length=200,
+        blank=True,
         help_text="Any local authority or health body this person also works for.",
     )
 

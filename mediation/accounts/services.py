@@ -17,7 +17,9 @@ def _end_sessions_of(user: User) -> None:
 
 
 @transaction.atomic
-def staff_user_save(*, user: User, password: str, by: User, request: HttpRequest | None = None) -> User:
+def staff_user_save(
+    *, user: User, password: str, by: User, request: HttpRequest | None = None
+) -> User:
     """Create or update a staff account; a new password or deactivation ends the user's sessions."""
     creating = user.pk is None
     changed_credentials = bool(password) or (not creating and not user.is_active)
@@ -27,7 +29,10 @@ def staff_user_save(*, user: User, password: str, by: User, request: HttpRequest
     if changed_credentials and not creating:
         _end_sessions_of(user)
     audit_record(
-        actor=by, verb="user.create" if creating else "user.update", target=user, request=request,
+        actor=by,
+        verb="user.create" if creating else "user.update",
+        target=user,
+        request=request,
         detail={"role": user.role, "active": user.is_active, "password_changed": bool(password)},
     )
     return user

@@ -46,11 +46,14 @@ def user_edit(request: HttpRequest, user_id: int | None = None) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             user = staff_user_save(
-                user=form.save(commit=False), password=form.cleaned_data["password"],
-                by=request.user, request=request,
+                user=form.save(commit=False),
+                password=form.cleaned_data["password"],
+                by=request.user,
+                request=request,
             )
             messages.success(request, f"Saved {user.display_name}")
             return redirect("manage:users")
-        return render_form_page(request, "accounts/user_form.html",
-                                {"form": form, "editing": instance}, invalid=True)
+        return render_form_page(
+            request, "accounts/user_form.html", {"form": form, "editing": instance}, invalid=True
+        )
     return render(request, "accounts/user_form.html", {"form": form, "editing": instance})

@@ -45,3 +45,6 @@ class AuditChainHead(models.Model):
     """One row holding the newest hash; locking it serialises appends so the chain never forks."""
 
     last_hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return self.last_hash

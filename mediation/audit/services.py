@@ -81,7 +81,9 @@ def audit_verify_chain() -> int | None:
     """Return the id of the first event whose hash does not follow from the one before, or None."""
     previous = GENESIS_HASH
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
-        if event.previous_hash != previous or event.hash != _event_hash(previous, _hashed_fields(event)):
+        if event.previous_hash != previous or event.hash != _event_hash(
+            previous, _hashed_fields(event)
+        ):
             return event.pk
         previous = event.hash
     return None

@@ -8,13 +8,19 @@ class LocalAuthorityForm(forms.ModelForm):
         model = LocalAuthority
         fields = ["name", "code", "contact_email", "active"]
         error_messages = {
-            "name": {"required": "Enter the local authority's name",
-                     "unique": "A local authority with that name already exists",
-                     "max_length": "Name must be 120 characters or fewer"},
-            "code": {"required": "Enter a short code",
-                     "unique": "Another local authority already uses that code",
-                     "max_length": "Code must be 12 characters or fewer"},
-            "contact_email": {"invalid": "Enter an email address in the correct format, like name@example.gov.uk"},
+            "name": {
+                "required": "Enter the local authority's name",
+                "unique": "A local authority with that name already exists",
+                "max_length": "Name must be 120 characters or fewer",
+            },
+            "code": {
+                "required": "Enter a short code",
+                "unique": "Another local authority already uses that code",
+                "max_length": "Code must be 12 characters or fewer",
+            },
+            "contact_email": {
+                "invalid": "Enter an email address in the correct format, like name@example.gov.uk"
+            },
         }
 
     def clean_code(self) -> str:

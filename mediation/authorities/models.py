@@ -9,7 +9,8 @@ class LocalAuthority(models.Model):
         max_length=12, unique=True, help_text="A short code used in reports, for example NFD."
     )
     contact_email = models.EmailField(
-        "Contact email", blank=True,
+        "Contact email",
+        blank=True,
         help_text="Where the service sends notices and reports for this local authority.",
     )
     active = models.BooleanField(

@@ -13,7 +13,9 @@ def local_authority_save(
     creating = authority.pk is None
     authority.save()
     audit_record(
-        actor=by, verb="local_authority.create" if creating else "local_authority.update",
-        target=authority, request=request,
+        actor=by,
+        verb="local_authority.create" if creating else "local_authority.update",
+        target=authority,
+        request=request,
     )
     return authority

@@ -28,14 +28,18 @@ def authority_list(request: HttpRequest) -> HttpResponse:
 @staff_view(_can_manage)
 @require_http_methods(["GET", "POST"])
 def authority_edit(request: HttpRequest, authority_id: int | None = None) -> HttpResponse:
-    instance = get_object_or_404(LocalAuthority, pk=authority_id) if authority_id else LocalAuthority()
+    instance = (
+        get_object_or_404(LocalAuthority, pk=authority_id) if authority_id else LocalAuthority()
+    )
     form = LocalAuthorityForm(request.POST if request.method == "POST" else None, instance=instance)
     if request.method == "POST":
         if form.is_valid():
-            authority = local_authority_save(authority=form.save(commit=False), by=request.user,
-                                             request=request)
+            authority = local_authority_save(
+                authority=form.save(commit=False), by=request.user, request=request
+            )
             messages.success(request, f"Saved {authority.name}")
             return redirect("manage:authorities")
-        return render_form_page(request, "authorities/form.html",
-                                {"form": form, "editing": instance}, invalid=True)
+        return render_form_page(
+            request, "authorities/form.html", {"form": form, "editing": instance}, invalid=True
+        )
     return render(request, "authorities/form.html", {"form": form, "editing": instance})

@@ -30,8 +30,15 @@ def years_between(born: date, on: date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
-def _text(label: str, *, max_length: int, required: bool = True, help_text: str = "",
-          widget: forms.Widget | None = None, empty_message: str | None = None) -> forms.CharField:
+def _text(
+    label: str,
+    *,
+    max_length: int,
+    required: bool = True,
+    help_text: str = "",
+    widget: forms.Widget | None = None,
+    empty_message: str | None = None,
+) -> forms.CharField:
     return forms.CharField(
         label=label,
         max_length=max_length,
@@ -45,58 +52,88 @@ def _text(label: str, *, max_length: int, required: bool = True, help_text: str 
     )
 
 
-def _long_text(label: str, *, required: bool, help_text: str = "", rows: int = 5,
-               empty_message: str | None = None) -> forms.CharField:
+def _long_text(
+    label: str,
+    *,
+    required: bool,
+    help_text: str = "",
+    rows: int = 5,
+    empty_message: str | None = None,
+) -> forms.CharField:
     return _text(
-        label, max_length=MAX_LONG_TEXT, required=required, help_text=help_text,
-        widget=forms.Textarea(attrs={"rows": rows}), empty_message=empty_message,
+        label,
+        max_length=MAX_LONG_TEXT,
+        required=required,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        empty_message=empty_message,
     )
 
 
 class EnquiryForm(forms.Form):
     caller_type = forms.ChoiceField(
-        label="Who is calling?", choices=CallerType.choices, widget=forms.RadioSelect,
+        label="Who is calling?",
+        choices=CallerType.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": "Select who is calling"},
     )
     caller_name = _text("Caller's full name", max_length=MAX_NAME)
     caller_relationship = _text(
-        "Relationship to the child or young person", max_length=80, required=False,
+        "Relationship to the child or young person",
+        max_length=80,
+        required=False,
         help_text="For example mother, grandparent, foster carer or IASS worker.",
     )
     phone = _text("Phone number", max_length=30, required=False)
     email = forms.EmailField(
-        label="Email address", required=False, max_length=254,
-        error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
+        label="Email address",
+        required=False,
+        max_length=254,
+        error_messages={
+            "invalid": "Enter an email address in the correct format, like name@example.com"
+        },
     )
     address = _long_text("Postal address", required=False, rows=3)
     preferred_contact = forms.ChoiceField(
-        label="How would they like us to contact them?", choices=ContactPreference.choices,
-        widget=forms.RadioSelect, error_messages={"required": "Select how they would like to be contacted"},
+        label="How would they like us to contact them?",
+        choices=ContactPreference.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how they would like to be contacted"},
     )
     child_first_name = _text("Child or young person's first name", max_length=80)
     child_last_name = _text("Child or young person's last name", max_length=80)
     child_date_of_birth = GovukDateField(label="Date of birth", past_only=True)
     child_setting = _text(
-        "School or setting", max_length=MAX_SHORT_TEXT, required=False,
+        "School or setting",
+        max_length=MAX_SHORT_TEXT,
+        required=False,
         help_text="Leave blank if they are not in a school, college or other setting.",
     )
     local_authority = forms.ModelChoiceField(
         label="Local authority that made the decision",
         queryset=LocalAuthority.objects.filter(active=True),
         empty_label="Choose a local authority",
-        error_messages={"required": "Select the local authority",
-                        "invalid_choice": "Select a local authority from the list"},
+        error_messages={
+            "required": "Select the local authority",
+            "invalid_choice": "Select a local authority from the list",
+        },
     )
     decision_type = forms.ChoiceField(
-        label="What do they disagree with?", choices=DecisionType.choices, widget=forms.RadioSelect,
+        label="What do they disagree with?",
+        choices=DecisionType.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": "Select what they disagree with"},
     )
     notice_sent_on = GovukDateField(
-        label="Date the decision notice was sent", past_only=True, required=False,
+        label="Date the decision notice was sent",
+        past_only=True,
+        required=False,
         help_text="As told by the caller or shown on the envelope or email. The 2-month limit runs from this date.",
     )
     letter_dated_on = GovukDateField(
-        label="Date on the decision letter", past_only=True, required=False,
+        label="Date on the decision letter",
+        past_only=True,
+        required=False,
         help_text="Only if it is different from the date it was sent.",
     )
     section_i_only = forms.BooleanField(
@@ -105,7 +142,8 @@ class EnquiryForm(forms.Form):
         help_text="No mediation certificate is needed to appeal about Section I only.",
     )
     case_history = _long_text(
-        "What has happened so far, in the caller's words", required=False,
+        "What has happened so far, in the caller's words",
+        required=False,
         help_text="Kept encrypted. Only staff who work on the case can read it.",
     )
     information_given = forms.MultipleChoiceField(
@@ -126,16 +164,24 @@ class EnquiryForm(forms.Form):
             "caller_relationship"
         ):
             self.add_error(
-                "caller_relationship", "Enter the caller's relationship to the child or young person"
+                "caller_relationship",
+                "Enter the caller's relationship to the child or young person",
             )
         preference = data.get("preferred_contact")
-        if preference in {ContactPreference.PHONE, ContactPreference.TEXT} and not data.get("phone"):
+        if preference in {ContactPreference.PHONE, ContactPreference.TEXT} and not data.get(
+            "phone"
+        ):
             self.add_error("phone", "Enter a phone number, or choose another way to contact them")
-        if preference == ContactPreference.EMAIL and not data.get("email"):
-            if "email" not in self.errors:
-                self.add_error("email", "Enter an email address, or choose another way to contact them")
+        if (
+            preference == ContactPreference.EMAIL
+            and not data.get("email")
+            and "email" not in self.errors
+        ):
+            self.add_error("email", "Enter an email address, or choose another way to contact them")
         if preference == ContactPreference.LETTER and not data.get("address"):
-            self.add_error("address", "Enter a postal address, or choose another way to contact them")
+            self.add_error(
+                "address", "Enter a postal address, or choose another way to contact them"
+            )
         born = data.get("child_date_of_birth")
         if born and years_between(born, today_in_london()) >= 25:
             self.add_error(
@@ -143,8 +189,10 @@ class EnquiryForm(forms.Form):
                 "The child or young person must be under 25: check the date of birth",
             )
         decision = data.get("decision_type")
-        if decision in APPEALABLE_DECISIONS and not data.get("notice_sent_on") and (
-            "notice_sent_on" not in self.errors
+        if (
+            decision in APPEALABLE_DECISIONS
+            and not data.get("notice_sent_on")
+            and ("notice_sent_on" not in self.errors)
         ):
             self.add_error(
                 "notice_sent_on",
@@ -157,9 +205,14 @@ class EnquiryForm(forms.Form):
             )
         sent, dated = data.get("notice_sent_on"), data.get("letter_dated_on")
         if born and sent and sent < born:
-            self.add_error("notice_sent_on", "The notice cannot have been sent before the child was born")
+            self.add_error(
+                "notice_sent_on", "The notice cannot have been sent before the child was born"
+            )
         if dated and sent and (dated - sent).days > 31:
-            self.add_error("letter_dated_on", "The letter date is more than a month after it was sent: check both dates")
+            self.add_error(
+                "letter_dated_on",
+                "The letter date is more than a month after it was sent: check both dates",
+            )
         return data
 
     def service_data(self) -> dict[str, Any]:
@@ -178,8 +231,10 @@ def case_owner_choices() -> forms.ModelChoiceField:
             is_active=True, role__in=[Role.CASE_OFFICER, Role.MANAGER]
         ).order_by("first_name", "last_name"),
         empty_label="Choose a case owner",
-        error_messages={"required": "Select the case owner",
-                        "invalid_choice": "Select a case owner from the list"},
+        error_messages={
+            "required": "Select the case owner",
+            "invalid_choice": "Select a case owner from the list",
+        },
     )
 
 
@@ -226,32 +281,41 @@ class OpenCaseForm(forms.Form):
 
 class ContactForm(forms.Form):
     party = forms.ChoiceField(label="Who was the contact with?")
-    with_name = _text(
-        "Name of the person, if not listed", max_length=MAX_NAME, required=False
-    )
+    with_name = _text("Name of the person, if not listed", max_length=MAX_NAME, required=False)
     method = forms.ChoiceField(
-        label="How", choices=Contact.Method.choices, widget=forms.RadioSelect,
+        label="How",
+        choices=Contact.Method.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": "Select how the contact was made"},
     )
     direction = forms.ChoiceField(
-        label="Direction", choices=Contact.Direction.choices, widget=forms.RadioSelect,
+        label="Direction",
+        choices=Contact.Direction.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": "Select who contacted whom"},
     )
     occurred_on = GovukDateField(label="Date of the contact", past_only=True)
     occurred_time = _text(
-        "Time", max_length=5, required=False, help_text="Use the 24-hour clock, for example 14:30.",
+        "Time",
+        max_length=5,
+        required=False,
+        help_text="Use the 24-hour clock, for example 14:30.",
     )
     summary = _long_text(
-        "Summary", required=True, help_text="What was said or sent, and anything agreed.",
+        "Summary",
+        required=True,
+        help_text="What was said or sent, and anything agreed.",
         empty_message="Enter a summary of the contact",
     )
 
     def __init__(self, *args: Any, parties: list[Party], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.parties = {str(p.pk): p for p in parties}
-        self.fields["party"].choices = [("", "Choose a person")] + [
-            (str(p.pk), str(p)) for p in parties
-        ] + [("other", "Someone else")]
+        self.fields["party"].choices = (
+            [("", "Choose a person")]
+            + [(str(p.pk), str(p)) for p in parties]
+            + [("other", "Someone else")]
+        )
         self.fields["party"].error_messages = {
             "required": "Select who the contact was with",
             "invalid_choice": "Select a person from the list",
@@ -285,7 +349,9 @@ class ContactForm(forms.Form):
 
 class NoteForm(forms.Form):
     text = _long_text(
-        "Note", required=True, help_text="Kept encrypted. Visible to staff who can see this case.",
+        "Note",
+        required=True,
+        help_text="Kept encrypted. Visible to staff who can see this case.",
         empty_message="Enter the note",
     )
 
@@ -293,14 +359,20 @@ class NoteForm(forms.Form):
 class CaseSearchForm(forms.Form):
     """The filters on the case list. Unknown values are ignored rather than refused."""
 
-    q = forms.CharField(label="Search", required=False, max_length=100,
-                        help_text="Reference, child's or parent's name, or local authority")
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=100,
+        help_text="Reference, child's or parent's name, or local authority",
+    )
     route = forms.ChoiceField(
-        label="Route", required=False,
+        label="Route",
+        required=False,
         choices=[("", "Any route")] + [(r.value, ROUTE_LABELS[r]) for r in Route],
     )
     status = forms.ChoiceField(
-        label="Status", required=False,
+        label="Status",
+        required=False,
         choices=[("", "Any open status"), ("all", "Any status, including closed")]
         + [(s.value, STATE_LABELS[s]) for s in CaseState],
     )
@@ -321,6 +393,8 @@ class CaseSearchForm(forms.Form):
 
 class CloseEnquiryForm(forms.Form):
     note = _long_text(
-        "What information was given?", required=True, rows=3,
+        "What information was given?",
+        required=True,
+        rows=3,
         empty_message="Enter what information was given",
     )

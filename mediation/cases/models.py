@@ -68,6 +68,9 @@ class ReferenceCounter(models.Model):
             models.UniqueConstraint(fields=["prefix", "year"], name="unique_reference_counter")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.year}: {self.last_number}"
+
 
 class Enquiry(models.Model):
     """A first contact, usually a phone call, before any case exists.
@@ -146,7 +149,10 @@ class Case(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_cases"
     )
     mediator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="mediated_cases",
     )
     enquiry = models.OneToOneField(
@@ -174,12 +180,16 @@ class Case(models.Model):
         ordering = ["-last_activity_at"]
         indexes = [
             models.Index(fields=["owner", "status", "-last_activity_at"], name="case_owner_idx"),
-            models.Index(fields=["mediator", "status", "-last_activity_at"], name="case_mediator_idx"),
+            models.Index(
+                fields=["mediator", "status", "-last_activity_at"], name="case_mediator_idx"
+            ),
             models.Index(fields=["status", "-last_activity_at"], name="case_status_idx"),
             models.Index(fields=["route", "status", "-last_activity_at"], name="case_route_idx"),
             models.Index(fields=["local_authority", "-last_activity_at"], name="case_la_idx"),
             models.Index(fields=["-last_activity_at"], name="case_activity_idx"),
-            models.Index(fields=["child_last_name", "child_first_name"], name="case_child_name_idx"),
+            models.Index(
+                fields=["child_last_name", "child_first_name"], name="case_child_name_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -232,6 +242,9 @@ class CaseStatusChange(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_state or 'start'} → {self.to_state}"
 
 
 class Party(models.Model):
@@ -293,6 +306,9 @@ class Contact(models.Model):
         ordering = ["-occurred_at", "-id"]
         indexes = [models.Index(fields=["case", "-occurred_at"], name="contact_case_idx")]
 
+    def __str__(self) -> str:
+        return f"{self.get_method_display()} on {self.occurred_at:%Y-%m-%d}"
+
     @property
     def with_display(self) -> str:
         return self.party.name if self.party else self.with_name
@@ -306,6 +322,9 @@ class CaseNote(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Note {self.pk} on case {self.case_id}"
 
 
 class TimelineEntry(models.Model):
@@ -337,3 +356,6 @@ class TimelineEntry(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["case", "-at"], name="timeline_case_idx")]
+
+    def __str__(self) -> str:
+        return self.summary

@@ -40,7 +40,10 @@ def access_case(*, user: User, reference: str, request: HttpRequest | None = Non
         existing_id = Case.objects.filter(reference=reference).values_list("pk", flat=True).first()
         if existing_id is not None:
             audit_record(
-                actor=user, verb="access.denied", case_id=existing_id, request=request,
+                actor=user,
+                verb="access.denied",
+                case_id=existing_id,
+                request=request,
                 detail={"object": "case"},
             )
         raise Http404("No case found") from None
@@ -100,8 +103,9 @@ def my_work_for_user(*, user: User) -> QuerySet[Case]:
 
 def case_timeline(*, case: Case, limit: int = 200) -> list[TimelineEntry]:
     return list(
-        case.timeline.select_related("actor", "contact", "contact__party", "note", "note__author")
-        .order_by("-at", "-id")[:limit]
+        case.timeline.select_related(
+            "actor", "contact", "contact__party", "note", "note__author"
+        ).order_by("-at", "-id")[:limit]
     )
 
 

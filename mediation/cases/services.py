@@ -15,10 +15,10 @@ from django.utils import timezone
 from mediation.accounts.models import Role, User
 from mediation.audit.services import audit_record
 from mediation.cases.models import (
+    CallerType,
     Case,
     CaseNote,
     CaseStatusChange,
-    CallerType,
     Contact,
     Enquiry,
     Party,
@@ -52,7 +52,13 @@ def reference_next(*, prefix: str, year: int) -> str:
 
 
 def _timeline_add(
-    *, case: Case, actor: User | None, kind: str, summary: str, at: datetime | None = None, **links: Any
+    *,
+    case: Case,
+    actor: User | None,
+    kind: str,
+    summary: str,
+    at: datetime | None = None,
+    **links: Any,
 ) -> TimelineEntry:
     entry = TimelineEntry.objects.create(
         case=case, actor=actor, kind=kind, summary=summary[:300], at=at or timezone.now(), **links
@@ -62,16 +68,33 @@ def _timeline_add(
 
 
 ENQUIRY_FIELDS = (
-    "caller_type", "caller_name", "caller_relationship", "phone", "email", "address",
+    "caller_type",
+    "caller_name",
+    "caller_relationship",
+    "phone",
+    "email",
+    "address",
     "preferred_contact",
-    "child_first_name", "child_last_name", "child_date_of_birth", "child_setting",
-    "local_authority", "decision_type", "notice_sent_on", "letter_dated_on", "section_i_only",
-    "case_history", "info_mediation_given", "info_certificate_given", "info_appeal_given",
+    "child_first_name",
+    "child_last_name",
+    "child_date_of_birth",
+    "child_setting",
+    "local_authority",
+    "decision_type",
+    "notice_sent_on",
+    "letter_dated_on",
+    "section_i_only",
+    "case_history",
+    "info_mediation_given",
+    "info_certificate_given",
+    "info_appeal_given",
 )
 
 
 @transaction.atomic
-def enquiry_record(*, by: User, data: dict[str, Any], request: HttpRequest | None = None) -> Enquiry:
+def enquiry_record(
+    *, by: User, data: dict[str, Any], request: HttpRequest | None = None
+) -> Enquiry:
     """Record a first contact (usually a phone call) as an enquiry."""
     now = timezone.now()
     enquiry = Enquiry(
@@ -173,12 +196,19 @@ def case_open_from_enquiry(
     enquiry.status = Enquiry.Status.CASE_OPENED
     enquiry.save(update_fields=["status", "updated_at"])
     _timeline_add(
-        case=case, actor=by, kind=TimelineEntry.Kind.CASE_OPENED, at=now,
+        case=case,
+        actor=by,
+        kind=TimelineEntry.Kind.CASE_OPENED,
+        at=now,
         summary=f"Case opened from enquiry {enquiry.reference} ({case.get_route_display()}); "
         f"owner {owner.display_name}",
     )
     audit_record(
-        actor=by, verb="case.create", target=case, case_id=case.pk, request=request,
+        actor=by,
+        verb="case.create",
+        target=case,
+        case_id=case.pk,
+        request=request,
         detail={"route": route.value, "enquiry": enquiry.reference},
     )
     return case
@@ -186,7 +216,12 @@ def case_open_from_enquiry(
 
 @transaction.atomic
 def case_transition(
-    *, case: Case, to_state: CaseState, by: User, reason: str = "", request: HttpRequest | None = None
+    *,
+    case: Case,
+    to_state: CaseState,
+    by: User,
+    reason: str = "",
+    request: HttpRequest | None = None,
 ) -> Case:
     """Move a case to another state, if the table in mediation.domain allows it."""
     # Lock the row so two people changing one case at once are applied one after the other;
@@ -202,14 +237,26 @@ def case_transition(
     case.last_activity_at = now
     case.save(update_fields=["status", "closed_at", "last_activity_at"])
     CaseStatusChange.objects.create(
-        case=case, from_state=from_state.value, to_state=to_state.value, by=by, at=now, reason=reason
+        case=case,
+        from_state=from_state.value,
+        to_state=to_state.value,
+        by=by,
+        at=now,
+        reason=reason,
     )
     _timeline_add(
-        case=case, actor=by, kind=TimelineEntry.Kind.STATUS, at=now,
+        case=case,
+        actor=by,
+        kind=TimelineEntry.Kind.STATUS,
+        at=now,
         summary=f"{STATE_LABELS[from_state]} → {STATE_LABELS[to_state]}",
     )
     audit_record(
-        actor=by, verb="case.transition", target=case, case_id=case.pk, request=request,
+        actor=by,
+        verb="case.transition",
+        target=case,
+        case_id=case.pk,
+        request=request,
         detail={"from": from_state.value, "to": to_state.value},
     )
     return case
@@ -232,18 +279,32 @@ def case_contact_add(
     if party is not None and party.case_id != case.pk:
         raise ServiceError("That person is not on this case.")
     contact = Contact.objects.create(
-        case=case, party=party, with_name=with_name, method=method, direction=direction,
-        occurred_at=occurred_at, summary=summary, recorded_by=by,
+        case=case,
+        party=party,
+        with_name=with_name,
+        method=method,
+        direction=direction,
+        occurred_at=occurred_at,
+        summary=summary,
+        recorded_by=by,
     )
     who = party.name if party else (with_name or "someone not on the case")
     label = Contact.Method(method).label
     arrow = "from" if direction == Contact.Direction.INCOMING else "to"
     _timeline_add(
-        case=case, actor=by, kind=TimelineEntry.Kind.CONTACT, at=occurred_at,
-        summary=f"{label} {arrow} {who}", contact=contact,
+        case=case,
+        actor=by,
+        kind=TimelineEntry.Kind.CONTACT,
+        at=occurred_at,
+        summary=f"{label} {arrow} {who}",
+        contact=contact,
     )
     audit_record(
-        actor=by, verb="contact.create", target=contact, case_id=case.pk, request=request,
+        actor=by,
+        verb="contact.create",
+        target=contact,
+        case_id=case.pk,
+        request=request,
         detail={"method": method, "direction": direction},
     )
     return contact
@@ -255,8 +316,12 @@ def case_note_add(
 ) -> CaseNote:
     note = CaseNote.objects.create(case=case, text=text, author=by)
     _timeline_add(
-        case=case, actor=by, kind=TimelineEntry.Kind.NOTE, at=note.created_at,
-        summary=f"Note added by {by.display_name}", note=note,
+        case=case,
+        actor=by,
+        kind=TimelineEntry.Kind.NOTE,
+        at=note.created_at,
+        summary=f"Note added by {by.display_name}",
+        note=note,
     )
     audit_record(actor=by, verb="note.create", target=note, case_id=case.pk, request=request)
     return note
@@ -272,8 +337,18 @@ def case_assign_mediator(
     case = Case.objects.select_for_update().get(pk=case.pk)
     case.mediator = mediator
     case.save(update_fields=["mediator"])
-    _timeline_add(case=case, actor=by, kind=TimelineEntry.Kind.ASSIGNMENT,
-                  summary=f"Mediator assigned: {mediator.display_name}")
-    audit_record(actor=by, verb="case.assign_mediator", target=case, case_id=case.pk,
-                 request=request, detail={"mediator": mediator.pk})
+    _timeline_add(
+        case=case,
+        actor=by,
+        kind=TimelineEntry.Kind.ASSIGNMENT,
+        summary=f"Mediator assigned: {mediator.display_name}",
+    )
+    audit_record(
+        actor=by,
+        verb="case.assign_mediator",
+        target=case,
+        case_id=case.pk,
+        request=request,
+        detail={"mediator": mediator.pk},
+    )
     return case

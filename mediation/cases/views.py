@@ -48,7 +48,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
             status="" if status == "all" else status,
             open_only=status != "all",
             owner_id=int(data["owner"]) if data.get("owner") else None,
-            local_authority_id=int(data["local_authority"]) if data.get("local_authority") else None,
+            local_authority_id=int(data["local_authority"])
+            if data.get("local_authority")
+            else None,
         )
     page = paginate(
         selectors.case_search(user=request.user, filters=filters),
@@ -57,7 +59,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     query_without_page = request.GET.copy()
     query_without_page.pop("page", None)
     return render(
-        request, "cases/case_list.html",
+        request,
+        "cases/case_list.html",
         {"search_form": form, "page": page, "query_string": query_without_page.urlencode()},
     )
 
@@ -67,7 +70,8 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     case = selectors.access_case(user=request.user, reference=reference, request=request)
     selectors.case_record_view(user=request.user, case=case, request=request)
     return render(
-        request, "cases/case_detail.html",
+        request,
+        "cases/case_detail.html",
         {
             "case": case,
             "parties": list(case.parties.all()),
@@ -87,14 +91,21 @@ def contact_add(request: HttpRequest, reference: str) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             services.case_contact_add(
-                case=case, by=request.user, method=data["method"], direction=data["direction"],
-                occurred_at=data["occurred_at"], summary=data["summary"],
-                party=form.selected_party(), with_name=data.get("with_name", ""), request=request,
+                case=case,
+                by=request.user,
+                method=data["method"],
+                direction=data["direction"],
+                occurred_at=data["occurred_at"],
+                summary=data["summary"],
+                party=form.selected_party(),
+                with_name=data.get("with_name", ""),
+                request=request,
             )
             messages.success(request, "Contact logged")
             return redirect("cases:detail", reference=case.reference)
-        return render_form_page(request, "cases/contact_form.html", {"case": case, "form": form},
-                                invalid=True)
+        return render_form_page(
+            request, "cases/contact_form.html", {"case": case, "form": form}, invalid=True
+        )
     return render(request, "cases/contact_form.html", {"case": case, "form": form})
 
 
@@ -105,12 +116,14 @@ def note_add(request: HttpRequest, reference: str) -> HttpResponse:
     form = NoteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_valid():
-            services.case_note_add(case=case, by=request.user, text=form.cleaned_data["text"],
-                                   request=request)
+            services.case_note_add(
+                case=case, by=request.user, text=form.cleaned_data["text"], request=request
+            )
             messages.success(request, "Note added")
             return redirect("cases:detail", reference=case.reference)
-        return render_form_page(request, "cases/note_form.html", {"case": case, "form": form},
-                                invalid=True)
+        return render_form_page(
+            request, "cases/note_form.html", {"case": case, "form": form}, invalid=True
+        )
     return render(request, "cases/note_form.html", {"case": case, "form": form})
 
 
@@ -123,8 +136,9 @@ def enquiry_list(request: HttpRequest) -> HttpResponse:
     enquiries = selectors.enquiry_list_for_user(user=request.user)
     if show != "all":
         enquiries = enquiries.filter(status=Enquiry.Status.OPEN)
-    page = paginate(enquiries.order_by("-received_at", "-id"),
-                    number=page_number_from(request.GET.get("page")))
+    page = paginate(
+        enquiries.order_by("-received_at", "-id"), number=page_number_from(request.GET.get("page"))
+    )
     return render(request, "cases/enquiry_list.html", {"page": page, "show": show})
 
 
@@ -134,8 +148,9 @@ def enquiry_new(request: HttpRequest) -> HttpResponse:
     form = EnquiryForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_valid():
-            enquiry = services.enquiry_record(by=request.user, data=form.service_data(),
-                                              request=request)
+            enquiry = services.enquiry_record(
+                by=request.user, data=form.service_data(), request=request
+            )
             messages.success(request, f"Enquiry {enquiry.reference} recorded")
             return redirect("enquiries:detail", reference=enquiry.reference)
         return render_form_page(request, "cases/enquiry_form.html", {"form": form}, invalid=True)
@@ -162,18 +177,23 @@ def enquiry_open_case(request: HttpRequest, reference: str) -> HttpResponse:
             issues = set(form.cleaned_data["issues"])
             try:
                 case = services.case_open_from_enquiry(
-                    enquiry=enquiry, route=Route(form.cleaned_data["route"]),
-                    owner=form.cleaned_data["owner"], by=request.user,
-                    issue_education="education" in issues, issue_health="health" in issues,
-                    issue_social_care="social_care" in issues, request=request,
+                    enquiry=enquiry,
+                    route=Route(form.cleaned_data["route"]),
+                    owner=form.cleaned_data["owner"],
+                    by=request.user,
+                    issue_education="education" in issues,
+                    issue_health="health" in issues,
+                    issue_social_care="social_care" in issues,
+                    request=request,
                 )
             except services.ServiceError as error:
                 form.add_error(None, str(error))
             else:
                 messages.success(request, f"Case {case.reference} opened")
                 return redirect("cases:detail", reference=case.reference)
-        return render_form_page(request, "cases/open_case_form.html",
-                                {"enquiry": enquiry, "form": form}, invalid=True)
+        return render_form_page(
+            request, "cases/open_case_form.html", {"enquiry": enquiry, "form": form}, invalid=True
+        )
     form = OpenCaseForm(initial={"owner": request.user.pk, "issues": ["education"]}, **form_kwargs)
     return render(request, "cases/open_case_form.html", {"enquiry": enquiry, "form": form})
 
@@ -187,13 +207,20 @@ def enquiry_close(request: HttpRequest, reference: str) -> HttpResponse:
         if form.is_valid():
             try:
                 services.enquiry_close_with_information(
-                    enquiry=enquiry, by=request.user, note=form.cleaned_data["note"], request=request
+                    enquiry=enquiry,
+                    by=request.user,
+                    note=form.cleaned_data["note"],
+                    request=request,
                 )
             except services.ServiceError as error:
                 form.add_error(None, str(error))
             else:
                 messages.success(request, f"Enquiry {enquiry.reference} closed")
                 return redirect("enquiries:detail", reference=enquiry.reference)
-        return render_form_page(request, "cases/enquiry_close_form.html",
-                                {"enquiry": enquiry, "form": form}, invalid=True)
+        return render_form_page(
+            request,
+            "cases/enquiry_close_form.html",
+            {"enquiry": enquiry, "form": form},
+            invalid=True,
+        )
     return render(request, "cases/enquiry_close_form.html", {"enquiry": enquiry, "form": form})

@@ -69,13 +69,17 @@ class GovukDateField(forms.MultiValueField):
         if not data_list or not any(part and part.strip() for part in data_list):
             return None
         day, month, year = (part.strip() if part else "" for part in data_list)
-        missing = [name for name, part in (("day", day), ("month", month), ("year", year)) if not part]
+        missing = [
+            name for name, part in (("day", day), ("month", month), ("year", year)) if not part
+        ]
         if missing:
             raise ValidationError(f"{self.noun} must include a {' and a '.join(missing)}")
         if not (day.isdigit() and month.isdigit() and year.isdigit()):
             raise ValidationError(f"{self.noun} must be a real date, written in numbers")
         if len(year) != 4:
-            raise ValidationError(f"Year must include 4 numbers, for example {today_in_london().year}")
+            raise ValidationError(
+                f"Year must include 4 numbers, for example {today_in_london().year}"
+            )
         try:
             value = date(int(year), int(month), int(day))
         except ValueError as error:

@@ -28,7 +28,8 @@ def staff_view(check: Callable[[Any], bool] | None = None) -> Callable[..., Any]
     return decorator
 
 
-def render_form_page(request: HttpRequest, template: str, context: dict[str, Any],
-                     *, invalid: bool = False) -> HttpResponse:
+def render_form_page(
+    request: HttpRequest, template: str, context: dict[str, Any], *, invalid: bool = False
+) -> HttpResponse:
     """Render a form page; a page redisplayed with errors answers 400, as the form was refused."""
     return render(request, template, context, status=400 if invalid else 200)

@@ -14,8 +14,13 @@ def message_queue(
     """Store a message to send (idempotent on `key`) and send it after the transaction commits."""
     message, created = Message.objects.get_or_create(
         idempotency_key=key,
-        defaults={"recipient_email": to_email, "recipient_name": to_name, "subject": subject,
-                  "body": body, "case_id": case_id},
+        defaults={
+            "recipient_email": to_email,
+            "recipient_name": to_name,
+            "subject": subject,
+            "body": body,
+            "case_id": case_id,
+        },
     )
     if created:
         from mediation.notifications.tasks import send_message_task
@@ -37,11 +42,17 @@ def message_send(*, message_id: int) -> bool:
         return False
     message = Message.objects.get(pk=message_id)
     try:
-        send_mail(message.subject, message.body, settings.DEFAULT_FROM_EMAIL,
-                  [message.recipient_email], fail_silently=False)
+        send_mail(
+            message.subject,
+            message.body,
+            settings.DEFAULT_FROM_EMAIL,
+            [message.recipient_email],
+            fail_silently=False,
+        )
     except Exception as error:  # noqa: BLE001 (any transport error is recorded and retried)
         Message.objects.filter(pk=message_id).update(
-            status=Message.Status.FAILED, attempts=message.attempts + 1,
+            status=Message.Status.FAILED,
+            attempts=message.attempts + 1,
             last_error=type(error).__name__,
         )
         return False

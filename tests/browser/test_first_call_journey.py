@@ -22,7 +22,9 @@ def service_setup(db):
     from mediation.cases.tests.factories import LocalAuthorityFactory, UserFactory
 
     LocalAuthorityFactory(name="Eastmoor County Council", code="EMC")
-    return UserFactory(username="casey", first_name="Casey", last_name="Morgan", role=Role.CASE_OFFICER)
+    return UserFactory(
+        username="casey", first_name="Casey", last_name="Morgan", role=Role.CASE_OFFICER
+    )
 
 
 def sign_in(page, live_server, username="casey"):
@@ -60,12 +62,16 @@ def test_record_enquiry_open_case_and_find_it(page, live_server, service_setup):
     page.locator("#id_child_date_of_birth_0").fill("3")
     page.locator("#id_child_date_of_birth_1").fill("9")
     page.locator("#id_child_date_of_birth_2").fill("2015")
-    page.get_by_label("Local authority that made the decision").select_option(label="Eastmoor County Council")
+    page.get_by_label("Local authority that made the decision").select_option(
+        label="Eastmoor County Council"
+    )
     page.get_by_label("Refusal to carry out an EHC needs assessment").check()
     page.locator("#id_notice_sent_on_0").fill("2")
     page.locator("#id_notice_sent_on_1").fill("11")
     page.locator("#id_notice_sent_on_2").fill("2026")
-    page.get_by_label("What has happened so far, in the caller's words").fill("School supports an assessment.")
+    page.get_by_label("What has happened so far, in the caller's words").fill(
+        "School supports an assessment."
+    )
     page.get_by_label("What mediation is and how it works").check()
     page.get_by_role("button", name="Save enquiry").click()
     page.wait_for_url(re.compile(r"/enquiries/ENQ-\d{4}-\d{5}/$"))
@@ -110,8 +116,16 @@ def test_manager_pages_are_accessible(page, live_server, service_setup):
 
     UserFactory(username="morgan", first_name="Morgan", last_name="Ellis", role=Role.MANAGER)
     sign_in(page, live_server, username="morgan")
-    for path in ["/manage/", "/manage/local-authorities/", "/manage/local-authorities/new/",
-                 "/manage/users/", "/manage/users/new/", "/enquiries/", "/cases/", "/outbox/"]:
+    for path in [
+        "/manage/",
+        "/manage/local-authorities/",
+        "/manage/local-authorities/new/",
+        "/manage/users/",
+        "/manage/users/new/",
+        "/enquiries/",
+        "/cases/",
+        "/outbox/",
+    ]:
         page.goto(f"{live_server.url}{path}")
         assert_accessible(page)
     page.goto(f"{live_server.url}/manage/local-authorities/new/")

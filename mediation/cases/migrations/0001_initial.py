@@ -2,233 +2,569 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import mediation.common.encryption
 from django.conf import settings
 from django.db import migrations, models
 
+import mediation.common.encryption
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('authorities', '0001_initial'),
+        ("authorities", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(max_length=20, unique=True)),
-                ('route', models.CharField(choices=[('mediation', 'Mediation'), ('certificate_only', 'Certificate without mediation'), ('disagreement_resolution', 'Disagreement resolution')], max_length=30)),
-                ('status', models.CharField(choices=[('mediation_requested', 'Mediation requested'), ('arranging', 'Arranging mediation'), ('meeting_booked', 'Meeting booked'), ('meeting_held', 'Meeting held'), ('certificate_due', 'Certificate due'), ('consent_sought', "Seeking everyone's agreement"), ('certificate_issued', 'Certificate issued'), ('closed', 'Closed')], max_length=30)),
-                ('child_first_name', models.CharField(max_length=80)),
-                ('child_last_name', models.CharField(max_length=80)),
-                ('child_date_of_birth', models.DateField()),
-                ('child_setting', models.CharField(blank=True, max_length=150)),
-                ('decision_type', models.CharField(choices=[('refuse_assessment', 'Refusal to carry out an EHC needs assessment'), ('refuse_plan', 'Decision not to issue an EHC plan after assessment'), ('plan_contents', 'The contents of an EHC plan'), ('refuse_reassessment', 'Refusal to carry out a re-assessment'), ('refuse_amendment', 'Refusal to amend an EHC plan after a review'), ('cease_plan', 'Decision to stop maintaining an EHC plan'), ('other_disagreement', 'Another SEND disagreement (no appeal right)')], max_length=30)),
-                ('notice_sent_on', models.DateField(blank=True, null=True)),
-                ('letter_dated_on', models.DateField(blank=True, null=True)),
-                ('section_i_only', models.BooleanField(default=False)),
-                ('issue_education', models.BooleanField(default=True)),
-                ('issue_health', models.BooleanField(default=False)),
-                ('issue_social_care', models.BooleanField(default=False)),
-                ('opened_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('last_activity_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('local_authority', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='authorities.localauthority')),
-                ('mediator', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='mediated_cases', to=settings.AUTH_USER_MODEL)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='owned_cases', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reference", models.CharField(max_length=20, unique=True)),
+                (
+                    "route",
+                    models.CharField(
+                        choices=[
+                            ("mediation", "Mediation"),
+                            ("certificate_only", "Certificate without mediation"),
+                            ("disagreement_resolution", "Disagreement resolution"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("mediation_requested", "Mediation requested"),
+                            ("arranging", "Arranging mediation"),
+                            ("meeting_booked", "Meeting booked"),
+                            ("meeting_held", "Meeting held"),
+                            ("certificate_due", "Certificate due"),
+                            ("consent_sought", "Seeking everyone's agreement"),
+                            ("certificate_issued", "Certificate issued"),
+                            ("closed", "Closed"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("child_first_name", models.CharField(max_length=80)),
+                ("child_last_name", models.CharField(max_length=80)),
+                ("child_date_of_birth", models.DateField()),
+                ("child_setting", models.CharField(blank=True, max_length=150)),
+                (
+                    "decision_type",
+                    models.CharField(
+                        choices=[
+                            ("refuse_assessment", "Refusal to carry out an EHC needs assessment"),
+                            ("refuse_plan", "Decision not to issue an EHC plan after assessment"),
+                            ("plan_contents", "The contents of an EHC plan"),
+                            ("refuse_reassessment", "Refusal to carry out a re-assessment"),
+                            ("refuse_amendment", "Refusal to amend an EHC plan after a review"),
+                            ("cease_plan", "Decision to stop maintaining an EHC plan"),
+                            ("other_disagreement", "Another SEND disagreement (no appeal right)"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("notice_sent_on", models.DateField(blank=True, null=True)),
+                ("letter_dated_on", models.DateField(blank=True, null=True)),
+                ("section_i_only", models.BooleanField(default=False)),
+                ("issue_education", models.BooleanField(default=True)),
+                ("issue_health", models.BooleanField(default=False)),
+                ("issue_social_care", models.BooleanField(default=False)),
+                ("opened_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("last_activity_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "local_authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="authorities.localauthority"
+                    ),
+                ),
+                (
+                    "mediator",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="mediated_cases",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="owned_cases",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-last_activity_at'],
+                "ordering": ["-last_activity_at"],
             },
         ),
         migrations.CreateModel(
-            name='CaseNote',
+            name="CaseNote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', mediation.common.encryption.EncryptedTextField()),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notes', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", mediation.common.encryption.EncryptedTextField()),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notes",
+                        to="cases.case",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='CaseStatusChange',
+            name="CaseStatusChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_state', models.CharField(blank=True, max_length=30)),
-                ('to_state', models.CharField(max_length=30)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('reason', mediation.common.encryption.EncryptedTextField(blank=True)),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='status_changes', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("from_state", models.CharField(blank=True, max_length=30)),
+                ("to_state", models.CharField(max_length=30)),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("reason", mediation.common.encryption.EncryptedTextField(blank=True)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="status_changes",
+                        to="cases.case",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at', '-id'],
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Enquiry',
+            name="Enquiry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(max_length=20, unique=True)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('case_opened', 'Case opened'), ('closed', 'Closed: information given')], default='open', max_length=20)),
-                ('received_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('caller_type', models.CharField(choices=[('parent_carer', 'Parent or carer'), ('young_person', 'Young person (16 to 25)'), ('on_behalf', 'Someone calling on their behalf')], max_length=20)),
-                ('caller_name', models.CharField(max_length=120)),
-                ('caller_relationship', models.CharField(blank=True, max_length=80)),
-                ('phone', models.CharField(blank=True, max_length=30)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('address', models.TextField(blank=True)),
-                ('preferred_contact', models.CharField(choices=[('phone', 'Phone'), ('email', 'Email'), ('text', 'Text message'), ('letter', 'Letter')], max_length=10)),
-                ('child_first_name', models.CharField(max_length=80)),
-                ('child_last_name', models.CharField(max_length=80)),
-                ('child_date_of_birth', models.DateField()),
-                ('child_setting', models.CharField(blank=True, max_length=150)),
-                ('decision_type', models.CharField(choices=[('refuse_assessment', 'Refusal to carry out an EHC needs assessment'), ('refuse_plan', 'Decision not to issue an EHC plan after assessment'), ('plan_contents', 'The contents of an EHC plan'), ('refuse_reassessment', 'Refusal to carry out a re-assessment'), ('refuse_amendment', 'Refusal to amend an EHC plan after a review'), ('cease_plan', 'Decision to stop maintaining an EHC plan'), ('other_disagreement', 'Another SEND disagreement (no appeal right)')], max_length=30)),
-                ('notice_sent_on', models.DateField(blank=True, null=True)),
-                ('letter_dated_on', models.DateField(blank=True, null=True)),
-                ('section_i_only', models.BooleanField(default=False)),
-                ('case_history', mediation.common.encryption.EncryptedTextField(blank=True)),
-                ('info_mediation_given', models.BooleanField(default=False)),
-                ('info_certificate_given', models.BooleanField(default=False)),
-                ('info_appeal_given', models.BooleanField(default=False)),
-                ('closing_note', mediation.common.encryption.EncryptedTextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('local_authority', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='authorities.localauthority')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reference", models.CharField(max_length=20, unique=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("case_opened", "Case opened"),
+                            ("closed", "Closed: information given"),
+                        ],
+                        default="open",
+                        max_length=20,
+                    ),
+                ),
+                ("received_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "caller_type",
+                    models.CharField(
+                        choices=[
+                            ("parent_carer", "Parent or carer"),
+                            ("young_person", "Young person (16 to 25)"),
+                            ("on_behalf", "Someone calling on their behalf"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("caller_name", models.CharField(max_length=120)),
+                ("caller_relationship", models.CharField(blank=True, max_length=80)),
+                ("phone", models.CharField(blank=True, max_length=30)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("address", models.TextField(blank=True)),
+                (
+                    "preferred_contact",
+                    models.CharField(
+                        choices=[
+                            ("phone", "Phone"),
+                            ("email", "Email"),
+                            ("text", "Text message"),
+                            ("letter", "Letter"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("child_first_name", models.CharField(max_length=80)),
+                ("child_last_name", models.CharField(max_length=80)),
+                ("child_date_of_birth", models.DateField()),
+                ("child_setting", models.CharField(blank=True, max_length=150)),
+                (
+                    "decision_type",
+                    models.CharField(
+                        choices=[
+                            ("refuse_assessment", "Refusal to carry out an EHC needs assessment"),
+                            ("refuse_plan", "Decision not to issue an EHC plan after assessment"),
+                            ("plan_contents", "The contents of an EHC plan"),
+                            ("refuse_reassessment", "Refusal to carry out a re-assessment"),
+                            ("refuse_amendment", "Refusal to amend an EHC plan after a review"),
+                            ("cease_plan", "Decision to stop maintaining an EHC plan"),
+                            ("other_disagreement", "Another SEND disagreement (no appeal right)"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("notice_sent_on", models.DateField(blank=True, null=True)),
+                ("letter_dated_on", models.DateField(blank=True, null=True)),
+                ("section_i_only", models.BooleanField(default=False)),
+                ("case_history", mediation.common.encryption.EncryptedTextField(blank=True)),
+                ("info_mediation_given", models.BooleanField(default=False)),
+                ("info_certificate_given", models.BooleanField(default=False)),
+                ("info_appeal_given", models.BooleanField(default=False)),
+                ("closing_note", mediation.common.encryption.EncryptedTextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "local_authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="authorities.localauthority"
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'enquiries',
-                'ordering': ['-received_at'],
+                "verbose_name_plural": "enquiries",
+                "ordering": ["-received_at"],
             },
         ),
         migrations.AddField(
-            model_name='case',
-            name='enquiry',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='case', to='cases.enquiry'),
+            model_name="case",
+            name="enquiry",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="case",
+                to="cases.enquiry",
+            ),
         ),
         migrations.CreateModel(
-            name='Party',
+            name="Party",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('parent_carer', 'Parent or carer'), ('young_person', 'Young person'), ('representative', 'Representative or alternative person'), ('child', 'Child'), ('la_representative', 'Local authority representative'), ('health_representative', 'Health commissioning body representative'), ('information_provider', 'Information provider'), ('supporter', 'Supporter'), ('other_caller', "Caller on the family's behalf")], max_length=30)),
-                ('name', models.CharField(max_length=120)),
-                ('relationship', models.CharField(blank=True, max_length=80)),
-                ('organisation', models.CharField(blank=True, max_length=150)),
-                ('phone', models.CharField(blank=True, max_length=30)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('address', models.TextField(blank=True)),
-                ('preferred_contact', models.CharField(choices=[('phone', 'Phone'), ('email', 'Email'), ('text', 'Text message'), ('letter', 'Letter')], default='phone', max_length=10)),
-                ('is_main_contact', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='parties', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("parent_carer", "Parent or carer"),
+                            ("young_person", "Young person"),
+                            ("representative", "Representative or alternative person"),
+                            ("child", "Child"),
+                            ("la_representative", "Local authority representative"),
+                            ("health_representative", "Health commissioning body representative"),
+                            ("information_provider", "Information provider"),
+                            ("supporter", "Supporter"),
+                            ("other_caller", "Caller on the family's behalf"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                ("relationship", models.CharField(blank=True, max_length=80)),
+                ("organisation", models.CharField(blank=True, max_length=150)),
+                ("phone", models.CharField(blank=True, max_length=30)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("address", models.TextField(blank=True)),
+                (
+                    "preferred_contact",
+                    models.CharField(
+                        choices=[
+                            ("phone", "Phone"),
+                            ("email", "Email"),
+                            ("text", "Text message"),
+                            ("letter", "Letter"),
+                        ],
+                        default="phone",
+                        max_length=10,
+                    ),
+                ),
+                ("is_main_contact", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="parties",
+                        to="cases.case",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'parties',
-                'ordering': ['-is_main_contact', 'id'],
+                "verbose_name_plural": "parties",
+                "ordering": ["-is_main_contact", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('with_name', models.CharField(blank=True, max_length=120)),
-                ('method', models.CharField(choices=[('phone', 'Phone call'), ('email', 'Email'), ('letter', 'Letter'), ('text', 'Text message'), ('video', 'Video call'), ('in_person', 'In person')], max_length=12)),
-                ('direction', models.CharField(choices=[('incoming', 'From them to us'), ('outgoing', 'From us to them')], max_length=10)),
-                ('occurred_at', models.DateTimeField()),
-                ('summary', mediation.common.encryption.EncryptedTextField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='cases.case')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('party', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='contacts', to='cases.party')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("with_name", models.CharField(blank=True, max_length=120)),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("phone", "Phone call"),
+                            ("email", "Email"),
+                            ("letter", "Letter"),
+                            ("text", "Text message"),
+                            ("video", "Video call"),
+                            ("in_person", "In person"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[("incoming", "From them to us"), ("outgoing", "From us to them")],
+                        max_length=10,
+                    ),
+                ),
+                ("occurred_at", models.DateTimeField()),
+                ("summary", mediation.common.encryption.EncryptedTextField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contacts",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "party",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="contacts",
+                        to="cases.party",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-occurred_at', '-id'],
+                "ordering": ["-occurred_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ReferenceCounter',
+            name="ReferenceCounter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('prefix', models.CharField(max_length=10)),
-                ('year', models.PositiveIntegerField()),
-                ('last_number', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("prefix", models.CharField(max_length=10)),
+                ("year", models.PositiveIntegerField()),
+                ("last_number", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('prefix', 'year'), name='unique_reference_counter')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("prefix", "year"), name="unique_reference_counter"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='TimelineEntry',
+            name="TimelineEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('kind', models.CharField(choices=[('case_opened', 'Case opened'), ('status', 'Status changed'), ('contact', 'Contact'), ('note', 'Note'), ('assignment', 'Assignment'), ('details', 'Details changed'), ('deadline', 'Deadline')], max_length=20)),
-                ('summary', models.CharField(max_length=300)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='timeline', to='cases.case')),
-                ('contact', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='cases.contact')),
-                ('note', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='cases.casenote')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("case_opened", "Case opened"),
+                            ("status", "Status changed"),
+                            ("contact", "Contact"),
+                            ("note", "Note"),
+                            ("assignment", "Assignment"),
+                            ("details", "Details changed"),
+                            ("deadline", "Deadline"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("summary", models.CharField(max_length=300)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="timeline",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="cases.contact",
+                    ),
+                ),
+                (
+                    "note",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="cases.casenote",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at', '-id'],
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.AddIndex(
-            model_name='enquiry',
-            index=models.Index(fields=['status', '-received_at'], name='enquiry_status_idx'),
+            model_name="enquiry",
+            index=models.Index(fields=["status", "-received_at"], name="enquiry_status_idx"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['owner', 'status', '-last_activity_at'], name='case_owner_idx'),
+            model_name="case",
+            index=models.Index(
+                fields=["owner", "status", "-last_activity_at"], name="case_owner_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['mediator', 'status', '-last_activity_at'], name='case_mediator_idx'),
+            model_name="case",
+            index=models.Index(
+                fields=["mediator", "status", "-last_activity_at"], name="case_mediator_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['status', '-last_activity_at'], name='case_status_idx'),
+            model_name="case",
+            index=models.Index(fields=["status", "-last_activity_at"], name="case_status_idx"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['route', 'status', '-last_activity_at'], name='case_route_idx'),
+            model_name="case",
+            index=models.Index(
+                fields=["route", "status", "-last_activity_at"], name="case_route_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['local_authority', '-last_activity_at'], name='case_la_idx'),
+            model_name="case",
+            index=models.Index(fields=["local_authority", "-last_activity_at"], name="case_la_idx"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['-last_activity_at'], name='case_activity_idx'),
+            model_name="case",
+            index=models.Index(fields=["-last_activity_at"], name="case_activity_idx"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['child_last_name', 'child_first_name'], name='case_child_name_idx'),
+            model_name="case",
+            index=models.Index(
+                fields=["child_last_name", "child_first_name"], name="case_child_name_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('closed_at__isnull', False), ('status', 'closed')), models.Q(models.Q(('status', 'closed'), _negated=True), ('closed_at__isnull', True)), _connector='OR'), name='case_closed_at_iff_closed'),
+            model_name="case",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("closed_at__isnull", False), ("status", "closed")),
+                    models.Q(
+                        models.Q(("status", "closed"), _negated=True), ("closed_at__isnull", True)
+                    ),
+                    _connector="OR",
+                ),
+                name="case_closed_at_iff_closed",
+            ),
         ),
         migrations.AddIndex(
-            model_name='party',
-            index=models.Index(fields=['name'], name='party_name_idx'),
+            model_name="party",
+            index=models.Index(fields=["name"], name="party_name_idx"),
         ),
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['case', '-occurred_at'], name='contact_case_idx'),
+            model_name="contact",
+            index=models.Index(fields=["case", "-occurred_at"], name="contact_case_idx"),
         ),
         migrations.AddIndex(
-            model_name='timelineentry',
-            index=models.Index(fields=['case', '-at'], name='timeline_case_idx'),
+            model_name="timelineentry",
+            index=models.Index(fields=["case", "-at"], name="timeline_case_idx"),
         ),
     ]

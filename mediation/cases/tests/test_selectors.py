@@ -13,8 +13,14 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize(
     ("who", "sees"),
-    [("case_officer_cal", True), ("case_officer_cleo", True), ("manager_sue", True),
-     ("admin_ada", True), ("mediator_mia", True), ("mediator_max", False)],
+    [
+        ("case_officer_cal", True),
+        ("case_officer_cleo", True),
+        ("manager_sue", True),
+        ("admin_ada", True),
+        ("mediator_mia", True),
+        ("mediator_max", False),
+    ],
 )
 def test_who_can_see_a_case(cast, open_case, who, sees):
     user = cast[who]
@@ -29,7 +35,9 @@ def test_who_can_see_a_case(cast, open_case, who, sees):
 def test_refused_access_to_an_existing_case_is_audited(open_case, mediator_max):
     with pytest.raises(Http404):
         selectors.access_case(user=mediator_max, reference=open_case.reference)
-    assert AuditEvent.objects.filter(verb="access.denied", case_id=open_case.pk, actor=mediator_max).exists()
+    assert AuditEvent.objects.filter(
+        verb="access.denied", case_id=open_case.pk, actor=mediator_max
+    ).exists()
 
 
 def test_missing_case_is_also_404_and_not_audited_as_a_case(mediator_max):
@@ -44,16 +52,36 @@ def three_cases(case_officer_cal, case_officer_cleo, local_authority):
     made = {}
     for key, overrides, route, owner in [
         ("isla", {}, Route.MEDIATION, case_officer_cal),
-        ("noah", {"child_first_name": "Noah", "child_last_name": "Adebayo", "caller_name": "Tunde Adebayo",
-                  "local_authority": other_la}, Route.CERTIFICATE_ONLY, case_officer_cleo),
-        ("zara", {"child_first_name": "Zara", "child_last_name": "Osei", "caller_name": "Grace Osei",
-                  "decision_type": "other_disagreement", "notice_sent_on": None},
-         Route.DISAGREEMENT_RESOLUTION, case_officer_cal),
+        (
+            "noah",
+            {
+                "child_first_name": "Noah",
+                "child_last_name": "Adebayo",
+                "caller_name": "Tunde Adebayo",
+                "local_authority": other_la,
+            },
+            Route.CERTIFICATE_ONLY,
+            case_officer_cleo,
+        ),
+        (
+            "zara",
+            {
+                "child_first_name": "Zara",
+                "child_last_name": "Osei",
+                "caller_name": "Grace Osei",
+                "decision_type": "other_disagreement",
+                "notice_sent_on": None,
+            },
+            Route.DISAGREEMENT_RESOLUTION,
+            case_officer_cal,
+        ),
     ]:
         data = enquiry_data(local_authority)
         data.update(overrides)
         enquiry = services.enquiry_record(by=owner, data=data)
-        made[key] = services.case_open_from_enquiry(enquiry=enquiry, route=route, owner=owner, by=owner)
+        made[key] = services.case_open_from_enquiry(
+            enquiry=enquiry, route=route, owner=owner, by=owner
+        )
     return made
 
 
@@ -64,10 +92,10 @@ def _refs(cases):
 @pytest.mark.parametrize(
     ("filters", "expected"),
     [
-        (selectors.CaseFilters(query="Adebayo"), {"noah"}),          # child's surname
-        (selectors.CaseFilters(query="Tunde"), {"noah"}),            # parent's name
-        (selectors.CaseFilters(query="grace osei"), {"zara"}),       # two words, any order of fields
-        (selectors.CaseFilters(query="Eastmoor"), {"noah"}),         # LA name
+        (selectors.CaseFilters(query="Adebayo"), {"noah"}),  # child's surname
+        (selectors.CaseFilters(query="Tunde"), {"noah"}),  # parent's name
+        (selectors.CaseFilters(query="grace osei"), {"zara"}),  # two words, any order of fields
+        (selectors.CaseFilters(query="Eastmoor"), {"noah"}),  # LA name
         (selectors.CaseFilters(route="disagreement_resolution"), {"zara"}),
         (selectors.CaseFilters(status="certificate_due"), {"noah"}),
         (selectors.CaseFilters(query="nobody-like-this"), set()),
@@ -80,17 +108,21 @@ def test_case_search(three_cases, case_officer_cal, filters, expected):
 
 def test_search_by_reference(three_cases, case_officer_cal):
     reference = three_cases["noah"].reference
-    found = selectors.case_search(user=case_officer_cal, filters=selectors.CaseFilters(query=reference))
+    found = selectors.case_search(
+        user=case_officer_cal, filters=selectors.CaseFilters(query=reference)
+    )
     assert _refs(found) == {reference}
 
 
 def test_filter_by_owner_and_la(three_cases, case_officer_cal, case_officer_cleo):
-    by_owner = selectors.case_search(user=case_officer_cal,
-                                     filters=selectors.CaseFilters(owner_id=case_officer_cleo.pk))
+    by_owner = selectors.case_search(
+        user=case_officer_cal, filters=selectors.CaseFilters(owner_id=case_officer_cleo.pk)
+    )
     assert _refs(by_owner) == {three_cases["noah"].reference}
     la = three_cases["isla"].local_authority
-    by_la = selectors.case_search(user=case_officer_cal,
-                                  filters=selectors.CaseFilters(local_authority_id=la.pk))
+    by_la = selectors.case_search(
+        user=case_officer_cal, filters=selectors.CaseFilters(local_authority_id=la.pk)
+    )
     assert _refs(by_la) == {three_cases["isla"].reference, three_cases["zara"].reference}
 
 
@@ -101,7 +133,9 @@ def test_search_never_shows_a_mediator_unassigned_cases(three_cases, mediator_mi
 
 def test_my_work_lists_own_open_cases_newest_activity_first(three_cases, case_officer_cal):
     services.case_note_add(case=three_cases["isla"], by=case_officer_cal, text="latest")
-    services.case_transition(case=three_cases["zara"], to_state=CaseState.CLOSED, by=case_officer_cal)
+    services.case_transition(
+        case=three_cases["zara"], to_state=CaseState.CLOSED, by=case_officer_cal
+    )
     work = list(selectors.my_work_for_user(user=case_officer_cal))
     assert [c.reference for c in work] == [three_cases["isla"].reference]
 

@@ -13,7 +13,14 @@ from mediation.domain.case_states import Route
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["case_officer_cal", "case_officer_cleo", "mediator_mia", "mediator_max", "manager_sue", "admin_ada"]
+ROLES = [
+    "case_officer_cal",
+    "case_officer_cleo",
+    "mediator_mia",
+    "mediator_max",
+    "manager_sue",
+    "admin_ada",
+]
 
 
 def _urls(case, enquiry):
@@ -42,23 +49,23 @@ def _urls(case, enquiry):
 # mediator, an unassigned mediator, the manager and the administrator.
 EXPECTED = {
     #                    cal  cleo  mia  max  sue  ada
-    "my-work":          (200, 200, 200, 200, 200, 200),
-    "case-list":        (200, 200, 200, 200, 200, 200),
-    "case-detail":      (200, 200, 200, 404, 200, 200),
-    "contact-add":      (200, 200, 200, 404, 200, 200),
-    "note-add":         (200, 200, 200, 404, 200, 200),
-    "enquiry-list":     (200, 200, 403, 403, 200, 200),
-    "enquiry-new":      (200, 200, 403, 403, 200, 200),
-    "enquiry-detail":   (200, 200, 403, 403, 200, 200),
+    "my-work": (200, 200, 200, 200, 200, 200),
+    "case-list": (200, 200, 200, 200, 200, 200),
+    "case-detail": (200, 200, 200, 404, 200, 200),
+    "contact-add": (200, 200, 200, 404, 200, 200),
+    "note-add": (200, 200, 200, 404, 200, 200),
+    "enquiry-list": (200, 200, 403, 403, 200, 200),
+    "enquiry-new": (200, 200, 403, 403, 200, 200),
+    "enquiry-detail": (200, 200, 403, 403, 200, 200),
     "enquiry-open-case": (200, 200, 403, 403, 200, 200),
-    "enquiry-close":    (200, 200, 403, 403, 200, 200),
-    "manage-home":      (403, 403, 403, 403, 200, 200),
-    "authorities":      (403, 403, 403, 403, 200, 200),
-    "authority-new":    (403, 403, 403, 403, 200, 200),
-    "authority-edit":   (403, 403, 403, 403, 200, 200),
-    "users":            (403, 403, 403, 403, 200, 200),
-    "user-new":         (403, 403, 403, 403, 200, 200),
-    "user-edit":        (403, 403, 403, 403, 200, 200),
+    "enquiry-close": (200, 200, 403, 403, 200, 200),
+    "manage-home": (403, 403, 403, 403, 200, 200),
+    "authorities": (403, 403, 403, 403, 200, 200),
+    "authority-new": (403, 403, 403, 403, 200, 200),
+    "authority-edit": (403, 403, 403, 403, 200, 200),
+    "users": (403, 403, 403, 403, 200, 200),
+    "user-new": (403, 403, 403, 403, 200, 200),
+    "user-edit": (403, 403, 403, 403, 200, 200),
 }
 
 
@@ -85,32 +92,58 @@ def test_signed_out_people_are_sent_to_sign_in(client, open_case, second_enquiry
 def test_reading_a_case_is_audited(client, open_case, case_officer_cleo):
     client.force_login(case_officer_cleo)
     client.get(reverse("cases:detail", args=[open_case.reference]))
-    assert AuditEvent.objects.filter(verb="case.view", case_id=open_case.pk, actor=case_officer_cleo).count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            verb="case.view", case_id=open_case.pk, actor=case_officer_cleo
+        ).count()
+        == 1
+    )
 
 
 def test_case_page_shows_child_parties_decision_and_timeline(client, open_case, case_officer_cal):
     services.case_note_add(case=open_case, by=case_officer_cal, text="Prefers calls after 3pm")
     client.force_login(case_officer_cal)
     html = client.get(reverse("cases:detail", args=[open_case.reference])).content.decode()
-    for text in ["Isla Whitfield", "Sarah Whitfield", "Refusal to carry out an EHC needs assessment",
-                 "2 November 2026", "Prefers calls after 3pm", "Case opened from enquiry",
-                 "The LA refused to assess"]:
+    for text in [
+        "Isla Whitfield",
+        "Sarah Whitfield",
+        "Refusal to carry out an EHC needs assessment",
+        "2 November 2026",
+        "Prefers calls after 3pm",
+        "Case opened from enquiry",
+        "The LA refused to assess",
+    ]:
         assert text in html
 
 
 # The enquiry form --------------------------------------------------------------------------
 
+
 def _enquiry_post(authority, **overrides):
     data = {
-        "caller_type": "parent_carer", "caller_name": "Sarah Whitfield", "caller_relationship": "Mother",
-        "phone": "07700 900123", "email": "", "address": "", "preferred_contact": "phone",
-        "child_first_name": "Isla", "child_last_name": "Whitfield",
-        "child_date_of_birth_day": "12", "child_date_of_birth_month": "4", "child_date_of_birth_year": "2016",
-        "child_setting": "", "local_authority": str(authority.pk),
+        "caller_type": "parent_carer",
+        "caller_name": "Sarah Whitfield",
+        "caller_relationship": "Mother",
+        "phone": "07700 900123",
+        "email": "",
+        "address": "",
+        "preferred_contact": "phone",
+        "child_first_name": "Isla",
+        "child_last_name": "Whitfield",
+        "child_date_of_birth_day": "12",
+        "child_date_of_birth_month": "4",
+        "child_date_of_birth_year": "2016",
+        "child_setting": "",
+        "local_authority": str(authority.pk),
         "decision_type": "refuse_assessment",
-        "notice_sent_on_day": "2", "notice_sent_on_month": "11", "notice_sent_on_year": "2026",
-        "letter_dated_on_day": "", "letter_dated_on_month": "", "letter_dated_on_year": "",
-        "case_history": "Refused to assess.", "information_given": ["mediation", "appeal"],
+        "notice_sent_on_day": "2",
+        "notice_sent_on_month": "11",
+        "notice_sent_on_year": "2026",
+        "letter_dated_on_day": "",
+        "letter_dated_on_month": "",
+        "letter_dated_on_year": "",
+        "case_history": "Refused to assess.",
+        "information_given": ["mediation", "appeal"],
     }
     data.update(overrides)
     return data
@@ -122,8 +155,11 @@ def test_recording_an_enquiry(client, case_officer_cal, local_authority):
     enquiry = Enquiry.objects.get()
     assert response.status_code == 302
     assert response.url == reverse("enquiries:detail", args=[enquiry.reference])
-    assert (enquiry.info_mediation_given, enquiry.info_certificate_given, enquiry.info_appeal_given) == (
-        True, False, True)
+    assert (
+        enquiry.info_mediation_given,
+        enquiry.info_certificate_given,
+        enquiry.info_appeal_given,
+    ) == (True, False, True)
 
 
 INVALID_ENQUIRIES = [
@@ -134,15 +170,26 @@ INVALID_ENQUIRIES = [
     ({"preferred_contact": "email"}, "Enter an email address, or choose another way"),
     ({"email": "not-an-email"}, "Enter an email address in the correct format"),
     ({"preferred_contact": "letter"}, "Enter a postal address"),
-    ({"child_date_of_birth_day": "31", "child_date_of_birth_month": "2"}, "Date of birth must be a real date"),
+    (
+        {"child_date_of_birth_day": "31", "child_date_of_birth_month": "2"},
+        "Date of birth must be a real date",
+    ),
     ({"child_date_of_birth_year": "1990"}, "must be under 25"),
     ({"child_date_of_birth_year": "2099"}, "Date of birth must be today or in the past"),
     ({"child_date_of_birth_month": ""}, "Date of birth must include a month"),
-    ({"child_date_of_birth_day": "", "child_date_of_birth_month": "", "child_date_of_birth_year": ""},
-     "Enter the date of birth"),
+    (
+        {
+            "child_date_of_birth_day": "",
+            "child_date_of_birth_month": "",
+            "child_date_of_birth_year": "",
+        },
+        "Enter the date of birth",
+    ),
     ({"notice_sent_on_year": "2099"}, "must be today or in the past"),
-    ({"notice_sent_on_day": "", "notice_sent_on_month": "", "notice_sent_on_year": ""},
-     "Enter the date the decision notice was sent"),
+    (
+        {"notice_sent_on_day": "", "notice_sent_on_month": "", "notice_sent_on_year": ""},
+        "Enter the date the decision notice was sent",
+    ),
     ({"local_authority": "999999"}, "Select a local authority from the list"),
     ({"decision_type": "invented"}, "Select a valid choice"),
     ({"section_i_only": "on"}, "Section I only applies to a disagreement about the contents"),
@@ -167,11 +214,16 @@ def test_enquiry_form_rejects_bad_input_and_keeps_what_was_typed(
 
 # Opening a case ----------------------------------------------------------------------------
 
+
 def test_opening_a_case_from_an_enquiry(client, case_officer_cal, second_enquiry):
     client.force_login(case_officer_cal)
     response = client.post(
         reverse("enquiries:open-case", args=[second_enquiry.reference]),
-        {"route": "mediation", "issues": ["education", "health"], "owner": str(case_officer_cal.pk)},
+        {
+            "route": "mediation",
+            "issues": ["education", "health"],
+            "owner": str(case_officer_cal.pk),
+        },
     )
     case = Case.objects.get()
     assert response.url == reverse("cases:detail", args=[case.reference])
@@ -197,22 +249,31 @@ def test_open_case_form_rejects_bad_input(client, case_officer_cal, second_enqui
 
 
 def test_no_certificate_route_for_section_i_only(client, case_officer_cal, local_authority):
-    enquiry = services.enquiry_record(by=case_officer_cal, data=enquiry_data(
-        local_authority, decision_type="plan_contents", section_i_only=True))
+    enquiry = services.enquiry_record(
+        by=case_officer_cal,
+        data=enquiry_data(local_authority, decision_type="plan_contents", section_i_only=True),
+    )
     client.force_login(case_officer_cal)
-    response = client.post(reverse("enquiries:open-case", args=[enquiry.reference]),
-                           {"route": "certificate_only", "issues": ["education"],
-                            "owner": str(case_officer_cal.pk)})
+    response = client.post(
+        reverse("enquiries:open-case", args=[enquiry.reference]),
+        {"route": "certificate_only", "issues": ["education"], "owner": str(case_officer_cal.pk)},
+    )
     assert response.status_code == 400
     assert "No certificate is needed to appeal about Section I only" in response.content.decode()
 
 
-def test_mediation_route_refused_for_a_decision_without_appeal(client, case_officer_cal, local_authority):
-    enquiry = services.enquiry_record(by=case_officer_cal, data=enquiry_data(
-        local_authority, decision_type="other_disagreement", notice_sent_on=None))
+def test_mediation_route_refused_for_a_decision_without_appeal(
+    client, case_officer_cal, local_authority
+):
+    enquiry = services.enquiry_record(
+        by=case_officer_cal,
+        data=enquiry_data(local_authority, decision_type="other_disagreement", notice_sent_on=None),
+    )
     client.force_login(case_officer_cal)
-    response = client.post(reverse("enquiries:open-case", args=[enquiry.reference]),
-                           {"route": "mediation", "issues": ["education"], "owner": str(case_officer_cal.pk)})
+    response = client.post(
+        reverse("enquiries:open-case", args=[enquiry.reference]),
+        {"route": "mediation", "issues": ["education"], "owner": str(case_officer_cal.pk)},
+    )
     assert response.status_code == 400
     assert "Choose disagreement resolution" in response.content.decode()
 
@@ -228,14 +289,23 @@ def test_closing_an_enquiry_needs_a_note(client, case_officer_cal, second_enquir
 
 # Contacts and notes ------------------------------------------------------------------------
 
+
 def test_logging_a_contact(client, case_officer_cal, open_case):
     client.force_login(case_officer_cal)
     party = open_case.parties.get()
-    response = client.post(reverse("cases:contact-add", args=[open_case.reference]), {
-        "party": str(party.pk), "method": "phone", "direction": "outgoing",
-        "occurred_on_day": "20", "occurred_on_month": "11", "occurred_on_year": "2026",
-        "occurred_time": "10:15", "summary": "Called to explain next steps",
-    })
+    response = client.post(
+        reverse("cases:contact-add", args=[open_case.reference]),
+        {
+            "party": str(party.pk),
+            "method": "phone",
+            "direction": "outgoing",
+            "occurred_on_day": "20",
+            "occurred_on_month": "11",
+            "occurred_on_year": "2026",
+            "occurred_time": "10:15",
+            "summary": "Called to explain next steps",
+        },
+    )
     assert response.status_code == 302
     contact = Contact.objects.get()
     assert contact.party == party and contact.summary == "Called to explain next steps"
@@ -255,9 +325,16 @@ def test_logging_a_contact(client, case_officer_cal, open_case):
 )
 def test_contact_form_rejects_bad_input(client, case_officer_cal, open_case, overrides, message):
     client.force_login(case_officer_cal)
-    post = {"party": str(open_case.parties.get().pk), "method": "phone", "direction": "outgoing",
-            "occurred_on_day": "20", "occurred_on_month": "11", "occurred_on_year": "2026",
-            "occurred_time": "", "summary": "Called"}
+    post = {
+        "party": str(open_case.parties.get().pk),
+        "method": "phone",
+        "direction": "outgoing",
+        "occurred_on_day": "20",
+        "occurred_on_month": "11",
+        "occurred_on_year": "2026",
+        "occurred_time": "",
+        "summary": "Called",
+    }
     post.update(overrides)
     response = client.post(reverse("cases:contact-add", args=[open_case.reference]), post)
     assert response.status_code == 400
@@ -284,10 +361,13 @@ def test_an_unassigned_mediator_cannot_post_to_a_case(client, mediator_max, open
 
 # Query counts ------------------------------------------------------------------------------
 
+
 def _make_cases(owner, local_authority, count):
     for _ in range(count):
         enquiry = services.enquiry_record(by=owner, data=enquiry_data(local_authority))
-        services.case_open_from_enquiry(enquiry=enquiry, route=Route.MEDIATION, owner=owner, by=owner)
+        services.case_open_from_enquiry(
+            enquiry=enquiry, route=Route.MEDIATION, owner=owner, by=owner
+        )
 
 
 @pytest.mark.parametrize("url_name", ["cases:my-work", "cases:list"])
@@ -300,7 +380,11 @@ def test_list_pages_use_a_fixed_number_of_queries(
         client.get(reverse(url_name))
     _make_cases(case_officer_cal, local_authority, 20)
     with django_assert_max_num_queries(len(small.captured_queries)):
-        response = client.get(reverse(url_name, ))
+        response = client.get(
+            reverse(
+                url_name,
+            )
+        )
     assert response.status_code == 200
 
 

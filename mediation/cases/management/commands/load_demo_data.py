@@ -7,7 +7,7 @@ and audit events like a real one. Running it again does nothing if the demo user
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand
@@ -38,14 +38,71 @@ AUTHORITIES = [
     ("Westdale District Council", "WDC", "send@westdale.example.gov.uk"),
 ]
 
-FIRST_NAMES = ["Amelia", "Noah", "Isla", "Oliver", "Ava", "Leo", "Freya", "Arlo", "Zara", "Ezra",
-               "Hana", "Kofi", "Maisie", "Rohan", "Elsie", "Idris", "Nia", "Theo", "Layla", "Yusuf"]
-LAST_NAMES = ["Whitfield", "Adebayo", "Kowalski", "Brennan", "Chaudhry", "Fairbairn", "Osei",
-              "Haddad", "Pemberton", "Mbeki", "Larsen", "Quigley", "Rahman", "Sotiriou", "Dunmore"]
-PARENT_FIRST = ["Sarah", "James", "Aisha", "Daniel", "Grace", "Tariq", "Helen", "Marek", "Joy",
-                "Rebecca", "Samuel", "Fatima", "Claire", "Owen", "Bukola"]
-SETTINGS = ["Hollybank Primary School", "St Aidan's CE Primary", "Marshgate Academy",
-            "Riverside College", "Brookfield Special School", "Oakwood Nursery", "Home educated"]
+FIRST_NAMES = [
+    "Amelia",
+    "Noah",
+    "Isla",
+    "Oliver",
+    "Ava",
+    "Leo",
+    "Freya",
+    "Arlo",
+    "Zara",
+    "Ezra",
+    "Hana",
+    "Kofi",
+    "Maisie",
+    "Rohan",
+    "Elsie",
+    "Idris",
+    "Nia",
+    "Theo",
+    "Layla",
+    "Yusuf",
+]
+LAST_NAMES = [
+    "Whitfield",
+    "Adebayo",
+    "Kowalski",
+    "Brennan",
+    "Chaudhry",
+    "Fairbairn",
+    "Osei",
+    "Haddad",
+    "Pemberton",
+    "Mbeki",
+    "Larsen",
+    "Quigley",
+    "Rahman",
+    "Sotiriou",
+    "Dunmore",
+]
+PARENT_FIRST = [
+    "Sarah",
+    "James",
+    "Aisha",
+    "Daniel",
+    "Grace",
+    "Tariq",
+    "Helen",
+    "Marek",
+    "Joy",
+    "Rebecca",
+    "Samuel",
+    "Fatima",
+    "Claire",
+    "Owen",
+    "Bukola",
+]
+SETTINGS = [
+    "Hollybank Primary School",
+    "St Aidan's CE Primary",
+    "Marshgate Academy",
+    "Riverside College",
+    "Brookfield Special School",
+    "Oakwood Nursery",
+    "Home educated",
+]
 HISTORIES = [
     "Parent says the LA refused to assess despite reports from the school and speech therapist.",
     "The draft plan does not name the specialist provision recommended by the educational psychologist.",
@@ -78,7 +135,9 @@ class Command(BaseCommand):
             while created < cases:
                 created += self._create_case(rng, number, staff, authorities)
                 number += 1
-        self.stdout.write(self.style.SUCCESS(f"Loaded {len(authorities)} local authorities and {cases} cases."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Loaded {len(authorities)} local authorities and {cases} cases.")
+        )
         self._print_sign_ins()
 
     def _print_sign_ins(self) -> None:
@@ -88,54 +147,82 @@ class Command(BaseCommand):
     def _create_staff(self) -> dict[str, User]:
         staff = {}
         for username, first, last, role in STAFF:
-            user = User(username=username, first_name=first, last_name=last, role=role,
-                        email=f"{username}@mediation.example.org")
+            user = User(
+                username=username,
+                first_name=first,
+                last_name=last,
+                role=role,
+                email=f"{username}@mediation.example.org",
+            )
             user.set_password(DEMO_PASSWORD)
             user.save()
             staff[username] = user
         return staff
 
-    def _create_case(self, rng: random.Random, number: int, staff: dict[str, User],
-                     authorities: list[LocalAuthority]) -> bool:
+    def _create_case(
+        self,
+        rng: random.Random,
+        number: int,
+        staff: dict[str, User],
+        authorities: list[LocalAuthority],
+    ) -> bool:
         """Record an enquiry and, for most, open a case from it; True if a case was opened."""
         officers = [staff["casey.officer"], staff["priya.officer"]]
         mediators = [staff["maya.mediator"], staff["tom.mediator"]]
         today = timezone.localdate()
-        route = [Route.MEDIATION, Route.MEDIATION, Route.CERTIFICATE_ONLY,
-                 Route.DISAGREEMENT_RESOLUTION][number % 4]
+        route = [
+            Route.MEDIATION,
+            Route.MEDIATION,
+            Route.CERTIFICATE_ONLY,
+            Route.DISAGREEMENT_RESOLUTION,
+        ][number % 4]
         decision = (
-            DecisionType.OTHER_DISAGREEMENT if route == Route.DISAGREEMENT_RESOLUTION
+            DecisionType.OTHER_DISAGREEMENT
+            if route == Route.DISAGREEMENT_RESOLUTION
             else rng.choice([d for d in DecisionType if d != DecisionType.OTHER_DISAGREEMENT])
         )
         child_last = rng.choice(LAST_NAMES)
         parent = f"{rng.choice(PARENT_FIRST)} {child_last}"
         born = today - timedelta(days=rng.randint(3 * 365, 19 * 365))
         sent = today - timedelta(days=rng.randint(3, 50))
-        caller_type = CallerType.YOUNG_PERSON if (today - born).days > 16 * 365 and number % 5 == 0 \
+        caller_type = (
+            CallerType.YOUNG_PERSON
+            if (today - born).days > 16 * 365 and number % 5 == 0
             else CallerType.PARENT_CARER
+        )
         owner = officers[number % 2]
-        enquiry = services.enquiry_record(by=owner, data={
-            "caller_type": caller_type,
-            "caller_name": parent if caller_type == CallerType.PARENT_CARER else f"{rng.choice(FIRST_NAMES)} {child_last}",
-            "caller_relationship": rng.choice(["Mother", "Father", "Grandmother", "Foster carer"])
-            if caller_type == CallerType.PARENT_CARER else "",
-            "phone": f"07700 900{rng.randint(100, 999)}",
-            "email": f"{parent.split()[0].lower()}.{child_last.lower()}{number}@example.com",
-            "preferred_contact": rng.choice([ContactPreference.PHONE, ContactPreference.EMAIL]),
-            "child_first_name": rng.choice(FIRST_NAMES),
-            "child_last_name": child_last,
-            "child_date_of_birth": born,
-            "child_setting": rng.choice(SETTINGS),
-            "local_authority": authorities[number % len(authorities)],
-            "decision_type": decision,
-            "notice_sent_on": None if decision == DecisionType.OTHER_DISAGREEMENT else sent,
-            "letter_dated_on": None if decision == DecisionType.OTHER_DISAGREEMENT else sent - timedelta(days=rng.randint(0, 2)),
-            "section_i_only": decision == DecisionType.PLAN_CONTENTS and number % 7 == 0,
-            "case_history": rng.choice(HISTORIES),
-            "info_mediation_given": True,
-            "info_certificate_given": route != Route.DISAGREEMENT_RESOLUTION,
-            "info_appeal_given": route != Route.DISAGREEMENT_RESOLUTION,
-        })
+        enquiry = services.enquiry_record(
+            by=owner,
+            data={
+                "caller_type": caller_type,
+                "caller_name": parent
+                if caller_type == CallerType.PARENT_CARER
+                else f"{rng.choice(FIRST_NAMES)} {child_last}",
+                "caller_relationship": rng.choice(
+                    ["Mother", "Father", "Grandmother", "Foster carer"]
+                )
+                if caller_type == CallerType.PARENT_CARER
+                else "",
+                "phone": f"07700 900{rng.randint(100, 999)}",
+                "email": f"{parent.split()[0].lower()}.{child_last.lower()}{number}@example.com",
+                "preferred_contact": rng.choice([ContactPreference.PHONE, ContactPreference.EMAIL]),
+                "child_first_name": rng.choice(FIRST_NAMES),
+                "child_last_name": child_last,
+                "child_date_of_birth": born,
+                "child_setting": rng.choice(SETTINGS),
+                "local_authority": authorities[number % len(authorities)],
+                "decision_type": decision,
+                "notice_sent_on": None if decision == DecisionType.OTHER_DISAGREEMENT else sent,
+                "letter_dated_on": None
+                if decision == DecisionType.OTHER_DISAGREEMENT
+                else sent - timedelta(days=rng.randint(0, 2)),
+                "section_i_only": decision == DecisionType.PLAN_CONTENTS and number % 7 == 0,
+                "case_history": rng.choice(HISTORIES),
+                "info_mediation_given": True,
+                "info_certificate_given": route != Route.DISAGREEMENT_RESOLUTION,
+                "info_appeal_given": route != Route.DISAGREEMENT_RESOLUTION,
+            },
+        )
         if number % 15 == 14:
             services.enquiry_close_with_information(
                 enquiry=enquiry, by=owner, note="Caller wanted to understand the options first."
@@ -144,23 +231,41 @@ class Command(BaseCommand):
         if route == Route.CERTIFICATE_ONLY and enquiry.section_i_only:
             route = Route.MEDIATION
         case = services.case_open_from_enquiry(
-            enquiry=enquiry, route=route, owner=owner, by=owner,
-            issue_health=number % 3 == 0, issue_social_care=number % 5 == 0,
+            enquiry=enquiry,
+            route=route,
+            owner=owner,
+            by=owner,
+            issue_health=number % 3 == 0,
+            issue_social_care=number % 5 == 0,
         )
         if route == Route.MEDIATION or route == Route.DISAGREEMENT_RESOLUTION:
-            case = services.case_assign_mediator(case=case, mediator=mediators[number % 2], by=owner)
+            case = services.case_assign_mediator(
+                case=case, mediator=mediators[number % 2], by=owner
+            )
         services.case_contact_add(
-            case=case, by=owner, method=Contact.Method.PHONE, direction=Contact.Direction.INCOMING,
+            case=case,
+            by=owner,
+            method=Contact.Method.PHONE,
+            direction=Contact.Direction.INCOMING,
             occurred_at=timezone.now() - timedelta(days=rng.randint(0, 3)),
             summary="First call. Explained the options and what happens next.",
             party=case.parties.first(),
         )
         steps = {
-            Route.MEDIATION: [CaseState.ARRANGING, CaseState.MEETING_BOOKED, CaseState.MEETING_HELD,
-                              CaseState.CERTIFICATE_DUE, CaseState.CERTIFICATE_ISSUED, CaseState.CLOSED],
+            Route.MEDIATION: [
+                CaseState.ARRANGING,
+                CaseState.MEETING_BOOKED,
+                CaseState.MEETING_HELD,
+                CaseState.CERTIFICATE_DUE,
+                CaseState.CERTIFICATE_ISSUED,
+                CaseState.CLOSED,
+            ],
             Route.CERTIFICATE_ONLY: [CaseState.CERTIFICATE_ISSUED, CaseState.CLOSED],
-            Route.DISAGREEMENT_RESOLUTION: [CaseState.MEETING_BOOKED, CaseState.MEETING_HELD,
-                                            CaseState.CLOSED],
+            Route.DISAGREEMENT_RESOLUTION: [
+                CaseState.MEETING_BOOKED,
+                CaseState.MEETING_HELD,
+                CaseState.CLOSED,
+            ],
         }[route]
         for state in steps[: rng.randint(0, len(steps))]:
             case = services.case_transition(case=case, to_state=state, by=owner)
