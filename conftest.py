@@ -97,3 +97,15 @@ def open_case(enquiry, case_officer_cal, mediator_mia):
         issue_health=True,
     )
     return services.case_assign_mediator(case=case, mediator=mediator_mia, by=case_officer_cal)
+
+
+def login(client, user):
+    """Sign a test client in with both factors, as a staff member who has verified their code."""
+    from mediation.accounts.two_factor import device_with_key
+
+    device = device_with_key(user, "JBSWY3DPEHPK3PXP")
+    client.force_login(user)
+    session = client.session
+    session["otp_device_id"] = device.persistent_id
+    session.save()
+    return client

@@ -26,6 +26,10 @@ account_urlpatterns = (
     [
         path("sign-in/", account_views.SignInView.as_view(), name="sign-in"),
         path("sign-out/", account_views.SignOutView.as_view(), name="sign-out"),
+        path("sign-in/code/", account_views.two_factor, name="two-factor"),
+        path(
+            "sign-in/set-up-authenticator/", account_views.two_factor_setup, name="two-factor-setup"
+        ),
     ],
     "accounts",
 )

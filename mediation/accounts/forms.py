@@ -81,3 +81,39 @@ class StaffUserForm(forms.ModelForm):
         if password:
             password_validation.validate_password(password, self.instance)
         return password
+
+
+class TwoFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code from your authenticator app",
+        max_length=6,
+        min_length=6,
+        help_text="The 6-digit code shown in the app now.",
+        error_messages={
+            "required": "Enter the 6-digit code from your authenticator app",
+            "min_length": "Enter the 6-digit code from your authenticator app",
+            "max_length": "Enter the 6-digit code from your authenticator app",
+        },
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "class": "govuk-input--width-5",
+            }
+        ),
+    )
+
+    def __init__(self, *args: Any, device: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.device = device
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].strip().replace(" ", "")
+        if not code.isdigit():
+            raise forms.ValidationError("The code must be 6 numbers")
+        # verify_token refuses a code already used (last_t) and throttles repeated failures.
+        if self.device is None or not self.device.verify_token(code):
+            raise forms.ValidationError(
+                "The code is not right, or has already been used. Try the next code"
+            )
+        return code

@@ -2,20 +2,42 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
+from django_otp import login as otp_login
 
-from mediation.accounts.forms import SignInForm, StaffUserForm
+from mediation.accounts import two_factor as two_factor_devices
+from mediation.accounts.forms import SignInForm, StaffUserForm, TwoFactorCodeForm
 from mediation.accounts.models import User
 from mediation.accounts.services import staff_user_save
+from mediation.audit.services import audit_record
 from mediation.common.views import render_form_page, staff_view
 
 
 class SignInView(auth_views.LoginView):
+    """Step one: username and password. Step two (the code) is enforced by middleware."""
+
     template_name = "accounts/sign_in.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form: SignInForm) -> HttpResponse:
+        response = super().form_valid(form)
+        audit_record(actor=form.get_user(), verb="auth.sign_in_password", request=self.request)
+        return response
+
+    def form_invalid(self, form: SignInForm) -> HttpResponse:
+        audit_record(actor=None, verb="auth.sign_in_failed", request=self.request)
+        return super().form_invalid(form)
+
+    def get_success_url(self) -> str:
+        target = self.get_redirect_url()
+        step = reverse("accounts:two-factor")
+        return f"{step}?next={target}" if target else step
 
 
 class SignOutView(auth_views.LogoutView):
@@ -57,3 +79,55 @@ def user_edit(request: HttpRequest, user_id: int | None = None) -> HttpResponse:
             request, "accounts/user_form.html", {"form": form, "editing": instance}, invalid=True
         )
     return render(request, "accounts/user_form.html", {"form": form, "editing": instance})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor(request: HttpRequest) -> HttpResponse:
+    """Second step of signing in: a code from the authenticator app."""
+    device = two_factor_devices.confirmed_device(request.user)
+    if device is None:
+        return redirect("accounts:two-factor-setup")
+    form = TwoFactorCodeForm(request.POST if request.method == "POST" else None, device=device)
+    if request.method == "POST":
+        if form.is_valid():
+            otp_login(request, device)
+            audit_record(actor=request.user, verb="auth.two_factor_verified", request=request)
+            return redirect(_safe_next(request))
+        audit_record(actor=request.user, verb="auth.two_factor_failed", request=request)
+        return render_form_page(request, "accounts/two_factor.html", {"form": form}, invalid=True)
+    return render(request, "accounts/two_factor.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """First sign-in: add the service to an authenticator app and prove it works."""
+    if two_factor_devices.confirmed_device(request.user) is not None:
+        return redirect("accounts:two-factor")
+    device = two_factor_devices.pending_device(request.user)
+    form = TwoFactorCodeForm(request.POST if request.method == "POST" else None, device=device)
+    context = {
+        "form": form,
+        "key": two_factor_devices.base32_key(device),
+        "qr_svg": two_factor_devices.qr_svg(device),
+    }
+    if request.method == "POST":
+        if form.is_valid():
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            audit_record(actor=request.user, verb="auth.two_factor_added", request=request)
+            messages.success(request, "Your authenticator app is set up")
+            return redirect("cases:my-work")
+        return render_form_page(request, "accounts/two_factor_setup.html", context, invalid=True)
+    return render(request, "accounts/two_factor_setup.html", context)
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.GET.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("cases:my-work")

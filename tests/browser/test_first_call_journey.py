@@ -14,17 +14,35 @@ from tests.browser.conftest import assert_accessible
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "correct-horse-battery"
+AUTHENTICATOR_KEY = "JBSWY3DPEHPK3PXP"
+
+
+def current_code(username):
+    from django_otp.oath import TOTP
+
+    from mediation.accounts.models import User
+    from mediation.accounts.two_factor import confirmed_device
+
+    device = confirmed_device(User.objects.get(username=username))
+    return f"{TOTP(device.bin_key, step=device.step, t0=device.t0).token():06d}"
+
+
+def staff(username, first, last, role):
+    from mediation.accounts.two_factor import device_with_key
+    from mediation.cases.tests.factories import UserFactory
+
+    user = UserFactory(username=username, first_name=first, last_name=last, role=role)
+    device_with_key(user, AUTHENTICATOR_KEY)
+    return user
 
 
 @pytest.fixture
 def service_setup(db):
     from mediation.accounts.models import Role
-    from mediation.cases.tests.factories import LocalAuthorityFactory, UserFactory
+    from mediation.cases.tests.factories import LocalAuthorityFactory
 
     LocalAuthorityFactory(name="Eastmoor County Council", code="EMC")
-    return UserFactory(
-        username="casey", first_name="Casey", last_name="Morgan", role=Role.CASE_OFFICER
-    )
+    return staff("casey", "Casey", "Morgan", Role.CASE_OFFICER)
 
 
 def sign_in(page, live_server, username="casey"):
@@ -33,6 +51,10 @@ def sign_in(page, live_server, username="casey"):
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/sign-in/code/"))
+    assert_accessible(page)
+    page.get_by_label("Code from your authenticator app").fill(current_code(username))
+    page.get_by_role("button", name="Continue").click()
     page.wait_for_url(re.compile(r"/my-work/$"))
 
 
@@ -112,9 +134,8 @@ def test_record_enquiry_open_case_and_find_it(page, live_server, service_setup):
 
 def test_manager_pages_are_accessible(page, live_server, service_setup):
     from mediation.accounts.models import Role
-    from mediation.cases.tests.factories import UserFactory
 
-    UserFactory(username="morgan", first_name="Morgan", last_name="Ellis", role=Role.MANAGER)
+    staff("morgan", "Morgan", "Ellis", Role.MANAGER)
     sign_in(page, live_server, username="morgan")
     for path in [
         "/manage/",
@@ -138,9 +159,15 @@ def test_keyboard_only_sign_in(page, live_server, service_setup):
     page.goto(f"{live_server.url}/sign-in/")
     page.keyboard.press("Tab")  # the skip link comes first
     assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to main content"
-    page.locator("#id_username").focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")  # after skipping, the first field
+    assert page.evaluate("document.activeElement.id") == "id_username"
     page.keyboard.type("casey")
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/my-work/$"))
+    page.wait_for_url(re.compile(r"/sign-in/code/"))
+    page.locator("#id_code").focus()
+    page.keyboard.type(current_code("casey"))
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/my-work/"))

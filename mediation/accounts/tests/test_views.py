@@ -4,17 +4,94 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.urls import reverse
 
+from conftest import login
 from mediation.accounts.models import Role, User
 from mediation.authorities.models import LocalAuthority
 
 pytestmark = pytest.mark.django_db
 
 
-def test_sign_in_lands_on_my_work(client, case_officer_cal):
+KEY = "JBSWY3DPEHPK3PXP"
+
+
+def _code(device, offset=0):
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+    totp.time = totp.time + offset * device.step
+    return f"{totp.token():06d}"
+
+
+def test_sign_in_needs_password_then_code_and_lands_on_my_work(client, case_officer_cal):
+    from mediation.accounts.two_factor import device_with_key
+
+    device = device_with_key(case_officer_cal, KEY)
     response = client.post(
         reverse("accounts:sign-in"), {"username": "cal", "password": "correct-horse-battery"}
     )
-    assert response.status_code == 302 and response.url == reverse("cases:my-work")
+    assert response.url.startswith(reverse("accounts:two-factor"))
+    # With the password alone every staff page sends you to the code step.
+    assert client.get(reverse("cases:list")).url == reverse("accounts:two-factor")
+    good = client.post(reverse("accounts:two-factor"), {"code": _code(device)})
+    assert good.url == reverse("cases:my-work")
+    assert client.get(reverse("cases:list")).status_code == 200
+
+
+def test_after_a_wrong_code_even_the_right_code_waits(client, case_officer_cal):
+    """Failures are throttled (django-otp doubles the wait after each), which stops guessing."""
+    from mediation.accounts.two_factor import device_with_key
+
+    device = device_with_key(case_officer_cal, KEY)
+    client.force_login(case_officer_cal)
+    right = _code(device)
+    wrong = "000000" if right != "000000" else "111111"
+    response = client.post(reverse("accounts:two-factor"), {"code": wrong})
+    assert response.status_code == 400 and "The code is not right" in response.content.decode()
+    assert client.post(reverse("accounts:two-factor"), {"code": right}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ("", "Enter the 6-digit code"),
+        ("12ab56", "The code must be 6 numbers"),
+        ("1234567", "Enter the 6-digit code"),
+    ],
+)
+def test_code_form_rejects_bad_input(client, case_officer_cal, code, message):
+    from mediation.accounts.two_factor import device_with_key
+
+    device_with_key(case_officer_cal, KEY)
+    client.force_login(case_officer_cal)
+    response = client.post(reverse("accounts:two-factor"), {"code": code})
+    assert response.status_code == 400 and message in response.content.decode()
+
+
+def test_a_code_cannot_be_used_twice(client, case_officer_cal):
+    from django.test import Client
+
+    from mediation.accounts.two_factor import device_with_key
+
+    device = device_with_key(case_officer_cal, KEY)
+    code = _code(device)
+    client.force_login(case_officer_cal)
+    assert client.post(reverse("accounts:two-factor"), {"code": code}).status_code == 302
+    other = Client()
+    other.force_login(case_officer_cal)
+    assert other.post(reverse("accounts:two-factor"), {"code": code}).status_code == 400
+
+
+def test_first_sign_in_sets_up_the_authenticator(client, case_officer_cal):
+    from mediation.accounts.two_factor import confirmed_device, pending_device
+
+    client.force_login(case_officer_cal)
+    assert client.get(reverse("accounts:two-factor")).url == reverse("accounts:two-factor-setup")
+    page = client.get(reverse("accounts:two-factor-setup")).content.decode()
+    assert "<svg" in page and "Key:" in page
+    device = pending_device(case_officer_cal)
+    response = client.post(reverse("accounts:two-factor-setup"), {"code": _code(device)})
+    assert response.url == reverse("cases:my-work")
+    assert confirmed_device(case_officer_cal) is not None
 
 
 @pytest.mark.parametrize(
@@ -34,7 +111,7 @@ def test_sign_in_errors_do_not_reveal_whether_the_user_exists(
 
 
 def test_sign_out_is_post_only_and_clears_site_data(client, case_officer_cal):
-    client.force_login(case_officer_cal)
+    login(client, case_officer_cal)
     assert client.get(reverse("accounts:sign-out")).status_code == 405
     response = client.post(reverse("accounts:sign-out"))
     assert response.status_code == 302
@@ -42,7 +119,7 @@ def test_sign_out_is_post_only_and_clears_site_data(client, case_officer_cal):
 
 
 def test_manager_adds_a_staff_member(client, manager_sue):
-    client.force_login(manager_sue)
+    login(client, manager_sue)
     response = client.post(
         reverse("manage:user-new"),
         {
@@ -72,7 +149,7 @@ def test_manager_adds_a_staff_member(client, manager_sue):
     ],
 )
 def test_staff_form_rejects_bad_input(client, manager_sue, case_officer_cal, overrides, message):
-    client.force_login(manager_sue)
+    login(client, manager_sue)
     post = {
         "username": "newbie",
         "first_name": "New",
@@ -93,9 +170,9 @@ def test_deactivating_a_user_ends_their_sessions(client, manager_sue, case_offic
     from django.test import Client
 
     other = Client()
-    other.force_login(case_officer_cal)
+    login(other, case_officer_cal)
     assert Session.objects.count() == 1
-    client.force_login(manager_sue)
+    login(client, manager_sue)
     response = client.post(
         reverse("manage:user-edit", args=[case_officer_cal.pk]),
         {
@@ -112,7 +189,7 @@ def test_deactivating_a_user_ends_their_sessions(client, manager_sue, case_offic
 
 
 def test_manager_adds_and_edits_a_local_authority(client, manager_sue):
-    client.force_login(manager_sue)
+    login(client, manager_sue)
     response = client.post(
         reverse("manage:authority-new"),
         {"name": "Southvale Council", "code": "svc", "contact_email": "", "active": "on"},
@@ -132,7 +209,7 @@ def test_manager_adds_and_edits_a_local_authority(client, manager_sue):
     ],
 )
 def test_local_authority_form_rejects_bad_input(client, manager_sue, overrides, message):
-    client.force_login(manager_sue)
+    login(client, manager_sue)
     post = {"name": "Southvale Council", "code": "SVC", "contact_email": "", "active": "on"}
     post.update(overrides)
     response = client.post(reverse("manage:authority-new"), post)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from conftest import login
 from mediation.audit.models import AuditEvent
 from mediation.cases import services
 from mediation.cases.models import Case, Contact, Enquiry
@@ -77,7 +78,7 @@ def second_enquiry(case_officer_cal, local_authority):
 @pytest.mark.parametrize("page", sorted(EXPECTED))
 @pytest.mark.parametrize("who", ROLES)
 def test_permission_matrix(client, cast, open_case, second_enquiry, page, who):
-    client.force_login(cast[who])
+    login(client, cast[who])
     response = client.get(_urls(open_case, second_enquiry)[page])
     assert response.status_code == EXPECTED[page][ROLES.index(who)]
 
@@ -90,7 +91,7 @@ def test_signed_out_people_are_sent_to_sign_in(client, open_case, second_enquiry
 
 
 def test_reading_a_case_is_audited(client, open_case, case_officer_cleo):
-    client.force_login(case_officer_cleo)
+    login(client, case_officer_cleo)
     client.get(reverse("cases:detail", args=[open_case.reference]))
     assert (
         AuditEvent.objects.filter(
@@ -102,7 +103,7 @@ def test_reading_a_case_is_audited(client, open_case, case_officer_cleo):
 
 def test_case_page_shows_child_parties_decision_and_timeline(client, open_case, case_officer_cal):
     services.case_note_add(case=open_case, by=case_officer_cal, text="Prefers calls after 3pm")
-    client.force_login(case_officer_cal)
+    login(client, case_officer_cal)
     html = client.get(reverse("cases:detail", args=[open_case.reference])).content.decode()
     for text in [
         "Isla Whitfield",
@@ -150,7 +151,7 @@ def _enquiry_post(authority, **overrides):
 
 
 def test_recording_an_enquiry(client, case_officer_cal, local_authority):
-    client.force_login(case_officer_cal)
+    login(client, case_officer_cal)
     response = client.post(reverse("enquiries:new"), _enquiry_post(local_authority))
     enquiry = Enquiry.objects.get()
     assert response.status_code == 302
@@ -202,7 +203,7 @@ INVALID_ENQUIRIES = [
 def test_enquiry_form_rejects_bad_input_and_keeps_what_was_typed(
     client, case_officer_cal, local_authority, overrides, message
 ):
-    client.force_login(case_officer_cal)
+    login(client, case_officer_cal)
     response = client.post(reverse("enquiries:new"), _enquiry_post(local_authority, **overrides))
     html = response.content.decode()
     assert response.status_code == 400
@@ -216,7 +217,7 @@ def test_enquiry_form_rejects_bad_input_and_keeps_what_was_typed(
 
 
 def test_opening_a_case_from_an_enquiry(client, case_officer_cal, second_enquiry):
-    client.force_login(case_officer_cal)
+    login(client, case_officer_cal)
     response = client.post(
         reverse("enquiries:open-case", args=[second_enquiry.reference]),
         {
@@ -240,7 +241,7 @@ def test_opening_a_case_from_an_enquiry(client, case_officer_cal, second_enquiry
     ],
 )
 def test_open_case_form_rejects_bad_input(client, case_officer_cal, second_enquiry, post, message):
-    client.force_login(case_officer_cal)
+    login(client, case_officer_cal)
     post = {"owner": str(case_officer_cal.pk), **post}
     response = client.post(reverse("enquiries:open-case", args=[second_enquiry.reference]), post)
     assert response.status_code == 400
@@ -253,7 +254,7 @@ def test_no_certificate_route_for_section_i_only(client, case_officer_cal, local
         by=case_officer_cal,
         data=enquiry_data(local_authority, decision_type="plan_contents", section_i_only=True),
     )
-    client.force_login(case_officer_cal)
+    login(client, case_officer_cal)
     response = client.post(
         reverse("enquiries:open-case", args=[enquiry.reference]),
         {"route": "certificate_only", "issues": ["education"], "owner": str(case_officer_cal.pk)},
@@ -269,7 +270,7 @@ def test_mediation_route_refused_for_a_decision_without_appeal(
         by=case_officer_cal,
         data=enquiry_data(local_authority, decision_type="other_disagreement", notice_sent_on=None),
     )
-    client.force_login(case_officer_cal)
+    login(client, case_officer_cal)
     response = client.post(
         reverse("enquiries:open-case", args=[enquiry.reference]),
         {"route": "mediation", "issues": ["education"], "owner": str(case_officer_cal.pk)},
@@ -279,7 +280,7 @@ def test_mediation_route_refused_for_a_decision_without_appeal(
 
 
 def test_closing_an_enquiry_needs_a_note(client, case_officer_cal, second_enquiry):
-    client.force_login(case_officer_cal)
+    login(client, case_officer_cal)
     url = reverse("enquiries:close", args=[second_enquiry.reference])
     assert client.post(url, {"note": ""}).status_code == 400
     assert client.post(url, {"note": "Explained the options"}).status_code == 302
@@ -291,7 +292,7 @@ def test_closing_an_enquiry_needs_a_note(client, case_officer_cal, second_enquir
 
 
 def test_logging_a_contact(client, case_officer_cal, open_case):
-    client.force_login(case_officer_cal)
+    login(client, case_officer_cal)
     party = open_case.parties.get()
     response = client.post(
         reverse("cases:contact-add", args=[open_case.reference]),
@@ -324,7 +325,7 @@ def test_logging_a_contact(client, case_officer_cal, open_case):
     ],
 )
 def test_contact_form_rejects_bad_input(client, case_officer_cal, open_case, overrides, message):
-    client.force_login(case_officer_cal)
+    login(client, case_officer_cal)
     post = {
         "party": str(open_case.parties.get().pk),
         "method": "phone",
@@ -343,7 +344,7 @@ def test_contact_form_rejects_bad_input(client, case_officer_cal, open_case, ove
 
 
 def test_note_form(client, case_officer_cal, open_case):
-    client.force_login(case_officer_cal)
+    login(client, case_officer_cal)
     url = reverse("cases:note-add", args=[open_case.reference])
     response = client.post(url, {"text": ""})
     assert response.status_code == 400 and "Enter the note" in response.content.decode()
@@ -353,7 +354,7 @@ def test_note_form(client, case_officer_cal, open_case):
 
 
 def test_an_unassigned_mediator_cannot_post_to_a_case(client, mediator_max, open_case):
-    client.force_login(mediator_max)
+    login(client, mediator_max)
     response = client.post(reverse("cases:note-add", args=[open_case.reference]), {"text": "x"})
     assert response.status_code == 404
     assert open_case.notes.count() == 0
@@ -375,7 +376,7 @@ def test_list_pages_use_a_fixed_number_of_queries(
     client, case_officer_cal, local_authority, django_assert_max_num_queries, url_name
 ):
     _make_cases(case_officer_cal, local_authority, 3)
-    client.force_login(case_officer_cal)
+    login(client, case_officer_cal)
     with django_assert_max_num_queries(12) as small:
         client.get(reverse(url_name))
     _make_cases(case_officer_cal, local_authority, 20)
@@ -391,7 +392,7 @@ def test_list_pages_use_a_fixed_number_of_queries(
 def test_case_page_queries_do_not_grow_with_the_timeline(
     client, case_officer_cal, open_case, django_assert_max_num_queries
 ):
-    client.force_login(case_officer_cal)
+    login(client, case_officer_cal)
     url = reverse("cases:detail", args=[open_case.reference])
     services.case_note_add(case=open_case, by=case_officer_cal, text="one")
     with django_assert_max_num_queries(30) as first:

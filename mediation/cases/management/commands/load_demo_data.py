@@ -6,6 +6,8 @@ and audit events like a real one. Running it again does nothing if the demo user
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import random
 from datetime import timedelta
 from typing import Any
@@ -15,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mediation.accounts.models import Role, User
+from mediation.accounts.two_factor import device_with_key
 from mediation.authorities.models import LocalAuthority
 from mediation.cases import services
 from mediation.cases.models import CallerType, Contact, ContactPreference, DecisionType
@@ -112,6 +115,12 @@ HISTORIES = [
 ]
 
 
+def demo_authenticator_key(username: str) -> str:
+    """A fixed authenticator key per demo user, so the printed key stays valid between runs."""
+    digest = hashlib.sha256(f"demo-totp:{username}".encode()).digest()[:20]
+    return base64.b32encode(digest).decode("ascii")
+
+
 class Command(BaseCommand):
     help = "Load invented demo data: local authorities, staff of every role and 60 cases."
 
@@ -142,7 +151,10 @@ class Command(BaseCommand):
 
     def _print_sign_ins(self) -> None:
         for username, _first, _last, role in STAFF:
-            self.stdout.write(f"demo sign-in: {username} / {DEMO_PASSWORD} ({Role(role).label})")
+            self.stdout.write(
+                f"demo sign-in: {username} / {DEMO_PASSWORD} / authenticator key "
+                f"{demo_authenticator_key(username)} ({Role(role).label})"
+            )
 
     def _create_staff(self) -> dict[str, User]:
         staff = {}
@@ -156,6 +168,7 @@ class Command(BaseCommand):
             )
             user.set_password(DEMO_PASSWORD)
             user.save()
+            device_with_key(user, demo_authenticator_key(username))
             staff[username] = user
         return staff
 

@@ -1,0 +1,166 @@
+"""Working-day arithmetic over an injected list of holidays.
+
+"Working day" is not defined in the SEND Regulations 2014 (reg 2; statutory-rules.md W1).
+The deadline contract settles it: Monday to Friday, except England & Wales bank holidays
+(including substitute days and one-off proclaimed days), Christmas Day and Good Friday, and any
+extra closure day of the service. That follows the HESC Rules 2008 r1(3) convention (W2, W3).
+
+The holidays are passed in as a mapping date -> name and never fetched here: the web app loads
+them from its BankHoliday table and the command line from `mediation.bank_holidays`. The names
+are kept so that explanations can say why a day was skipped ("Mon 31 Aug: Late Summer Bank
+Holiday"). Pure standard library: no Django, no `holidays` package, no clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from types import MappingProxyType
+
+__all__ = [
+    "WEEKEND",
+    "RollForward",
+    "SkippedDay",
+    "WorkingCalendar",
+    "WorkingDayCount",
+]
+
+#: The reason given for a skipped Saturday or Sunday. A weekend date that is also in the
+#: holiday list (the `holidays` package lists Sat 26 Dec 2026 "Boxing Day" as well as the
+#: Monday substitute) is reported as a weekend: it would not have counted anyway.
+WEEKEND = "weekend"
+
+_ONE_DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class SkippedDay:
+    """A day passed over because it is not a working day, and why."""
+
+    day: date
+    reason: str  # WEEKEND or the holiday's name, e.g. "Late Summer Bank Holiday"
+
+
+@dataclass(frozen=True)
+class WorkingDayCount:
+    """N working days counted after `start`: the days that counted and the days skipped."""
+
+    start: date
+    counted: tuple[date, ...]
+    skipped: tuple[SkippedDay, ...]
+
+    @property
+    def end(self) -> date:
+        """The last counted day: the deadline. `start` itself when nothing was counted."""
+        return self.counted[-1] if self.counted else self.start
+
+
+@dataclass(frozen=True)
+class RollForward:
+    """A date moved on to the next working day (a no-op when it already is one)."""
+
+    original: date
+    result: date
+    skipped: tuple[SkippedDay, ...]  # from `original` up to the day before `result`
+
+    @property
+    def moved(self) -> bool:
+        return self.result != self.original
+
+
+@dataclass(frozen=True)
+class WorkingCalendar:
+    """Which days count as working days. Holidays are given, never fetched.
+
+    `holidays` maps each non-working weekday-or-weekend date to its name ("Christmas Day",
+    "Boxing Day (substitute day)", "Service closure day"). The mapping is copied into a
+    read-only view, so a calendar cannot change after it is built.
+    """
+
+    holidays: Mapping[date, str] = field(default_factory=dict, hash=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # Copy, so a caller mutating its own dict cannot change this calendar's answers.
+        object.__setattr__(self, "holidays", MappingProxyType(dict(self.holidays)))
+
+    def __repr__(self) -> str:
+        return f"WorkingCalendar(<{len(self.holidays)} holidays>)"
+
+    def with_closure_days(self, closure_days: Mapping[date, str]) -> WorkingCalendar:
+        """A copy that also treats `closure_days` as non-working.
+
+        A bank holiday keeps its own name when it is also listed as a closure day, because the
+        bank holiday is the better explanation.
+        """
+        return WorkingCalendar(holidays={**closure_days, **self.holidays})
+
+    def is_working_day(self, day: date) -> bool:
+        return day.weekday() < 5 and day not in self.holidays
+
+    def non_working_reason(self, day: date) -> str | None:
+        """Why `day` is not a working day (WEEKEND or the holiday name), or None if it is one."""
+        if day.weekday() >= 5:
+            return WEEKEND
+        return self.holidays.get(day)
+
+    def add_working_days(self, start: date, days: int) -> date:
+        """The day that is `days` working days after `start`.
+
+        `start` itself is never counted: day 1 is the first working day after `start`, whether
+        or not `start` is a working day (deadline contract, Definitions). 0 days gives `start`.
+        """
+        if days < 0:
+            raise ValueError("days must not be negative")
+        current = start
+        remaining = days
+        while remaining:
+            current += _ONE_DAY
+            if current.weekday() < 5 and current not in self.holidays:
+                remaining -= 1
+        return current
+
+    def count_working_days(self, start: date, days: int) -> WorkingDayCount:
+        """Like `add_working_days`, but also returns each day counted and each day skipped."""
+        if days < 0:
+            raise ValueError("days must not be negative")
+        counted: list[date] = []
+        skipped: list[SkippedDay] = []
+        current = start
+        while len(counted) < days:
+            current += _ONE_DAY
+            reason = self.non_working_reason(current)
+            if reason is None:
+                counted.append(current)
+            else:
+                skipped.append(SkippedDay(current, reason))
+        return WorkingDayCount(start=start, counted=tuple(counted), skipped=tuple(skipped))
+
+    def next_working_day_on_or_after(self, day: date) -> date:
+        """`day` if it is a working day, otherwise the first working day after it."""
+        while not self.is_working_day(day):
+            day += _ONE_DAY
+        return day
+
+    def roll_forward(self, day: date) -> RollForward:
+        """Like `next_working_day_on_or_after`, but also returns the days passed over."""
+        skipped: list[SkippedDay] = []
+        current = day
+        while (reason := self.non_working_reason(current)) is not None:
+            skipped.append(SkippedDay(current, reason))
+            current += _ONE_DAY
+        return RollForward(original=day, result=current, skipped=tuple(skipped))
+
+    def working_days_between(self, after: date, until: date) -> int:
+        """How many working days fall after `after` up to and including `until` (0 if none).
+
+        The inverse of `add_working_days`: for n >= 1,
+        working_days_between(start, add_working_days(start, n)) == n.
+        """
+        count = 0
+        current = after
+        while current < until:
+            current += _ONE_DAY
+            if self.is_working_day(current):
+                count += 1
+        return count
