@@ -26,8 +26,10 @@ run: setup
 	@DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py load_demo_data
 	@echo "Open http://$(HOST):$(PORT)/ and sign in with one of the demo sign-ins above."
 	@trap 'kill 0' EXIT INT TERM; \
-	  DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py db_worker --no-reload --interval 1 & \
-	  DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py runserver $(HOST):$(PORT) --noreload
+	  export DJANGO_SETTINGS_MODULE=config.settings.dev; \
+	  $(PY) manage.py db_worker --no-reload --interval 1 & \
+	  while true; do $(PY) manage.py send_deadline_reminders; sleep 3600; done & \
+	  $(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
 ## system-packages: Debian's Chromium and poppler (browser tests, PDF checks), installed if missing
 system-packages:
@@ -65,8 +67,16 @@ test-browser: $(STAMP) system-packages node-packages
 test-fast: $(STAMP)
 	$(PY) -m pytest -q -m "not browser"
 
+## bench: deadline engine speed, pure Python and through the database (throwaway SQLite)
+BENCH_CASES ?= 100000
 bench: $(STAMP)
-	$(PY) bench/engine_bench.py
+	@echo "Pure engine:"
+	@$(PY) bench/engine_bench.py --cases $(BENCH_CASES)
+	@echo; echo "Through the database:"
+	@BENCHDB=$$(mktemp /tmp/mediation-bench.XXXXXX.sqlite3); \
+	  trap 'rm -f "$$BENCHDB" "$$BENCHDB"-*' EXIT; \
+	  DATABASE_URL=sqlite:///$$BENCHDB $(PY) manage.py migrate --verbosity 0 && \
+	  DATABASE_URL=sqlite:///$$BENCHDB $(PY) manage.py bench_deadlines --cases $(BENCH_CASES)
 
 clean:
 	rm -rf $(VENV) node_modules db.sqlite3 db.sqlite3-* staticfiles

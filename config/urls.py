@@ -4,6 +4,8 @@ from django.views.generic import RedirectView
 from mediation.accounts import views as account_views
 from mediation.authorities import views as authority_views
 from mediation.cases.urls import enquiry_urlpatterns
+from mediation.common import security
+from mediation.deadlines import views as deadline_views
 
 manage_urlpatterns = (
     [
@@ -15,6 +17,9 @@ manage_urlpatterns = (
             authority_views.authority_edit,
             name="authority-edit",
         ),
+        path("closure-days/", deadline_views.closure_days, name="closure-days"),
+        path("closure-days/<int:closure_id>/remove/", deadline_views.closure_day_remove, name="closure-day-remove"),
+        path("calendar-changes/<int:change_id>/", deadline_views.calendar_change, name="calendar-change"),
         path("users/", account_views.user_list, name="users"),
         path("users/new/", account_views.user_edit, name="user-new"),
         path("users/<int:user_id>/", account_views.user_edit, name="user-edit"),
@@ -41,6 +46,7 @@ urlpatterns = [
     path("enquiries/", include(enquiry_urlpatterns)),
     path("manage/", include(manage_urlpatterns)),
     path("outbox/", include("mediation.notifications.urls")),
+    path("csp-report/", security.csp_report, name="csp-report"),
 ]
 
 handler404 = "mediation.common.errors.not_found"

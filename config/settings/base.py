@@ -36,6 +36,13 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # The provider that runs this deployment, shown in the header, footer, letters and emails.
 SERVICE_NAME = env_str("SERVICE_NAME", "SEND Mediation Case Manager")
 PROVIDER_NAME = env_str("PROVIDER_NAME", "Northfield Mediation Service")
+# Reminders go to the case owner this many working days before each statutory deadline.
+DEADLINE_REMINDER_WORKING_DAYS = env_int("DEADLINE_REMINDER_WORKING_DAYS", 2)
+# A deadline is "due soon" (amber) within this many working days.
+DEADLINE_DUE_SOON_WORKING_DAYS = env_int("DEADLINE_DUE_SOON_WORKING_DAYS", 2)
+# Where links in emails point (the staff site's address).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+
 CASE_REFERENCE_PREFIX = env_str("CASE_REFERENCE_PREFIX", "MED")
 ENQUIRY_REFERENCE_PREFIX = env_str("ENQUIRY_REFERENCE_PREFIX", "ENQ")
 
@@ -53,26 +60,32 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "axes",
+    "csp",
     "mediation.common",
     "mediation.accounts",
     "mediation.audit",
     "mediation.authorities",
     "mediation.cases",
+    "mediation.deadlines",
     "mediation.notifications",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "mediation.common.middleware.AbsoluteSessionTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "mediation.accounts.middleware.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "mediation.common.middleware.NoStoreMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -121,6 +134,26 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 LOGIN_REDIRECT_URL = "cases:my-work"
 LOGOUT_REDIRECT_URL = "accounts:sign-in"
 
+# Brute-force protection (django-axes 8.3.1; ADR 0006). Ten failures lock the username, and
+# separately the client address, whatever the password (Cyber Essentials: at most 10). The lock
+# lasts 15 minutes and grows to 4 hours if guessing goes on (mediation.common.security); a
+# success clears that username's count. The same page is shown for unknown usernames.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked usernames and addresses
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 10
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # two separate locks, not a combination
+AXES_COOLOFF_TIME = "mediation.common.security.axes_cool_off"
+AXES_USE_ATTEMPT_EXPIRATION = True  # each record keeps its own expiry, so the tiers do not clash
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "mediation.common.security.AxesUsernameResetHandler"
+AXES_LOCKOUT_CALLABLE = "mediation.common.security.axes_lockout_response"
+# Proxies we run in front of the app that append to X-Forwarded-For; 0 means use REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "mediation.common.security.axes_client_ip"
+AXES_DISABLE_ACCESS_LOG = True  # sign-ins are in the audit log; no second copy of names and IPs
+
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -136,6 +169,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Sessions: 30 minutes idle (renewed on each request), ended when the browser closes.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
+# However active, a session ends this long after sign-in (AbsoluteSessionTimeoutMiddleware).
+SESSION_ABSOLUTE_AGE = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -149,11 +184,34 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("SECURE_HSTS_SECONDS", 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+# Preloading commits every subdomain of the registrable domain to HTTPS in browsers for months,
+# so it is the domain owner's decision (ADR 0006), off unless SECURE_HSTS_PRELOAD=true. While it
+# is off, check --deploy's reminder W021 is silenced; nothing else is.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if not DEBUG:
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+# Content-Security-Policy (django-csp 4.0; ASVS 3.4.3, 3.4.6, 3.4.7). Only files from this site,
+# no inline script or style, no framing; violations are reported to mediation.common.security.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+        "report-uri": ["/csp-report/"],
+    }
+}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -29,6 +29,15 @@ class User(AbstractUser):
         blank=True,
         help_text="Any local authority or health body this person also works for.",
     )
+    employed_by_authorities = models.ManyToManyField(
+        "authorities.LocalAuthority",
+        blank=True,
+        related_name="+",
+        verbose_name="Local authorities this person is employed by",
+    )
+    employed_by_health_body = models.BooleanField(
+        "Employed by an integrated care board or NHS England", default=False
+    )
 
     class Meta:
         ordering = ["first_name", "last_name", "username"]

@@ -398,3 +398,102 @@ class CloseEnquiryForm(forms.Form):
         rows=3,
         empty_message="Enter what information was given",
     )
+
+
+class KeyDatesForm(forms.Form):
+    """The dated events that start and stop the statutory clocks, and the kinds of issue."""
+
+    notice_sent_on = GovukDateField(
+        label="Date the decision notice was sent", past_only=True, required=False
+    )
+    adviser_contacted_on = GovukDateField(
+        label="Family contacted the mediation adviser", past_only=True, required=False
+    )
+    mediation_declined_on = GovukDateField(
+        label="Family said they do not want mediation", past_only=True, required=False
+    )
+    la_informed_on = GovukDateField(
+        label="LA told that the family wants mediation", past_only=True, required=False
+    )
+    health_body_notified_on = GovukDateField(
+        label="Health commissioning body told", past_only=True, required=False
+    )
+    la_unable_to_arrange_notified_on = GovukDateField(
+        label="LA said it cannot arrange mediation within 30 days", past_only=True, required=False
+    )
+    meeting_planned_on = GovukDateField(
+        label="Meeting date",
+        required=False,
+        help_text="The date the mediation meeting is booked for.",
+    )
+    meeting_confirmation_sent_on = GovukDateField(
+        label="Written confirmation of the meeting sent", past_only=True, required=False
+    )
+    mediation_held_on = GovukDateField(label="Mediation held", past_only=True, required=False)
+    mediation_concluded_on = GovukDateField(
+        label="Mediation concluded", past_only=True, required=False
+    )
+    outcome_circulated_on = GovukDateField(
+        label="Outcome statement sent out", past_only=True, required=False
+    )
+    certificate_issued_on = GovukDateField(
+        label="Certificate issued", past_only=True, required=False
+    )
+    agreement_made_on = GovukDateField(
+        label="Mediation agreement made", past_only=True, required=False
+    )
+    issues = forms.MultipleChoiceField(
+        label="What are the issues about?",
+        choices=[("education", "Education"), ("health", "Health"), ("social_care", "Social care")],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select at least one kind of issue"},
+    )
+
+    def __init__(self, *args: Any, case: Any, **kwargs: Any) -> None:
+        self.case = case
+        if not args or args[0] is None:
+            kwargs.setdefault("initial", {})
+            for name in self.base_fields:
+                if name != "issues":
+                    kwargs["initial"][name] = getattr(case, name)
+            kwargs["initial"]["issues"] = [
+                kind
+                for kind in ("education", "health", "social_care")
+                if getattr(case, f"issue_{kind}")
+            ]
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        sent = data.get("notice_sent_on")
+        if (
+            self.case.decision_type in APPEALABLE_DECISIONS
+            and not sent
+            and "notice_sent_on" not in self.errors
+        ):
+            self.add_error(
+                "notice_sent_on",
+                "Enter the date the decision notice was sent: the time limits run from it",
+            )
+        if sent:
+            for name, field in self.fields.items():
+                value = data.get(name)
+                if (
+                    name not in {"notice_sent_on", "issues"}
+                    and isinstance(value, date)
+                    and value < sent
+                ):
+                    self.add_error(
+                        name, f"{field.label} cannot be before the decision notice was sent"
+                    )
+        held, concluded = data.get("mediation_held_on"), data.get("mediation_concluded_on")
+        if held and concluded and concluded < held:
+            self.add_error("mediation_concluded_on", "Mediation cannot conclude before it was held")
+        return data
+
+    def changes(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        issues = set(data.pop("issues", []))
+        for kind in ("education", "health", "social_care"):
+            data[f"issue_{kind}"] = kind in issues
+        return data

@@ -56,6 +56,32 @@ class PartyRole(models.TextChoices):
     OTHER_CALLER = "other_caller", "Caller on the family's behalf"
 
 
+class Outcome(models.TextChoices):
+    AGREED_ALL = "agreed_all", "Agreement on all issues"
+    AGREED_PART = "agreed_part", "Agreement on some issues"
+    NOT_AGREED = "not_agreed", "No agreement"
+
+
+class CertificateKind(models.TextChoices):
+    DECLINED = "declined", "Family did not want mediation (CFA 2014 s55(4))"
+    AFTER_MEDIATION = "after_mediation", "After mediation (CFA 2014 s55(5))"
+    DEEMED = "deemed", "LA could not arrange mediation in 30 days (reg 39(3))"
+
+
+class ClosureOutcome(models.TextChoices):
+    COMPLETED = "completed", "Completed"
+    LA_CHANGED_DECISION = "la_changed_decision", "LA changed its decision"
+    WITHDRAWN = "withdrawn", "Family withdrew"
+    NO_CONSENT = "no_consent", "Not everyone agreed to take part"
+    OTHER = "other", "Other"
+
+
+class AppealLodged(models.TextChoices):
+    YES = "yes", "Yes, the family has appealed"
+    NO = "no", "No"
+    UNKNOWN = "unknown", "Not known"
+
+
 class ReferenceCounter(models.Model):
     """The last number used for each prefix and year, so references never repeat."""
 
@@ -172,6 +198,37 @@ class Case(models.Model):
     issue_health = models.BooleanField(default=False)
     issue_social_care = models.BooleanField(default=False)
 
+    # Dated events that start or stop the statutory clocks (see mediation/domain/deadlines.py).
+    # "adviser_contacted_on" is the day the family first contacted the service (reg 33).
+    adviser_contacted_on = models.DateField(null=True, blank=True)
+    mediation_declined_on = models.DateField(null=True, blank=True)
+    la_informed_on = models.DateField(null=True, blank=True)
+    health_body_notified_on = models.DateField(null=True, blank=True)
+    la_unable_to_arrange_notified_on = models.DateField(null=True, blank=True)
+    meeting_planned_on = models.DateField(null=True, blank=True)
+    meeting_confirmation_sent_on = models.DateField(null=True, blank=True)
+    mediation_held_on = models.DateField(null=True, blank=True)
+    mediation_concluded_on = models.DateField(null=True, blank=True)
+    outcome_circulated_on = models.DateField(null=True, blank=True)
+    certificate_issued_on = models.DateField(null=True, blank=True)
+    agreement_made_on = models.DateField(null=True, blank=True)
+
+    # What happened: recorded by the workflow steps (mediation.cases.workflow).
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    certificate_kind = models.CharField(max_length=20, choices=CertificateKind.choices, blank=True)
+    certificate_issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    everyone_agreed_on = models.DateField(null=True, blank=True)
+    la_decision_changed_on = models.DateField(null=True, blank=True)
+    closure_outcome = models.CharField(max_length=30, choices=ClosureOutcome.choices, blank=True)
+    appeal_lodged = models.CharField(max_length=10, choices=AppealLodged.choices, blank=True)
+
+    # The nearest statutory deadline the service must act on and has not met, kept by
+    # mediation.deadlines.services.deadline_recalculate so work queues can sort by it.
+    next_deadline_due = models.DateField(null=True, blank=True)
+    next_deadline_code = models.CharField(max_length=60, blank=True)
+
     opened_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
     last_activity_at = models.DateTimeField(default=timezone.now)
@@ -180,6 +237,13 @@ class Case(models.Model):
         ordering = ["-last_activity_at"]
         indexes = [
             models.Index(fields=["owner", "status", "-last_activity_at"], name="case_owner_idx"),
+            models.Index(
+                fields=["owner", "status", "next_deadline_due"], name="case_owner_due_idx"
+            ),
+            models.Index(
+                fields=["mediator", "status", "next_deadline_due"], name="case_mediator_due_idx"
+            ),
+            models.Index(fields=["status", "next_deadline_due"], name="case_status_due_idx"),
             models.Index(
                 fields=["mediator", "status", "-last_activity_at"], name="case_mediator_idx"
             ),
@@ -359,3 +423,68 @@ class TimelineEntry(models.Model):
 
     def __str__(self) -> str:
         return self.summary
+
+
+class MediatorNote(models.Model):
+    """The mediator's private notes: seen only by the mediator assigned to the case, never by
+    other staff, and never put in any document, export or timeline."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="mediator_notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = EncryptedTextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Mediator note {self.pk}"
+
+
+class CaseLink(models.Model):
+    """Two related cases: siblings, or a new decision about the same child."""
+
+    class Kind(models.TextChoices):
+        SIBLING = "sibling", "Brother or sister"
+        SAME_CHILD = "same_child", "Same child, another decision"
+        OTHER = "other", "Other related case"
+
+    from_case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="links_out")
+    to_case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="links_in")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["from_case", "to_case"], name="unique_case_link"),
+            models.CheckConstraint(
+                condition=~models.Q(from_case=models.F("to_case")), name="no_self_link"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_case_id} ↔ {self.to_case_id}"
+
+
+class MediatorConflict(models.Model):
+    """A recorded reason a mediator must not take a case: a link to a family, school or LA."""
+
+    mediator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conflicts"
+    )
+    local_authority = models.ForeignKey(
+        LocalAuthority, null=True, blank=True, on_delete=models.CASCADE
+    )
+    setting_name = models.CharField("School or setting", max_length=150, blank=True)
+    family_name = models.CharField(max_length=120, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Conflict for mediator {self.mediator_id}"

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.conf import settings
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 
-from mediation.accounts.models import User
+from mediation.accounts.models import Role, User
 from mediation.audit.services import audit_record
 from mediation.cases.models import Case, Enquiry, Party, TimelineEntry
-from mediation.domain.case_states import OPEN_STATES
+from mediation.domain.case_states import OPEN_STATES, CaseState
 
 
 def case_list_for_user(*, user: User) -> QuerySet[Case]:
@@ -93,12 +95,49 @@ def case_search(*, user: User, filters: CaseFilters) -> QuerySet[Case]:
     return cases.order_by("-last_activity_at", "-id")
 
 
+BY_NEAREST_DEADLINE = (F("next_deadline_due").asc(nulls_last=True), "-last_activity_at", "-id")
+
+
 def my_work_for_user(*, user: User) -> QuerySet[Case]:
-    """The user's open cases, most recent activity first: owned cases, or assigned ones for mediators."""
+    """The user's open cases, nearest statutory deadline first, then most recent activity:
+    owned cases, or assigned ones for mediators."""
     cases = case_list_for_user(user=user).filter(status__in=[s.value for s in OPEN_STATES])
-    if user.is_mediator:
-        return cases.order_by("-last_activity_at", "-id")
-    return cases.filter(owner=user).order_by("-last_activity_at", "-id")
+    if not user.is_mediator:
+        cases = cases.filter(owner=user)
+    return cases.order_by(*BY_NEAREST_DEADLINE)
+
+
+def team_work_queue(*, user: User, owner_id: int | None = None) -> QuerySet[Case]:
+    """Every open case the user may see, nearest statutory deadline first."""
+    cases = case_list_for_user(user=user).filter(status__in=[s.value for s in OPEN_STATES])
+    if owner_id:
+        cases = cases.filter(owner_id=owner_id)
+    return cases.order_by(*BY_NEAREST_DEADLINE)
+
+
+def case_owners() -> QuerySet[User]:
+    return User.objects.filter(is_active=True, role__in=[Role.CASE_OFFICER, Role.MANAGER])
+
+
+@dataclass(frozen=True)
+class Attention:
+    overdue: int
+    due_soon: int
+
+
+def my_work_attention(*, user: User) -> Attention:
+    """How many of the user's open cases have their next deadline overdue or due soon."""
+    from mediation.deadlines.services import service_calendar
+
+    today = timezone.localdate()
+    soon_until = service_calendar().add_working_days(today, settings.DEADLINE_DUE_SOON_WORKING_DAYS)
+    mine = my_work_for_user(user=user).order_by()
+    return Attention(
+        overdue=mine.filter(next_deadline_due__lt=today).count(),
+        due_soon=mine.filter(
+            next_deadline_due__gte=today, next_deadline_due__lte=soon_until
+        ).count(),
+    )
 
 
 def case_timeline(*, case: Case, limit: int = 200) -> list[TimelineEntry]:
@@ -120,3 +159,40 @@ def access_enquiry(*, user: User, reference: str) -> Enquiry:
         return enquiry_list_for_user(user=user).get(reference=reference)
     except Enquiry.DoesNotExist:
         raise Http404("No enquiry found") from None
+
+
+@dataclass(frozen=True)
+class MediatorChoice:
+    mediator: User
+    open_cases: int
+    refusal: str | None
+
+
+def mediator_choices_for(*, case: Case) -> list[MediatorChoice]:
+    """Every active mediator with their current caseload and whether they may take this case."""
+    from django.db.models import Count
+
+    from mediation.cases.services import mediator_refusal
+
+    mediators = User.objects.filter(role=Role.MEDIATOR, is_active=True).annotate(
+        open_cases=Count("mediated_cases", filter=~Q(mediated_cases__status=CaseState.CLOSED))
+    )
+    return [
+        MediatorChoice(m, m.open_cases, mediator_refusal(case=case, mediator=m)) for m in mediators
+    ]
+
+
+def case_links(*, case: Case, user: User) -> list[tuple[Case, str]]:
+    """Related cases the user may see, with how they are related."""
+    from mediation.cases.models import CaseLink
+
+    visible = case_list_for_user(user=user)
+    links = CaseLink.objects.filter(Q(from_case=case) | Q(to_case=case)).select_related(
+        "from_case", "to_case"
+    )
+    related = []
+    for link in links:
+        other = link.to_case if link.from_case_id == case.pk else link.from_case
+        related.append((other, link.get_kind_display()))
+    allowed = set(visible.filter(pk__in=[o.pk for o, _ in related]).values_list("pk", flat=True))
+    return [(other, kind) for other, kind in related if other.pk in allowed]

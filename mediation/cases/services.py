@@ -15,6 +15,7 @@ from django.utils import timezone
 from mediation.accounts.models import Role, User
 from mediation.audit.services import audit_record
 from mediation.cases.models import (
+    APPEALABLE_DECISIONS,
     CallerType,
     Case,
     CaseNote,
@@ -26,6 +27,7 @@ from mediation.cases.models import (
     ReferenceCounter,
     TimelineEntry,
 )
+from mediation.deadlines.services import deadline_recalculate
 from mediation.domain.case_states import (
     INITIAL_STATE,
     STATE_LABELS,
@@ -33,6 +35,7 @@ from mediation.domain.case_states import (
     Route,
     check_transition,
 )
+from mediation.domain.dates import format_day
 
 
 class ServiceError(Exception):
@@ -178,6 +181,16 @@ def case_open_from_enquiry(
         issue_education=issue_education,
         issue_health=issue_health,
         issue_social_care=issue_social_care,
+        # The first call to the service is the family's contact with the mediation adviser
+        # (reg 33), which closes the 2-month window clock.
+        adviser_contacted_on=timezone.localdate(enquiry.received_at)
+        if enquiry.decision_type in APPEALABLE_DECISIONS
+        else None,
+        # Choosing a certificate without mediation is telling the adviser that the family does
+        # not want mediation: the 3-working-day clock of reg 34(1) starts now.
+        mediation_declined_on=timezone.localdate(enquiry.received_at)
+        if route == Route.CERTIFICATE_ONLY
+        else None,
         opened_at=now,
         last_activity_at=now,
     )
@@ -211,7 +224,12 @@ def case_open_from_enquiry(
         request=request,
         detail={"route": route.value, "enquiry": enquiry.reference},
     )
+    deadline_recalculate(case=case, by=by, reason="case opened")
     return case
+
+
+class StaleCase(ServiceError):
+    """The case changed between showing a page and submitting it."""
 
 
 @transaction.atomic
@@ -221,14 +239,40 @@ def case_transition(
     to_state: CaseState,
     by: User,
     reason: str = "",
+    expected_state: CaseState | None = None,
     request: HttpRequest | None = None,
 ) -> Case:
-    """Move a case to another state, if the table in mediation.domain allows it."""
+    """Move a case to another state, if its route's table in mediation.domain allows it."""
     # Lock the row so two people changing one case at once are applied one after the other;
     # the second is then checked against the state the first left.
     case = Case.objects.select_for_update().get(pk=case.pk)
+    return _transition_locked(
+        case=case,
+        to_state=to_state,
+        by=by,
+        reason=reason,
+        expected_state=expected_state,
+        request=request,
+    )
+
+
+def _transition_locked(
+    *,
+    case: Case,
+    to_state: CaseState,
+    by: User,
+    reason: str,
+    expected_state: CaseState | None,
+    request: HttpRequest | None,
+) -> Case:
+    """The transition itself, for a case row already locked by the caller's transaction."""
     from_state = CaseState(case.status)
-    check_transition(from_state, to_state)
+    if expected_state is not None and from_state != expected_state:
+        raise StaleCase(
+            f"Someone else changed this case while you were working on it: it is now "
+            f"“{STATE_LABELS[from_state]}”. Check the case and try again if still needed."
+        )
+    check_transition(Route(case.route), from_state, to_state)
     if from_state == CaseState.CLOSED and not reason.strip():
         raise ServiceError("Give a reason for reopening the case.")
     now = timezone.now()
@@ -259,6 +303,7 @@ def case_transition(
         request=request,
         detail={"from": from_state.value, "to": to_state.value},
     )
+    deadline_recalculate(case=case, by=by)
     return case
 
 
@@ -327,14 +372,48 @@ def case_note_add(
     return note
 
 
+def mediator_refusal(*, case: Case, mediator: User) -> str | None:
+    """Why `mediator` may not take `case`, or None. Independence: CFA 2014 s53(3)(b), s54(2)(b)
+    and s56 (not employed by the LA, or for health issues by an ICB or NHS England); and any
+    conflict recorded against the family, the school or the LA."""
+    from mediation.cases.models import MediatorConflict
+
+    if mediator.role != Role.MEDIATOR or not mediator.is_active:
+        return "Choose an active mediator."
+    if mediator.employed_by_authorities.filter(pk=case.local_authority_id).exists():
+        return (
+            f"{mediator.display_name} is employed by {case.local_authority.name}, so is not "
+            "independent of it (CFA 2014 s54 and s56)."
+        )
+    if case.issue_health and mediator.employed_by_health_body:
+        return (
+            f"{mediator.display_name} is employed by a health commissioning body, so cannot "
+            "mediate health issues (CFA 2014 s53 and s56)."
+        )
+    names = {case.child_last_name.lower(), *(p.name.lower() for p in case.parties.all())}
+    for conflict in MediatorConflict.objects.filter(mediator=mediator):
+        if conflict.local_authority_id and conflict.local_authority_id == case.local_authority_id:
+            return (
+                f"{mediator.display_name} has a recorded conflict with {case.local_authority.name}."
+            )
+        setting = conflict.setting_name.strip().lower()
+        if setting and setting == case.child_setting.strip().lower():
+            return f"{mediator.display_name} has a recorded conflict with {case.child_setting}."
+        family = conflict.family_name.strip().lower()
+        if family and any(family in name for name in names):
+            return f"{mediator.display_name} has a recorded conflict with this family."
+    return None
+
+
 @transaction.atomic
 def case_assign_mediator(
     *, case: Case, mediator: User, by: User, request: HttpRequest | None = None
 ) -> Case:
-    """Assign the mediator who will see and run this case."""
-    if mediator.role != Role.MEDIATOR or not mediator.is_active:
-        raise ServiceError("Choose an active mediator.")
+    """Assign the mediator who will see and run this case, if they are independent of it."""
     case = Case.objects.select_for_update().get(pk=case.pk)
+    refusal = mediator_refusal(case=case, mediator=mediator)
+    if refusal:
+        raise ServiceError(refusal)
     case.mediator = mediator
     case.save(update_fields=["mediator"])
     _timeline_add(
@@ -351,4 +430,116 @@ def case_assign_mediator(
         request=request,
         detail={"mediator": mediator.pk},
     )
+    return case
+
+
+@transaction.atomic
+def mediator_note_add(*, case: Case, by: User, text: str, request: HttpRequest | None = None):  # noqa: ANN201
+    """A private note by the case's own mediator; nobody else can add or read these."""
+    from mediation.cases.models import MediatorNote
+
+    if case.mediator_id != by.pk:
+        raise ServiceError("Only the case's mediator can keep private notes on it.")
+    note = MediatorNote.objects.create(case=case, author=by, text=text)
+    # Audited without content; deliberately not on the timeline, which other staff read.
+    audit_record(
+        actor=by, verb="mediator_note.create", target=note, case_id=case.pk, request=request
+    )
+    return note
+
+
+@transaction.atomic
+def case_link_add(
+    *, case: Case, other: Case, kind: str, by: User, request: HttpRequest | None = None
+):  # noqa: ANN201
+    from mediation.cases.models import CaseLink
+
+    if other.pk == case.pk:
+        raise ServiceError("A case cannot be linked to itself.")
+    if CaseLink.objects.filter(from_case__in=[case, other], to_case__in=[case, other]).exists():
+        raise ServiceError("These cases are already linked.")
+    link = CaseLink.objects.create(from_case=case, to_case=other, kind=kind, created_by=by)
+    label = CaseLink.Kind(kind).label.lower()
+    _timeline_add(
+        case=case,
+        actor=by,
+        kind=TimelineEntry.Kind.DETAILS,
+        summary=f"Linked to {other.reference} ({label})",
+    )
+    _timeline_add(
+        case=other,
+        actor=by,
+        kind=TimelineEntry.Kind.DETAILS,
+        summary=f"Linked to {case.reference} ({label})",
+    )
+    audit_record(actor=by, verb="case.link", target=link, case_id=case.pk, request=request)
+    return link
+
+
+@transaction.atomic
+def mediator_conflict_add(
+    *, mediator: User, by: User, data: dict[str, Any], request: HttpRequest | None = None
+):  # noqa: ANN201
+    from mediation.cases.models import MediatorConflict
+
+    conflict = MediatorConflict.objects.create(mediator=mediator, created_by=by, **data)
+    audit_record(actor=by, verb="mediator_conflict.create", target=conflict, request=request)
+    return conflict
+
+
+# The event dates a person may record on a case, with the words used in its history.
+KEY_DATE_LABELS: dict[str, str] = {
+    "adviser_contacted_on": "Family contacted the mediation adviser",
+    "mediation_declined_on": "Family said they do not want mediation",
+    "la_informed_on": "LA told that the family wants mediation",
+    "health_body_notified_on": "Health commissioning body told",
+    "la_unable_to_arrange_notified_on": "LA said it cannot arrange mediation within 30 days",
+    "meeting_planned_on": "Meeting date",
+    "meeting_confirmation_sent_on": "Written confirmation of the meeting sent",
+    "mediation_held_on": "Mediation held",
+    "mediation_concluded_on": "Mediation concluded",
+    "outcome_circulated_on": "Outcome statement sent out",
+    "certificate_issued_on": "Certificate issued",
+    "agreement_made_on": "Mediation agreement made",
+}
+ISSUE_FIELDS = ("issue_education", "issue_health", "issue_social_care")
+
+
+@transaction.atomic
+def case_key_dates_update(
+    *, case: Case, by: User, changes: dict[str, Any], request: HttpRequest | None = None
+) -> Case:
+    """Record event dates and issues that drive the clocks, then recompute the deadlines.
+
+    Each changed date goes into the case history; the audit event names the fields only.
+    """
+    allowed = set(KEY_DATE_LABELS) | set(ISSUE_FIELDS) | {"notice_sent_on"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ServiceError(f"These cannot be changed here: {', '.join(sorted(unknown))}")
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    changed = [name for name, value in changes.items() if getattr(case, name) != value]
+    if not changed:
+        return case
+    for name in changed:
+        setattr(case, name, changes[name])
+    case.save(update_fields=changed)
+    for name in changed:
+        value = changes[name]
+        if name in ISSUE_FIELDS:
+            kind = name.removeprefix("issue_").replace("_", " ").capitalize()
+            line = f"{kind} issue {'added' if value else 'removed'}"
+        else:
+            label = KEY_DATE_LABELS.get(name, "Decision notice sent")
+            line = f"{label}: {format_day(value)}" if value else f"{label}: date removed"
+        _timeline_add(case=case, actor=by, kind=TimelineEntry.Kind.DETAILS, summary=line)
+    audit_record(
+        actor=by,
+        verb="case.key_dates_update",
+        target=case,
+        case_id=case.pk,
+        request=request,
+        detail={"fields": sorted(changed)},
+    )
+    deadline_recalculate(case=case, by=by, reason="dates changed")
     return case

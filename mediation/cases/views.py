@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from mediation.cases import selectors, services
+from mediation.cases import permissions, selectors, services, workflow
 from mediation.cases.forms import (
     CaseSearchForm,
     CloseEnquiryForm,
     ContactForm,
     EnquiryForm,
+    KeyDatesForm,
     NoteForm,
     OpenCaseForm,
 )
 from mediation.cases.models import Enquiry
+from mediation.cases.step_forms import AssignMediatorForm, CaseLinkForm, MediatorNoteForm, StepForm
 from mediation.common.pagination import page_number_from, paginate
 from mediation.common.views import render_form_page, staff_view
-from mediation.domain.case_states import Route
+from mediation.deadlines.selectors import case_clocks, next_deadline_views
+from mediation.domain.case_states import STEPS, CaseState, Route, Step
 
 
 def _can_handle_enquiries(user) -> bool:  # type: ignore[no-untyped-def]
@@ -32,7 +38,16 @@ def my_work(request: HttpRequest) -> HttpResponse:
         selectors.my_work_for_user(user=request.user),
         number=page_number_from(request.GET.get("page")),
     )
-    return render(request, "cases/my_work.html", {"page": page})
+    next_deadlines = next_deadline_views(page.items)
+    return render(
+        request,
+        "cases/my_work.html",
+        {
+            "page": page,
+            "next_deadlines": next_deadlines,
+            "attention": selectors.my_work_attention(user=request.user),
+        },
+    )
 
 
 @staff_view()
@@ -77,6 +92,16 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "parties": list(case.parties.all()),
             "timeline": selectors.case_timeline(case=case),
             "notes": list(case.notes.select_related("author")[:20]),
+            "clocks": case_clocks(case=case),
+            "steps": [
+                offer
+                for offer in workflow.case_steps(case)
+                if permissions.can_take_step(request.user, case, offer.step)
+            ],
+            "can_assign_mediator": permissions.can_assign_mediator(request.user, case),
+            "can_read_mediator_notes": permissions.can_read_mediator_notes(request.user, case),
+            "can_link_cases": permissions.can_link_cases(request.user),
+            "links": selectors.case_links(case=case, user=request.user),
         },
     )
 
@@ -224,3 +249,200 @@ def enquiry_close(request: HttpRequest, reference: str) -> HttpResponse:
             invalid=True,
         )
     return render(request, "cases/enquiry_close_form.html", {"enquiry": enquiry, "form": form})
+
+
+@staff_view()
+@require_http_methods(["GET", "POST"])
+def key_dates_edit(request: HttpRequest, reference: str) -> HttpResponse:
+    case = selectors.access_case(user=request.user, reference=reference, request=request)
+    form = KeyDatesForm(request.POST if request.method == "POST" else None, case=case)
+    if request.method == "POST":
+        if form.is_valid():
+            services.case_key_dates_update(
+                case=case, by=request.user, changes=form.changes(), request=request
+            )
+            messages.success(request, "Dates saved and deadlines worked out again")
+            return redirect("cases:detail", reference=case.reference)
+        return render_form_page(
+            request, "cases/key_dates_form.html", {"case": case, "form": form}, invalid=True
+        )
+    return render(request, "cases/key_dates_form.html", {"case": case, "form": form})
+
+
+@staff_view(_can_handle_enquiries)
+def team_work(request: HttpRequest) -> HttpResponse:
+    """Every open case of the service, nearest statutory deadline first."""
+    owner = request.GET.get("owner", "")
+    cases = selectors.team_work_queue(
+        user=request.user, owner_id=int(owner) if owner.isdigit() else None
+    )
+    page = paginate(cases, number=page_number_from(request.GET.get("page")))
+    return render(
+        request,
+        "cases/team_work.html",
+        {
+            "page": page,
+            "next_deadlines": next_deadline_views(page.items),
+            "owners": selectors.case_owners(),
+            "owner": owner,
+            "query_string": f"owner={owner}" if owner else "",
+        },
+    )
+
+
+# Workflow --------------------------------------------------------------------------------------
+
+
+@staff_view()
+@require_http_methods(["GET", "POST"])
+def case_step(request: HttpRequest, reference: str, step: str) -> HttpResponse:
+    """One step of the workflow: a short form, a confirmation page if it cannot be undone,
+    then the change. A step that is not offered now is refused with the reason."""
+    case = selectors.access_case(user=request.user, reference=reference, request=request)
+    try:
+        chosen = Step(step)
+    except ValueError:
+        raise Http404("No such step") from None
+    if not permissions.can_take_step(request.user, case, chosen):
+        raise PermissionDenied
+    offer = next((o for o in workflow.case_steps(case) if o.step == chosen), None)
+    spec = STEPS[chosen]
+    context = {"case": case, "step": chosen, "spec": spec, "offer": offer}
+    if offer is None or offer.blocked_because:
+        return render(
+            request,
+            "cases/step_unavailable.html",
+            context,
+            status=409 if request.method == "POST" else 200,
+        )
+    form = StepForm(
+        request.POST if request.method == "POST" else None,
+        step=chosen,
+        case=case,
+        initial={"adviser": request.user.pk} if chosen == Step.ISSUE_CERTIFICATE else None,
+    )
+    context["form"] = form
+    if request.method == "GET":
+        return render(request, "cases/step_form.html", context)
+    if not form.is_valid():
+        return render_form_page(request, "cases/step_form.html", context, invalid=True)
+    if spec.irreversible and request.POST.get("confirmed") != "yes":
+        return render(request, "cases/step_confirm.html", {**context, "answers": _answers(form)})
+    try:
+        workflow.case_take_step(
+            case=case,
+            step=chosen,
+            by=request.user,
+            data=form.cleaned_data,
+            expected_state=CaseState(request.POST.get("expected_state", "")),
+            request=request,
+        )
+    except (services.ServiceError, ValueError) as error:
+        message = (
+            str(error)
+            if isinstance(error, services.ServiceError)
+            else "This page was out of date. Try again."
+        )
+        messages.error(request, message)
+        return redirect("cases:detail", reference=case.reference)
+    messages.success(request, f"Done: {spec.label.lower()}")
+    return redirect("cases:detail", reference=case.reference)
+
+
+def _answers(form: StepForm) -> list[tuple[str, str]]:
+    shown = []
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if hasattr(field, "choices") and not isinstance(value, date) and value is not None:
+            value = dict(field.choices).get(value, value)
+        shown.append(
+            (
+                str(field.label),
+                value.strftime("%-d %B %Y") if isinstance(value, date) else str(value or ""),
+            )
+        )
+    return shown
+
+
+@staff_view()
+@require_http_methods(["GET", "POST"])
+def assign_mediator(request: HttpRequest, reference: str) -> HttpResponse:
+    case = selectors.access_case(user=request.user, reference=reference, request=request)
+    if not permissions.can_assign_mediator(request.user, case):
+        raise PermissionDenied
+    form = AssignMediatorForm(
+        request.POST if request.method == "POST" else None, initial={"mediator": case.mediator_id}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_assign_mediator(
+                case=case, mediator=form.cleaned_data["mediator"], by=request.user, request=request
+            )
+        except services.ServiceError as error:
+            form.add_error("mediator", str(error))
+        else:
+            messages.success(request, f"{form.cleaned_data['mediator'].display_name} assigned")
+            return redirect("cases:detail", reference=case.reference)
+    context = {"case": case, "form": form, "mediators": selectors.mediator_choices_for(case=case)}
+    return render_form_page(
+        request, "cases/assign_mediator.html", context, invalid=request.method == "POST"
+    )
+
+
+@staff_view()
+@require_http_methods(["GET", "POST"])
+def mediator_notes(request: HttpRequest, reference: str) -> HttpResponse:
+    case = selectors.access_case(user=request.user, reference=reference, request=request)
+    if not permissions.can_read_mediator_notes(request.user, case):
+        raise Http404("No such page")
+    form = MediatorNoteForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        services.mediator_note_add(
+            case=case, by=request.user, text=form.cleaned_data["text"], request=request
+        )
+        messages.success(request, "Private note saved")
+        return redirect("cases:mediator-notes", reference=case.reference)
+    notes = list(case.mediator_notes.all())
+    return render_form_page(
+        request,
+        "cases/mediator_notes.html",
+        {"case": case, "form": form, "notes": notes},
+        invalid=request.method == "POST",
+    )
+
+
+@staff_view()
+@require_http_methods(["GET", "POST"])
+def case_link_add(request: HttpRequest, reference: str) -> HttpResponse:
+    case = selectors.access_case(user=request.user, reference=reference, request=request)
+    if not permissions.can_link_cases(request.user):
+        raise PermissionDenied
+    form = CaseLinkForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        other = (
+            selectors.case_list_for_user(user=request.user)
+            .filter(reference__iexact=form.cleaned_data["reference"].strip())
+            .first()
+        )
+        if other is None:
+            form.add_error("reference", "No case has that reference. Check it and try again")
+        else:
+            try:
+                services.case_link_add(
+                    case=case,
+                    other=other,
+                    kind=form.cleaned_data["kind"],
+                    by=request.user,
+                    request=request,
+                )
+            except services.ServiceError as error:
+                form.add_error("reference", str(error))
+            else:
+                messages.success(request, f"Linked to {other.reference}")
+                return redirect("cases:detail", reference=case.reference)
+    return render_form_page(
+        request,
+        "cases/link_form.html",
+        {"case": case, "form": form},
+        invalid=request.method == "POST",
+    )

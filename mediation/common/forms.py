@@ -55,7 +55,7 @@ class GovukDateField(forms.MultiValueField):
             forms.CharField(max_length=2),
             forms.CharField(max_length=4),
         )
-        error_messages = {"required": f"Enter the {label.lower()}", "incomplete": ""}
+        error_messages = {"required": f"Enter the {label[0].lower() + label[1:]}", "incomplete": ""}
         super().__init__(
             fields,
             label=label,

@@ -1,8 +1,16 @@
-"""Response headers that keep personal data out of shared and browser caches (ASVS 14.2.2, 14.3.2)."""
+"""Response headers that keep personal data out of shared and browser caches (ASVS 14.2.2, 14.3.2),
+and the absolute session lifetime (ASVS 7.3.2)."""
 
 from collections.abc import Callable
 
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY, logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from mediation.audit.services import audit_record
+from mediation.common import security  # also connects security.record_sign_in_time
 
 
 class NoStoreMiddleware:
@@ -18,3 +26,31 @@ class NoStoreMiddleware:
             "Permissions-Policy", "geolocation=(), camera=(), microphone=(), payment=()"
         )
         return response
+
+
+class AbsoluteSessionTimeoutMiddleware:
+    """Sign a user out 12 hours after they signed in, however active (ASVS 7.3.2, 4.0.3 V3.3.2).
+
+    The 30-minute idle limit is Django's own (SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST);
+    this adds the absolute one. The sign-in time is written by security.record_sign_in_time. A
+    signed-in session without it (one that began before this check existed) is given the current
+    time, so it too ends within SESSION_ABSOLUTE_AGE.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = getattr(request, "session", None)
+        if session is not None and SESSION_KEY in session:
+            now = security.now_seconds()
+            signed_in_at = session.get(security.SIGNED_IN_AT)
+            if not isinstance(signed_in_at, int):
+                session[security.SIGNED_IN_AT] = now
+            elif now - signed_in_at >= settings.SESSION_ABSOLUTE_AGE:
+                audit_record(actor=request.user, verb="auth.session_expired", request=request)
+                logout(request)
+                if request.method in ("GET", "HEAD"):
+                    return redirect_to_login(request.get_full_path())
+                return redirect(settings.LOGIN_URL)
+        return self.get_response(request)

@@ -55,3 +55,9 @@ def first_input_id(field: BoundField) -> str:
     if field.widget_type in {"govukdate", "radioselect", "checkboxselectmultiple"}:
         return f"{field.auto_id}_0"
     return field.auto_id
+
+
+@register.filter
+def lookup(mapping: dict, key: object) -> object:
+    """`{{ some_dict|lookup:key }}`: a dictionary value by a key held in a variable."""
+    return mapping.get(key) if mapping else None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import random
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand
@@ -19,9 +19,9 @@ from django.utils import timezone
 from mediation.accounts.models import Role, User
 from mediation.accounts.two_factor import device_with_key
 from mediation.authorities.models import LocalAuthority
-from mediation.cases import services
+from mediation.cases import services, workflow
 from mediation.cases.models import CallerType, Contact, ContactPreference, DecisionType
-from mediation.domain.case_states import CaseState, Route
+from mediation.domain.case_states import Route, Step
 
 DEMO_PASSWORD = "demo-mediation-2026"
 
@@ -140,6 +140,8 @@ class Command(BaseCommand):
                 LocalAuthority.objects.create(name=name, code=code, contact_email=email)
                 for name, code, email in AUTHORITIES
             ]
+            # Tom also works for Westdale, so he may not mediate its cases (CFA 2014 s56).
+            staff["tom.mediator"].employed_by_authorities.add(authorities[3])
             created, number = 0, 0
             while created < cases:
                 created += self._create_case(rng, number, staff, authorities)
@@ -197,7 +199,7 @@ class Command(BaseCommand):
         child_last = rng.choice(LAST_NAMES)
         parent = f"{rng.choice(PARENT_FIRST)} {child_last}"
         born = today - timedelta(days=rng.randint(3 * 365, 19 * 365))
-        sent = today - timedelta(days=rng.randint(3, 50))
+        sent = today - timedelta(days=rng.randint(3, 90))
         caller_type = (
             CallerType.YOUNG_PERSON
             if (today - born).days > 16 * 365 and number % 5 == 0
@@ -252,9 +254,11 @@ class Command(BaseCommand):
             issue_social_care=number % 5 == 0,
         )
         if route == Route.MEDIATION or route == Route.DISAGREEMENT_RESOLUTION:
-            case = services.case_assign_mediator(
-                case=case, mediator=mediators[number % 2], by=owner
+            preferred = [mediators[number % 2], mediators[(number + 1) % 2]]
+            mediator = next(
+                m for m in preferred if not services.mediator_refusal(case=case, mediator=m)
             )
+            case = services.case_assign_mediator(case=case, mediator=mediator, by=owner)
         services.case_contact_add(
             case=case,
             by=owner,
@@ -264,22 +268,89 @@ class Command(BaseCommand):
             summary="First call. Explained the options and what happens next.",
             party=case.parties.first(),
         )
-        steps = {
-            Route.MEDIATION: [
-                CaseState.ARRANGING,
-                CaseState.MEETING_BOOKED,
-                CaseState.MEETING_HELD,
-                CaseState.CERTIFICATE_DUE,
-                CaseState.CERTIFICATE_ISSUED,
-                CaseState.CLOSED,
-            ],
-            Route.CERTIFICATE_ONLY: [CaseState.CERTIFICATE_ISSUED, CaseState.CLOSED],
-            Route.DISAGREEMENT_RESOLUTION: [
-                CaseState.MEETING_BOOKED,
-                CaseState.MEETING_HELD,
-                CaseState.CLOSED,
-            ],
-        }[route]
-        for state in steps[: rng.randint(0, len(steps))]:
-            case = services.case_transition(case=case, to_state=state, by=owner)
+        self._progress(rng, case, route, owner, today)
         return True
+
+    def _progress(
+        self, rng: random.Random, case: Any, route: Route, owner: User, today: date
+    ) -> None:
+        """Take the case some way along its route through the workflow steps, with dates that
+        fit, so the demo shows every state and every deadline status."""
+        if case.notice_sent_on is not None:
+            # The demo's enquiries are all recorded today; say the family first called soon
+            # after the decision, as most do.
+            contacted = min(case.notice_sent_on + timedelta(days=rng.randint(1, 5)), today)
+            changes: dict[str, Any] = {"adviser_contacted_on": contacted}
+            if route == Route.CERTIFICATE_ONLY:
+                changes["mediation_declined_on"] = contacted
+            case = services.case_key_dates_update(case=case, by=owner, changes=changes)
+            day = contacted
+        else:
+            day = today - timedelta(days=rng.randint(5, 40))
+        plan = self._plan(rng, case, route)
+        for step, gap, extra in plan[: rng.randint(0, len(plan))]:
+            day = day + timedelta(days=gap)
+            if day > today and step not in {Step.BOOK_MEETING}:
+                return
+            data = {"on": day, **extra}
+            if step == Step.BOOK_MEETING and day <= today and rng.random() < 0.3:
+                data["on"] = today + timedelta(days=rng.randint(7, 25))
+            offer = next((o for o in workflow.case_steps(case) if o.step == step), None)
+            if offer is None or offer.blocked_because:
+                return
+            case = workflow.case_take_step(
+                case=case, step=step, by=owner, data=data, expected_state=case.status
+            )
+            if step == Step.BOOK_MEETING:
+                day = data["on"]
+                if day > today:
+                    return
+
+    @staticmethod
+    def _plan(
+        rng: random.Random, case: Any, route: Route
+    ) -> list[tuple[Step, int, dict[str, Any]]]:
+        outcome = rng.choice(["agreed_all", "agreed_part", "agreed_all", "not_agreed"])
+        close = (
+            Step.CLOSE,
+            2,
+            {"closure_outcome": "completed", "appeal_lodged": "unknown", "reason": "All done."},
+        )
+        if route == Route.CERTIFICATE_ONLY:
+            return [(Step.ISSUE_CERTIFICATE, rng.randint(1, 4), {}), close]
+        if route == Route.DISAGREEMENT_RESOLUTION:
+            return [
+                (
+                    Step.RECORD_CONSENT,
+                    rng.randint(2, 6),
+                    {"reason": "Parent and school agreed by phone."},
+                ),
+                (Step.BOOK_MEETING, rng.randint(5, 15), {}),
+                (Step.RECORD_MEETING_HELD, 0, {}),
+                (Step.RECORD_OUTCOME, 0, {"outcome": outcome}),
+                close,
+            ]
+        plan: list[tuple[Step, int, dict[str, Any]]] = [(Step.INFORM_LA, rng.randint(0, 4), {})]
+        if case.issue_health and rng.random() < 0.7:
+            plan.append((Step.RECORD_HEALTH_NOTIFIED, rng.randint(1, 4), {}))
+        if rng.random() < 0.1:
+            return [
+                *plan,
+                (Step.FAMILY_WITHDRAWS, rng.randint(3, 10), {}),
+                (Step.ISSUE_CERTIFICATE, rng.randint(1, 3), {}),
+            ]
+        if rng.random() < 0.1 and not (case.issue_health and not case.issue_education):
+            return [
+                *plan,
+                (Step.RECORD_LA_UNABLE, rng.randint(20, 28), {}),
+                (Step.ISSUE_CERTIFICATE, rng.randint(1, 3), {}),
+            ]
+        plan += [
+            (Step.BOOK_MEETING, rng.randint(10, 25), {}),
+            (Step.RECORD_MEETING_HELD, 0, {}),
+            (Step.RECORD_OUTCOME, 0, {"outcome": outcome}),
+            (Step.ISSUE_CERTIFICATE, rng.randint(1, 5), {}),
+        ]
+        if outcome != "not_agreed":
+            plan.append((Step.START_FOLLOW_UP, 1, {}))
+        return [*plan, close]
