@@ -23,6 +23,7 @@ manage_urlpatterns = (
         path("users/", account_views.user_list, name="users"),
         path("users/new/", account_views.user_edit, name="user-new"),
         path("users/<int:user_id>/", account_views.user_edit, name="user-edit"),
+        path("users/<int:user_id>/conflicts/", account_views.mediator_conflicts, name="mediator-conflicts"),
     ],
     "manage",
 )

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.http import HttpRequest
@@ -18,7 +21,12 @@ def _end_sessions_of(user: User) -> None:
 
 @transaction.atomic
 def staff_user_save(
-    *, user: User, password: str, by: User, request: HttpRequest | None = None
+    *,
+    user: User,
+    password: str,
+    by: User,
+    employed_by: Iterable[Any] | None = None,
+    request: HttpRequest | None = None,
 ) -> User:
     """Create or update a staff account; a new password or deactivation ends the user's sessions."""
     creating = user.pk is None
@@ -26,6 +34,8 @@ def staff_user_save(
     if password:
         user.set_password(password)
     user.save()
+    if employed_by is not None:
+        user.employed_by_authorities.set(employed_by)
     if changed_credentials and not creating:
         _end_sessions_of(user)
     audit_record(
