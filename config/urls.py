@@ -18,12 +18,24 @@ manage_urlpatterns = (
             name="authority-edit",
         ),
         path("closure-days/", deadline_views.closure_days, name="closure-days"),
-        path("closure-days/<int:closure_id>/remove/", deadline_views.closure_day_remove, name="closure-day-remove"),
-        path("calendar-changes/<int:change_id>/", deadline_views.calendar_change, name="calendar-change"),
+        path(
+            "closure-days/<int:closure_id>/remove/",
+            deadline_views.closure_day_remove,
+            name="closure-day-remove",
+        ),
+        path(
+            "calendar-changes/<int:change_id>/",
+            deadline_views.calendar_change,
+            name="calendar-change",
+        ),
         path("users/", account_views.user_list, name="users"),
         path("users/new/", account_views.user_edit, name="user-new"),
         path("users/<int:user_id>/", account_views.user_edit, name="user-edit"),
-        path("users/<int:user_id>/conflicts/", account_views.mediator_conflicts, name="mediator-conflicts"),
+        path(
+            "users/<int:user_id>/conflicts/",
+            account_views.mediator_conflicts,
+            name="mediator-conflicts",
+        ),
     ],
     "manage",
 )

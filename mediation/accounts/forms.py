@@ -44,7 +44,10 @@ class StaffUserForm(forms.ModelForm):
             "is_active",
         ]
         labels = {"is_active": "Account is active (can sign in)", "email": "Email address"}
-        widgets = {"role": forms.RadioSelect, "employed_by_authorities": forms.CheckboxSelectMultiple}
+        widgets = {
+            "role": forms.RadioSelect,
+            "employed_by_authorities": forms.CheckboxSelectMultiple,
+        }
         help_texts = {
             "employed_by_authorities": "A mediator may not mediate the cases of a local authority "
             "that employs them (Children and Families Act 2014 s54 and s56).",

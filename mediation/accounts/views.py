@@ -44,6 +44,8 @@ class SignOutView(auth_views.LogoutView):
     http_method_names = ["post", "options"]
 
     def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if request.user.is_authenticated:
+            audit_record(actor=request.user, verb="auth.sign_out", request=request)
         response = super().post(request, *args, **kwargs)
         # Tell the browser to drop anything it kept from the session (ASVS 14.3.1).
         response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
@@ -145,11 +147,15 @@ def mediator_conflicts(request: HttpRequest, user_id: int) -> HttpResponse:
     mediator = get_object_or_404(User, pk=user_id, role=Role.MEDIATOR)
     form = MediatorConflictForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        mediator_conflict_add(mediator=mediator, by=request.user, data=form.cleaned_data, request=request)
+        mediator_conflict_add(
+            mediator=mediator, by=request.user, data=form.cleaned_data, request=request
+        )
         messages.success(request, "Conflict recorded")
         return redirect("manage:mediator-conflicts", user_id=mediator.pk)
     conflicts = MediatorConflict.objects.filter(mediator=mediator).select_related("local_authority")
     return render_form_page(
-        request, "accounts/mediator_conflicts.html",
-        {"mediator": mediator, "form": form, "conflicts": conflicts}, invalid=request.method == "POST",
+        request,
+        "accounts/mediator_conflicts.html",
+        {"mediator": mediator, "form": form, "conflicts": conflicts},
+        invalid=request.method == "POST",
     )

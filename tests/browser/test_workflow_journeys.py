@@ -28,16 +28,23 @@ def make_case(route, *, notice_days_ago=20, contacted_days_ago=None, **overrides
     from mediation.cases import services
     from mediation.cases.tests.factories import LocalAuthorityFactory, enquiry_data
 
-    officer = User.objects.filter(username="casey").first() or staff("casey", "Casey", "Morgan", Role.CASE_OFFICER)
+    officer = User.objects.filter(username="casey").first() or staff(
+        "casey", "Casey", "Morgan", Role.CASE_OFFICER
+    )
     authority = LocalAuthorityFactory()
-    data = enquiry_data(authority, notice_sent_on=TODAY - timedelta(days=notice_days_ago), **overrides)
+    data = enquiry_data(
+        authority, notice_sent_on=TODAY - timedelta(days=notice_days_ago), **overrides
+    )
     if overrides.get("decision_type") == "other_disagreement":
         data["notice_sent_on"] = None
     enquiry = services.enquiry_record(by=officer, data=data)
     case = services.case_open_from_enquiry(enquiry=enquiry, route=route, owner=officer, by=officer)
     if contacted_days_ago is not None:
         case = services.case_key_dates_update(
-            case=case, by=officer, changes={"adviser_contacted_on": TODAY - timedelta(days=contacted_days_ago)})
+            case=case,
+            by=officer,
+            changes={"adviser_contacted_on": TODAY - timedelta(days=contacted_days_ago)},
+        )
     return case
 
 
@@ -82,7 +89,11 @@ def test_mediation_route(desk, live_server):
     case = make_case(Route.MEDIATION)
     open_case_page(desk, live_server, case)
     assert desk.get_by_role("link", name="Record that the meeting took place").count() == 0
-    step(desk, "Record that the LA has been told the family wants mediation", on=TODAY - timedelta(days=15))
+    step(
+        desk,
+        "Record that the LA has been told the family wants mediation",
+        on=TODAY - timedelta(days=15),
+    )
     assert status_of(desk) == "LA told: arranging mediation"
     step(desk, "Book the meeting", on=TODAY + timedelta(days=7))
     step(desk, "Record that the meeting took place", on=TODAY, check=False)
@@ -91,7 +102,13 @@ def test_mediation_route(desk, live_server):
     step(desk, "Record that the certificate was issued", on=TODAY, confirm=True)
     assert "After mediation (CFA 2014 s55(5))" in desk.content()
     step(desk, "Follow up the agreed actions", check=False)
-    step(desk, "Close the case", choose=["Completed", "Not known"], text={"Note": "Actions followed up"}, confirm=True)
+    step(
+        desk,
+        "Close the case",
+        choose=["Completed", "Not known"],
+        text={"Note": "Actions followed up"},
+        confirm=True,
+    )
     assert status_of(desk) == "Closed"
     assert desk.get_by_role("link", name="Reopen the case").is_visible()
 
@@ -101,8 +118,17 @@ def test_deemed_certificate_route(desk, live_server):
 
     case = make_case(Route.MEDIATION, notice_days_ago=45)
     open_case_page(desk, live_server, case)
-    step(desk, "Record that the LA has been told the family wants mediation", on=TODAY - timedelta(days=35), check=False)
-    step(desk, "Record that the LA cannot arrange mediation within 30 days", on=TODAY - timedelta(days=1))
+    step(
+        desk,
+        "Record that the LA has been told the family wants mediation",
+        on=TODAY - timedelta(days=35),
+        check=False,
+    )
+    step(
+        desk,
+        "Record that the LA cannot arrange mediation within 30 days",
+        on=TODAY - timedelta(days=1),
+    )
     assert "Certificate due (LA could not arrange mediation)" in desk.content()
     step(desk, "Record that the certificate was issued", on=TODAY, confirm=True, check=False)
     assert "LA could not arrange mediation in 30 days (reg 39(3))" in desk.content()
@@ -126,13 +152,24 @@ def test_disagreement_resolution_route(desk, live_server):
     case = make_case(Route.DISAGREEMENT_RESOLUTION, decision_type="other_disagreement")
     open_case_page(desk, live_server, case)
     assert "Not yet: Record that everyone agrees to take part first" in desk.content()
-    step(desk, "Record that everyone agrees to take part", on=TODAY,
-         text={"Who agreed, and how": "Parent and head teacher, by phone"})
+    step(
+        desk,
+        "Record that everyone agrees to take part",
+        on=TODAY,
+        text={"Who agreed, and how": "Parent and head teacher, by phone"},
+    )
     step(desk, "Book the meeting", on=TODAY + timedelta(days=5), check=False)
     step(desk, "Record that the meeting took place", on=TODAY, check=False)
     step(desk, "Record the outcome", on=TODAY, choose=["Agreement on all issues"], check=False)
     assert desk.get_by_role("link", name="Record that the certificate was issued").count() == 0
-    step(desk, "Close the case", choose=["Completed"], text={"Note": "Resolved"}, confirm=True, check=False)
+    step(
+        desk,
+        "Close the case",
+        choose=["Completed"],
+        text={"Note": "Resolved"},
+        confirm=True,
+        check=False,
+    )
     assert status_of(desk) == "Closed"
 
 
@@ -144,6 +181,12 @@ def test_certificate_route(desk, live_server):
     assert "Certificate due (family declined mediation)" in desk.content()
     step(desk, "Record that the certificate was issued", on=TODAY, confirm=True, check=False)
     assert re.search(r"Family did not want mediation", desk.content())
-    step(desk, "Close the case", choose=["Completed", "Yes, the family has appealed"], text={"Note": "Appealed"},
-         confirm=True, check=False)
+    step(
+        desk,
+        "Close the case",
+        choose=["Completed", "Yes, the family has appealed"],
+        text={"Note": "Appealed"},
+        confirm=True,
+        check=False,
+    )
     assert "Appeal: Yes, the family has appealed" in desk.content()

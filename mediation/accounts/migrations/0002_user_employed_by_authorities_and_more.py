@@ -4,21 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('authorities', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("authorities", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='employed_by_authorities',
-            field=models.ManyToManyField(blank=True, related_name='+', to='authorities.localauthority', verbose_name='Local authorities this person is employed by'),
+            model_name="user",
+            name="employed_by_authorities",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="+",
+                to="authorities.localauthority",
+                verbose_name="Local authorities this person is employed by",
+            ),
         ),
         migrations.AddField(
-            model_name='user',
-            name='employed_by_health_body',
-            field=models.BooleanField(default=False, verbose_name='Employed by an integrated care board or NHS England'),
+            model_name="user",
+            name="employed_by_health_body",
+            field=models.BooleanField(
+                default=False, verbose_name="Employed by an integrated care board or NHS England"
+            ),
         ),
     ]

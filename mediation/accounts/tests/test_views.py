@@ -218,13 +218,24 @@ def test_local_authority_form_rejects_bad_input(client, manager_sue, overrides, 
     assert LocalAuthority.objects.count() == 0
 
 
-def test_manager_records_where_a_mediator_is_employed(client, manager_sue, mediator_max, local_authority):
+def test_manager_records_where_a_mediator_is_employed(
+    client, manager_sue, mediator_max, local_authority
+):
     login(client, manager_sue)
-    response = client.post(reverse("manage:user-edit", args=[mediator_max.pk]), {
-        "username": "max", "first_name": "Max", "last_name": "Mediator", "email": "max@example.org",
-        "role": "mediator", "password": "", "is_active": "on",
-        "employed_by_authorities": [str(local_authority.pk)], "employed_by_health_body": "on",
-    })
+    response = client.post(
+        reverse("manage:user-edit", args=[mediator_max.pk]),
+        {
+            "username": "max",
+            "first_name": "Max",
+            "last_name": "Mediator",
+            "email": "max@example.org",
+            "role": "mediator",
+            "password": "",
+            "is_active": "on",
+            "employed_by_authorities": [str(local_authority.pk)],
+            "employed_by_health_body": "on",
+        },
+    )
     assert response.status_code == 302
     mediator_max.refresh_from_db()
     assert list(mediator_max.employed_by_authorities.all()) == [local_authority]
@@ -238,9 +249,16 @@ def test_conflicts_of_interest_page(client, manager_sue, mediator_max, case_offi
     login(client, case_officer_cal)
     assert client.get(url).status_code == 403
     login(client, manager_sue)
-    assert client.get(reverse("manage:mediator-conflicts", args=[case_officer_cal.pk])).status_code == 404
-    empty = client.post(url, {"local_authority": "", "setting_name": "", "family_name": "", "note": ""})
+    assert (
+        client.get(reverse("manage:mediator-conflicts", args=[case_officer_cal.pk])).status_code
+        == 404
+    )
+    empty = client.post(
+        url, {"local_authority": "", "setting_name": "", "family_name": "", "note": ""}
+    )
     assert empty.status_code == 400
-    assert "Enter a local authority, a school or setting, or a family name" in empty.content.decode()
+    assert (
+        "Enter a local authority, a school or setting, or a family name" in empty.content.decode()
+    )
     assert client.post(url, {"family_name": "Whitfield", "note": "Neighbour"}).status_code == 302
     assert MediatorConflict.objects.get().family_name == "Whitfield"

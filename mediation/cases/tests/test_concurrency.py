@@ -20,7 +20,9 @@ from mediation.domain.case_states import CaseState, Step
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_two_simultaneous_steps_one_wins_the_other_is_refused(case_officer_cal, case_officer_cleo, open_case):
+def test_two_simultaneous_steps_one_wins_the_other_is_refused(
+    case_officer_cal, case_officer_cleo, open_case
+):
     if connection.vendor != "postgresql":
         pytest.skip("needs concurrent writers: runs in the PostgreSQL run of make test")
     start = threading.Barrier(2)
@@ -31,8 +33,13 @@ def test_two_simultaneous_steps_one_wins_the_other_is_refused(case_officer_cal, 
 
         start.wait()
         try:
-            case_take_step(case=open_case, step=step, by=by, data=data,
-                           expected_state=CaseState.MEDIATION_REQUESTED)
+            case_take_step(
+                case=open_case,
+                step=step,
+                by=by,
+                data=data,
+                expected_state=CaseState.MEDIATION_REQUESTED,
+            )
             results[name] = "done"
         except services.StaleCase as error:
             results[name] = f"refused: {error}"
@@ -40,9 +47,14 @@ def test_two_simultaneous_steps_one_wins_the_other_is_refused(case_officer_cal, 
             thread_connection.close()
 
     threads = [
-        threading.Thread(target=attempt, args=("inform", Step.INFORM_LA, case_officer_cal, {"on": date(2026, 11, 4)})),
-        threading.Thread(target=attempt, args=("withdraw", Step.FAMILY_WITHDRAWS, case_officer_cleo,
-                                               {"on": date(2026, 11, 4)})),
+        threading.Thread(
+            target=attempt,
+            args=("inform", Step.INFORM_LA, case_officer_cal, {"on": date(2026, 11, 4)}),
+        ),
+        threading.Thread(
+            target=attempt,
+            args=("withdraw", Step.FAMILY_WITHDRAWS, case_officer_cleo, {"on": date(2026, 11, 4)}),
+        ),
     ]
     for thread in threads:
         thread.start()
