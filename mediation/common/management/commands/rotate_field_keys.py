@@ -22,7 +22,9 @@ class Command(BaseCommand):
         total = 0
         quote = connection.ops.quote_name
         for model in apps.get_models():
-            columns = [f.column for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
+            columns = [
+                f.column for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)
+            ]
             if not columns:
                 continue
             table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
@@ -36,7 +38,9 @@ class Command(BaseCommand):
                     continue
                 assignments = ", ".join(f"{quote(c)} = %s" for c in updates)
                 with transaction.atomic(), connection.cursor() as cursor:
-                    cursor.execute(f"UPDATE {table} SET {assignments} WHERE {pk} = %s",  # noqa: S608
-                                   [*updates.values(), row_id])
+                    cursor.execute(
+                        f"UPDATE {table} SET {assignments} WHERE {pk} = %s",  # noqa: S608
+                        [*updates.values(), row_id],
+                    )
                 total += 1
         self.stdout.write(f"{total} rows re-encrypted with the newest key")
