@@ -56,6 +56,8 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="cases:my-work", permanent=False)),
     path("", include(account_urlpatterns)),
     path("", include("mediation.cases.urls")),
+    path("", include("mediation.parties.urls")),
+    path("", include("mediation.meetings.urls")),
     path("enquiries/", include(enquiry_urlpatterns)),
     path("manage/", include(manage_urlpatterns)),
     path("outbox/", include("mediation.notifications.urls")),

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "mediation.authorities",
     "mediation.cases",
     "mediation.deadlines",
+    "mediation.parties",
+    "mediation.meetings",
     "mediation.notifications",
 ]
 
