@@ -312,7 +312,25 @@ class CaseStatusChange(models.Model):
 
 
 class Party(models.Model):
-    """A person taking part in a case in a role (parent, young person, LA officer, supporter...)."""
+    """A person taking part in a case in a role (parent, young person, LA officer, supporter...).
+
+    Attendance at the meeting (reg 38), the LA's authority (reg 37(1)) and expenses (reg 41) are
+    kept by mediation.parties; the needs below are shown wherever a meeting is set up.
+    """
+
+    class SupporterKind(models.TextChoices):
+        FAMILY_MEMBER = "family_member", "Family member or friend"
+        IASS_WORKER = "iass_worker", "IASS (SENDIASS) worker"
+        ADVOCATE = "advocate", "Advocate"
+        LAWYER = "lawyer", "Lawyer"
+        OTHER = "other", "Other supporter"
+
+    class ProviderKind(models.TextChoices):
+        SCHOOL = "school", "School, college or setting"
+        CAMHS = "camhs", "CAMHS"
+        HEALTH = "health", "Health service"
+        SOCIAL_CARE = "social_care", "Social care"
+        OTHER = "other", "Other"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parties")
     role = models.CharField(max_length=30, choices=PartyRole.choices)
@@ -326,6 +344,19 @@ class Party(models.Model):
         max_length=10, choices=ContactPreference.choices, default=ContactPreference.PHONE
     )
     is_main_contact = models.BooleanField(default=False)
+    language = models.CharField("Preferred language", max_length=60, default="English")
+    interpreter_needed = models.BooleanField(default=False)
+    interpreter_language = models.CharField(max_length=60, blank=True)
+    # Free text that can reveal health or disability ("BSL interpreter", "phone only").
+    reasonable_adjustments = EncryptedTextField(blank=True)
+    supporter_kind = models.CharField(max_length=20, choices=SupporterKind.choices, blank=True)
+    supports = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="supporters"
+    )
+    provider_kind = models.CharField(max_length=20, choices=ProviderKind.choices, blank=True)
+    # An LA or health body officer who comes alongside the body's named attendee, not as the
+    # decision maker: attends with everyone's consent or the mediator's (reg 38(1)(e)).
+    additional_officer = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

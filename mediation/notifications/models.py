@@ -4,6 +4,10 @@ A Message row is written in the same transaction as the change that causes it (a
 outbox), so a message is never lost when the process dies after the commit; the send task claims
 the row with a conditional UPDATE, so a message is never sent twice when the task reruns.
 States: pending → sent, or pending → failed (retried by `send_pending_messages`).
+
+A message goes by email (sent by the task) or by letter (a PDF stored as its attachment, which
+staff download, print and post; "sent" then means posted). Attachments (an .ics invitation, a
+PDF letter) are stored with the message so a resend sends exactly what was first sent.
 """
 
 from django.db import models
@@ -18,8 +22,13 @@ class Message(models.Model):
 
     # Stable per purpose and recipient (e.g. "reminder:MED-2026-00001:certificate_due:2026-03-10:7"),
     # so a rerun of the task that creates messages cannot create a second one.
+    class Channel(models.TextChoices):
+        EMAIL = "email", "Email"
+        LETTER = "letter", "Letter"
+
     idempotency_key = models.CharField(max_length=200, unique=True)
-    recipient_email = models.EmailField()
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
+    recipient_email = models.EmailField(blank=True)
     recipient_name = models.CharField(max_length=120, blank=True)
     subject = models.CharField(max_length=200)
     body = models.TextField()
@@ -36,3 +45,19 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.recipient_email}"
+
+
+class MessageAttachment(models.Model):
+    """A file sent with a message: an .ics invitation with an email, or a PDF letter."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField(max_length=100)
+    # A MIME type with optional parameters, e.g. "text/calendar; method=REQUEST".
+    content_type = models.CharField(max_length=100)
+    content = models.BinaryField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.filename

@@ -1,17 +1,36 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+from email import encoders
+from email.mime.base import MIMEBase
+from email.mime.text import MIMEText
+
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
-from mediation.notifications.models import Message
+from mediation.notifications.models import Message, MessageAttachment
+
+# (filename, content type with optional parameters, content)
+Attachment = tuple[str, str, bytes]
 
 
 def message_queue(
-    *, key: str, to_email: str, to_name: str, subject: str, body: str, case_id: int | None = None
+    *,
+    key: str,
+    to_email: str,
+    to_name: str,
+    subject: str,
+    body: str,
+    case_id: int | None = None,
+    attachments: Iterable[Attachment] = (),
+    channel: str = Message.Channel.EMAIL,
 ) -> tuple[Message, bool]:
-    """Store a message to send (idempotent on `key`) and send it after the transaction commits."""
+    """Store a message to send (idempotent on `key`) and send it after the transaction commits.
+
+    A letter (`channel="letter"`) is stored only: staff print its PDF attachment and post it.
+    """
     message, created = Message.objects.get_or_create(
         idempotency_key=key,
         defaults={
@@ -20,9 +39,15 @@ def message_queue(
             "subject": subject,
             "body": body,
             "case_id": case_id,
+            "channel": channel,
         },
     )
     if created:
+        MessageAttachment.objects.bulk_create(
+            MessageAttachment(message=message, filename=name, content_type=kind, content=content)
+            for name, kind, content in attachments
+        )
+    if created and channel == Message.Channel.EMAIL:
         from mediation.notifications.tasks import send_message_task
 
         transaction.on_commit(lambda: send_message_task.enqueue(message_id=message.pk))
@@ -36,19 +61,20 @@ def message_send(*, message_id: int) -> bool:
     a row count of 1, so the email goes out once.
     """
     claimed = Message.objects.filter(
-        pk=message_id, status__in=[Message.Status.PENDING, Message.Status.FAILED]
+        pk=message_id,
+        channel=Message.Channel.EMAIL,
+        status__in=[Message.Status.PENDING, Message.Status.FAILED],
     ).update(status=Message.Status.SENDING)
     if not claimed:
         return False
     message = Message.objects.get(pk=message_id)
     try:
-        send_mail(
-            message.subject,
-            message.body,
-            settings.DEFAULT_FROM_EMAIL,
-            [message.recipient_email],
-            fail_silently=False,
+        email = EmailMessage(
+            message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.recipient_email]
         )
+        for attachment in message.attachments.all():
+            email.attach(_mime_part(attachment))
+        email.send(fail_silently=False)
     except Exception as error:  # noqa: BLE001 (any transport error is recorded and retried)
         Message.objects.filter(pk=message_id).update(
             status=Message.Status.FAILED,
@@ -70,7 +96,40 @@ def messages_send_pending(*, stale_after_minutes: int = 10) -> int:
     )
     sent = 0
     for message_id in Message.objects.filter(
-        status__in=[Message.Status.PENDING, Message.Status.FAILED], attempts__lt=5
+        channel=Message.Channel.EMAIL,
+        status__in=[Message.Status.PENDING, Message.Status.FAILED],
+        attempts__lt=5,
     ).values_list("pk", flat=True):
         sent += message_send(message_id=message_id)
     return sent
+
+
+def _mime_part(attachment: MessageAttachment) -> MIMEBase:
+    """A MIME part keeping the content type's parameters (calendar clients need
+    "text/calendar; method=REQUEST" to treat an .ics as an invitation)."""
+    kind, *params = (part.strip() for part in attachment.content_type.split(";"))
+    main, sub = kind.split("/", 1)
+    content = bytes(attachment.content)
+    if main == "text":
+        part: MIMEBase = MIMEText(content.decode("utf-8"), sub, "utf-8")
+    else:
+        part = MIMEBase(main, sub)
+        part.set_payload(content)
+        encoders.encode_base64(part)
+    for param in params:
+        name, _, value = param.partition("=")
+        part.set_param(name.strip(), value.strip())
+    part.add_header("Content-Disposition", "attachment", filename=attachment.filename)
+    return part
+
+
+def message_mark_posted(*, message: Message) -> Message:
+    """A letter has been printed and posted: record it as sent."""
+    if message.channel != Message.Channel.LETTER:
+        raise ValueError("Only letters are posted")
+    if message.status != Message.Status.SENT:
+        message.status = Message.Status.SENT
+        message.sent_at = timezone.now()
+        message.attempts += 1
+        message.save(update_fields=["status", "sent_at", "attempts"])
+    return message

@@ -1,0 +1,138 @@
+"""What people receive about a meeting: the email text, the .ics invitation and the PDF letter.
+
+None of them names the child or says anything about the disagreement: they carry the case
+reference, the date and time, and how to join or where to go.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from icalendar import Calendar, Event, vCalAddress, vText
+
+from mediation.meetings.models import Meeting, MeetingChange, MeetingMode
+
+LONDON = ZoneInfo("Europe/London")
+PRODID = "-//SEND Mediation Case Manager//Meetings//EN"
+
+
+@dataclass(frozen=True)
+class Recipient:
+    key: str  # "party:12" or "mediator:3"
+    name: str
+    email: str
+    required: bool
+    address: str = ""
+
+
+def ics_method(kind: str) -> str:
+    return "CANCEL" if kind == MeetingChange.Kind.CANCELLED else "REQUEST"
+
+
+def meeting_summary(meeting: Meeting) -> str:
+    return f"Mediation meeting ({meeting.case.reference})"
+
+
+def meeting_ics(
+    meeting: Meeting, *, kind: str, attendees: list[Recipient], now: datetime | None = None
+) -> bytes:
+    """An iCalendar invitation (RFC 5545/5546) for the meeting as it is now.
+
+    The same UID every time; SEQUENCE is the meeting's; METHOD:REQUEST for a new or moved
+    meeting, METHOD:CANCEL with STATUS:CANCELLED for a cancelled one.
+    """
+    method = ics_method(kind)
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("method", method)
+    event = Event()
+    event.add("uid", meeting.uid)
+    event.add("sequence", meeting.sequence)
+    event.add("dtstamp", (now or datetime.now(UTC)).astimezone(UTC))
+    event.add("dtstart", meeting.starts_at.astimezone(LONDON))
+    event.add("dtend", meeting.ends_at.astimezone(LONDON))
+    event.add("summary", meeting_summary(meeting))
+    event.add("description", how_to_join(meeting))
+    event.add("location", meeting.where)
+    event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
+    organizer = vCalAddress(f"mailto:{settings.DEFAULT_FROM_EMAIL}")
+    organizer.params["cn"] = vText(settings.PROVIDER_NAME)
+    event.add("organizer", organizer)
+    for person in attendees:
+        if not person.email:
+            continue
+        address = vCalAddress(f"mailto:{person.email}")
+        address.params["cn"] = vText(person.name)
+        address.params["role"] = vText("REQ-PARTICIPANT" if person.required else "OPT-PARTICIPANT")
+        address.params["partstat"] = vText("NEEDS-ACTION")
+        event.add("attendee", address, encode=0)
+    cal.add_component(event)
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+def how_to_join(meeting: Meeting) -> str:
+    if meeting.mode == MeetingMode.ONLINE:
+        return (
+            f"The meeting is online. Join with this link: {meeting.online_link}"
+            if meeting.online_link
+            else "The meeting is online. We will send you the link."
+        )
+    if meeting.mode == MeetingMode.PHONE:
+        return f"The meeting is by phone. {meeting.phone_details}".strip()
+    text = f"The meeting is at {meeting.where}."
+    if meeting.access_details:
+        text += f" Getting there and access: {meeting.access_details}"
+    return text
+
+
+def _context(meeting: Meeting, kind: str, recipient_name: str, reason: str = "") -> dict:
+    start = meeting.starts_at.astimezone(LONDON)
+    end = meeting.ends_at.astimezone(LONDON)
+    return {
+        "meeting": meeting,
+        "kind": kind,
+        "reference": meeting.case.reference,
+        "name": recipient_name,
+        "day": f"{start:%A} {start.day} {start:%B %Y}",
+        "start": f"{start:%-I:%M%p}".lower().replace(":00", ""),
+        "end": f"{end:%-I:%M%p}".lower().replace(":00", ""),
+        "how_to_join": how_to_join(meeting),
+        "reason": reason,
+        "provider": settings.PROVIDER_NAME,
+        "service": settings.SERVICE_NAME,
+        "consent": meeting.short_notice_consent,
+    }
+
+
+def email_subject(meeting: Meeting, kind: str) -> str:
+    reference = meeting.case.reference
+    return {
+        MeetingChange.Kind.BOOKED: f"Your mediation meeting is booked ({reference})",
+        MeetingChange.Kind.RESCHEDULED: f"Your mediation meeting has moved ({reference})",
+        MeetingChange.Kind.CANCELLED: f"Your mediation meeting is cancelled ({reference})",
+    }[MeetingChange.Kind(kind)]
+
+
+def email_body(meeting: Meeting, kind: str, recipient_name: str, reason: str = "") -> str:
+    return render_to_string(
+        "meetings/email_meeting.txt", _context(meeting, kind, recipient_name, reason)
+    )
+
+
+def letter_pdf(
+    meeting: Meeting, kind: str, recipient: Recipient, reason: str = "", today: str = ""
+) -> bytes:
+    """An A4 letter with the same facts as the email, rendered by WeasyPrint."""
+    from weasyprint import CSS, HTML
+
+    context = _context(meeting, kind, recipient.name, reason)
+    context.update({"address_lines": recipient.address.splitlines(), "today": today})
+    html = render_to_string("meetings/letter.html", context)
+    css = render_to_string("meetings/letter.css", context)
+    return HTML(string=html).write_pdf(stylesheets=[CSS(string=css)])

@@ -1,0 +1,253 @@
+"""Forms for offering dates, recording answers, booking, moving and cancelling a meeting."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, time
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from mediation.common.forms import GovukDateField, today_in_london
+from mediation.deadlines.services import service_calendar
+from mediation.domain.meetings import DEFAULT_DURATION_MINUTES, enough_notice
+from mediation.meetings.models import MeetingMode
+from mediation.meetings.selectors import CaseAttendee
+
+TIME_RE = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*(am|pm)?\s*$", re.IGNORECASE)
+MAX_NOTE = 500
+
+
+def parse_time(value: str) -> time | None:
+    match = TIME_RE.match(value or "")
+    if not match:
+        return None
+    hour, minute, half = int(match[1]), int(match[2]), (match[3] or "").lower()
+    if half:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half == "pm" else 0)
+    if hour > 23 or minute > 59:
+        return None
+    return time(hour, minute)
+
+
+class WhenFields(forms.Form):
+    """Date, start time, length and how people take part."""
+
+    on = GovukDateField(label="Date")
+    start_time = forms.CharField(
+        label="Start time",
+        help_text="Use the 24-hour clock, for example 10:00 or 14:30",
+        max_length=8,
+        error_messages={"required": "Enter the start time"},
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-5"}),
+    )
+    duration_minutes = forms.IntegerField(
+        label="Length in minutes",
+        initial=DEFAULT_DURATION_MINUTES,
+        min_value=15,
+        max_value=480,
+        error_messages={
+            "required": "Enter how long the meeting lasts",
+            "invalid": "Length must be a number of minutes, like 120",
+            "min_value": "Length must be at least 15 minutes",
+            "max_value": "Length must be 480 minutes (8 hours) or less",
+        },
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-4"}),
+    )
+    mode = forms.ChoiceField(
+        label="How will people take part?",
+        choices=MeetingMode.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how people will take part"},
+    )
+
+    def clean_on(self) -> Any:
+        day = self.cleaned_data.get("on")
+        if day is not None and day < today_in_london():
+            raise forms.ValidationError("Date must be today or in the future")
+        return day
+
+    def clean_start_time(self) -> time:
+        value = parse_time(self.cleaned_data.get("start_time", ""))
+        if value is None:
+            raise forms.ValidationError("Enter a real time, like 10:00 or 14:30")
+        return value
+
+    def starts_at(self) -> datetime:
+        return datetime.combine(
+            self.cleaned_data["on"],
+            self.cleaned_data["start_time"],
+            timezone.get_current_timezone(),
+        )
+
+
+class SlotForm(WhenFields):
+    pass
+
+
+ANSWER_CHOICES = [("yes", "Can come"), ("no", "Cannot come"), ("", "Not asked yet")]
+
+
+class AnswersForm(forms.Form):
+    """One question per attendee: can they come to this slot?"""
+
+    def __init__(
+        self, *args: Any, attendees: list[CaseAttendee], current: dict[str, bool], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.keys: dict[str, str] = {}
+        for index, person in enumerate(attendees):
+            if person.attendee.key.endswith(":none"):
+                continue
+            name = f"a{index}"
+            self.keys[name] = person.attendee.key
+            value = current.get(person.attendee.key)
+            label = f"{person.attendee.name} ({person.role_label}"
+            label += ", required)" if person.attendee.required else ", optional)"
+            self.fields[name] = forms.ChoiceField(
+                label=label,
+                choices=ANSWER_CHOICES,
+                required=False,
+                initial="" if value is None else ("yes" if value else "no"),
+                widget=forms.RadioSelect(attrs={"inline": True}),
+            )
+
+    def answers(self) -> dict[str, bool | None]:
+        mapping = {"yes": True, "no": False, "": None}
+        return {key: mapping[self.cleaned_data.get(name) or ""] for name, key in self.keys.items()}
+
+
+class DetailsFields(forms.Form):
+    """How to join or where to go."""
+
+    online_link = forms.URLField(
+        label="Link to join (online meetings)",
+        assume_scheme="https",
+        required=False,
+        max_length=200,
+        error_messages={"invalid": "Enter a link starting https://"},
+    )
+    phone_details = forms.CharField(
+        label="How to join the phone call (phone meetings)",
+        required=False,
+        max_length=200,
+        help_text="For example: we will call you on the number you gave us",
+    )
+    venue_name = forms.CharField(label="Venue name (in person)", required=False, max_length=150)
+    venue_address = forms.CharField(
+        label="Venue address", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    access_details = forms.CharField(
+        label="Getting there and access",
+        required=False,
+        help_text="Parking, step-free access, quiet room, which door to use",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    short_notice_consent = forms.BooleanField(
+        label="The family has agreed to less than 5 working days' notice",
+        required=False,
+        help_text="Only needed when the meeting is less than 5 working days away (SEND "
+        "Regulations 2014 reg 37(2))",
+    )
+
+    def check_details(self, mode: str | None, meeting_date: Any) -> None:
+        data = self.cleaned_data
+        if (
+            mode == MeetingMode.ONLINE
+            and not data.get("online_link")
+            and "online_link" not in self.errors
+        ):
+            self.add_error("online_link", "Enter the link to join the online meeting")
+        if mode == MeetingMode.VENUE and not data.get("venue_name"):
+            self.add_error("venue_name", "Enter the name of the venue")
+        if mode == MeetingMode.PHONE and not data.get("phone_details"):
+            self.add_error("phone_details", "Say how people join the phone call")
+        if (
+            meeting_date is not None
+            and not data.get("short_notice_consent")
+            and not enough_notice(meeting_date, today_in_london(), service_calendar())
+        ):
+            self.add_error(
+                "short_notice_consent",
+                "The meeting is less than 5 working days away: record that the family agreed "
+                "to shorter notice, or choose a later date",
+            )
+
+    def details(self) -> dict[str, str]:
+        return {
+            name: self.cleaned_data.get(name, "")
+            for name in (
+                "online_link",
+                "venue_name",
+                "venue_address",
+                "access_details",
+                "phone_details",
+            )
+        }
+
+
+class BookForm(DetailsFields):
+    def __init__(self, *args: Any, slot: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.slot = slot
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        self.check_details(self.slot.mode, self.slot.local_start.date())
+        return data
+
+
+def _reason_field(label: str, message: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=MAX_NOTE,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": message,
+            "max_length": f"The reason must be {MAX_NOTE} characters or fewer",
+        },
+    )
+
+
+class RescheduleForm(WhenFields, DetailsFields):
+    reason = _reason_field("Why is the meeting moving?", "Give the reason for moving the meeting")
+
+    field_order = [
+        "on",
+        "start_time",
+        "duration_minutes",
+        "mode",
+        "online_link",
+        "phone_details",
+        "venue_name",
+        "venue_address",
+        "access_details",
+        "reason",
+        "short_notice_consent",
+    ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        self.check_details(data.get("mode"), data.get("on"))
+        return data
+
+
+class CancelForm(forms.Form):
+    reason = _reason_field("Why is the meeting cancelled?", "Give the reason for cancelling")
+
+
+class CallForm(forms.Form):
+    called_on = GovukDateField(label="Date of the call", past_only=True)
+    note = forms.CharField(
+        label="Short note",
+        max_length=MAX_NOTE,
+        help_text="What was agreed, and any needs for the day. Kept encrypted.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Write a short note of the call",
+            "max_length": f"The note must be {MAX_NOTE} characters or fewer",
+        },
+    )

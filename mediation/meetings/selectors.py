@@ -1,0 +1,219 @@
+"""Reads for meetings, always scoped through the case rules of mediation.cases.selectors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from mediation.accounts.models import Role, User
+from mediation.cases.models import APPEALABLE_DECISIONS, Case, Party
+from mediation.cases.selectors import case_list_for_user
+from mediation.deadlines.models import Deadline
+from mediation.deadlines.services import service_calendar
+from mediation.domain.calendar import WorkingCalendar
+from mediation.domain.deadlines import DeadlineCode
+from mediation.domain.meetings import (
+    Attendee,
+    SlotMatch,
+    appeal_deadline_without_certificate,
+    appeal_safe_date,
+    match_slots,
+    role_is_invited,
+    role_is_required,
+)
+from mediation.meetings.documents import Recipient
+from mediation.meetings.models import MediatorCall, Meeting, SlotOffer
+
+NO_MEDIATOR_KEY = "mediator:none"
+
+
+@dataclass(frozen=True)
+class CaseAttendee:
+    attendee: Attendee
+    party: Party | None
+    role_label: str
+
+
+def case_attendees(case: Case, parties: list[Party] | None = None) -> list[CaseAttendee]:
+    """Everyone invited to the case's meeting: its parties (not a child) and the mediator."""
+    if parties is None:
+        parties = list(case.parties.all())
+    people = [
+        CaseAttendee(
+            Attendee(
+                f"party:{p.pk}", p.name, role_is_required(p.role, health_issues=case.issue_health)
+            ),
+            p,
+            p.get_role_display(),
+        )
+        for p in parties
+        if role_is_invited(p.role)
+    ]
+    if case.mediator_id:
+        people.append(
+            CaseAttendee(
+                Attendee(f"mediator:{case.mediator_id}", case.mediator.display_name, True),
+                None,
+                "Mediator",
+            )
+        )
+    else:
+        people.append(
+            CaseAttendee(Attendee(NO_MEDIATOR_KEY, "Mediator (not assigned yet)", True), None, "")
+        )
+    return people
+
+
+def case_recipients(case: Case) -> list[tuple[Recipient, Party | None]]:
+    """Who gets a confirmation: every invited party and the assigned mediator."""
+    recipients: list[tuple[Recipient, Party | None]] = []
+    for person in case_attendees(case):
+        if person.party is not None:
+            p = person.party
+            recipients.append(
+                (
+                    Recipient(
+                        person.attendee.key, p.name, p.email, person.attendee.required, p.address
+                    ),
+                    p,
+                )
+            )
+        elif case.mediator_id:
+            recipients.append(
+                (
+                    Recipient(
+                        person.attendee.key, case.mediator.display_name, case.mediator.email, True
+                    ),
+                    None,
+                )
+            )
+    return recipients
+
+
+def case_mediation_by(case: Case) -> date | None:
+    return (
+        Deadline.objects.filter(case=case, code=DeadlineCode.MEDIATION_BY)
+        .values_list("due", flat=True)
+        .first()
+    )
+
+
+def case_appeal_safe(case: Case, calendar: WorkingCalendar) -> tuple[date | None, date | None]:
+    """(appeal deadline without a certificate, appeal-safe date), or (None, None) without a
+    right of appeal or a known notice date."""
+    if case.decision_type not in APPEALABLE_DECISIONS or case.notice_sent_on is None:
+        return None, None
+    deadline = appeal_deadline_without_certificate(
+        decision_type=case.decision_type, notice_sent=case.notice_sent_on, calendar=calendar
+    )
+    return deadline, appeal_safe_date(deadline, calendar)
+
+
+@dataclass(frozen=True)
+class SlotRow:
+    slot: SlotOffer
+    match: SlotMatch
+
+
+@dataclass(frozen=True)
+class SlotBoard:
+    attendees: list[CaseAttendee]
+    rows: list[SlotRow]
+    mediation_by: date | None
+    appeal_deadline: date | None
+    appeal_safe: date | None
+
+    @property
+    def working_rows(self) -> list[SlotRow]:
+        return [r for r in self.rows if r.match.works_for_required]
+
+
+def slot_board(case: Case) -> SlotBoard:
+    """The offered slots with everyone's answers and which slots work."""
+    calendar = service_calendar()
+    attendees = case_attendees(case)
+    slots = list(case.slot_offers.prefetch_related("answers"))
+    answers: dict[tuple[str, str], bool] = {}
+    for slot in slots:
+        for answer in slot.answers.all():
+            answers[(str(slot.pk), answer.attendee_key)] = answer.available
+    mediation_by = case_mediation_by(case)
+    appeal_deadline, safe = case_appeal_safe(case, calendar)
+    matches = match_slots(
+        [(str(s.pk), s.local_start.date()) for s in slots],
+        [a.attendee for a in attendees],
+        answers,
+        mediation_by=mediation_by,
+        appeal_safe=safe,
+    )
+    return SlotBoard(
+        attendees=attendees,
+        rows=[SlotRow(s, m) for s, m in zip(slots, matches, strict=True)],
+        mediation_by=mediation_by,
+        appeal_deadline=appeal_deadline,
+        appeal_safe=safe,
+    )
+
+
+def access_slot(case: Case, slot_id: int) -> SlotOffer:
+    try:
+        return case.slot_offers.get(pk=slot_id)
+    except SlotOffer.DoesNotExist:
+        raise Http404("No such slot") from None
+
+
+def access_meeting(case: Case, meeting_id: int) -> Meeting:
+    try:
+        return case.meetings.select_related("case").get(pk=meeting_id)
+    except Meeting.DoesNotExist:
+        raise Http404("No such meeting") from None
+
+
+def meeting_current(case: Case) -> Meeting | None:
+    """The booked meeting, else the most recently cancelled one."""
+    return case.meetings.order_by("status", "-booked_at", "-id").first()
+
+
+def meetings_visible_to(user: User) -> QuerySet[Meeting]:
+    cases = case_list_for_user(user=user)
+    return Meeting.objects.filter(case__in=cases.values("pk"))
+
+
+def meetings_between(
+    *, user: User, start: date, end: date, mediator_id: int | None = None
+) -> list[Meeting]:
+    """Booked meetings from `start` up to and including `end` that the user may see."""
+    tz = timezone.get_current_timezone()
+    meetings = meetings_visible_to(user).filter(
+        status=Meeting.Status.BOOKED,
+        starts_at__gte=datetime.combine(start, time.min, tz),
+        starts_at__lt=datetime.combine(end + timedelta(days=1), time.min, tz),
+    )
+    if mediator_id:
+        meetings = meetings.filter(case__mediator_id=mediator_id)
+    return list(meetings.select_related("case", "case__mediator").order_by("starts_at", "id"))
+
+
+def mediators_for_filter() -> QuerySet[User]:
+    return User.objects.filter(role=Role.MEDIATOR, is_active=True).order_by(
+        "first_name", "last_name"
+    )
+
+
+def calls_for_mediator(*, user: User, limit: int = 20) -> list[MediatorCall]:
+    """The mediator's calls still to make before their booked meetings, soonest due first."""
+    if not user.is_authenticated or not user.is_mediator:
+        return []
+    return list(
+        MediatorCall.objects.filter(
+            meeting__status=Meeting.Status.BOOKED,
+            meeting__case__mediator=user,
+            called_on__isnull=True,
+        )
+        .select_related("meeting", "meeting__case", "party")
+        .order_by("due_on", "id")[:limit]
+    )

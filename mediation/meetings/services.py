@@ -1,0 +1,409 @@
+"""Everything that writes slots, answers, meetings and calls.
+
+Booking and cancelling go through the case workflow (`case_take_step`, steps BOOK_MEETING and
+CANCEL_MEETING), so the case's state and its deadlines stay right; a step that is not offered or
+is blocked is refused with the workflow's reason. Each service is one transaction; messages are
+stored in it and sent after it commits (mediation.notifications).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from mediation.accounts.models import User
+from mediation.audit.services import audit_record
+from mediation.cases.models import Case, ContactPreference, Party, TimelineEntry
+from mediation.cases.services import ServiceError, _timeline_add, case_key_dates_update
+from mediation.cases.workflow import case_take_step
+from mediation.deadlines.services import service_calendar
+from mediation.domain.case_states import CaseState, Step
+from mediation.domain.dates import format_day
+from mediation.domain.deadlines import meeting_confirmation_latest
+from mediation.domain.meetings import call_due, enough_notice
+from mediation.meetings import documents
+from mediation.meetings.models import (
+    MediatorCall,
+    Meeting,
+    MeetingChange,
+    MeetingLetter,
+    MeetingMode,
+    SlotAnswer,
+    SlotOffer,
+)
+from mediation.meetings.selectors import NO_MEDIATOR_KEY, case_attendees, case_recipients
+from mediation.notifications.models import Message
+from mediation.notifications.services import message_queue
+
+DETAIL_FIELDS = ("online_link", "venue_name", "venue_address", "access_details", "phone_details")
+
+
+def short_notice_refusal(meeting_date: date, today: date) -> str:
+    latest = meeting_confirmation_latest(meeting_date, service_calendar())
+    return (
+        f"The meeting on {format_day(meeting_date)} is less than 5 working days away: the "
+        f"confirmation had to be sent by {format_day(latest)}. Book it only if the family agrees "
+        "to shorter notice, and record that they agreed (SEND Regulations 2014 reg 37(2))."
+    )
+
+
+def _check_notice(meeting_date: date, today: date, consent: bool) -> None:
+    if not consent and not enough_notice(meeting_date, today, service_calendar()):
+        raise ServiceError(short_notice_refusal(meeting_date, today))
+
+
+def _check_details(mode: str, details: dict[str, Any]) -> None:
+    if mode == MeetingMode.ONLINE and not details.get("online_link"):
+        raise ServiceError("Give the link to join the online meeting.")
+    if mode == MeetingMode.VENUE and not details.get("venue_name"):
+        raise ServiceError("Give the name of the venue.")
+    if mode == MeetingMode.PHONE and not details.get("phone_details"):
+        raise ServiceError("Say how people join the phone call.")
+
+
+@transaction.atomic
+def slot_offer_add(
+    *,
+    case: Case,
+    by: User,
+    starts_at: datetime,
+    duration_minutes: int,
+    mode: str,
+    request: HttpRequest | None = None,
+) -> SlotOffer:
+    if not case.is_open:
+        raise ServiceError("The case is closed.")
+    slot = SlotOffer.objects.create(
+        case=case, starts_at=starts_at, duration_minutes=duration_minutes, mode=mode, created_by=by
+    )
+    audit_record(actor=by, verb="meeting.slot_add", target=slot, case_id=case.pk, request=request)
+    return slot
+
+
+@transaction.atomic
+def slot_answers_record(
+    *,
+    slot: SlotOffer,
+    by: User,
+    answers: dict[str, bool | None],
+    request: HttpRequest | None = None,
+) -> None:
+    """Record each attendee's answer for one slot (key -> True/False; None clears it)."""
+    case = slot.case
+    known = {a.attendee.key for a in case_attendees(case)} - {NO_MEDIATOR_KEY}
+    for key, available in answers.items():
+        if key not in known:
+            raise ServiceError("That person is not invited to this meeting.")
+        kind, _, pk = key.partition(":")
+        lookup = {"party_id": int(pk)} if kind == "party" else {"mediator_id": int(pk)}
+        if available is None:
+            SlotAnswer.objects.filter(slot=slot, **lookup).delete()
+            continue
+        SlotAnswer.objects.update_or_create(
+            slot=slot,
+            **lookup,
+            defaults={"available": available, "recorded_by": by, "recorded_at": timezone.now()},
+        )
+    audit_record(
+        actor=by, verb="meeting.answers_record", target=slot, case_id=case.pk, request=request
+    )
+
+
+@transaction.atomic
+def meeting_book(
+    *,
+    case: Case,
+    slot: SlotOffer,
+    by: User,
+    details: dict[str, Any],
+    short_notice_consent: bool,
+    expected_state: CaseState,
+    today: date | None = None,
+    request: HttpRequest | None = None,
+) -> Meeting:
+    """Book an offered slot: the workflow's BOOK_MEETING step, the Meeting, the mediator's calls,
+    and a written confirmation to everyone (email with invitation; letters to print)."""
+    today = today or timezone.localdate()
+    if slot.case_id != case.pk:
+        raise ServiceError("That slot is not on this case.")
+    meeting_date = slot.local_start.date()
+    if meeting_date < today:
+        raise ServiceError("That slot is in the past. Offer a new date.")
+    _check_notice(meeting_date, today, short_notice_consent)
+    _check_details(slot.mode, details)
+    if Meeting.objects.filter(case=case, status=Meeting.Status.BOOKED).exists():
+        raise ServiceError("A meeting is already booked. Reschedule it instead.")
+    case = case_take_step(
+        case=case,
+        step=Step.BOOK_MEETING,
+        by=by,
+        data={"on": meeting_date},
+        expected_state=expected_state,
+        request=request,
+    )
+    meeting = Meeting.objects.create(
+        case=case,
+        slot=slot,
+        starts_at=slot.starts_at,
+        duration_minutes=slot.duration_minutes,
+        mode=slot.mode,
+        short_notice_consent=short_notice_consent,
+        booked_by=by,
+        **{name: details.get(name, "") for name in DETAIL_FIELDS},
+    )
+    MeetingChange.objects.create(
+        meeting=meeting,
+        kind=MeetingChange.Kind.BOOKED,
+        sequence=0,
+        new_starts_at=meeting.starts_at,
+        by=by,
+    )
+    if short_notice_consent:
+        _timeline_add(
+            case=case,
+            actor=by,
+            kind=TimelineEntry.Kind.DETAILS,
+            summary="The family agreed to less than 5 working days' notice of the meeting",
+        )
+    _calls_create(meeting, today)
+    _notify(meeting, MeetingChange.Kind.BOOKED, by=by, today=today)
+    case_key_dates_update(
+        case=case, by=by, changes={"meeting_confirmation_sent_on": today}, request=request
+    )
+    audit_record(
+        actor=by,
+        verb="meeting.book",
+        target=meeting,
+        case_id=case.pk,
+        request=request,
+        detail={"sequence": 0, "short_notice_consent": short_notice_consent},
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_reschedule(
+    *,
+    meeting: Meeting,
+    by: User,
+    starts_at: datetime,
+    duration_minutes: int,
+    mode: str,
+    details: dict[str, Any],
+    reason: str,
+    short_notice_consent: bool,
+    today: date | None = None,
+    request: HttpRequest | None = None,
+) -> Meeting:
+    """Move a booked meeting: same UID, SEQUENCE + 1, a new METHOD:REQUEST to everyone."""
+    today = today or timezone.localdate()
+    meeting = Meeting.objects.select_for_update().select_related("case").get(pk=meeting.pk)
+    if not meeting.is_booked:
+        raise ServiceError("This meeting has been cancelled. Book a new one instead.")
+    if meeting.case.status != CaseState.MEETING_BOOKED:
+        raise ServiceError(
+            f"The case is now “{meeting.case.get_status_display()}”: the meeting cannot be moved."
+        )
+    if not reason.strip():
+        raise ServiceError("Give the reason for moving the meeting.")
+    new_date = timezone.localtime(starts_at).date()
+    if new_date < today:
+        raise ServiceError("The new date is in the past.")
+    _check_notice(new_date, today, short_notice_consent)
+    _check_details(mode, details)
+    old = meeting.starts_at
+    meeting.sequence += 1
+    meeting.starts_at = starts_at
+    meeting.duration_minutes = duration_minutes
+    meeting.mode = mode
+    meeting.short_notice_consent = short_notice_consent
+    for name in DETAIL_FIELDS:
+        setattr(meeting, name, details.get(name, ""))
+    meeting.save()
+    MeetingChange.objects.create(
+        meeting=meeting,
+        kind=MeetingChange.Kind.RESCHEDULED,
+        sequence=meeting.sequence,
+        old_starts_at=old,
+        new_starts_at=starts_at,
+        reason=reason,
+        by=by,
+    )
+    _timeline_add(
+        case=meeting.case,
+        actor=by,
+        kind=TimelineEntry.Kind.DETAILS,
+        summary=f"Meeting moved from {format_day(timezone.localtime(old).date())} to "
+        f"{format_day(new_date)}",
+    )
+    due = call_due(new_date, today, service_calendar())
+    meeting.calls.filter(called_on__isnull=True).update(due_on=due)
+    _notify(meeting, MeetingChange.Kind.RESCHEDULED, by=by, today=today, reason=reason)
+    case_key_dates_update(
+        case=meeting.case,
+        by=by,
+        changes={"meeting_planned_on": new_date, "meeting_confirmation_sent_on": today},
+        request=request,
+    )
+    audit_record(
+        actor=by,
+        verb="meeting.reschedule",
+        target=meeting,
+        case_id=meeting.case_id,
+        request=request,
+        detail={"sequence": meeting.sequence},
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_cancel(
+    *,
+    meeting: Meeting,
+    by: User,
+    reason: str,
+    expected_state: CaseState,
+    today: date | None = None,
+    request: HttpRequest | None = None,
+) -> Meeting:
+    """Cancel through the workflow's CANCEL_MEETING step; METHOD:CANCEL, SEQUENCE + 1."""
+    today = today or timezone.localdate()
+    meeting = Meeting.objects.select_for_update().select_related("case").get(pk=meeting.pk)
+    if not meeting.is_booked:
+        raise ServiceError("This meeting is already cancelled.")
+    if not reason.strip():
+        raise ServiceError("Give the reason for cancelling the meeting.")
+    case_take_step(
+        case=meeting.case,
+        step=Step.CANCEL_MEETING,
+        by=by,
+        data={"reason": reason},
+        expected_state=expected_state,
+        request=request,
+    )
+    meeting.sequence += 1
+    meeting.status = Meeting.Status.CANCELLED
+    meeting.save(update_fields=["sequence", "status", "updated_at"])
+    MeetingChange.objects.create(
+        meeting=meeting,
+        kind=MeetingChange.Kind.CANCELLED,
+        sequence=meeting.sequence,
+        old_starts_at=meeting.starts_at,
+        reason=reason,
+        by=by,
+    )
+    meeting.calls.filter(called_on__isnull=True).delete()
+    _notify(meeting, MeetingChange.Kind.CANCELLED, by=by, today=today, reason=reason)
+    audit_record(
+        actor=by,
+        verb="meeting.cancel",
+        target=meeting,
+        case_id=meeting.case_id,
+        request=request,
+        detail={"sequence": meeting.sequence},
+    )
+    return meeting
+
+
+@transaction.atomic
+def mediator_call_record(
+    *,
+    call: MediatorCall,
+    by: User,
+    called_on: date,
+    note: str,
+    request: HttpRequest | None = None,
+) -> MediatorCall:
+    call.called_on = called_on
+    call.note = note
+    call.recorded_by = by
+    call.save(update_fields=["called_on", "note", "recorded_by"])
+    _timeline_add(
+        case=call.meeting.case,
+        actor=by,
+        kind=TimelineEntry.Kind.CONTACT,
+        summary=f"Mediator's call before the meeting with {call.party.name}: "
+        f"{format_day(called_on)}",
+    )
+    audit_record(
+        actor=by,
+        verb="meeting.call_record",
+        target=call,
+        case_id=call.meeting.case_id,
+        request=request,
+    )
+    return call
+
+
+def _calls_create(meeting: Meeting, today: date) -> None:
+    due = call_due(meeting.local_start.date(), today, service_calendar())
+    MediatorCall.objects.bulk_create(
+        MediatorCall(meeting=meeting, party=person.party, due_on=due)
+        for person in case_attendees(meeting.case)
+        if person.party is not None
+    )
+
+
+def _wants_letter(party: Party) -> bool:
+    """Parties who prefer letters get one; so does anyone with no email address (a written
+    confirmation must reach the family, reg 37(2))."""
+    return party.preferred_contact == ContactPreference.LETTER or not party.email
+
+
+def _notify(meeting: Meeting, kind: str, *, by: User, today: date, reason: str = "") -> None:
+    """One message per recipient and channel, idempotent on (UID, SEQUENCE, recipient)."""
+    recipients = case_recipients(meeting.case)
+    method = documents.ics_method(kind)
+    subject = documents.email_subject(meeting, kind)
+    emails = letters = 0
+    for recipient, party in recipients:
+        base_key = f"meeting:{meeting.uid}:{meeting.sequence}:{recipient.key}"
+        if recipient.email:
+            # Each invitation names only its own recipient: the others' email addresses (the
+            # family's, the LA officer's) are not shared through calendar invitations.
+            ics = documents.meeting_ics(meeting, kind=kind, attendees=[recipient])
+            _message, created = message_queue(
+                key=f"{base_key}:email",
+                to_email=recipient.email,
+                to_name=recipient.name,
+                subject=subject,
+                body=documents.email_body(meeting, kind, recipient.name, reason),
+                case_id=meeting.case_id,
+                attachments=[
+                    ("meeting.ics", f"text/calendar; method={method}; charset=utf-8", ics)
+                ],
+            )
+            emails += created
+        if party is not None and _wants_letter(party):
+            pdf = documents.letter_pdf(meeting, kind, recipient, reason, today=format_day(today))
+            message, created = message_queue(
+                key=f"{base_key}:letter",
+                to_email="",
+                to_name=recipient.name,
+                subject=subject,
+                body=documents.email_body(meeting, kind, recipient.name, reason),
+                case_id=meeting.case_id,
+                channel=Message.Channel.LETTER,
+            )
+            if created:
+                MeetingLetter.objects.create(
+                    meeting=meeting,
+                    party=party,
+                    sequence=meeting.sequence,
+                    kind=kind,
+                    message_id=message.pk,
+                    pdf=pdf,
+                )
+                letters += 1
+    _timeline_add(
+        case=meeting.case,
+        actor=by,
+        kind=TimelineEntry.Kind.CONTACT,
+        summary=f"Meeting {MeetingChange.Kind(kind).label.lower()}: {emails} email"
+        f"{'s' if emails != 1 else ''} with calendar invitation sent, {letters} letter"
+        f"{'s' if letters != 1 else ''} to print and post",
+    )

@@ -1,0 +1,30 @@
+"""The mediator's calls panel on My work: one query, whatever the number of calls."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils import timezone
+
+from mediation.meetings.selectors import calls_for_mediator
+
+register = template.Library()
+
+
+@register.inclusion_tag("meetings/_calls_list.html")
+def mediator_calls(user) -> dict:  # type: ignore[no-untyped-def]
+    return {"calls": calls_for_mediator(user=user), "today": timezone.localdate()}
+
+
+@register.inclusion_tag("meetings/_case_panel_body.html")
+def case_meeting_panel(case, user) -> dict:  # type: ignore[no-untyped-def]
+    """The meeting, the offered dates and answers, and links, for the case page."""
+    from mediation.meetings.selectors import meeting_current, slot_board
+    from mediation.meetings.views import _may_schedule
+
+    meeting = meeting_current(case)
+    return {
+        "case": case,
+        "meeting": meeting,
+        "board": slot_board(case),
+        "may_schedule": _may_schedule(user, case),
+    }

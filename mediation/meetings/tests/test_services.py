@@ -1,0 +1,263 @@
+"""Booking, rescheduling and cancelling through the workflow, with per-recipient messages."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+from icalendar import Calendar
+
+from mediation.cases.models import Case
+from mediation.cases.services import ServiceError, StaleCase
+from mediation.domain.case_states import CaseState
+from mediation.meetings import services
+from mediation.meetings.models import MediatorCall, Meeting, MeetingLetter, SlotAnswer
+from mediation.meetings.selectors import slot_board
+from mediation.meetings.tests.conftest import ONLINE, at, working_days_from_today
+from mediation.notifications.models import Message
+from mediation.notifications.services import message_send, messages_send_pending
+
+pytestmark = pytest.mark.django_db
+
+
+def book(case, slot, user, consent=False, **kwargs):
+    return services.meeting_book(
+        case=case,
+        slot=slot,
+        by=user,
+        details=ONLINE,
+        short_notice_consent=consent,
+        expected_state=CaseState(case.status),
+        **kwargs,
+    )
+
+
+def test_booking_moves_the_case_to_meeting_booked_and_records_the_dates(
+    arranging_case, slot, case_officer_cal, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting = book(arranging_case, slot, case_officer_cal)
+    case = Case.objects.get(pk=arranging_case.pk)
+    assert case.status == CaseState.MEETING_BOOKED
+    assert case.meeting_planned_on == slot.local_start.date()
+    assert case.meeting_confirmation_sent_on == timezone.localdate()
+    assert case.deadlines.get(code="meeting_confirmation_by").met_on == timezone.localdate()
+    assert meeting.sequence == 0 and meeting.uid
+    assert str(meeting.local_start.tzinfo) == "Europe/London"
+    # the mediator's calls: one per invited party, due 5 working days before
+    calls = MediatorCall.objects.filter(meeting=meeting)
+    assert calls.count() == 4
+    assert {c.due_on for c in calls} == {working_days_from_today(5)}
+
+
+def test_every_recipient_gets_one_logged_message_with_an_invitation(
+    arranging_case, slot, case_officer_cal, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting = book(arranging_case, slot, case_officer_cal)
+    emails = Message.objects.filter(case_id=arranging_case.pk, channel="email")
+    # parent, LA officer, health officer, mediator (the supporter has no email)
+    assert sorted(emails.values_list("recipient_email", flat=True)) == [
+        "mia@mediation.example.org",
+        "omar.hassan@northfield.example.gov.uk",
+        "priya.nair@icb.example.nhs.uk",
+        "sarah.whitfield@example.com",
+    ]
+    assert set(emails.values_list("status", flat=True)) == {"sent"}
+    assert len(mail.outbox) == 4
+    sent = mail.outbox[0]
+    assert "Isla" not in sent.subject and "Whitfield" not in sent.subject
+    assert arranging_case.reference in sent.subject
+    assert "https://meet.example.org/mediation-4821" in sent.body
+    part = sent.message().get_payload()[1]
+    assert part.get_content_type() == "text/calendar"
+    assert part.get_param("method") == "REQUEST"
+    ics = Calendar.from_ical(part.get_payload(decode=True))
+    assert str(ics.walk("VEVENT")[0]["UID"]) == meeting.uid
+    # the supporter prefers letters: a PDF is kept for staff, logged as a letter to post
+    letter = Message.objects.get(case_id=arranging_case.pk, channel="letter")
+    assert letter.recipient_name == "Grace Whitfield" and letter.status == "pending"
+    stored = MeetingLetter.objects.get(meeting=meeting)
+    assert bytes(stored.pdf).startswith(b"%PDF")
+    # sending is idempotent: a rerun sends nothing more, letters are never emailed
+    for message in Message.objects.all():
+        assert message_send(message_id=message.pk) is False
+    assert messages_send_pending() == 0
+    assert len(mail.outbox) == 4
+
+
+def test_booking_inside_five_working_days_needs_the_familys_consent(
+    arranging_case, case_officer_cal
+):
+    soon = services.slot_offer_add(
+        case=arranging_case,
+        by=case_officer_cal,
+        starts_at=at(working_days_from_today(2)),
+        duration_minutes=120,
+        mode="online",
+    )
+    with pytest.raises(ServiceError, match="less than 5 working days away"):
+        book(arranging_case, soon, case_officer_cal)
+    assert Case.objects.get(pk=arranging_case.pk).status == CaseState.ARRANGING
+    assert not Meeting.objects.exists() and not Message.objects.exists()
+    meeting = book(arranging_case, soon, case_officer_cal, consent=True)
+    assert meeting.short_notice_consent
+
+
+def test_booking_is_refused_with_the_workflows_reason(open_case, case_officer_cal):
+    """The case is still "mediation requested": the LA has not been told, so no booking."""
+    slot = services.slot_offer_add(
+        case=open_case,
+        by=case_officer_cal,
+        starts_at=at(working_days_from_today(10)),
+        duration_minutes=120,
+        mode="online",
+    )
+    with pytest.raises(ServiceError, match="not possible for this case now"):
+        book(open_case, slot, case_officer_cal)
+    with pytest.raises(StaleCase):
+        services.meeting_book(
+            case=open_case,
+            slot=slot,
+            by=case_officer_cal,
+            details=ONLINE,
+            short_notice_consent=False,
+            expected_state=CaseState.ARRANGING,
+        )
+    assert not Meeting.objects.exists()
+
+
+def test_an_online_meeting_needs_its_link(arranging_case, slot, case_officer_cal):
+    with pytest.raises(ServiceError, match="link"):
+        services.meeting_book(
+            case=arranging_case,
+            slot=slot,
+            by=case_officer_cal,
+            details={},
+            short_notice_consent=False,
+            expected_state=CaseState.ARRANGING,
+        )
+
+
+def test_reschedule_keeps_the_uid_and_raises_the_sequence(
+    arranging_case, slot, case_officer_cal, django_capture_on_commit_callbacks
+):
+    meeting = book(arranging_case, slot, case_officer_cal)
+    new_day = working_days_from_today(12)
+    with django_capture_on_commit_callbacks(execute=True):
+        moved = services.meeting_reschedule(
+            meeting=meeting,
+            by=case_officer_cal,
+            starts_at=at(new_day, 14, 30),
+            duration_minutes=90,
+            mode="venue",
+            details={"venue_name": "Northfield Library", "venue_address": "1 High Street"},
+            reason="The LA officer is on leave",
+            short_notice_consent=False,
+        )
+    assert moved.uid == meeting.uid and moved.sequence == 1
+    case = Case.objects.get(pk=arranging_case.pk)
+    assert case.meeting_planned_on == new_day
+    assert case.status == CaseState.MEETING_BOOKED
+    assert moved.changes.first().reason == "The LA officer is on leave"
+    assert Message.objects.filter(idempotency_key__contains=f"{meeting.uid}:1:").count() == 5
+    assert set(MediatorCall.objects.values_list("due_on", flat=True)) == {
+        working_days_from_today(7)
+    }
+    with pytest.raises(ServiceError, match="reason"):
+        services.meeting_reschedule(
+            meeting=moved,
+            by=case_officer_cal,
+            starts_at=at(new_day),
+            duration_minutes=90,
+            mode="venue",
+            details={"venue_name": "Library"},
+            reason=" ",
+            short_notice_consent=False,
+        )
+
+
+def test_cancel_goes_through_the_workflow(
+    arranging_case, slot, case_officer_cal, django_capture_on_commit_callbacks
+):
+    meeting = book(arranging_case, slot, case_officer_cal)
+    with django_capture_on_commit_callbacks(execute=True):
+        cancelled = services.meeting_cancel(
+            meeting=meeting,
+            by=case_officer_cal,
+            reason="The family asked to pause",
+            expected_state=CaseState.MEETING_BOOKED,
+        )
+    assert cancelled.status == Meeting.Status.CANCELLED and cancelled.sequence == 1
+    case = Case.objects.get(pk=arranging_case.pk)
+    assert case.status == CaseState.ARRANGING
+    assert case.meeting_planned_on is None
+    assert case.status_changes.first().reason == "The family asked to pause"
+    assert not MediatorCall.objects.exists()
+    cancel_mail = mail.outbox[-1]
+    assert "cancelled" in cancel_mail.subject
+    assert cancel_mail.message().get_payload()[1].get_param("method") == "CANCEL"
+    with pytest.raises(ServiceError, match="already cancelled"):
+        services.meeting_cancel(
+            meeting=cancelled, by=case_officer_cal, reason="x", expected_state=CaseState.ARRANGING
+        )
+    # a new meeting can be booked after a cancellation
+    assert book(case, slot, case_officer_cal).uid != meeting.uid
+
+
+def test_answers_drive_the_slot_board(arranging_case, slot, case_officer_cal, mediator_mia):
+    board = slot_board(arranging_case)
+    keys = {a.attendee.key: a for a in board.attendees}
+    assert f"mediator:{mediator_mia.pk}" in keys
+    assert sum(a.attendee.required for a in board.attendees) == 4  # parent, LA, health, mediator
+    required = {k: True for k, a in keys.items() if a.attendee.required}
+    services.slot_answers_record(slot=slot, by=case_officer_cal, answers=required)
+    row = slot_board(arranging_case).rows[0]
+    assert row.match.works_for_required and not row.match.all_answered
+    supporter = next(k for k, a in keys.items() if not a.attendee.required)
+    services.slot_answers_record(slot=slot, by=case_officer_cal, answers={supporter: False})
+    assert slot_board(arranging_case).rows[0].match.works_for_required
+    services.slot_answers_record(slot=slot, by=case_officer_cal, answers={supporter: None})
+    assert SlotAnswer.objects.count() == 4
+    with pytest.raises(ServiceError):
+        services.slot_answers_record(slot=slot, by=case_officer_cal, answers={"party:999": True})
+
+
+def test_the_mediator_records_a_call(arranging_case, slot, case_officer_cal, mediator_mia):
+    meeting = book(arranging_case, slot, case_officer_cal)
+    call = meeting.calls.first()
+    services.mediator_call_record(
+        call=call, by=mediator_mia, called_on=timezone.localdate(), note="Happy with the plan"
+    )
+    call.refresh_from_db()
+    assert call.note == "Happy with the plan" and call.called_on == timezone.localdate()
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("select note from meetings_mediatorcall where id = %s", [call.pk])
+        assert "Happy" not in cursor.fetchone()[0]
+
+
+def test_a_meeting_that_took_place_cannot_be_moved(arranging_case, slot, case_officer_cal):
+    from mediation.cases.workflow import case_take_step
+    from mediation.domain.case_states import Step
+
+    meeting = book(arranging_case, slot, case_officer_cal)
+    case_take_step(
+        case=Case.objects.get(pk=arranging_case.pk),
+        step=Step.RECORD_MEETING_HELD,
+        by=case_officer_cal,
+        data={"on": timezone.localdate()},
+        expected_state=CaseState.MEETING_BOOKED,
+    )
+    with pytest.raises(ServiceError, match="cannot be moved"):
+        services.meeting_reschedule(
+            meeting=meeting,
+            by=case_officer_cal,
+            starts_at=at(working_days_from_today(12)),
+            duration_minutes=60,
+            mode="online",
+            details=ONLINE,
+            reason="Late",
+            short_notice_consent=False,
+        )

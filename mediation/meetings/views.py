@@ -1,0 +1,376 @@
+"""Staff pages for scheduling. Each view: access the case → permission → form → one service."""
+
+from __future__ import annotations
+
+import calendar as stdlib_calendar
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from mediation.accounts.models import User
+from mediation.cases.models import Case
+from mediation.cases.permissions import can_take_step
+from mediation.cases.selectors import access_case
+from mediation.cases.services import ServiceError
+from mediation.common.views import render_form_page, staff_view
+from mediation.domain.case_states import CaseState, Step
+from mediation.meetings import selectors, services
+from mediation.meetings.forms import (
+    AnswersForm,
+    BookForm,
+    CallForm,
+    CancelForm,
+    RescheduleForm,
+    SlotForm,
+)
+from mediation.meetings.models import MediatorCall, MeetingLetter
+from mediation.notifications.models import Message
+from mediation.notifications.services import message_mark_posted
+
+
+def _may_schedule(user: User, case: Case) -> bool:
+    """Offering dates and booking belong to the case officers and managers."""
+    return can_take_step(user, case, Step.BOOK_MEETING)
+
+
+def _require_scheduler(user: User, case: Case) -> None:
+    if not _may_schedule(user, case):
+        raise PermissionDenied
+
+
+@staff_view()
+@require_http_methods(["GET", "POST"])
+def slots(request: HttpRequest, reference: str) -> HttpResponse:
+    """Offered dates, who can come to each, and a form to offer another."""
+    case = access_case(user=request.user, reference=reference, request=request)
+    may_schedule = _may_schedule(request.user, case)
+    if request.method == "POST" and not may_schedule:
+        raise PermissionDenied
+    form = SlotForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.slot_offer_add(
+                case=case,
+                by=request.user,
+                starts_at=form.starts_at(),
+                duration_minutes=form.cleaned_data["duration_minutes"],
+                mode=form.cleaned_data["mode"],
+                request=request,
+            )
+        except ServiceError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Date offered")
+            return redirect("meetings:slots", reference=case.reference)
+    context = {
+        "case": case,
+        "form": form,
+        "board": selectors.slot_board(case),
+        "may_schedule": may_schedule,
+        "meeting": selectors.meeting_current(case),
+    }
+    return render_form_page(
+        request, "meetings/slots.html", context, invalid=request.method == "POST"
+    )
+
+
+@staff_view()
+@require_http_methods(["GET", "POST"])
+def slot_answers(request: HttpRequest, reference: str, slot_id: int) -> HttpResponse:
+    case = access_case(user=request.user, reference=reference, request=request)
+    _require_scheduler(request.user, case)
+    slot = selectors.access_slot(case, slot_id)
+    attendees = selectors.case_attendees(case)
+    current = {a.attendee_key: a.available for a in slot.answers.all()}
+    form = AnswersForm(
+        request.POST if request.method == "POST" else None, attendees=attendees, current=current
+    )
+    if request.method == "POST" and form.is_valid():
+        services.slot_answers_record(
+            slot=slot, by=request.user, answers=form.answers(), request=request
+        )
+        messages.success(request, "Answers saved")
+        return redirect("meetings:slots", reference=case.reference)
+    return render_form_page(
+        request,
+        "meetings/answers.html",
+        {"case": case, "slot": slot, "form": form},
+        invalid=request.method == "POST",
+    )
+
+
+@staff_view()
+@require_http_methods(["GET", "POST"])
+def book(request: HttpRequest, reference: str, slot_id: int) -> HttpResponse:
+    case = access_case(user=request.user, reference=reference, request=request)
+    _require_scheduler(request.user, case)
+    slot = selectors.access_slot(case, slot_id)
+    board = selectors.slot_board(case)
+    row = next(r for r in board.rows if r.slot.pk == slot.pk)
+    form = BookForm(request.POST if request.method == "POST" else None, slot=slot)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_book(
+                case=case,
+                slot=slot,
+                by=request.user,
+                details=form.details(),
+                short_notice_consent=form.cleaned_data["short_notice_consent"],
+                expected_state=CaseState(request.POST.get("expected_state", "")),
+                request=request,
+            )
+        except (ServiceError, ValueError) as error:
+            form.add_error(
+                None,
+                str(error)
+                if isinstance(error, ServiceError)
+                else "This page was out of date. Try again.",
+            )
+        else:
+            messages.success(request, "Meeting booked and confirmations sent")
+            return redirect("meetings:detail", reference=case.reference)
+    return render_form_page(
+        request,
+        "meetings/book.html",
+        {"case": case, "slot": slot, "row": row, "board": board, "form": form},
+        invalid=request.method == "POST",
+    )
+
+
+@staff_view()
+def meeting_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    case = access_case(user=request.user, reference=reference, request=request)
+    meeting = selectors.meeting_current(case)
+    if meeting is None:
+        return redirect("meetings:slots", reference=case.reference)
+    letters = list(meeting.letters.select_related("party").defer("pdf"))
+    posted = set(
+        Message.objects.filter(
+            pk__in=[letter.message_id for letter in letters], status=Message.Status.SENT
+        ).values_list("pk", flat=True)
+    )
+    return render(
+        request,
+        "meetings/detail.html",
+        {
+            "case": case,
+            "meeting": meeting,
+            "changes": list(meeting.changes.select_related("by")),
+            "letters": letters,
+            "posted": posted,
+            "calls": list(meeting.calls.select_related("party", "recorded_by")),
+            "may_schedule": _may_schedule(request.user, case),
+            "may_call": _may_record_call(request.user, case),
+        },
+    )
+
+
+@staff_view()
+@require_http_methods(["GET", "POST"])
+def reschedule(request: HttpRequest, reference: str, meeting_id: int) -> HttpResponse:
+    case = access_case(user=request.user, reference=reference, request=request)
+    _require_scheduler(request.user, case)
+    meeting = selectors.access_meeting(case, meeting_id)
+    if not meeting.is_booked:
+        raise Http404("The meeting is cancelled")
+    start = meeting.local_start
+    initial = {
+        "on": start.date(),
+        "start_time": f"{start:%H:%M}",
+        "duration_minutes": meeting.duration_minutes,
+        "mode": meeting.mode,
+        **{name: getattr(meeting, name) for name in services.DETAIL_FIELDS},
+    }
+    form = RescheduleForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_reschedule(
+                meeting=meeting,
+                by=request.user,
+                starts_at=form.starts_at(),
+                duration_minutes=form.cleaned_data["duration_minutes"],
+                mode=form.cleaned_data["mode"],
+                details=form.details(),
+                reason=form.cleaned_data["reason"],
+                short_notice_consent=form.cleaned_data["short_notice_consent"],
+                request=request,
+            )
+        except ServiceError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Meeting moved and everyone told")
+            return redirect("meetings:detail", reference=case.reference)
+    return render_form_page(
+        request,
+        "meetings/reschedule.html",
+        {"case": case, "meeting": meeting, "form": form},
+        invalid=request.method == "POST",
+    )
+
+
+@staff_view()
+@require_http_methods(["GET", "POST"])
+def cancel(request: HttpRequest, reference: str, meeting_id: int) -> HttpResponse:
+    case = access_case(user=request.user, reference=reference, request=request)
+    if not can_take_step(request.user, case, Step.CANCEL_MEETING):
+        raise PermissionDenied
+    meeting = selectors.access_meeting(case, meeting_id)
+    if not meeting.is_booked:
+        raise Http404("The meeting is already cancelled")
+    form = CancelForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_cancel(
+                meeting=meeting,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                expected_state=CaseState(request.POST.get("expected_state", "")),
+                request=request,
+            )
+        except (ServiceError, ValueError) as error:
+            form.add_error(
+                None,
+                str(error)
+                if isinstance(error, ServiceError)
+                else "This page was out of date. Try again.",
+            )
+        else:
+            messages.success(request, "Meeting cancelled and everyone told")
+            return redirect("meetings:detail", reference=case.reference)
+    return render_form_page(
+        request,
+        "meetings/cancel.html",
+        {"case": case, "meeting": meeting, "form": form},
+        invalid=request.method == "POST",
+    )
+
+
+def _may_record_call(user: User, case: Case) -> bool:
+    return user.sees_all_cases or (case.mediator_id is not None and case.mediator_id == user.pk)
+
+
+@staff_view()
+@require_http_methods(["GET", "POST"])
+def call_record(request: HttpRequest, reference: str, call_id: int) -> HttpResponse:
+    case = access_case(user=request.user, reference=reference, request=request)
+    if not _may_record_call(request.user, case):
+        raise PermissionDenied
+    try:
+        call = MediatorCall.objects.select_related("meeting", "meeting__case", "party").get(
+            pk=call_id, meeting__case=case
+        )
+    except MediatorCall.DoesNotExist:
+        raise Http404("No such call") from None
+    form = CallForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        services.mediator_call_record(
+            call=call,
+            by=request.user,
+            called_on=form.cleaned_data["called_on"],
+            note=form.cleaned_data["note"],
+            request=request,
+        )
+        messages.success(request, f"Call with {call.party.name} recorded")
+        return redirect("meetings:detail", reference=case.reference)
+    return render_form_page(
+        request,
+        "meetings/call_form.html",
+        {"case": case, "call": call, "form": form},
+        invalid=request.method == "POST",
+    )
+
+
+@staff_view()
+def letter_download(request: HttpRequest, reference: str, letter_id: int) -> HttpResponse:
+    case = access_case(user=request.user, reference=reference, request=request)
+    try:
+        letter = MeetingLetter.objects.get(pk=letter_id, meeting__case=case)
+    except MeetingLetter.DoesNotExist:
+        raise Http404("No such letter") from None
+    response = HttpResponse(bytes(letter.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="{case.reference}-meeting-letter-{letter.pk}.pdf"'
+    )
+    return response
+
+
+@staff_view()
+@require_POST
+def letter_posted(request: HttpRequest, reference: str, letter_id: int) -> HttpResponse:
+    case = access_case(user=request.user, reference=reference, request=request)
+    _require_scheduler(request.user, case)
+    try:
+        letter = MeetingLetter.objects.select_related("party").get(pk=letter_id, meeting__case=case)
+        message = Message.objects.get(pk=letter.message_id)
+    except (MeetingLetter.DoesNotExist, Message.DoesNotExist):
+        raise Http404("No such letter") from None
+    message_mark_posted(message=message)
+    messages.success(request, f"Letter to {letter.party.name} marked as posted")
+    return redirect("meetings:detail", reference=case.reference)
+
+
+# Calendar --------------------------------------------------------------------------------------
+
+
+def _parse_day(value: str | None, default: date) -> date:
+    try:
+        return date.fromisoformat(value) if value else default
+    except ValueError:
+        return default
+
+
+@staff_view()
+def calendar_page(request: HttpRequest) -> HttpResponse:
+    """Booked meetings by week or by month: the whole service for case officers and managers,
+    a mediator's own only for a mediator."""
+    from django.utils import timezone
+
+    view = "month" if request.GET.get("view") == "month" else "week"
+    anchor = _parse_day(request.GET.get("date"), timezone.localdate())
+    user = request.user
+    mediator_filter = request.GET.get("mediator", "")
+    mediator_id = int(mediator_filter) if mediator_filter.isdigit() else None
+    if view == "week":
+        start = anchor - timedelta(days=anchor.weekday())
+        end = start + timedelta(days=6)
+        previous, following = start - timedelta(days=7), start + timedelta(days=7)
+        title = f"Week of {start.day} {start:%B %Y}"
+    else:
+        start = anchor.replace(day=1)
+        end = start.replace(day=stdlib_calendar.monthrange(start.year, start.month)[1])
+        previous = (start - timedelta(days=1)).replace(day=1)
+        following = end + timedelta(days=1)
+        title = f"{start:%B %Y}"
+    meetings = selectors.meetings_between(
+        user=user, start=start, end=end, mediator_id=mediator_id if user.sees_all_cases else None
+    )
+    by_day: dict[date, list] = {}
+    for meeting in meetings:
+        by_day.setdefault(meeting.local_start.date(), []).append(meeting)
+    if view == "week":
+        days = [
+            (start + timedelta(days=n), by_day.get(start + timedelta(days=n), [])) for n in range(7)
+        ]
+    else:
+        days = sorted(by_day.items())
+    query = f"&mediator={mediator_id}" if mediator_id and user.sees_all_cases else ""
+    return render(
+        request,
+        "meetings/calendar.html",
+        {
+            "view": view,
+            "title": title,
+            "days": days,
+            "count": len(meetings),
+            "previous": previous,
+            "following": following,
+            "anchor": anchor,
+            "mediators": list(selectors.mediators_for_filter()) if user.sees_all_cases else [],
+            "mediator_id": mediator_id,
+            "query": query,
+        },
+    )

@@ -1,0 +1,408 @@
+"""Every change to parties, attendance, authority and expenses. Each service runs in one
+transaction, writes a line in the case's timeline and an audit event (without the data).
+
+Attendance statuses are worked out again, for everyone on the case, after every change: adding
+a party changes whose consent is needed for everyone else (reg 38(1)(e))."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from mediation.accounts.models import User
+from mediation.audit.services import audit_record
+from mediation.cases.models import Case, Party, PartyRole, TimelineEntry
+from mediation.cases.services import ServiceError, _timeline_add
+from mediation.domain import attendance as rules
+from mediation.domain import expenses as money
+from mediation.parties import permissions, selectors
+from mediation.parties.models import (
+    AttendanceRequest,
+    AttendanceResponse,
+    AuthorityConfirmation,
+    ChildScope,
+    ExpenseClaim,
+    ExpenseLine,
+    MediatorDecision,
+)
+
+PARTY_FIELDS = (
+    "role",
+    "name",
+    "relationship",
+    "organisation",
+    "phone",
+    "email",
+    "address",
+    "preferred_contact",
+    "language",
+    "interpreter_needed",
+    "interpreter_language",
+    "reasonable_adjustments",
+    "supporter_kind",
+    "supports",
+    "provider_kind",
+    "additional_officer",
+)
+
+BODY_FOR_ROLE = {
+    PartyRole.LA_REPRESENTATIVE: rules.LA_BODY,
+    PartyRole.HEALTH_REPRESENTATIVE: rules.HEALTH_BODY,
+}
+
+
+class NotAllowed(ServiceError):
+    """The user may not make this change (the view answers 403)."""
+
+
+def _timeline(case: Case, by: User, summary: str) -> None:
+    _timeline_add(case=case, actor=by, kind=TimelineEntry.Kind.DETAILS, summary=summary)
+
+
+def _check_can_change(by: User, case: Case) -> None:
+    if not permissions.can_change_parties(by, case):
+        raise NotAllowed("Only case officers and managers can change the people on a case.")
+
+
+def _lock(case: Case) -> Case:
+    """Serialise changes to one case's attendance (a row lock on PostgreSQL)."""
+    return Case.objects.select_for_update().get(pk=case.pk)
+
+
+def attendance_refresh(case: Case) -> selectors.CaseAttendance:
+    """Make sure everyone has an attendance record and store each one's current status."""
+    parties = Party.objects.filter(case=case, attendance__isnull=True)
+    for party in parties:
+        AttendanceRequest.objects.create(
+            party=party, case=case, status=rules.Status.AWAITING_CONSENT.value
+        )
+    state = selectors.case_attendance(case)
+    for row in state.rows:
+        assert row.request is not None
+        if row.request.status != row.status.value:
+            AttendanceRequest.objects.filter(pk=row.request.pk).update(status=row.status.value)
+            row.request.status = row.status.value
+    return state
+
+
+def _clean_party(case: Case, data: dict[str, Any], party: Party | None = None) -> dict[str, Any]:
+    values = {name: data[name] for name in PARTY_FIELDS if name in data}
+    supports = values.get("supports")
+    if supports is not None and (
+        supports.case_id != case.pk or (party and supports.pk == party.pk)
+    ):
+        raise ServiceError("Choose someone on this case for them to support.")
+    if values.get("interpreter_needed") and not values.get("interpreter_language", "").strip():
+        raise ServiceError("Say which language the interpreter is needed for.")
+    if not values.get("interpreter_needed"):
+        values["interpreter_language"] = ""
+    if values.get("role") != PartyRole.SUPPORTER:
+        values["supporter_kind"], values["supports"] = "", None
+    if values.get("role") != PartyRole.INFORMATION_PROVIDER:
+        values["provider_kind"] = ""
+    if values.get("role") not in BODY_FOR_ROLE:
+        values["additional_officer"] = False
+    return values
+
+
+@transaction.atomic
+def party_add(
+    *, case: Case, by: User, data: dict[str, Any], request: HttpRequest | None = None
+) -> Party:
+    """Add a person to the case in a role, with their contact details and needs."""
+    _check_can_change(by, case)
+    case = _lock(case)
+    party = Party(case=case, **_clean_party(case, data))
+    party.full_clean()
+    party.save()
+    attendance_refresh(case)
+    _timeline(case, by, f"{party.name} added as {party.get_role_display().lower()}")
+    audit_record(actor=by, verb="party.create", target=party, case_id=case.pk, request=request)
+    return party
+
+
+@transaction.atomic
+def party_update(
+    *, party: Party, by: User, data: dict[str, Any], request: HttpRequest | None = None
+) -> Party:
+    """Change a person's details, role or needs."""
+    case = _lock(party.case)
+    _check_can_change(by, case)
+    party = Party.objects.select_for_update().get(pk=party.pk)
+    values = _clean_party(case, data, party)
+    changed = [name for name, value in values.items() if getattr(party, name) != value]
+    for name, value in values.items():
+        setattr(party, name, value)
+    party.full_clean()
+    party.save()
+    if party.role not in BODY_FOR_ROLE:
+        AuthorityConfirmation.objects.filter(party=party).delete()
+    attendance_refresh(case)
+    _timeline(case, by, f"Details of {party.name} changed")
+    audit_record(
+        actor=by,
+        verb="party.update",
+        target=party,
+        case_id=case.pk,
+        request=request,
+        detail={"fields": sorted(changed)},
+    )
+    return party
+
+
+def _row(case: Case, party: Party) -> selectors.PartyAttendance:
+    return attendance_refresh(case).row_for(party.pk)
+
+
+@transaction.atomic
+def attendance_response_record(
+    *,
+    party: Party,
+    responder: Party,
+    agrees: bool,
+    reason: str,
+    by: User,
+    request: HttpRequest | None = None,
+) -> AttendanceRequest:
+    """Record a party's agreement to, or objection against, `party` attending."""
+    case = _lock(party.case)
+    _check_can_change(by, case)
+    row = _row(case, party)
+    refusal = rules.response_refusal(row.basis)
+    if refusal:
+        raise ServiceError(refusal)
+    if responder.pk not in row.facts.consenters:
+        raise ServiceError(f"{responder.name}'s agreement is not one that counts here.")
+    if not agrees and not reason.strip():
+        raise ServiceError("Give the reason for the objection.")
+    assert row.request is not None
+    AttendanceResponse.objects.update_or_create(
+        request=row.request,
+        party=responder,
+        defaults={
+            "agrees": agrees,
+            "reason": reason,
+            "recorded_by": by,
+            "recorded_at": timezone.now(),
+        },
+    )
+    new = attendance_refresh(case).row_for(party.pk)
+    verb = "agrees to" if agrees else "objects to"
+    _timeline(
+        case, by, f"{responder.name} {verb} {party.name} attending: {new.status_label.lower()}"
+    )
+    audit_record(
+        actor=by,
+        verb="attendance.response",
+        target=row.request,
+        case_id=case.pk,
+        request=request,
+        detail={"responder": responder.pk, "agrees": agrees, "status": new.status.value},
+    )
+    return new.request  # type: ignore[return-value]
+
+
+@transaction.atomic
+def attendance_mediator_decide(
+    *,
+    party: Party,
+    allows: bool,
+    reason: str,
+    by: User,
+    child_scope: str = "",
+    child_scope_detail: str = "",
+    request: HttpRequest | None = None,
+) -> AttendanceRequest:
+    """The mediator's decision on someone attending (reg 38(1)(c)-(e)). Only the case's
+    assigned mediator, or a manager, may record it."""
+    case = _lock(party.case)
+    if not permissions.can_decide_attendance(by, case):
+        raise NotAllowed("Only the case's mediator or a manager can record this decision.")
+    row = _row(case, party)
+    refusal = rules.mediator_decision_refusal(row.facts)
+    if refusal:
+        raise ServiceError(refusal)
+    if not reason.strip():
+        raise ServiceError("Give the reason for the decision.")
+    attendance = AttendanceRequest.objects.select_for_update().get(pk=row.request.pk)  # type: ignore[union-attr]
+    attendance.mediator_decision = MediatorDecision.ALLOWED if allows else MediatorDecision.REFUSED
+    attendance.decided_by, attendance.decided_at = by, timezone.now()
+    attendance.decision_reason = reason
+    if row.basis == rules.Basis.CHILD_AGREEMENT and allows and child_scope:
+        attendance.child_scope = child_scope
+        attendance.child_scope_detail = child_scope_detail if child_scope == ChildScope.PART else ""
+    attendance.save()
+    new = attendance_refresh(case).row_for(party.pk)
+    _timeline(
+        case,
+        by,
+        f"Mediator {'allowed' if allows else 'refused'} {party.name} attending: "
+        f"{new.status_label.lower()}",
+    )
+    audit_record(
+        actor=by,
+        verb="attendance.decision",
+        target=attendance,
+        case_id=case.pk,
+        request=request,
+        detail={"allows": allows, "status": new.status.value},
+    )
+    return attendance
+
+
+@transaction.atomic
+def attendance_plan_update(
+    *,
+    party: Party,
+    by: User,
+    not_attending: bool,
+    sends_information_instead: bool = False,
+    child_scope: str = ChildScope.ALL,
+    child_scope_detail: str = "",
+    request: HttpRequest | None = None,
+) -> AttendanceRequest:
+    """Whether someone will come, an information provider sending information instead, and
+    how much of the meeting the child is asked to attend."""
+    case = _lock(party.case)
+    _check_can_change(by, case)
+    row = _row(case, party)
+    if sends_information_instead and party.role != PartyRole.INFORMATION_PROVIDER:
+        raise ServiceError("Only information providers can send information instead.")
+    if child_scope == ChildScope.PART and not child_scope_detail.strip():
+        raise ServiceError("Say which part of the meeting the child will attend.")
+    attendance = AttendanceRequest.objects.select_for_update().get(pk=row.request.pk)  # type: ignore[union-attr]
+    attendance.not_attending = not_attending or sends_information_instead
+    attendance.sends_information_instead = sends_information_instead
+    if party.role == PartyRole.CHILD:
+        attendance.child_scope = child_scope
+        attendance.child_scope_detail = child_scope_detail if child_scope == ChildScope.PART else ""
+    attendance.save()
+    new = attendance_refresh(case).row_for(party.pk)
+    if sends_information_instead:
+        summary = f"{party.name} will send information instead of attending"
+    elif attendance.not_attending:
+        summary = f"{party.name} will not attend the meeting"
+    else:
+        summary = f"{party.name}'s attendance: {new.status_label.lower()}"
+    if party.role == PartyRole.CHILD and not attendance.not_attending:
+        summary += f" ({attendance.get_child_scope_display().lower()})"
+    _timeline(case, by, summary)
+    audit_record(
+        actor=by,
+        verb="attendance.plan",
+        target=attendance,
+        case_id=case.pk,
+        request=request,
+        detail={"status": new.status.value},
+    )
+    return attendance
+
+
+@transaction.atomic
+def authority_confirm(
+    *,
+    party: Party,
+    issues: list[str],
+    confirmed_on: date,
+    by: User,
+    request: HttpRequest | None = None,
+) -> list[AuthorityConfirmation]:
+    """Record the issues the LA (or health body) confirmed this attendee can decide (reg 37(1)).
+    Issues not listed are withdrawn."""
+    case = _lock(party.case)
+    _check_can_change(by, case)
+    body = BODY_FOR_ROLE.get(PartyRole(party.role))
+    if body is None:
+        raise ServiceError("Authority is confirmed for LA and health body representatives only.")
+    allowed = {rules.EDUCATION, rules.SOCIAL_CARE} if body == rules.LA_BODY else {rules.HEALTH}
+    if not set(issues) <= allowed:
+        raise ServiceError("Choose issues this body can decide on.")
+    if confirmed_on > timezone.localdate():
+        raise ServiceError("The date of confirmation must be today or in the past.")
+    before = selectors.authority_warnings(case)
+    AuthorityConfirmation.objects.filter(party=party).exclude(issue__in=issues).delete()
+    kept = []
+    for issue in issues:
+        confirmation, _ = AuthorityConfirmation.objects.update_or_create(
+            party=party,
+            issue=issue,
+            defaults={
+                "case": case,
+                "confirmed_on": confirmed_on,
+                "recorded_by": by,
+                "recorded_at": timezone.now(),
+            },
+        )
+        kept.append(confirmation)
+    names = ", ".join(rules.ISSUE_LABELS[i] for i in issues) or "no issues"
+    _timeline(case, by, f"Authority of {party.name} to decide confirmed for: {names}")
+    after = selectors.authority_warnings(case)
+    if before and not after:
+        _timeline(case, by, "Every mediation issue now has an attendee who can decide on it")
+    audit_record(
+        actor=by,
+        verb="authority.confirm",
+        target=party,
+        case_id=case.pk,
+        request=request,
+        detail={"issues": sorted(issues), "confirmed_on": confirmed_on.isoformat()},
+    )
+    return kept
+
+
+@transaction.atomic
+def expense_claim_start(
+    *,
+    case: Case,
+    claimant: Party,
+    received_on: date,
+    by: User,
+    request: HttpRequest | None = None,
+) -> ExpenseClaim:
+    """Start recording a family's expenses claim (reg 41)."""
+    _check_can_change(by, case)
+    if claimant.case_id != case.pk or claimant.role not in selectors.FAMILY_ROLES:
+        raise ServiceError("Choose the parent, young person or representative who is claiming.")
+    claim = ExpenseClaim.objects.create(
+        case=case, claimant=claimant, received_on=received_on, created_by=by
+    )
+    _timeline(case, by, f"Expenses claim from {claimant.name} recorded")
+    audit_record(
+        actor=by, verb="expenses.claim.create", target=claim, case_id=case.pk, request=request
+    )
+    return claim
+
+
+@transaction.atomic
+def expense_line_add(
+    *, claim: ExpenseClaim, by: User, data: dict[str, Any], request: HttpRequest | None = None
+) -> ExpenseLine:
+    """Add one item to a claim; the amount payable is worked out at the reg 41 rates."""
+    case = claim.case
+    _check_can_change(by, case)
+    line = ExpenseLine(claim=claim, created_by=by, kind=data["kind"])
+    for name in ("description", "claimed_pence", "miles", "hours", "children", "nights"):
+        if data.get(name) is not None:
+            setattr(line, name, data[name])
+    assessed = money.assess_line(line.as_domain())
+    line.full_clean()
+    line.save()
+    _timeline(
+        case,
+        by,
+        f"Expenses item added for {claim.claimant.name}: {line.get_kind_display()}, "
+        f"{money.pounds(assessed.allowed_pence)} payable",
+    )
+    audit_record(
+        actor=by,
+        verb="expenses.line.add",
+        target=line,
+        case_id=case.pk,
+        request=request,
+        detail={"claimed_pence": assessed.claimed_pence, "allowed_pence": assessed.allowed_pence},
+    )
+    return line
