@@ -23,7 +23,6 @@ from mediation.domain.meetings import (
     appeal_safe_date,
     match_slots,
     role_is_invited,
-    role_is_required,
 )
 from mediation.meetings.documents import Recipient
 from mediation.meetings.models import MediatorCall, Meeting, SlotOffer
@@ -39,20 +38,26 @@ class CaseAttendee:
 
 
 def case_attendees(case: Case, parties: list[Party] | None = None) -> list[CaseAttendee]:
-    """Everyone invited to the case's meeting: its parties (not a child) and the mediator."""
-    if parties is None:
-        parties = list(case.parties.all())
-    people = [
-        CaseAttendee(
-            Attendee(
-                f"party:{p.pk}", p.name, role_is_required(p.role, health_issues=case.issue_health)
-            ),
-            p,
-            p.get_role_display(),
+    """Everyone invited to the case's meeting, and who must be able to come.
+
+    Who attends, and on what basis, is decided once, by the reg 38 rules in mediation.parties:
+    a party attending as a party is required (unless recorded as not attending); supporters and
+    anyone agreed or allowed by the mediator are invited but optional; a child is not sent
+    invitations (they attend only with the parent's and the mediator's agreement).
+    """
+    from mediation.domain import attendance as rules
+    from mediation.parties.selectors import _parties, attendance_for_parties
+
+    rows = attendance_for_parties(case, parties if parties is not None else _parties(case))
+    people = []
+    for row in rows:
+        p = row.party
+        required = row.basis == rules.Basis.PARTY and row.status != rules.Status.NOT_ATTENDING
+        if not role_is_invited(p.role) or not (required or row.attending):
+            continue
+        people.append(
+            CaseAttendee(Attendee(f"party:{p.pk}", p.name, required), p, p.get_role_display())
         )
-        for p in parties
-        if role_is_invited(p.role)
-    ]
     if case.mediator_id:
         people.append(
             CaseAttendee(

@@ -38,9 +38,11 @@ def arranging_case():
         email="omar.hassan@eastmoor.example.gov.uk",
         preferred_contact="email",
     )
+    # The parent's supporter attends by right (reg 38(1)(b)), so is invited.
     Party.objects.create(
         case=case,
         role="supporter",
+        supports=case.parties.get(role="parent_carer"),
         name="Grace Whitfield",
         address="12 Mill Lane\nEastmoor",
         preferred_contact="letter",

@@ -48,9 +48,11 @@ def arranging_case(open_case, case_officer_cal):
         email="priya.nair@icb.example.nhs.uk",
         preferred_contact="email",
     )
+    # The parent's supporter attends by right (reg 38(1)(b)), so is invited.
     Party.objects.create(
         case=case,
         role="supporter",
+        supports=case.parties.get(role="parent_carer"),
         name="Grace Whitfield",
         address="12 Mill Lane\nNorthfield\nNF1 2AB",
         preferred_contact="letter",

@@ -261,3 +261,22 @@ def test_a_meeting_that_took_place_cannot_be_moved(arranging_case, slot, case_of
             reason="Late",
             short_notice_consent=False,
         )
+
+
+def test_invitations_follow_the_reg_38_attendance_rules(arranging_case):
+    """Who is invited, and who must be able to come, comes from mediation.parties' rules."""
+    from mediation.cases.models import Party
+    from mediation.meetings.selectors import case_attendees
+
+    Party.objects.create(
+        case=arranging_case,
+        role="information_provider",
+        name="Ms Head Teacher",
+        organisation="Hollybank Primary School",
+        email="head@hollybank.example.org",
+    )
+    people = {a.attendee.name: a.attendee.required for a in case_attendees(arranging_case)}
+    assert people["Omar Hassan"] is True  # the LA attends as a party
+    assert people["Sarah Whitfield"] is True  # the parent
+    assert people["Grace Whitfield"] is False  # the parent's supporter: invited, optional
+    assert "Ms Head Teacher" not in people  # needs everyone's consent first (reg 38(1)(e))

@@ -115,6 +115,20 @@ HISTORIES = [
 ]
 
 
+def services_party_add(case: Any, name: str, authority: LocalAuthority) -> None:
+    """The LA's decision maker for the meeting, with authority confirmed for the case's issues."""
+    from mediation.cases.models import Party
+
+    Party.objects.create(
+        case=case,
+        role="la_representative",
+        name=name,
+        organisation=authority.name,
+        email=f"{name.split()[0].lower()}.{name.split()[1].lower()}@{authority.code.lower()}.example.gov.uk",
+        preferred_contact="email",
+    )
+
+
 def demo_authenticator_key(username: str) -> str:
     """A fixed authenticator key per demo user, so the printed key stays valid between runs."""
     digest = hashlib.sha256(f"demo-totp:{username}".encode()).digest()[:20]
@@ -259,6 +273,10 @@ class Command(BaseCommand):
                 m for m in preferred if not services.mediator_refusal(case=case, mediator=m)
             )
             case = services.case_assign_mediator(case=case, mediator=mediator, by=owner)
+        if route != Route.CERTIFICATE_ONLY:
+            authority = case.local_authority
+            officer = rng.choice(["Omar Hassan", "Julia Brandt", "Kemi Adeyemi", "Robert Lyle"])
+            services_party_add(case, officer, authority)
         services.case_contact_add(
             case=case,
             by=owner,
@@ -298,6 +316,11 @@ class Command(BaseCommand):
             offer = next((o for o in workflow.case_steps(case) if o.step == step), None)
             if offer is None or offer.blocked_because:
                 return
+            if step == Step.BOOK_MEETING and data["on"] > today:
+                # A meeting still to come is booked as a person would: offered, answered, booked,
+                # with confirmations and invitations sent (they appear in the demo outbox).
+                self._book_future_meeting(rng, case, owner, data["on"], today)
+                return
             case = workflow.case_take_step(
                 case=case, step=step, by=owner, data=data, expected_state=case.status
             )
@@ -305,6 +328,38 @@ class Command(BaseCommand):
                 day = data["on"]
                 if day > today:
                     return
+
+    @staticmethod
+    def _book_future_meeting(
+        rng: random.Random, case: Any, owner: User, day: date, today: date
+    ) -> Any:
+        from datetime import datetime, time
+        from zoneinfo import ZoneInfo
+
+        from mediation.meetings import services as meetings
+        from mediation.meetings.selectors import case_attendees
+
+        start = datetime.combine(day, time(rng.choice([10, 13])), tzinfo=ZoneInfo("Europe/London"))
+        slot = meetings.slot_offer_add(
+            case=case, by=owner, starts_at=start, duration_minutes=120, mode="online"
+        )
+        answers = {
+            person.attendee.key: True
+            for person in case_attendees(case)
+            if not person.attendee.key.startswith("mediator:none")
+        }
+        meetings.slot_answers_record(slot=slot, by=owner, answers=answers)
+        meetings.meeting_book(
+            case=case,
+            slot=slot,
+            by=owner,
+            details={"online_link": f"https://meet.example.org/{case.reference.lower()}"},
+            short_notice_consent=True,
+            expected_state=case.status,
+            today=today,
+        )
+        case.refresh_from_db()
+        return case
 
     @staticmethod
     def _plan(
