@@ -339,6 +339,8 @@ class Command(BaseCommand):
         from mediation.meetings import services as meetings
         from mediation.meetings.selectors import case_attendees
 
+        while day.weekday() >= 5:  # meetings are on weekdays
+            day += timedelta(days=1)
         start = datetime.combine(day, time(rng.choice([10, 13])), tzinfo=ZoneInfo("Europe/London"))
         slot = meetings.slot_offer_add(
             case=case, by=owner, starts_at=start, duration_minutes=120, mode="online"
