@@ -58,6 +58,8 @@ urlpatterns = [
     path("", include("mediation.cases.urls")),
     path("", include("mediation.parties.urls")),
     path("", include("mediation.meetings.urls")),
+    path("", include("mediation.documents.urls")),
+    path("", include("mediation.outcomes.urls")),
     path("enquiries/", include(enquiry_urlpatterns)),
     path("manage/", include(manage_urlpatterns)),
     path("outbox/", include("mediation.notifications.urls")),

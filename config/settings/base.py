@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "mediation.deadlines",
     "mediation.parties",
     "mediation.meetings",
+    "mediation.documents",
+    "mediation.outcomes",
     "mediation.notifications",
 ]
 
