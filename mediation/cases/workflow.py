@@ -27,6 +27,7 @@ from mediation.cases.models import (
 )
 from mediation.cases.services import ServiceError, StaleCase, _timeline_add, _transition_locked
 from mediation.deadlines.services import case_facts, deadline_recalculate, service_calendar
+from mediation.documents.services import certificate_issue
 from mediation.domain.case_states import (
     STEPS,
     CaseSituation,
@@ -181,4 +182,8 @@ def case_take_step(
     else:
         deadline_recalculate(case=case, by=by)
         case.last_activity_at = timezone.now()
+    if step == Step.ISSUE_CERTIFICATE:
+        # After the deadlines were recomputed, so the certificate carries the appeal deadline
+        # that runs from its date of issue; in this transaction, so no step without certificate.
+        certificate_issue(case=case, by=by, adviser=data.get("adviser"), request=request)
     return case

@@ -19,7 +19,7 @@ LABELS: dict[str, str] = {
 
 def deadline_label(code: str) -> str:
     if code.startswith("agreed_action_due:"):
-        return f"Agreed action {code.split(':', 1)[1]} due"
+        return f"Agreed action {code.split(':', 1)[1]} due (mediation agreement)"
     return LABELS.get(code, code.replace("_", " ").capitalize())
 
 

@@ -1,5 +1,8 @@
 """Reminders before and after statutory deadlines, sent once each.
 
+The deadlines reminded are the work queue's: the service's own, and every agreed action of a
+final outcome statement ("agreed_action_due:<id>", met when the action is marked done).
+
 Each reminder is a Message with a key made of the deadline, its due date, the kind of reminder
 and the recipient, so running the daily task twice (or after a crash) sends nothing twice; a
 deadline that moves gets fresh reminders for its new date. Emails say what is needed and link to
@@ -18,7 +21,7 @@ from django.urls import reverse
 from mediation.accounts.models import Role, User
 from mediation.deadlines.labels import deadline_label
 from mediation.deadlines.models import Deadline
-from mediation.deadlines.services import WORK_QUEUE_CODES, service_calendar
+from mediation.deadlines.services import service_calendar, work_queue_q
 from mediation.domain.case_states import CaseState
 from mediation.domain.dates import format_day
 from mediation.notifications.services import message_queue
@@ -42,7 +45,7 @@ def deadline_reminders_send(*, today: date) -> ReminderRun:
     calendar = service_calendar()
     lead_until = calendar.add_working_days(today, settings.DEADLINE_REMINDER_WORKING_DAYS)
     open_deadlines = (
-        Deadline.objects.filter(code__in=WORK_QUEUE_CODES, met_on__isnull=True, due__lte=lead_until)
+        Deadline.objects.filter(work_queue_q(), met_on__isnull=True, due__lte=lead_until)
         .exclude(case__status=CaseState.CLOSED)
         .select_related("case", "case__owner")
         .order_by("due", "id")

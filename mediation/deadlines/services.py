@@ -14,6 +14,7 @@ from functools import cache
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -28,30 +29,62 @@ from mediation.domain.case_states import CaseState
 from mediation.domain.dates import format_day
 from mediation.domain.deadlines import (
     MEETING_NOTICE_WORKING_DAYS,
+    AgreedAction,
     CaseEvent,
     CaseFacts,
     DeadlineCode,
+    agreed_action_code,
     compute_deadlines,
     meeting_confirmation_latest,
 )
 
 MEETING_CONFIRMATION_CODE = "meeting_confirmation_by"
+AGREED_ACTION_PREFIX = agreed_action_code("")
+
+
+def is_agreed_action_code(code: str) -> bool:
+    """True for "agreed_action_due:<id>", the deadline of one agreed action."""
+    return code.startswith(AGREED_ACTION_PREFIX)
+
+
+class _MetBy(dict[str, str]):
+    """Case fields that record each deadline as met. Agreed actions are met too (by the
+    action's own done date, see `compute_for_case`), so `code in MET_BY` is true for them."""
+
+    def __contains__(self, code: object) -> bool:
+        return super().__contains__(code) or (isinstance(code, str) and is_agreed_action_code(code))
+
 
 # Which case field records that each deadline was met. The appeal deadline is the family's,
 # not the service's, so it is shown but never "met" by the service or put in the work queue.
-MET_BY: dict[str, str] = {
-    DeadlineCode.ADVISER_CONTACT_WINDOW_ENDS: "adviser_contacted_on",
-    DeadlineCode.CERTIFICATE_DUE_AFTER_DECLINE: "certificate_issued_on",
-    DeadlineCode.HEALTH_BODIES_NOTIFIED_BY: "health_body_notified_on",
-    DeadlineCode.MEDIATION_BY: "mediation_held_on",
-    DeadlineCode.CERTIFICATE_DUE_DEEMED: "certificate_issued_on",
-    DeadlineCode.CERTIFICATE_DUE_AFTER_MEDIATION: "certificate_issued_on",
-    DeadlineCode.OUTCOME_STATEMENT_CIRCULATED_BY: "outcome_circulated_on",
-    MEETING_CONFIRMATION_CODE: "meeting_confirmation_sent_on",
-}
+MET_BY: dict[str, str] = _MetBy(
+    {
+        DeadlineCode.ADVISER_CONTACT_WINDOW_ENDS: "adviser_contacted_on",
+        DeadlineCode.CERTIFICATE_DUE_AFTER_DECLINE: "certificate_issued_on",
+        DeadlineCode.HEALTH_BODIES_NOTIFIED_BY: "health_body_notified_on",
+        DeadlineCode.MEDIATION_BY: "mediation_held_on",
+        DeadlineCode.CERTIFICATE_DUE_DEEMED: "certificate_issued_on",
+        DeadlineCode.CERTIFICATE_DUE_AFTER_MEDIATION: "certificate_issued_on",
+        DeadlineCode.OUTCOME_STATEMENT_CIRCULATED_BY: "outcome_circulated_on",
+        MEETING_CONFIRMATION_CODE: "meeting_confirmation_sent_on",
+    }
+)
 
-# Deadlines the service acts on (or chases the LA about): these order the work queues.
+# Deadlines the service acts on (or chases the LA about): these order the work queues, with
+# every agreed action's deadline (see `is_work_queue_code` and `work_queue_q`).
 WORK_QUEUE_CODES = frozenset(MET_BY) - {DeadlineCode.ADVISER_CONTACT_WINDOW_ENDS}
+
+
+def is_work_queue_code(code: str) -> bool:
+    return code in WORK_QUEUE_CODES or is_agreed_action_code(code)
+
+
+def work_queue_q(prefix: str = "") -> Q:
+    """A filter on Deadline rows (or `prefix` + "code" through a relation) for the work queue."""
+    return Q(**{f"{prefix}code__in": WORK_QUEUE_CODES}) | Q(
+        **{f"{prefix}code__startswith": AGREED_ACTION_PREFIX}
+    )
+
 
 EVENT_FIELDS: dict[CaseEvent, str] = {
     CaseEvent.ADVISER_CONTACTED: "adviser_contacted_on",
@@ -81,11 +114,50 @@ def service_calendar() -> WorkingCalendar:
     return WorkingCalendar(holidays=holidays)
 
 
-def case_facts(case: Case) -> CaseFacts | None:
+@dataclass(frozen=True)
+class ActionFacts:
+    """What the clocks need of one agreed action, and its done date (which meets it)."""
+
+    id: str
+    kind: str
+    agreed_due: date | None
+    done_on: date | None
+
+
+def agreed_actions_of(case: Case) -> list[ActionFacts]:
+    """The actions of the case's final outcome statement, in order (one query).
+
+    Actions in a draft statement are not agreed yet, so they have no clock; the statement page
+    shows what their dates would be (mediation.outcomes.selectors).
+    """
+    from mediation.outcomes.models import AgreedAction as ActionRow
+    from mediation.outcomes.models import OutcomeStatement
+
+    if not case.outcome:
+        # Making a statement final records the case's outcome first (mediation.outcomes), so a
+        # case with no outcome has no agreed actions: no query.
+        return []
+    rows = (
+        ActionRow.objects.filter(case=case, statement__status=OutcomeStatement.Status.FINAL)
+        .order_by("position", "id")
+        .values_list("pk", "kind", "agreed_due", "varied_due", "done_on")
+    )
+    return [
+        ActionFacts(str(pk), kind, varied or agreed, done)
+        for pk, kind, agreed, varied, done in rows
+    ]
+
+
+def case_facts(case: Case, *, actions: list[ActionFacts] | None = None) -> CaseFacts | None:
     """The facts the clocks need, or None where no statutory clock applies (no appeal right,
-    or the date the decision notice was sent is not known yet)."""
+    or the date the decision notice was sent is not known yet).
+
+    `actions` defaults to the agreed actions of the case's final outcome statement.
+    """
     if case.decision_type not in APPEALABLE_DECISIONS or case.notice_sent_on is None:
         return None
+    if actions is None:
+        actions = agreed_actions_of(case)
     issues = {
         name
         for name, flag in (
@@ -101,6 +173,7 @@ def case_facts(case: Case) -> CaseFacts | None:
         section_i_only=case.section_i_only,
         issues=frozenset(issues),
         events={event: getattr(case, name) for event, name in EVENT_FIELDS.items()},
+        agreed_actions=tuple(AgreedAction(a.id, a.kind, a.agreed_due) for a in actions),
     )
 
 
@@ -111,6 +184,8 @@ class ComputedDeadline:
     rule: str
     runs_from: str
     explanation: str
+    # Agreed actions only: the day the action was done, which meets its deadline.
+    met_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -123,15 +198,19 @@ class DeadlineChange:
 def compute_for_case(
     case: Case, calendar: WorkingCalendar
 ) -> tuple[list[ComputedDeadline], list[str]]:
-    """Every deadline of the case and the engine's warnings, without touching the database."""
-    facts = case_facts(case)
+    """Every deadline of the case and the engine's warnings (reads only the case's agreed
+    actions)."""
     computed: list[ComputedDeadline] = []
     warnings: list[str] = []
-    if facts is not None:
+    if case.decision_type in APPEALABLE_DECISIONS and case.notice_sent_on is not None:
+        actions = agreed_actions_of(case)
+        facts = case_facts(case, actions=actions)
+        assert facts is not None
+        done = {agreed_action_code(a.id): a.done_on for a in actions}
         report = compute_deadlines(facts, calendar)
         warnings = list(report.warnings)
         computed = [
-            ComputedDeadline(d.code, d.due, d.rule, d.from_, d.explanation)
+            ComputedDeadline(d.code, d.due, d.rule, d.from_, d.explanation, done.get(d.code))
             for d in report.deadlines
         ]
     if case.meeting_planned_on is not None:
@@ -173,12 +252,16 @@ def deadline_recalculate(
     for position, item in enumerate(computed):
         kept.add(item.code)
         met_field = MET_BY.get(item.code)
+        if is_agreed_action_code(item.code):
+            met_on = item.met_on
+        else:
+            met_on = getattr(case, met_field) if met_field else None
         values = {
             "due": item.due,
             "rule": item.rule,
             "runs_from": item.runs_from,
             "explanation": item.explanation,
-            "met_on": getattr(case, met_field) if met_field else None,
+            "met_on": met_on,
             "position": position,
         }
         row = existing.get(item.code)
@@ -231,7 +314,7 @@ def _record_changes(
 
 
 def _update_next_deadline(case: Case, deadlines: list[Deadline]) -> None:
-    open_tasks = [d for d in deadlines if d.code in WORK_QUEUE_CODES and d.met_on is None]
+    open_tasks = [d for d in deadlines if is_work_queue_code(d.code) and d.met_on is None]
     nearest = min(open_tasks, key=lambda d: (d.due, d.position), default=None)
     due, code = (nearest.due, nearest.code) if nearest else (None, "")
     if (case.next_deadline_due, case.next_deadline_code) != (due, code):

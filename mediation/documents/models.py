@@ -1,0 +1,147 @@
+"""Generated documents, the wording of letters, certificates, and the verification counter.
+
+- `GeneratedDocument`: every letter or certificate the system makes, stored as it was issued
+  (HTML, PDF bytes and the PDF's SHA-256). Rows are only ever added: a change of wording makes
+  new documents from then on and never touches issued ones.
+- `LetterTemplate`: the wording managers can edit, one row per saved version (the highest
+  version of a code is the one in use). Plain paragraphs with a few named placeholders; never
+  Django template code (see mediation.documents.wording).
+- `Certificate`: the mediation certificate of a case (CFA 2014 s55(4)/(5), reg 39(3)), with its
+  unique reference and verification code. At most one current (not revoked) certificate a case.
+- `RateCounter`: fixed-window counters for the public verification page, updated with F() so it
+  works without a shared cache (security design: django-ratelimit cannot work here).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from mediation.cases.models import Case, CertificateKind
+
+
+class DocumentKind(models.TextChoices):
+    CERTIFICATE = "certificate", "Mediation certificate"
+    FAMILY_LETTER = "family_letter", "Letter to the family with the certificate"
+
+
+class GeneratedDocument(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(max_length=30, choices=DocumentKind.choices)
+    title = models.CharField(max_length=200)
+    # 1, 2, 3... for each case and kind, in the order they were made.
+    version = models.PositiveIntegerField()
+    html = models.TextField()
+    pdf = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    generated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    generated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-generated_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "kind", "version"], name="unique_document_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (version {self.version})"
+
+    @property
+    def filename(self) -> str:
+        return f"{self.case.reference}-{self.kind.replace('_', '-')}-v{self.version}.pdf"
+
+
+class LetterCode(models.TextChoices):
+    CERTIFICATE_FAMILY = "certificate_family", "Covering letter or email to the family"
+    CERTIFICATE_LA = "certificate_la", "Email to the local authority"
+
+
+class LetterTemplate(models.Model):
+    code = models.CharField(max_length=40, choices=LetterCode.choices)
+    version = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    body = models.TextField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["code", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="unique_letter_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} v{self.version}"
+
+
+class Certificate(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="certificates")
+    kind = models.CharField(max_length=20, choices=CertificateKind.choices)
+    reference = models.CharField(max_length=20, unique=True)
+    verification_code = models.CharField(max_length=8)
+    issued_on = models.DateField()
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    # The family's appeal deadline as the engine computed it when the certificate was issued.
+    appeal_deadline = models.DateField(null=True, blank=True)
+    appeal_deadline_why = models.TextField(blank=True)
+    document = models.OneToOneField(
+        GeneratedDocument, on_delete=models.CASCADE, related_name="certificate"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    revoke_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="one_current_certificate_per_case",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(revoked_at__isnull=True)
+                | (models.Q(revoked_by__isnull=False) & ~models.Q(revoke_reason="")),
+                name="certificate_revoked_with_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @property
+    def code_display(self) -> str:
+        return f"{self.verification_code[:4]}-{self.verification_code[4:]}"
+
+
+class RateCounter(models.Model):
+    """How many tries one key (a client address or a certificate reference) made in one window."""
+
+    key = models.CharField(max_length=120)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_start"], name="unique_rate_window")
+        ]
+        indexes = [models.Index(fields=["window_start"], name="rate_window_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.key} @ {self.window_start:%Y-%m-%d %H:%M}: {self.count}"

@@ -1,0 +1,462 @@
+"""Everything that writes documents, letter wording and certificates.
+
+`certificate_issue` is called by the workflow's ISSUE_CERTIFICATE step (mediation.cases.workflow)
+inside its transaction, after the case's deadlines were recomputed, so the appeal deadline on
+the certificate is the engine's, counting from the certificate's date of issue.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, date, datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.http import HttpRequest
+from django.utils import timezone
+
+from mediation.accounts.models import User
+from mediation.audit.services import audit_record
+from mediation.cases.models import APPEALABLE_DECISIONS, Case, ContactPreference, TimelineEntry
+from mediation.cases.services import ServiceError, _timeline_add, reference_next
+from mediation.common.pdf import sha256_hex
+from mediation.deadlines.models import Deadline
+from mediation.deadlines.services import case_facts, service_calendar
+from mediation.documents import rendering, wording
+from mediation.documents.defaults import DEFAULTS
+from mediation.documents.models import (
+    Certificate,
+    DocumentKind,
+    GeneratedDocument,
+    LetterCode,
+    LetterTemplate,
+    RateCounter,
+)
+from mediation.domain.case_states import NO_CERTIFICATE_OUT_OF_TIME, NO_CERTIFICATE_SECTION_I
+from mediation.domain.deadlines import DeadlineCode, compute_deadlines
+from mediation.notifications.models import Message
+from mediation.notifications.services import message_queue
+
+# Verification codes: no 0/O, 1/I/L, so they can be read out on the phone and typed from paper.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 8
+
+# The public verification page: tries per client address and per certificate reference.
+VERIFY_LIMIT = 10
+VERIFY_WINDOW = timedelta(minutes=10)
+
+
+def new_verification_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(value: str) -> str:
+    return "".join(ch for ch in value.upper() if ch.isalnum())
+
+
+def normalise_reference(value: str) -> str:
+    return value.strip().upper()
+
+
+# ---------------------------------------------------------------------------------------------
+# Generated documents
+# ---------------------------------------------------------------------------------------------
+
+
+def document_store(
+    *, case: Case, kind: str, title: str, html: str, pdf: bytes, by: User | None
+) -> GeneratedDocument:
+    """Keep a generated document as issued; its version is the next for the case and kind.
+
+    Call inside the transaction that locked the case row (two documents of one case are then
+    numbered one after the other; the unique constraint refuses a duplicate in any case).
+    """
+    last = GeneratedDocument.objects.filter(case=case, kind=kind).aggregate(v=Max("version"))["v"]
+    return GeneratedDocument.objects.create(
+        case=case,
+        kind=kind,
+        title=title,
+        version=(last or 0) + 1,
+        html=html,
+        pdf=pdf,
+        sha256=sha256_hex(pdf),
+        generated_by=by,
+    )
+
+
+def document_record_download(
+    *, document: GeneratedDocument, by: User, request: HttpRequest | None = None
+) -> None:
+    audit_record(
+        actor=by,
+        verb="document.download",
+        target=document,
+        case_id=document.case_id,
+        request=request,
+        detail={"kind": document.kind, "version": document.version, "sha256": document.sha256},
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Letter wording
+# ---------------------------------------------------------------------------------------------
+
+
+def letter_template_current(code: str) -> LetterTemplate:
+    """The wording in use: the latest saved version, or the default (unsaved, version 0)."""
+    template = LetterTemplate.objects.filter(code=code).order_by("-version").first()
+    if template is None:
+        _code, title, body = next(d for d in DEFAULTS if d[0] == code)
+        template = LetterTemplate(code=code, version=0, title=title, body=body)
+    return template
+
+
+@transaction.atomic
+def letter_template_save(
+    *, code: str, title: str, body: str, by: User, request: HttpRequest | None = None
+) -> LetterTemplate:
+    """Save new wording as the next version. Documents already issued keep their own copy."""
+    if not by.can_manage_service:
+        raise ServiceError("Only managers can change the wording of letters.")
+    if code not in LetterCode.values:
+        raise ServiceError("There is no such letter.")
+    try:
+        wording.check_wording(body)
+    except wording.WordingError as error:
+        raise ServiceError(str(error)) from None
+    if not title.strip() or not body.strip():
+        raise ServiceError("Give the letter a title and some wording.")
+    last = LetterTemplate.objects.select_for_update().filter(code=code).order_by("-version").first()
+    template = LetterTemplate.objects.create(
+        code=code,
+        version=(last.version if last else 0) + 1,
+        title=title.strip(),
+        body=body.strip(),
+        created_by=by,
+    )
+    audit_record(
+        actor=by,
+        verb="letter_template.save",
+        target=template,
+        request=request,
+        detail={"code": code, "version": template.version},
+    )
+    return template
+
+
+def sample_case() -> Case:
+    """A made-up case for previews: no real family's details appear on a preview."""
+    from mediation.authorities.models import LocalAuthority
+
+    return Case(
+        reference="MED-2026-00000",
+        local_authority=LocalAuthority(name="Sampleshire Council", code="SMP"),
+        child_first_name="Alex",
+        child_last_name="Sample",
+        child_date_of_birth=date(2015, 1, 1),
+        decision_type="refuse_assessment",
+        notice_sent_on=date(2026, 3, 2),
+        letter_dated_on=date(2026, 2, 27),
+    )
+
+
+def sample_facts() -> rendering.CertificateFacts:
+    return rendering.CertificateFacts(
+        reference="CERT-2026-00000",
+        code="ABCD2345",
+        kind="declined",
+        issued_on=date(2026, 3, 9),
+        adviser="Sam Adviser",
+        appeal_deadline=date(2026, 5, 5),
+        appeal_deadline_why="2 months after the notice was sent on Mon 2 Mar 2026",
+    )
+
+
+def letter_preview_context(*, code: str, title: str, body: str) -> dict:
+    """What the letter says with this wording, for a made-up case. Raises
+    wording.WordingError for wording that cannot be used."""
+    wording.check_wording(body)
+    context = rendering.letter_context(
+        sample_case(), sample_facts(), body=body, title=title, party=None
+    )
+    context["with_summary"] = code == LetterCode.CERTIFICATE_FAMILY
+    return context
+
+
+def letter_preview(*, code: str, title: str, body: str) -> tuple[str, bytes]:
+    """The letter as HTML and PDF with this wording, for a made-up case."""
+    return rendering.render_document(
+        "documents/letter.html", letter_preview_context(code=code, title=title, body=body)
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Certificates
+# ---------------------------------------------------------------------------------------------
+
+
+def certificate_refusal(case: Case) -> str | None:
+    """Why the law gives no certificate for this case, or None (CFA s55(3), reg 34(2))."""
+    if case.decision_type not in APPEALABLE_DECISIONS or case.section_i_only:
+        return NO_CERTIFICATE_SECTION_I
+    facts = case_facts(case)
+    if facts is None or not compute_deadlines(facts, service_calendar()).certificate_allowed:
+        return NO_CERTIFICATE_OUT_OF_TIME
+    return None
+
+
+def certificate_current(case: Case) -> Certificate | None:
+    return Certificate.objects.filter(case=case, revoked_at__isnull=True).first()
+
+
+def _wants_letter(party) -> bool:  # type: ignore[no-untyped-def]
+    return party.preferred_contact == ContactPreference.LETTER or not party.email
+
+
+@transaction.atomic
+def certificate_issue(
+    *,
+    case: Case,
+    by: User,
+    adviser: User | None = None,
+    request: HttpRequest | None = None,
+) -> Certificate:
+    """Make the case's certificate from what the workflow recorded (date, kind, adviser), keep
+    its PDF, and send it to the family and the LA, one logged message per recipient."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    refusal = certificate_refusal(case)
+    if refusal:
+        raise ServiceError(refusal)
+    if case.certificate_issued_on is None or not case.certificate_kind:
+        raise ServiceError("Record the date of issue of the certificate first.")
+    if certificate_current(case) is not None:
+        raise ServiceError("This case already has a certificate.")
+    adviser = adviser or case.certificate_issued_by or by
+    appeal = Deadline.objects.filter(case=case, code=DeadlineCode.APPEAL_DEADLINE).first()
+    facts = rendering.CertificateFacts(
+        reference=reference_next(prefix="CERT", year=case.certificate_issued_on.year),
+        code=new_verification_code(),
+        kind=case.certificate_kind,
+        issued_on=case.certificate_issued_on,
+        adviser=adviser.display_name,
+        appeal_deadline=appeal.due if appeal else None,
+        appeal_deadline_why=appeal.explanation if appeal else "",
+    )
+    html, pdf = rendering.render_document(
+        "documents/certificate.html", rendering.certificate_context(case, facts)
+    )
+    document = document_store(
+        case=case,
+        kind=DocumentKind.CERTIFICATE,
+        title=f"Mediation certificate {facts.reference}",
+        html=html,
+        pdf=pdf,
+        by=by,
+    )
+    certificate = Certificate.objects.create(
+        case=case,
+        kind=facts.kind,
+        reference=facts.reference,
+        verification_code=facts.code,
+        issued_on=facts.issued_on,
+        issued_by=adviser,
+        appeal_deadline=facts.appeal_deadline,
+        appeal_deadline_why=facts.appeal_deadline_why,
+        document=document,
+    )
+    sent = _certificate_send(case=case, certificate=certificate, facts=facts, by=by)
+    _timeline_add(
+        case=case,
+        actor=by,
+        kind=TimelineEntry.Kind.CONTACT,
+        summary=f"Certificate {facts.reference} made and sent: {sent}",
+    )
+    audit_record(
+        actor=by,
+        verb="certificate.issue",
+        target=certificate,
+        case_id=case.pk,
+        request=request,
+        detail={"reference": facts.reference, "kind": facts.kind, "sha256": document.sha256},
+    )
+    return certificate
+
+
+def _certificate_send(
+    *, case: Case, certificate: Certificate, facts: rendering.CertificateFacts, by: User
+) -> str:
+    """Queue the certificate to the family (email, or a letter to post) and to the LA's contact
+    email. Returns a line for the timeline saying who gets what."""
+    pdf_name = f"{certificate.reference}.pdf"
+    attachment = (pdf_name, "application/pdf", bytes(certificate.document.pdf))
+    subject = f"Mediation certificate {certificate.reference}"
+    family_wording = letter_template_current(LetterCode.CERTIFICATE_FAMILY)
+    said: list[str] = []
+    for party in rendering.family_parties(case):
+        key = f"certificate:{certificate.reference}:party:{party.pk}"
+        context = rendering.letter_context(
+            case, facts, body=family_wording.body, title=family_wording.title, party=party
+        )
+        if party.email and party.preferred_contact != ContactPreference.LETTER:
+            message_queue(
+                key=f"{key}:email",
+                to_email=party.email,
+                to_name=party.name,
+                subject=subject,
+                body=rendering.email_text("\n\n".join(context["paragraphs"]), context["summary"]),
+                case_id=case.pk,
+                attachments=[attachment],
+            )
+            said.append(f"{party.name} by email")
+        if _wants_letter(party):
+            context["with_summary"] = True
+            html, pdf = rendering.render_document("documents/letter.html", context)
+            letter = document_store(
+                case=case,
+                kind=DocumentKind.FAMILY_LETTER,
+                title=f"Letter to {party.name} with certificate {certificate.reference}",
+                html=html,
+                pdf=pdf,
+                by=by,
+            )
+            message_queue(
+                key=f"{key}:letter",
+                to_email="",
+                to_name=party.name,
+                subject=subject,
+                body=f"Print and post the letter and the certificate to {party.name}.",
+                case_id=case.pk,
+                channel=Message.Channel.LETTER,
+                attachments=[(f"{certificate.reference}-letter.pdf", "application/pdf", pdf)]
+                + [attachment],
+            )
+            said.append(f"{party.name} by letter to post (letter version {letter.version})")
+    authority = case.local_authority
+    if authority.contact_email:
+        la_wording = letter_template_current(LetterCode.CERTIFICATE_LA)
+        text = wording.fill(
+            la_wording.body,
+            rendering.placeholder_values(case, facts, recipient_name=authority.name),
+        )
+        message_queue(
+            key=f"certificate:{certificate.reference}:la:{authority.pk}",
+            to_email=authority.contact_email,
+            to_name=authority.name,
+            subject=subject,
+            body=rendering.email_text(text),
+            case_id=case.pk,
+            attachments=[attachment],
+        )
+        said.append(f"{authority.name} by email")
+    else:
+        said.append(f"{authority.name} has no contact email: send it to them yourself")
+    return "; ".join(said) or "no one to send it to"
+
+
+@transaction.atomic
+def certificate_revoke(
+    *,
+    certificate: Certificate,
+    by: User,
+    reason: str,
+    request: HttpRequest | None = None,
+) -> Certificate:
+    """Mark a certificate issued in error as revoked; the verification page then says so."""
+    if not by.can_manage_service:
+        raise ServiceError("Only managers can revoke a certificate.")
+    reason = reason.strip()
+    if not reason:
+        raise ServiceError("Give the reason for revoking the certificate")
+    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if certificate.revoked_at is not None:
+        raise ServiceError("This certificate has already been revoked.")
+    certificate.revoked_at = timezone.now()
+    certificate.revoked_by = by
+    certificate.revoke_reason = reason
+    certificate.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+    _timeline_add(
+        case=certificate.case,
+        actor=by,
+        kind=TimelineEntry.Kind.DETAILS,
+        summary=f"Certificate {certificate.reference} revoked (issued in error)",
+    )
+    audit_record(
+        actor=by,
+        verb="certificate.revoke",
+        target=certificate,
+        case_id=certificate.case_id,
+        request=request,
+        detail={"reference": certificate.reference},
+    )
+    return certificate
+
+
+# ---------------------------------------------------------------------------------------------
+# Public verification, rate limited with a database counter
+# ---------------------------------------------------------------------------------------------
+
+
+def _window_start(now: datetime, window: timedelta) -> datetime:
+    seconds = int(window.total_seconds())
+    epoch = int(now.timestamp())
+    return datetime.fromtimestamp(epoch - epoch % seconds, tz=UTC)
+
+
+def rate_take(*, key: str, limit: int, window: timedelta, now: datetime | None = None) -> bool:
+    """Count one try for `key` in the current fixed window; False once more than `limit`.
+
+    The increment is a single UPDATE with F(), so concurrent requests never lose a count
+    (PostgreSQL locks the row; SQLite runs one writer at a time). Old windows are deleted.
+    """
+    now = now or timezone.now()
+    start = _window_start(now, window)
+    with transaction.atomic():
+        RateCounter.objects.filter(window_start__lt=start - window).delete()
+        updated = RateCounter.objects.filter(key=key, window_start=start).update(
+            count=F("count") + 1
+        )
+        if not updated:
+            try:
+                with transaction.atomic():
+                    RateCounter.objects.create(key=key, window_start=start, count=1)
+            except IntegrityError:  # another request created it first: count on it
+                RateCounter.objects.filter(key=key, window_start=start).update(count=F("count") + 1)
+        count = RateCounter.objects.filter(key=key, window_start=start).values_list(
+            "count", flat=True
+        )[0]
+    return count <= limit
+
+
+class RateLimited(Exception):
+    pass
+
+
+def certificate_verify(
+    *, reference: str, code: str, client: str, request: HttpRequest | None = None
+) -> Certificate | None:
+    """The certificate with this reference and code, or None. Raises RateLimited after too many
+    tries from one client address or for one reference. Audited without the code."""
+    reference = normalise_reference(reference)[:40]
+    code = normalise_code(code)[:40]
+    for key in (f"verify:ip:{client}", f"verify:ref:{reference}"):
+        if not rate_take(key=key, limit=VERIFY_LIMIT, window=VERIFY_WINDOW):
+            audit_record(
+                actor=None,
+                verb="certificate.verify_limited",
+                request=request,
+                detail={"reference": reference, "limit": key.split(":")[1]},
+            )
+            raise RateLimited
+    found = Certificate.objects.filter(reference=reference).first()
+    matches = found is not None and secrets.compare_digest(
+        found.verification_code.encode(), code.encode()
+    )
+    audit_record(
+        actor=None,
+        verb="certificate.verify",
+        target=found if matches else None,
+        case_id=found.case_id if matches and found else None,
+        request=request,
+        detail={"reference": reference, "matched": matches},
+    )
+    return found if matches else None

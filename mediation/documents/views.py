@@ -1,0 +1,154 @@
+"""Document downloads, revoking a certificate, letter wording (managers), and the public
+certificate verification page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from mediation.audit.services import client_ip
+from mediation.cases.services import ServiceError
+from mediation.common.views import render_form_page, staff_view
+from mediation.documents import selectors, services, wording
+from mediation.documents.forms import LetterTemplateForm, RevokeForm, VerifyForm
+from mediation.documents.models import LetterCode
+
+
+def _is_manager(user) -> bool:  # type: ignore[no-untyped-def]
+    return user.can_manage_service
+
+
+def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
+    """A PDF as a download: never shown inline, never sniffed, and sandboxed if it is opened."""
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    response["Content-Length"] = str(len(pdf))
+    return response
+
+
+@staff_view()
+@require_http_methods(["GET"])
+def download(request: HttpRequest, reference: str, document_id: int) -> HttpResponse:
+    document = selectors.access_document(
+        user=request.user, reference=reference, document_id=document_id, request=request
+    )
+    services.document_record_download(document=document, by=request.user, request=request)
+    return _pdf_response(bytes(document.pdf), document.filename)
+
+
+@staff_view(_is_manager)
+@require_http_methods(["GET", "POST"])
+def certificate_revoke(request: HttpRequest, reference: str) -> HttpResponse:
+    certificate = selectors.access_current_certificate(
+        user=request.user, reference=reference, request=request
+    )
+    case = certificate.case
+    form = RevokeForm(request.POST if request.method == "POST" else None)
+    context = {"case": case, "certificate": certificate, "form": form}
+    if request.method == "GET":
+        return render(request, "documents/revoke.html", context)
+    if not form.is_valid():
+        return render_form_page(request, "documents/revoke.html", context, invalid=True)
+    if request.POST.get("confirmed") != "yes":
+        return render(request, "documents/revoke_confirm.html", context)
+    try:
+        services.certificate_revoke(
+            certificate=certificate,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            request=request,
+        )
+    except ServiceError as error:
+        messages.error(request, str(error))
+        return redirect("cases:detail", reference=case.reference)
+    messages.success(request, f"Certificate {certificate.reference} revoked")
+    return redirect("cases:detail", reference=case.reference)
+
+
+@staff_view(_is_manager)
+def letter_templates(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "documents/letter_templates.html",
+        {"letters": selectors.letter_templates_current()},
+    )
+
+
+@staff_view(_is_manager)
+@require_http_methods(["GET", "POST"])
+def letter_template_edit(request: HttpRequest, code: str) -> HttpResponse:
+    if code not in LetterCode.values:
+        raise Http404("No such letter")
+    current = services.letter_template_current(code)
+    form = LetterTemplateForm(
+        request.POST if request.method == "POST" else None,
+        initial={"title": current.title, "body": current.body},
+    )
+    context = {
+        "code": code,
+        "label": LetterCode(code).label,
+        "current": current,
+        "form": form,
+        "placeholders": wording.PLACEHOLDERS,
+        "preview": None,
+    }
+    if request.method == "GET":
+        return render(request, "documents/letter_template_edit.html", context)
+    if not form.is_valid():
+        return render_form_page(
+            request, "documents/letter_template_edit.html", context, invalid=True
+        )
+    title, body = form.cleaned_data["title"], form.cleaned_data["body"]
+    action = request.POST.get("action")
+    if action == "preview-pdf":
+        _html, pdf = services.letter_preview(code=code, title=title, body=body)
+        return _pdf_response(pdf, f"preview-{code.replace('_', '-')}.pdf")
+    if action != "save":
+        context["preview"] = services.letter_preview_context(code=code, title=title, body=body)
+        return render(request, "documents/letter_template_edit.html", context)
+    try:
+        template = services.letter_template_save(
+            code=code, title=title, body=body, by=request.user, request=request
+        )
+    except ServiceError as error:
+        form.add_error("body", str(error))
+        return render_form_page(
+            request, "documents/letter_template_edit.html", context, invalid=True
+        )
+    messages.success(request, f"Saved: {template.title} (version {template.version})")
+    return redirect("documents:letter-templates")
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest) -> HttpResponse:
+    """Public (no sign-in): does a certificate with this reference and code exist? Says only
+    when it was issued and whether it was revoked; the same answer for a wrong code and an
+    unknown reference."""
+    form = VerifyForm(request.POST if request.method == "POST" else None)
+    context: dict = {
+        "form": form,
+        "checked": False,
+        "certificate": None,
+        "limit": services.VERIFY_LIMIT,
+    }
+    if request.method == "GET":
+        return render(request, "documents/verify.html", context)
+    if not form.is_valid():
+        return render_form_page(request, "documents/verify.html", context, invalid=True)
+    try:
+        certificate = services.certificate_verify(
+            reference=form.cleaned_data["reference"],
+            code=form.cleaned_data["code"],
+            client=client_ip(request) or "unknown",
+            request=request,
+        )
+    except services.RateLimited:
+        response = render(request, "documents/verify_limited.html", context, status=429)
+        response["Retry-After"] = str(int(services.VERIFY_WINDOW.total_seconds()))
+        return response
+    context.update(checked=True, certificate=certificate, form=VerifyForm())
+    return render(request, "documents/verify.html", context)

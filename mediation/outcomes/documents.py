@@ -1,0 +1,126 @@
+"""What the outcome statement and the chasing of agreed actions look like on paper and in email.
+
+The statement's content is only what the statement holds (key points, outcome, actions,
+addenda) and who attended: never the mediator's private notes, case notes or contacts, which
+these functions do not read.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from mediation.accounts.models import User
+from mediation.cases.models import Case, Outcome
+from mediation.common.pdf import html_to_pdf
+from mediation.domain.dates import format_day
+from mediation.domain.deadlines import ActionKind
+from mediation.outcomes.models import AgreedAction, OutcomeStatement
+
+
+def render_pdf(template: str, context: dict) -> tuple[str, bytes]:
+    """The shared HTML-to-PDF pipeline, with this app's print styles (kept in a .css template,
+    as the pages' CSP forbids inline styles in templates)."""
+    html = render_to_string(template, context)
+    return html, html_to_pdf(html, extra_css=render_to_string("outcomes/document.css"))
+
+
+def statement_context(statement: OutcomeStatement) -> dict:
+    from mediation.outcomes.selectors import (
+        action_views,
+        actions_of,
+        assumed_agreement_date,
+        circulation_recipients,
+    )
+
+    case = statement.case
+    return {
+        "case": case,
+        "statement": statement,
+        "outcome_label": Outcome(statement.outcome).label,
+        "actions": action_views(statement, actions_of(statement)),
+        "attendees": circulation_recipients(case),
+        "mediator": case.mediator,
+        "addenda": list(statement.addenda.select_related("by")),
+        "meeting_day": case.mediation_held_on or case.meeting_planned_on,
+        "provider": settings.PROVIDER_NAME,
+        "assumed_agreement": assumed_agreement_date(case),
+    }
+
+
+def statement_pdf(statement: OutcomeStatement) -> tuple[str, bytes]:
+    return render_pdf("outcomes/statement_pdf.html", statement_context(statement))
+
+
+def statement_email_body(case: Case, name: str) -> str:
+    return render_to_string(
+        "outcomes/email_statement.txt",
+        {"name": name, "reference": case.reference, "provider": settings.PROVIDER_NAME},
+    )
+
+
+def _regulation(action: AgreedAction) -> str:
+    """The provision the LA is held to for this action."""
+    if action.effective_agreed_due is not None:
+        return (
+            "regulation 42(5) of the Special Educational Needs and Disability Regulations 2014 "
+            "(a timescale the parties agreed in writing)"
+        )
+    if action.kind == ActionKind.NOT_APPEALABLE:
+        return (
+            "regulation 42(3) of the Special Educational Needs and Disability Regulations 2014 "
+            "(within two weeks of the date of the mediation agreement)"
+        )
+    return (
+        "regulation 42(2) of the Special Educational Needs and Disability Regulations 2014 "
+        "(the time limits of regulation 44, as if the mediation agreement were an order of the "
+        "First-tier Tribunal)"
+    )
+
+
+def overdue_letter_context(action: AgreedAction, *, today: date) -> dict:
+    from mediation.outcomes.selectors import action_views
+
+    view = action_views(action.statement, [action], today=today)[0]
+    case = action.case
+    return {
+        "case": case,
+        "authority": case.local_authority,
+        "action": action,
+        "view": view,
+        "agreement_day": format_day(case.agreement_made_on) if case.agreement_made_on else "",
+        "due_day": format_day(view.due) if view.due else "",
+        "today": format_day(today),
+        "regulation": _regulation(action),
+        "provider": settings.PROVIDER_NAME,
+    }
+
+
+def overdue_letter_pdf(action: AgreedAction, *, today: date) -> bytes:
+    _html, pdf = render_pdf(
+        "outcomes/overdue_letter.html", overdue_letter_context(action, today=today)
+    )
+    return pdf
+
+
+def overdue_letter_email_body(action: AgreedAction) -> str:
+    return (
+        f"Please find attached a letter about an action agreed at mediation (our reference "
+        f"{action.case.reference}) that is past its due date.\n\n"
+        f"Please reply to confirm when it will be done, quoting {action.case.reference}.\n\n"
+        f"{settings.PROVIDER_NAME}\n"
+    )
+
+
+def escalation_email_body(action: AgreedAction, *, due: date, by: User) -> str:
+    link = settings.SITE_URL.rstrip("/") + reverse(
+        "outcomes:statement", args=[action.case.reference]
+    )
+    return (
+        f"{by.display_name} has escalated agreed action {action.number} on case "
+        f"{action.case.reference}: it was due on {format_day(due)} and is not recorded as "
+        f"done.\n\nRead their note and decide what to do next:\n{link}\n"
+    )

@@ -1,0 +1,180 @@
+"""Forms for the outcome statement, its agreed actions and their follow-up."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from mediation.cases.models import Outcome, Party
+from mediation.common.forms import GovukDateField, today_in_london
+from mediation.outcomes.models import AgreedAction, PartyAgreement
+
+MAX_TEXT = 5000
+
+
+class StatementForm(forms.Form):
+    key_points = forms.CharField(
+        label="Key points of the discussion",
+        help_text="What was discussed, in neutral words each party can agree is accurate. "
+        "Do not copy your private notes here: everyone who attended gets this statement.",
+        max_length=MAX_TEXT,
+        required=True,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={
+            "required": "Enter the key points of the discussion",
+            "max_length": f"Key points must be {MAX_TEXT} characters or fewer",
+        },
+    )
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        choices=Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the outcome"},
+    )
+
+    def __init__(self, *args: Any, case_outcome: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.case_outcome = case_outcome
+
+    def clean_outcome(self) -> str:
+        value = self.cleaned_data["outcome"]
+        if self.case_outcome and value != self.case_outcome:
+            raise forms.ValidationError(
+                f"The case's outcome is recorded as “{Outcome(self.case_outcome).label}”: "
+                "select the same outcome"
+            )
+        return value
+
+
+class ActionForm(forms.Form):
+    what = forms.CharField(
+        label="What was agreed",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Enter what was agreed",
+            "max_length": "What was agreed must be 1000 characters or fewer",
+        },
+    )
+    who = forms.ChoiceField(
+        label="Who will do it",
+        choices=AgreedAction.Who.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select who will do it"},
+    )
+    kind = forms.ChoiceField(
+        label="What kind of action is it?",
+        help_text="This sets the time limit (regulations 42 and 44).",
+        choices=AgreedAction._meta.get_field("kind").choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what kind of action it is"},
+    )
+    section = forms.ChoiceField(
+        label="EHC plan section",
+        choices=AgreedAction.Section.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the EHC plan section"},
+    )
+    agreed_due = GovukDateField(
+        label="Date agreed in writing (optional)",
+        required=False,
+        help_text="Only if the parties agreed in writing to a different timescale "
+        "(regulation 42(5)). For example, 27 3 2026",
+    )
+
+
+class AgreementForm(forms.Form):
+    party = forms.TypedChoiceField(
+        label="Who agreed that the statement is accurate?",
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select who agreed"},
+    )
+    method = forms.ChoiceField(
+        label="How did they agree?",
+        choices=[c for c in PartyAgreement.Method.choices if c[0] != PartyAgreement.Method.PORTAL],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how they agreed"},
+    )
+    content_hash = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args: Any, parties: list[Party], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["party"].choices = [
+            (p.pk, f"{p.name} ({p.get_role_display()})") for p in parties
+        ]
+
+
+class AddendumForm(forms.Form):
+    text = forms.CharField(
+        label="Correction",
+        help_text="It is added after the statement with today's date and your name.",
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={
+            "required": "Enter the correction",
+            "max_length": f"The correction must be {MAX_TEXT} characters or fewer",
+        },
+    )
+
+
+class DoneForm(forms.Form):
+    done_on = GovukDateField(label="Date it was done", past_only=True)
+    evidence = forms.CharField(
+        label="How do you know?",
+        help_text="For example: the LA's letter of 12 March confirming the assessment.",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Enter how you know it was done",
+            "max_length": "This must be 1000 characters or fewer",
+        },
+    )
+
+
+class VaryForm(forms.Form):
+    new_due = GovukDateField(label="New date agreed")
+    agreed_in_writing_on = GovukDateField(
+        label="Date the parties agreed it in writing", past_only=True
+    )
+    reason = forms.CharField(
+        label="Reason for the new date",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Enter the reason for the new date",
+            "max_length": "The reason must be 1000 characters or fewer",
+        },
+    )
+
+    def clean_new_due(self) -> Any:
+        value = self.cleaned_data.get("new_due")
+        if value is not None and value < today_in_london():
+            raise forms.ValidationError("New date agreed must be today or in the future")
+        return value
+
+
+class EscalateForm(forms.Form):
+    note = forms.CharField(
+        label="Why are you escalating it?",
+        help_text="Managers are emailed a link to this case; the note stays in the case.",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Enter why you are escalating it",
+            "max_length": "The note must be 1000 characters or fewer",
+        },
+    )
+
+
+class PeriodForm(forms.Form):
+    start = GovukDateField(label="From")
+    end = GovukDateField(label="To")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", "To must be the same as or after From")
+        return data

@@ -1,0 +1,336 @@
+"""Reads of outcome statements and agreed actions, for a case the user can already see (call
+mediation.cases.selectors.access_case first), and the per-LA "honoured on time" report.
+
+Each function runs a fixed number of queries, however many actions, agreements or messages.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, F, Q
+from django.http import Http404
+from django.utils import timezone
+
+from mediation.cases.models import Case, Party
+from mediation.deadlines.labels import deadline_label
+from mediation.deadlines.models import Deadline
+from mediation.deadlines.services import (
+    AGREED_ACTION_PREFIX,
+    ActionFacts,
+    case_facts,
+    service_calendar,
+)
+from mediation.domain import attendance as rules
+from mediation.domain.deadlines import (
+    AGREED_DUE_CITATION,
+    CaseEvent,
+    agreed_action_code,
+    compute_deadlines,
+)
+from mediation.outcomes.models import (
+    ActionChase,
+    AgreedAction,
+    Delivery,
+    OutcomeStatement,
+    PartyAgreement,
+)
+from mediation.parties.selectors import case_attendance
+
+
+def statement_for_case(case: Case) -> OutcomeStatement | None:
+    return (
+        OutcomeStatement.objects.select_related("created_by", "finalised_by")
+        .filter(case=case)
+        .first()
+    )
+
+
+def actions_of(statement: OutcomeStatement) -> list[AgreedAction]:
+    return list(statement.actions.order_by("position", "id"))
+
+
+def access_action(*, case: Case, action_id: int) -> AgreedAction:
+    try:
+        return AgreedAction.objects.select_related("statement", "case").get(case=case, pk=action_id)
+    except AgreedAction.DoesNotExist:
+        raise Http404("No such agreed action on this case") from None
+
+
+def access_delivery(*, case: Case, delivery_id: int) -> Delivery:
+    try:
+        return Delivery.objects.select_related("statement", "statement__case", "party").get(
+            statement__case=case, pk=delivery_id
+        )
+    except Delivery.DoesNotExist:
+        raise Http404("No such message on this case") from None
+
+
+def agreeing_parties(case: Case) -> list[Party]:
+    """The people who attend as parties (parent or young person or their representative, the
+    LA's attendee, the health body's where there are health issues): each must agree the
+    statement before it is final."""
+    return [
+        row.party
+        for row in case_attendance(case).rows
+        if row.attending and row.basis == rules.Basis.PARTY
+    ]
+
+
+def circulation_recipients(case: Case) -> list[Party]:
+    """Everyone expected at the meeting (parties, supporters, others agreed), who receive the
+    statement. Never includes anyone marked as not attending."""
+    return [row.party for row in case_attendance(case).rows if row.attending]
+
+
+# Agreed actions with their due dates --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActionView:
+    action: AgreedAction
+    due: date | None
+    rule: str
+    explanation: str
+    # True while the statement is a draft: the date the action would have if agreed on
+    # `assumed_agreement`.
+    preview: bool
+    overdue: bool
+    status: str
+    tag_class: str
+
+    @property
+    def label(self) -> str:
+        return deadline_label(agreed_action_code(self.action.number))
+
+
+def _status(action: AgreedAction, due: date | None, today: date) -> tuple[bool, str, str]:
+    if action.done_on is not None:
+        if due is not None and action.done_on > due:
+            return False, f"Done {action.done_on:%-d %b %Y}, late", "govuk-tag--orange"
+        return False, f"Done {action.done_on:%-d %b %Y}", "govuk-tag--green"
+    if due is not None and due < today:
+        return True, "Overdue", "govuk-tag--red"
+    if action.varied_due is not None:
+        return False, "New date agreed", "govuk-tag--purple"
+    return False, "Due", "govuk-tag--blue"
+
+
+def assumed_agreement_date(case: Case) -> date:
+    return case.agreement_made_on or case.mediation_held_on or timezone.localdate()
+
+
+def action_views(
+    statement: OutcomeStatement, actions: list[AgreedAction], *, today: date | None = None
+) -> list[ActionView]:
+    """Each action with its due date and rule from the deadline engine.
+
+    A final statement's dates are the stored deadlines (one query); a draft's are worked out by
+    the same engine as if agreed on the agreement date (or the meeting date, or today).
+    """
+    today = today or timezone.localdate()
+    case = statement.case
+    stored: dict[str, Deadline] = {}
+    if statement.is_final and actions:
+        stored = {
+            d.code: d
+            for d in Deadline.objects.filter(
+                case_id=statement.case_id,
+                code__in=[agreed_action_code(a.number) for a in actions],
+            )
+        }
+    computed: dict[str, tuple[date, str, str]] = {}
+    missing = [a for a in actions if agreed_action_code(a.number) not in stored]
+    if missing:
+        facts = case_facts(
+            case,
+            actions=[
+                ActionFacts(a.number, a.kind, a.effective_agreed_due, a.done_on) for a in missing
+            ],
+        )
+        if facts is not None:
+            if facts.event(CaseEvent.AGREEMENT_MADE) is None:
+                events = dict(facts.events)
+                events[CaseEvent.AGREEMENT_MADE] = assumed_agreement_date(case)
+                facts = dataclasses.replace(facts, events=events)
+            report = compute_deadlines(facts, service_calendar())
+            computed = {
+                d.code: (d.due, d.rule, d.explanation)
+                for d in report.deadlines
+                if d.code.startswith(AGREED_ACTION_PREFIX)
+            }
+    views = []
+    for action in actions:
+        code = agreed_action_code(action.number)
+        if code in stored:
+            row = stored[code]
+            due, rule, explanation, preview = row.due, row.rule, row.explanation, False
+        elif code in computed:
+            due, rule, explanation = computed[code]
+            preview = not statement.is_final
+        else:
+            # No statutory clock (no right of appeal): only a date agreed in writing counts.
+            due = action.effective_agreed_due
+            rule = AGREED_DUE_CITATION if due else "No statutory time limit"
+            explanation, preview = "", False
+        overdue, status, tag = _status(action, due, today)
+        if not statement.is_final:
+            overdue, status, tag = False, "Not yet agreed", "govuk-tag--grey"
+        views.append(ActionView(action, due, rule, explanation, preview, overdue, status, tag))
+    return views
+
+
+# The statement page -------------------------------------------------------------------------
+
+
+@dataclass
+class AgreementRow:
+    party: Party
+    current: PartyAgreement | None
+    earlier: list[PartyAgreement]
+
+
+@dataclass
+class StatementPage:
+    statement: OutcomeStatement
+    actions: list[ActionView]
+    agreement_rows: list[AgreementRow]
+    agreed_count: int
+    needed_count: int
+    addenda: list
+    deliveries: list
+    messages: dict
+    chases: dict
+
+    @property
+    def all_agreed(self) -> bool:
+        return self.needed_count > 0 and self.agreed_count == self.needed_count
+
+
+def statement_page(statement: OutcomeStatement) -> StatementPage:
+    """Everything the statement page shows, in a fixed number of queries."""
+    from mediation.notifications.models import Message
+
+    case = statement.case
+    actions = action_views(statement, actions_of(statement))
+    parties = agreeing_parties(case)
+    agreements = list(
+        PartyAgreement.objects.filter(statement=statement).select_related("recorded_by")
+    )
+    rows = []
+    for party in parties:
+        mine = [a for a in agreements if a.party_id == party.pk]
+        current = next(
+            (a for a in mine if a.voided_at is None and a.content_hash == statement.content_hash),
+            None,
+        )
+        rows.append(AgreementRow(party, current, [a for a in mine if a is not current]))
+    deliveries = list(
+        Delivery.objects.filter(statement=statement).select_related("by", "resend_of")
+    )
+    messages = {m.pk: m for m in Message.objects.filter(pk__in=[d.message_id for d in deliveries])}
+    chases: dict[int, list[ActionChase]] = {}
+    for chase in ActionChase.objects.filter(action__statement=statement).select_related("by"):
+        chases.setdefault(chase.action_id, []).append(chase)
+    return StatementPage(
+        statement=statement,
+        actions=actions,
+        agreement_rows=rows,
+        agreed_count=sum(1 for r in rows if r.current),
+        needed_count=len(rows),
+        addenda=list(statement.addenda.select_related("by")),
+        deliveries=deliveries,
+        messages=messages,
+        chases=chases,
+    )
+
+
+def attendee_lines(case: Case) -> list[Party]:
+    return circulation_recipients(case)
+
+
+@dataclass
+class CasePanel:
+    statement: OutcomeStatement | None
+    actions: list[ActionView]
+    agreed_count: int
+    needed_count: int
+
+
+def case_panel(case: Case) -> CasePanel:
+    """The case page's panel: the statement's status and its actions (fixed query count)."""
+    statement = statement_for_case(case)
+    if statement is None:
+        return CasePanel(None, [], 0, 0)
+    statement.case = case
+    actions = action_views(statement, actions_of(statement))
+    agreed = needed = 0
+    if not statement.is_final:
+        parties = {p.pk for p in agreeing_parties(case)}
+        needed = len(parties)
+        agreed = (
+            PartyAgreement.objects.filter(
+                statement=statement,
+                content_hash=statement.content_hash,
+                voided_at=None,
+                party_id__in=parties,
+            )
+            .values("party_id")
+            .distinct()
+            .count()
+        )
+    return CasePanel(statement, actions, agreed, needed)
+
+
+# Report: agreed actions honoured on time, per LA ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class HonouredRow:
+    authority_id: int
+    name: str
+    code: str
+    due: int
+    on_time: int
+    late: int
+    outstanding: int
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.on_time / self.due) if self.due else None
+
+
+def honoured_on_time(*, start: date, end: date, today: date | None = None) -> list[HonouredRow]:
+    """Per LA: agreed actions due in [start, end] whose date has passed (or that are done), and
+    how many were done on or before their due date. One aggregate query."""
+    today = today or timezone.localdate()
+    rows = (
+        Deadline.objects.filter(code__startswith=AGREED_ACTION_PREFIX, due__gte=start, due__lte=end)
+        .filter(Q(due__lt=today) | Q(met_on__isnull=False))
+        .values(
+            "case__local_authority_id",
+            "case__local_authority__name",
+            "case__local_authority__code",
+        )
+        .annotate(
+            due_count=Count("id"),
+            on_time=Count("id", filter=Q(met_on__lte=F("due"))),
+            late=Count("id", filter=Q(met_on__gt=F("due"))),
+            outstanding=Count("id", filter=Q(met_on__isnull=True)),
+        )
+        .order_by("case__local_authority__name")
+    )
+    return [
+        HonouredRow(
+            authority_id=row["case__local_authority_id"],
+            name=row["case__local_authority__name"],
+            code=row["case__local_authority__code"],
+            due=row["due_count"],
+            on_time=row["on_time"],
+            late=row["late"],
+            outstanding=row["outstanding"],
+        )
+        for row in rows
+    ]

@@ -1,0 +1,770 @@
+"""Everything that writes outcome statements, agreements, circulation and agreed actions.
+
+Each service is one transaction with a timeline line and an audit event. The statement row is
+locked (select_for_update) by every service that reads its state to decide, so an agreement
+cannot be recorded for a hash that an edit is replacing at the same moment.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from mediation.accounts.models import Role, User
+from mediation.audit.services import audit_record
+from mediation.cases.models import Case, ContactPreference, Outcome, Party, TimelineEntry
+from mediation.cases.services import ServiceError, _timeline_add, case_key_dates_update
+from mediation.cases.workflow import case_steps, case_take_step
+from mediation.common.pdf import sha256_hex
+from mediation.deadlines.services import deadline_recalculate
+from mediation.domain.case_states import CaseState, Route, Step
+from mediation.domain.dates import format_day
+from mediation.notifications.models import Message, MessageAttachment
+from mediation.notifications.services import message_queue
+from mediation.outcomes import documents
+from mediation.outcomes.models import (
+    ActionChase,
+    ActionVariation,
+    Addendum,
+    AgreedAction,
+    Delivery,
+    OutcomeStatement,
+    PartyAgreement,
+)
+from mediation.outcomes.selectors import (
+    action_views,
+    agreeing_parties,
+    circulation_recipients,
+)
+
+LOCKED = (
+    "The outcome statement is final and cannot be changed. To correct it, add a dated addendum."
+)
+AGREEMENT_OUTCOMES = frozenset({Outcome.AGREED_ALL, Outcome.AGREED_PART})
+ACTION_FIELDS = ("what", "who", "kind", "section", "agreed_due")
+
+
+def canonical_text(statement: OutcomeStatement, actions: list[AgreedAction]) -> str:
+    """The statement's content as one canonical string: what each party agrees to."""
+    return json.dumps(
+        {
+            "case": statement.case.reference,
+            "key_points": statement.key_points.replace("\r\n", "\n").strip(),
+            "outcome": statement.outcome,
+            "actions": [
+                {
+                    "what": action.what.replace("\r\n", "\n").strip(),
+                    "who": action.who,
+                    "kind": action.kind,
+                    "section": action.section,
+                    "agreed_due": action.agreed_due.isoformat() if action.agreed_due else None,
+                }
+                for action in actions
+            ],
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+
+
+def content_hash(statement: OutcomeStatement) -> str:
+    actions = list(AgreedAction.objects.filter(statement=statement).order_by("position", "id"))
+    return sha256_hex(canonical_text(statement, actions))
+
+
+def may_write(user: User, case: Case) -> bool:
+    """The case's mediator, or a case officer or manager."""
+    return user.sees_all_cases or (case.mediator_id is not None and case.mediator_id == user.pk)
+
+
+def may_follow_up(user: User) -> bool:
+    """Chasing agreed actions after the meeting belongs to the case officers and managers."""
+    return user.sees_all_cases
+
+
+def _locked_statement(case: Case) -> OutcomeStatement:
+    try:
+        return OutcomeStatement.objects.select_for_update().select_related("case").get(case=case)
+    except OutcomeStatement.DoesNotExist:
+        raise ServiceError("Write the outcome statement first.") from None
+
+
+def _require_draft(statement: OutcomeStatement) -> None:
+    if statement.is_final:
+        raise ServiceError(LOCKED)
+
+
+def _check_outcome(case: Case, outcome: str) -> None:
+    if outcome not in Outcome.values:
+        raise ServiceError("Choose the outcome.")
+    if case.outcome and case.outcome != outcome:
+        raise ServiceError(
+            f"The case's outcome is recorded as “{Outcome(case.outcome).label}”: "
+            "the statement must say the same."
+        )
+
+
+def _content_changed(statement: OutcomeStatement, *, by: User, what: str) -> bool:
+    """Recompute the hash after a change; a new hash voids every agreement given so far."""
+    new_hash = content_hash(statement)
+    now = timezone.now()
+    if new_hash == statement.content_hash:
+        statement.updated_at = now
+        statement.save(update_fields=["updated_at"])
+        return False
+    statement.content_hash = new_hash
+    statement.version += 1
+    statement.updated_at = now
+    statement.save(update_fields=["content_hash", "version", "updated_at"])
+    voided = PartyAgreement.objects.filter(statement=statement, voided_at__isnull=True).update(
+        voided_at=now
+    )
+    line = f"Outcome statement changed ({what}): version {statement.version}"
+    if voided:
+        line += (
+            f"; {voided} agreement{'s' if voided != 1 else ''} given for the earlier version "
+            "no longer count"
+        )
+    _timeline_add(case=statement.case, actor=by, kind=TimelineEntry.Kind.DETAILS, summary=line)
+    return True
+
+
+# Writing the statement ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def statement_save(
+    *,
+    case: Case,
+    by: User,
+    key_points: str,
+    outcome: str,
+    request: HttpRequest | None = None,
+) -> OutcomeStatement:
+    """Create the statement or change its key points and outcome (draft only)."""
+    if not may_write(by, case):
+        raise ServiceError("Only the case's mediator or a case officer can write the statement.")
+    if case.route == Route.CERTIFICATE_ONLY:
+        raise ServiceError("There is no meeting on this route, so no outcome statement.")
+    _check_outcome(case, outcome)
+    statement = (
+        OutcomeStatement.objects.select_for_update()
+        .select_related("case")
+        .filter(case=case)
+        .first()
+    )
+    if statement is None:
+        statement = OutcomeStatement(
+            case=case, key_points=key_points, outcome=outcome, created_by=by, content_hash=""
+        )
+        statement.content_hash = sha256_hex(canonical_text(statement, []))
+        statement.save()
+        _timeline_add(
+            case=case,
+            actor=by,
+            kind=TimelineEntry.Kind.DETAILS,
+            summary="Outcome statement started (version 1)",
+        )
+        verb = "outcome.statement_create"
+    else:
+        _require_draft(statement)
+        statement.key_points = key_points
+        statement.outcome = outcome
+        statement.save(update_fields=["key_points", "outcome"])
+        _content_changed(statement, by=by, what="key points or outcome")
+        verb = "outcome.statement_update"
+    audit_record(actor=by, verb=verb, target=statement, case_id=case.pk, request=request)
+    return statement
+
+
+def _check_action(statement: OutcomeStatement, data: dict[str, Any], by: User) -> None:
+    if not may_write(by, statement.case):
+        raise ServiceError("Only the case's mediator or a case officer can change the actions.")
+    if statement.outcome == Outcome.NOT_AGREED:
+        raise ServiceError("There was no agreement, so there are no agreed actions.")
+    if not (data.get("what") or "").strip():
+        raise ServiceError("Say what was agreed.")
+
+
+@transaction.atomic
+def action_add(
+    *, case: Case, by: User, data: dict[str, Any], request: HttpRequest | None = None
+) -> AgreedAction:
+    statement = _locked_statement(case)
+    _require_draft(statement)
+    _check_action(statement, data, by)
+    position = statement.actions.count() + 1
+    action = AgreedAction.objects.create(
+        statement=statement,
+        case=case,
+        position=position,
+        **{name: data.get(name) for name in ACTION_FIELDS},
+    )
+    _content_changed(statement, by=by, what=f"agreed action {action.number} added")
+    audit_record(
+        actor=by, verb="outcome.action_add", target=action, case_id=case.pk, request=request
+    )
+    deadline_recalculate(case=case, by=by, reason="agreed actions changed")
+    return action
+
+
+@transaction.atomic
+def action_update(
+    *, action: AgreedAction, by: User, data: dict[str, Any], request: HttpRequest | None = None
+) -> AgreedAction:
+    statement = _locked_statement(action.case)
+    _require_draft(statement)
+    _check_action(statement, data, by)
+    for name in ACTION_FIELDS:
+        setattr(action, name, data.get(name))
+    action.save(update_fields=list(ACTION_FIELDS))
+    _content_changed(statement, by=by, what=f"agreed action {action.number} changed")
+    audit_record(
+        actor=by,
+        verb="outcome.action_update",
+        target=action,
+        case_id=action.case_id,
+        request=request,
+    )
+    deadline_recalculate(case=action.case, by=by, reason="agreed actions changed")
+    return action
+
+
+@transaction.atomic
+def action_remove(*, action: AgreedAction, by: User, request: HttpRequest | None = None) -> None:
+    statement = _locked_statement(action.case)
+    _require_draft(statement)
+    if not may_write(by, statement.case):
+        raise ServiceError("Only the case's mediator or a case officer can change the actions.")
+    number = action.number
+    audit_record(
+        actor=by,
+        verb="outcome.action_remove",
+        target=action,
+        case_id=action.case_id,
+        request=request,
+    )
+    action.delete()
+    for position, row in enumerate(statement.actions.order_by("position", "id"), start=1):
+        if row.position != position:
+            AgreedAction.objects.filter(pk=row.pk).update(position=position)
+    _content_changed(statement, by=by, what=f"agreed action {number} removed")
+    deadline_recalculate(case=statement.case, by=by, reason="agreed actions changed")
+
+
+# Agreement to accuracy and making final ----------------------------------------------------
+
+
+@transaction.atomic
+def agreement_record(
+    *,
+    case: Case,
+    party: Party,
+    by: User,
+    method: str,
+    given_for_hash: str,
+    request: HttpRequest | None = None,
+) -> PartyAgreement:
+    """Record that `party` agreed the statement is accurate, as it was when read to them
+    (`given_for_hash`); refused if it has changed since."""
+    if not may_write(by, case):
+        raise ServiceError("Only the case's mediator or a case officer can record agreements.")
+    statement = _locked_statement(case)
+    _require_draft(statement)
+    if given_for_hash != statement.content_hash:
+        raise ServiceError(
+            "The statement changed after this page was opened. Read the current version to "
+            "them and record their agreement again."
+        )
+    if party.pk not in {p.pk for p in agreeing_parties(case)}:
+        raise ServiceError(f"{party.name} does not attend as a party, so does not agree it.")
+    if method not in PartyAgreement.Method.values:
+        raise ServiceError("Choose how they agreed.")
+    if PartyAgreement.objects.filter(
+        statement=statement, party=party, content_hash=statement.content_hash, voided_at=None
+    ).exists():
+        raise ServiceError(f"{party.name} has already agreed this version.")
+    agreement = PartyAgreement.objects.create(
+        statement=statement,
+        party=party,
+        content_hash=statement.content_hash,
+        version=statement.version,
+        method=method,
+        recorded_by=by,
+    )
+    _timeline_add(
+        case=case,
+        actor=by,
+        kind=TimelineEntry.Kind.DETAILS,
+        summary=f"{party.name} agreed the outcome statement (version {statement.version}, "
+        f"{PartyAgreement.Method(method).label.lower()})",
+    )
+    audit_record(
+        actor=by,
+        verb="outcome.agreement_record",
+        target=agreement,
+        case_id=case.pk,
+        request=request,
+        detail={"hash": statement.content_hash, "version": statement.version},
+    )
+    return agreement
+
+
+def finalise_refusal(statement: OutcomeStatement) -> str | None:
+    """Why the statement cannot be made final yet, or None."""
+    if statement.is_final:
+        return "The statement is already final."
+    case = statement.case
+    if statement.outcome == Outcome.NOT_AGREED and statement.actions.exists():
+        return "There was no agreement: remove the agreed actions or change the outcome."
+    if case.mediation_held_on is None:
+        return "Record that the meeting took place first."
+    parties = agreeing_parties(case)
+    if not parties:
+        return "No one is recorded as attending as a party."
+    agreed = set(
+        PartyAgreement.objects.filter(
+            statement=statement, content_hash=statement.content_hash, voided_at=None
+        ).values_list("party_id", flat=True)
+    )
+    missing = [p.name for p in parties if p.pk not in agreed]
+    if missing:
+        return f"Not everyone has agreed this version yet: {', '.join(missing)}."
+    return None
+
+
+@transaction.atomic
+def statement_finalise(
+    *, case: Case, by: User, request: HttpRequest | None = None
+) -> OutcomeStatement:
+    """Lock the statement once every party attending as a party agreed its current hash.
+
+    If the case's outcome is not recorded yet, the workflow's "Record the outcome" step is taken
+    with the statement's outcome on the meeting date, which sets the date of the mediation
+    agreement and so starts the agreed actions' clocks.
+    """
+    if not may_write(by, case):
+        raise ServiceError("Only the case's mediator or a case officer can make it final.")
+    statement = _locked_statement(case)
+    refusal = finalise_refusal(statement)
+    if refusal:
+        raise ServiceError(refusal)
+    case = Case.objects.get(pk=case.pk)
+    _check_outcome(case, statement.outcome)
+    if not case.outcome:
+        offer = next((o for o in case_steps(case) if o.step == Step.RECORD_OUTCOME), None)
+        if offer is None or offer.blocked_because:
+            raise ServiceError(
+                (offer.blocked_because if offer else "")
+                or "The outcome cannot be recorded on this case now."
+            )
+        case = case_take_step(
+            case=case,
+            step=Step.RECORD_OUTCOME,
+            by=by,
+            data={"on": case.mediation_held_on, "outcome": statement.outcome},
+            expected_state=CaseState(case.status),
+            request=request,
+        )
+    now = timezone.now()
+    statement.status = OutcomeStatement.Status.FINAL
+    statement.finalised_at = now
+    statement.finalised_by = by
+    statement.save(update_fields=["status", "finalised_at", "finalised_by"])
+    statement.case = case
+    _timeline_add(
+        case=case,
+        actor=by,
+        kind=TimelineEntry.Kind.DETAILS,
+        summary=f"Outcome statement made final (version {statement.version}), agreed by every "
+        "party",
+    )
+    audit_record(
+        actor=by,
+        verb="outcome.statement_finalise",
+        target=statement,
+        case_id=case.pk,
+        request=request,
+        detail={"hash": statement.content_hash},
+    )
+    deadline_recalculate(case=case, by=by, reason="outcome statement final")
+    return statement
+
+
+@transaction.atomic
+def addendum_add(
+    *, case: Case, by: User, text: str, request: HttpRequest | None = None
+) -> Addendum:
+    if not may_write(by, case):
+        raise ServiceError("Only the case's mediator or a case officer can add an addendum.")
+    statement = _locked_statement(case)
+    if not statement.is_final:
+        raise ServiceError("The statement is still a draft: change it instead.")
+    if not text.strip():
+        raise ServiceError("Write the correction.")
+    addendum = Addendum.objects.create(statement=statement, text=text.strip(), by=by)
+    _timeline_add(
+        case=case,
+        actor=by,
+        kind=TimelineEntry.Kind.DETAILS,
+        summary="Addendum added to the outcome statement",
+    )
+    audit_record(
+        actor=by, verb="outcome.addendum_add", target=addendum, case_id=case.pk, request=request
+    )
+    return addendum
+
+
+# Circulation --------------------------------------------------------------------------------
+
+
+def _wants_letter(party: Party) -> bool:
+    return party.preferred_contact == ContactPreference.LETTER or not party.email
+
+
+@transaction.atomic
+def statement_circulate(
+    *, case: Case, by: User, today: date | None = None, request: HttpRequest | None = None
+) -> list[Delivery]:
+    """Send the final statement to everyone who attended: an email with the PDF attached, and
+    a letter (the same PDF, to print and post) to those who prefer letters or have no email.
+
+    Idempotent per version and addendum count: circulating again sends only to people added
+    since. Records the date sent (the outcome_statement_circulated_by deadline) the first time.
+    """
+    today = today or timezone.localdate()
+    if not may_write(by, case):
+        raise ServiceError("Only the case's mediator or a case officer can send the statement.")
+    statement = _locked_statement(case)
+    if not statement.is_final:
+        raise ServiceError("Make the statement final before sending it out.")
+    recipients = circulation_recipients(case)
+    if not recipients:
+        raise ServiceError("No one is recorded as attending the meeting.")
+    _html, pdf = documents.statement_pdf(statement)
+    filename = f"{case.reference}-outcome-statement.pdf"
+    addenda = statement.addenda.count()
+    subject = f"Outcome statement of your mediation meeting ({case.reference})"
+    deliveries = []
+    for party in recipients:
+        base = f"outcome:{statement.pk}:{statement.content_hash[:16]}:a{addenda}:party:{party.pk}"
+        channels = []
+        if party.email:
+            channels.append(Message.Channel.EMAIL)
+        if _wants_letter(party):
+            channels.append(Message.Channel.LETTER)
+        for channel in channels:
+            message, created = message_queue(
+                key=f"{base}:{channel}",
+                to_email=party.email if channel == Message.Channel.EMAIL else "",
+                to_name=party.name,
+                subject=subject,
+                body=documents.statement_email_body(case, party.name),
+                case_id=case.pk,
+                channel=channel,
+                attachments=[(filename, "application/pdf", pdf)],
+            )
+            if created:
+                deliveries.append(
+                    Delivery.objects.create(
+                        statement=statement,
+                        party=party,
+                        recipient_name=party.name,
+                        message_id=message.pk,
+                        channel=channel,
+                        by=by,
+                    )
+                )
+    emails = sum(d.channel == Message.Channel.EMAIL for d in deliveries)
+    letters = len(deliveries) - emails
+    _timeline_add(
+        case=case,
+        actor=by,
+        kind=TimelineEntry.Kind.CONTACT,
+        summary=f"Outcome statement sent: {emails} email{'s' if emails != 1 else ''} with the "
+        f"PDF, {letters} letter{'s' if letters != 1 else ''} to print and post",
+    )
+    audit_record(
+        actor=by,
+        verb="outcome.statement_circulate",
+        target=statement,
+        case_id=case.pk,
+        request=request,
+        detail={"messages": len(deliveries)},
+    )
+    if case.outcome_circulated_on is None:
+        case_key_dates_update(
+            case=case, by=by, changes={"outcome_circulated_on": today}, request=request
+        )
+    return deliveries
+
+
+@transaction.atomic
+def delivery_resend(
+    *, delivery: Delivery, by: User, request: HttpRequest | None = None
+) -> Delivery:
+    """Send one recipient's message again: a new message (new idempotency key) with the same
+    subject, text and attachments, logged as a resend of the first."""
+    case = delivery.statement.case
+    if not may_write(by, case):
+        raise ServiceError("Only the case's mediator or a case officer can resend.")
+    original = Message.objects.get(pk=delivery.message_id)
+    attachments = [
+        (a.filename, a.content_type, bytes(a.content))
+        for a in MessageAttachment.objects.filter(message=original)
+    ]
+    message, _created = message_queue(
+        key=f"{original.idempotency_key}:resend:{uuid.uuid4().hex[:12]}",
+        to_email=original.recipient_email,
+        to_name=original.recipient_name,
+        subject=original.subject,
+        body=original.body,
+        case_id=case.pk,
+        channel=original.channel,
+        attachments=attachments,
+    )
+    resent = Delivery.objects.create(
+        statement=delivery.statement,
+        party=delivery.party,
+        recipient_name=delivery.recipient_name,
+        message_id=message.pk,
+        channel=delivery.channel,
+        resend_of=delivery,
+        by=by,
+    )
+    _timeline_add(
+        case=case,
+        actor=by,
+        kind=TimelineEntry.Kind.CONTACT,
+        summary=f"Outcome statement sent again to {delivery.recipient_name} "
+        f"({Message.Channel(delivery.channel).label.lower()})",
+    )
+    audit_record(
+        actor=by,
+        verb="outcome.delivery_resend",
+        target=resent,
+        case_id=case.pk,
+        request=request,
+        detail={"message": message.pk, "resend_of": delivery.message_id},
+    )
+    return resent
+
+
+# Following up the agreed actions ---------------------------------------------------------------
+
+
+def _action_locked(action: AgreedAction) -> AgreedAction:
+    action = (
+        AgreedAction.objects.select_for_update()
+        .select_related("case", "statement")
+        .get(pk=action.pk)
+    )
+    if not action.statement.is_final:
+        raise ServiceError("The statement is still a draft: make it final first.")
+    return action
+
+
+@transaction.atomic
+def action_mark_done(
+    *,
+    action: AgreedAction,
+    by: User,
+    done_on: date,
+    evidence: str,
+    request: HttpRequest | None = None,
+) -> AgreedAction:
+    if not may_follow_up(by):
+        raise ServiceError("Only a case officer or manager records agreed actions as done.")
+    action = _action_locked(action)
+    if done_on > timezone.localdate():
+        raise ServiceError("The date it was done must be today or in the past.")
+    if not evidence.strip():
+        raise ServiceError("Say how you know it was done.")
+    action.done_on = done_on
+    action.done_evidence = evidence.strip()
+    action.done_recorded_by = by
+    action.save(update_fields=["done_on", "done_evidence", "done_recorded_by"])
+    _timeline_add(
+        case=action.case,
+        actor=by,
+        kind=TimelineEntry.Kind.DETAILS,
+        summary=f"Agreed action {action.number} done: {format_day(done_on)}",
+    )
+    audit_record(
+        actor=by, verb="outcome.action_done", target=action, case_id=action.case_id, request=request
+    )
+    deadline_recalculate(case=action.case, by=by, reason="agreed action done")
+    return action
+
+
+@transaction.atomic
+def action_vary(
+    *,
+    action: AgreedAction,
+    by: User,
+    new_due: date,
+    agreed_in_writing_on: date,
+    reason: str,
+    request: HttpRequest | None = None,
+) -> ActionVariation:
+    """A new due date agreed in writing by the parties (reg 42(5)); moves the deadline."""
+    if not may_follow_up(by):
+        raise ServiceError("Only a case officer or manager records a change of date.")
+    action = _action_locked(action)
+    if action.done_on is not None:
+        raise ServiceError("This action is already done.")
+    if not reason.strip():
+        raise ServiceError("Give the reason for the new date.")
+    if agreed_in_writing_on > timezone.localdate():
+        raise ServiceError("The date it was agreed in writing must be today or in the past.")
+    old_due = next(
+        (v.due for v in action_views(action.statement, [action]) if v.action.pk == action.pk),
+        None,
+    )
+    variation = ActionVariation.objects.create(
+        action=action,
+        old_due=old_due,
+        new_due=new_due,
+        agreed_in_writing_on=agreed_in_writing_on,
+        reason=reason.strip(),
+        by=by,
+    )
+    action.varied_due = new_due
+    action.save(update_fields=["varied_due"])
+    _timeline_add(
+        case=action.case,
+        actor=by,
+        kind=TimelineEntry.Kind.DETAILS,
+        summary=f"Agreed action {action.number}: new date {format_day(new_due)} agreed in "
+        f"writing on {format_day(agreed_in_writing_on)}",
+    )
+    audit_record(
+        actor=by,
+        verb="outcome.action_vary",
+        target=variation,
+        case_id=action.case_id,
+        request=request,
+    )
+    deadline_recalculate(case=action.case, by=by, reason="new date agreed in writing")
+    return variation
+
+
+def _require_overdue(action: AgreedAction, today: date) -> date:
+    view = action_views(action.statement, [action], today=today)[0]
+    if not view.overdue:
+        raise ServiceError("This action is not overdue.")
+    assert view.due is not None
+    return view.due
+
+
+@transaction.atomic
+def action_letter_send(
+    *,
+    action: AgreedAction,
+    by: User,
+    today: date | None = None,
+    request: HttpRequest | None = None,
+) -> ActionChase:
+    """Email the LA's contact address a PDF letter about an overdue action (reg 42(2)/(3))."""
+    today = today or timezone.localdate()
+    if not may_follow_up(by):
+        raise ServiceError("Only a case officer or manager sends letters to the LA.")
+    action = _action_locked(action)
+    _require_overdue(action, today)
+    authority = action.case.local_authority
+    if not authority.contact_email:
+        raise ServiceError(
+            f"{authority.name} has no contact email. Add it under Manage → Local authorities."
+        )
+    pdf = documents.overdue_letter_pdf(action, today=today)
+    number = action.chases.filter(kind=ActionChase.Kind.LETTER).count() + 1
+    message, _created = message_queue(
+        key=f"action-letter:{action.pk}:{number}",
+        to_email=authority.contact_email,
+        to_name=authority.name,
+        subject=f"Overdue action from a mediation agreement ({action.case.reference})",
+        body=documents.overdue_letter_email_body(action),
+        case_id=action.case_id,
+        attachments=[
+            (f"{action.case.reference}-agreed-action-{action.pk}.pdf", "application/pdf", pdf)
+        ],
+    )
+    chase = ActionChase.objects.create(
+        action=action,
+        kind=ActionChase.Kind.LETTER,
+        sent_to=authority.contact_email,
+        message_ids=[message.pk],
+        by=by,
+    )
+    _timeline_add(
+        case=action.case,
+        actor=by,
+        kind=TimelineEntry.Kind.CONTACT,
+        summary=f"Letter to {authority.name} about overdue agreed action {action.number}",
+    )
+    audit_record(
+        actor=by,
+        verb="outcome.action_letter",
+        target=chase,
+        case_id=action.case_id,
+        request=request,
+    )
+    return chase
+
+
+@transaction.atomic
+def action_escalate(
+    *,
+    action: AgreedAction,
+    by: User,
+    note: str,
+    today: date | None = None,
+    request: HttpRequest | None = None,
+) -> ActionChase:
+    """Record an escalation of an overdue action and email every manager."""
+    today = today or timezone.localdate()
+    if not may_follow_up(by):
+        raise ServiceError("Only a case officer or manager escalates an action.")
+    action = _action_locked(action)
+    due = _require_overdue(action, today)
+    if not note.strip():
+        raise ServiceError("Say why you are escalating it.")
+    managers = list(User.objects.filter(role=Role.MANAGER, is_active=True).exclude(email=""))
+    chase = ActionChase.objects.create(
+        action=action, kind=ActionChase.Kind.ESCALATION, note=note.strip(), by=by
+    )
+    ids = []
+    for manager in managers:
+        message, _created = message_queue(
+            key=f"action-escalation:{chase.pk}:{manager.pk}",
+            to_email=manager.email,
+            to_name=manager.display_name,
+            subject=f"Escalated: overdue agreed action – case {action.case.reference}",
+            body=documents.escalation_email_body(action, due=due, by=by),
+            case_id=action.case_id,
+        )
+        ids.append(message.pk)
+    chase.message_ids = ids
+    chase.sent_to = ", ".join(m.email for m in managers)[:300]
+    chase.save(update_fields=["message_ids", "sent_to"])
+    _timeline_add(
+        case=action.case,
+        actor=by,
+        kind=TimelineEntry.Kind.DETAILS,
+        summary=f"Overdue agreed action {action.number} escalated to the managers",
+    )
+    audit_record(
+        actor=by,
+        verb="outcome.action_escalate",
+        target=chase,
+        case_id=action.case_id,
+        request=request,
+    )
+    return chase

@@ -1,0 +1,489 @@
+"""Staff pages for outcome statements and agreed actions.
+Each view: access the case → permission → form → one service."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from mediation.accounts.models import User
+from mediation.cases.models import Case, Outcome
+from mediation.cases.selectors import access_case
+from mediation.cases.services import ServiceError
+from mediation.common.views import render_form_page, staff_view
+from mediation.domain.case_states import Route
+from mediation.notifications.models import Message, MessageAttachment
+from mediation.notifications.services import message_mark_posted
+from mediation.outcomes import documents, selectors, services
+from mediation.outcomes.forms import (
+    ActionForm,
+    AddendumForm,
+    AgreementForm,
+    DoneForm,
+    EscalateForm,
+    PeriodForm,
+    StatementForm,
+    VaryForm,
+)
+from mediation.outcomes.models import AgreedAction, OutcomeStatement
+
+
+def _case(request: HttpRequest, reference: str) -> Case:
+    return access_case(user=request.user, reference=reference, request=request)
+
+
+def _require_writer(user: User, case: Case) -> None:
+    if not services.may_write(user, case):
+        raise PermissionDenied
+
+
+def _require_follow_up(user: User) -> None:
+    if not services.may_follow_up(user):
+        raise PermissionDenied
+
+
+def _statement(case: Case) -> OutcomeStatement:
+    statement = selectors.statement_for_case(case)
+    if statement is None:
+        raise Http404("No outcome statement yet")
+    statement.case = case
+    return statement
+
+
+def _error(form, error: ServiceError) -> None:  # noqa: ANN001
+    form.add_error(None, str(error))
+
+
+@staff_view()
+def statement(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _case(request, reference)
+    current = selectors.statement_for_case(case)
+    if current is None:
+        return render(
+            request,
+            "outcomes/no_statement.html",
+            {
+                "case": case,
+                "may_write": services.may_write(request.user, case)
+                and case.route != Route.CERTIFICATE_ONLY,
+            },
+        )
+    current.case = case
+    page = selectors.statement_page(current)
+    context = {
+        "case": case,
+        "page": page,
+        "statement": current,
+        "attendees": selectors.circulation_recipients(case),
+        "outcome_label": Outcome(current.outcome).label,
+        "assumed_agreement": selectors.assumed_agreement_date(case),
+        "meeting_day": case.mediation_held_on or case.meeting_planned_on,
+        "mediator": case.mediator,
+        "may_write": services.may_write(request.user, case),
+        "may_follow_up": services.may_follow_up(request.user),
+        "finalise_refusal": None if current.is_final else services.finalise_refusal(current),
+    }
+    return render(request, "outcomes/statement.html", context)
+
+
+@staff_view()
+def statement_pdf(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _case(request, reference)
+    current = _statement(case)
+    _html, pdf = documents.statement_pdf(current)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{case.reference}-outcome-statement.pdf"'
+    return response
+
+
+@staff_view()
+@require_http_methods(["GET", "POST"])
+def statement_edit(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _case(request, reference)
+    _require_writer(request.user, case)
+    current = selectors.statement_for_case(case)
+    if current is not None and current.is_final:
+        raise PermissionDenied
+    initial = (
+        {"key_points": current.key_points, "outcome": current.outcome}
+        if current
+        else {"outcome": case.outcome}
+    )
+    form = StatementForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        case_outcome=case.outcome,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.statement_save(
+                case=case,
+                by=request.user,
+                key_points=form.cleaned_data["key_points"],
+                outcome=form.cleaned_data["outcome"],
+                request=request,
+            )
+        except ServiceError as error:
+            _error(form, error)
+        else:
+            messages.success(request, "Outcome statement saved")
+            return redirect("outcomes:statement", reference=case.reference)
+    return render_form_page(
+        request,
+        "outcomes/statement_form.html",
+        {"case": case, "form": form, "statement": current},
+        invalid=request.method == "POST",
+    )
+
+
+@staff_view()
+@require_http_methods(["GET", "POST"])
+def action_form(request: HttpRequest, reference: str, action_id: int | None = None) -> HttpResponse:
+    case = _case(request, reference)
+    _require_writer(request.user, case)
+    current = _statement(case)
+    if current.is_final:
+        raise PermissionDenied
+    action = selectors.access_action(case=case, action_id=action_id) if action_id else None
+    initial = {name: getattr(action, name) for name in services.ACTION_FIELDS} if action else None
+    form = ActionForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if action is None:
+                services.action_add(
+                    case=case, by=request.user, data=form.cleaned_data, request=request
+                )
+            else:
+                services.action_update(
+                    action=action, by=request.user, data=form.cleaned_data, request=request
+                )
+        except ServiceError as error:
+            _error(form, error)
+        else:
+            messages.success(request, "Agreed action saved")
+            return redirect("outcomes:statement", reference=case.reference)
+    return render_form_page(
+        request,
+        "outcomes/action_form.html",
+        {"case": case, "form": form, "action": action},
+        invalid=request.method == "POST",
+    )
+
+
+@staff_view()
+@require_POST
+def action_remove(request: HttpRequest, reference: str, action_id: int) -> HttpResponse:
+    case = _case(request, reference)
+    _require_writer(request.user, case)
+    action = selectors.access_action(case=case, action_id=action_id)
+    try:
+        services.action_remove(action=action, by=request.user, request=request)
+    except ServiceError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Agreed action removed")
+    return redirect("outcomes:statement", reference=case.reference)
+
+
+@staff_view()
+@require_http_methods(["GET", "POST"])
+def agreement(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _case(request, reference)
+    _require_writer(request.user, case)
+    current = _statement(case)
+    if current.is_final:
+        raise PermissionDenied
+    parties = selectors.agreeing_parties(case)
+    form = AgreementForm(
+        request.POST if request.method == "POST" else None,
+        parties=parties,
+        initial={"content_hash": current.content_hash, "method": "in_meeting"},
+    )
+    if request.method == "POST" and form.is_valid():
+        party = next(p for p in parties if p.pk == form.cleaned_data["party"])
+        try:
+            services.agreement_record(
+                case=case,
+                party=party,
+                by=request.user,
+                method=form.cleaned_data["method"],
+                given_for_hash=form.cleaned_data["content_hash"],
+                request=request,
+            )
+        except ServiceError as error:
+            _error(form, error)
+        else:
+            messages.success(request, f"{party.name}'s agreement recorded")
+            return redirect("outcomes:statement", reference=case.reference)
+    return render_form_page(
+        request,
+        "outcomes/agreement_form.html",
+        {"case": case, "form": form, "statement": current},
+        invalid=request.method == "POST",
+    )
+
+
+def _post_service(request: HttpRequest, case: Case, call, success: str) -> HttpResponse:  # noqa: ANN001
+    try:
+        call()
+    except ServiceError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, success)
+    return redirect("outcomes:statement", reference=case.reference)
+
+
+@staff_view()
+@require_POST
+def finalise(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _case(request, reference)
+    _require_writer(request.user, case)
+    return _post_service(
+        request,
+        case,
+        lambda: services.statement_finalise(case=case, by=request.user, request=request),
+        "Outcome statement made final",
+    )
+
+
+@staff_view()
+@require_POST
+def circulate(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _case(request, reference)
+    _require_writer(request.user, case)
+    return _post_service(
+        request,
+        case,
+        lambda: services.statement_circulate(case=case, by=request.user, request=request),
+        "Outcome statement sent to everyone who attended",
+    )
+
+
+@staff_view()
+@require_POST
+def resend(request: HttpRequest, reference: str, delivery_id: int) -> HttpResponse:
+    case = _case(request, reference)
+    _require_writer(request.user, case)
+    delivery = selectors.access_delivery(case=case, delivery_id=delivery_id)
+    return _post_service(
+        request,
+        case,
+        lambda: services.delivery_resend(delivery=delivery, by=request.user, request=request),
+        f"Sent again to {delivery.recipient_name}",
+    )
+
+
+@staff_view()
+def delivery_letter(request: HttpRequest, reference: str, delivery_id: int) -> HttpResponse:
+    case = _case(request, reference)
+    delivery = selectors.access_delivery(case=case, delivery_id=delivery_id)
+    attachment = MessageAttachment.objects.filter(message_id=delivery.message_id).first()
+    if attachment is None:
+        raise Http404("No letter")
+    response = HttpResponse(bytes(attachment.content), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{attachment.filename}"'
+    return response
+
+
+@staff_view()
+@require_POST
+def delivery_posted(request: HttpRequest, reference: str, delivery_id: int) -> HttpResponse:
+    case = _case(request, reference)
+    _require_writer(request.user, case)
+    delivery = selectors.access_delivery(case=case, delivery_id=delivery_id)
+    if delivery.channel != Message.Channel.LETTER:
+        raise Http404("Not a letter")
+    message_mark_posted(message=Message.objects.get(pk=delivery.message_id))
+    messages.success(request, f"Letter to {delivery.recipient_name} marked as posted")
+    return redirect("outcomes:statement", reference=case.reference)
+
+
+@staff_view()
+@require_http_methods(["GET", "POST"])
+def addendum(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _case(request, reference)
+    _require_writer(request.user, case)
+    current = _statement(case)
+    if not current.is_final:
+        raise PermissionDenied
+    form = AddendumForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.addendum_add(
+                case=case, by=request.user, text=form.cleaned_data["text"], request=request
+            )
+        except ServiceError as error:
+            _error(form, error)
+        else:
+            messages.success(request, "Addendum added")
+            return redirect("outcomes:statement", reference=case.reference)
+    return render_form_page(
+        request,
+        "outcomes/addendum_form.html",
+        {"case": case, "form": form},
+        invalid=request.method == "POST",
+    )
+
+
+# Following up ---------------------------------------------------------------------------------
+
+
+def _final_action(case: Case, action_id: int) -> AgreedAction:
+    action = selectors.access_action(case=case, action_id=action_id)
+    if not action.statement.is_final:
+        raise Http404("The statement is still a draft")
+    action.case = case
+    action.statement.case = case
+    return action
+
+
+def _follow_up_form(
+    request: HttpRequest,
+    reference: str,
+    action_id: int,
+    *,
+    form_class,  # noqa: ANN001
+    template: str,
+    call,  # noqa: ANN001
+    success: str,
+) -> HttpResponse:
+    case = _case(request, reference)
+    _require_follow_up(request.user)
+    action = _final_action(case, action_id)
+    view = selectors.action_views(action.statement, [action])[0]
+    form = form_class(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            call(action, form.cleaned_data)
+        except ServiceError as error:
+            _error(form, error)
+        else:
+            messages.success(request, success)
+            return redirect("outcomes:statement", reference=case.reference)
+    return render_form_page(
+        request,
+        template,
+        {"case": case, "form": form, "action": action, "view": view},
+        invalid=request.method == "POST",
+    )
+
+
+@staff_view()
+@require_http_methods(["GET", "POST"])
+def action_done(request: HttpRequest, reference: str, action_id: int) -> HttpResponse:
+    return _follow_up_form(
+        request,
+        reference,
+        action_id,
+        form_class=DoneForm,
+        template="outcomes/done_form.html",
+        call=lambda action, data: services.action_mark_done(
+            action=action,
+            by=request.user,
+            done_on=data["done_on"],
+            evidence=data["evidence"],
+            request=request,
+        ),
+        success="Agreed action recorded as done",
+    )
+
+
+@staff_view()
+@require_http_methods(["GET", "POST"])
+def action_vary(request: HttpRequest, reference: str, action_id: int) -> HttpResponse:
+    return _follow_up_form(
+        request,
+        reference,
+        action_id,
+        form_class=VaryForm,
+        template="outcomes/vary_form.html",
+        call=lambda action, data: services.action_vary(
+            action=action,
+            by=request.user,
+            new_due=data["new_due"],
+            agreed_in_writing_on=data["agreed_in_writing_on"],
+            reason=data["reason"],
+            request=request,
+        ),
+        success="New date recorded",
+    )
+
+
+@staff_view()
+@require_http_methods(["GET", "POST"])
+def action_escalate(request: HttpRequest, reference: str, action_id: int) -> HttpResponse:
+    return _follow_up_form(
+        request,
+        reference,
+        action_id,
+        form_class=EscalateForm,
+        template="outcomes/escalate_form.html",
+        call=lambda action, data: services.action_escalate(
+            action=action, by=request.user, note=data["note"], request=request
+        ),
+        success="Escalated: the managers have been emailed",
+    )
+
+
+@staff_view()
+def action_letter_preview(request: HttpRequest, reference: str, action_id: int) -> HttpResponse:
+    case = _case(request, reference)
+    _require_follow_up(request.user)
+    action = _final_action(case, action_id)
+    pdf = documents.overdue_letter_pdf(action, today=timezone.localdate())
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="{case.reference}-agreed-action-{action.pk}.pdf"'
+    )
+    return response
+
+
+@staff_view()
+@require_POST
+def action_letter_send(request: HttpRequest, reference: str, action_id: int) -> HttpResponse:
+    case = _case(request, reference)
+    _require_follow_up(request.user)
+    action = _final_action(case, action_id)
+    return _post_service(
+        request,
+        case,
+        lambda: services.action_letter_send(action=action, by=request.user, request=request),
+        f"Letter sent to {case.local_authority.name}",
+    )
+
+
+# Report -----------------------------------------------------------------------------------------
+
+
+@staff_view(lambda user: user.can_manage_service)
+def report(request: HttpRequest) -> HttpResponse:
+    """Per LA: agreed actions honoured on time out of those due, for a period."""
+    today = timezone.localdate()
+    bound = any(key.startswith(("start", "end")) for key in request.GET)
+    form = PeriodForm(
+        request.GET if bound else None,
+        initial={"start": today - timedelta(days=365), "end": today},
+    )
+    rows = []
+    if bound and form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    else:
+        start, end = today - timedelta(days=365), today
+    if not bound or form.is_valid():
+        rows = selectors.honoured_on_time(start=start, end=end, today=today)
+    totals = {
+        "due": sum(r.due for r in rows),
+        "on_time": sum(r.on_time for r in rows),
+    }
+    return render(
+        request,
+        "outcomes/report.html",
+        {"form": form, "rows": rows, "start": start, "end": end, "totals": totals},
+        status=400 if bound and not form.is_valid() else 200,
+    )
