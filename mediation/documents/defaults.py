@@ -30,3 +30,50 @@ DEFAULTS: list[tuple[str, str, str]] = [
         "{adviser}\nMediation adviser, {provider}",
     ),
 ]
+
+_MEETING_CLOSING = (
+    "If you cannot come, or you need anything to take part (an interpreter, a break, a quiet "
+    "room or anything else), please phone us as soon as you can.\n\n"
+    "Please quote reference {reference} when you contact us.\n\n"
+    "Yours sincerely,\n\n"
+    "{provider}"
+)
+
+# The prose of the meeting letters and of the letter to the LA about an overdue action; the
+# facts ({facts}: date, time and how to join; the action) stay in the HTML templates.
+DEFAULTS += [
+    (
+        "meeting_booked",
+        "Your mediation meeting is booked",
+        "Dear {recipient_name},\n\n{facts}\n\n" + _MEETING_CLOSING,
+    ),
+    (
+        "meeting_rescheduled",
+        "Your mediation meeting has moved",
+        "Dear {recipient_name},\n\nWhy it has moved: {reason}\n\n{facts}\n\n" + _MEETING_CLOSING,
+    ),
+    (
+        "meeting_cancelled",
+        "Your mediation meeting is cancelled",
+        "Dear {recipient_name},\n\n"
+        "The mediation meeting on {meeting_day} at {start_time} has been cancelled.\n\n"
+        "Why: {reason}\n\n"
+        "We will contact you about what happens next.\n\n"
+        "Please quote reference {reference} when you contact us.\n\n"
+        "Yours sincerely,\n\n"
+        "{provider}",
+    ),
+    (
+        "overdue_action",
+        "An action agreed at mediation is overdue",
+        "At mediation, a mediation agreement was made on {agreement_day} about {child_name}. "
+        "It includes this action:\n\n"
+        "{facts}\n\n"
+        "We have no record that it has been done. Under {regulation}, the local authority must "
+        "do what it agreed by that date.\n\n"
+        "Please do it now, or tell us when it was done, quoting our reference {reference}. If "
+        "the parties agree in writing to a different timescale, please send us that agreement."
+        "\n\nYours faithfully,\n\n"
+        "{provider}",
+    ),
+]

@@ -20,7 +20,7 @@ class LetterTemplateForm(forms.Form):
         label="Wording",
         max_length=MAX_WORDING,
         help_text="Plain paragraphs: leave a blank line between paragraphs. Use only the "
-        "placeholders listed on this page, for example {appeal_deadline}.",
+        "placeholders listed on this page, for example {reference}.",
         widget=forms.Textarea(attrs={"rows": 18, "spellcheck": "true"}),
         error_messages={
             "required": "Enter the wording of the letter",
@@ -28,10 +28,14 @@ class LetterTemplateForm(forms.Form):
         },
     )
 
+    def __init__(self, *args, placeholders: dict[str, str] | None = None, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.placeholders = placeholders
+
     def clean_body(self) -> str:
         body = self.cleaned_data["body"]
         try:
-            wording.check_wording(body)
+            wording.check_wording(body, self.placeholders)
         except wording.WordingError as error:
             raise forms.ValidationError(str(error)) from None
         return body

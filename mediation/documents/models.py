@@ -1,6 +1,6 @@
 """Generated documents, the wording of letters, certificates, and the verification counter.
 
-- `GeneratedDocument`: every letter or certificate the system makes, stored as it was issued
+- `GeneratedDocument`: every letter, statement or certificate the system makes, stored as it was issued
   (HTML, PDF bytes and the PDF's SHA-256). Rows are only ever added: a change of wording makes
   new documents from then on and never touches issued ones.
 - `LetterTemplate`: the wording managers can edit, one row per saved version (the highest
@@ -24,6 +24,9 @@ from mediation.cases.models import Case, CertificateKind
 class DocumentKind(models.TextChoices):
     CERTIFICATE = "certificate", "Mediation certificate"
     FAMILY_LETTER = "family_letter", "Letter to the family with the certificate"
+    MEETING_LETTER = "meeting_letter", "Meeting confirmation letter"
+    OUTCOME_STATEMENT = "outcome_statement", "Outcome statement"
+    OVERDUE_ACTION_LETTER = "overdue_action_letter", "Letter to the LA about an overdue action"
 
 
 class GeneratedDocument(models.Model):
@@ -59,6 +62,10 @@ class GeneratedDocument(models.Model):
 class LetterCode(models.TextChoices):
     CERTIFICATE_FAMILY = "certificate_family", "Covering letter or email to the family"
     CERTIFICATE_LA = "certificate_la", "Email to the local authority"
+    MEETING_BOOKED = "meeting_booked", "Letter confirming a meeting is booked"
+    MEETING_RESCHEDULED = "meeting_rescheduled", "Letter saying a meeting has moved"
+    MEETING_CANCELLED = "meeting_cancelled", "Letter saying a meeting is cancelled"
+    OVERDUE_ACTION = "overdue_action", "Letter to the LA about an overdue agreed action"
 
 
 class LetterTemplate(models.Model):

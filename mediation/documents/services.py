@@ -10,16 +10,18 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, date, datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from mediation.accounts.models import User
 from mediation.audit.services import audit_record
 from mediation.cases.models import APPEALABLE_DECISIONS, Case, ContactPreference, TimelineEntry
 from mediation.cases.services import ServiceError, _timeline_add, reference_next
-from mediation.common.pdf import sha256_hex
+from mediation.common.pdf import html_to_pdf, sha256_hex
 from mediation.deadlines.models import Deadline
 from mediation.deadlines.services import case_facts, service_calendar
 from mediation.documents import rendering, wording
@@ -102,6 +104,36 @@ def document_record_download(
 # ---------------------------------------------------------------------------------------------
 
 
+# The letters whose wording goes around facts the HTML template keeps (see wording.FACTS).
+MEETING_LETTER_CODES = {
+    "booked": LetterCode.MEETING_BOOKED,
+    "rescheduled": LetterCode.MEETING_RESCHEDULED,
+    "cancelled": LetterCode.MEETING_CANCELLED,
+}
+
+
+def letter_placeholders(code: str) -> dict[str, str]:
+    """The placeholders a letter's wording may use."""
+    if code in MEETING_LETTER_CODES.values():
+        return wording.MEETING_PLACEHOLDERS
+    if code == LetterCode.OVERDUE_ACTION:
+        return wording.OVERDUE_PLACEHOLDERS
+    return wording.PLACEHOLDERS
+
+
+def letter_wording(code: str, values: dict[str, str]) -> dict:
+    """The wording in use for a letter with facts, filled in: its title, the paragraphs before
+    the facts and those after, and the version of the wording used."""
+    template = letter_template_current(code)
+    opening, closing = wording.split_at_facts(template.body, values, letter_placeholders(code))
+    return {
+        "title": template.title,
+        "opening": opening,
+        "closing": closing,
+        "wording_version": template.version,
+    }
+
+
 def letter_template_current(code: str) -> LetterTemplate:
     """The wording in use: the latest saved version, or the default (unsaved, version 0)."""
     template = LetterTemplate.objects.filter(code=code).order_by("-version").first()
@@ -121,7 +153,7 @@ def letter_template_save(
     if code not in LetterCode.values:
         raise ServiceError("There is no such letter.")
     try:
-        wording.check_wording(body)
+        wording.check_wording(body, letter_placeholders(code))
     except wording.WordingError as error:
         raise ServiceError(str(error)) from None
     if not title.strip() or not body.strip():
@@ -172,10 +204,80 @@ def sample_facts() -> rendering.CertificateFacts:
     )
 
 
+def _sample_meeting_values() -> dict[str, str]:
+    return {
+        "recipient_name": "Sample Parent",
+        "reference": "MED-2026-00000",
+        "meeting_day": "Tuesday 8 December 2026",
+        "start_time": "10am",
+        "reason": "The mediator is unwell",
+        "provider": settings.PROVIDER_NAME,
+    }
+
+
+def _sample_overdue_values() -> dict[str, str]:
+    return {
+        "local_authority": "Sampleshire Council",
+        "reference": "MED-2026-00000",
+        "child_name": "Alex Sample",
+        "agreement_day": "Tuesday 8 December 2026",
+        "due_day": "Tuesday 5 January 2027",
+        "regulation": "regulation 42(5) of the Special Educational Needs and Disability "
+        "Regulations 2014 (a timescale the parties agreed in writing)",
+        "provider": settings.PROVIDER_NAME,
+    }
+
+
+def _facts_preview_context(*, code: str, title: str, body: str) -> dict:
+    """A letter with facts (meeting, overdue action) for made-up details."""
+    meeting_kind = next((k for k, c in MEETING_LETTER_CODES.items() if c == code), None)
+    values = _sample_meeting_values() if meeting_kind else _sample_overdue_values()
+    opening, closing = wording.split_at_facts(body, values, letter_placeholders(code))
+    context = {
+        "title": title,
+        "paragraphs": opening,
+        "opening": opening,
+        "closing": closing,
+        "facts_note": "The meeting's date, time and how to join go here"
+        if meeting_kind
+        else "The overdue action (what, who, kind, due date, rule) goes here",
+        "provider": settings.PROVIDER_NAME,
+        "today": "Friday 27 November 2026",
+    }
+    if meeting_kind:
+        context.update(
+            kind=meeting_kind,
+            reference=values["reference"],
+            name=values["recipient_name"],
+            address_lines=["1 Sample Street", "Town"],
+            day=values["meeting_day"],
+            start="10am",
+            end="1pm",
+            how_to_join="The meeting is online. Join with this link: https://meet.example/abc",
+            consent=False,
+        )
+    else:
+        context.update(
+            case={"reference": values["reference"], "child_name": values["child_name"]},
+            authority={"name": values["local_authority"]},
+            action={
+                "what": "Issue the amended EHC plan",
+                "get_who_display": "The local authority",
+                "kind_label": "Amend the special educational provision",
+                "get_section_display": "Section F: special educational provision",
+            },
+            view={"rule": "The date the parties agreed in writing"},
+            due_day=values["due_day"],
+        )
+    return context
+
+
 def letter_preview_context(*, code: str, title: str, body: str) -> dict:
     """What the letter says with this wording, for a made-up case. Raises
     wording.WordingError for wording that cannot be used."""
-    wording.check_wording(body)
+    wording.check_wording(body, letter_placeholders(code))
+    if letter_placeholders(code) is not wording.PLACEHOLDERS:
+        return _facts_preview_context(code=code, title=title, body=body)
     context = rendering.letter_context(
         sample_case(), sample_facts(), body=body, title=title, party=None
     )
@@ -185,6 +287,14 @@ def letter_preview_context(*, code: str, title: str, body: str) -> dict:
 
 def letter_preview(*, code: str, title: str, body: str) -> tuple[str, bytes]:
     """The letter as HTML and PDF with this wording, for a made-up case."""
+    if code in MEETING_LETTER_CODES.values():
+        context = letter_preview_context(code=code, title=title, body=body)
+        html = render_to_string("meetings/letter.html", context)
+        return html, html_to_pdf(html, extra_css=render_to_string("meetings/letter.css", context))
+    if code == LetterCode.OVERDUE_ACTION:
+        context = letter_preview_context(code=code, title=title, body=body)
+        html = render_to_string("outcomes/overdue_letter.html", context)
+        return html, html_to_pdf(html, extra_css=render_to_string("outcomes/document.css"))
     return rendering.render_document(
         "documents/letter.html", letter_preview_context(code=code, title=title, body=body)
     )

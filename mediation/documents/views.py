@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from mediation.audit.services import client_ip
 from mediation.cases.services import ServiceError
 from mediation.common.views import render_form_page, staff_view
-from mediation.documents import selectors, services, wording
+from mediation.documents import selectors, services
 from mediation.documents.forms import LetterTemplateForm, RevokeForm, VerifyForm
 from mediation.documents.models import LetterCode
 
@@ -20,7 +20,7 @@ def _is_manager(user) -> bool:  # type: ignore[no-untyped-def]
     return user.can_manage_service
 
 
-def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
+def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
     """A PDF as a download: never shown inline, never sniffed, and sandboxed if it is opened."""
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -37,7 +37,7 @@ def download(request: HttpRequest, reference: str, document_id: int) -> HttpResp
         user=request.user, reference=reference, document_id=document_id, request=request
     )
     services.document_record_download(document=document, by=request.user, request=request)
-    return _pdf_response(bytes(document.pdf), document.filename)
+    return pdf_response(bytes(document.pdf), document.filename)
 
 
 @staff_view(_is_manager)
@@ -87,13 +87,14 @@ def letter_template_edit(request: HttpRequest, code: str) -> HttpResponse:
     form = LetterTemplateForm(
         request.POST if request.method == "POST" else None,
         initial={"title": current.title, "body": current.body},
+        placeholders=services.letter_placeholders(code),
     )
     context = {
         "code": code,
         "label": LetterCode(code).label,
         "current": current,
         "form": form,
-        "placeholders": wording.PLACEHOLDERS,
+        "placeholders": services.letter_placeholders(code),
         "preview": None,
     }
     if request.method == "GET":
@@ -106,7 +107,7 @@ def letter_template_edit(request: HttpRequest, code: str) -> HttpResponse:
     action = request.POST.get("action")
     if action == "preview-pdf":
         _html, pdf = services.letter_preview(code=code, title=title, body=body)
-        return _pdf_response(pdf, f"preview-{code.replace('_', '-')}.pdf")
+        return pdf_response(pdf, f"preview-{code.replace('_', '-')}.pdf")
     if action != "save":
         context["preview"] = services.letter_preview_context(code=code, title=title, body=body)
         return render(request, "documents/letter_template_edit.html", context)

@@ -29,6 +29,32 @@ PLACEHOLDERS: dict[str, str] = {
 }
 
 
+# Where a letter's facts (date, time and how to join; the overdue action) go: paragraphs before
+# this placeholder are the opening, paragraphs after it the closing.
+FACTS = "facts"
+
+MEETING_PLACEHOLDERS: dict[str, str] = {
+    "recipient_name": "The name of the person the letter is to",
+    "reference": "Our case reference, for example MED-2026-00042",
+    "meeting_day": "The day of the meeting, for example Tuesday 8 December 2026",
+    "start_time": "The time the meeting starts, for example 10am",
+    "reason": "Why the meeting was moved or cancelled, as recorded (may be empty)",
+    "provider": "The name of our service",
+    FACTS: "Where the meeting's date, time and how to join go (put it on a line of its own)",
+}
+
+OVERDUE_PLACEHOLDERS: dict[str, str] = {
+    "local_authority": "The local authority's name",
+    "reference": "Our case reference, for example MED-2026-00042",
+    "child_name": "The child's or young person's name",
+    "agreement_day": "The date the mediation agreement was made",
+    "due_day": "The date the action was due",
+    "regulation": "The regulation the local authority is held to for this action",
+    "provider": "The name of our service",
+    FACTS: "Where the table of the overdue action goes (put it on a line of its own)",
+}
+
+
 class WordingError(ValueError):
     """The wording cannot be used; the message says why, in words for the editor."""
 
@@ -39,7 +65,8 @@ class _Piece:
     field: str | None
 
 
-def _pieces(body: str) -> list[_Piece]:
+def _pieces(body: str, allowed: dict[str, str] | None = None) -> list[_Piece]:
+    allowed = PLACEHOLDERS if allowed is None else allowed
     try:
         parsed = list(Formatter().parse(body))
     except ValueError:
@@ -60,29 +87,43 @@ def _pieces(body: str) -> list[_Piece]:
             + (f":{spec}" if spec else "")
             + "}"
         )
-        if field not in PLACEHOLDERS or spec or conversion:
+        if field not in allowed or spec or conversion:
             unknown.append(shown)
         pieces.append(_Piece(literal, field))
     if unknown:
         names = ", ".join(dict.fromkeys(unknown))
         raise WordingError(
             f"Unknown placeholder {names}. Use only: "
-            + ", ".join("{" + name + "}" for name in PLACEHOLDERS)
+            + ", ".join("{" + name + "}" for name in allowed)
         )
     return pieces
 
 
-def check_wording(body: str) -> None:
-    """Raise WordingError if the wording has an unknown placeholder or a stray bracket."""
-    _pieces(body)
+def check_wording(body: str, allowed: dict[str, str] | None = None) -> None:
+    """Raise WordingError if the wording has an unknown placeholder or a stray bracket.
+    `allowed`: the letter's placeholders (the certificate letters' when not given)."""
+    _pieces(body, allowed)
 
 
-def fill(body: str, values: dict[str, str]) -> str:
+def fill(body: str, values: dict[str, str], allowed: dict[str, str] | None = None) -> str:
     """The wording with each placeholder replaced by its value (plain text)."""
     return "".join(
         piece.literal + (str(values.get(piece.field, "")) if piece.field else "")
-        for piece in _pieces(body)
+        for piece in _pieces(body, allowed)
     )
+
+
+_FACTS_MARK = "\x00facts\x00"
+
+
+def split_at_facts(
+    body: str, values: dict[str, str], allowed: dict[str, str]
+) -> tuple[list[str], list[str]]:
+    """The filled wording as (opening paragraphs, closing paragraphs), split where {facts} is.
+    Without {facts}, everything is the opening (the facts then follow the wording)."""
+    text = fill(body, {**values, FACTS: _FACTS_MARK}, allowed)
+    opening, _mark, closing = text.partition(_FACTS_MARK)
+    return paragraphs(opening), paragraphs(closing.replace(_FACTS_MARK, ""))
 
 
 def paragraphs(text: str) -> list[str]:

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from mediation.common.pdf import html_to_pdf
 from mediation.meetings.models import Meeting, MeetingChange, MeetingMode
 
 LONDON = ZoneInfo("Europe/London")
@@ -125,14 +126,31 @@ def email_body(meeting: Meeting, kind: str, recipient_name: str, reason: str = "
     )
 
 
+def letter_values(meeting: Meeting, recipient_name: str, reason: str = "") -> dict[str, str]:
+    """The values of the placeholders in the letter's wording (mediation.documents.wording)."""
+    context = _context(meeting, MeetingChange.Kind.BOOKED, recipient_name, reason)
+    return {
+        "recipient_name": recipient_name,
+        "reference": context["reference"],
+        "meeting_day": context["day"],
+        "start_time": context["start"],
+        "reason": reason,
+        "provider": context["provider"],
+    }
+
+
 def letter_pdf(
     meeting: Meeting, kind: str, recipient: Recipient, reason: str = "", today: str = ""
-) -> bytes:
-    """An A4 letter with the same facts as the email, rendered by WeasyPrint."""
-    from weasyprint import CSS, HTML
+) -> tuple[str, str, bytes]:
+    """An A4 letter with the same facts as the email: (title, html, pdf). Its opening and
+    closing are the wording in use (LetterTemplate), the facts come from the template."""
+    from mediation.documents.services import MEETING_LETTER_CODES, letter_wording
 
     context = _context(meeting, kind, recipient.name, reason)
     context.update({"address_lines": recipient.address.splitlines(), "today": today})
+    context.update(
+        letter_wording(MEETING_LETTER_CODES[kind], letter_values(meeting, recipient.name, reason))
+    )
     html = render_to_string("meetings/letter.html", context)
     css = render_to_string("meetings/letter.css", context)
-    return HTML(string=html).write_pdf(stylesheets=[CSS(string=css)])
+    return context["title"], html, html_to_pdf(html, extra_css=css)

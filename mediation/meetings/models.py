@@ -6,7 +6,8 @@
   one at each reschedule or cancellation, so calendar programs apply the change to the same
   event (RFC 5545 UID/SEQUENCE). States: booked → cancelled (rescheduling keeps it booked).
 - MeetingChange: the meeting's history (booked, rescheduled, cancelled) with the reason.
-- MeetingLetter: a PDF confirmation for a party who prefers letters, kept for staff to print.
+- MeetingLetter: a confirmation for a party who prefers letters, kept for staff to print; its
+  PDF is a GeneratedDocument (mediation.documents), downloaded through the documents app.
 - MediatorCall: the mediator's call to each party in the week before the meeting.
 """
 
@@ -21,6 +22,7 @@ from django.utils import timezone
 
 from mediation.cases.models import Case, Party
 from mediation.common.encryption import EncryptedTextField
+from mediation.documents.models import GeneratedDocument
 from mediation.domain.meetings import DEFAULT_DURATION_MINUTES
 
 
@@ -195,7 +197,9 @@ class MeetingLetter(models.Model):
     sequence = models.PositiveIntegerField()
     kind = models.CharField(max_length=12, choices=MeetingChange.Kind.choices)
     message_id = models.BigIntegerField(null=True, blank=True)
-    pdf = models.BinaryField()
+    document = models.OneToOneField(
+        GeneratedDocument, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

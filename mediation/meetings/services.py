@@ -21,6 +21,8 @@ from mediation.cases.models import Case, ContactPreference, Party, TimelineEntry
 from mediation.cases.services import ServiceError, _timeline_add, case_key_dates_update
 from mediation.cases.workflow import case_take_step
 from mediation.deadlines.services import service_calendar
+from mediation.documents.models import DocumentKind
+from mediation.documents.services import document_store
 from mediation.domain.case_states import CaseState, Step
 from mediation.domain.dates import format_day
 from mediation.domain.deadlines import meeting_confirmation_latest
@@ -379,7 +381,9 @@ def _notify(meeting: Meeting, kind: str, *, by: User, today: date, reason: str =
             )
             emails += created
         if party is not None and _wants_letter(party):
-            pdf = documents.letter_pdf(meeting, kind, recipient, reason, today=format_day(today))
+            title, html, pdf = documents.letter_pdf(
+                meeting, kind, recipient, reason, today=format_day(today)
+            )
             message, created = message_queue(
                 key=f"{base_key}:letter",
                 to_email="",
@@ -390,13 +394,21 @@ def _notify(meeting: Meeting, kind: str, *, by: User, today: date, reason: str =
                 channel=Message.Channel.LETTER,
             )
             if created:
+                document = document_store(
+                    case=meeting.case,
+                    kind=DocumentKind.MEETING_LETTER,
+                    title=f"{title}: letter to {recipient.name}",
+                    html=html,
+                    pdf=pdf,
+                    by=by,
+                )
                 MeetingLetter.objects.create(
                     meeting=meeting,
                     party=party,
                     sequence=meeting.sequence,
                     kind=kind,
                     message_id=message.pk,
-                    pdf=pdf,
+                    document=document,
                 )
                 letters += 1
     _timeline_add(

@@ -147,7 +147,7 @@ def meeting_detail(request: HttpRequest, reference: str) -> HttpResponse:
     meeting = selectors.meeting_current(case)
     if meeting is None:
         return redirect("meetings:slots", reference=case.reference)
-    letters = list(meeting.letters.select_related("party").defer("pdf"))
+    letters = list(meeting.letters.select_related("party"))
     posted = set(
         Message.objects.filter(
             pk__in=[letter.message_id for letter in letters], status=Message.Status.SENT
@@ -291,11 +291,11 @@ def letter_download(request: HttpRequest, reference: str, letter_id: int) -> Htt
         letter = MeetingLetter.objects.get(pk=letter_id, meeting__case=case)
     except MeetingLetter.DoesNotExist:
         raise Http404("No such letter") from None
-    response = HttpResponse(bytes(letter.pdf), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'inline; filename="{case.reference}-meeting-letter-{letter.pk}.pdf"'
-    )
-    return response
+    if letter.document_id is None:
+        raise Http404("No such letter")
+    # Kept for old links: the PDF is a generated document, downloaded (access-checked and
+    # audited) by the documents app.
+    return redirect("documents:download", reference=case.reference, document_id=letter.document_id)
 
 
 @staff_view()

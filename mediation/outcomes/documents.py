@@ -99,11 +99,34 @@ def overdue_letter_context(action: AgreedAction, *, today: date) -> dict:
     }
 
 
+def overdue_letter_values(context: dict) -> dict[str, str]:
+    """The values of the placeholders in the letter's wording (mediation.documents.wording)."""
+    case = context["case"]
+    return {
+        "local_authority": context["authority"].name,
+        "reference": case.reference,
+        "child_name": case.child_name,
+        "agreement_day": context["agreement_day"] or "the date of the meeting",
+        "due_day": context["due_day"],
+        "regulation": context["regulation"],
+        "provider": context["provider"],
+    }
+
+
+def overdue_letter(action: AgreedAction, *, today: date) -> tuple[str, str, bytes]:
+    """The letter to the LA about an overdue action: (title, html, pdf). Its prose is the
+    wording in use (LetterTemplate "overdue_action"); the action's facts are the template's."""
+    from mediation.documents.models import LetterCode
+    from mediation.documents.services import letter_wording
+
+    context = overdue_letter_context(action, today=today)
+    context.update(letter_wording(LetterCode.OVERDUE_ACTION, overdue_letter_values(context)))
+    html, pdf = render_pdf("outcomes/overdue_letter.html", context)
+    return context["title"], html, pdf
+
+
 def overdue_letter_pdf(action: AgreedAction, *, today: date) -> bytes:
-    _html, pdf = render_pdf(
-        "outcomes/overdue_letter.html", overdue_letter_context(action, today=today)
-    )
-    return pdf
+    return overdue_letter(action, today=today)[2]
 
 
 def overdue_letter_email_body(action: AgreedAction) -> str:

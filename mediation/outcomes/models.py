@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from mediation.cases.models import Case, Outcome, Party
 from mediation.common.encryption import EncryptedTextField
+from mediation.documents.models import GeneratedDocument
 from mediation.domain.deadlines import ActionKind
 
 ACTION_KIND_LABELS: dict[str, str] = {
@@ -205,6 +206,10 @@ class Delivery(models.Model):
     resend_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="resends"
     )
+    # The statement as sent (a GeneratedDocument, downloaded through mediation.documents).
+    document = models.ForeignKey(
+        GeneratedDocument, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now)
 
@@ -228,6 +233,10 @@ class ActionChase(models.Model):
     note = EncryptedTextField(blank=True)
     sent_to = models.CharField(max_length=300, blank=True)
     message_ids = models.JSONField(default=list)
+    # The letter as sent (a GeneratedDocument); only for letters.
+    document = models.ForeignKey(
+        GeneratedDocument, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now)
 

@@ -23,6 +23,8 @@ from mediation.cases.services import ServiceError, _timeline_add, case_key_dates
 from mediation.cases.workflow import case_steps, case_take_step
 from mediation.common.pdf import sha256_hex
 from mediation.deadlines.services import deadline_recalculate
+from mediation.documents.models import DocumentKind, GeneratedDocument
+from mediation.documents.services import document_store
 from mediation.domain.case_states import CaseState, Route, Step
 from mediation.domain.dates import format_day
 from mediation.notifications.models import Message, MessageAttachment
@@ -448,7 +450,18 @@ def statement_circulate(
     recipients = circulation_recipients(case)
     if not recipients:
         raise ServiceError("No one is recorded as attending the meeting.")
-    _html, pdf = documents.statement_pdf(statement)
+    html, pdf = documents.statement_pdf(statement)
+    # The statement is stored once as a generated document; circulating the same text again
+    # (to people added since) sends the same stored bytes.
+    document = (
+        GeneratedDocument.objects.filter(case=case, kind=DocumentKind.OUTCOME_STATEMENT)
+        .order_by("-version")
+        .first()
+    )
+    if document is not None and document.html == html:
+        pdf = bytes(document.pdf)
+    else:
+        document = None
     filename = f"{case.reference}-outcome-statement.pdf"
     addenda = statement.addenda.count()
     subject = f"Outcome statement of your mediation meeting ({case.reference})"
@@ -472,6 +485,16 @@ def statement_circulate(
                 attachments=[(filename, "application/pdf", pdf)],
             )
             if created:
+                if document is None:
+                    document = document_store(
+                        case=case,
+                        kind=DocumentKind.OUTCOME_STATEMENT,
+                        title=f"Outcome statement (statement version {statement.version}"
+                        f"{f', {addenda} addenda' if addenda else ''})",
+                        html=html,
+                        pdf=pdf,
+                        by=by,
+                    )
                 deliveries.append(
                     Delivery.objects.create(
                         statement=statement,
@@ -479,6 +502,7 @@ def statement_circulate(
                         recipient_name=party.name,
                         message_id=message.pk,
                         channel=channel,
+                        document=document,
                         by=by,
                     )
                 )
@@ -536,6 +560,7 @@ def delivery_resend(
         recipient_name=delivery.recipient_name,
         message_id=message.pk,
         channel=delivery.channel,
+        document=delivery.document,
         resend_of=delivery,
         by=by,
     )
@@ -683,8 +708,16 @@ def action_letter_send(
         raise ServiceError(
             f"{authority.name} has no contact email. Add it under Manage → Local authorities."
         )
-    pdf = documents.overdue_letter_pdf(action, today=today)
+    title, html, pdf = documents.overdue_letter(action, today=today)
     number = action.chases.filter(kind=ActionChase.Kind.LETTER).count() + 1
+    document = document_store(
+        case=action.case,
+        kind=DocumentKind.OVERDUE_ACTION_LETTER,
+        title=f"{title}: agreed action {action.number} (letter {number})",
+        html=html,
+        pdf=pdf,
+        by=by,
+    )
     message, _created = message_queue(
         key=f"action-letter:{action.pk}:{number}",
         to_email=authority.contact_email,
@@ -701,6 +734,7 @@ def action_letter_send(
         kind=ActionChase.Kind.LETTER,
         sent_to=authority.contact_email,
         message_ids=[message.pk],
+        document=document,
         by=by,
     )
     _timeline_add(

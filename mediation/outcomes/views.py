@@ -17,6 +17,7 @@ from mediation.cases.models import Case, Outcome
 from mediation.cases.selectors import access_case
 from mediation.cases.services import ServiceError
 from mediation.common.views import render_form_page, staff_view
+from mediation.documents.views import pdf_response
 from mediation.domain.case_states import Route
 from mediation.notifications.models import Message, MessageAttachment
 from mediation.notifications.services import message_mark_posted
@@ -97,9 +98,7 @@ def statement_pdf(request: HttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference)
     current = _statement(case)
     _html, pdf = documents.statement_pdf(current)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{case.reference}-outcome-statement.pdf"'
-    return response
+    return pdf_response(pdf, f"{case.reference}-outcome-statement.pdf")
 
 
 @staff_view()
@@ -283,12 +282,15 @@ def resend(request: HttpRequest, reference: str, delivery_id: int) -> HttpRespon
 def delivery_letter(request: HttpRequest, reference: str, delivery_id: int) -> HttpResponse:
     case = _case(request, reference)
     delivery = selectors.access_delivery(case=case, delivery_id=delivery_id)
+    if delivery.document_id is not None:
+        # The statement as sent: downloaded (access-checked, audited) by the documents app.
+        return redirect(
+            "documents:download", reference=case.reference, document_id=delivery.document_id
+        )
     attachment = MessageAttachment.objects.filter(message_id=delivery.message_id).first()
     if attachment is None:
         raise Http404("No letter")
-    response = HttpResponse(bytes(attachment.content), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{attachment.filename}"'
-    return response
+    return pdf_response(bytes(attachment.content), attachment.filename)
 
 
 @staff_view()
@@ -437,11 +439,7 @@ def action_letter_preview(request: HttpRequest, reference: str, action_id: int) 
     _require_follow_up(request.user)
     action = _final_action(case, action_id)
     pdf = documents.overdue_letter_pdf(action, today=timezone.localdate())
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'inline; filename="{case.reference}-agreed-action-{action.pk}.pdf"'
-    )
-    return response
+    return pdf_response(pdf, f"{case.reference}-agreed-action-{action.pk}.pdf")
 
 
 @staff_view()

@@ -59,8 +59,35 @@ def test_the_default_wording_is_seeded_and_valid():
     # The data migration seeds version 1 of each letter (tests run with migrations).
     for code in LetterCode.values:
         current = services.letter_template_current(code)
-        wording.check_wording(current.body)
-        assert current.title
+        wording.check_wording(current.body, services.letter_placeholders(code))
+        assert current.title and current.version == 1
+
+
+def test_meeting_and_overdue_letters_are_listed_previewed_and_checked(client, manager_sue):
+    login(client, manager_sue)
+    page = client.get(LIST).content.decode()
+    for code in ("meeting_booked", "meeting_rescheduled", "meeting_cancelled", "overdue_action"):
+        assert reverse("documents:letter-template-edit", args=[code]) in page
+    booked = reverse("documents:letter-template-edit", args=["meeting_booked"])
+    body = "Dear {recipient_name},\n\nOpening words.\n\n{facts}\n\nClosing words, {reference}."
+    preview = client.post(booked, {"title": "Booked", "body": body, "action": "preview"})
+    text = preview.content.decode().split('id="preview-title"')[1]
+    assert "Opening words." in text and "Closing words, MED-2026-00000." in text
+    assert text.index("Opening words.") < text.index("date, time and how to join")
+    assert text.index("date, time and how to join") < text.index("Closing words")
+    pdf = client.post(booked, {"title": "Booked", "body": body, "action": "preview-pdf"})
+    assert pdf["Content-Disposition"].startswith("attachment;")
+    pdf_words = pdf_text(pdf.content)
+    assert "Opening words." in pdf_words and "Date:" in pdf_words
+    # a certificate placeholder means nothing in a meeting letter
+    refused = client.post(booked, {"title": "B", "body": "By {appeal_deadline}", "action": "save"})
+    assert refused.status_code == 400 and "Unknown placeholder" in refused.content.decode()
+    overdue = reverse("documents:letter-template-edit", args=["overdue_action"])
+    pdf = client.post(
+        overdue, {"title": "Late", "body": "Due {due_day}.\n\n{facts}", "action": "preview-pdf"}
+    )
+    assert "Due Tuesday 5 January 2027." in pdf_text(pdf.content)
+    assert not LetterTemplate.objects.filter(code="meeting_booked", version=2).exists()
 
 
 @pytest.mark.parametrize("who", ["case_officer_cal", "mediator_mia", "admin_ada"])

@@ -115,7 +115,7 @@ def test_letters_carry_the_key_facts(arranging_case, case_officer_cal, tmp_path)
         expected_state=CaseState.ARRANGING,
     )
     letter = MeetingLetter.objects.get(meeting=meeting)
-    text = _pdf_text(bytes(letter.pdf), tmp_path)
+    text = _pdf_text(bytes(letter.document.pdf), tmp_path)
     assert f"{day:%A} {day.day} {day:%B %Y}" in text
     assert "10am to 12pm" in text
     assert "Northfield Community Centre, 4 Station Road, Northfield" in text
@@ -140,7 +140,7 @@ def test_letters_carry_the_key_facts(arranging_case, case_officer_cal, tmp_path)
         short_notice_consent=False,
     )
     moved = MeetingLetter.objects.get(meeting=meeting, sequence=1)
-    text = _pdf_text(bytes(moved.pdf), tmp_path)
+    text = _pdf_text(bytes(moved.document.pdf), tmp_path)
     assert "https://meet.example.org/mediation-4821" in text and "2pm to 3pm" in text
     assert "Venue closed" in text
     services.meeting_cancel(
@@ -149,5 +149,61 @@ def test_letters_carry_the_key_facts(arranging_case, case_officer_cal, tmp_path)
         reason="Family withdrew",
         expected_state=CaseState.MEETING_BOOKED,
     )
-    text = _pdf_text(bytes(MeetingLetter.objects.get(meeting=meeting, sequence=2).pdf), tmp_path)
+    text = _pdf_text(
+        bytes(MeetingLetter.objects.get(meeting=meeting, sequence=2).document.pdf), tmp_path
+    )
     assert "cancelled" in text and arranging_case.reference in text
+
+
+def test_the_letters_wording_is_editable_and_issued_letters_never_change(
+    arranging_case, case_officer_cal, manager_sue, tmp_path
+):
+    from mediation.documents.models import GeneratedDocument
+    from mediation.documents.services import letter_template_save
+
+    day = working_days_from_today(10)
+    slot = services.slot_offer_add(
+        case=arranging_case,
+        by=case_officer_cal,
+        starts_at=at(day, 10),
+        duration_minutes=60,
+        mode="online",
+    )
+    meeting = services.meeting_book(
+        case=arranging_case,
+        slot=slot,
+        by=case_officer_cal,
+        details=ONLINE,
+        short_notice_consent=False,
+        expected_state=CaseState.ARRANGING,
+    )
+    first = MeetingLetter.objects.get(meeting=meeting).document
+    before = (bytes(first.pdf), first.sha256)
+    assert "please phone us as soon as you can" in _pdf_text(before[0], tmp_path)
+    letter_template_save(
+        code="meeting_rescheduled",
+        title="Your meeting has a new date",
+        body="Hello {recipient_name}. New opening words: {reason}.\n\n{facts}\n\n"
+        "New closing words from {provider}.",
+        by=manager_sue,
+    )
+    first.refresh_from_db()
+    assert (bytes(first.pdf), first.sha256) == before
+    services.meeting_reschedule(
+        meeting=meeting,
+        by=case_officer_cal,
+        starts_at=at(day, 14),
+        duration_minutes=60,
+        mode="online",
+        details=ONLINE,
+        reason="Venue closed",
+        short_notice_consent=False,
+    )
+    moved = MeetingLetter.objects.get(meeting=meeting, sequence=1).document
+    assert moved.kind == "meeting_letter" and moved.version == 2
+    text = _pdf_text(bytes(moved.pdf), tmp_path)
+    assert "Your meeting has a new date" in text
+    assert "Hello Grace Whitfield. New opening words: Venue closed." in text
+    assert text.index("New opening words") < text.index("2pm to 3pm") < text.index("New closing")
+    assert "please phone us" not in text
+    assert GeneratedDocument.objects.filter(case=arranging_case, kind="meeting_letter").count() == 2

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 from django.core import mail
 from django.utils import timezone
@@ -77,8 +79,14 @@ def test_every_recipient_gets_one_logged_message_with_an_invitation(
     # the supporter prefers letters: a PDF is kept for staff, logged as a letter to post
     letter = Message.objects.get(case_id=arranging_case.pk, channel="letter")
     assert letter.recipient_name == "Grace Whitfield" and letter.status == "pending"
-    stored = MeetingLetter.objects.get(meeting=meeting)
-    assert bytes(stored.pdf).startswith(b"%PDF")
+    stored = MeetingLetter.objects.select_related("document").get(meeting=meeting)
+    # ... stored as a generated document: kind, version, who made it, the hash of its bytes
+    document = stored.document
+    assert bytes(document.pdf).startswith(b"%PDF")
+    assert document.case_id == arranging_case.pk and document.kind == "meeting_letter"
+    assert document.version == 1 and document.generated_by == case_officer_cal
+    assert document.sha256 == hashlib.sha256(bytes(document.pdf)).hexdigest()
+    assert "Grace Whitfield" in document.title and "Grace Whitfield" in document.html
     # sending is idempotent: a rerun sends nothing more, letters are never emailed
     for message in Message.objects.all():
         assert message_send(message_id=message.pk) is False

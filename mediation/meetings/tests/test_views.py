@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import login
+from mediation.audit.models import AuditEvent
 from mediation.domain.case_states import CaseState
 from mediation.meetings import services
 from mediation.meetings.models import MediatorCall, Meeting, MeetingLetter, SlotOffer
@@ -49,7 +50,7 @@ def urls(case, slot, meeting):
         "reschedule": reverse("meetings:reschedule", args=[ref, meeting.pk]),
         "cancel": reverse("meetings:cancel", args=[ref, meeting.pk]),
         "call": reverse("meetings:call", args=[ref, call.pk]),
-        "letter": reverse("meetings:letter", args=[ref, letter.pk]),
+        "letter": reverse("documents:download", args=[ref, letter.document_id]),
     }
 
 
@@ -118,10 +119,19 @@ def test_unassigned_mediator_cannot_post(client, mediator_max, arranging_case, s
 
 def test_the_pdf_letter_downloads(client, case_officer_cal, arranging_case, slot, booked):
     login(client, case_officer_cal)
-    letter = MeetingLetter.objects.get()
+    letter = MeetingLetter.objects.select_related("document").get()
     response = client.get(urls(arranging_case, slot, booked)["letter"])
     assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
+    assert response.content == bytes(letter.document.pdf)
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == "sandbox"
+    assert AuditEvent.objects.filter(verb="document.download", case_id=arranging_case.pk).exists()
+    # the page links to it; the old address sends people there
+    page = client.get(urls(arranging_case, slot, booked)["detail"]).content.decode()
+    assert urls(arranging_case, slot, booked)["letter"] in page
+    old = reverse("meetings:letter", args=[arranging_case.reference, letter.pk])
+    assert client.get(old)["Location"] == urls(arranging_case, slot, booked)["letter"]
     client.post(reverse("meetings:letter-posted", args=[arranging_case.reference, letter.pk]))
     assert Message.objects.get(pk=letter.message_id).status == Message.Status.SENT
 

@@ -3,6 +3,7 @@ actions: engine due dates, reminders, done / new date / overdue, letters and esc
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 from datetime import timedelta
 
@@ -12,6 +13,8 @@ from mediation.cases.models import MediatorNote, Party, TimelineEntry
 from mediation.cases.services import ServiceError
 from mediation.deadlines.models import Deadline
 from mediation.deadlines.services import deadline_recalculate
+from mediation.documents.models import GeneratedDocument
+from mediation.documents.services import letter_template_save
 from mediation.domain.deadlines import agreed_action_code
 from mediation.notifications.models import Message
 from mediation.outcomes import documents, selectors, services
@@ -320,6 +323,22 @@ def test_circulate_emails_the_pdf_and_makes_letters(final_case, case_officer_cal
     assert Message.objects.filter(case_id=final_case.pk, subject__startswith="Outcome").count() == 4
 
 
+def test_the_statement_sent_is_one_stored_document(final_case, case_officer_cal, tmp_path):
+    deliveries = services.statement_circulate(case=final_case, by=case_officer_cal, today=TODAY)
+    (document,) = GeneratedDocument.objects.filter(case=final_case, kind="outcome_statement")
+    assert {d.document_id for d in deliveries} == {document.pk}
+    assert document.version == 1 and document.generated_by == case_officer_cal
+    assert document.sha256 == hashlib.sha256(bytes(document.pdf)).hexdigest()
+    # every message carries exactly the stored bytes
+    for delivery in deliveries:
+        attachment = Message.objects.get(pk=delivery.message_id).attachments.get()
+        assert bytes(attachment.content) == bytes(document.pdf)
+    assert "Outcome statement of the mediation meeting" in pdf_text(bytes(document.pdf), tmp_path)
+    # circulating again stores nothing new
+    assert services.statement_circulate(case=final_case, by=case_officer_cal) == []
+    assert GeneratedDocument.objects.filter(case=final_case).count() == 1
+
+
 def test_a_draft_cannot_be_circulated(held_case, mediator_mia):
     write_statement(held_case, mediator_mia)
     with pytest.raises(ServiceError, match="Make the statement final"):
@@ -530,6 +549,36 @@ def test_the_overdue_letter_cites_the_regulation_the_agreement_and_the_action(
     assert TimelineEntry.objects.filter(
         case=final_case, summary__startswith="Letter to Northfield Borough Council"
     ).exists()
+    document = chase.document
+    assert document.kind == "overdue_action_letter" and document.version == 1
+    assert document.generated_by == case_officer_cal
+    assert bytes(document.pdf) == bytes(message.attachments.get().content)
+    assert document.sha256 == hashlib.sha256(bytes(document.pdf)).hexdigest()
+
+
+def test_the_overdue_letters_wording_is_editable_and_issued_letters_never_change(
+    final_case, case_officer_cal, manager_sue, tmp_path
+):
+    assessment = _statement(final_case).actions.order_by("position").first()
+    first = services.action_letter_send(action=assessment, by=case_officer_cal).document
+    before = (bytes(first.pdf), first.sha256)
+    assert "We have no record that it has been done" in pdf_text(before[0], tmp_path)
+    letter_template_save(
+        code="overdue_action",
+        title="Overdue: please act now",
+        body="To {local_authority}: the action due on {due_day} is late.\n\n{facts}\n\n"
+        "New closing words from {provider}.",
+        by=manager_sue,
+    )
+    first.refresh_from_db()
+    assert (bytes(first.pdf), first.sha256) == before
+    second = services.action_letter_send(action=assessment, by=case_officer_cal).document
+    assert second.version == 2
+    text = pdf_text(bytes(second.pdf), tmp_path)
+    assert "Overdue: please act now" in text and "New closing words from" in text
+    assert "To Northfield Borough Council: the action due on" in text
+    assert text.index("is late.") < text.index("Agree to carry out") < text.index("New closing")
+    assert "We have no record" not in text
 
 
 def test_no_letter_for_an_action_not_overdue(final_case, case_officer_cal):

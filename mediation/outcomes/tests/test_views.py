@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from conftest import login
+from mediation.audit.models import AuditEvent
 from mediation.notifications.models import Message
 from mediation.outcomes import services
 from mediation.outcomes.models import AgreedAction, Delivery, OutcomeStatement, PartyAgreement
@@ -163,10 +164,33 @@ def test_circulate_and_resend_through_the_pages(client, final_case, case_officer
     client.post(reverse("outcomes:resend", args=[ref, delivery.pk]))
     assert Message.objects.filter(recipient_email="sarah.whitfield@example.com").count() == 2
     letter = Delivery.objects.get(channel="letter")
-    response = client.get(reverse("outcomes:letter", args=[ref, letter.pk]))
+    download = reverse("documents:download", args=[ref, letter.document_id])
+    assert download in client.get(reverse("outcomes:statement", args=[ref])).content.decode()
+    assert client.get(reverse("outcomes:letter", args=[ref, letter.pk]))["Location"] == download
+    response = client.get(download)
     assert response["Content-Type"] == "application/pdf"
+    assert response.content == bytes(letter.document.pdf)
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == "sandbox"
+    assert AuditEvent.objects.filter(verb="document.download", case_id=final_case.pk).exists()
+    # the resent message carries the same stored statement
+    assert {d.document_id for d in Delivery.objects.all()} == {letter.document_id}
     client.post(reverse("outcomes:posted", args=[ref, letter.pk]))
     assert Message.objects.get(pk=letter.message_id).status == "sent"
+
+
+def test_statement_download_needs_access_to_the_case(
+    client, final_case, case_officer_cal, mediator_max
+):
+    services.statement_circulate(case=final_case, by=case_officer_cal, today=TODAY)
+    document = Delivery.objects.first().document
+    download = reverse("documents:download", args=[final_case.reference, document.pk])
+    login(client, case_officer_cal)
+    assert client.get(download).status_code == 200
+    client.logout()
+    login(client, mediator_max)
+    assert client.get(download).status_code == 404
 
 
 # Invalid input: 400, the message next to the field, and what was typed kept ----------------------
