@@ -11,7 +11,11 @@ from django.utils import timezone
 from mediation.cases.models import Case
 from mediation.deadlines.labels import TAG_CLASS, deadline_label, status_text
 from mediation.deadlines.models import Deadline
-from mediation.deadlines.services import MET_BY, compute_for_case, service_calendar
+from mediation.deadlines.services import (
+    compute_for_case,
+    is_met_by_the_service,
+    service_calendar,
+)
 from mediation.domain.calendar import WorkingCalendar
 from mediation.domain.deadlines import DeadlineState, deadline_status
 
@@ -40,7 +44,7 @@ def _view(
 ) -> DeadlineView:
     status = deadline_status(due, met_on, today, calendar, settings.DEADLINE_DUE_SOON_WORKING_DAYS)
     text, tag = status_text(status), TAG_CLASS[status.state]
-    if code not in MET_BY:
+    if not is_met_by_the_service(code):
         # The family's own deadline (the appeal): the service cannot "meet" it, so it is never
         # shown as overdue, only as days left or passed.
         text, tag = (

@@ -47,32 +47,29 @@ def is_agreed_action_code(code: str) -> bool:
     return code.startswith(AGREED_ACTION_PREFIX)
 
 
-class _MetBy(dict[str, str]):
-    """Case fields that record each deadline as met. Agreed actions are met too (by the
-    action's own done date, see `compute_for_case`), so `code in MET_BY` is true for them."""
-
-    def __contains__(self, code: object) -> bool:
-        return super().__contains__(code) or (isinstance(code, str) and is_agreed_action_code(code))
-
-
 # Which case field records that each deadline was met. The appeal deadline is the family's,
 # not the service's, so it is shown but never "met" by the service or put in the work queue.
-MET_BY: dict[str, str] = _MetBy(
-    {
-        DeadlineCode.ADVISER_CONTACT_WINDOW_ENDS: "adviser_contacted_on",
-        DeadlineCode.CERTIFICATE_DUE_AFTER_DECLINE: "certificate_issued_on",
-        DeadlineCode.HEALTH_BODIES_NOTIFIED_BY: "health_body_notified_on",
-        DeadlineCode.MEDIATION_BY: "mediation_held_on",
-        DeadlineCode.CERTIFICATE_DUE_DEEMED: "certificate_issued_on",
-        DeadlineCode.CERTIFICATE_DUE_AFTER_MEDIATION: "certificate_issued_on",
-        DeadlineCode.OUTCOME_STATEMENT_CIRCULATED_BY: "outcome_circulated_on",
-        MEETING_CONFIRMATION_CODE: "meeting_confirmation_sent_on",
-    }
-)
+MET_BY: dict[str, str] = {
+    DeadlineCode.ADVISER_CONTACT_WINDOW_ENDS: "adviser_contacted_on",
+    DeadlineCode.CERTIFICATE_DUE_AFTER_DECLINE: "certificate_issued_on",
+    DeadlineCode.HEALTH_BODIES_NOTIFIED_BY: "health_body_notified_on",
+    DeadlineCode.MEDIATION_BY: "mediation_held_on",
+    DeadlineCode.CERTIFICATE_DUE_DEEMED: "certificate_issued_on",
+    DeadlineCode.CERTIFICATE_DUE_AFTER_MEDIATION: "certificate_issued_on",
+    DeadlineCode.OUTCOME_STATEMENT_CIRCULATED_BY: "outcome_circulated_on",
+    MEETING_CONFIRMATION_CODE: "meeting_confirmation_sent_on",
+}
 
 # Deadlines the service acts on (or chases the LA about): these order the work queues, with
 # every agreed action's deadline (see `is_work_queue_code` and `work_queue_q`).
 WORK_QUEUE_CODES = frozenset(MET_BY) - {DeadlineCode.ADVISER_CONTACT_WINDOW_ENDS}
+
+
+def is_met_by_the_service(code: str) -> bool:
+    """True for deadlines the service (or the LA it chases) meets: those in MET_BY, and every
+    agreed action (met by the action's own done date, see `compute_for_case`). False for the
+    family's own appeal deadline."""
+    return code in MET_BY or is_agreed_action_code(code)
 
 
 def is_work_queue_code(code: str) -> bool:
