@@ -63,6 +63,11 @@ urlpatterns = [
     path("enquiries/", include(enquiry_urlpatterns)),
     path("manage/", include(manage_urlpatterns)),
     path("outbox/", include("mediation.notifications.urls")),
+    path("", include("mediation.uploads.urls")),
+    path("portal/", include("mediation.portal.urls")),
+    path("", include("mediation.reports.urls")),
+    path("", include("mediation.invoicing.urls")),
+    path("", include("mediation.privacy.urls")),
     path("csp-report/", security.csp_report, name="csp-report"),
 ]
 

@@ -73,6 +73,11 @@ INSTALLED_APPS = [
     "mediation.documents",
     "mediation.outcomes",
     "mediation.notifications",
+    "mediation.uploads",
+    "mediation.portal",
+    "mediation.reports",
+    "mediation.invoicing",
+    "mediation.privacy",
 ]
 
 MIDDLEWARE = [

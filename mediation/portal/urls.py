@@ -1,0 +1,5 @@
+from django.urls import path  # noqa: F401  (routes are added as the app grows)
+
+app_name = "portal"
+
+urlpatterns: list = []
