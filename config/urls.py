@@ -1,6 +1,7 @@
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from mediation.accounts import step_up as account_step_up
 from mediation.accounts import views as account_views
 from mediation.authorities import views as authority_views
 from mediation.cases.urls import enquiry_urlpatterns
@@ -45,6 +46,7 @@ account_urlpatterns = (
         path("sign-in/", account_views.SignInView.as_view(), name="sign-in"),
         path("sign-out/", account_views.SignOutView.as_view(), name="sign-out"),
         path("sign-in/code/", account_views.two_factor, name="two-factor"),
+        path("sign-in/confirm/", account_step_up.step_up, name="step-up"),
         path(
             "sign-in/set-up-authenticator/", account_views.two_factor_setup, name="two-factor-setup"
         ),

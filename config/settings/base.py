@@ -180,6 +180,8 @@ AUTH_PASSWORD_VALIDATORS = [
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
 # However active, a session ends this long after sign-in (AbsoluteSessionTimeoutMiddleware).
 SESSION_ABSOLUTE_AGE = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)
+# Exports and bulk downloads ask for a fresh authenticator code; it is good for this long.
+STEP_UP_SECONDS = env_int("STEP_UP_SECONDS", 5 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
