@@ -70,6 +70,7 @@ urlpatterns = [
     path("", include("mediation.reports.urls")),
     path("", include("mediation.invoicing.urls")),
     path("", include("mediation.privacy.urls")),
+    path("", include("mediation.audit.urls")),
     path("csp-report/", security.csp_report, name="csp-report"),
 ]
 
