@@ -28,7 +28,7 @@ run: setup
 	@trap 'kill 0' EXIT INT TERM; \
 	  export DJANGO_SETTINGS_MODULE=config.settings.dev; \
 	  $(PY) manage.py db_worker --no-reload --interval 1 & \
-	  while true; do $(PY) manage.py send_deadline_reminders; sleep 3600; done & \
+	  while true; do $(PY) manage.py send_deadline_reminders; $(PY) manage.py apply_retention; sleep 3600; done & \
 	  $(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
 ## system-packages: Debian's Chromium and poppler (browser tests, PDF checks), installed if missing

@@ -180,6 +180,14 @@ AUTH_PASSWORD_VALIDATORS = [
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
 # However active, a session ends this long after sign-in (AbsoluteSessionTimeoutMiddleware).
 SESSION_ABSOLUTE_AGE = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)
+# Retention schedule (docs/security.md, "Privacy"): a closed case's personal details are kept for
+# this many years after closing and at least until the child is this old; closed enquiries that
+# never became cases for this many years after they came in. A case due for anonymising is listed
+# for this many days first, so a manager can place a legal hold.
+RETENTION_CASE_YEARS_AFTER_CLOSURE = env_int("RETENTION_CASE_YEARS_AFTER_CLOSURE", 6)
+RETENTION_CASE_UNTIL_CHILD_AGE = env_int("RETENTION_CASE_UNTIL_CHILD_AGE", 25)
+RETENTION_ENQUIRY_YEARS = env_int("RETENTION_ENQUIRY_YEARS", 3)
+RETENTION_NOTICE_DAYS = env_int("RETENTION_NOTICE_DAYS", 14)
 # Exports and bulk downloads ask for a fresh authenticator code; it is good for this long.
 STEP_UP_SECONDS = env_int("STEP_UP_SECONDS", 5 * 60)
 SESSION_SAVE_EVERY_REQUEST = True

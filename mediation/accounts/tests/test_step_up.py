@@ -60,7 +60,11 @@ def test_right_code_returns_to_the_export_and_lasts_a_few_minutes(client, manage
 
 @pytest.mark.parametrize(
     ("code", "message"),
-    [("", "Enter the 6-digit code"), ("12ab56", "The code must be 6 numbers"), ("000000", "not right")],
+    [
+        ("", "Enter the 6-digit code"),
+        ("12ab56", "The code must be 6 numbers"),
+        ("000000", "not right"),
+    ],
 )
 def test_wrong_code_is_refused_with_a_message(client, manager_sue, code, message):
     login(client, manager_sue)

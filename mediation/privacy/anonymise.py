@@ -1,0 +1,101 @@
+"""What anonymising a case removes, model by model, and what it keeps for the reports.
+
+Kept: the case reference, route, status, local authority, decision type, issue flags, every event
+date, outcome, certificate kind and reference, deadlines, agreed-action due and done dates, and the
+year of the child's birth (for age bands). Removed: every name, contact detail, address, free text,
+letter and uploaded file.
+
+Each entry is (model label, lookup from the model to the case, {field: replacement}); they are
+applied with one UPDATE per model, never a loop over rows. The test
+test_every_model_that_holds_case_data_is_covered fails when a new model that points at a case is
+neither listed here nor in KEPT_AS_THEY_ARE, so new personal data cannot slip past retention.
+"""
+
+from __future__ import annotations
+
+ANONYMISED = "Anonymised"
+
+CASE_DATA: list[tuple[str, str, dict[str, object]]] = [
+    (
+        "cases.Case",
+        "pk",
+        {"child_first_name": ANONYMISED, "child_last_name": "", "child_setting": ""},
+    ),
+    ("cases.CaseStatusChange", "case", {"reason": ""}),
+    (
+        "cases.Party",
+        "case",
+        {
+            "name": ANONYMISED,
+            "relationship": "",
+            "phone": "",
+            "email": "",
+            "address": "",
+            "interpreter_language": "",
+            "reasonable_adjustments": "",
+        },
+    ),
+    ("cases.Contact", "case", {"with_name": "", "summary": ""}),
+    ("cases.CaseNote", "case", {"text": ""}),
+    ("cases.TimelineEntry", "case", {"summary": ANONYMISED}),
+    ("cases.MediatorNote", "case", {"text": ""}),
+    ("parties.AttendanceRequest", "case", {"child_scope_detail": "", "decision_reason": ""}),
+    ("parties.AttendanceResponse", "request__case", {"reason": ""}),
+    ("parties.ExpenseLine", "claim__case", {"description": ""}),
+    (
+        "meetings.Meeting",
+        "case",
+        {
+            "online_link": "",
+            "venue_name": "",
+            "venue_address": "",
+            "access_details": "",
+            "phone_details": "",
+        },
+    ),
+    ("meetings.MeetingChange", "meeting__case", {"reason": ""}),
+    ("meetings.MediatorCall", "meeting__case", {"note": ""}),
+    ("documents.GeneratedDocument", "case", {"title": ANONYMISED, "html": "", "pdf": b""}),
+    ("documents.Certificate", "case", {"revoke_reason": "", "appeal_deadline_why": ""}),
+    ("outcomes.OutcomeStatement", "case", {"key_points": ""}),
+    ("outcomes.AgreedAction", "case", {"what": ANONYMISED, "who": "", "done_evidence": ""}),
+    ("outcomes.ActionVariation", "action__case", {"reason": ""}),
+    ("outcomes.Addendum", "statement__case", {"text": ""}),
+    ("outcomes.Delivery", "statement__case", {"recipient_name": ""}),
+    ("outcomes.ActionChase", "action__case", {"note": "", "sent_to": ""}),
+    ("notifications.Message", "case_id", {"recipient_email": "", "recipient_name": "", "body": ""}),
+    ("notifications.MessageAttachment", "message__case_id", {"content": b""}),
+    ("privacy.LegalHold", "case", {"reason": "", "lift_reason": ""}),
+    ("privacy.ErasureRequest", "case", {"reason": "", "decision_note": ""}),
+]
+
+# Models that point at a case but hold no personal details (dates, states, codes, hashes, links).
+KEPT_AS_THEY_ARE: dict[str, str] = {
+    "cases.CaseLink": "links two case ids",
+    "deadlines.Deadline": "statutory dates and rule codes; the explanation names no one",
+    "parties.AuthorityConfirmation": "which issue was confirmed and when",
+    "parties.ExpenseClaim": "dates only; the lines are anonymised",
+    "meetings.SlotOffer": "proposed times",
+    "meetings.SlotAnswer": "yes/no answers to proposed times",
+    "meetings.MeetingLetter": "which letter went to which party record; the letter is anonymised",
+    "outcomes.PartyAgreement": "which party record agreed to which version, by hash",
+    "privacy.RetentionCandidate": "the retention queue itself",
+    "privacy.AnonymisedCase": "the record that anonymising happened",
+}
+
+# The enquiry a case came from holds the first call's details.
+ENQUIRY_DATA: dict[str, object] = {
+    "caller_name": ANONYMISED,
+    "caller_relationship": "",
+    "phone": "",
+    "email": "",
+    "address": "",
+    "child_first_name": ANONYMISED,
+    "child_last_name": "",
+    "child_setting": "",
+    "case_history": "",
+    "closing_note": "",
+}
+
+# One person's details, for an erasure limited to one party on a case.
+PARTY_DATA: dict[str, object] = dict(CASE_DATA[2][2])
