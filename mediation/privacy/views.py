@@ -69,9 +69,12 @@ def case_privacy(request: HttpRequest, reference: str) -> HttpResponse:
     parties = list(case.parties.all())
     hold = services.active_hold(case)
     action = request.POST.get("action", "")
-    hold_form = LegalHoldForm(request.POST if action == "hold" else None)
-    lift_form = LegalHoldLiftForm(request.POST if action == "lift" else None)
-    erasure_form = ErasureRequestForm(request.POST if action == "erase" else None, parties=parties)
+    # Prefixes keep the three forms' field ids apart on one page.
+    hold_form = LegalHoldForm(request.POST if action == "hold" else None, prefix="hold")
+    lift_form = LegalHoldLiftForm(request.POST if action == "lift" else None, prefix="lift")
+    erasure_form = ErasureRequestForm(
+        request.POST if action == "erase" else None, parties=parties, prefix="erase"
+    )
     invalid = False
     if request.method == "POST":
         try:

@@ -42,28 +42,28 @@ def test_unknown_case_is_404(client, manager_sue):
 def test_hold_form_needs_a_reason_then_places_the_hold(client, manager_sue, open_case):
     login(client, manager_sue)
     url = reverse("privacy:case", args=[open_case.reference])
-    response = client.post(url, {"action": "hold", "reason": ""})
+    response = client.post(url, {"action": "hold", "hold-reason": ""})
     assert response.status_code == 400
     assert "Enter the reason for the hold" in response.content.decode()
     assert not LegalHold.objects.exists()
-    response = client.post(url, {"action": "hold", "reason": "Complaint"}, follow=True)
+    response = client.post(url, {"action": "hold", "hold-reason": "Complaint"}, follow=True)
     assert "Legal hold placed" in response.content.decode()
     assert LegalHold.objects.get(case=open_case).reason == "Complaint"
-    response = client.post(url, {"action": "lift", "lift_reason": ""})
+    response = client.post(url, {"action": "lift", "lift-lift_reason": ""})
     assert (
         response.status_code == 400 and "Enter the reason for lifting" in response.content.decode()
     )
-    client.post(url, {"action": "lift", "lift_reason": "Closed"})
+    client.post(url, {"action": "lift", "lift-lift_reason": "Closed"})
     assert LegalHold.objects.get(case=open_case).lifted_at is not None
 
 
 def test_erasure_request_then_a_second_manager_approves(client, manager_sue, admin_ada, open_case):
     login(client, manager_sue)
     url = reverse("privacy:case", args=[open_case.reference])
-    bad = client.post(url, {"action": "erase", "scope": "party", "party": "", "reason": "Asked"})
+    bad = client.post(url, {"action": "erase", "erase-scope": "party", "erase-party": "", "erase-reason": "Asked"})
     assert bad.status_code == 400 and "Choose the person" in bad.content.decode()
-    assert client.post(url, {"action": "erase", "reason": "x"}).status_code == 400
-    client.post(url, {"action": "erase", "scope": "case", "reason": "Asked in writing"})
+    assert client.post(url, {"action": "erase", "erase-reason": "x"}).status_code == 400
+    client.post(url, {"action": "erase", "erase-scope": "case", "erase-reason": "Asked in writing"})
     erasure = ErasureRequest.objects.get(case=open_case)
     decide = reverse("privacy:erasure-decide", args=[erasure.pk])
     # The manager who asked cannot decide.
