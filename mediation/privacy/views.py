@@ -130,6 +130,7 @@ def case_privacy(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @staff_view(_is_manager)
+@step_up_required
 @require_http_methods(["GET", "POST"])
 def erasure_decide(request: HttpRequest, request_id: int) -> HttpResponse:
     erasure = get_object_or_404(

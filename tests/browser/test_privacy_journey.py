@@ -106,7 +106,11 @@ def test_privacy_and_audit_pages(page, live_server):
     sign_in(page, live_server, "alex")
     page.goto(f"{live_server.url}/manage/privacy/")
     page.get_by_role("link", name=re.compile(case.reference)).first.click()
-    page.wait_for_selector("h1")
+    # Deciding an erasure asks for a fresh code.
+    page.wait_for_url(re.compile(r"/sign-in/confirm/"))
+    page.get_by_label("Code from your authenticator app").fill(next_code("alex"))
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_selector("text=Decide an erasure request")
     assert_accessible(page)
     page.get_by_role("button", name="Confirm decision").click()
     page.wait_for_selector(".govuk-error-summary")

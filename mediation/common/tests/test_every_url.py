@@ -7,16 +7,12 @@ one mediator; the other mediator is the "unrelated" visitor who must get 403 or 
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-
 import pytest
-from django.apps import apps
-from django.core.management import call_command
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from conftest import login
+from mediation.common.tests.url_world import target_for, url_patterns
 
 pytestmark = pytest.mark.django_db
 
@@ -143,196 +139,6 @@ NOT_FOUND_IN_THIS_STATE = {
 }
 
 
-def url_patterns(patterns=None, namespace=""):
-    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
-        if isinstance(pattern, URLResolver):
-            inner = (
-                f"{namespace}:{pattern.namespace}"
-                if namespace and pattern.namespace
-                else (pattern.namespace or namespace)
-            )
-            yield from url_patterns(pattern.url_patterns, inner)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            yield (f"{namespace}:{pattern.name}" if namespace else pattern.name), pattern
-
-
-# kwarg name -> (model, lookup from the model to its case or None when not case-scoped)
-ID_SOURCES = {
-    "party_id": ("cases.Party", "case"),
-    "claim_id": ("parties.ExpenseClaim", "case"),
-    "slot_id": ("meetings.SlotOffer", "case"),
-    "meeting_id": ("meetings.Meeting", "case"),
-    "call_id": ("meetings.MediatorCall", "meeting__case"),
-    "letter_id": ("meetings.MeetingLetter", "meeting__case"),
-    "document_id": ("documents.GeneratedDocument", "case"),
-    "action_id": ("outcomes.AgreedAction", "case"),
-    "delivery_id": ("outcomes.Delivery", "statement__case"),
-    "request_id": ("privacy.ErasureRequest", "case"),
-    "authority_id": ("authorities.LocalAuthority", None),
-    "closure_id": ("deadlines.ClosureDay", None),
-    "change_id": ("deadlines.CalendarChange", None),
-    "user_id": ("accounts.User", None),
-}
-
-
-@dataclass
-class Target:
-    name: str
-    url: str
-    case: object | None
-
-
-def _rich_case():
-    """The case _fill_gaps completed: a meeting, letters, an outcome statement and actions."""
-    from mediation.cases.models import Case
-    from mediation.outcomes.models import AgreedAction
-
-    return Case.objects.get(
-        pk=AgreedAction.objects.order_by("pk").values_list("case", flat=True)[0]
-    )
-
-
-def _target(name, pattern):
-    from mediation.accounts.models import User
-    from mediation.cases.models import Enquiry, PartyRole
-    from mediation.cases.workflow import case_steps
-    from mediation.documents.models import LetterTemplate
-
-    case = _rich_case()
-    kwargs = {}
-    for kwarg in re.findall(r"<(?:\w+:)?(\w+)>", str(pattern.pattern)):
-        if kwarg == "reference":
-            kwargs[kwarg] = (
-                Enquiry.objects.order_by("pk").first().reference
-                if name.startswith("enquiries:")
-                else case.reference
-            )
-        elif kwarg == "step":
-            kwargs[kwarg] = case_steps(case)[0].step
-        elif kwarg == "code":
-            kwargs[kwarg] = LetterTemplate.objects.order_by("pk").first().code
-        elif kwarg == "user_id":
-            kwargs[kwarg] = User.objects.filter(role="mediator").order_by("pk").first().pk
-        elif kwarg == "party_id" and name == "parties:authority":
-            kwargs[kwarg] = case.parties.filter(role=PartyRole.LA_REPRESENTATIVE).first().pk
-        else:
-            label, to_case = ID_SOURCES[kwarg]
-            rows = apps.get_model(label).objects.order_by("pk")
-            if to_case:
-                rows = rows.filter(**{to_case: case})
-            row = rows.first()
-            assert row is not None, f"no {label} on the test case for {name}"
-            kwargs[kwarg] = row.pk
-    if not name.startswith("enquiries:") and "reference" not in kwargs:
-        case = None
-    return Target(name=name, url=reverse(name, kwargs=kwargs), case=case)
-
-
-def _first_choice(model, field):
-    return model._meta.get_field(field).choices[0][0]
-
-
-def _fill_gaps():
-    """Rows the demo data does not make, so that every URL has a real object to point at."""
-    from datetime import date
-
-    from mediation.accounts.models import User
-    from mediation.cases.models import Case
-    from mediation.deadlines.models import CalendarChange, ClosureDay
-    from mediation.documents.models import GeneratedDocument
-    from mediation.meetings.models import Meeting, MeetingLetter
-    from mediation.outcomes.models import AgreedAction, Delivery, OutcomeStatement
-    from mediation.parties.models import ExpenseClaim
-    from mediation.privacy.services import erasure_request
-
-    officer = User.objects.get(username="casey.officer")
-    meeting = (
-        Meeting.objects.filter(
-            case__mediator__isnull=False, case__parties__role="la_representative"
-        )
-        .order_by("pk")
-        .first()
-    )
-    case = meeting.case
-    party = case.parties.order_by("pk").first()
-
-    def document(kind):
-        return GeneratedDocument.objects.create(
-            case=case,
-            kind=kind,
-            title="Test",
-            version=GeneratedDocument.objects.filter(case=case, kind=kind).count() + 1,
-            html="<p>x</p>",
-            pdf=b"%PDF-1.4",
-            sha256="0" * 64,
-        )
-
-    if not ExpenseClaim.objects.filter(case=case).exists():
-        ExpenseClaim.objects.create(
-            case=case, claimant=party, received_on=date(2026, 11, 2), created_by=officer
-        )
-    if not MeetingLetter.objects.filter(meeting__case=case).exists():
-        MeetingLetter.objects.create(
-            meeting=meeting,
-            party=party,
-            sequence=0,
-            kind=_first_choice(MeetingLetter, "kind"),
-            document=document("meeting_letter"),
-        )
-    if not AgreedAction.objects.filter(case=case).exists():
-        statement = OutcomeStatement.objects.filter(
-            case=case
-        ).first() or OutcomeStatement.objects.create(
-            case=case,
-            outcome=_first_choice(OutcomeStatement, "outcome"),
-            content_hash="0" * 64,
-            created_by=case.mediator,
-            status=OutcomeStatement.Status.FINAL,
-        )
-        AgreedAction.objects.create(
-            statement=statement,
-            case=case,
-            what="Amend section F",
-            who=_first_choice(AgreedAction, "who"),
-            kind=_first_choice(AgreedAction, "kind"),
-            section=_first_choice(AgreedAction, "section"),
-            agreed_due=date(2026, 12, 1),
-        )
-        Delivery.objects.create(
-            statement=statement,
-            party=party,
-            recipient_name=party.name,
-            message_id=0,
-            channel="letter",
-            document=document("outcome_statement"),
-            by=officer,
-        )
-    if not ClosureDay.objects.exists():
-        ClosureDay.objects.create(
-            day=date(2026, 12, 24),
-            name="Office closed",
-            kind=_first_choice(ClosureDay, "kind"),
-            created_by=officer,
-        )
-    if not CalendarChange.objects.exists():
-        CalendarChange.objects.create(
-            description="Office closed", day=date(2026, 12, 24), by=officer
-        )
-    erasure_request(
-        case=Case.objects.get(pk=case.pk),
-        by=User.objects.get(username="morgan.manager"),
-        scope="case",
-        reason="Test",
-    )
-
-
-@pytest.fixture
-def world(db):
-    with open("/dev/null", "w") as quiet:
-        call_command("load_demo_data", cases=30, stdout=quiet)
-    _fill_gaps()
-
-
 def _visitors():
     from mediation.accounts.models import User
 
@@ -341,7 +147,7 @@ def _visitors():
 
 
 def _targets():
-    return [_target(name, pattern) for name, pattern in url_patterns()]
+    return [target_for(name, pattern) for name, pattern in url_patterns()]
 
 
 def _client(user=None, **kwargs):

@@ -60,12 +60,17 @@ def test_hold_form_needs_a_reason_then_places_the_hold(client, manager_sue, open
 def test_erasure_request_then_a_second_manager_approves(client, manager_sue, admin_ada, open_case):
     login(client, manager_sue)
     url = reverse("privacy:case", args=[open_case.reference])
-    bad = client.post(url, {"action": "erase", "erase-scope": "party", "erase-party": "", "erase-reason": "Asked"})
+    bad = client.post(
+        url, {"action": "erase", "erase-scope": "party", "erase-party": "", "erase-reason": "Asked"}
+    )
     assert bad.status_code == 400 and "Choose the person" in bad.content.decode()
     assert client.post(url, {"action": "erase", "erase-reason": "x"}).status_code == 400
     client.post(url, {"action": "erase", "erase-scope": "case", "erase-reason": "Asked in writing"})
     erasure = ErasureRequest.objects.get(case=open_case)
     decide = reverse("privacy:erasure-decide", args=[erasure.pk])
+    # Deciding asks for a fresh code first.
+    assert client.get(decide).status_code == 302
+    _fresh_step_up(client)
     # The manager who asked cannot decide.
     page = client.get(decide).content.decode()
     assert "a different manager must decide it" in page
@@ -73,6 +78,7 @@ def test_erasure_request_then_a_second_manager_approves(client, manager_sue, adm
     assert ErasureRequest.objects.get(pk=erasure.pk).status == "pending"
     other = client.__class__()
     login(other, admin_ada)
+    _fresh_step_up(other)
     assert other.post(decide, {"decision": ""}).status_code == 400
     other.post(decide, {"decision": "approve", "note": ""})
     assert AnonymisedCase.objects.filter(case=open_case).exists()

@@ -1,0 +1,237 @@
+"""Every form in the product, fuzzed with hypothesis: no input gives a server error (issue 8).
+
+The forms are found, not listed: every URL from the resolver is opened by a visitor allowed to use
+it, every <form method="post"> on the page is read (field names, options, hidden values), and
+hypothesis posts a few hundred variations of it: odd text (NUL bytes, right-to-left marks,
+emoji, 10,000 characters), wrong options, missing fields, impossible dates and random files.
+A 500 anywhere fails the test and hypothesis shrinks the input to the smallest that does it.
+
+FUZZ_EXAMPLES sets the number of inputs per form (default 200; `make test-postgres` runs fewer,
+as the same forms were just fuzzed on SQLite).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from hypothesis import HealthCheck, given
+from hypothesis import settings as fuzz_settings
+from hypothesis import strategies as st
+
+from conftest import login
+from mediation.accounts.step_up import SESSION_KEY as STEP_UP_KEY
+from mediation.common.tests.test_every_url import ACCESS, OPEN_TO_ANONYMOUS
+from mediation.common.tests.url_world import target_for, url_patterns
+
+pytestmark = pytest.mark.django_db
+
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "200"))
+# Forms whose only effect is to end the session or start another flow; fuzzing them would sign
+# the fuzzing visitor out.
+NOT_FUZZED = {"accounts:sign-out"}
+
+
+@dataclass
+class FormField:
+    name: str
+    kind: str  # text, hidden, choice, file, checkbox
+    options: list[str] = field(default_factory=list)
+    value: str = ""
+
+
+@dataclass
+class PostForm:
+    action: str
+    fields: dict[str, FormField] = field(default_factory=dict)
+
+
+class _FormReader(HTMLParser):
+    def __init__(self, page_url: str) -> None:
+        super().__init__()
+        self.page_url = page_url
+        self.forms: list[PostForm] = []
+        self._form: PostForm | None = None
+        self._select: FormField | None = None
+
+    def handle_starttag(self, tag, attrs):  # type: ignore[no-untyped-def]
+        a = dict(attrs)
+        if tag == "form":
+            if (a.get("method") or "get").lower() == "post":
+                self._form = PostForm(action=a.get("action") or self.page_url)
+            return
+        if self._form is None:
+            return
+        name = a.get("name")
+        if tag == "input" and name and name != "csrfmiddlewaretoken":
+            kind = (a.get("type") or "text").lower()
+            if kind in ("radio", "checkbox"):
+                existing = self._form.fields.setdefault(name, FormField(name, "choice"))
+                existing.options.append(a.get("value") or "on")
+            elif kind == "file":
+                self._form.fields[name] = FormField(name, "file")
+            elif kind not in ("submit", "button"):
+                self._form.fields[name] = FormField(
+                    name, "hidden" if kind == "hidden" else "text", value=a.get("value") or ""
+                )
+        elif tag == "select" and name:
+            self._select = self._form.fields[name] = FormField(name, "choice")
+        elif tag == "option" and self._select is not None:
+            self._select.options.append(a.get("value") or "")
+        elif tag == "textarea" and name:
+            self._form.fields[name] = FormField(name, "text")
+
+    def handle_endtag(self, tag):  # type: ignore[no-untyped-def]
+        if tag == "form" and self._form is not None:
+            self.forms.append(self._form)
+            self._form = None
+        elif tag == "select":
+            self._select = None
+
+
+NASTY_TEXT = st.one_of(
+    st.text(max_size=40),
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=200),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "\x00",
+            "a\x00b",
+            "\u202etxt.exe",
+            "😀" * 30,
+            "x" * 10_000,
+            "<script>alert(1)</script>",
+            "'; DROP TABLE cases_case; --",
+            "../../etc/passwd",
+            "-1",
+            "0",
+            "99999999999999999999",
+            "31",
+            "2",
+            "1900",
+            "9999",
+            "1e309",
+            "NaN",
+            "12.345",
+            "£1,000.00",
+            "2026-02-30",
+            "not-an-email@",
+        ]
+    ),
+)
+
+
+def _value(form_field: FormField) -> st.SearchStrategy:
+    if form_field.kind == "choice":
+        return st.one_of(st.sampled_from(form_field.options or [""]), NASTY_TEXT)
+    if form_field.kind == "hidden":
+        return st.one_of(st.just(form_field.value), NASTY_TEXT)
+    if form_field.kind == "file":
+        return st.builds(
+            lambda name, content: SimpleUploadedFile(name, content),
+            st.sampled_from(
+                ["a.pdf", "x.docx", "../../evil.pdf", "photo.jpg", "noextension", "😀.png"]
+            ),
+            st.one_of(
+                st.binary(max_size=2_000),
+                st.sampled_from([b"%PDF-1.4\n%%EOF", b"PK\x03\x04", b"\xff\xd8\xff\xe0", b""]),
+            ),
+        )
+    return NASTY_TEXT
+
+
+def _form_data(form: PostForm) -> st.SearchStrategy:
+    """Every field present with a fuzzed value, or left out altogether."""
+    return st.fixed_dictionaries(
+        {},
+        optional={name: _value(form_field) for name, form_field in form.fields.items()},
+    )
+
+
+def _visitor_for(name: str, users: dict, target) -> object | None:
+    allowed = ACCESS[name]
+    if name in OPEN_TO_ANONYMOUS and "anon" in allowed:
+        return None
+    if "own_med" in allowed and "manager" not in allowed:
+        return target.case.mediator if target.case else None
+    if "manager" in allowed:
+        return users["morgan.manager"]
+    return users["casey.officer"]
+
+
+def _signed_in(client: Client, visitor) -> Client:  # type: ignore[no-untyped-def]
+    """Signed in with both factors and a fresh step-up, so export and erasure pages open too."""
+    if visitor is not None:
+        login(client, visitor)
+        session = client.session
+        session[STEP_UP_KEY] = time.time()
+        session.save()
+    return client
+
+
+def _forms_in_the_product(users):
+    """(url name, visitor, page url, form) for every post form the product shows."""
+    found = []
+    for name, pattern in url_patterns():
+        if name in NOT_FUZZED:
+            continue
+        target = target_for(name, pattern)
+        visitor = _visitor_for(name, users, target)
+        client = _signed_in(Client(), visitor)
+        response = client.get(target.url)
+        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+            continue
+        reader = _FormReader(target.url)
+        reader.feed(response.content.decode())
+        for form in reader.forms:
+            if form.fields and form.action.startswith("/") and "sign-out" not in form.action:
+                found.append((name, visitor, form))
+    return found
+
+
+def _fuzz(client: Client, form: PostForm) -> None:
+    @fuzz_settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(data=_form_data(form))
+    def post_it(data):  # type: ignore[no-untyped-def]
+        response = client.post(form.action, data)
+        assert response.status_code < 500, (form.action, data)
+
+    post_it()
+
+
+SHARDS = 2  # so that pytest-xdist can spread the forms over both workers
+
+
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_every_form_survives_fuzzing(world, shard, settings):
+    settings.STEP_UP_SECONDS = 24 * 60 * 60
+    from mediation.accounts.models import User
+
+    users = {user.username: user for user in User.objects.all()}
+    every_form = _forms_in_the_product(users)
+    assert len(every_form) >= 35, "the walk should find the product's forms"
+    forms = every_form[shard::SHARDS]
+    server_errors = []
+    clients: dict[str, Client] = {}
+    for name, visitor, form in forms:
+        key = visitor.username if visitor else ""
+        client = clients.get(key) or clients.setdefault(key, Client(raise_request_exception=False))
+        if visitor is not None and "_auth_user_id" not in client.session:
+            _signed_in(client, visitor)
+
+        try:
+            _fuzz(client, form)
+        except AssertionError as failure:
+            server_errors.append(f"{name} {form.action}: {failure}")
+    assert server_errors == [], "\n".join(server_errors)
