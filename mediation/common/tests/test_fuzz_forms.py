@@ -12,6 +12,7 @@ as the same forms were just fuzzed on SQLite).
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from dataclasses import dataclass, field
@@ -235,3 +236,30 @@ def test_every_form_survives_fuzzing(world, shard, settings):
         except AssertionError as failure:
             server_errors.append(f"{name} {form.action}: {failure}")
     assert server_errors == [], "\n".join(server_errors)
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | NASTY_TEXT,
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(NASTY_TEXT, children, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@fuzz_settings(max_examples=EXAMPLES, deadline=None, database=None)
+@given(
+    body=st.one_of(
+        st.binary(max_size=3_000),
+        JSON_VALUES.map(lambda value: json.dumps(value).encode()),
+        st.fixed_dictionaries(
+            {"csp-report": st.dictionaries(NASTY_TEXT, JSON_VALUES, max_size=6)}
+        ).map(lambda value: json.dumps(value).encode()),
+    ),
+    content_type=st.sampled_from(
+        ["application/csp-report", "application/reports+json", "application/json", "text/plain", ""]
+    ),
+)
+def test_the_json_endpoint_survives_fuzzing(body, content_type):
+    response = Client().post("/csp-report/", data=body, content_type=content_type)
+    assert response.status_code < 500
