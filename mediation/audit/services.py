@@ -36,11 +36,13 @@ def _hashed_fields(event: AuditEvent) -> dict[str, Any]:
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    # REMOTE_ADDR only: X-Forwarded-For is set by clients too, and is trusted only once a
-    # proxy is configured to overwrite it (see docs/security.md).
+    # The same rule as the lockout: X-Forwarded-For is set by clients too, so only the entries
+    # our own proxies add (TRUSTED_PROXY_COUNT) are believed.
+    from mediation.common.security import client_address
+
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    return client_address(request)
 
 
 @transaction.atomic

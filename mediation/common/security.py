@@ -184,7 +184,12 @@ AXES_COOL_OFF_TIERS: tuple[tuple[int, timedelta], ...] = (
 
 
 def axes_client_ip(request: HttpRequest) -> str | None:
-    """The client address for lockout (AXES_CLIENT_IP_CALLABLE).
+    """The client address for lockout (AXES_CLIENT_IP_CALLABLE): see client_address."""
+    return client_address(request)
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """The client's address, for lockout, rate limits and the audit log.
 
     REMOTE_ADDR unless settings.TRUSTED_PROXY_COUNT (environment variable) says that many
     proxies we run append to X-Forwarded-For; then the entry that the outermost of them

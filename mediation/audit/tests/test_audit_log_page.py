@@ -119,3 +119,13 @@ def test_page_query_count_does_not_grow_with_events(
     with django_assert_max_num_queries(14):
         response = client.get(reverse("audit:log"))
     assert len(response.context["page"].items) == 25
+
+
+def test_audit_address_believes_only_our_own_proxies(rf, settings, case_officer_cal):
+    from mediation.audit.services import client_ip
+
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.7", REMOTE_ADDR="10.0.0.2")
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert client_ip(request) == "10.0.0.2"  # a client can write X-Forwarded-For itself
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert client_ip(request) == "198.51.100.7"  # the entry our one proxy appended

@@ -71,3 +71,16 @@ def test_preloading_hsts_is_a_switch_that_unsilences_the_reminder():
     result = check_deploy(production_env(SECURE_HSTS_PRELOAD="true"))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_forwarded_proto_is_believed_only_behind_a_proxy(monkeypatch):
+    import importlib
+
+    import config.settings.base as base
+
+    monkeypatch.delenv("TRUSTED_PROXY_COUNT", raising=False)
+    assert importlib.reload(base).SECURE_PROXY_SSL_HEADER is None
+    monkeypatch.setenv("TRUSTED_PROXY_COUNT", "1")
+    assert importlib.reload(base).SECURE_PROXY_SSL_HEADER == ("HTTP_X_FORWARDED_PROTO", "https")
+    monkeypatch.delenv("TRUSTED_PROXY_COUNT")
+    importlib.reload(base)
