@@ -128,12 +128,15 @@ class TariffForm(_ErrorClassMixin, forms.Form):
             self.add_error(
                 "effective_to", "Applies until must be the same as or after applies from"
             )
-        if data.get("activity") == Activity.CANCELLED_MEETING:
-            if data.get("notice_working_days") is None and "notice_working_days" not in self.errors:
-                self.add_error(
-                    "notice_working_days",
-                    "Enter the notice needed to cancel without charge, in working days",
-                )
+        if (
+            data.get("activity") == Activity.CANCELLED_MEETING
+            and data.get("notice_working_days") is None
+            and "notice_working_days" not in self.errors
+        ):
+            self.add_error(
+                "notice_working_days",
+                "Enter the notice needed to cancel without charge, in working days",
+            )
         return data
 
 

@@ -46,6 +46,7 @@ PDF_CSS = """
 .amount { text-align: right; white-space: nowrap; }
 .totals td { border-bottom: none; }
 .refs { font-size: 9pt; color: #505a5f; }
+.lines { font-size: 10pt; } .lines th:first-child, .lines td:first-child { width: 34%; }
 """
 
 
