@@ -163,12 +163,12 @@ def _draft_query(authority_id: int, start: date, end: date) -> str:
         {
             "local_authority": authority_id,
             "period": "custom",
-            "start_0": start.day,
-            "start_1": start.month,
-            "start_2": start.year,
-            "end_0": end.day,
-            "end_1": end.month,
-            "end_2": end.year,
+            "start_day": start.day,
+            "start_month": start.month,
+            "start_year": start.year,
+            "end_day": end.day,
+            "end_month": end.month,
+            "end_year": end.year,
         }
     )
 
