@@ -157,7 +157,7 @@ class InvoiceLine(_ImmutableModel):
     vat_rate_bp = models.PositiveIntegerField()
     net_pence = models.PositiveIntegerField()
     vat_pence = models.PositiveIntegerField()
-    tariff = models.ForeignKey(Tariff, null=True, on_delete=models.SET_NULL, related_name="+")
+    tariff = models.ForeignKey(Tariff, null=True, on_delete=models.PROTECT, related_name="lines")
 
     class Meta:
         ordering = ["invoice", "position"]

@@ -84,6 +84,31 @@ def describe_tariff(tariff: Tariff) -> str:
     )
 
 
+def _check_used_tariff_change(tariff: Tariff) -> None:
+    """A tariff already on an issued invoice keeps its price, VAT, notice and start: only its
+    end date may change, and not to before an activity it priced. A new price is a new tariff."""
+    stored = Tariff.objects.get(pk=tariff.pk)
+    last_used = (
+        BilledActivity.objects.filter(line__tariff=stored)
+        .order_by("-happened_on")
+        .values_list("happened_on", flat=True)
+        .first()
+    )
+    if last_used is None:
+        return
+    fixed = ("activity", "unit_price_pence", "vat_rate_bp", "notice_working_days", "effective_from")
+    if any(getattr(stored, name) != getattr(tariff, name) for name in fixed):
+        raise ServiceError(
+            "This tariff is on an issued invoice, so only its end date can change. To change "
+            "the price from a date, give this tariff an end date and add a new tariff."
+        )
+    if tariff.effective_to is not None and tariff.effective_to < last_used:
+        raise ServiceError(
+            f"This tariff priced an activity on {format_day(last_used)} on an issued invoice, "
+            "so it cannot end before that day."
+        )
+
+
 @transaction.atomic
 def tariff_save(*, tariff: Tariff, by: User, request: HttpRequest | None = None) -> Tariff:
     """Add or change a tariff. Refused if it overlaps another of the LA for the activity."""
@@ -93,6 +118,8 @@ def tariff_save(*, tariff: Tariff, by: User, request: HttpRequest | None = None)
     LocalAuthority.objects.select_for_update().get(pk=tariff.local_authority_id)
     if tariff.activity != Activity.CANCELLED_MEETING:
         tariff.notice_working_days = None
+    if tariff.pk is not None:
+        _check_used_tariff_change(tariff)
     clash = tariff_overlap(tariff)
     if clash is not None:
         raise ServiceError(

@@ -516,3 +516,32 @@ def test_send_and_resend_from_the_page(client, manager_sue, invoice, credit_note
     assert page.count("to send@testshire.example.gov.uk by Sue Manager") == 3
     assert "Email invoice INV-2026-00001 again" in page
     assert client.get(url).status_code == 405
+
+
+def test_a_tariff_on_an_issued_invoice_keeps_its_price(client, manager_sue, invoice):
+    tariff = Tariff.objects.get(activity=Activity.MEDIATION)
+    login(client, manager_sue)
+    url = reverse("invoicing:tariff-edit", args=[invoice.local_authority_id, tariff.pk])
+    base = {"effective_from_day": "1", "effective_from_month": "1", "effective_from_year": "2020"}
+    response = client.post(url, tariff_post(unit_price="700", **base))
+    assert response.status_code == 400
+    assert "only its end date can change" in response.content.decode()
+    response = client.post(
+        url,
+        tariff_post(
+            unit_price="650", effective_to_day="3", effective_to_month="11",
+            effective_to_year="2026", **base,
+        ),
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert "cannot end before that day" in response.content.decode()
+    response = client.post(
+        url,
+        tariff_post(
+            unit_price="650", effective_to_day="30", effective_to_month="11",
+            effective_to_year="2026", **base,
+        ),
+    )  # fmt: skip
+    assert response.status_code == 302
+    tariff.refresh_from_db()
+    assert (tariff.unit_price_pence, tariff.effective_to) == (65000, date(2026, 11, 30))
