@@ -11,6 +11,7 @@ from datetime import date
 import pytest
 
 from mediation.audit.models import AuditEvent
+from mediation.documents.tests.support import pdf_info
 from mediation.invoicing import selectors, services
 from mediation.invoicing.models import (
     Activity,
@@ -235,6 +236,8 @@ def test_invoice_pdf_text(invoice):
     assert "Total due £2,431.00" in text
     assert "MED-2026-00103 (3 Nov 2026)" in text
     assert "Whitfield" not in text  # references only, never names
+    info = pdf_info(bytes(invoice.pdf))
+    assert info["Title"] == "Invoice INV-2026-00001" and info["Tagged"] == "yes"
 
 
 def test_invoice_csv(invoice):
