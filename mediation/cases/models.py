@@ -148,7 +148,13 @@ class Enquiry(models.Model):
     class Meta:
         ordering = ["-received_at"]
         verbose_name_plural = "enquiries"
-        indexes = [models.Index(fields=["status", "-received_at"], name="enquiry_status_idx")]
+        indexes = [
+            models.Index(fields=["status", "-received_at"], name="enquiry_status_idx"),
+            # Invoicing: an LA's information-only calls in a period.
+            models.Index(
+                fields=["local_authority", "status", "received_at"], name="enquiry_la_status_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.reference
@@ -250,6 +256,10 @@ class Case(models.Model):
             models.Index(fields=["status", "-last_activity_at"], name="case_status_idx"),
             models.Index(fields=["route", "status", "-last_activity_at"], name="case_route_idx"),
             models.Index(fields=["local_authority", "-last_activity_at"], name="case_la_idx"),
+            # Invoicing: an LA's mediations and DR meetings held in a period.
+            models.Index(
+                fields=["local_authority", "route", "mediation_held_on"], name="case_la_held_idx"
+            ),
             models.Index(fields=["-last_activity_at"], name="case_activity_idx"),
             models.Index(
                 fields=["child_last_name", "child_first_name"], name="case_child_name_idx"

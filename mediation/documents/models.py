@@ -112,6 +112,8 @@ class Certificate(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        # Invoicing: certificates issued in a period.
+        indexes = [models.Index(fields=["issued_on"], name="certificate_issued_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["case"],

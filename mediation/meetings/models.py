@@ -186,6 +186,8 @@ class MeetingChange(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+        # Invoicing: meetings cancelled in a period.
+        indexes = [models.Index(fields=["kind", "at"], name="meeting_change_kind_at_idx")]
 
     def __str__(self) -> str:
         return f"{self.kind} ({self.sequence})"
