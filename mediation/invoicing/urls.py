@@ -17,8 +17,8 @@ urlpatterns = [
         name="tariff-edit",
     ),
     path("manage/invoices/<str:number>/", views.invoice_detail, name="detail"),
-    path("manage/invoices/<str:number>/pdf/", views.invoice_pdf, name="pdf"),  # step-up
-    path("manage/invoices/<str:number>/csv/", views.invoice_csv, name="csv"),  # step-up
+    path("manage/invoices/<str:number>/pdf/", views.invoice_pdf, name="pdf"),
+    path("manage/invoices/<str:number>/csv/", views.invoice_csv, name="csv"),
     path("manage/invoices/<str:number>/send/", views.invoice_send, name="send"),
     path(
         "manage/invoices/<str:number>/credit-notes/new/",
@@ -29,10 +29,10 @@ urlpatterns = [
         "manage/invoices/<str:number>/credit-notes/<str:note>/pdf/",
         views.credit_note_pdf,
         name="credit-note-pdf",
-    ),  # step-up
+    ),
     path(
         "manage/invoices/<str:number>/credit-notes/<str:note>/csv/",
         views.credit_note_csv,
         name="credit-note-csv",
-    ),  # step-up
+    ),
 ]

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mediation.accounts.step_up import step_up_required
 from mediation.authorities.models import LocalAuthority
 from mediation.cases.services import ServiceError
 from mediation.common.pagination import page_number_from, paginate
@@ -236,8 +237,8 @@ def invoice_detail(request: HttpRequest, number: str) -> HttpResponse:
     )
 
 
-# step-up
 @staff_view(_is_manager)
+@step_up_required  # a download of billing data: a fresh code first
 @require_http_methods(["GET"])
 def invoice_pdf(request: HttpRequest, number: str) -> HttpResponse:
     invoice = selectors.get_invoice(number)
@@ -252,8 +253,8 @@ def _csv_response(text: str, filename: str) -> HttpResponse:
     return response
 
 
-# step-up
 @staff_view(_is_manager)
+@step_up_required  # a download of billing data: a fresh code first
 @require_http_methods(["GET"])
 def invoice_csv(request: HttpRequest, number: str) -> HttpResponse:
     invoice = selectors.get_invoice(number)
@@ -270,8 +271,8 @@ def _credit_note(invoice_number: str, number: str) -> CreditNote:
         raise Http404("No credit note found") from None
 
 
-# step-up
 @staff_view(_is_manager)
+@step_up_required  # a download of billing data: a fresh code first
 @require_http_methods(["GET"])
 def credit_note_pdf(request: HttpRequest, number: str, note: str) -> HttpResponse:
     credit_note = _credit_note(number, note)
@@ -281,8 +282,8 @@ def credit_note_pdf(request: HttpRequest, number: str, note: str) -> HttpRespons
     return pdf_response(bytes(credit_note.pdf), credit_note.filename)
 
 
-# step-up
 @staff_view(_is_manager)
+@step_up_required  # a download of billing data: a fresh code first
 @require_http_methods(["GET"])
 def credit_note_csv(request: HttpRequest, number: str, note: str) -> HttpResponse:
     credit_note = _credit_note(number, note)

@@ -11,6 +11,14 @@ NOW = datetime(2026, 12, 2, 11, 0, tzinfo=ZoneInfo("Europe/London"))
 
 
 @pytest.fixture(autouse=True)
+def step_up_done(monkeypatch):
+    """Downloads ask for a fresh code (tested once in test_views); the other tests have one."""
+    from mediation.accounts import step_up
+
+    monkeypatch.setattr(step_up, "step_up_is_fresh", lambda request: True)
+
+
+@pytest.fixture(autouse=True)
 def clock():
     with time_machine.travel(NOW, tick=False):
         yield

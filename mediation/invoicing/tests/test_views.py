@@ -545,3 +545,21 @@ def test_a_tariff_on_an_issued_invoice_keeps_its_price(client, manager_sue, invo
     assert response.status_code == 302
     tariff.refresh_from_db()
     assert (tariff.unit_price_pence, tariff.effective_to) == (65000, date(2026, 11, 30))
+
+
+def test_downloads_ask_for_a_fresh_code_first(
+    client, manager_sue, invoice, credit_note, monkeypatch
+):
+    from mediation.accounts import step_up
+
+    monkeypatch.setattr(step_up, "step_up_is_fresh", lambda request: False)
+    login(client, manager_sue)
+    for url in [
+        reverse("invoicing:pdf", args=[invoice.number]),
+        reverse("invoicing:csv", args=[invoice.number]),
+        reverse("invoicing:credit-note-pdf", args=[invoice.number, credit_note.number]),
+        reverse("invoicing:credit-note-csv", args=[invoice.number, credit_note.number]),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 302 and response.url.startswith(reverse("accounts:step-up"))
+    assert not AuditEvent.objects.filter(verb__endswith=".download").exists()
