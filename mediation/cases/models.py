@@ -148,7 +148,13 @@ class Enquiry(models.Model):
     class Meta:
         ordering = ["-received_at"]
         verbose_name_plural = "enquiries"
-        indexes = [models.Index(fields=["status", "-received_at"], name="enquiry_status_idx")]
+        indexes = [
+            models.Index(fields=["status", "-received_at"], name="enquiry_status_idx"),
+            # Reports: enquiries received in a period, for one LA or all.
+            models.Index(
+                fields=["received_at", "local_authority"], name="enquiry_report_received_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.reference
@@ -253,6 +259,14 @@ class Case(models.Model):
             models.Index(fields=["-last_activity_at"], name="case_activity_idx"),
             models.Index(
                 fields=["child_last_name", "child_first_name"], name="case_child_name_idx"
+            ),
+            # Reports (mediation.reports.selectors): events in a period, for one LA or all.
+            models.Index(fields=["opened_at", "local_authority"], name="case_report_opened_idx"),
+            models.Index(
+                fields=["mediation_held_on", "local_authority"], name="case_report_held_idx"
+            ),
+            models.Index(
+                fields=["certificate_issued_on", "local_authority"], name="case_report_cert_idx"
             ),
         ]
         constraints = [
