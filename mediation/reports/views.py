@@ -28,7 +28,7 @@ from mediation.reports.models import QuarterlyReport
 from mediation.reports.periods import period_from_token
 from mediation.reports.views_support import dashboard_context
 
-FILTER_KEYS = ("la", "route", "period", "start_0", "start_1", "start_2", "end_0", "end_1", "end_2")
+FILTER_KEYS = ("la", "route", "period", "start_day", "start_month", "start_year", "end_day", "end_month", "end_year")
 
 
 def _filter_form(request: HttpRequest) -> ReportFilterForm:
@@ -54,7 +54,9 @@ def _link_query(form: ReportFilterForm) -> dict[str, str]:
     if data["period"] == "custom":
         for name in ("start", "end"):
             day = data[name]
-            query.update({f"{name}_0": str(day.day), f"{name}_1": str(day.month), f"{name}_2": str(day.year)})
+            query.update(
+                {f"{name}_day": str(day.day), f"{name}_month": str(day.month), f"{name}_year": str(day.year)}
+            )
     return query
 
 
@@ -225,7 +227,8 @@ def export_appeals(request: HttpRequest) -> HttpResponse:
 @staff_view(services.may_manage_reports)
 @require_http_methods(["GET", "POST"])
 def quarterly(request: HttpRequest) -> HttpResponse:
-    form = QuarterlyReportForm(request.POST or None, today=timezone.localdate())
+    form = QuarterlyReportForm(
+        request.POST if request.method == "POST" else None, today=timezone.localdate())
     if request.method == "POST" and form.is_valid():
         period = period_from_token(form.cleaned_data["quarter"])
         assert period is not None
@@ -296,7 +299,8 @@ def quarterly_send(request: HttpRequest, report_id: int) -> HttpResponse:
 def appeal(request: HttpRequest, reference: str) -> HttpResponse:
     case = access_case(user=request.user, reference=reference, request=request)
     form = AppealForm(
-        request.POST or None, initial={"appeal_lodged": case.appeal_lodged or None}
+        request.POST if request.method == "POST" else None,
+        initial={"appeal_lodged": case.appeal_lodged or None},
     )
     if request.method == "POST" and form.is_valid():
         try:
