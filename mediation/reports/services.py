@@ -106,16 +106,24 @@ _TITLES = r"(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+)?"
 
 def scrub_names(text: str, names: list[tuple[str, str]]) -> str:
     """Replace each known name (full name, then each part of two letters or more, with any
-    title before it) by its role word, whole words only and ignoring case."""
-    pairs: dict[str, str] = {}
+    title before it) by its role word, whole words only and ignoring case. A name part shared
+    by people in different roles (a family name) becomes "the family"."""
+    full: dict[str, str] = {}
+    parts: dict[str, set[str]] = {}
     for name, word in names:
         name = " ".join(name.split())
         if not name:
             continue
-        pairs.setdefault(name.lower(), word)
+        full.setdefault(name.lower(), word)
         for part in re.split(r"[\s\-']+", name):
             if len(part) >= 2:
-                pairs.setdefault(part.lower(), word)
+                parts.setdefault(part.lower(), set()).add(word)
+    # A part shared by people in different roles (a family name) says only "the family".
+    pairs = {
+        part: (next(iter(words)) if len(words) == 1 else "the family")
+        for part, words in parts.items()
+    }
+    pairs.update(full)
     for name in sorted(pairs, key=len, reverse=True):
         pattern = re.compile(rf"\b{_TITLES}{re.escape(name)}\b", re.IGNORECASE)
         text = pattern.sub(pairs[name], text)
