@@ -156,9 +156,7 @@ COUNT_COLUMNS = (
 )
 
 
-def _count_row(
-    code: str, name: str, filters: ReportFilters, result: MetricResult
-) -> list[Any]:
+def _count_row(code: str, name: str, filters: ReportFilters, result: MetricResult) -> list[Any]:
     metric = result.metric
     return [
         code,
@@ -219,4 +217,3 @@ def appeals_rows(filters: ReportFilters) -> Iterator[list[Any]]:
             result.value,
             "" if result.percent is None else result.percent,
         ]
-

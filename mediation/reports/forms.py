@@ -43,7 +43,9 @@ class ReportFilterForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": "Select a period from the list"},
     )
-    start = GovukDateField(label="From", required=False, help_text="For custom dates only. For example, 1 4 2026")
+    start = GovukDateField(
+        label="From", required=False, help_text="For custom dates only. For example, 1 4 2026"
+    )
     end = GovukDateField(label="To", required=False, help_text="For example, 30 6 2026")
 
     def __init__(self, *args: Any, today: date | None = None, **kwargs: Any) -> None:
@@ -54,7 +56,9 @@ class ReportFilterForm(forms.Form):
         self.fields["la"].choices = [("", "All local authorities")] + [
             (a.code, a.name) for a in self.authorities.values()
         ]
-        self.fields["la"].error_messages["invalid_choice"] = "Select a local authority from the list"
+        self.fields["la"].error_messages["invalid_choice"] = (
+            "Select a local authority from the list"
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

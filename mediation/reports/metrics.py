@@ -53,10 +53,12 @@ class Kind(StrEnum):
 
 
 class Section(StrEnum):
+    """The dashboard's tables, in the order shown: how the service is doing first."""
+
+    KPI = "Statutory and service standards"
     ACTIVITY = "Activity"
     OUTCOMES = "Outcomes of meetings"
     ISSUES = "Issues and decisions disputed"
-    KPI = "Statutory and service standards"
     THEMES = "Agreed actions by EHC plan section"
 
 

@@ -52,7 +52,9 @@ SOURCES: dict[Source, SourceSpec] = {
     Source.ENQUIRY: SourceSpec(
         "cases.Enquiry", "local_authority", "case__route", ("local_authority", "case"), "reference"
     ),
-    Source.CASE: SourceSpec("cases.Case", "local_authority", "route", ("local_authority",), "reference"),
+    Source.CASE: SourceSpec(
+        "cases.Case", "local_authority", "route", ("local_authority",), "reference"
+    ),
     Source.DEADLINE: SourceSpec(
         "deadlines.Deadline",
         "case__local_authority",
@@ -239,7 +241,9 @@ def trend_window(period: Period) -> tuple[date, date]:
     months = period.months()
     last = months[-1]
     first = months[0]
-    year, month = (last.year, last.month - 11) if last.month > 11 else (last.year - 1, last.month + 1)
+    year, month = (
+        (last.year, last.month - 11) if last.month > 11 else (last.year - 1, last.month + 1)
+    )
     first = min(first, date(year, month, 1))  # at least the 12 months ending with the period
     window = months_between(first, last)[-60:]
     return window[0], period.end
@@ -268,7 +272,9 @@ def compute_by_month(
         for row in rows:
             month = row["month"]
             if isinstance(month, datetime):
-                month = timezone.localtime(month).date() if timezone.is_aware(month) else month.date()
+                month = (
+                    timezone.localtime(month).date() if timezone.is_aware(month) else month.date()
+                )
             by_month[month.replace(day=1)] = row
         for metric in group:
             series[metric.key] = [
@@ -309,9 +315,7 @@ class Dashboard:
     results: dict[str, MetricResult]
     months: list[date] = field(default_factory=list)
     trends: dict[str, list[int]] = field(default_factory=dict)
-    by_authority: list[tuple[LocalAuthority, dict[str, MetricResult]]] = field(
-        default_factory=list
-    )
+    by_authority: list[tuple[LocalAuthority, dict[str, MetricResult]]] = field(default_factory=list)
 
 
 def dashboard(filters: ReportFilters, *, today: date | None = None) -> Dashboard:

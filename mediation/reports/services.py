@@ -312,8 +312,10 @@ def quarterly_report_send(
 
     if not may_manage_reports(by):
         raise ServiceError("Only managers can send quarterly reports.")
-    report = QuarterlyReport.objects.select_for_update().select_related("local_authority").get(
-        pk=report.pk
+    report = (
+        QuarterlyReport.objects.select_for_update()
+        .select_related("local_authority")
+        .get(pk=report.pk)
     )
     authority = report.local_authority
     if not report.is_ready:

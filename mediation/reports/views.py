@@ -28,7 +28,17 @@ from mediation.reports.models import QuarterlyReport
 from mediation.reports.periods import period_from_token
 from mediation.reports.views_support import dashboard_context
 
-FILTER_KEYS = ("la", "route", "period", "start_day", "start_month", "start_year", "end_day", "end_month", "end_year")
+FILTER_KEYS = (
+    "la",
+    "route",
+    "period",
+    "start_day",
+    "start_month",
+    "start_year",
+    "end_day",
+    "end_month",
+    "end_year",
+)
 
 
 def _filter_form(request: HttpRequest) -> ReportFilterForm:
@@ -55,7 +65,11 @@ def _link_query(form: ReportFilterForm) -> dict[str, str]:
         for name in ("start", "end"):
             day = data[name]
             query.update(
-                {f"{name}_day": str(day.day), f"{name}_month": str(day.month), f"{name}_year": str(day.year)}
+                {
+                    f"{name}_day": str(day.day),
+                    f"{name}_month": str(day.month),
+                    f"{name}_year": str(day.year),
+                }
             )
     return query
 
@@ -79,14 +93,19 @@ def filters_heading(filters: selectors.ReportFilters) -> str:
 @staff_view(services.may_view_reports)
 def dashboard(request: HttpRequest) -> HttpResponse:
     form = _filter_form(request)
-    context: dict[str, Any] = {"form": form, "may_manage": services.may_manage_reports(request.user)}
+    context: dict[str, Any] = {
+        "form": form,
+        "may_manage": services.may_manage_reports(request.user),
+    }
     if not form.is_valid():
         return render_form_page(request, "reports/dashboard.html", context, invalid=True)
     filters = _filters(form)
     board = selectors.dashboard(filters)
     query = _link_query(form)
     context.update(dashboard_context(board, link_query=query))
-    context.update({"filters": filters, "heading": filters_heading(filters), "export_qs": urlencode(query)})
+    context.update(
+        {"filters": filters, "heading": filters_heading(filters), "export_qs": urlencode(query)}
+    )
     return render(request, "reports/dashboard.html", context)
 
 
@@ -228,7 +247,8 @@ def export_appeals(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def quarterly(request: HttpRequest) -> HttpResponse:
     form = QuarterlyReportForm(
-        request.POST if request.method == "POST" else None, today=timezone.localdate())
+        request.POST if request.method == "POST" else None, today=timezone.localdate()
+    )
     if request.method == "POST" and form.is_valid():
         period = period_from_token(form.cleaned_data["quarter"])
         assert period is not None

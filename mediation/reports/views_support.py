@@ -82,7 +82,10 @@ def dashboard_context(board: Dashboard, *, link_query: dict[str, str] | None) ->
             }
         )
     trend_rows = [
-        {"month": month, "values": [board.trends.get(key, [0] * len(board.months))[i] for key in TREND_KEYS]}
+        {
+            "month": month,
+            "values": [board.trends.get(key, [0] * len(board.months))[i] for key in TREND_KEYS],
+        }
         for i, month in enumerate(board.months)
     ]
     outcome_names = [BY_KEY[key].name for key in OUTCOME_KEYS]

@@ -5,28 +5,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('authorities', '0001_initial'),
-        ('cases', '0004_party_needs_and_attendance_details'),
+        ("authorities", "0001_initial"),
+        ("cases", "0004_party_needs_and_attendance_details"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['opened_at', 'local_authority'], name='case_report_opened_idx'),
+            model_name="case",
+            index=models.Index(
+                fields=["opened_at", "local_authority"], name="case_report_opened_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['mediation_held_on', 'local_authority'], name='case_report_held_idx'),
+            model_name="case",
+            index=models.Index(
+                fields=["mediation_held_on", "local_authority"], name="case_report_held_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['certificate_issued_on', 'local_authority'], name='case_report_cert_idx'),
+            model_name="case",
+            index=models.Index(
+                fields=["certificate_issued_on", "local_authority"], name="case_report_cert_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='enquiry',
-            index=models.Index(fields=['received_at', 'local_authority'], name='enquiry_report_received_idx'),
+            model_name="enquiry",
+            index=models.Index(
+                fields=["received_at", "local_authority"], name="enquiry_report_received_idx"
+            ),
         ),
     ]

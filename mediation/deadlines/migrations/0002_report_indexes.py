@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0005_report_indexes'),
-        ('deadlines', '0001_initial'),
+        ("cases", "0005_report_indexes"),
+        ("deadlines", "0001_initial"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='deadline',
-            index=models.Index(fields=['code', 'due'], name='deadline_code_due_idx'),
+            model_name="deadline",
+            index=models.Index(fields=["code", "due"], name="deadline_code_due_idx"),
         ),
     ]

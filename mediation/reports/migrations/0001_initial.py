@@ -7,37 +7,72 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('authorities', '0001_initial'),
+        ("authorities", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='QuarterlyReport',
+            name="QuarterlyReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveIntegerField()),
-                ('quarter', models.PositiveSmallIntegerField()),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('generating', 'Generating'), ('ready', 'Ready'), ('failed', 'Failed')], default='queued', max_length=12)),
-                ('progress', models.CharField(blank=True, max_length=200)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('requested_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('generated_at', models.DateTimeField(blank=True, null=True)),
-                ('html', models.TextField(blank=True)),
-                ('pdf', models.BinaryField(blank=True, default=b'')),
-                ('sha256', models.CharField(blank=True, max_length=64)),
-                ('error', models.CharField(blank=True, max_length=300)),
-                ('sent_message_ids', models.JSONField(blank=True, default=list)),
-                ('local_authority', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='quarterly_reports', to='authorities.localauthority')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveIntegerField()),
+                ("quarter", models.PositiveSmallIntegerField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("generating", "Generating"),
+                            ("ready", "Ready"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=12,
+                    ),
+                ),
+                ("progress", models.CharField(blank=True, max_length=200)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("requested_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("generated_at", models.DateTimeField(blank=True, null=True)),
+                ("html", models.TextField(blank=True)),
+                ("pdf", models.BinaryField(blank=True, default=b"")),
+                ("sha256", models.CharField(blank=True, max_length=64)),
+                ("error", models.CharField(blank=True, max_length=300)),
+                ("sent_message_ids", models.JSONField(blank=True, default=list)),
+                (
+                    "local_authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="quarterly_reports",
+                        to="authorities.localauthority",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-year', '-quarter', 'local_authority__name'],
-                'constraints': [models.UniqueConstraint(fields=('local_authority', 'year', 'quarter'), name='unique_quarterly_report')],
+                "ordering": ["-year", "-quarter", "local_authority__name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("local_authority", "year", "quarter"),
+                        name="unique_quarterly_report",
+                    )
+                ],
             },
         ),
     ]

@@ -40,6 +40,8 @@ def make_case(authority, owner, **fields: Any) -> Case:
     if values["status"] == CaseState.CLOSED.value and not values.get("closed_at"):
         values["closed_at"] = timezone.now()
     case = Case.objects.create(**values)
-    Party.objects.create(case=case, role="parent_carer", name="Sarah Whitfield", phone="07700 900123")
+    Party.objects.create(
+        case=case, role="parent_carer", name="Sarah Whitfield", phone="07700 900123"
+    )
     deadline_recalculate(case=case)
     return case

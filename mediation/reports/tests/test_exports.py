@@ -124,7 +124,15 @@ def test_counts_export(client, manager_sue, world):
 def test_lg_inform_appeals_export(client, manager_sue, world):
     login(client, manager_sue)
     rows, _ = rows_of(client.get(EXPORTS[2], {"period": "2026-Q2"}))
-    assert [(r["la_code"], r["mediation_cases"], r["followed_by_appeal"], r["percent_followed_by_appeal"]) for r in rows] == [
+    assert [
+        (
+            r["la_code"],
+            r["mediation_cases"],
+            r["followed_by_appeal"],
+            r["percent_followed_by_appeal"],
+        )
+        for r in rows
+    ] == [
         ("NFD", "2", "1", "50"),
         ("SMC", "1", "1", "100"),
     ]

@@ -7,7 +7,6 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import timezone
 
 from mediation.cases.models import Enquiry
 from mediation.cases.tests.factories import LocalAuthorityFactory
@@ -88,7 +87,10 @@ def test_certificate_due_on_the_thursday_after_a_bank_holiday_monday(
     )
     never = certificate_case(local_authority, case_officer_cal)
     certificate_case(
-        other_la, case_officer_cal, certificate_issued_on=date(2026, 5, 26), certificate_kind="declined"
+        other_la,
+        case_officer_cal,
+        certificate_issued_on=date(2026, 5, 26),
+        certificate_kind="declined",
     )
     due = Deadline.objects.get(case=on_time, code="certificate_due_after_decline").due
     assert due == date(2026, 5, 28)
@@ -108,13 +110,13 @@ def test_certificate_due_on_the_thursday_after_a_bank_holiday_monday(
 
 def test_a_certificate_not_yet_due_is_not_counted(local_authority, case_officer_cal):
     certificate_case(local_authority, case_officer_cal)  # due Thu 28 May 2026
-    result = compute(
-        ReportFilters(period=Q2, authority=local_authority), today=date(2026, 5, 28)
-    )["certificates_on_time"]
+    result = compute(ReportFilters(period=Q2, authority=local_authority), today=date(2026, 5, 28))[
+        "certificates_on_time"
+    ]
     assert result.total == 0
-    result = compute(
-        ReportFilters(period=Q2, authority=local_authority), today=date(2026, 5, 29)
-    )["certificates_on_time"]
+    result = compute(ReportFilters(period=Q2, authority=local_authority), today=date(2026, 5, 29))[
+        "certificates_on_time"
+    ]
     assert (result.value, result.total) == (0, 1)
 
 
@@ -159,7 +161,10 @@ def test_mediations_within_30_days_and_average_days(local_authority, other_la, c
     assert Deadline.objects.get(case=in_time, code="mediation_by").due == date(2026, 5, 1)
 
     result = figures(local_authority)
-    assert (result["mediations_within_30_days"].value, result["mediations_within_30_days"].total) == (1, 2)
+    assert (
+        result["mediations_within_30_days"].value,
+        result["mediations_within_30_days"].total,
+    ) == (1, 2)
     assert refs("mediations_within_30_days", local_authority, part="missed") == [late.reference]
     assert result["mediations_held"].value == 2
     # (30 + 31) / 2 days from the LA being told to the meeting.
@@ -250,7 +255,11 @@ def test_agreed_actions_honoured_on_time_and_themes(local_authority, case_office
         ("F", date(2026, 4, 28)),
         ("health", None),
     )
-    dues = set(Deadline.objects.filter(case=case, code__startswith="agreed_action_due:").values_list("due", flat=True))
+    dues = set(
+        Deadline.objects.filter(case=case, code__startswith="agreed_action_due:").values_list(
+            "due", flat=True
+        )
+    )
     assert dues == {date(2026, 4, 27)}
     result = figures(local_authority)
     assert (result["actions_on_time"].value, result["actions_on_time"].total) == (1, 3)
@@ -310,7 +319,9 @@ def test_enquiries_count_by_the_day_in_uk_time(local_authority, case_officer_cal
     assert figures(local_authority, Q2)["enquiries"].value == 1
     assert refs("enquiries", local_authority) == ["ENQ-2026-00002"]
     months, series = compute_by_month(
-        ReportFilters(period=Q2, authority=local_authority), metrics=[BY_KEY["enquiries"]], today=TODAY
+        ReportFilters(period=Q2, authority=local_authority),
+        metrics=[BY_KEY["enquiries"]],
+        today=TODAY,
     )
     assert series["enquiries"][months.index(date(2026, 3, 1))] == 1
     assert series["enquiries"][months.index(date(2026, 4, 1))] == 1
@@ -329,7 +340,11 @@ def test_custom_period_boundaries_are_inclusive(local_authority, case_officer_ca
 
 def test_route_filter_and_outcomes(local_authority, case_officer_cal):
     mediation = held_case(
-        local_authority, case_officer_cal, date(2026, 4, 1), date(2026, 4, 20), outcome="agreed_part"
+        local_authority,
+        case_officer_cal,
+        date(2026, 4, 1),
+        date(2026, 4, 20),
+        outcome="agreed_part",
     )
     dr = make_case(
         local_authority,
@@ -375,11 +390,18 @@ def test_cases_later_appealed_and_lg_inform_measure(local_authority, other_la, c
     )
     held_case(other_la, case_officer_cal, date(2026, 4, 1), date(2026, 4, 21), appeal_lodged="yes")
     result = figures(local_authority)
-    assert (result["appealed_after_certificate"].value, result["appealed_after_certificate"].total) == (1, 2)
+    assert (
+        result["appealed_after_certificate"].value,
+        result["appealed_after_certificate"].total,
+    ) == (1, 2)
     lg = result["mediations_followed_by_appeal"]
     assert (lg.value, lg.total, lg.percent) == (1, 2, 50)
-    assert refs("mediations_followed_by_appeal", local_authority, part="met") == [appealed.reference]
-    per_la = compute_by_authority(ReportFilters(period=Q2), metrics=[BY_KEY["mediations_followed_by_appeal"]], today=TODAY)
+    assert refs("mediations_followed_by_appeal", local_authority, part="met") == [
+        appealed.reference
+    ]
+    per_la = compute_by_authority(
+        ReportFilters(period=Q2), metrics=[BY_KEY["mediations_followed_by_appeal"]], today=TODAY
+    )
     assert per_la[other_la.pk]["mediations_followed_by_appeal"].value == 1
     assert per_la[other_la.pk]["mediations_followed_by_appeal"].total == 1
     assert per_la[local_authority.pk]["mediations_followed_by_appeal"].total == 2

@@ -73,7 +73,11 @@ def pdf_text(pdf: bytes, tmp_path: Path) -> str:
 
 
 def test_scrub_names_replaces_known_names_with_roles():
-    names = [("Isla Whitfield", "the child"), ("Sarah Whitfield", "the parent"), ("Omar Hassan", "the LA officer")]
+    names = [
+        ("Isla Whitfield", "the child"),
+        ("Sarah Whitfield", "the parent"),
+        ("Omar Hassan", "the LA officer"),
+    ]
     text = "Omar Hassan will call Mrs Whitfield about ISLA's transport; omar to confirm. Islander stays."
     scrubbed = scrub_names(text, names)
     assert scrubbed == (
@@ -110,7 +114,9 @@ def test_report_is_queued_then_made_then_sent(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = client.post(QUARTERLY, {"la": "NFD", "quarter": "2026-Q2"})
     report = QuarterlyReport.objects.get()
-    assert response.status_code == 302 and response["Location"] == f"/reports/quarterly/{report.pk}/"
+    assert (
+        response.status_code == 302 and response["Location"] == f"/reports/quarterly/{report.pk}/"
+    )
     # Queued: the page refreshes itself and offers no download yet.
     page = client.get(response["Location"]).content.decode()
     assert report.status == "queued" and "Queued" in page
@@ -131,7 +137,9 @@ def test_report_is_queued_then_made_then_sent(
     assert "Certificates issued within 3 working days" in text
     assert "Section F: special educational provision" in text
     assert "The contents of an EHC plan" in text
-    assert "the LA officer will send the family the amended plan for the child by email" in report.html
+    assert (
+        "the LA officer will send the family the amended plan for the child by email" in report.html
+    )
     assert "amended plan for the child" in " ".join(text.split())
     for name in ("Whitfield", "Omar", "Hassan", "Isla", "Sarah"):
         assert name not in text
@@ -139,7 +147,9 @@ def test_report_is_queued_then_made_then_sent(
     download = client.get(f"/reports/quarterly/{report.pk}/pdf/")
     assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
     assert download.content == bytes(report.pdf)
-    assert AuditEvent.objects.filter(verb="quarterly_report.download", object_id=str(report.pk)).exists()
+    assert AuditEvent.objects.filter(
+        verb="quarterly_report.download", object_id=str(report.pk)
+    ).exists()
 
     with django_capture_on_commit_callbacks(execute=True):
         sent = client.post(f"/reports/quarterly/{report.pk}/send/")
@@ -187,7 +197,9 @@ def test_generation_is_idempotent_and_asking_again_makes_a_new_version(
     assert report.sha256 and first_hash
 
 
-def test_a_failure_is_recorded(manager_sue, local_authority, monkeypatch, django_capture_on_commit_callbacks):
+def test_a_failure_is_recorded(
+    manager_sue, local_authority, monkeypatch, django_capture_on_commit_callbacks
+):
     def broken(*args, **kwargs):
         raise RuntimeError("no fonts")
 
@@ -200,7 +212,9 @@ def test_a_failure_is_recorded(manager_sue, local_authority, monkeypatch, django
     assert report.status == "failed" and report.error == "RuntimeError"
 
 
-def test_sending_needs_a_contact_email(client, manager_sue, local_authority, django_capture_on_commit_callbacks):
+def test_sending_needs_a_contact_email(
+    client, manager_sue, local_authority, django_capture_on_commit_callbacks
+):
     local_authority.contact_email = ""
     local_authority.save()
     with django_capture_on_commit_callbacks(execute=True):
@@ -213,7 +227,9 @@ def test_sending_needs_a_contact_email(client, manager_sue, local_authority, dja
     assert not Message.objects.exists()
 
 
-def test_case_officers_cannot_download_or_send(client, case_officer_cal, manager_sue, local_authority, django_capture_on_commit_callbacks):
+def test_case_officers_cannot_download_or_send(
+    client, case_officer_cal, manager_sue, local_authority, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         report = services.quarterly_report_request(
             authority=local_authority, year=2026, quarter=2, by=manager_sue

@@ -71,7 +71,9 @@ def test_menu_shows_reports_to_staff_who_see_every_case(client, cast):
     assert 'href="/reports/"' not in client.get("/cases/").content.decode()
 
 
-def test_dashboard_shows_figures_with_links_to_the_cases(client, manager_sue, world, local_authority):
+def test_dashboard_shows_figures_with_links_to_the_cases(
+    client, manager_sue, world, local_authority
+):
     login(client, manager_sue)
     response = client.get(DASHBOARD, {"period": "2026-Q2", "la": "NFD"})
     assert response.status_code == 200
@@ -82,7 +84,7 @@ def test_dashboard_shows_figures_with_links_to_the_cases(client, manager_sue, wo
     # Definitions are on the page, charts are SVG with a title, the numbers are in tables.
     assert "Mediation meetings held in the period." in html
     assert html.count('role="img"') == 4
-    assert "<title id=\"trend-mediations-held-title\">" in html
+    assert '<title id="trend-mediations-held-title">' in html
     assert "The numbers in the outcomes chart" in html
     assert "Agreed in full: 3" in html
     # Managers get the exports; the agreed-actions report is linked.
@@ -101,11 +103,27 @@ def test_case_officer_sees_no_exports_or_quarterly_reports(client, case_officer_
     [
         ({"period": "custom"}, "Enter the date the period starts"),
         (
-            {"period": "custom", "start_day": "31", "start_month": "2", "start_year": "2026", "end_day": "1", "end_month": "3", "end_year": "2026"},
+            {
+                "period": "custom",
+                "start_day": "31",
+                "start_month": "2",
+                "start_year": "2026",
+                "end_day": "1",
+                "end_month": "3",
+                "end_year": "2026",
+            },
             "From must be a real date",
         ),
         (
-            {"period": "custom", "start_day": "1", "start_month": "5", "start_year": "2026", "end_day": "1", "end_month": "4", "end_year": "2026"},
+            {
+                "period": "custom",
+                "start_day": "1",
+                "start_month": "5",
+                "start_year": "2026",
+                "end_day": "1",
+                "end_month": "4",
+                "end_year": "2026",
+            },
             "The end date must be the same as or after the start date",
         ),
         (
@@ -117,7 +135,9 @@ def test_case_officer_sees_no_exports_or_quarterly_reports(client, case_officer_
         ({"route": "teleport"}, "Select a route from the list"),
     ],
 )
-def test_invalid_filters_show_an_error_summary(client, manager_sue, local_authority, params, message):
+def test_invalid_filters_show_an_error_summary(
+    client, manager_sue, local_authority, params, message
+):
     login(client, manager_sue)
     for url in (DASHBOARD, CASES):
         response = client.get(url, {**params, "metric": "mediations_held"})
@@ -133,7 +153,15 @@ def test_invalid_filters_show_an_error_summary(client, manager_sue, local_author
 
 def test_custom_period_on_dashboard_and_links(client, manager_sue, world):
     login(client, manager_sue)
-    params = {"period": "custom", "start_day": "10", "start_month": "4", "start_year": "2026", "end_day": "11", "end_month": "4", "end_year": "2026"}
+    params = {
+        "period": "custom",
+        "start_day": "10",
+        "start_month": "4",
+        "start_year": "2026",
+        "end_day": "11",
+        "end_month": "4",
+        "end_year": "2026",
+    }
     html = client.get(DASHBOARD, params).content.decode()
     assert "10 April 2026 to 11 April 2026" in html
     # 9 April (other LA) is outside; 10 and 11 April (ours) are inside.
@@ -178,8 +206,10 @@ def test_drill_down_unknown_metric_or_part_is_404(client, manager_sue):
     assert client.get(CASES, {"metric": "actions_on_time", "part": "sideways"}).status_code == 404
 
 
-def test_drill_down_pages_without_counting(client, manager_sue, local_authority, case_officer_cal, django_assert_max_num_queries):
-    for n in range(27):
+def test_drill_down_pages_without_counting(
+    client, manager_sue, local_authority, case_officer_cal, django_assert_max_num_queries
+):
+    for _ in range(27):
         make_case(local_authority, case_officer_cal, opened_at=at(date(2026, 5, 1)))
     login(client, manager_sue)
     params = {"metric": "cases_opened", "period": "2026-Q2"}
@@ -228,13 +258,17 @@ def test_record_an_appeal(client, case_officer_cleo, local_authority, case_offic
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.appeal_lodged == "yes"
-    assert TimelineEntry.objects.filter(case=case, summary__contains="Appeal to the Tribunal").exists()
+    assert TimelineEntry.objects.filter(
+        case=case, summary__contains="Appeal to the Tribunal"
+    ).exists()
     assert AuditEvent.objects.filter(verb="case.appeal_recorded", case_id=case.pk).exists()
 
 
 def test_mediators_cannot_record_an_appeal(client, mediator_mia, open_case):
     login(client, mediator_mia)
-    response = client.post(reverse("reports:appeal", args=[open_case.reference]), {"appeal_lodged": "yes"})
+    response = client.post(
+        reverse("reports:appeal", args=[open_case.reference]), {"appeal_lodged": "yes"}
+    )
     assert response.status_code == 403
     open_case.refresh_from_db()
     assert open_case.appeal_lodged == ""
