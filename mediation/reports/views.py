@@ -271,9 +271,10 @@ def quarterly(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _report(report_id: int) -> QuarterlyReport:
+def _report(report_id: int, *, with_pdf: bool = False) -> QuarterlyReport:
+    deferred = ("html",) if with_pdf else ("html", "pdf")
     return get_object_or_404(
-        QuarterlyReport.objects.select_related("local_authority", "requested_by").defer("html"),
+        QuarterlyReport.objects.select_related("local_authority", "requested_by").defer(*deferred),
         pk=report_id,
     )
 
@@ -286,7 +287,7 @@ def quarterly_detail(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @staff_view(services.may_manage_reports)
 def quarterly_pdf(request: HttpRequest, report_id: int) -> HttpResponse:
-    report = _report(report_id)
+    report = _report(report_id, with_pdf=True)
     if not report.is_ready:
         raise Http404("The report is not ready")
     services.quarterly_report_record_download(report=report, by=request.user, request=request)

@@ -94,3 +94,24 @@ def test_manager_reads_the_dashboard_and_the_cases_behind_a_figure(
     page.get_by_role("link", name="Back to reports").click()
     page.wait_for_selector("#figures-for")
     assert "Eastmoor County Council" in page.locator("#figures-for").inner_text()
+
+
+def test_manager_makes_and_emails_a_quarterly_report(page, live_server, reports_setup):
+    sign_in(page, live_server, username="morgan")
+    page.goto(f"{live_server.url}/reports/quarterly/")
+    assert_accessible(page)
+    # Nothing chosen: the error summary lists both fields.
+    page.get_by_role("button", name="Make the report").click()
+    page.wait_for_selector(".govuk-error-summary")
+    assert page.get_by_text("Select a local authority").first.is_visible()
+    assert_accessible(page)
+    page.get_by_label("Local authority").select_option("EMC")
+    page.get_by_label("Quarter").select_option(index=1)
+    page.get_by_role("button", name="Make the report").click()
+    page.wait_for_url(re.compile(r"/reports/quarterly/\d+/$"))
+    # The test settings run tasks at once, so the report is ready when the page loads.
+    assert page.locator("#report-status").inner_text() == "Ready"
+    assert_accessible(page)
+    page.get_by_role("button", name=re.compile("Email it to")).click()
+    page.wait_for_selector(".govuk-notification-banner--success")
+    assert_accessible(page)
