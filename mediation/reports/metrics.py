@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 
 from mediation.cases.models import (
     AppealLodged,
@@ -96,6 +96,23 @@ CLOCK_STOPPING_CLOSURES = (
 )
 
 _ON_TIME = Q(met_on__isnull=False, met_on__lte=F("due"))
+
+
+def _certificate_allowed() -> Q:
+    """Deadline rows of cases that may have a certificate: not about Section I only (CFA 2014
+    s55(3)), and the family contacted the adviser within the 2 months (reg 34(2): the adviser
+    contact deadline was not met late)."""
+    from mediation.deadlines.models import Deadline
+
+    contacted_late = Deadline.objects.filter(
+        case_id=OuterRef("case_id"),
+        code=DeadlineCode.ADVISER_CONTACT_WINDOW_ENDS.value,
+        met_on__gt=F("due"),
+    )
+    return Q(case__section_i_only=False) & ~Q(Exists(contacted_late))
+
+
+_CERTIFICATE_ALLOWED = _certificate_allowed()
 _DEADLINE_COLUMNS = (("Due", "due"), ("Done", "met_on"))
 _MEETING_COLUMNS = (("Meeting held", "mediation_held_on"),)
 
@@ -281,12 +298,13 @@ METRICS: tuple[Metric, ...] = (
             "mediation; SEND Regulations 2014 regs 34(1), 39(1) and 39(3)), and how many were "
             "issued on or before the due day. Working days skip weekends, bank holidays and the "
             "service's closure days. A certificate still not issued after its due day counts as "
-            "late; one not yet due is not counted."
+            "late; one not yet due is not counted, nor one that may not be issued (Section I "
+            "only, or the family contacted the adviser after the 2 months)."
         ),
         source=Source.DEADLINE,
         date_field="due",
         section=Section.KPI,
-        where=Q(code__in=sorted(CERTIFICATE_CODES)),
+        where=Q(code__in=sorted(CERTIFICATE_CODES)) & _CERTIFICATE_ALLOWED,
         met=_ON_TIME,
         columns=_DEADLINE_COLUMNS,
         rows_noun="certificates due",

@@ -421,3 +421,27 @@ def test_dashboard_runs_a_fixed_number_of_queries(
     assert board.by_authority[0][1]["outcome_agreed_all"].value == 2
     assert board.trends["mediations_held"][board.months.index(date(2026, 5, 1))] == 2
     assert len(board.months) == 12
+
+
+def test_certificates_that_may_not_be_issued_are_not_counted(local_authority, case_officer_cal):
+    # Section I only: no certificate is needed (CFA 2014 s55(3)).
+    held_case(
+        local_authority,
+        case_officer_cal,
+        date(2026, 4, 1),
+        date(2026, 4, 20),
+        section_i_only=True,
+    )
+    # Contacted the adviser after the 2-month window: the adviser may not certify (reg 34(2)).
+    held_case(
+        local_authority,
+        case_officer_cal,
+        date(2026, 4, 1),
+        date(2026, 4, 20),
+        notice_sent_on=date(2026, 1, 5),
+        adviser_contacted_on=date(2026, 3, 20),
+    )
+    counted = held_case(local_authority, case_officer_cal, date(2026, 4, 1), date(2026, 4, 20))
+    result = figures(local_authority)["certificates_on_time"]
+    assert (result.value, result.total) == (0, 1)
+    assert refs("certificates_on_time", local_authority) == [counted.reference]
