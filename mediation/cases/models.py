@@ -154,6 +154,10 @@ class Enquiry(models.Model):
             models.Index(
                 fields=["local_authority", "status", "received_at"], name="enquiry_la_status_idx"
             ),
+            # Reports: enquiries received in a period, for one LA or all.
+            models.Index(
+                fields=["received_at", "local_authority"], name="enquiry_report_received_idx"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -263,6 +267,14 @@ class Case(models.Model):
             models.Index(fields=["-last_activity_at"], name="case_activity_idx"),
             models.Index(
                 fields=["child_last_name", "child_first_name"], name="case_child_name_idx"
+            ),
+            # Reports (mediation.reports.selectors): events in a period, for one LA or all.
+            models.Index(fields=["opened_at", "local_authority"], name="case_report_opened_idx"),
+            models.Index(
+                fields=["mediation_held_on", "local_authority"], name="case_report_held_idx"
+            ),
+            models.Index(
+                fields=["certificate_issued_on", "local_authority"], name="case_report_cert_idx"
             ),
         ]
         constraints = [

@@ -28,7 +28,11 @@ class Deadline(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case", "code"], name="unique_deadline_per_case")
         ]
-        indexes = [models.Index(fields=["due", "met_on"], name="deadline_due_idx")]
+        indexes = [
+            models.Index(fields=["due", "met_on"], name="deadline_due_idx"),
+            # Reports: deadlines of one kind falling due in a period.
+            models.Index(fields=["code", "due"], name="deadline_code_due_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.due}"

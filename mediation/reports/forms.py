@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+
+from mediation.authorities.models import LocalAuthority
+from mediation.cases.models import AppealLodged
+from mediation.common.forms import GovukDateField, today_in_london
+from mediation.domain.case_states import ROUTE_LABELS, Route
+from mediation.reports.periods import (
+    Period,
+    custom_period,
+    period_choices,
+    period_from_token,
+    quarter_of,
+)
+
+# A custom period longer than this is refused: the figures would mean little and cost a lot.
+MAX_CUSTOM_DAYS = 366 * 5
+
+
+class PeriodChoiceField(forms.ChoiceField):
+    """A period token from the list, or any other valid token typed into the address."""
+
+    def valid_value(self, value: Any) -> bool:
+        return value == "custom" or period_from_token(str(value)) is not None
+
+
+class ReportFilterForm(forms.Form):
+    """Filters of the dashboard, drill-down lists and exports (a GET form)."""
+
+    la = forms.ChoiceField(label="Local authority", required=False)
+    route = forms.ChoiceField(
+        label="Route",
+        required=False,
+        choices=[("", "All routes")] + [(r.value, ROUTE_LABELS[r]) for r in Route],
+        error_messages={"invalid_choice": "Select a route from the list"},
+    )
+    period = PeriodChoiceField(
+        label="Period",
+        required=False,
+        error_messages={"invalid_choice": "Select a period from the list"},
+    )
+    start = GovukDateField(
+        label="From", required=False, help_text="For custom dates only. For example, 1 4 2026"
+    )
+    end = GovukDateField(label="To", required=False, help_text="For example, 30 6 2026")
+
+    def __init__(self, *args: Any, today: date | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today or today_in_london()
+        self.fields["period"].choices = period_choices(self.today)
+        self.authorities = {a.code: a for a in LocalAuthority.objects.order_by("name")}
+        self.fields["la"].choices = [("", "All local authorities")] + [
+            (a.code, a.name) for a in self.authorities.values()
+        ]
+        self.fields["la"].error_messages["invalid_choice"] = (
+            "Select a local authority from the list"
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        token = data.get("period") or quarter_of(self.today)
+        data["period"] = token
+        if token == "custom":
+            start, end = data.get("start"), data.get("end")
+            if "start" not in self.errors and start is None:
+                self.add_error("start", "Enter the date the period starts")
+            if "end" not in self.errors and end is None:
+                self.add_error("end", "Enter the date the period ends")
+            if start and end and end < start:
+                self.add_error("end", "The end date must be the same as or after the start date")
+            elif start and end and (end - start).days > MAX_CUSTOM_DAYS:
+                self.add_error("end", "The period must be 5 years or shorter")
+        return data
+
+    def report_period(self) -> Period:
+        token = self.cleaned_data["period"]
+        if token == "custom":
+            return custom_period(self.cleaned_data["start"], self.cleaned_data["end"])
+        period = period_from_token(token)
+        assert period is not None
+        return period
+
+    def authority(self) -> LocalAuthority | None:
+        return self.authorities.get(self.cleaned_data.get("la") or "")
+
+
+class AppealForm(forms.Form):
+    appeal_lodged = forms.ChoiceField(
+        label="What has the family told us about an appeal to the Tribunal?",
+        choices=AppealLodged.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what the family told us"},
+    )
+
+
+class QuarterlyReportForm(forms.Form):
+    la = forms.ModelChoiceField(
+        label="Local authority",
+        queryset=LocalAuthority.objects.order_by("name"),
+        to_field_name="code",
+        empty_label="Choose a local authority",
+        error_messages={
+            "required": "Select a local authority",
+            "invalid_choice": "Select a local authority from the list",
+        },
+    )
+    quarter = forms.ChoiceField(
+        label="Quarter",
+        error_messages={
+            "required": "Select a quarter",
+            "invalid_choice": "Select a quarter from the list",
+        },
+    )
+
+    def __init__(self, *args: Any, today: date | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        today = today or today_in_london()
+        groups = period_choices(today)
+        self.fields["quarter"].choices = [("", "Choose a quarter")] + groups[0][1]

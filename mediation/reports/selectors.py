@@ -1,0 +1,340 @@
+"""The queries behind every report: aggregate only (COUNT with filters, AVG, GROUP BY LA or
+month), one query per source table and event date, whatever the number of cases.
+
+Indexes they use (see the migrations of cases, deadlines and this app's ADR):
+case (opened_at, local_authority), (mediation_held_on, local_authority),
+(certificate_issued_on, local_authority); enquiry (received_at, local_authority);
+deadline (code, due) and (due, met_on).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Model, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from mediation.authorities.models import LocalAuthority
+from mediation.reports.metrics import (
+    BY_KEY,
+    CLOCK_STOPPING_CLOSURES,
+    METRICS,
+    Kind,
+    Metric,
+    Source,
+)
+from mediation.reports.periods import Period, months_between
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    period: Period
+    authority: LocalAuthority | None = None
+    route: str = ""
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    model_path: str
+    authority: str  # path to the LocalAuthority foreign key
+    route: str  # path to the case's route
+    select_related: tuple[str, ...]
+    # The reference shown on drill-down lists.
+    reference: str
+
+
+SOURCES: dict[Source, SourceSpec] = {
+    Source.ENQUIRY: SourceSpec(
+        "cases.Enquiry", "local_authority", "case__route", ("local_authority", "case"), "reference"
+    ),
+    Source.CASE: SourceSpec(
+        "cases.Case", "local_authority", "route", ("local_authority",), "reference"
+    ),
+    Source.DEADLINE: SourceSpec(
+        "deadlines.Deadline",
+        "case__local_authority",
+        "case__route",
+        ("case", "case__local_authority"),
+        "case__reference",
+    ),
+    Source.ACTION: SourceSpec(
+        "outcomes.AgreedAction",
+        "case__local_authority",
+        "case__route",
+        ("case", "case__local_authority"),
+        "case__reference",
+    ),
+}
+
+DATETIME_FIELDS = {"received_at", "opened_at"}
+
+
+def _model(source: Source) -> type[Model]:
+    from django.apps import apps
+
+    return apps.get_model(SOURCES[source].model_path)
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def date_range_q(date_field: str, start: date, end: date) -> Q:
+    """Rows whose event falls on a day in [start, end] (a datetime: in UK local time)."""
+    if date_field.split("__")[-1] in DATETIME_FIELDS:
+        return Q(**{f"{date_field}__gte": _day_start(start)}) & Q(
+            **{f"{date_field}__lt": _day_start(end + timedelta(days=1))}
+        )
+    return Q(**{f"{date_field}__gte": start, f"{date_field}__lte": end})
+
+
+def settled_deadlines_q(today: date) -> Q:
+    """Deadlines that count: met, or their due day has passed; except those never met on a case
+    closed because its clock stopped (see mediation.reports.metrics)."""
+    stopped = Q(met_on__isnull=True, case__closure_outcome__in=CLOCK_STOPPING_CLOSURES)
+    return (Q(met_on__isnull=False) | Q(due__lt=today)) & ~stopped
+
+
+def base_queryset(
+    source: Source,
+    date_field: str,
+    filters: ReportFilters,
+    *,
+    today: date,
+    by_authority: bool = False,
+) -> QuerySet[Any]:
+    """The rows of one source with their event in the period, for the filters' LA and route."""
+    spec = SOURCES[source]
+    rows = _model(source).objects.filter(
+        date_range_q(date_field, filters.period.start, filters.period.end)
+    )
+    if filters.authority is not None and not by_authority:
+        rows = rows.filter(**{f"{spec.authority}_id": filters.authority.pk})
+    if filters.route:
+        rows = rows.filter(**{spec.route: filters.route})
+    if source is Source.DEADLINE:
+        rows = rows.filter(settled_deadlines_q(today))
+    return rows
+
+
+# Results ------------------------------------------------------------------------------------
+
+
+@dataclass
+class MetricResult:
+    metric: Metric
+    # A count, or for a rate the rows that met the standard.
+    value: int = 0
+    # For a rate: the rows counted; for an average: the rows averaged.
+    total: int = 0
+    average_days: float | None = None
+
+    @property
+    def percent(self) -> int | None:
+        if self.metric.kind is not Kind.RATE or not self.total:
+            return None
+        return round(100 * self.value / self.total)
+
+    @property
+    def missed(self) -> int:
+        return self.total - self.value
+
+    @property
+    def display(self) -> str:
+        if self.metric.kind is Kind.RATE:
+            if not self.total:
+                return "None due"
+            return f"{self.value} of {self.total} ({self.percent}%)"
+        if self.metric.kind is Kind.AVERAGE:
+            return "No meetings" if self.average_days is None else f"{self.average_days:.1f} days"
+        return str(self.value)
+
+
+def _aggregates(metrics: Iterable[Metric]) -> dict[str, Any]:
+    expressions: dict[str, Any] = {}
+    for metric in metrics:
+        if metric.kind is Kind.AVERAGE:
+            later, earlier = metric.average_of  # type: ignore[misc]
+            expressions[f"{metric.key}__avg"] = Avg(
+                ExpressionWrapper(F(later) - F(earlier), output_field=DurationField()),
+                filter=metric.where,
+            )
+        expressions[f"{metric.key}__n"] = Count("pk", filter=metric.where)
+        if metric.met is not None:
+            expressions[f"{metric.key}__m"] = Count("pk", filter=metric.where & metric.met)
+    return expressions
+
+
+def _fill(result: MetricResult, row: dict[str, Any]) -> None:
+    metric = result.metric
+    count = row.get(f"{metric.key}__n") or 0
+    if metric.kind is Kind.RATE:
+        result.total += count
+        result.value += row.get(f"{metric.key}__m") or 0
+    elif metric.kind is Kind.AVERAGE:
+        result.total += count
+        average = row.get(f"{metric.key}__avg")
+        if average is not None:
+            result.average_days = round(average / timedelta(days=1), 1)
+    else:
+        result.value += count
+
+
+def _groups(metrics: Iterable[Metric]) -> dict[tuple[Source, str], list[Metric]]:
+    groups: dict[tuple[Source, str], list[Metric]] = defaultdict(list)
+    for metric in metrics:
+        groups[(metric.source, metric.date_field)].append(metric)
+    return groups
+
+
+def compute(
+    filters: ReportFilters, *, metrics: Iterable[Metric] = METRICS, today: date | None = None
+) -> dict[str, MetricResult]:
+    """Every metric for the filters: one aggregate query per (source, event date)."""
+    today = today or timezone.localdate()
+    results: dict[str, MetricResult] = {}
+    for (source, date_field), group in _groups(metrics).items():
+        row = base_queryset(source, date_field, filters, today=today).aggregate(
+            **_aggregates(group)
+        )
+        for metric in group:
+            result = MetricResult(metric)
+            _fill(result, row)
+            results[metric.key] = result
+    return results
+
+
+def compute_by_authority(
+    filters: ReportFilters, *, metrics: Iterable[Metric] = METRICS, today: date | None = None
+) -> dict[int, dict[str, MetricResult]]:
+    """Every metric per LA (GROUP BY the LA), keyed by LA id; LAs with no rows are absent."""
+    today = today or timezone.localdate()
+    results: dict[int, dict[str, MetricResult]] = defaultdict(dict)
+    for (source, date_field), group in _groups(metrics).items():
+        authority = f"{SOURCES[source].authority}_id"
+        rows = (
+            base_queryset(source, date_field, filters, today=today, by_authority=True)
+            .order_by()
+            .values(authority)
+            .annotate(**_aggregates(group))
+        )
+        if filters.authority is not None:
+            rows = rows.filter(**{authority: filters.authority.pk})
+        for row in rows:
+            for metric in group:
+                result = results[row[authority]].setdefault(metric.key, MetricResult(metric))
+                _fill(result, row)
+    for per_authority in results.values():
+        for metric in metrics:
+            per_authority.setdefault(metric.key, MetricResult(metric))
+    return dict(results)
+
+
+def trend_window(period: Period) -> tuple[date, date]:
+    """The months the trend chart shows: the period, widened to the 12 months ending with it
+    when shorter, and cut to the last 60 months when longer."""
+    months = period.months()
+    last = months[-1]
+    first = months[0]
+    year, month = (
+        (last.year, last.month - 11) if last.month > 11 else (last.year - 1, last.month + 1)
+    )
+    first = min(first, date(year, month, 1))  # at least the 12 months ending with the period
+    window = months_between(first, last)[-60:]
+    return window[0], period.end
+
+
+def compute_by_month(
+    filters: ReportFilters, *, metrics: Iterable[Metric], today: date | None = None
+) -> tuple[list[date], dict[str, list[int]]]:
+    """Counts per month over the trend window: (months, {metric key: [count per month]})."""
+    today = today or timezone.localdate()
+    start, end = trend_window(filters.period)
+    months = months_between(start, end)
+    widened = ReportFilters(
+        period=Period(start, end, "", "custom"), authority=filters.authority, route=filters.route
+    )
+    series: dict[str, list[int]] = {}
+    for (source, date_field), group in _groups(metrics).items():
+        rows = (
+            base_queryset(source, date_field, widened, today=today)
+            .order_by()
+            .annotate(month=TruncMonth(date_field))
+            .values("month")
+            .annotate(**_aggregates(group))
+        )
+        by_month: dict[date, dict[str, Any]] = {}
+        for row in rows:
+            month = row["month"]
+            if isinstance(month, datetime):
+                month = (
+                    timezone.localtime(month).date() if timezone.is_aware(month) else month.date()
+                )
+            by_month[month.replace(day=1)] = row
+        for metric in group:
+            series[metric.key] = [
+                (by_month.get(month) or {}).get(f"{metric.key}__n") or 0 for month in months
+            ]
+    return months, series
+
+
+# Drill-down ---------------------------------------------------------------------------------
+
+PARTS = {"all", "met", "missed"}
+
+
+def metric_rows(
+    metric: Metric, filters: ReportFilters, *, part: str = "all", today: date | None = None
+) -> QuerySet[Any]:
+    """Exactly the rows behind a figure, newest event first (for a rate: all of them, those that
+    met the standard, or those that did not)."""
+    today = today or timezone.localdate()
+    spec = SOURCES[metric.source]
+    rows = base_queryset(metric.source, metric.date_field, filters, today=today).filter(
+        metric.where
+    )
+    if metric.met is not None and part == "met":
+        rows = rows.filter(metric.met)
+    elif metric.met is not None and part == "missed":
+        rows = rows.exclude(metric.met)
+    return rows.select_related(*spec.select_related).order_by(f"-{metric.date_field}", "-pk")
+
+
+def metric_by_key(key: str) -> Metric | None:
+    return BY_KEY.get(key)
+
+
+@dataclass
+class Dashboard:
+    filters: ReportFilters
+    results: dict[str, MetricResult]
+    months: list[date] = field(default_factory=list)
+    trends: dict[str, list[int]] = field(default_factory=dict)
+    by_authority: list[tuple[LocalAuthority, dict[str, MetricResult]]] = field(default_factory=list)
+
+
+def dashboard(filters: ReportFilters, *, today: date | None = None) -> Dashboard:
+    """Everything the dashboard and the quarterly report show (a fixed number of queries)."""
+    from mediation.reports.metrics import OUTCOME_KEYS, TREND_KEYS
+
+    today = today or timezone.localdate()
+    results = compute(filters, today=today)
+    months, trends = compute_by_month(
+        filters, metrics=[BY_KEY[key] for key in TREND_KEYS], today=today
+    )
+    per_authority = compute_by_authority(
+        filters, metrics=[BY_KEY[key] for key in OUTCOME_KEYS], today=today
+    )
+    authorities = LocalAuthority.objects.filter(pk__in=list(per_authority)).order_by("name")
+    return Dashboard(
+        filters=filters,
+        results=results,
+        months=months,
+        trends=trends,
+        by_authority=[(authority, per_authority[authority.pk]) for authority in authorities],
+    )

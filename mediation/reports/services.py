@@ -1,0 +1,349 @@
+"""Who may see and do what in reports, recording that a family appealed, and the quarterly
+report: asked for, generated in the background, downloaded and emailed (each audited)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from mediation.accounts.models import User
+from mediation.audit.services import audit_record
+from mediation.authorities.models import LocalAuthority
+from mediation.cases.models import AppealLodged, Case, PartyRole, TimelineEntry
+from mediation.cases.services import ServiceError, _timeline_add
+from mediation.common.pdf import html_to_pdf, sha256_hex
+from mediation.reports.models import QuarterlyReport
+
+# Permissions ----------------------------------------------------------------------------------
+
+
+def may_view_reports(user: User) -> bool:
+    """Managers and administrators; case officers read the same figures (they see every case
+    anyway). Mediators see only their own cases, so no service-wide figures."""
+    return user.is_authenticated and user.sees_all_cases
+
+
+def may_manage_reports(user: User) -> bool:
+    """Exports and quarterly reports to the LAs: managers and administrators."""
+    return user.is_authenticated and user.can_manage_service
+
+
+def may_record_appeal(user: User) -> bool:
+    return user.is_authenticated and user.can_handle_enquiries
+
+
+# The family told us they appealed -----------------------------------------------------------
+
+
+@transaction.atomic
+def appeal_record(
+    *, case: Case, appeal_lodged: str, by: User, request: HttpRequest | None = None
+) -> Case:
+    """Record what the family told us about an appeal to the Tribunal (counted by the "cases
+    later appealed" figures)."""
+    if not may_record_appeal(by):
+        raise ServiceError("Only case officers and managers can record an appeal.")
+    if appeal_lodged not in AppealLodged.values:
+        raise ServiceError("Select what the family told us.")
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.appeal_lodged == appeal_lodged:
+        return case
+    previous = case.appeal_lodged
+    case.appeal_lodged = appeal_lodged
+    case.save(update_fields=["appeal_lodged"])
+    _timeline_add(
+        case=case,
+        actor=by,
+        kind=TimelineEntry.Kind.DETAILS,
+        summary=f"Appeal to the Tribunal: {AppealLodged(appeal_lodged).label}",
+    )
+    audit_record(
+        actor=by,
+        verb="case.appeal_recorded",
+        target=case,
+        case_id=case.pk,
+        request=request,
+        detail={"from": previous, "to": appeal_lodged},
+    )
+    return case
+
+
+# Exports --------------------------------------------------------------------------------------
+
+
+def export_record(
+    *, kind: str, by: User, filters_detail: dict[str, str], request: HttpRequest | None = None
+) -> None:
+    audit_record(
+        actor=by,
+        verb="report.export",
+        request=request,
+        detail={"export": kind, **filters_detail},
+    )
+
+
+# Anonymising the text of agreed actions -----------------------------------------------------
+
+ROLE_WORDS: dict[str, str] = {
+    PartyRole.PARENT_CARER: "the parent",
+    PartyRole.YOUNG_PERSON: "the young person",
+    PartyRole.REPRESENTATIVE: "the representative",
+    PartyRole.CHILD: "the child",
+    PartyRole.LA_REPRESENTATIVE: "the LA officer",
+    PartyRole.HEALTH_REPRESENTATIVE: "the health officer",
+    PartyRole.INFORMATION_PROVIDER: "the professional",
+    PartyRole.SUPPORTER: "the supporter",
+    PartyRole.OTHER_CALLER: "the caller",
+}
+_TITLES = r"(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+)?"
+
+
+def scrub_names(text: str, names: list[tuple[str, str]]) -> str:
+    """Replace each known name (full name, then each part of two letters or more, with any
+    title before it) by its role word, whole words only and ignoring case. A name part shared
+    by people in different roles (a family name) becomes "the family"."""
+    full: dict[str, str] = {}
+    parts: dict[str, set[str]] = {}
+    for name, word in names:
+        name = " ".join(name.split())
+        if not name:
+            continue
+        full.setdefault(name.lower(), word)
+        for part in re.split(r"[\s\-']+", name):
+            if len(part) >= 2:
+                parts.setdefault(part.lower(), set()).add(word)
+    # A part shared by people in different roles (a family name) says only "the family".
+    pairs = {
+        part: (next(iter(words)) if len(words) == 1 else "the family")
+        for part, words in parts.items()
+    }
+    pairs.update(full)
+    for name in sorted(pairs, key=len, reverse=True):
+        pattern = re.compile(rf"\b{_TITLES}{re.escape(name)}\b", re.IGNORECASE)
+        text = pattern.sub(pairs[name], text)
+    return text
+
+
+def action_examples(
+    *, authority: LocalAuthority, start: date, end: date, limit: int = 6
+) -> list[dict[str, str]]:
+    """A few agreed actions of meetings held in the period, with no names: the names of the
+    case's child and people are replaced by role words. Three queries, however many cases."""
+    from mediation.cases.models import Party
+    from mediation.outcomes.models import AgreedAction
+
+    actions = list(
+        AgreedAction.objects.filter(
+            statement__status="final",
+            case__local_authority=authority,
+            case__mediation_held_on__gte=start,
+            case__mediation_held_on__lte=end,
+        )
+        .select_related("case", "case__enquiry")
+        .order_by("-case__mediation_held_on", "position", "pk")[:limit]
+    )
+    case_ids = {action.case_id for action in actions}
+    names: dict[int, list[tuple[str, str]]] = {case_id: [] for case_id in case_ids}
+    for case_id, name, role in Party.objects.filter(case_id__in=case_ids).values_list(
+        "case_id", "name", "role"
+    ):
+        names[case_id].append((name, ROLE_WORDS.get(role, "the person")))
+    examples = []
+    for action in actions:
+        case = action.case
+        known = [(f"{case.child_first_name} {case.child_last_name}", "the child")]
+        known += names[case.pk]
+        if case.enquiry is not None:
+            known.append((case.enquiry.caller_name, "the caller"))
+        examples.append(
+            {
+                "section": action.get_section_display(),
+                "kind": action.kind_label,
+                "who": action.get_who_display(),
+                "what": scrub_names(action.what, known),
+                "done": "Done" if action.done_on else "Not done yet",
+            }
+        )
+    return examples
+
+
+# Quarterly reports ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def quarterly_report_request(
+    *,
+    authority: LocalAuthority,
+    year: int,
+    quarter: int,
+    by: User,
+    request: HttpRequest | None = None,
+) -> QuarterlyReport:
+    """Ask for the LA's report for a quarter. One row per LA and quarter: asking again while it
+    is being made changes nothing; asking again afterwards makes a new version."""
+    if not may_manage_reports(by):
+        raise ServiceError("Only managers can make quarterly reports.")
+    report, created = QuarterlyReport.objects.select_for_update().get_or_create(
+        local_authority=authority,
+        year=year,
+        quarter=quarter,
+        defaults={"requested_by": by, "progress": "Waiting to start"},
+    )
+    if not created:
+        if report.in_progress:
+            return report
+        report.version += 1
+        report.status = QuarterlyReport.Status.QUEUED
+        report.progress = "Waiting to start"
+        report.requested_by = by
+        report.requested_at = timezone.now()
+        report.error = ""
+        report.save()
+    audit_record(
+        actor=by,
+        verb="quarterly_report.request",
+        target=report,
+        request=request,
+        detail={"la": authority.code, "quarter": report.token, "version": report.version},
+    )
+    from mediation.reports.tasks import quarterly_report_task
+
+    report_id, version = report.pk, report.version
+    transaction.on_commit(
+        lambda: quarterly_report_task.enqueue(report_id=report_id, version=version)
+    )
+    return report
+
+
+def _progress(report_id: int, text: str) -> None:
+    QuarterlyReport.objects.filter(pk=report_id).update(progress=text)
+
+
+def quarterly_report_content(
+    report: QuarterlyReport, *, report_id: int | None = None
+) -> tuple[str, bytes]:
+    """The report's HTML and PDF (figures, charts, themes and anonymised examples)."""
+    from mediation.reports import views_support
+    from mediation.reports.periods import period_from_token
+    from mediation.reports.selectors import ReportFilters, dashboard
+
+    period = period_from_token(report.token)
+    assert period is not None
+    authority = report.local_authority
+    if report_id:
+        _progress(report_id, "Counting the figures")
+    board = dashboard(ReportFilters(period=period, authority=authority))
+    if report_id:
+        _progress(report_id, "Drawing the charts and finding examples")
+    context = views_support.dashboard_context(board, link_query=None)
+    context.update(
+        {
+            "report": report,
+            "authority": authority,
+            "period": period,
+            "examples": action_examples(authority=authority, start=period.start, end=period.end),
+            "provider": settings.PROVIDER_NAME,
+            "generated_on": timezone.localdate(),
+        }
+    )
+    html = render_to_string("reports/quarterly_pdf.html", context)
+    if report_id:
+        _progress(report_id, "Making the PDF")
+    return html, html_to_pdf(html, extra_css=render_to_string("reports/quarterly_pdf.css"))
+
+
+def quarterly_report_generate(*, report_id: int, version: int) -> bool:
+    """Make the PDF for one version of a report. Returns True if this call made it.
+
+    Idempotent: a conditional UPDATE claims the queued version, so a rerun of the task, or a
+    second worker, does nothing; a newer version asked for meanwhile is left to its own task.
+    """
+    claimed = QuarterlyReport.objects.filter(
+        pk=report_id, version=version, status=QuarterlyReport.Status.QUEUED
+    ).update(status=QuarterlyReport.Status.GENERATING, progress="Starting")
+    if not claimed:
+        return False
+    report = QuarterlyReport.objects.select_related("local_authority").get(pk=report_id)
+    try:
+        html, pdf = quarterly_report_content(report, report_id=report_id)
+    except Exception as error:  # noqa: BLE001 (recorded and shown; the manager can ask again)
+        QuarterlyReport.objects.filter(pk=report_id, version=version).update(
+            status=QuarterlyReport.Status.FAILED,
+            progress="",
+            error=type(error).__name__,
+        )
+        return False
+    QuarterlyReport.objects.filter(pk=report_id, version=version).update(
+        status=QuarterlyReport.Status.READY,
+        progress="",
+        html=html,
+        pdf=pdf,
+        sha256=sha256_hex(pdf),
+        generated_at=timezone.now(),
+    )
+    return True
+
+
+def quarterly_report_record_download(
+    *, report: QuarterlyReport, by: User, request: HttpRequest | None = None
+) -> None:
+    audit_record(
+        actor=by,
+        verb="quarterly_report.download",
+        target=report,
+        request=request,
+        detail={"version": report.version, "sha256": report.sha256},
+    )
+
+
+@transaction.atomic
+def quarterly_report_send(
+    *, report: QuarterlyReport, by: User, request: HttpRequest | None = None
+) -> int:
+    """Email the ready report, PDF attached, to the LA's contact. Returns the message id.
+    Sending the same version to the same address twice sends one email."""
+    from mediation.notifications.services import message_queue
+
+    if not may_manage_reports(by):
+        raise ServiceError("Only managers can send quarterly reports.")
+    report = (
+        QuarterlyReport.objects.select_for_update()
+        .select_related("local_authority")
+        .get(pk=report.pk)
+    )
+    authority = report.local_authority
+    if not report.is_ready:
+        raise ServiceError("The report is not ready yet.")
+    if not authority.contact_email:
+        raise ServiceError(
+            f"{authority.name} has no contact email. Add one in Manage, local authorities."
+        )
+    body = render_to_string(
+        "reports/quarterly_email.txt",
+        {"report": report, "authority": authority, "provider": settings.PROVIDER_NAME},
+    )
+    message, _created = message_queue(
+        key=f"quarterly-report:{report.pk}:v{report.version}:{authority.contact_email}",
+        to_email=authority.contact_email,
+        to_name=authority.name,
+        subject=f"Quarterly report {report.token}: {authority.name}",
+        body=body,
+        attachments=[(report.filename, "application/pdf", bytes(report.pdf))],
+    )
+    if message.pk not in report.sent_message_ids:
+        report.sent_message_ids = [*report.sent_message_ids, message.pk]
+        report.save(update_fields=["sent_message_ids"])
+    audit_record(
+        actor=by,
+        verb="quarterly_report.send",
+        target=report,
+        request=request,
+        detail={"to": authority.contact_email, "version": report.version, "message": message.pk},
+    )
+    return message.pk

@@ -1,0 +1,124 @@
+"""What the dashboard page and the quarterly PDF both show, built from a selectors.Dashboard."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from mediation.reports.charts import Series, grouped_bars, monthly_bars
+from mediation.reports.metrics import BY_KEY, OUTCOME_KEYS, TREND_KEYS, Kind, Section, in_section
+from mediation.reports.selectors import Dashboard, MetricResult
+
+
+@dataclass(frozen=True)
+class Figure:
+    result: MetricResult
+    link_all: str
+    link_met: str
+    link_missed: str
+
+    @property
+    def metric(self):  # noqa: ANN201
+        return self.result.metric
+
+    @property
+    def is_rate(self) -> bool:
+        return self.result.metric.kind is Kind.RATE
+
+    @property
+    def is_average(self) -> bool:
+        return self.result.metric.kind is Kind.AVERAGE
+
+
+def drilldown_link(link_query: dict[str, str] | None, key: str, part: str = "all") -> str:
+    if link_query is None:
+        return ""
+    query = {**link_query, "metric": key}
+    if part != "all":
+        query["part"] = part
+    return f"{reverse('reports:cases')}?{urlencode(query)}"
+
+
+def dashboard_context(board: Dashboard, *, link_query: dict[str, str] | None) -> dict[str, Any]:
+    """Sections of figures with drill-down links (none in the PDF), the two charts and the
+    numbers behind them."""
+    sections = []
+    for section in Section:
+        figures = [
+            Figure(
+                board.results[metric.key],
+                drilldown_link(link_query, metric.key),
+                drilldown_link(link_query, metric.key, "met"),
+                drilldown_link(link_query, metric.key, "missed"),
+            )
+            for metric in in_section(section)
+        ]
+        sections.append({"name": section.value, "slug": section.name.lower(), "figures": figures})
+
+    period = board.filters.period
+    first, last = board.months[0], board.months[-1]
+    span = f"{first:%B %Y} to {last:%B %Y}"
+    trend_charts = []
+    for key in TREND_KEYS:
+        metric = BY_KEY[key]
+        values = board.trends.get(key, [])
+        total = sum(values)
+        trend_charts.append(
+            {
+                "name": metric.name,
+                "svg": monthly_bars(
+                    chart_id=f"trend-{key.replace('_', '-')}",
+                    title=f"{metric.name} by month, {span}",
+                    desc=(
+                        f"Bar chart of {metric.name.lower()} in each month from {span}: "
+                        f"{total} in all. The table below gives each month's number."
+                    ),
+                    months=board.months,
+                    values=values,
+                ),
+            }
+        )
+    trend_rows = [
+        {
+            "month": month,
+            "values": [board.trends.get(key, [0] * len(board.months))[i] for key in TREND_KEYS],
+        }
+        for i, month in enumerate(board.months)
+    ]
+    outcome_names = [BY_KEY[key].name for key in OUTCOME_KEYS]
+    groups = [authority.name for authority, _ in board.by_authority]
+    series = [
+        Series(BY_KEY[key].name, [results[key].value for _, results in board.by_authority])
+        for key in OUTCOME_KEYS
+    ]
+    outcome_rows = [
+        {"authority": authority, "values": [results[key].value for key in OUTCOME_KEYS]}
+        for authority, results in board.by_authority
+    ]
+    outcome_chart = None
+    if groups:
+        outcome_chart = grouped_bars(
+            chart_id="outcomes-by-la",
+            title=f"Outcomes of meetings by local authority, {period.label}",
+            desc=(
+                "Horizontal bars for each local authority: meetings agreed in full, agreed in "
+                "part and with no agreement, each bar labelled with its number. The table "
+                "below gives the same numbers."
+            ),
+            groups=groups,
+            series=series,
+        )
+    return {
+        "sections": sections,
+        "trend_charts": trend_charts,
+        "trend_names": [BY_KEY[key].name for key in TREND_KEYS],
+        "trend_rows": trend_rows,
+        "trend_span": span,
+        "outcome_chart": outcome_chart,
+        "outcome_names": outcome_names,
+        "outcome_rows": outcome_rows,
+        "board": board,
+    }
