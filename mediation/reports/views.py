@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mediation.accounts.step_up import step_up_required
 from mediation.cases.models import AppealLodged
 from mediation.cases.selectors import access_case
 from mediation.cases.services import ServiceError
@@ -197,7 +198,7 @@ def cases(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/cases.html", context)
 
 
-# Exports (each is wrapped by step_up_required when mediation.accounts.step_up lands) ----------
+# Exports: each needs a fresh authenticator code (step_up_required) ---------------------------
 
 
 def _csv_response(request: HttpRequest, kind: str, rows) -> HttpResponse:  # noqa: ANN001
@@ -222,20 +223,20 @@ def _csv_response(request: HttpRequest, kind: str, rows) -> HttpResponse:  # noq
     return response
 
 
-# step-up
 @staff_view(services.may_manage_reports)
+@step_up_required  # data leaving the service: a fresh code first
 def export_cases(request: HttpRequest) -> HttpResponse:
     return _csv_response(request, "cases-anonymised", exports.cases_rows)
 
 
-# step-up
 @staff_view(services.may_manage_reports)
+@step_up_required  # data leaving the service: a fresh code first
 def export_counts(request: HttpRequest) -> HttpResponse:
     return _csv_response(request, "counts", exports.counts_rows)
 
 
-# step-up
 @staff_view(services.may_manage_reports)
+@step_up_required  # data leaving the service: a fresh code first
 def export_appeals(request: HttpRequest) -> HttpResponse:
     return _csv_response(request, "mediation-cases-followed-by-appeals", exports.appeals_rows)
 

@@ -8,6 +8,7 @@ import io
 from datetime import date
 
 import pytest
+from django.urls import reverse
 
 from conftest import login
 from mediation.audit.models import AuditEvent
@@ -152,3 +153,14 @@ def test_formula_like_text_is_made_safe(client, manager_sue, case_officer_cal, d
     login(client, manager_sue)
     _, text = rows_of(client.get(EXPORTS[2], {"period": "2026-Q2"}))
     assert "'=HYPERLINK(1)" in text
+
+
+@pytest.mark.parametrize("url", EXPORTS)
+def test_exports_ask_for_a_fresh_code_first(client, manager_sue, url, monkeypatch):
+    from mediation.accounts import step_up
+
+    monkeypatch.setattr(step_up, "step_up_is_fresh", lambda request: False)
+    login(client, manager_sue)
+    response = client.get(url, {"period": "2026-Q2"})
+    assert response.status_code == 302 and response.url.startswith(reverse("accounts:step-up"))
+    assert not AuditEvent.objects.filter(verb="report.export").exists()
