@@ -123,6 +123,32 @@ ACCESS: dict[str, frozenset[str]] = {
     "privacy:subject-access-download": MANAGERS,
     "audit:log": MANAGERS,
     "audit:check": MANAGERS,
+    # reports: case officers read the figures; managers export, make and send reports
+    "reports:dashboard": OFFICE,
+    "reports:cases": OFFICE,
+    "reports:appeal": OFFICE,
+    "reports:export-cases": MANAGERS,
+    "reports:export-counts": MANAGERS,
+    "reports:export-appeals": MANAGERS,
+    "reports:quarterly": MANAGERS,
+    "reports:quarterly-detail": MANAGERS,
+    "reports:quarterly-pdf": MANAGERS,
+    "reports:quarterly-send": MANAGERS,
+    # invoices: managers
+    "invoicing:list": MANAGERS,
+    "invoicing:new": MANAGERS,
+    "invoicing:issue": MANAGERS,
+    "invoicing:tariff-authorities": MANAGERS,
+    "invoicing:tariffs": MANAGERS,
+    "invoicing:tariff-new": MANAGERS,
+    "invoicing:tariff-edit": MANAGERS,
+    "invoicing:detail": MANAGERS,
+    "invoicing:pdf": MANAGERS,
+    "invoicing:csv": MANAGERS,
+    "invoicing:send": MANAGERS,
+    "invoicing:credit-note-new": MANAGERS,
+    "invoicing:credit-note-pdf": MANAGERS,
+    "invoicing:credit-note-csv": MANAGERS,
 }
 
 # Pages open to visitors who are not signed in (everything else sends them to sign in).
@@ -136,6 +162,7 @@ NOT_FOUND_IN_THIS_STATE = {
     "outcomes:action-add": "the statement is final",
     "outcomes:action-edit": "the statement is final",
     "outcomes:agreement": "agreements are recorded on a draft",
+    "reports:quarterly-pdf": "the report is made after the transaction commits, never in this test",
 }
 
 

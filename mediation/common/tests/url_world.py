@@ -36,11 +36,17 @@ ID_SOURCES = {
     "action_id": ("outcomes.AgreedAction", "case"),
     "delivery_id": ("outcomes.Delivery", "statement__case"),
     "request_id": ("privacy.ErasureRequest", "case"),
+    "report_id": ("reports.QuarterlyReport", None),
+    "tariff_id": ("invoicing.Tariff", None),
     "authority_id": ("authorities.LocalAuthority", None),
     "closure_id": ("deadlines.ClosureDay", None),
     "change_id": ("deadlines.CalendarChange", None),
     "user_id": ("accounts.User", None),
 }
+
+
+# Pages that need a query to show anything.
+QUERY_STRINGS = {"reports:cases": "?metric=mediations_held"}
 
 
 @dataclass
@@ -81,6 +87,18 @@ def target_for(name, pattern):
             kwargs[kwarg] = LetterTemplate.objects.order_by("pk").first().code
         elif kwarg == "user_id":
             kwargs[kwarg] = User.objects.filter(role="mediator").order_by("pk").first().pk
+        elif kwarg == "number":
+            from mediation.invoicing.models import Invoice
+
+            kwargs[kwarg] = Invoice.objects.order_by("pk").first().number
+        elif kwarg == "note":
+            from mediation.invoicing.models import CreditNote
+
+            kwargs[kwarg] = CreditNote.objects.order_by("pk").first().number
+        elif kwarg == "authority_id" and name.startswith("invoicing:"):
+            from mediation.invoicing.models import Tariff
+
+            kwargs[kwarg] = Tariff.objects.order_by("pk").first().local_authority_id
         elif kwarg == "party_id" and name == "parties:authority":
             kwargs[kwarg] = case.parties.filter(role=PartyRole.LA_REPRESENTATIVE).first().pk
         else:
@@ -93,7 +111,8 @@ def target_for(name, pattern):
             kwargs[kwarg] = row.pk
     if not name.startswith("enquiries:") and "reference" not in kwargs:
         case = None
-    return Target(name=name, url=reverse(name, kwargs=kwargs), case=case)
+    query = QUERY_STRINGS.get(name, "")
+    return Target(name=name, url=reverse(name, kwargs=kwargs) + query, case=case)
 
 
 def _first_choice(model, field):
@@ -186,12 +205,44 @@ def _fill_gaps():
         CalendarChange.objects.create(
             description="Office closed", day=date(2026, 12, 24), by=officer
         )
+    _invoice_and_report(User.objects.get(username="morgan.manager"))
     erasure_request(
         case=Case.objects.get(pk=case.pk),
         by=User.objects.get(username="morgan.manager"),
         scope="case",
         reason="Test",
     )
+
+
+def _invoice_and_report(manager):
+    """A tariff, an issued invoice with a credit note, and a quarterly report, made the real way."""
+    from datetime import date
+
+    from mediation.cases.models import Case
+    from mediation.invoicing import selectors as invoicing
+    from mediation.invoicing.models import Activity, Tariff
+    from mediation.invoicing.services import credit_note_issue, invoice_issue
+    from mediation.reports.services import quarterly_report_request
+
+    held = Case.objects.filter(route="mediation", mediation_held_on__isnull=False).first()
+    authority = held.local_authority
+    Tariff.objects.create(
+        local_authority=authority,
+        activity=Activity.MEDIATION,
+        unit_price_pence=65_000,
+        effective_from=date(2000, 1, 1),
+        created_by=manager,
+    )
+    start, end = date(2000, 1, 1), date(2099, 12, 31)
+    draft = invoicing.invoice_draft(authority=authority, start=start, end=end)
+    invoice = invoice_issue(
+        authority=authority, start=start, end=end, fingerprint=draft.fingerprint, by=manager
+    )
+    line = invoice.lines.first()
+    credit_note_issue(
+        invoice=invoice, quantities={line.pk: 1}, reason="Test", release=False, by=manager
+    )
+    quarterly_report_request(authority=authority, year=2026, quarter=3, by=manager)
 
 
 @pytest.fixture
