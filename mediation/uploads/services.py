@@ -325,7 +325,7 @@ def upload_remove(
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError("Enter why the document is being removed")
-    upload = Upload.objects.select_for_update().select_related("case").get(pk=upload.pk)
+    upload = Upload.objects.select_for_update(of=("self",)).select_related("case").get(pk=upload.pk)
     if upload.is_removed:
         raise ServiceError("The document has already been removed")
     upload.removed_at = timezone.now()
@@ -356,7 +356,9 @@ def upload_share(
 ) -> Upload:
     """Share an upload with every party on the case, or stop sharing it."""
     upload = (
-        Upload.objects.select_for_update().select_related("case", "child_views").get(pk=upload.pk)
+        Upload.objects.select_for_update(of=("self",))
+        .select_related("case", "child_views")
+        .get(pk=upload.pk)
     )
     if upload.is_removed:
         raise ServiceError("The document has been removed")
