@@ -87,13 +87,12 @@ def upload_check(uploaded_file: Any) -> detection.FileType:
         raise UploadRejected(EMPTY, reason="empty")
     largest = max(max_bytes(detection.DOCUMENT), max_bytes(detection.MEDIA))
     if size > largest:
-        # Too large for any kind: do not read it at all.
-        kind = (
-            detection.MEDIA
-            if settings.UPLOAD_MAX_MEDIA_MB >= settings.UPLOAD_MAX_DOCUMENT_MB
-            else detection.DOCUMENT
+        # Too large for any kind: say both limits rather than read it at all.
+        raise UploadRejected(
+            f"The selected file must be smaller than {settings.UPLOAD_MAX_DOCUMENT_MB} MB, "
+            f"or {settings.UPLOAD_MAX_MEDIA_MB} MB for audio and video",
+            reason="too_large",
         )
-        raise _too_large(kind)
     detected = detection.detect(uploaded_file)
     if detected is None:
         raise UploadRejected(NOT_ALLOWED, reason="type")

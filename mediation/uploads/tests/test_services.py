@@ -168,17 +168,18 @@ def test_document_size_limit(open_case, case_officer_cal, settings):
 
 
 def test_media_size_limit_and_above_every_limit(open_case, case_officer_cal, settings):
-    settings.UPLOAD_MAX_DOCUMENT_MB = 1
+    settings.UPLOAD_MAX_DOCUMENT_MB = 3
     settings.UPLOAD_MAX_MEDIA_MB = 2
+    clip = samples.MP4 + b"0" * (2 * 1024 * 1024)
     with pytest.raises(UploadRejected) as refused:
-        _store(
-            open_case, upload("clip.mp4", samples.MP4 + b"0" * (2 * 1024 * 1024)), case_officer_cal
-        )
+        _store(open_case, upload("clip.mp4", clip), case_officer_cal)
     assert refused.value.message == "Audio and video files must be smaller than 2 MB"
+    huge = samples.PDF + b"0" * (3 * 1024 * 1024)
     with pytest.raises(UploadRejected) as refused:
-        _store(
-            open_case, upload("clip.pdf", samples.PDF + b"0" * (3 * 1024 * 1024)), case_officer_cal
-        )
+        _store(open_case, upload("huge.pdf", huge), case_officer_cal)
+    assert refused.value.message == (
+        "The selected file must be smaller than 3 MB, or 2 MB for audio and video"
+    )
     assert refused.value.reason == "too_large"
     assert not Upload.objects.exists()
 

@@ -192,8 +192,9 @@ def test_too_large_upload_is_a_message_not_an_error(client, open_case, case_offi
         _url("upload", open_case), {"file": upload("big.pdf", big), "purpose": "staff_document"}
     )
     assert response.status_code == 400
-    assert "Audio and video files must be smaller than 2 MB" in response.content.decode() or (
-        "must be smaller than" in response.content.decode()
+    assert (
+        "The selected file must be smaller than 1 MB, or 2 MB for audio and video"
+        in response.content.decode()
     )
     assert not Upload.objects.exists()
 
