@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import stat
 from pathlib import Path
 
@@ -466,3 +467,38 @@ def test_upload_root_env_var(monkeypatch):
         monkeypatch.delenv("UPLOAD_ROOT")
         importlib.reload(base)
     assert os.environ.get("UPLOAD_ROOT") is None
+
+
+# The real scanner (Debian's ClamAV, offline, with a signature made in the test) -----------------
+
+CLAMSCAN = shutil.which("clamscan")
+EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
+
+
+@pytest.mark.skipif(CLAMSCAN is None, reason="ClamAV is not installed (make system-packages)")
+def test_clamav_finds_a_signature_and_passes_a_clean_file(
+    open_case, case_officer_cal, settings, tmp_path
+):
+    # A PDF carrying the EICAR test string; its MD5 signature goes in a database made here,
+    # since signature updates cannot be downloaded on this machine (production runs freshclam).
+    infected = samples.PDF + EICAR
+    database = tmp_path / "test.hdb"
+    database.write_text(f"{hashlib.md5(infected).hexdigest()}:{len(infected)}:Test.EICAR-PDF\n")  # noqa: S324
+    settings.UPLOAD_VIRUS_SCANNER = f"{CLAMSCAN} --no-summary -d {database} -"
+    settings.UPLOAD_VIRUS_SCAN_TIMEOUT = 60
+    with pytest.raises(UploadRejected) as refused:
+        _store(open_case, upload("letter.pdf", infected), case_officer_cal)
+    assert refused.value.reason == "virus"
+    assert not Upload.objects.exists()
+    clean = _store(open_case, upload("letter.pdf", samples.PDF), case_officer_cal)
+    assert clean.content_type == "application/pdf"
+
+
+@pytest.mark.skipif(CLAMSCAN is None, reason="ClamAV is not installed (make system-packages)")
+def test_clamav_without_signatures_fails_closed(open_case, case_officer_cal, settings, tmp_path):
+    settings.UPLOAD_VIRUS_SCANNER = f"{CLAMSCAN} --no-summary -d {tmp_path / 'missing'} -"
+    settings.UPLOAD_VIRUS_SCAN_TIMEOUT = 60
+    with pytest.raises(UploadRejected) as refused:
+        _store(open_case, upload("letter.pdf", samples.PDF), case_officer_cal)
+    assert refused.value.reason == "scan_failed"
+    assert not Upload.objects.exists()

@@ -356,3 +356,21 @@ def test_documents_page_queries_do_not_grow(
     _add_rows(open_case, case_officer_cal, 3)
     with django_assert_num_queries(len(first.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_a_pdf_html_polyglot_is_only_ever_a_pdf_download(client, open_case, case_officer_cal):
+    """Content that starts as a PDF and carries a web page is kept as a PDF and never rendered."""
+    polyglot = samples.PDF + samples.HTML
+    item = services.upload_store(
+        open_case,
+        upload("page.html", polyglot),
+        purpose=Purpose.STAFF_DOCUMENT,
+        by_user=case_officer_cal,
+    )
+    assert item.stored_name.endswith(".pdf") and item.original_name == "page.pdf"
+    login(client, case_officer_cal)
+    response = client.get(_url("download", open_case, item))
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == "sandbox"
