@@ -4,7 +4,6 @@ removal and sharing, and recording a child's views."""
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import stat
 from pathlib import Path
@@ -452,22 +451,6 @@ def test_mediator_only_attachments_cannot_be_shared(open_case, case_officer_cal)
     )
     with pytest.raises(ServiceError):
         services.upload_share(views.attachments.get(), by_user=case_officer_cal, shared=True)
-
-
-def test_upload_root_env_var(monkeypatch):
-    """UPLOAD_ROOT moves the storage (read when the settings load)."""
-    import importlib
-
-    from config.settings import base
-
-    monkeypatch.setenv("UPLOAD_ROOT", "/srv/mediation-uploads")
-    try:
-        reloaded = importlib.reload(base)
-        assert reloaded.STORAGES["uploads"]["OPTIONS"]["location"] == "/srv/mediation-uploads"
-    finally:
-        monkeypatch.delenv("UPLOAD_ROOT")
-        importlib.reload(base)
-    assert os.environ.get("UPLOAD_ROOT") is None
 
 
 # The real scanner (Debian's ClamAV, offline, with a signature made in the test) -----------------
