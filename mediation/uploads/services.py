@@ -260,8 +260,9 @@ def _store_checked(
                     actor=by_user,
                     kind=TimelineEntry.Kind.DETAILS,
                     summary=(
-                        f"{Purpose(purpose).label} added by {_describe_sender(by_user, by_party)}"
-                        f" ({checked.detected.label}, {_human_size(upload.size)})"
+                        f"Document “{upload.original_name}” added by "
+                        f"{_describe_sender(by_user, by_party)} "
+                        f"({checked.detected.label}, {_human_size(upload.size)})"
                     ),
                 )
             audit_record(
@@ -336,7 +337,7 @@ def upload_remove(
         case=upload.case,
         actor=by_user,
         kind=TimelineEntry.Kind.DETAILS,
-        summary=f"Document removed ({upload.get_purpose_display().lower()})",
+        summary=f"Document “{upload.original_name}” removed",
     )
     audit_record(
         actor=by_user,
@@ -374,9 +375,9 @@ def upload_share(
         actor=by_user,
         kind=TimelineEntry.Kind.DETAILS,
         summary=(
-            f"Document shared with the parties ({upload.get_purpose_display().lower()})"
+            f"Document “{upload.original_name}” shared with the parties"
             if shared
-            else f"Document no longer shared with the parties ({upload.get_purpose_display().lower()})"
+            else f"Document “{upload.original_name}” no longer shared with the parties"
         ),
     )
     audit_record(
