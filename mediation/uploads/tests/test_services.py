@@ -487,3 +487,28 @@ def test_clamav_without_signatures_fails_closed(open_case, case_officer_cal, set
         _store(open_case, upload("letter.pdf", samples.PDF), case_officer_cal)
     assert refused.value.reason == "scan_failed"
     assert not Upload.objects.exists()
+
+
+def test_a_full_disk_leaves_no_partial_file_and_says_so(
+    open_case, case_officer_cal, upload_root, monkeypatch
+):
+    import errno
+
+    from django.core.files.storage import FileSystemStorage
+
+    class FullDisk(FileSystemStorage):
+        def _save(self, name, content):
+            path = Path(self.path(name))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(b"%PDF-1.4 half")  # what was written before the disk filled
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    full = FullDisk(location=str(upload_root))
+    monkeypatch.setattr(services, "storage", lambda: full)
+    with pytest.raises(UploadRejected) as refused:
+        _store(open_case, upload("letter.pdf", samples.PDF), case_officer_cal)
+    assert refused.value.message == services.NOT_SAVED
+    assert not Upload.objects.exists()
+    assert list(upload_root.iterdir()) == []
+    event = AuditEvent.objects.get(verb="upload.rejected")
+    assert event.detail == {"reason": "storage_failed", "purpose": "staff_document"}
