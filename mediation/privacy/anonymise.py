@@ -66,8 +66,17 @@ CASE_DATA: list[tuple[str, str, dict[str, object]]] = [
     ("notifications.Message", "case_id", {"recipient_email": "", "recipient_name": "", "body": ""}),
     ("notifications.MessageAttachment", "message__case_id", {"content": b""}),
     ("privacy.LegalHold", "case", {"reason": "", "lift_reason": ""}),
+    (
+        "uploads.ChildViews",
+        "case",
+        {"going_well": "", "hard": "", "would_like": "", "who_helps": "", "helped_by": ""},
+    ),
     ("privacy.ErasureRequest", "case", {"reason": "", "decision_note": ""}),
 ]
+
+# Rows deleted outright, with their stored files (after the transaction commits): a file cannot be
+# anonymised, and no report counts uploads.
+DELETED_WITH_FILES: list[tuple[str, str]] = [("uploads.Upload", "case")]
 
 # Models that point at a case but hold no personal details (dates, states, codes, hashes, links).
 KEPT_AS_THEY_ARE: dict[str, str] = {

@@ -61,8 +61,7 @@ def case_anonymise(
             Enquiry.objects.filter(pk=case.enquiry_id).update(
                 child_date_of_birth=birth_year_only, **ENQUIRY_DATA
             )
-        for remove_files in _FILE_REMOVERS:
-            remove_files(case)
+        _delete_uploads(case)
         RetentionCandidate.objects.filter(case=case).delete()
         record = AnonymisedCase.objects.create(case=case, reason=reason, by=by)
         TimelineEntry.objects.create(
@@ -84,13 +83,21 @@ def case_anonymise(
     return record
 
 
-# Other apps that keep files for a case (uploads) register a function here that deletes them;
-# it runs inside the anonymising transaction.
-_FILE_REMOVERS: list = []
+def _delete_uploads(case: Case) -> None:
+    """Delete the case's uploaded files' rows now and the files once the transaction commits
+    (a rolled-back anonymising must not leave rows pointing at deleted files)."""
+    from mediation.uploads.models import Upload
+    from mediation.uploads.services import storage
 
+    stored_names = list(Upload.objects.filter(case=case).values_list("stored_name", flat=True))
+    Upload.objects.filter(case=case).delete()
 
-def register_file_remover(function) -> None:  # type: ignore[no-untyped-def]
-    _FILE_REMOVERS.append(function)
+    def delete_files() -> None:
+        files = storage()
+        for name in stored_names:
+            files.delete(name)
+
+    transaction.on_commit(delete_files)
 
 
 def party_erase(*, party: Party, by: User, request: HttpRequest | None = None) -> None:

@@ -121,7 +121,8 @@ def _documents_sent_to(party_ids: list[int]) -> list[Any]:
 
 
 def subject_access_export(person: Person) -> bytes:
-    """A zip: data.json (every record found) and the PDFs of letters sent to the person."""
+    """A zip: data.json (every record found), the PDFs of letters sent to the person and the
+    files they sent us."""
     parties = list(_parties(person))
     party_ids = [party.pk for party in parties]
     data = {
@@ -139,6 +140,12 @@ def subject_access_export(person: Person) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("data.json", json.dumps(data, cls=DjangoJSONEncoder, indent=2))
+        from mediation.uploads.models import Upload
+        from mediation.uploads.services import storage
+
+        for upload in Upload.objects.filter(uploaded_by_party_id__in=party_ids):
+            with storage().open(upload.stored_name, "rb") as stored:
+                archive.writestr(f"files-they-sent/{upload.pk}-{upload.stored_name}", stored.read())
         for document in _documents_sent_to(party_ids):
             if document.pdf:
                 archive.writestr(

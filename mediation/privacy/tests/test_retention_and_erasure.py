@@ -13,7 +13,7 @@ from mediation.cases.models import Case, Contact, Enquiry, Party
 from mediation.documents.models import GeneratedDocument
 from mediation.notifications.models import Message
 from mediation.privacy import services
-from mediation.privacy.anonymise import CASE_DATA, KEPT_AS_THEY_ARE
+from mediation.privacy.anonymise import CASE_DATA, DELETED_WITH_FILES, KEPT_AS_THEY_ARE
 from mediation.privacy.models import AnonymisedCase, ErasureRequest, LegalHold, RetentionCandidate
 
 pytestmark = pytest.mark.django_db
@@ -95,7 +95,11 @@ def _text_held_about(case):
 
 
 def test_every_model_that_holds_case_data_is_covered():
-    covered = {label for label, _, _ in CASE_DATA} | set(KEPT_AS_THEY_ARE)
+    covered = (
+        {label for label, _, _ in CASE_DATA}
+        | set(KEPT_AS_THEY_ARE)
+        | {label for label, _ in DELETED_WITH_FILES}
+    )
     case_scoped = {"cases.Case"}
     changed = True
     while changed:  # models pointing at a case, or at a model that points at a case
@@ -256,3 +260,37 @@ def test_command_dry_run_changes_nothing(rich_case):
     assert not RetentionCandidate.objects.exists()
     call_command("apply_retention", "--today", "2041-05-01", stdout=out)
     assert RetentionCandidate.objects.filter(case=rich_case).exists()
+
+
+def test_anonymising_deletes_uploaded_files_and_blanks_the_childs_views(
+    rich_case, manager_sue, case_officer_cal, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from mediation.uploads.models import ChildViews, Upload
+    from mediation.uploads.services import child_views_record, storage, upload_store
+
+    upload = upload_store(
+        rich_case,
+        SimpleUploadedFile("report.pdf", b"%PDF-1.4\n%%EOF\n"),
+        purpose="staff_document",
+        by_user=case_officer_cal,
+    )
+    assert storage().exists(upload.stored_name)
+    child_views_record(
+        rich_case,
+        given_via="phone",
+        going_well="Isla likes art",
+        hard="Maths",
+        would_like="Help",
+        who_helps="Mum",
+        helped_by="Sarah",
+        share_with="everyone",
+        by_user=case_officer_cal,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_anonymise(case=rich_case, reason="erasure", by=manager_sue)
+    assert not Upload.objects.filter(case=rich_case).exists()
+    assert not storage().exists(upload.stored_name)
+    views = ChildViews.objects.get(case=rich_case)
+    assert (views.going_well, views.helped_by) == ("", "")
