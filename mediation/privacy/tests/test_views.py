@@ -103,6 +103,17 @@ def test_subject_access_search_keeps_names_out_of_the_address(client, manager_su
 def test_subject_access_download_needs_step_up_and_holds_the_persons_data(
     client, manager_sue, open_case
 ):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from mediation.uploads.services import upload_store
+
+    parent = open_case.parties.get(email="sarah.whitfield@example.com")
+    upload_store(
+        open_case,
+        SimpleUploadedFile("my-letter.pdf", b"%PDF-1.4\nfrom Sarah\n%%EOF\n"),
+        purpose="party_document",
+        by_party=parent,
+    )
     login(client, manager_sue)
     client.post(reverse("privacy:subject-access"), {"email": "sarah.whitfield@example.com"})
     download = reverse("privacy:subject-access-download")
@@ -117,6 +128,9 @@ def test_subject_access_download_needs_step_up_and_holds_the_persons_data(
     assert data["as_a_party_on_a_case"][0]["case_reference"] == open_case.reference
     assert data["as_a_party_on_a_case"][0]["name"] == "Sarah Whitfield"
     assert data["as_the_caller_of_an_enquiry"][0]["case_history"].startswith("The LA refused")
+    (sent,) = [name for name in archive.namelist() if name.startswith("files-they-sent/")]
+    assert archive.read(sent).startswith(b"%PDF-1.4\nfrom Sarah")
+    assert "uploads.Upload" in data["records_about_them_as_a_party"]
     assert AuditEvent.objects.filter(verb="export.subject_access", actor=manager_sue).exists()
 
 
