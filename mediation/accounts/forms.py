@@ -7,6 +7,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 
 from mediation.accounts.models import Role, User
+from mediation.common.forms import safe_formfield
 
 
 class SignInForm(AuthenticationForm):
@@ -31,6 +32,7 @@ class SignInForm(AuthenticationForm):
 
 class StaffUserForm(forms.ModelForm):
     class Meta:
+        formfield_callback = safe_formfield
         model = User
         fields = [
             "username",

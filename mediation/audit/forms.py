@@ -6,7 +6,7 @@ from django import forms
 
 from mediation.accounts.models import User
 from mediation.audit.selectors import VERB_GROUPS
-from mediation.common.forms import GovukDateField
+from mediation.common.forms import GovukDateField, ModelChoiceField
 
 
 class AuditSearchForm(forms.Form):
@@ -16,7 +16,7 @@ class AuditSearchForm(forms.Form):
         max_length=20,
         help_text="For example, MED-2026-00012",
     )
-    user = forms.ModelChoiceField(
+    user = ModelChoiceField(
         label="Staff member",
         queryset=User.objects.order_by("first_name", "last_name"),
         required=False,

@@ -1,10 +1,12 @@
 from django import forms
 
 from mediation.authorities.models import LocalAuthority
+from mediation.common.forms import safe_formfield
 
 
 class LocalAuthorityForm(forms.ModelForm):
     class Meta:
+        formfield_callback = safe_formfield
         model = LocalAuthority
         fields = ["name", "code", "contact_email", "active"]
         error_messages = {

@@ -18,7 +18,7 @@ from mediation.cases.models import (
     DecisionType,
     Party,
 )
-from mediation.common.forms import GovukDateField, today_in_london
+from mediation.common.forms import GovukDateField, ModelChoiceField, today_in_london
 from mediation.domain.case_states import ROUTE_LABELS, STATE_LABELS, CaseState, Route
 
 MAX_NAME = 120
@@ -109,7 +109,7 @@ class EnquiryForm(forms.Form):
         required=False,
         help_text="Leave blank if they are not in a school, college or other setting.",
     )
-    local_authority = forms.ModelChoiceField(
+    local_authority = ModelChoiceField(
         label="Local authority that made the decision",
         queryset=LocalAuthority.objects.filter(active=True),
         empty_label="Choose a local authority",
@@ -224,8 +224,8 @@ class EnquiryForm(forms.Form):
         return data
 
 
-def case_owner_choices() -> forms.ModelChoiceField:
-    return forms.ModelChoiceField(
+def case_owner_choices() -> ModelChoiceField:
+    return ModelChoiceField(
         label="Case owner",
         queryset=User.objects.filter(
             is_active=True, role__in=[Role.CASE_OFFICER, Role.MANAGER]

@@ -9,7 +9,7 @@ from django import forms
 from mediation.accounts.models import Role, User
 from mediation.cases.forms import MAX_LONG_TEXT
 from mediation.cases.models import AppealLodged, Case, CaseLink, ClosureOutcome, Outcome
-from mediation.common.forms import GovukDateField, today_in_london
+from mediation.common.forms import GovukDateField, ModelChoiceField, today_in_london
 from mediation.domain.case_states import Route, Step
 
 
@@ -61,7 +61,7 @@ class StepForm(forms.Form):
                 error_messages={"required": "Select what was agreed"},
             )
         if step == Step.ISSUE_CERTIFICATE:
-            self.fields["adviser"] = forms.ModelChoiceField(
+            self.fields["adviser"] = ModelChoiceField(
                 label="Mediation adviser who issued it",
                 queryset=User.objects.filter(is_active=True).exclude(role=Role.MEDIATOR),
                 empty_label="Choose the adviser",
@@ -108,7 +108,7 @@ class StepForm(forms.Form):
 
 
 class AssignMediatorForm(forms.Form):
-    mediator = forms.ModelChoiceField(
+    mediator = ModelChoiceField(
         label="Mediator",
         queryset=User.objects.filter(role=Role.MEDIATOR, is_active=True),
         widget=forms.RadioSelect,
@@ -147,7 +147,7 @@ class CaseLinkForm(forms.Form):
 
 
 class MediatorConflictForm(forms.Form):
-    local_authority = forms.ModelChoiceField(
+    local_authority = ModelChoiceField(
         label="Local authority",
         required=False,
         queryset=None,

@@ -99,3 +99,46 @@ class GovukDateField(forms.MultiValueField):
 
 def strip_or_empty(value: str | None) -> str:
     return (value or "").strip()
+
+
+# Database ids are 64-bit integers. A larger number typed into a choice would reach the database
+# and fail there (SQLite raises OverflowError, PostgreSQL aborts the transaction), so it is
+# refused as an unknown choice first. Found by the form fuzzer (test_fuzz_forms.py).
+_LARGEST_ID = 2**63 - 1
+
+
+def _fits_an_id(value: object) -> bool:
+    try:
+        return abs(int(str(value).strip())) <= _LARGEST_ID
+    except ValueError:
+        return True  # not a number: the field's own lookup refuses it
+
+
+class ModelChoiceField(forms.ModelChoiceField):
+    def to_python(self, value: Any) -> Any:
+        if value not in self.empty_values and not _fits_an_id(value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value: Any) -> Any:
+        for each in value or ():
+            if not _fits_an_id(each):
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": each},
+                )
+        return super()._check_values(value)
+
+
+def safe_formfield(db_field: Any, **kwargs: Any) -> Any:
+    """formfield_callback for ModelForms: relation fields use the range-checked classes."""
+    from django.db import models
+
+    if isinstance(db_field, models.ManyToManyField):
+        kwargs.setdefault("form_class", ModelMultipleChoiceField)
+    elif isinstance(db_field, models.ForeignKey):
+        kwargs.setdefault("form_class", ModelChoiceField)
+    return db_field.formfield(**kwargs)

@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 
 from mediation.authorities.models import LocalAuthority
-from mediation.common.forms import GovukDateField, today_in_london
+from mediation.common.forms import GovukDateField, ModelChoiceField, today_in_london
 from mediation.domain.billing import parse_pounds
 from mediation.invoicing.models import Activity, InvoiceLine
 
@@ -150,7 +150,7 @@ QUARTERS = [
 
 
 class InvoicePeriodForm(forms.Form):
-    local_authority = forms.ModelChoiceField(
+    local_authority = ModelChoiceField(
         label="Local authority",
         queryset=LocalAuthority.objects.order_by("name"),
         empty_label="Choose a local authority",

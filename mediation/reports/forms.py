@@ -7,7 +7,7 @@ from django import forms
 
 from mediation.authorities.models import LocalAuthority
 from mediation.cases.models import AppealLodged
-from mediation.common.forms import GovukDateField, today_in_london
+from mediation.common.forms import GovukDateField, ModelChoiceField, today_in_london
 from mediation.domain.case_states import ROUTE_LABELS, Route
 from mediation.reports.periods import (
     Period,
@@ -98,7 +98,7 @@ class AppealForm(forms.Form):
 
 
 class QuarterlyReportForm(forms.Form):
-    la = forms.ModelChoiceField(
+    la = ModelChoiceField(
         label="Local authority",
         queryset=LocalAuthority.objects.order_by("name"),
         to_field_name="code",
