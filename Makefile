@@ -51,14 +51,16 @@ lint: $(STAMP)
 ## test: the whole suite: lint, SQLite (with browser and accessibility tests), then PostgreSQL
 test: setup system-packages node-packages lint test-sqlite test-postgres
 
+# -n auto: one pytest-xdist worker per CPU core. Every form is fuzzed with 200 inputs here.
 test-sqlite: $(STAMP)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto
 
 ## test-postgres: the same suite against a throwaway PostgreSQL cluster started for this run
 test-postgres: $(STAMP)
 	@eval "$$(scripts/pg_throwaway.sh start)"; \
 	  trap 'scripts/pg_throwaway.sh stop "$$PGTMP"' EXIT; \
-	  DATABASE_URL="postgres://postgres@/postgres?host=$$PGHOST&port=$$PGPORT" $(PY) -m pytest -q
+	  DATABASE_URL="postgres://postgres@/postgres?host=$$PGHOST&port=$$PGPORT" FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-50} \
+	  $(PY) -m pytest -q -n auto
 
 test-browser: $(STAMP) system-packages node-packages
 	$(PY) -m pytest -q -m browser

@@ -211,7 +211,7 @@ def _fuzz(client: Client, form: PostForm) -> None:
     post_it()
 
 
-SHARDS = 2  # so that pytest-xdist can spread the forms over both workers
+SHARDS = 4  # so that pytest-xdist can spread the forms over both workers
 
 
 @pytest.mark.parametrize("shard", range(SHARDS))
