@@ -134,6 +134,13 @@ ACCESS: dict[str, frozenset[str]] = {
     "reports:quarterly-detail": MANAGERS,
     "reports:quarterly-pdf": MANAGERS,
     "reports:quarterly-send": MANAGERS,
+    # documents sent to us and the child's views
+    "uploads:case-documents": CASE_STAFF,
+    "uploads:download": CASE_STAFF,
+    "uploads:child-views-record": CASE_STAFF,
+    "uploads:upload": OFFICE,
+    "uploads:share": OFFICE,
+    "uploads:remove": OFFICE,
     # invoices: managers
     "invoicing:list": MANAGERS,
     "invoicing:new": MANAGERS,

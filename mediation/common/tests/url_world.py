@@ -37,6 +37,7 @@ ID_SOURCES = {
     "delivery_id": ("outcomes.Delivery", "statement__case"),
     "request_id": ("privacy.ErasureRequest", "case"),
     "report_id": ("reports.QuarterlyReport", None),
+    "upload_id": ("uploads.Upload", "case"),
     "tariff_id": ("invoicing.Tariff", None),
     "authority_id": ("authorities.LocalAuthority", None),
     "closure_id": ("deadlines.ClosureDay", None),
@@ -206,6 +207,16 @@ def _fill_gaps():
             description="Office closed", day=date(2026, 12, 24), by=officer
         )
     _invoice_and_report(User.objects.get(username="morgan.manager"))
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from mediation.uploads.services import upload_store
+
+    upload_store(
+        case,
+        SimpleUploadedFile("school-report.pdf", b"%PDF-1.4\n%%EOF\n"),
+        purpose="staff_document",
+        by_user=officer,
+    )
     erasure_request(
         case=Case.objects.get(pk=case.pk),
         by=User.objects.get(username="morgan.manager"),
@@ -226,13 +237,14 @@ def _invoice_and_report(manager):
 
     held = Case.objects.filter(route="mediation", mediation_held_on__isnull=False).first()
     authority = held.local_authority
-    Tariff.objects.create(
-        local_authority=authority,
-        activity=Activity.MEDIATION,
-        unit_price_pence=65_000,
-        effective_from=date(2000, 1, 1),
-        created_by=manager,
-    )
+    if not Tariff.objects.filter(local_authority=authority, activity=Activity.MEDIATION).exists():
+        Tariff.objects.create(
+            local_authority=authority,
+            activity=Activity.MEDIATION,
+            unit_price_pence=65_000,
+            effective_from=date(2000, 1, 1),
+            created_by=manager,
+        )
     start, end = date(2000, 1, 1), date(2099, 12, 31)
     draft = invoicing.invoice_draft(authority=authority, start=start, end=end)
     invoice = invoice_issue(

@@ -156,6 +156,7 @@ class Command(BaseCommand):
             ]
             # Tom also works for Westdale, so he may not mediate its cases (CFA 2014 s56).
             staff["tom.mediator"].employed_by_authorities.add(authorities[3])
+            self._create_tariffs(authorities, staff["morgan.manager"])
             created, number = 0, 0
             while created < cases:
                 created += self._create_case(rng, number, staff, authorities)
@@ -164,6 +165,35 @@ class Command(BaseCommand):
             self.style.SUCCESS(f"Loaded {len(authorities)} local authorities and {cases} cases.")
         )
         self._print_sign_ins()
+
+    @staticmethod
+    def _create_tariffs(authorities: list[LocalAuthority], manager: User) -> None:
+        """Each LA's contract prices, so Manage -> Invoices can preview and issue invoices."""
+        from mediation.invoicing.models import Activity, Tariff
+        from mediation.invoicing.services import tariff_save
+
+        prices = {
+            Activity.INFORMATION_CALL: 4_500,
+            Activity.CERTIFICATE_ONLY: 9_500,
+            Activity.MEDIATION: 65_000,
+            Activity.DISAGREEMENT_RESOLUTION: 55_000,
+            Activity.CANCELLED_MEETING: 20_000,
+        }
+        start = date(timezone.localdate().year - 1, 4, 1)  # the contract year began last April
+        for authority in authorities:
+            for activity, pence in prices.items():
+                tariff_save(
+                    tariff=Tariff(
+                        local_authority=authority,
+                        activity=activity,
+                        unit_price_pence=pence,
+                        vat_rate_bp=2_000,
+                        notice_working_days=2 if activity == Activity.CANCELLED_MEETING else None,
+                        effective_from=start,
+                        created_by=manager,
+                    ),
+                    by=manager,
+                )
 
     def _print_sign_ins(self) -> None:
         for username, _first, _last, role in STAFF:
