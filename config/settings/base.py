@@ -243,7 +243,24 @@ STORAGES = {
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
+    # Files sent to the service (mediation.uploads): outside the web root and the static files,
+    # never served by URL; only the access-checked download views read them.
+    "uploads": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": env_str("UPLOAD_ROOT", str(BASE_DIR / "var" / "uploads")),
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    },
 }
+# Upload limits in MB: documents and photos, and audio and video (see README "Documents and
+# children's views"). UPLOAD_VIRUS_SCANNER is a command that reads the file on standard input
+# (or "{path}" in it is replaced by the file's path): exit 0 clean, 1 infected, else error.
+UPLOAD_MAX_DOCUMENT_MB = env_int("UPLOAD_MAX_DOCUMENT_MB", 20)
+UPLOAD_MAX_MEDIA_MB = env_int("UPLOAD_MAX_MEDIA_MB", 200)
+UPLOAD_VIRUS_SCANNER = env_str("UPLOAD_VIRUS_SCANNER", "")
+UPLOAD_VIRUS_SCAN_TIMEOUT = env_int("UPLOAD_VIRUS_SCAN_TIMEOUT", 120)
 
 # Background work: Django's tasks API with a database-backed worker (manage.py db_worker),
 # so no extra server is needed. Tasks are enqueued after commit and are idempotent.

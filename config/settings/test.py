@@ -1,6 +1,9 @@
 """Test-only overrides: fast hashing, kept email, tasks run at once, plain static files."""
 
+import atexit
 import os
+import shutil
+import tempfile
 
 os.environ.setdefault("DJANGO_DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-0123456789abcdef")
@@ -13,10 +16,17 @@ from config.settings.base import *  # noqa: E402,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; tests
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+_TEST_UPLOAD_ROOT = tempfile.mkdtemp(prefix="mediation-test-uploads-")
+atexit.register(shutil.rmtree, _TEST_UPLOAD_ROOT, ignore_errors=True)
 # The live server used by browser tests serves files from the finders, not a manifest.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Uploaded files of a test run go to a temporary directory removed when the run ends.
+    "uploads": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": _TEST_UPLOAD_ROOT},
+    },
 }
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False

@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401  (routes are added as the app grows)
+from django.urls import path
+
+from mediation.uploads import views
 
 app_name = "uploads"
 
-urlpatterns: list = []
+urlpatterns = [
+    path(
+        "cases/<str:reference>/documents/<int:upload_id>/download/",
+        views.upload_download,
+        name="download",
+    ),
+]

@@ -1,0 +1,114 @@
+"""What a file really is, from its content (magic bytes), never from its name.
+
+An allowlist: a file is accepted only if its content is one of the types below. `filetype`
+(pure Python, pinned) recognises the images, audio and video by their signatures; the two Word
+formats are checked here because a signature alone would let through any zip file or any
+Microsoft compound file (Excel, installers):
+
+- .docx is a zip archive: it must hold word/document.xml and [Content_Types].xml, and no macros
+  (word/vbaProject.bin, which would make it a .docm).
+- .doc is an OLE2 compound file: it must hold a "WordDocument" stream.
+
+HTML, SVG, scripts and executables match none of these and are refused, whatever they are called.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass
+from typing import IO
+
+import filetype
+
+HEAD_BYTES = 8192
+ZIP_SIGNATURE = b"PK\x03\x04"
+OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# The directory entry name of the main stream of a Word 97-2003 file, in UTF-16LE.
+WORD_STREAM_NAME = "WordDocument".encode("utf-16-le")
+
+DOCUMENT = "document"
+MEDIA = "media"
+
+
+@dataclass(frozen=True)
+class FileType:
+    extension: str
+    content_type: str
+    label: str
+    # DOCUMENT (documents and photos) or MEDIA (audio and video): each has its own size limit.
+    kind: str
+
+
+PDF = FileType("pdf", "application/pdf", "PDF", DOCUMENT)
+DOCX = FileType(
+    "docx",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "Word document",
+    DOCUMENT,
+)
+DOC = FileType("doc", "application/msword", "Word document (older format)", DOCUMENT)
+
+# filetype's extension -> what we accept it as.
+BY_SIGNATURE = {
+    "pdf": PDF,
+    "jpg": FileType("jpg", "image/jpeg", "JPEG image", DOCUMENT),
+    "png": FileType("png", "image/png", "PNG image", DOCUMENT),
+    "gif": FileType("gif", "image/gif", "GIF image", DOCUMENT),
+    "heic": FileType("heic", "image/heic", "HEIC image (iPhone photo)", DOCUMENT),
+    "mp3": FileType("mp3", "audio/mpeg", "MP3 audio", MEDIA),
+    "m4a": FileType("m4a", "audio/mp4", "M4A audio", MEDIA),
+    "wav": FileType("wav", "audio/wav", "WAV audio", MEDIA),
+    "mp4": FileType("mp4", "video/mp4", "MP4 video", MEDIA),
+    "mov": FileType("mov", "video/quicktime", "MOV video", MEDIA),
+    "webm": FileType("webm", "video/webm", "WebM video", MEDIA),
+}
+
+ALL_TYPES = (PDF, DOCX, DOC, *[t for t in BY_SIGNATURE.values() if t is not PDF])
+LABELS = {t.content_type: t.label for t in ALL_TYPES}
+
+
+def label_for(content_type: str) -> str:
+    return LABELS.get(content_type, content_type)
+
+
+def _is_docx(file: IO[bytes]) -> bool:
+    file.seek(0)
+    try:
+        with zipfile.ZipFile(file) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+    return (
+        "word/document.xml" in names
+        and "[Content_Types].xml" in names
+        and "word/vbaProject.bin" not in names
+    )
+
+
+def _is_word_97(file: IO[bytes]) -> bool:
+    """Search the compound file for its WordDocument stream entry (the directory can be anywhere)."""
+    file.seek(0)
+    overlap = len(WORD_STREAM_NAME)
+    tail = b""
+    while chunk := file.read(1024 * 1024):
+        if WORD_STREAM_NAME in tail + chunk:
+            return True
+        tail = chunk[-overlap:]
+    return False
+
+
+def detect(file: IO[bytes]) -> FileType | None:
+    """The accepted type of the file's content, or None if it is not one we accept."""
+    file.seek(0)
+    head = file.read(HEAD_BYTES)
+    try:
+        if head.startswith(ZIP_SIGNATURE):
+            return DOCX if _is_docx(file) else None
+        if head.startswith(OLE2_SIGNATURE):
+            return DOC if _is_word_97(file) else None
+        guessed = filetype.guess(head)
+        if guessed is None:
+            return None
+        return BY_SIGNATURE.get(guessed.extension)
+    finally:
+        file.seek(0)
