@@ -12,6 +12,12 @@ from mediation.common.forms import GovukDateField
 from mediation.domain import attendance as rules
 from mediation.meetings.models import SlotOffer
 from mediation.portal.models import AccessKind
+from mediation.uploads.forms import (
+    FILE_HINT,
+    GovukFileField,
+    GovukFileInput,
+    GovukMultipleFileField,
+)
 
 MAX_TEXT = 3000
 
@@ -63,12 +69,40 @@ class InviteForm(forms.Form):
         "person's views (can be sent to the adult who will help them)",
     }
 
-    def __init__(self, *args: Any, kinds: tuple[str, ...], **kwargs: Any) -> None:
+    send_to_party = forms.ChoiceField(
+        label="Who should the child's views link be emailed to?",
+        help_text="The child or young person, or an adult who will help them fill it in.",
+        widget=forms.RadioSelect,
+        required=False,
+    )
+
+    def __init__(
+        self, *args: Any, kinds: tuple[str, ...], recipients: list[Party], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [
             (kind, f"{AccessKind(kind).label}: {self.KIND_HINTS[AccessKind(kind)]}")
             for kind in kinds
         ]
+        self.recipients = {str(p.pk): p for p in recipients}
+        if recipients:
+            self.fields["send_to_party"].choices = [
+                (str(p.pk), f"{p.name} ({p.get_role_display().lower()}), {p.email}")
+                for p in recipients
+            ]
+        else:
+            del self.fields["send_to_party"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("kind") == AccessKind.CHILD_VIEWS and not data.get("send_to_party"):
+            self.add_error("send_to_party", "Select who the link should be emailed to")
+        return data
+
+    def send_to(self) -> Party | None:
+        if self.cleaned_data.get("kind") != AccessKind.CHILD_VIEWS:
+            return None
+        return self.recipients.get(self.cleaned_data.get("send_to_party") or "")
 
 
 def slot_label(slot: SlotOffer) -> str:
@@ -231,10 +265,15 @@ class ChildViewsForm(forms.Form):
         max_length=120,
         error_messages={"max_length": "This must be 120 characters or fewer"},
     )
+    attachments = GovukMultipleFileField(
+        label="Add a drawing, photo, recording or video (optional)",
+        help_text="You can add up to 5 files.",
+        max_files=5,
+    )
     share_with = forms.ChoiceField(
-        label="Who can see what you wrote?",
+        label="Who can see what you told us?",
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose who can see what you wrote"},
+        error_messages={"required": "Choose who can see what you told us"},
     )
 
     def __init__(self, *args: Any, share_choices: list[tuple[str, str]], **kwargs: Any) -> None:
@@ -244,6 +283,18 @@ class ChildViewsForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         answers = [data.get(name, "") for name in ("going_well", "hard", "would_like", "who_helps")]
-        if not any((answer or "").strip() for answer in answers):
-            self.add_error("going_well", "Write something in at least one box")
+        if (
+            not any((answer or "").strip() for answer in answers)
+            and not data.get("attachments")
+            and "attachments" not in self.errors
+        ):
+            self.add_error("going_well", "Write something in at least one box, or add a file")
         return data
+
+
+class PortalUploadForm(forms.Form):
+    file = GovukFileField(
+        label="Choose a file",
+        help_text=FILE_HINT,
+        widget=GovukFileInput(attrs={"class": "govuk-file-upload"}),
+    )

@@ -19,7 +19,7 @@ from mediation.documents.models import GeneratedDocument
 from mediation.meetings.models import Meeting, SlotAnswer, SlotOffer
 from mediation.notifications.models import Message
 from mediation.portal.models import AccessKind, PortalAccess, PortalLink, PortalRequest
-from mediation.portal.services import kinds_for_party
+from mediation.portal.services import HELPER_ROLES, kinds_for_party
 from mediation.portal.session import sibling_accesses
 
 # Staff panel ------------------------------------------------------------------------------
@@ -74,10 +74,11 @@ def staff_panel(case: Case) -> StaffPanel:
             [LinkRow(link, messages.get(link.message_id or 0)) for link in access.links.all()[:3]],
         )
         by_party.setdefault(access.party_id, []).append(row)
+    helper = any(p.email and p.role in HELPER_ROLES for p in parties)
     rows = [
-        PartyRow(party, kinds_for_party(party), by_party.get(party.pk, []))
+        PartyRow(party, kinds, by_party.get(party.pk, []))
         for party in parties
-        if kinds_for_party(party) or party.pk in by_party
+        if (kinds := kinds_for_party(party, helper_has_email=helper)) or party.pk in by_party
     ]
     requests = list(
         PortalRequest.objects.filter(case=case, dealt_with_at=None)

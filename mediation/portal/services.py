@@ -42,10 +42,11 @@ from mediation.portal.models import (
 
 RATE_WINDOW = timedelta(hours=1)
 
-# Which kinds of access each role of party may be given. LA officers only for LA roles; a
-# child's views link for the child or young person, or for the parent who will help them.
+# Which kinds of access each role of party may be given. LA officers only for LA roles. A child's
+# views link belongs to the child or young person (the views are theirs); it is emailed to them
+# or to an adult on the case who will help them (`send_to`).
 KINDS_FOR_ROLE: dict[str, tuple[str, ...]] = {
-    PartyRole.PARENT_CARER: (AccessKind.PARENT, AccessKind.CHILD_VIEWS),
+    PartyRole.PARENT_CARER: (AccessKind.PARENT,),
     PartyRole.YOUNG_PERSON: (AccessKind.PARENT, AccessKind.CHILD_VIEWS),
     PartyRole.REPRESENTATIVE: (AccessKind.PARENT,),
     PartyRole.CHILD: (AccessKind.CHILD_VIEWS,),
@@ -53,10 +54,28 @@ KINDS_FOR_ROLE: dict[str, tuple[str, ...]] = {
     PartyRole.HEALTH_REPRESENTATIVE: (AccessKind.INFORMATION_PROVIDER,),
     PartyRole.INFORMATION_PROVIDER: (AccessKind.INFORMATION_PROVIDER,),
 }
+HELPER_ROLES = (PartyRole.PARENT_CARER, PartyRole.YOUNG_PERSON, PartyRole.REPRESENTATIVE)
 
 
-def kinds_for_party(party: Party) -> tuple[str, ...]:
-    return KINDS_FOR_ROLE.get(party.role, ()) if party.email else ()
+def kinds_for_party(party: Party, *, helper_has_email: bool = False) -> tuple[str, ...]:
+    """The kinds of access staff may give this party: each needs an address to send to (for a
+    child's views link, theirs or a helping adult's)."""
+    return tuple(
+        kind
+        for kind in KINDS_FOR_ROLE.get(party.role, ())
+        if party.email or (kind == AccessKind.CHILD_VIEWS and helper_has_email)
+    )
+
+
+def child_views_recipients(party: Party) -> list[Party]:
+    """Who a child's views link can be emailed to: the child or young person, or an adult on the
+    case who will help them."""
+    helpers = (
+        Party.objects.filter(case_id=party.case_id, role__in=HELPER_ROLES)
+        .exclude(email="")
+        .exclude(pk=party.pk)
+    )
+    return ([party] if party.email else []) + list(helpers.order_by("id"))
 
 
 def hash_token(token: str) -> str:
@@ -151,20 +170,35 @@ def _link_issue(
 
 @transaction.atomic
 def access_invite(
-    *, case: Case, party: Party, kind: str, by: User, request: HttpRequest | None = None
+    *,
+    case: Case,
+    party: Party,
+    kind: str,
+    by: User,
+    send_to: Party | None = None,
+    request: HttpRequest | None = None,
 ) -> PortalAccess:
+    """Give `party` portal access and email the first link. A child's views link may be sent to
+    an adult who will help them (`send_to`); every other link goes to the party."""
     if party.case_id != case.pk:
         raise ServiceError("That person is not on this case.")
     if not case.is_open:
         raise ServiceError("The case is closed.")
-    if not party.email:
-        raise ServiceError(f"Add an email address for {party.name} first.")
-    if kind not in kinds_for_party(party):
+    if kind == AccessKind.CHILD_VIEWS:
+        recipients = child_views_recipients(party)
+        send_to = send_to or (recipients[0] if recipients else None)
+        if send_to is None or send_to.pk not in {p.pk for p in recipients}:
+            raise ServiceError("Choose who the link should be emailed to.")
+    else:
+        send_to = party
+    if not send_to.email:
+        raise ServiceError(f"Add an email address for {send_to.name} first.")
+    if kind not in KINDS_FOR_ROLE.get(party.role, ()):
         raise ServiceError("Choose a kind of access that fits their role on the case.")
     if PortalAccess.objects.filter(party=party, kind=kind, revoked_at=None).exists():
         raise ServiceError(f"{party.name} already has this access: send them a new link instead.")
     access = PortalAccess.objects.create(
-        case=case, party=party, kind=kind, email=party.email.strip().lower(), created_by=by
+        case=case, party=party, kind=kind, email=send_to.email.strip().lower(), created_by=by
     )
     _link_issue(access, purpose=_purpose_for_invitation(access), by=by)
     _timeline_add(
@@ -303,6 +337,20 @@ def link_use(
         detail={"purpose": link.purpose, "kind": access.kind},
     )
     return access
+
+
+@transaction.atomic
+def child_link_used_up(*, access: PortalAccess, request: HttpRequest | None = None) -> None:
+    """The views were sent: the child's link (and any other unused one) stops working."""
+    now = timezone.now()
+    PortalLink.objects.filter(access=access, used_at=None).update(used_at=now)
+    audit_record(
+        actor=access.actor,
+        verb="portal.child_views_sent",
+        target=access,
+        case_id=access.case_id,
+        request=request,
+    )
 
 
 @dataclass(frozen=True)

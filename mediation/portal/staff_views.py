@@ -39,10 +39,15 @@ def invite(request: HttpRequest, reference: str, party_id: int) -> HttpResponse:
     party = Party.objects.filter(case=case, pk=party_id).first()
     if party is None:
         raise Http404("No party found")
-    kinds = services.kinds_for_party(party)
+    recipients = services.child_views_recipients(party)
+    kinds = services.kinds_for_party(party, helper_has_email=bool(recipients))
     if not kinds:
         raise Http404("No portal access for this party")
-    form = InviteForm(request.POST if request.method == "POST" else None, kinds=kinds)
+    form = InviteForm(
+        request.POST if request.method == "POST" else None,
+        kinds=kinds,
+        recipients=recipients if "child_views" in kinds else [],
+    )
     context = {"case": case, "party": party, "form": form}
     if request.method == "GET":
         return render(request, "portal/staff_invite.html", context)
@@ -50,7 +55,12 @@ def invite(request: HttpRequest, reference: str, party_id: int) -> HttpResponse:
         return render_form_page(request, "portal/staff_invite.html", context, invalid=True)
     try:
         services.access_invite(
-            case=case, party=party, kind=form.cleaned_data["kind"], by=request.user, request=request
+            case=case,
+            party=party,
+            kind=form.cleaned_data["kind"],
+            send_to=form.send_to(),
+            by=request.user,
+            request=request,
         )
     except ServiceError as error:
         form.add_error(None, str(error))

@@ -24,8 +24,11 @@ urlpatterns = [
     path(C + "certificate/", views.certificate, name="certificate"),
     path(C + "documents/", views.documents, name="documents"),
     path(C + "documents/letters/<int:document_id>/", views.document_download, name="document"),
+    path(C + "documents/files/<int:upload_id>/", views.upload, name="upload"),
     path(C + "attendee/", views.attendee, name="attendee"),
     path(C + "actions/", views.actions, name="actions"),
     path(C + "actions/<int:action_id>/", views.action_progress, name="action"),
     path(C + "information/", views.information, name="information"),
+    path("views/", views.views, name="views"),
+    path("views/thank-you/", views.views_thanks, name="views-thanks"),
 ]

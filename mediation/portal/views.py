@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from mediation.audit.services import client_ip
+from mediation.audit.services import audit_record, client_ip
 from mediation.cases.services import ServiceError
 from mediation.common.views import render_form_page
 from mediation.portal import selectors, services
@@ -17,8 +17,10 @@ from mediation.portal.forms import (
     ActionProgressForm,
     AgreementForm,
     AttendeeForm,
+    ChildViewsForm,
     InformationForm,
     NewLinkForm,
+    PortalUploadForm,
     SlotAnswersForm,
     SupporterForm,
 )
@@ -298,15 +300,70 @@ def certificate(request: HttpRequest, access: PortalAccess) -> HttpResponse:
     return pdf_response(bytes(found.document.pdf), f"{found.reference}.pdf")
 
 
+UPLOAD_PURPOSE = {
+    PARENT: "party_document",
+    LA: "la_document",
+    INFO: "information",
+}
+
+
 @portal_view(PARENT, LA, INFO)
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "POST"])
 def documents(request: HttpRequest, access: PortalAccess) -> HttpResponse:
+    """Documents from us (generated, addressed to them), their own uploads and what staff shared;
+    and a form to send a document."""
+    from mediation.uploads.selectors import case_uploads
+    from mediation.uploads.services import UploadRejected, upload_store
+
+    form = PortalUploadForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
     context = {
         "access": access,
         "case": access.case,
         "generated": selectors.visible_documents(access),
+        "uploads": list(case_uploads(access.case, for_party=access.party)),
+        "form": form,
     }
-    return render(request, "portal/documents.html", context)
+    if request.method == "GET":
+        return render(request, "portal/documents.html", context)
+    if not form.is_valid():
+        return render_form_page(request, "portal/documents.html", context, invalid=True)
+    try:
+        upload_store(
+            access.case,
+            form.cleaned_data["file"],
+            purpose=UPLOAD_PURPOSE[access.kind],
+            by_party=access.party,
+            request=request,
+        )
+    except UploadRejected as rejected:
+        form.add_error("file", rejected.message)
+        return render_form_page(request, "portal/documents.html", context, invalid=True)
+    from django.contrib import messages
+
+    messages.success(request, "Thank you. We have your document.")
+    return redirect("portal:documents", reference=access.case.reference)
+
+
+@portal_view(PARENT, LA, INFO)
+@require_http_methods(["GET"])
+def upload(request: HttpRequest, access: PortalAccess, upload_id: int) -> HttpResponse:
+    from mediation.uploads.selectors import case_uploads
+    from mediation.uploads.views import upload_response
+
+    found = case_uploads(access.case, for_party=access.party).filter(pk=upload_id).first()
+    if found is None:
+        return not_found(request)
+    audit_record(
+        actor=access.actor,
+        verb="upload.download",
+        target=found,
+        case_id=access.case_id,
+        request=request,
+    )
+    return upload_response(found)
 
 
 @portal_view(PARENT, LA)
@@ -429,3 +486,62 @@ def information(request: HttpRequest, access: PortalAccess) -> HttpResponse:
         request=request,
     )
     return _done(request, access, "Thank you. We have your information.")
+
+
+# The child's views link ---------------------------------------------------------------------
+
+SHARE_CHOICES = [
+    ("everyone", "Everyone at the meeting can see it"),
+    ("mediator_only", "Only the mediator can see it"),
+]
+
+
+@portal_view(CHILD)
+@require_http_methods(["GET", "POST"])
+def views(request: HttpRequest, access: PortalAccess) -> HttpResponse:
+    """An easy-read form that only adds views: it shows nothing of the case, and greets the
+    child by first name only."""
+    from mediation.uploads.services import UploadRejected, child_views_record
+
+    form = ChildViewsForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        share_choices=SHARE_CHOICES,
+    )
+    context = {
+        "form": form,
+        "first_name": access.party.name.split()[0] if access.party.name else "",
+    }
+    if request.method == "GET":
+        return render(request, "portal/views.html", context)
+    if not form.is_valid():
+        return render_form_page(request, "portal/views.html", context, invalid=True)
+    data = form.cleaned_data
+    try:
+        child_views_record(
+            access.case,
+            given_via="portal",
+            going_well=data["going_well"],
+            hard=data["hard"],
+            would_like=data["would_like"],
+            who_helps=data["who_helps"],
+            helped_by=data["helped_by"],
+            share_with=data["share_with"],
+            by_party=access.party,
+            attachments=data["attachments"],
+            request=request,
+        )
+    except UploadRejected as rejected:
+        form.add_error("attachments", rejected.message)
+        return render_form_page(request, "portal/views.html", context, invalid=True)
+    except ServiceError as error:
+        form.add_error(None, str(error))
+        return render_form_page(request, "portal/views.html", context, invalid=True)
+    services.child_link_used_up(access=access, request=request)
+    portal_sign_out(request)
+    return redirect("portal:views-thanks")
+
+
+@require_http_methods(["GET"])
+def views_thanks(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/views_thanks.html")
