@@ -97,13 +97,10 @@ def invited(portal_case, case_officer_cal):
     }
 
 
-@pytest.fixture
-def other_case(local_authority, case_officer_cal):
-    """Another family's case in the same LA, with its parent invited."""
+def _second_case_for(local_authority, case_officer_cal):
     from mediation.cases import services as case_services
     from mediation.cases.tests.factories import enquiry_data
     from mediation.domain.case_states import Route
-    from mediation.portal import services
 
     enquiry = case_services.enquiry_record(
         by=case_officer_cal,
@@ -115,9 +112,17 @@ def other_case(local_authority, case_officer_cal):
             child_last_name="Baker",
         ),
     )
-    case = case_services.case_open_from_enquiry(
+    return case_services.case_open_from_enquiry(
         enquiry=enquiry, route=Route.MEDIATION, owner=case_officer_cal, by=case_officer_cal
     )
+
+
+@pytest.fixture
+def other_case(local_authority, case_officer_cal):
+    """Another family's case in the same LA, with its parent invited."""
+    from mediation.portal import services
+
+    case = _second_case_for(local_authority, case_officer_cal)
     parent = case.parties.get(role="parent_carer")
     services.access_invite(case=case, party=parent, kind="parent", by=case_officer_cal)
     return case
