@@ -7,4 +7,6 @@ class PortalConfig(AppConfig):
     verbose_name = "Secure portal for parties"
 
     def ready(self) -> None:
-        from mediation.portal import session  # noqa: F401  (connects the sign-in signal)
+        from mediation.portal import session
+
+        session.connect_signals()  # staff sign-in ends a portal session; dates offered

@@ -94,6 +94,9 @@ class PortalLink(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     # The email that carried it (mediation.notifications.Message), for its delivery status.
     message_id = models.BigIntegerField(null=True, blank=True)
+    # Set when the link came with a notice ("your mediation needs your answer"), so the same
+    # notice is sent at most once a day.
+    notice_key = models.CharField(max_length=120, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -107,7 +107,10 @@ def _expiry_words(purpose: str) -> str:
     return f"{hours // 24} days" if hours % 24 == 0 else f"{hours} hours"
 
 
-def email_wording(purpose: str) -> tuple[str, str]:
+NOTICE_DATES = "dates"
+
+
+def email_wording(purpose: str, notice: str = "") -> tuple[str, str]:
     """(subject, body) for a link email. No names, no case details, no LA: only what is needed,
     and the link (as SECRET_MARK; the real link is put in when the email is sent)."""
     service = settings.PROVIDER_NAME
@@ -124,6 +127,12 @@ def email_wording(purpose: str) -> tuple[str, str]:
     else:
         subject = "You have been invited to take part in a mediation case"
         opening = "You have been invited to take part in a mediation case."
+    if notice == NOTICE_DATES:
+        subject = "Your mediation needs your answer"
+        opening = (
+            "We have offered dates for your mediation meeting. Please tell us which dates "
+            "you can do."
+        )
     body = (
         f"Hello,\n\n{opening}\n\n"
         f"Open this link and press Continue:\n{SECRET_MARK}\n\n"
@@ -136,7 +145,12 @@ def email_wording(purpose: str) -> tuple[str, str]:
 
 
 def _link_issue(
-    access: PortalAccess, *, purpose: str, by: User | None, now: datetime | None = None
+    access: PortalAccess,
+    *,
+    purpose: str,
+    by: User | None,
+    now: datetime | None = None,
+    notice: str = "",
 ) -> PortalLink:
     """Make a new link for `access`, revoke its earlier unused ones, and queue the email."""
     now = now or timezone.now()
@@ -150,7 +164,7 @@ def _link_issue(
         created_by=by,
         expires_at=now + lifetime(purpose),
     )
-    subject, body = email_wording(purpose)
+    subject, body = email_wording(purpose, notice)
     message, _created = message_queue(
         key=f"portal-link:{link.pk}",
         to_email=access.email,
@@ -280,6 +294,37 @@ def request_dealt_with(
         case_id=portal_request.case_id,
         request=request,
     )
+
+
+@transaction.atomic
+def notify_dates_offered(*, case_id: int, today: date | None = None) -> int:
+    """Email each parent and LA officer with portal access who is asked about the dates: one
+    email a day at most, with a fresh link (their earlier unused link stops working)."""
+    from mediation.meetings.selectors import case_attendees
+
+    today = today or timezone.localdate()
+    accesses = list(
+        PortalAccess.objects.filter(
+            case_id=case_id,
+            revoked_at=None,
+            kind__in=[AccessKind.PARENT, AccessKind.LA_OFFICER],
+        ).select_related("case")
+    )
+    if not accesses:
+        return 0
+    invited = {person.attendee.key for person in case_attendees(accesses[0].case)}
+    sent = 0
+    for access in accesses:
+        if f"party:{access.party_id}" not in invited:
+            continue
+        marker = f"portal-notice:{NOTICE_DATES}:{access.pk}:{today.isoformat()}"
+        if PortalLink.objects.filter(access=access, notice_key=marker).exists():
+            continue
+        link = _link_issue(access, purpose=LinkPurpose.INVITATION, by=None, notice=NOTICE_DATES)
+        link.notice_key = marker
+        link.save(update_fields=["notice_key"])
+        sent += 1
+    return sent
 
 
 # Signing in -------------------------------------------------------------------------------

@@ -243,3 +243,58 @@ def test_audit_names_the_party_as_actor(client, invited):
     from mediation.audit.services import audit_verify_chain
 
     assert audit_verify_chain() is None
+
+
+def test_the_session_has_the_staff_idle_limit(client, invited):
+    from django.conf import settings
+
+    sign_in(client, "omar.hassan@northfield.example.gov.uk")
+    assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE == 30 * 60
+
+
+def test_portal_sign_in_ends_a_staff_session_in_that_browser(client, invited, case_officer_cal):
+    from conftest import login
+
+    login(client, case_officer_cal)
+    assert client.get("/cases/").status_code == 200
+    sign_in(client, "omar.hassan@northfield.example.gov.uk")
+    response = client.get("/cases/")
+    assert response.status_code == 302 and "/sign-in/" in response["Location"]
+
+
+def test_staff_sign_in_ends_a_portal_session(client, invited, case_officer_cal):
+    from django.contrib.auth.signals import user_logged_in
+    from django.test import RequestFactory
+
+    sign_in(client, "omar.hassan@northfield.example.gov.uk")
+    session = client.session
+    assert session.get("portal_access")
+    request = RequestFactory().get("/")
+    request.session = session
+    user_logged_in.send(sender=case_officer_cal.__class__, request=request, user=case_officer_cal)
+    assert "portal_access" not in request.session
+
+
+def test_dates_offered_tell_invited_parties_once_a_day(invited, case_officer_cal):
+    from django.utils import timezone
+
+    from mediation.meetings.services import slot_offer_add
+
+    mail.outbox.clear()
+    case = invited["parent"].case
+    for days in (10, 11):
+        slot_offer_add(
+            case=case,
+            by=case_officer_cal,
+            starts_at=timezone.now() + timedelta(days=days),
+            duration_minutes=120,
+            mode="online",
+        )
+    notices = [m for m in mail.outbox if m.subject == "Your mediation needs your answer"]
+    assert sorted(m.to[0] for m in notices) == [
+        "omar.hassan@northfield.example.gov.uk",
+        "sarah.whitfield@example.com",
+    ]
+    for message in notices:
+        assert "Whitfield" not in message.body and "MED-" not in message.body
+        assert "/portal/link/" in message.body
