@@ -140,7 +140,12 @@ class PortalRequest(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["case", "dealt_with_at", "-created_at"], name="portal_request_idx")
+            models.Index(
+                fields=["case", "dealt_with_at", "-created_at"], name="portal_request_idx"
+            ),
+            models.Index(
+                fields=["access", "kind", "-created_at"], name="portal_request_access_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -118,8 +118,11 @@ def cases(request: HttpRequest, access: PortalAccess) -> HttpResponse:
 @portal_view(PARENT, LA, INFO)
 @require_http_methods(["GET"])
 def case(request: HttpRequest, access: PortalAccess) -> HttpResponse:
-    context: dict = {"access": access, "case": access.case, "several": False}
-    context["several"] = len(selectors.your_cases(access)) > 1
+    context: dict = {
+        "access": access,
+        "case": access.case,
+        "several": len(selectors.your_cases(access)) > 1,
+    }
     if access.kind == PARENT:
         from mediation.deadlines.selectors import case_clocks
 

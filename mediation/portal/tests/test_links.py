@@ -298,3 +298,13 @@ def test_dates_offered_tell_invited_parties_once_a_day(invited, case_officer_cal
     for message in notices:
         assert "Whitfield" not in message.body and "MED-" not in message.body
         assert "/portal/link/" in message.body
+
+
+def test_new_link_form_with_invalid_input(client, db):
+    for value in ("", "not-an-address", "a" * 300 + "@example.com"):
+        response = client.post("/portal/new-link/", {"email": value})
+        assert response.status_code == 400
+        body = response.content.decode()
+        assert "govuk-error-summary" in body
+        assert "Enter" in body
+    assert mail.outbox == []
