@@ -31,11 +31,11 @@ run: setup
 	  while true; do $(PY) manage.py send_deadline_reminders; sleep 3600; done & \
 	  $(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
-## system-packages: Debian's Chromium and poppler (browser tests, PDF checks), installed if missing
+## system-packages: Debian's Chromium, poppler and ClamAV (browser tests, PDF checks, the upload scanner test), installed if missing
 system-packages:
-	@if ! command -v chromium >/dev/null || ! command -v pdftotext >/dev/null; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; \
-	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; fi; \
+	@if ! command -v chromium >/dev/null || ! command -v pdftotext >/dev/null || ! command -v clamscan >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils clamav >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils clamav >/dev/null; fi; \
 	fi
 
 ## node-packages: axe-core for the accessibility checks (and the Sass build tools)

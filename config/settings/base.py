@@ -254,6 +254,31 @@ STORAGES = {
         },
     },
 }
+# UPLOAD_STORAGE=s3 keeps uploads in a private S3 bucket instead (django-storages); credentials
+# come from the usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY variables or the instance role.
+UPLOAD_STORAGE = env_str("UPLOAD_STORAGE", "filesystem")
+if UPLOAD_STORAGE == "s3":
+    STORAGES["uploads"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("UPLOAD_S3_BUCKET"),
+            "location": env_str("UPLOAD_S3_PREFIX", "uploads"),
+            "region_name": env_str("UPLOAD_S3_REGION", "") or None,
+            "endpoint_url": env_str("UPLOAD_S3_ENDPOINT_URL", "") or None,
+            "default_acl": None,  # the bucket's own policy: private, no public ACLs
+            "file_overwrite": False,
+            "querystring_auth": True,
+            "object_parameters": (
+                {"ServerSideEncryption": env_str("UPLOAD_S3_SERVER_SIDE_ENCRYPTION", "AES256")}
+                if env_str("UPLOAD_S3_SERVER_SIDE_ENCRYPTION", "AES256") != "none"
+                else {}
+            ),
+        },
+    }
+elif UPLOAD_STORAGE != "filesystem":
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("UPLOAD_STORAGE must be filesystem or s3.")
 # Upload limits in MB: documents and photos, and audio and video (see README "Documents and
 # children's views"). UPLOAD_VIRUS_SCANNER is a command that reads the file on standard input
 # (or "{path}" in it is replaced by the file's path): exit 0 clean, 1 infected, else error.

@@ -10,7 +10,8 @@ Staff (decided for the case, as everywhere: a case they cannot see gives nothing
 Parties (the portal):
 - a party sees its own uploads and those staff shared with the parties, never a removed one;
 - views the child asked to keep for the mediator, and their attachments, are never shown to a
-  party other than the one who sent them (sharing them is refused by upload_share as well).
+  party other than the one who sent them (sharing them is refused by upload_share as well);
+- `case_child_views(for_party=...)` gives a child or young person the views they sent themselves.
 """
 
 from __future__ import annotations
@@ -55,13 +56,22 @@ def case_uploads(
     )
 
 
-def case_child_views(case: Case, *, for_user: User) -> QuerySet[ChildViews]:
-    if not staff_may_see_case(for_user, case):
+def case_child_views(
+    case: Case, *, for_user: User | None = None, for_party: Party | None = None
+) -> QuerySet[ChildViews]:
+    """Staff on the case see every view; a party (the portal) sees only the views it sent."""
+    if (for_user is None) == (for_party is None):
+        raise ValueError("Give exactly one of for_user and for_party")
+    if for_user is not None and not staff_may_see_case(for_user, case):
+        return ChildViews.objects.none()
+    if for_party is not None and for_party.case_id != case.pk:
         return ChildViews.objects.none()
     attachments = Upload.objects.filter(removed_at__isnull=True).order_by("created_at", "id")
+    views = ChildViews.objects.filter(case=case)
+    if for_party is not None:
+        views = views.filter(submitted_via_party=for_party)
     return (
-        ChildViews.objects.filter(case=case)
-        .select_related("recorded_by_user", "submitted_via_party")
+        views.select_related("recorded_by_user", "submitted_via_party")
         .prefetch_related(Prefetch("attachments", queryset=attachments, to_attr="live_attachments"))
         .order_by("-created_at", "-id")
     )

@@ -17,6 +17,7 @@ stored files itself (see `child_views_record`, which does).
 from __future__ import annotations
 
 import hashlib
+import logging
 import shlex
 import subprocess
 import tempfile
@@ -39,11 +40,13 @@ from mediation.cases.services import ServiceError, _timeline_add
 from mediation.uploads import detection
 from mediation.uploads.models import ChildViews, GivenVia, Purpose, ShareWith, Upload
 
+logger = logging.getLogger(__name__)
 MB = 1024 * 1024
 NOT_ALLOWED = "The selected file must be a PDF, Word document, image, audio or video file"
 EMPTY = "The selected file is empty"
 SCAN_FAILED = "The file could not be checked for viruses. Try again later or send it by email"
 INFECTED = "The selected file contains a virus. It has not been saved"
+NOT_SAVED = "The file could not be saved. Try again later or send it by email"
 CHILD_PARTY_ROLES = frozenset({PartyRole.CHILD, PartyRole.YOUNG_PERSON})
 
 
@@ -53,7 +56,7 @@ class UploadRejected(Exception):
     def __init__(self, message: str, *, reason: str = "invalid") -> None:
         super().__init__(message)
         self.message = message
-        # A short code for the audit log: too_large, empty, type, virus, scan_failed.
+        # A short code for the audit log: too_large, empty, type, virus, scan_failed, storage_failed.
         self.reason = reason
 
 
@@ -87,13 +90,12 @@ def upload_check(uploaded_file: Any) -> detection.FileType:
         raise UploadRejected(EMPTY, reason="empty")
     largest = max(max_bytes(detection.DOCUMENT), max_bytes(detection.MEDIA))
     if size > largest:
-        # Too large for any kind: do not read it at all.
-        kind = (
-            detection.MEDIA
-            if settings.UPLOAD_MAX_MEDIA_MB >= settings.UPLOAD_MAX_DOCUMENT_MB
-            else detection.DOCUMENT
+        # Too large for any kind: say both limits rather than read it at all.
+        raise UploadRejected(
+            f"The selected file must be smaller than {settings.UPLOAD_MAX_DOCUMENT_MB} MB, "
+            f"or {settings.UPLOAD_MAX_MEDIA_MB} MB for audio and video",
+            reason="too_large",
         )
-        raise _too_large(kind)
     detected = detection.detect(uploaded_file)
     if detected is None:
         raise UploadRejected(NOT_ALLOWED, reason="type")
@@ -208,7 +210,15 @@ def _save_file(checked: _Checked) -> tuple[str, str]:
     for chunk in iter(lambda: checked.file.read(MB), b""):
         digest.update(chunk)
     checked.file.seek(0)
-    saved = storage().save(stored_name, File(checked.file, name=stored_name))
+    try:
+        saved = storage().save(stored_name, File(checked.file, name=stored_name))
+    except OSError:
+        # A full disk or an unreachable bucket: leave no partial file, say it plainly.
+        try:
+            storage().delete(stored_name)
+        except OSError:
+            logger.exception("Could not delete a partly saved upload %s", stored_name)
+        raise UploadRejected(NOT_SAVED, reason="storage_failed") from None
     if saved != stored_name:  # a uuid4 never clashes; refuse rather than lose track of a file
         storage().delete(saved)
         raise RuntimeError("The storage renamed an upload")
@@ -238,7 +248,18 @@ def _store_checked(
     child_views: ChildViews | None,
     request: HttpRequest | None,
 ) -> Upload:
-    stored_name, sha256 = _save_file(checked)
+    try:
+        stored_name, sha256 = _save_file(checked)
+    except UploadRejected as rejected:
+        with transaction.atomic():
+            audit_record(
+                actor=by_user,
+                verb="upload.rejected",
+                case_id=case.pk,
+                request=request,
+                detail={"reason": rejected.reason, "purpose": purpose},
+            )
+        raise
     try:
         with transaction.atomic():
             upload = Upload.objects.create(
@@ -261,8 +282,9 @@ def _store_checked(
                     actor=by_user,
                     kind=TimelineEntry.Kind.DETAILS,
                     summary=(
-                        f"{Purpose(purpose).label} added by {_describe_sender(by_user, by_party)}"
-                        f" ({checked.detected.label}, {_human_size(upload.size)})"
+                        f"Document “{upload.original_name}” added by "
+                        f"{_describe_sender(by_user, by_party)} "
+                        f"({checked.detected.label}, {_human_size(upload.size)})"
                     ),
                 )
             audit_record(
@@ -337,7 +359,7 @@ def upload_remove(
         case=upload.case,
         actor=by_user,
         kind=TimelineEntry.Kind.DETAILS,
-        summary=f"Document removed ({upload.get_purpose_display().lower()})",
+        summary=f"Document “{upload.original_name}” removed",
     )
     audit_record(
         actor=by_user,
@@ -375,9 +397,9 @@ def upload_share(
         actor=by_user,
         kind=TimelineEntry.Kind.DETAILS,
         summary=(
-            f"Document shared with the parties ({upload.get_purpose_display().lower()})"
+            f"Document “{upload.original_name}” shared with the parties"
             if shared
-            else f"Document no longer shared with the parties ({upload.get_purpose_display().lower()})"
+            else f"Document “{upload.original_name}” no longer shared with the parties"
         ),
     )
     audit_record(

@@ -135,6 +135,14 @@ def test_child_views_for_staff(open_case, files, cast, user, count):
         assert len(item.live_attachments) == 1
 
 
+def test_a_party_sees_only_the_views_it_sent(open_case, files, child, parent):
+    sent = list(selectors.case_child_views(open_case, for_party=child))
+    assert [v.submitted_via_party for v in sent] == [child]
+    assert not selectors.case_child_views(open_case, for_party=parent).exists()
+    with pytest.raises(ValueError):
+        selectors.case_child_views(open_case)
+
+
 def test_removed_attachment_leaves_the_views(open_case, files, case_officer_cal):
     services.upload_remove(files["child_private"], by_user=case_officer_cal, reason="Duplicate")
     views = selectors.case_child_views(open_case, for_user=case_officer_cal)
