@@ -228,9 +228,27 @@ def test_parent_is_invited_by_staff_and_does_their_part(phone, live_server, uplo
     page.wait_for_selector("text=We have recorded that you agree")
     assert PartyAgreement.objects.get().method == "portal"
 
-    page.get_by_role("link", name="Your meeting").click()
+    # the meeting is booked: its details, the link and the calendar file
+    from django.utils import timezone
+
+    from mediation.meetings.models import Meeting
+
+    Meeting.objects.create(
+        case=case,
+        starts_at=timezone.now() + timedelta(days=9),
+        duration_minutes=120,
+        mode="online",
+        online_link="https://video.example.org/room/42",
+        booked_by=officer,
+    )
+    page.reload()
+    page.get_by_role("link", name="Your meeting on").click()
     page.wait_for_selector("h1:has-text('Your meeting')")
+    assert page.get_by_role("link", name="Join the online meeting").is_visible()
     assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Add it to your calendar").click()
+    assert download.value.suggested_filename == "mediation-meeting.ics"
 
     # sign out; the link used to sign in cannot be used again
     page.get_by_role("button", name="Sign out").click()

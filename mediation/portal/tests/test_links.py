@@ -308,3 +308,17 @@ def test_new_link_form_with_invalid_input(client, db):
         assert "govuk-error-summary" in body
         assert "Enter" in body
     assert mail.outbox == []
+
+
+def test_portal_pages_send_the_security_headers(client, invited):
+    from mediation.common.tests.test_security_headers import assert_baseline
+
+    token = token_from_mail("omar.hassan@northfield.example.gov.uk")
+    reference = invited["la_officer"].case.reference
+    pages = ["/portal/", "/portal/new-link/", f"/portal/link/{token}/", "/portal/link/unknown/"]
+    for url in pages:
+        assert_baseline(client.get(url))
+    assert_baseline(client.post("/portal/new-link/", {"email": "x@example.com"}))
+    sign_in(client, "omar.hassan@northfield.example.gov.uk")
+    for url in (f"/portal/c/{reference}/", f"/portal/c/{reference}/attendee/", "/portal/nope/"):
+        assert_baseline(client.get(url))
