@@ -81,6 +81,7 @@ def test_case_page_panel_shows_access_delivery_and_requests(client, invited, cas
     assert 'id="portal"' in body
     assert "Invitation" in body and "email sent" in body
     assert "Send a new link" in body and "Revoke" in body
+    assert "(links go to sarah.whitfield@example.com)" in body  # the child's views link
     assert "asked for a supporter to attend" in body and "Name: Grace" in body
     request = PortalRequest.objects.get()
     response = client.post(f"/cases/{case.reference}/portal/requests/{request.pk}/done/")
