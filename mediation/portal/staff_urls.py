@@ -11,5 +11,7 @@ urlpatterns = [
     path(P + "invite/<int:party_id>/", staff_views.invite, name="invite"),
     path(P + "<int:access_id>/revoke/", staff_views.revoke, name="revoke"),
     path(P + "<int:access_id>/new-link/", staff_views.new_link, name="new-link"),
-    path(P + "requests/<int:request_id>/done/", staff_views.request_done, name="request-done"),
+    path(
+        P + "requests/<int:portal_request_id>/done/", staff_views.request_done, name="request-done"
+    ),
 ]

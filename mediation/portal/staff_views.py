@@ -106,9 +106,9 @@ def new_link(request: HttpRequest, reference: str, access_id: int) -> HttpRespon
 
 @staff_view()
 @require_POST
-def request_done(request: HttpRequest, reference: str, request_id: int) -> HttpResponse:
+def request_done(request: HttpRequest, reference: str, portal_request_id: int) -> HttpResponse:
     case = _case(request, reference)
-    portal_request = PortalRequest.objects.filter(case=case, pk=request_id).first()
+    portal_request = PortalRequest.objects.filter(case=case, pk=portal_request_id).first()
     if portal_request is None:
         raise Http404("No request found")
     try:
