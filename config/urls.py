@@ -67,6 +67,7 @@ urlpatterns = [
     path("outbox/", include("mediation.notifications.urls")),
     path("", include("mediation.uploads.urls")),
     path("portal/", include("mediation.portal.urls")),
+    path("", include("mediation.portal.staff_urls")),
     path("", include("mediation.reports.urls")),
     path("", include("mediation.invoicing.urls")),
     path("", include("mediation.privacy.urls")),

@@ -321,6 +321,16 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "casework@example.org")
 # Shows the development outbox page; never on in production.
 SHOW_DEV_OUTBOX = env_bool("SHOW_DEV_OUTBOX", default=DEBUG)
+# Keep one-time portal links in the outbox after sending (development demo only).
+NOTIFICATIONS_KEEP_SENT_SECRETS = env_bool("NOTIFICATIONS_KEEP_SENT_SECRETS", default=DEBUG)
+
+# The portal for families, LAs and others (mediation.portal; ADR 0011). Lifetimes of links.
+PORTAL_INVITATION_HOURS = env_int("PORTAL_INVITATION_HOURS", 7 * 24)
+PORTAL_SIGN_IN_MINUTES = env_int("PORTAL_SIGN_IN_MINUTES", 15)
+PORTAL_CHILD_VIEWS_DAYS = env_int("PORTAL_CHILD_VIEWS_DAYS", 14)
+# "Get a new sign-in link": requests allowed per email address and per client address per hour.
+PORTAL_LINK_REQUESTS_PER_ADDRESS = env_int("PORTAL_LINK_REQUESTS_PER_ADDRESS", 3)
+PORTAL_LINK_REQUESTS_PER_CLIENT = env_int("PORTAL_LINK_REQUESTS_PER_CLIENT", 20)
 
 LOGGING = {
     "version": 1,

@@ -55,15 +55,23 @@ def audit_record(
     request: HttpRequest | None = None,
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one audit event. Call inside the transaction of the change it records."""
+    """Append one audit event. Call inside the transaction of the change it records.
+
+    `actor` is a staff user, None (an anonymous visitor), or a string naming someone without an
+    account, e.g. "portal:party:12" for a party using the portal; the string is kept as the role.
+    """
     head, _ = AuditChainHead.objects.select_for_update().get_or_create(
         pk=1, defaults={"last_hash": GENESIS_HASH}
     )
     user = actor if getattr(actor, "is_authenticated", False) else None
+    if user is not None:
+        role = getattr(user, "role", "")
+    else:
+        role = actor[:30] if isinstance(actor, str) else ""
     event = AuditEvent(
         at=timezone.now(),
         actor=user,
-        actor_role=getattr(user, "role", "") if user else "",
+        actor_role=role,
         verb=verb,
         object_type=target._meta.label_lower if target is not None else "",
         object_id=str(target.pk) if target is not None else "",

@@ -12,6 +12,8 @@ PDF letter) are stored with the message so a resend sends exactly what was first
 
 from django.db import models
 
+SECRET_MARK = "[one-time link]"
+
 
 class Message(models.Model):
     class Status(models.TextChoices):
@@ -38,6 +40,11 @@ class Message(models.Model):
     last_error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # A one-time secret (a portal sign-in link) that the body shows as SECRET_MARK. It is put
+    # into the email only when sending and erased once sent (unless settings
+    # NOTIFICATIONS_KEEP_SENT_SECRETS, for the development outbox), so the database does not
+    # keep a usable link after delivery (docs/adr/0011-portal-links.md).
+    secret = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -45,6 +52,11 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.recipient_email}"
+
+    @property
+    def body_as_sent(self) -> str:
+        """The body with the secret in place while it is kept (the development outbox)."""
+        return self.body.replace(SECRET_MARK, self.secret) if self.secret else self.body
 
 
 class MessageAttachment(models.Model):

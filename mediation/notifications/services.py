@@ -26,10 +26,13 @@ def message_queue(
     case_id: int | None = None,
     attachments: Iterable[Attachment] = (),
     channel: str = Message.Channel.EMAIL,
+    secret: str = "",
 ) -> tuple[Message, bool]:
     """Store a message to send (idempotent on `key`) and send it after the transaction commits.
 
     A letter (`channel="letter"`) is stored only: staff print its PDF attachment and post it.
+    `secret` (a one-time link) replaces SECRET_MARK in the body when the email is sent, and is
+    erased once it has been sent.
     """
     message, created = Message.objects.get_or_create(
         idempotency_key=key,
@@ -40,6 +43,7 @@ def message_queue(
             "body": body,
             "case_id": case_id,
             "channel": channel,
+            "secret": secret,
         },
     )
     if created:
@@ -70,7 +74,10 @@ def message_send(*, message_id: int) -> bool:
     message = Message.objects.get(pk=message_id)
     try:
         email = EmailMessage(
-            message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.recipient_email]
+            message.subject,
+            message.body_as_sent,
+            settings.DEFAULT_FROM_EMAIL,
+            [message.recipient_email],
         )
         for attachment in message.attachments.all():
             email.attach(_mime_part(attachment))
@@ -82,9 +89,10 @@ def message_send(*, message_id: int) -> bool:
             last_error=type(error).__name__,
         )
         return False
-    Message.objects.filter(pk=message_id).update(
-        status=Message.Status.SENT, attempts=message.attempts + 1, sent_at=timezone.now()
-    )
+    sent = {"status": Message.Status.SENT, "attempts": message.attempts + 1}
+    if message.secret and not getattr(settings, "NOTIFICATIONS_KEEP_SENT_SECRETS", False):
+        sent["secret"] = ""
+    Message.objects.filter(pk=message_id).update(sent_at=timezone.now(), **sent)
     return True
 
 

@@ -162,8 +162,9 @@ class PartyAgreement(models.Model):
     content_hash = models.CharField(max_length=64)
     version = models.PositiveIntegerField()
     method = models.CharField(max_length=12, choices=Method.choices)
+    # Empty when the party agreed for themselves through the portal (method "portal").
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(default=timezone.now)
     voided_at = models.DateTimeField(null=True, blank=True)

@@ -116,8 +116,9 @@ class AuthorityConfirmation(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="authority_confirmations")
     issue = models.CharField(max_length=20, choices=AuthorityIssue.choices)
     confirmed_on = models.DateField()
+    # Empty when the LA officer confirmed it themselves through the portal.
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(default=timezone.now)
 

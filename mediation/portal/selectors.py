@@ -1,0 +1,194 @@
+"""Reads for portal pages (always for one PortalAccess) and for the staff portal panel.
+
+Only what staff shared reaches a party: their own uploads and uploads staff shared with parties
+(mediation.uploads), and generated documents addressed to them: their meeting letters, the
+outcome statement as circulated to them, the family's certificate (parents only) and, for the
+LA, letters about overdue actions. Never another party's private items, mediator notes or a
+child's views.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from mediation.cases.models import Case, Party
+from mediation.documents.models import GeneratedDocument
+from mediation.meetings.models import Meeting, SlotAnswer, SlotOffer
+from mediation.notifications.models import Message
+from mediation.portal.models import AccessKind, PortalAccess, PortalLink, PortalRequest
+from mediation.portal.services import HELPER_ROLES, kinds_for_party
+from mediation.portal.session import sibling_accesses
+
+# Staff panel ------------------------------------------------------------------------------
+
+
+@dataclass
+class LinkRow:
+    link: PortalLink
+    message: Message | None
+
+
+@dataclass
+class AccessRow:
+    access: PortalAccess
+    links: list[LinkRow] = field(default_factory=list)
+
+
+@dataclass
+class PartyRow:
+    party: Party
+    kinds: tuple[str, ...]
+    accesses: list[AccessRow]
+
+    @property
+    def kinds_not_given(self) -> list[str]:
+        given = {row.access.kind for row in self.accesses if row.access.is_active}
+        return [kind for kind in self.kinds if kind not in given]
+
+
+@dataclass
+class StaffPanel:
+    parties: list[PartyRow]
+    requests: list[PortalRequest]
+
+
+def staff_panel(case: Case) -> StaffPanel:
+    """Everyone on the case who has or could have portal access: five queries in all."""
+    parties = list(Party.objects.filter(case=case).order_by("id"))
+    accesses = list(
+        PortalAccess.objects.filter(case=case)
+        .prefetch_related(
+            Prefetch("links", queryset=PortalLink.objects.order_by("-created_at", "-id"))
+        )
+        .order_by("created_at", "id")
+    )
+    message_ids = [link.message_id for a in accesses for link in a.links.all() if link.message_id]
+    messages = Message.objects.in_bulk(message_ids)
+    by_party: dict[int, list[AccessRow]] = {}
+    for access in accesses:
+        row = AccessRow(
+            access,
+            [LinkRow(link, messages.get(link.message_id or 0)) for link in access.links.all()[:3]],
+        )
+        by_party.setdefault(access.party_id, []).append(row)
+    helper = any(p.email and p.role in HELPER_ROLES for p in parties)
+    rows = [
+        PartyRow(party, kinds, by_party.get(party.pk, []))
+        for party in parties
+        if (kinds := kinds_for_party(party, helper_has_email=helper)) or party.pk in by_party
+    ]
+    requests = list(
+        PortalRequest.objects.filter(case=case, dealt_with_at=None)
+        .select_related("access__party", "action")
+        .order_by("-created_at", "-id")[:50]
+    )
+    return StaffPanel(rows, requests)
+
+
+# Portal pages -----------------------------------------------------------------------------
+
+
+def your_cases(access: PortalAccess) -> list[PortalAccess]:
+    return list(
+        sibling_accesses(access).select_related("case").order_by("-case__last_activity_at", "id")
+    )
+
+
+def meeting_for(access: PortalAccess) -> Meeting | None:
+    return (
+        Meeting.objects.filter(case_id=access.case_id, status=Meeting.Status.BOOKED)
+        .order_by("starts_at")
+        .first()
+    )
+
+
+def is_invited(access: PortalAccess) -> bool:
+    from mediation.meetings.selectors import case_attendees
+
+    key = f"party:{access.party_id}"
+    return any(person.attendee.key == key for person in case_attendees(access.case))
+
+
+def offered_slots(access: PortalAccess) -> list[tuple[SlotOffer, bool | None]]:
+    """Dates still to come that this person is asked about, with their answer so far."""
+    if meeting_for(access) is not None or not is_invited(access):
+        return []
+    slots = list(
+        SlotOffer.objects.filter(case_id=access.case_id, starts_at__gt=timezone.now()).order_by(
+            "starts_at", "id"
+        )
+    )
+    answers = dict(
+        SlotAnswer.objects.filter(slot__in=slots, party=access.party).values_list(
+            "slot_id", "available"
+        )
+    )
+    return [(slot, answers.get(slot.pk)) for slot in slots]
+
+
+def visible_documents(access: PortalAccess) -> list[GeneratedDocument]:
+    """Generated documents addressed to this person (see the module docstring)."""
+    from mediation.documents.models import Certificate
+    from mediation.meetings.models import MeetingLetter
+    from mediation.outcomes.models import ActionChase, Delivery
+
+    ids: set[int] = set(
+        MeetingLetter.objects.filter(party=access.party, document__isnull=False).values_list(
+            "document_id", flat=True
+        )
+    )
+    ids |= set(
+        Delivery.objects.filter(
+            party=access.party, document__isnull=False, statement__case_id=access.case_id
+        ).values_list("document_id", flat=True)
+    )
+    if access.kind == AccessKind.PARENT:
+        ids |= set(
+            Certificate.objects.filter(case_id=access.case_id, revoked_at=None).values_list(
+                "document_id", flat=True
+            )
+        )
+    if access.kind == AccessKind.LA_OFFICER:
+        ids |= set(
+            ActionChase.objects.filter(
+                action__case_id=access.case_id, document__isnull=False
+            ).values_list("document_id", flat=True)
+        )
+    if access.kind in (AccessKind.INFORMATION_PROVIDER, AccessKind.CHILD_VIEWS):
+        return []
+    return list(
+        GeneratedDocument.objects.filter(pk__in=ids, case_id=access.case_id)
+        .defer("html", "pdf")
+        .select_related("case")
+        .order_by("-generated_at", "-id")
+    )
+
+
+def statement_for(access: PortalAccess):  # noqa: ANN201 (OutcomeStatement | None)
+    """The outcome statement once the meeting has been held (draft, to agree) or final."""
+    from mediation.outcomes.selectors import statement_for_case
+
+    case = access.case
+    statement = statement_for_case(case)
+    if statement is None or (not statement.is_final and case.mediation_held_on is None):
+        return None
+    return statement
+
+
+def current_certificate(access: PortalAccess):  # noqa: ANN201 (Certificate | None)
+    from mediation.documents.models import Certificate
+
+    return (
+        Certificate.objects.filter(case_id=access.case_id, revoked_at=None)
+        .select_related("document")
+        .first()
+    )
+
+
+def open_requests(access: PortalAccess, kind: str) -> list[PortalRequest]:
+    return list(
+        PortalRequest.objects.filter(access=access, kind=kind).order_by("-created_at", "-id")[:20]
+    )

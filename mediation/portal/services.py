@@ -1,0 +1,639 @@
+"""Everything that writes portal accesses, links and what parties do through the portal.
+
+Staff invite, revoke and send new links (`access_invite`, `access_revoke`, `access_new_link`).
+A party asks for a sign-in link by email address (`sign_in_links_request`), opens a link
+(`link_use`, only on POST) and then acts on their case (`slot_answers_save`, `agreement_save`,
+`authority_save`, `request_add`). Each is one transaction with a timeline entry (staff-only)
+and an audit event whose actor is the party ("portal:party:<id>") or the staff member.
+
+Tokens: `secrets.token_urlsafe(32)` (256 bits). Only their SHA-256 is stored; the email's body
+holds a placeholder and the link is put in only when it is sent (mediation.notifications).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+
+from mediation.accounts.models import User
+from mediation.audit.services import audit_record
+from mediation.cases.models import Case, Party, PartyRole, TimelineEntry
+from mediation.cases.services import ServiceError, _timeline_add
+from mediation.documents.services import rate_take
+from mediation.domain import attendance as rules
+from mediation.meetings.models import SlotAnswer, SlotOffer
+from mediation.notifications.models import SECRET_MARK
+from mediation.notifications.services import message_queue
+from mediation.portal.models import (
+    AccessKind,
+    LinkPurpose,
+    PortalAccess,
+    PortalLink,
+    PortalRequest,
+)
+
+RATE_WINDOW = timedelta(hours=1)
+
+# Which kinds of access each role of party may be given. LA officers only for LA roles. A child's
+# views link belongs to the child or young person (the views are theirs); it is emailed to them
+# or to an adult on the case who will help them (`send_to`).
+KINDS_FOR_ROLE: dict[str, tuple[str, ...]] = {
+    PartyRole.PARENT_CARER: (AccessKind.PARENT,),
+    PartyRole.YOUNG_PERSON: (AccessKind.PARENT, AccessKind.CHILD_VIEWS),
+    PartyRole.REPRESENTATIVE: (AccessKind.PARENT,),
+    PartyRole.CHILD: (AccessKind.CHILD_VIEWS,),
+    PartyRole.LA_REPRESENTATIVE: (AccessKind.LA_OFFICER,),
+    PartyRole.HEALTH_REPRESENTATIVE: (AccessKind.INFORMATION_PROVIDER,),
+    PartyRole.INFORMATION_PROVIDER: (AccessKind.INFORMATION_PROVIDER,),
+}
+HELPER_ROLES = (PartyRole.PARENT_CARER, PartyRole.YOUNG_PERSON, PartyRole.REPRESENTATIVE)
+
+
+def kinds_for_party(party: Party, *, helper_has_email: bool = False) -> tuple[str, ...]:
+    """The kinds of access staff may give this party: each needs an address to send to (for a
+    child's views link, theirs or a helping adult's)."""
+    return tuple(
+        kind
+        for kind in KINDS_FOR_ROLE.get(party.role, ())
+        if party.email or (kind == AccessKind.CHILD_VIEWS and helper_has_email)
+    )
+
+
+def child_views_recipients(party: Party) -> list[Party]:
+    """Who a child's views link can be emailed to: the child or young person, or an adult on the
+    case who will help them."""
+    helpers = (
+        Party.objects.filter(case_id=party.case_id, role__in=HELPER_ROLES)
+        .exclude(email="")
+        .exclude(pk=party.pk)
+    )
+    return ([party] if party.email else []) + list(helpers.order_by("id"))
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def lifetime(purpose: str) -> timedelta:
+    if purpose == LinkPurpose.SIGN_IN:
+        return timedelta(minutes=settings.PORTAL_SIGN_IN_MINUTES)
+    if purpose == LinkPurpose.CHILD_VIEWS:
+        return timedelta(days=settings.PORTAL_CHILD_VIEWS_DAYS)
+    return timedelta(hours=settings.PORTAL_INVITATION_HOURS)
+
+
+def _purpose_for_invitation(access: PortalAccess) -> str:
+    return (
+        LinkPurpose.CHILD_VIEWS
+        if access.kind == AccessKind.CHILD_VIEWS
+        else (LinkPurpose.INVITATION)
+    )
+
+
+def _expiry_words(purpose: str) -> str:
+    if purpose == LinkPurpose.SIGN_IN:
+        return f"{settings.PORTAL_SIGN_IN_MINUTES} minutes"
+    if purpose == LinkPurpose.CHILD_VIEWS:
+        return f"{settings.PORTAL_CHILD_VIEWS_DAYS} days"
+    hours = settings.PORTAL_INVITATION_HOURS
+    return f"{hours // 24} days" if hours % 24 == 0 else f"{hours} hours"
+
+
+NOTICE_DATES = "dates"
+
+
+def email_wording(purpose: str, notice: str = "") -> tuple[str, str]:
+    """(subject, body) for a link email. No names, no case details, no LA: only what is needed,
+    and the link (as SECRET_MARK; the real link is put in when the email is sent)."""
+    service = settings.PROVIDER_NAME
+    expiry = _expiry_words(purpose)
+    if purpose == LinkPurpose.SIGN_IN:
+        subject = "Your link to sign in"
+        opening = "You asked for a link to sign in to your mediation case."
+    elif purpose == LinkPurpose.CHILD_VIEWS:
+        subject = "A link to share your views"
+        opening = (
+            "You have been sent a link to share what you think before a mediation meeting. "
+            "It opens a short, friendly form."
+        )
+    else:
+        subject = "You have been invited to take part in a mediation case"
+        opening = "You have been invited to take part in a mediation case."
+    if notice == NOTICE_DATES:
+        subject = "Your mediation needs your answer"
+        opening = (
+            "We have offered dates for your mediation meeting. Please tell us which dates "
+            "you can do."
+        )
+    body = (
+        f"Hello,\n\n{opening}\n\n"
+        f"Open this link and press Continue:\n{SECRET_MARK}\n\n"
+        f"The link works once and stops working after {expiry}. If it has stopped working, "
+        f"ask for a new one at {settings.SITE_URL}{reverse('portal:new-link')}\n\n"
+        "If you were not expecting this email, you can ignore it.\n\n"
+        f"{service}"
+    )
+    return subject, body
+
+
+def _link_issue(
+    access: PortalAccess,
+    *,
+    purpose: str,
+    by: User | None,
+    now: datetime | None = None,
+    notice: str = "",
+) -> PortalLink:
+    """Make a new link for `access`, revoke its earlier unused ones, and queue the email."""
+    now = now or timezone.now()
+    PortalLink.objects.filter(access=access, used_at=None, revoked_at=None).update(revoked_at=now)
+    token = secrets.token_urlsafe(32)
+    link = PortalLink.objects.create(
+        access=access,
+        purpose=purpose,
+        token_hash=hash_token(token),
+        created_at=now,
+        created_by=by,
+        expires_at=now + lifetime(purpose),
+    )
+    subject, body = email_wording(purpose, notice)
+    message, _created = message_queue(
+        key=f"portal-link:{link.pk}",
+        to_email=access.email,
+        to_name="",
+        subject=subject,
+        body=body,
+        case_id=access.case_id,
+        secret=f"{settings.SITE_URL}{reverse('portal:link', args=[token])}",
+    )
+    link.message_id = message.pk
+    link.save(update_fields=["message_id"])
+    return link
+
+
+# Staff ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def access_invite(
+    *,
+    case: Case,
+    party: Party,
+    kind: str,
+    by: User,
+    send_to: Party | None = None,
+    request: HttpRequest | None = None,
+) -> PortalAccess:
+    """Give `party` portal access and email the first link. A child's views link may be sent to
+    an adult who will help them (`send_to`); every other link goes to the party."""
+    if party.case_id != case.pk:
+        raise ServiceError("That person is not on this case.")
+    if not case.is_open:
+        raise ServiceError("The case is closed.")
+    if kind == AccessKind.CHILD_VIEWS:
+        recipients = child_views_recipients(party)
+        send_to = send_to or (recipients[0] if recipients else None)
+        if send_to is None or send_to.pk not in {p.pk for p in recipients}:
+            raise ServiceError("Choose who the link should be emailed to.")
+    else:
+        send_to = party
+    if not send_to.email:
+        raise ServiceError(f"Add an email address for {send_to.name} first.")
+    if kind not in KINDS_FOR_ROLE.get(party.role, ()):
+        raise ServiceError("Choose a kind of access that fits their role on the case.")
+    if PortalAccess.objects.filter(party=party, kind=kind, revoked_at=None).exists():
+        raise ServiceError(f"{party.name} already has this access: send them a new link instead.")
+    access = PortalAccess.objects.create(
+        case=case, party=party, kind=kind, email=send_to.email.strip().lower(), created_by=by
+    )
+    _link_issue(access, purpose=_purpose_for_invitation(access), by=by)
+    _timeline_add(
+        case=case,
+        actor=by,
+        kind=TimelineEntry.Kind.CONTACT,
+        summary=f"Portal invitation emailed to {party.name} ({AccessKind(kind).label.lower()})",
+    )
+    audit_record(
+        actor=by,
+        verb="portal.invite",
+        target=access,
+        case_id=case.pk,
+        request=request,
+        detail={"kind": kind},
+    )
+    return access
+
+
+@transaction.atomic
+def access_new_link(
+    *, access: PortalAccess, by: User, request: HttpRequest | None = None
+) -> PortalLink:
+    """Send a fresh invitation (or child's views) link; earlier unused links stop working."""
+    access = PortalAccess.objects.select_for_update().select_related("party").get(pk=access.pk)
+    if not access.is_active:
+        raise ServiceError("This access was revoked: invite them again instead.")
+    link = _link_issue(access, purpose=_purpose_for_invitation(access), by=by)
+    _timeline_add(
+        case=access.case,
+        actor=by,
+        kind=TimelineEntry.Kind.CONTACT,
+        summary=f"New portal link emailed to {access.party.name}",
+    )
+    audit_record(
+        actor=by,
+        verb="portal.link_resend",
+        target=access,
+        case_id=access.case_id,
+        request=request,
+    )
+    return link
+
+
+@transaction.atomic
+def access_revoke(*, access: PortalAccess, by: User, request: HttpRequest | None = None) -> None:
+    access = PortalAccess.objects.select_for_update().select_related("party").get(pk=access.pk)
+    if not access.is_active:
+        raise ServiceError("This access is already revoked.")
+    now = timezone.now()
+    access.revoked_at = now
+    access.revoked_by = by
+    access.save(update_fields=["revoked_at", "revoked_by"])
+    PortalLink.objects.filter(access=access, used_at=None, revoked_at=None).update(revoked_at=now)
+    _timeline_add(
+        case=access.case,
+        actor=by,
+        kind=TimelineEntry.Kind.DETAILS,
+        summary=f"Portal access of {access.party.name} revoked",
+    )
+    audit_record(
+        actor=by, verb="portal.revoke", target=access, case_id=access.case_id, request=request
+    )
+
+
+@transaction.atomic
+def request_dealt_with(
+    *, portal_request: PortalRequest, by: User, request: HttpRequest | None = None
+) -> None:
+    if portal_request.dealt_with_at is not None:
+        raise ServiceError("This has already been dealt with.")
+    portal_request.dealt_with_at = timezone.now()
+    portal_request.dealt_with_by = by
+    portal_request.save(update_fields=["dealt_with_at", "dealt_with_by"])
+    audit_record(
+        actor=by,
+        verb="portal.request_dealt_with",
+        target=portal_request,
+        case_id=portal_request.case_id,
+        request=request,
+    )
+
+
+@transaction.atomic
+def notify_dates_offered(*, case_id: int, today: date | None = None) -> int:
+    """Email each parent and LA officer with portal access who is asked about the dates: one
+    email a day at most, with a fresh link (their earlier unused link stops working)."""
+    from mediation.meetings.selectors import case_attendees
+
+    today = today or timezone.localdate()
+    accesses = list(
+        PortalAccess.objects.filter(
+            case_id=case_id,
+            revoked_at=None,
+            kind__in=[AccessKind.PARENT, AccessKind.LA_OFFICER],
+        ).select_related("case")
+    )
+    if not accesses:
+        return 0
+    invited = {person.attendee.key for person in case_attendees(accesses[0].case)}
+    sent = 0
+    for access in accesses:
+        if f"party:{access.party_id}" not in invited:
+            continue
+        marker = f"portal-notice:{NOTICE_DATES}:{access.pk}:{today.isoformat()}"
+        if PortalLink.objects.filter(access=access, notice_key=marker).exists():
+            continue
+        link = _link_issue(access, purpose=LinkPurpose.INVITATION, by=None, notice=NOTICE_DATES)
+        link.notice_key = marker
+        link.save(update_fields=["notice_key"])
+        sent += 1
+    return sent
+
+
+# Signing in -------------------------------------------------------------------------------
+
+
+def link_find(token: str) -> PortalLink | None:
+    """The link for this token, or None. Reads only: opening a link does not use it."""
+    if not token or len(token) > 100:
+        return None
+    return PortalLink.objects.select_related("access").filter(token_hash=hash_token(token)).first()
+
+
+@transaction.atomic
+def link_use(
+    *, token: str, request: HttpRequest | None = None, now: datetime | None = None
+) -> PortalAccess | None:
+    """Use the link (the POST of "Continue"): the access it signs in, or None if it cannot be
+    used (unknown, used, expired, revoked, or its access revoked). A child's views link stays
+    usable until the views are sent; every other link is used up now."""
+    now = now or timezone.now()
+    found = link_find(token)
+    if found is None:
+        audit_record(
+            actor=None, verb="portal.link_refused", request=request, detail={"reason": "unknown"}
+        )
+        return None
+    link = PortalLink.objects.select_for_update().select_related("access").get(pk=found.pk)
+    access = link.access
+    if not link.is_usable(now):
+        reason = (
+            "used"
+            if link.used_at
+            else "revoked"
+            if link.revoked_at or access.revoked_at
+            else "expired"
+        )
+        audit_record(
+            actor=access.actor,
+            verb="portal.link_refused",
+            target=link,
+            case_id=access.case_id,
+            request=request,
+            detail={"reason": reason, "purpose": link.purpose},
+        )
+        return None
+    if link.purpose != LinkPurpose.CHILD_VIEWS:
+        link.used_at = now
+        link.save(update_fields=["used_at"])
+    audit_record(
+        actor=access.actor,
+        verb="portal.sign_in",
+        target=link,
+        case_id=access.case_id,
+        request=request,
+        detail={"purpose": link.purpose, "kind": access.kind},
+    )
+    return access
+
+
+@transaction.atomic
+def child_link_used_up(*, access: PortalAccess, request: HttpRequest | None = None) -> None:
+    """The views were sent: the child's link (and any other unused one) stops working."""
+    now = timezone.now()
+    PortalLink.objects.filter(access=access, used_at=None).update(used_at=now)
+    audit_record(
+        actor=access.actor,
+        verb="portal.child_views_sent",
+        target=access,
+        case_id=access.case_id,
+        request=request,
+    )
+
+
+@dataclass(frozen=True)
+class LinkRequestResult:
+    limited: bool
+    sent: int
+
+
+def normalise_email(value: str) -> str:
+    return value.strip().lower()[:254]
+
+
+@transaction.atomic
+def sign_in_links_request(
+    *, email: str, client: str, request: HttpRequest | None = None, now: datetime | None = None
+) -> LinkRequestResult:
+    """Email a sign-in link for each active access with this address (not child's views links,
+    which staff send). The caller shows the same page whatever this returns."""
+    email = normalise_email(email)
+    address_key = "portal:address:" + hashlib.sha256(email.encode()).hexdigest()[:32]
+    for key, limit in (
+        (address_key, settings.PORTAL_LINK_REQUESTS_PER_ADDRESS),
+        (f"portal:client:{client}", settings.PORTAL_LINK_REQUESTS_PER_CLIENT),
+    ):
+        if not rate_take(key=key, limit=limit, window=RATE_WINDOW, now=now):
+            audit_record(
+                actor=None,
+                verb="portal.link_request_limited",
+                request=request,
+                detail={"limit": key.split(":")[1]},
+            )
+            return LinkRequestResult(limited=True, sent=0)
+    accesses = list(
+        PortalAccess.objects.filter(email=email, revoked_at=None)
+        .exclude(kind=AccessKind.CHILD_VIEWS)
+        .select_related("case")
+    )
+    sent = 0
+    for access in accesses:
+        if not access.case.is_open and access.kind != AccessKind.PARENT:
+            continue
+        _link_issue(access, purpose=LinkPurpose.SIGN_IN, by=None, now=now)
+        audit_record(
+            actor=access.actor,
+            verb="portal.link_request",
+            target=access,
+            case_id=access.case_id,
+            request=request,
+        )
+        sent += 1
+    if not sent:
+        audit_record(
+            actor=None, verb="portal.link_request", request=request, detail={"matched": False}
+        )
+    return LinkRequestResult(limited=False, sent=sent)
+
+
+# What parties do --------------------------------------------------------------------------
+
+
+def _party_timeline(access: PortalAccess, summary: str) -> None:
+    _timeline_add(
+        case=access.case,
+        actor=None,
+        kind=TimelineEntry.Kind.CONTACT,
+        summary=f"{summary} (through the portal)",
+    )
+
+
+@transaction.atomic
+def slot_answers_save(
+    *,
+    access: PortalAccess,
+    answers: dict[int, bool],
+    offered: list[SlotOffer],
+    request: HttpRequest | None = None,
+) -> None:
+    """The party's own answers for the slots they were offered (recorded_by empty: themselves)."""
+    offered_ids = {slot.pk for slot in offered}
+    if not set(answers) <= offered_ids:
+        raise ServiceError("Answer only the dates you were offered.")
+    for slot_id, available in answers.items():
+        SlotAnswer.objects.update_or_create(
+            slot_id=slot_id,
+            party=access.party,
+            defaults={"available": available, "recorded_by": None, "recorded_at": timezone.now()},
+        )
+    _party_timeline(access, f"{access.party.name} answered the meeting dates offered")
+    audit_record(
+        actor=access.actor,
+        verb="meeting.answers_record",
+        target=access,
+        case_id=access.case_id,
+        request=request,
+        detail={"slots": sorted(answers)},
+    )
+
+
+@transaction.atomic
+def agreement_save(
+    *, access: PortalAccess, given_for_hash: str, request: HttpRequest | None = None
+):  # noqa: ANN201 (PartyAgreement)
+    """The party agrees the outcome statement is accurate, for the version they read."""
+    from mediation.outcomes.models import PartyAgreement
+    from mediation.outcomes.selectors import agreeing_parties
+    from mediation.outcomes.services import _locked_statement, _require_draft
+
+    case = access.case
+    statement = _locked_statement(case)
+    _require_draft(statement)
+    if given_for_hash != statement.content_hash:
+        raise ServiceError(
+            "The statement changed while you were reading it. Read the new version below."
+        )
+    party = access.party
+    if party.pk not in {p.pk for p in agreeing_parties(case)}:
+        raise ServiceError("Only the people who took part as a party agree the statement.")
+    if PartyAgreement.objects.filter(
+        statement=statement, party=party, content_hash=statement.content_hash, voided_at=None
+    ).exists():
+        raise ServiceError("You have already agreed this version.")
+    agreement = PartyAgreement.objects.create(
+        statement=statement,
+        party=party,
+        content_hash=statement.content_hash,
+        version=statement.version,
+        method=PartyAgreement.Method.PORTAL,
+        recorded_by=None,
+    )
+    _party_timeline(
+        access, f"{party.name} agreed the outcome statement (version {statement.version})"
+    )
+    audit_record(
+        actor=access.actor,
+        verb="outcome.agreement_record",
+        target=agreement,
+        case_id=case.pk,
+        request=request,
+        detail={"hash": statement.content_hash, "version": statement.version},
+    )
+    return agreement
+
+
+@transaction.atomic
+def authority_save(
+    *,
+    access: PortalAccess,
+    attendee_is_me: bool,
+    name: str,
+    email: str,
+    issues: list[str],
+    request: HttpRequest | None = None,
+) -> Party:
+    """The LA names who attends for it and confirms the issues they can decide (reg 37(1))."""
+    from mediation.parties.models import AuthorityConfirmation
+    from mediation.parties.services import attendance_refresh
+
+    case = Case.objects.select_for_update().get(pk=access.case_id)
+    if access.kind != AccessKind.LA_OFFICER:
+        raise ServiceError("Only the local authority confirms its attendee.")
+    allowed = {rules.EDUCATION, rules.SOCIAL_CARE}
+    if not issues or not set(issues) <= allowed:
+        raise ServiceError("Choose the issues they can make decisions on.")
+    if attendee_is_me:
+        attendee = access.party
+    else:
+        if not name.strip():
+            raise ServiceError("Enter the name of the person who will attend.")
+        attendee = Party.objects.create(
+            case=case,
+            role=PartyRole.LA_REPRESENTATIVE,
+            name=name.strip()[:120],
+            email=email.strip()[:254],
+            organisation=case.local_authority.name[:150],
+            preferred_contact="email" if email.strip() else "phone",
+        )
+    today = timezone.localdate()
+    AuthorityConfirmation.objects.filter(party=attendee).exclude(issue__in=issues).delete()
+    for issue in issues:
+        AuthorityConfirmation.objects.update_or_create(
+            party=attendee,
+            issue=issue,
+            defaults={
+                "case": case,
+                "confirmed_on": today,
+                "recorded_by": None,
+                "recorded_at": timezone.now(),
+            },
+        )
+    attendance_refresh(case)
+    names = ", ".join(rules.ISSUE_LABELS[i] for i in issues)
+    _party_timeline(
+        access,
+        f"{access.party.name} named {attendee.name} to attend for the LA, with authority to "
+        f"decide: {names}",
+    )
+    audit_record(
+        actor=access.actor,
+        verb="authority.confirm",
+        target=attendee,
+        case_id=case.pk,
+        request=request,
+        detail={"issues": sorted(issues), "confirmed_on": today.isoformat()},
+    )
+    return attendee
+
+
+@transaction.atomic
+def request_add(
+    *,
+    access: PortalAccess,
+    kind: str,
+    details: str,
+    action=None,  # noqa: ANN001 (AgreedAction | None)
+    on_date: date | None = None,
+    request: HttpRequest | None = None,
+) -> PortalRequest:
+    """Something staff must act on: a supporter, an action's progress, information sent."""
+    if action is not None and action.case_id != access.case_id:
+        raise ServiceError("That action is not on this case.")
+    portal_request = PortalRequest.objects.create(
+        case=access.case,
+        access=access,
+        kind=kind,
+        details=details.strip(),
+        action=action,
+        on_date=on_date,
+    )
+    label = PortalRequest.Kind(kind).label
+    what = f"{label[0].lower()}{label[1:]}"
+    if action is not None:
+        what += f" (agreed action {action.number})"
+    _party_timeline(access, f"{access.party.name} {what}")
+    audit_record(
+        actor=access.actor,
+        verb=f"portal.request_{kind}",
+        target=portal_request,
+        case_id=access.case_id,
+        request=request,
+    )
+    return portal_request

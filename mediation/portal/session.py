@@ -1,0 +1,169 @@
+"""The portal session: separate from staff sign-in, and the one gate every portal page uses.
+
+A party has no user account. Signing in (the POST of "Continue" on a link) flushes the session
+(a new session key; any staff sign-in in that browser ends) and stores a signed value holding
+the PortalAccess id and the time. The session is Django's own, so the 30-minute idle limit
+(SESSION_COOKIE_AGE, renewed on each request) is the staff one; the absolute limit
+(SESSION_ABSOLUTE_AGE) is checked here. Nothing from request.user is ever consulted, so a staff
+session reaches no portal data, and no portal session reaches a staff page (they need a user).
+
+`portal_view(kinds...)` is the only way into a portal page: it loads the access from the session,
+checks it is not revoked, that the case in the URL is one this person was invited to, that their
+kind may use the page, and audits the read with the party as the actor. Anything else is the
+same 404 page.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
+from django.core import signing
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from mediation.audit.services import audit_record
+from mediation.portal.models import AccessKind, PortalAccess
+
+SESSION_KEY = "portal_access"
+_SALT = "mediation.portal.session"
+
+
+def portal_sign_in(request: HttpRequest, access: PortalAccess) -> None:
+    request.session.flush()  # new key, nothing carried over (staff sign-in included)
+    request.session[SESSION_KEY] = signing.dumps(
+        {"a": access.pk, "t": int(time.time())}, salt=_SALT
+    )
+
+
+def portal_sign_out(request: HttpRequest) -> None:
+    request.session.flush()
+
+
+def signed_in_access_id(request: HttpRequest) -> int | None:
+    value = request.session.get(SESSION_KEY)
+    if not value:
+        return None
+    try:
+        data = signing.loads(value, salt=_SALT)
+    except signing.BadSignature:
+        return None
+    if int(time.time()) - int(data.get("t", 0)) >= settings.SESSION_ABSOLUTE_AGE:
+        return None
+    access_id = data.get("a")
+    return access_id if isinstance(access_id, int) else None
+
+
+@receiver(user_logged_in)
+def _staff_sign_in_ends_portal_session(sender, request, user, **kwargs) -> None:  # noqa: ANN001, ARG001
+    if request is not None and hasattr(request, "session"):
+        request.session.pop(SESSION_KEY, None)
+
+
+def _dates_offered(sender, instance, created, **kwargs) -> None:  # noqa: ANN001, ARG001
+    """New meeting dates: tell the parties with portal access that an answer is needed."""
+    if created:
+        from django.db import transaction
+
+        from mediation.portal.services import notify_dates_offered
+
+        case_id = instance.case_id
+        transaction.on_commit(lambda: notify_dates_offered(case_id=case_id))
+
+
+def connect_signals() -> None:
+    from django.db.models.signals import post_save
+
+    from mediation.meetings.models import SlotOffer
+
+    post_save.connect(_dates_offered, sender=SlotOffer, dispatch_uid="portal_dates_offered")
+
+
+def not_found(request: HttpRequest) -> HttpResponse:
+    """The one answer for a page you may not see, are not signed in for, or that does not exist."""
+    return render(request, "portal/not_found.html", status=404)
+
+
+def current_access(request: HttpRequest) -> PortalAccess | None:
+    """The access this browser signed in with, if it is still active."""
+    access_id = signed_in_access_id(request)
+    if access_id is None:
+        return None
+    return (
+        PortalAccess.objects.select_related("case", "party", "case__local_authority")
+        .filter(pk=access_id, revoked_at=None)
+        .first()
+    )
+
+
+def sibling_accesses(access: PortalAccess):  # noqa: ANN201 (QuerySet[PortalAccess])
+    """The active accesses of the person signed in: the same email address, on any case, except
+    child's views links (a child's link never opens anything but its own form)."""
+    if access.kind == AccessKind.CHILD_VIEWS:
+        return PortalAccess.objects.filter(pk=access.pk, revoked_at=None)
+    return PortalAccess.objects.filter(email=access.email, revoked_at=None).exclude(
+        kind=AccessKind.CHILD_VIEWS
+    )
+
+
+def portal_view(*kinds: str) -> Callable[..., Any]:
+    """The gate of every portal page. Views get `(request, access, ...)`; a URL with a
+    `reference` gets the access of the signed-in person for that case."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            signed_in = current_access(request)
+            if signed_in is None:
+                if request.session.get(SESSION_KEY):
+                    portal_sign_out(request)  # revoked or timed out: end it
+                return not_found(request)
+            access = signed_in
+            reference = kwargs.pop("reference", None)
+            if reference is not None:
+                access = (
+                    sibling_accesses(signed_in)
+                    .select_related("case", "party", "case__local_authority")
+                    .filter(case__reference=reference)
+                    .order_by("id")
+                    .first()
+                )
+                if access is None or access.kind == AccessKind.CHILD_VIEWS:
+                    audit_record(
+                        actor=signed_in.actor,
+                        verb="access.denied",
+                        request=request,
+                        detail={"object": "portal_case"},
+                    )
+                    return not_found(request)
+            if access.kind not in kinds:
+                audit_record(
+                    actor=access.actor,
+                    verb="access.denied",
+                    case_id=access.case_id,
+                    request=request,
+                    detail={"object": "portal_page", "page": view.__name__},
+                )
+                return not_found(request)
+            audit_record(
+                actor=access.actor,
+                verb="portal.view",
+                target=access,
+                case_id=access.case_id,
+                request=request,
+                detail={"page": view.__name__},
+            )
+            request.portal_access = access  # type: ignore[attr-defined]
+            return view(request, access, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+ALL_KINDS = (AccessKind.PARENT, AccessKind.LA_OFFICER, AccessKind.INFORMATION_PROVIDER)

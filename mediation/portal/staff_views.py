@@ -1,0 +1,120 @@
+"""Staff pages for the portal: invite a party, revoke, send a new link, mark a party's request
+as dealt with. Case officers, managers and administrators (as for changing parties); a case the
+user may not see is a 404 through `access_case`."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from mediation.cases.models import Case, Party
+from mediation.cases.selectors import access_case
+from mediation.cases.services import ServiceError
+from mediation.common.views import render_form_page, staff_view
+from mediation.parties.permissions import can_change_parties
+from mediation.portal import services
+from mediation.portal.forms import InviteForm
+from mediation.portal.models import PortalAccess, PortalRequest
+
+
+def _case(request: HttpRequest, reference: str) -> Case:
+    case = access_case(user=request.user, reference=reference, request=request)
+    if not can_change_parties(request.user, case):
+        raise PermissionDenied
+    return case
+
+
+def _back(case: Case) -> HttpResponse:
+    return redirect(reverse("cases:detail", args=[case.reference]) + "#portal")
+
+
+@staff_view()
+@require_http_methods(["GET", "POST"])
+def invite(request: HttpRequest, reference: str, party_id: int) -> HttpResponse:
+    case = _case(request, reference)
+    party = Party.objects.filter(case=case, pk=party_id).first()
+    if party is None:
+        raise Http404("No party found")
+    recipients = services.child_views_recipients(party)
+    kinds = services.kinds_for_party(party, helper_has_email=bool(recipients))
+    if not kinds:
+        raise Http404("No portal access for this party")
+    form = InviteForm(
+        request.POST if request.method == "POST" else None,
+        kinds=kinds,
+        recipients=recipients if "child_views" in kinds else [],
+    )
+    context = {"case": case, "party": party, "form": form}
+    if request.method == "GET":
+        return render(request, "portal/staff_invite.html", context)
+    if not form.is_valid():
+        return render_form_page(request, "portal/staff_invite.html", context, invalid=True)
+    try:
+        services.access_invite(
+            case=case,
+            party=party,
+            kind=form.cleaned_data["kind"],
+            send_to=form.send_to(),
+            by=request.user,
+            request=request,
+        )
+    except ServiceError as error:
+        form.add_error(None, str(error))
+        return render_form_page(request, "portal/staff_invite.html", context, invalid=True)
+    messages.success(request, f"Invitation emailed to {party.name}")
+    return _back(case)
+
+
+def _access(case: Case, access_id: int) -> PortalAccess:
+    access = PortalAccess.objects.select_related("party").filter(case=case, pk=access_id).first()
+    if access is None:
+        raise Http404("No portal access found")
+    return access
+
+
+@staff_view()
+@require_POST
+def revoke(request: HttpRequest, reference: str, access_id: int) -> HttpResponse:
+    case = _case(request, reference)
+    access = _access(case, access_id)
+    try:
+        services.access_revoke(access=access, by=request.user, request=request)
+    except ServiceError as error:
+        messages.error(request, str(error))
+        return _back(case)
+    messages.success(request, f"Portal access of {access.party.name} revoked")
+    return _back(case)
+
+
+@staff_view()
+@require_POST
+def new_link(request: HttpRequest, reference: str, access_id: int) -> HttpResponse:
+    case = _case(request, reference)
+    access = _access(case, access_id)
+    try:
+        services.access_new_link(access=access, by=request.user, request=request)
+    except ServiceError as error:
+        messages.error(request, str(error))
+        return _back(case)
+    messages.success(request, f"New link emailed to {access.party.name}")
+    return _back(case)
+
+
+@staff_view()
+@require_POST
+def request_done(request: HttpRequest, reference: str, portal_request_id: int) -> HttpResponse:
+    case = _case(request, reference)
+    portal_request = PortalRequest.objects.filter(case=case, pk=portal_request_id).first()
+    if portal_request is None:
+        raise Http404("No request found")
+    try:
+        services.request_dealt_with(portal_request=portal_request, by=request.user, request=request)
+    except ServiceError as error:
+        messages.error(request, str(error))
+        return _back(case)
+    messages.success(request, "Marked as dealt with")
+    return _back(case)

@@ -1,0 +1,20 @@
+"""The portal panel on the staff case page: who has access, their links and emails, requests."""
+
+from __future__ import annotations
+
+from django import template
+
+from mediation.parties.permissions import can_change_parties
+from mediation.portal.selectors import staff_panel
+
+register = template.Library()
+
+
+@register.inclusion_tag("portal/_case_panel_body.html", takes_context=True)
+def portal_case_panel(context, case, user) -> dict:  # type: ignore[no-untyped-def]
+    return {
+        "case": case,
+        "panel": staff_panel(case),
+        "may_change": can_change_parties(user, case),
+        "csrf_token": context.get("csrf_token"),
+    }

@@ -1,0 +1,519 @@
+"""What each kind of party does through the portal, each form with invalid input first."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from mediation.audit.models import AuditEvent
+from mediation.cases.models import TimelineEntry
+from mediation.portal.models import PortalLink, PortalRequest
+from mediation.portal.tests.conftest import sign_in, token_from_mail
+from mediation.uploads.tests.samples import PDF
+
+pytestmark = pytest.mark.django_db
+
+PARENT = "sarah.whitfield@example.com"
+LA = "omar.hassan@northfield.example.gov.uk"
+INFO = "senco@hollybank.example.sch.uk"
+
+
+def _error_page(response, *messages):
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "govuk-error-summary" in body
+    errors = re.findall(r'govuk-error-message">(.*?)</p>', body, re.S)
+    for message in messages:
+        assert message in body, (message, errors)
+    return body
+
+
+@pytest.fixture
+def ref(invited):
+    return invited["parent"].case.reference
+
+
+# Parent ----------------------------------------------------------------------------------
+
+
+def test_parent_tracker_and_appeal_deadline(client, invited, ref):
+    sign_in(client, PARENT)
+    body = client.get(f"/portal/c/{ref}/").content.decode()
+    assert "Where your case is" in body
+    assert "You asked for mediation" in body and "Finding a date" in body
+    assert "Now" in body and "Coming next" in body
+    assert "Your appeal deadline" in body and "The rule behind it" in body
+    # what the parent must not see on their page
+    for private in ("Mediator", "case_history", "The LA refused to assess"):
+        assert private not in body
+
+
+def test_tracker_stages():
+    from mediation.portal.tracker import tracker
+
+    rows = tracker("mediation", "meeting_booked")
+    assert [r.status for r in rows[:4]] == ["done", "done", "now", "next"]
+    rows = tracker("mediation", "meeting_booked", certificate_issued=True)
+    assert rows[4].status == "done"
+    assert all(r.status == "done" for r in tracker("certificate_only", "closed"))
+    assert tracker("disagreement_resolution", "consent_sought")[0].status == "now"
+
+
+def _slot(case, officer, days=10):
+    from mediation.meetings.services import slot_offer_add
+
+    return slot_offer_add(
+        case=case,
+        by=officer,
+        starts_at=timezone.now() + timedelta(days=days),
+        duration_minutes=180,
+        mode="online",
+    )
+
+
+def test_parent_answers_dates(client, invited, ref, case_officer_cal):
+    from mediation.meetings.models import SlotAnswer
+
+    case = invited["parent"].case
+    first, second = _slot(case, case_officer_cal, 10), _slot(case, case_officer_cal, 12)
+    sign_in(client, PARENT)
+    assert "Needs your answer" in client.get(f"/portal/c/{ref}/").content.decode()
+    page = client.get(f"/portal/c/{ref}/dates/")
+    assert page.status_code == 200 and "Yes, I can come" in page.content.decode()
+    _error_page(
+        client.post(f"/portal/c/{ref}/dates/", {f"slot_{first.pk}": "yes"}), "Say if you can come"
+    )
+    assert not SlotAnswer.objects.exists()
+    response = client.post(
+        f"/portal/c/{ref}/dates/", {f"slot_{first.pk}": "yes", f"slot_{second.pk}": "no"}
+    )
+    assert response.status_code == 302
+    answers = {a.slot_id: a for a in SlotAnswer.objects.all()}
+    assert answers[first.pk].available and not answers[second.pk].available
+    assert answers[first.pk].recorded_by is None
+    assert answers[first.pk].party_id == invited["parent"].party_id
+    assert TimelineEntry.objects.filter(summary__contains="through the portal").exists()
+
+
+def test_the_information_provider_is_not_asked_about_dates(invited, case_officer_cal):
+    from mediation.portal.selectors import offered_slots
+
+    _slot(invited["parent"].case, case_officer_cal)
+    assert offered_slots(invited["information_provider"]) == []
+    assert len(offered_slots(invited["parent"])) == 1
+
+
+def _meeting(case, officer):
+    from mediation.meetings.models import Meeting
+
+    return Meeting.objects.create(
+        case=case,
+        starts_at=timezone.now() + timedelta(days=9),
+        duration_minutes=120,
+        mode="online",
+        online_link="https://video.example.org/room/42",
+        booked_by=officer,
+    )
+
+
+def test_meeting_details_and_calendar_file(client, invited, ref, case_officer_cal):
+    sign_in(client, PARENT)
+    assert "No meeting is booked yet" in client.get(f"/portal/c/{ref}/meeting/").content.decode()
+    assert client.get(f"/portal/c/{ref}/meeting/calendar.ics").status_code == 404
+    meeting = _meeting(invited["parent"].case, case_officer_cal)
+    body = client.get(f"/portal/c/{ref}/meeting/").content.decode()
+    assert "https://video.example.org/room/42" in body
+    ics = client.get(f"/portal/c/{ref}/meeting/calendar.ics")
+    assert ics.status_code == 200
+    assert ics["Content-Type"].startswith("text/calendar")
+    assert "attachment" in ics["Content-Disposition"]
+    text = ics.content.decode()
+    assert meeting.uid in text and PARENT in text
+    assert LA not in text  # only their own address in the invitation
+
+
+def test_parent_asks_for_a_supporter(client, invited, ref):
+    sign_in(client, PARENT)
+    _error_page(
+        client.post(f"/portal/c/{ref}/supporter/", {"name": "", "note": "x" * 3001}),
+        "Enter the name of the person",
+        "Select who they are",
+        "characters or fewer",
+    )
+    assert not PortalRequest.objects.exists()
+    response = client.post(
+        f"/portal/c/{ref}/supporter/",
+        {"name": "Grace Whitfield", "supporter_kind": "family_member", "note": "My sister"},
+    )
+    assert response.status_code == 302
+    request = PortalRequest.objects.get()
+    assert request.kind == "supporter" and "Grace Whitfield" in request.details
+    assert TimelineEntry.objects.filter(summary__contains="asked for a supporter").exists()
+
+
+def _draft_statement(case, officer):
+    from mediation.outcomes.models import OutcomeStatement
+    from mediation.outcomes.services import content_hash
+
+    case.mediation_held_on = timezone.localdate()
+    case.save(update_fields=["mediation_held_on"])
+    statement = OutcomeStatement.objects.create(
+        case=case,
+        key_points="Everyone agreed the LA will assess.",
+        outcome="agreed_all",
+        content_hash="pending",
+        created_by=officer,
+    )
+    statement.content_hash = content_hash(statement)
+    statement.save(update_fields=["content_hash"])
+    return statement
+
+
+def test_parent_reads_and_agrees_the_outcome_statement(client, invited, ref, case_officer_cal):
+    from mediation.outcomes.models import PartyAgreement
+
+    sign_in(client, PARENT)
+    assert "no outcome statement yet" in client.get(f"/portal/c/{ref}/outcome/").content.decode()
+    statement = _draft_statement(invited["parent"].case, case_officer_cal)
+    body = client.get(f"/portal/c/{ref}/outcome/").content.decode()
+    assert "Everyone agreed the LA will assess." in body
+    _error_page(
+        client.post(f"/portal/c/{ref}/outcome/", {"content_hash": statement.content_hash}),
+        "Tick the box",
+    )
+    stale = client.post(f"/portal/c/{ref}/outcome/", {"content_hash": "0" * 64, "confirm": "on"})
+    _error_page(stale, "The statement changed")
+    response = client.post(
+        f"/portal/c/{ref}/outcome/", {"content_hash": statement.content_hash, "confirm": "on"}
+    )
+    assert response.status_code == 302
+    agreement = PartyAgreement.objects.get()
+    assert agreement.method == "portal" and agreement.recorded_by is None
+    assert agreement.content_hash == statement.content_hash
+    assert "You agreed this version" in client.get(f"/portal/c/{ref}/outcome/").content.decode()
+
+
+def test_parent_downloads_their_certificate_and_letters_only(
+    client, invited, ref, case_officer_cal
+):
+    from mediation.documents.models import Certificate, GeneratedDocument
+
+    case = invited["parent"].case
+    sign_in(client, PARENT)
+    assert client.get(f"/portal/c/{ref}/certificate/").status_code == 404
+    document = GeneratedDocument.objects.create(
+        case=case,
+        kind="certificate",
+        title="Certificate",
+        version=1,
+        html="",
+        pdf=b"%PDF-1.4 c",
+        sha256="0" * 64,
+    )
+    Certificate.objects.create(
+        case=case,
+        kind="declined",
+        reference="MC-1",
+        verification_code="ABCD2345",
+        issued_on=timezone.localdate(),
+        issued_by=case_officer_cal,
+        document=document,
+    )
+    response = client.get(f"/portal/c/{ref}/certificate/")
+    assert response.status_code == 200 and response.content == b"%PDF-1.4 c"
+    assert "attachment" in response["Content-Disposition"]
+    assert (
+        f"/portal/c/{ref}/documents/letters/{document.pk}/"
+        in client.get(f"/portal/c/{ref}/documents/").content.decode()
+    )
+    # the LA's copy of the documents page does not list the family's certificate
+    la = client.__class__()
+    sign_in(la, LA)
+    assert la.get(f"/portal/c/{ref}/documents/letters/{document.pk}/").status_code == 404
+    assert la.get(f"/portal/c/{ref}/certificate/").status_code == 404
+
+
+def test_a_letter_to_one_party_is_not_anothers(client, invited, ref, case_officer_cal):
+    from mediation.documents.models import GeneratedDocument
+    from mediation.meetings.models import MeetingLetter
+
+    case = invited["parent"].case
+    meeting = _meeting(case, case_officer_cal)
+    letter = GeneratedDocument.objects.create(
+        case=case,
+        kind="meeting_letter",
+        title="Letter",
+        version=1,
+        html="",
+        pdf=b"%PDF-1.4 l",
+        sha256="0" * 64,
+    )
+    MeetingLetter.objects.create(
+        meeting=meeting, party=invited["parent"].party, sequence=0, kind="booked", document=letter
+    )
+    sign_in(client, PARENT)
+    assert client.get(f"/portal/c/{ref}/documents/letters/{letter.pk}/").status_code == 200
+    la = client.__class__()
+    sign_in(la, LA)
+    assert la.get(f"/portal/c/{ref}/documents/letters/{letter.pk}/").status_code == 404
+
+
+# Documents (uploads) ---------------------------------------------------------------------
+
+
+def test_sending_a_document_and_who_sees_it(client, invited, ref):
+    from mediation.uploads.models import Upload
+
+    sign_in(client, PARENT)
+    _error_page(client.post(f"/portal/c/{ref}/documents/", {}), "Select a file")
+    bad = SimpleUploadedFile("notes.pdf", b"<html><script>x</script></html>", "application/pdf")
+    _error_page(client.post(f"/portal/c/{ref}/documents/", {"file": bad}), "must be a PDF")
+    good = SimpleUploadedFile("report.pdf", PDF, "application/pdf")
+    assert client.post(f"/portal/c/{ref}/documents/", {"file": good}).status_code == 302
+    upload = Upload.objects.get()
+    assert upload.purpose == "party_document"
+    assert upload.uploaded_by_party_id == invited["parent"].party_id
+    page = client.get(f"/portal/c/{ref}/documents/").content.decode()
+    assert "report.pdf" in page
+    download = client.get(f"/portal/c/{ref}/documents/files/{upload.pk}/")
+    assert download.status_code == 200 and "attachment" in download["Content-Disposition"]
+    assert b"".join(download.streaming_content) == PDF
+    assert AuditEvent.objects.filter(verb="upload.download", object_id=str(upload.pk)).exists()
+    # the LA does not see the family's document until staff share it
+    la = client.__class__()
+    sign_in(la, LA)
+    assert "report.pdf" not in la.get(f"/portal/c/{ref}/documents/").content.decode()
+    assert la.get(f"/portal/c/{ref}/documents/files/{upload.pk}/").status_code == 404
+    Upload.objects.filter(pk=upload.pk).update(shared_with_parties=True)
+    assert la.get(f"/portal/c/{ref}/documents/files/{upload.pk}/").status_code == 200
+
+
+def test_la_and_information_provider_uploads_have_their_purpose(client, invited, ref):
+    from mediation.uploads.models import Upload
+
+    for email, purpose in ((LA, "la_document"), (INFO, "information")):
+        c = client.__class__()
+        sign_in(c, email)
+        file = SimpleUploadedFile("a.pdf", PDF, "application/pdf")
+        assert c.post(f"/portal/c/{ref}/documents/", {"file": file}).status_code == 302
+        assert Upload.objects.filter(purpose=purpose).count() == 1
+
+
+# LA officer ------------------------------------------------------------------------------
+
+
+def test_la_names_the_attendee_and_confirms_authority(client, invited, ref):
+    from mediation.parties.models import AuthorityConfirmation
+
+    sign_in(client, LA)
+    _error_page(
+        client.post(f"/portal/c/{ref}/attendee/", {}),
+        "Select who will attend",
+        "Select at least one issue",
+        "Tick the box to confirm",
+    )
+    _error_page(
+        client.post(
+            f"/portal/c/{ref}/attendee/",
+            {"who": "other", "issues": ["education"], "confirm": "on", "email": "not-an-email"},
+        ),
+        "Enter the name of the person who will attend",
+        "correct format",
+    )
+    assert not AuthorityConfirmation.objects.exists()
+    response = client.post(
+        f"/portal/c/{ref}/attendee/",
+        {
+            "who": "other",
+            "name": "Dana Reed",
+            "issues": ["education", "social_care"],
+            "confirm": "on",
+        },
+    )
+    assert response.status_code == 302
+    confirmations = AuthorityConfirmation.objects.all()
+    assert {c.issue for c in confirmations} == {"education", "social_care"}
+    assert all(c.recorded_by is None and c.party.name == "Dana Reed" for c in confirmations)
+    response = client.post(
+        f"/portal/c/{ref}/attendee/", {"who": "me", "issues": ["education"], "confirm": "on"}
+    )
+    assert response.status_code == 302
+    assert AuthorityConfirmation.objects.filter(party=invited["la_officer"].party).count() == 1
+
+
+def _final_statement_with_action(case, officer):
+    from mediation.outcomes.models import AgreedAction
+
+    statement = _draft_statement(case, officer)
+    action = AgreedAction.objects.create(
+        statement=statement,
+        case=case,
+        what="Carry out the assessment",
+        who="la",
+        kind="assessment",
+        section="B",
+    )
+    statement.status = "final"
+    statement.save(update_fields=["status"])
+    return action
+
+
+def test_la_reports_progress_on_an_agreed_action(client, invited, ref, case_officer_cal):
+    sign_in(client, LA)
+    assert "no agreed actions" in client.get(f"/portal/c/{ref}/actions/").content.decode()
+    action = _final_statement_with_action(invited["parent"].case, case_officer_cal)
+    assert "Carry out the assessment" in client.get(f"/portal/c/{ref}/actions/").content.decode()
+    url = f"/portal/c/{ref}/actions/{action.pk}/"
+    _error_page(client.post(url, {}), "Select if it has been done", "Enter details")
+    _error_page(
+        client.post(url, {"what": "done", "details": "Letter sent"}), "Enter the date it was done"
+    )
+    today = timezone.localdate()
+    _error_page(
+        client.post(
+            url,
+            {
+                "what": "new_date",
+                "details": "Staff off sick",
+                "new_date_day": today.day,
+                "new_date_month": today.month,
+                "new_date_year": today.year,
+            },
+        ),
+        "must be in the future",
+    )
+    assert not PortalRequest.objects.exists()
+    response = client.post(
+        url,
+        {
+            "what": "done",
+            "details": "Assessment started",
+            "done_on_day": today.day,
+            "done_on_month": today.month,
+            "done_on_year": today.year,
+        },
+    )
+    assert response.status_code == 302
+    request = PortalRequest.objects.get()
+    assert request.kind == "action_done" and request.action_id == action.pk
+    assert request.on_date == today
+    action.refresh_from_db()
+    assert action.done_on is None  # staff confirm it on the outcome page
+    # an action of another case is not reachable
+    assert client.get(f"/portal/c/{ref}/actions/999999/").status_code == 404
+
+
+# Information provider --------------------------------------------------------------------
+
+
+def test_information_provider_sends_information(client, invited, ref):
+    sign_in(client, INFO)
+    body = client.get(f"/portal/c/{ref}/").content.decode()
+    assert "Send your information" in body
+    assert "Where your case is" not in body and "appeal" not in body.lower()
+    _error_page(client.post(f"/portal/c/{ref}/information/", {}), "Enter your information")
+    response = client.post(
+        f"/portal/c/{ref}/information/", {"information": "Isla is doing well with reading."}
+    )
+    assert response.status_code == 302
+    assert PortalRequest.objects.get().kind == "information"
+
+
+# Child's views ---------------------------------------------------------------------------
+
+
+def _child_client(client):
+    token = token_from_mail(PARENT, subject="A link to share your views")
+    assert client.get(f"/portal/link/{token}/").status_code == 200
+    response = client.post(f"/portal/link/{token}/")
+    assert response["Location"] == "/portal/views/"
+    return token
+
+
+def test_child_views_form(client, invited):
+    from mediation.uploads.models import ChildViews, Upload
+
+    token = _child_client(client)
+    page = client.get("/portal/views/").content.decode()
+    assert "Hello Isla." in page
+    for secret in ("Whitfield", invited["parent"].case.reference, "Northfield Borough", "Sarah"):
+        assert secret not in page
+    _error_page(
+        client.post("/portal/views/", {}),
+        "Write something in at least one box",
+        "Choose who can see",
+    )
+    drawing = SimpleUploadedFile("drawing.pdf", PDF, "application/pdf")
+    response = client.post(
+        "/portal/views/",
+        {
+            "going_well": "I like art",
+            "hard": "",
+            "would_like": "A quiet room",
+            "who_helps": "Mum",
+            "helped_by": "Mum",
+            "share_with": "mediator_only",
+            "attachments": [drawing],
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == "/portal/views/thank-you/"
+    views = ChildViews.objects.get()
+    assert views.going_well == "I like art" and views.share_with == "mediator_only"
+    assert views.given_via == "portal" and views.submitted_via_party.role == "child"
+    assert Upload.objects.get().child_views_id == views.pk
+    assert "Thank you" in client.get("/portal/views/thank-you/").content.decode()
+    # used up: the session ended and the link no longer works
+    assert client.get("/portal/views/").status_code == 404
+    assert client.post(f"/portal/link/{token}/").status_code == 410
+    assert PortalLink.objects.get(access=invited["child_views"]).used_at is not None
+    # the family never sees the child's views or their attachments
+    sign_in(client, PARENT)
+    ref = invited["parent"].case.reference
+    assert "drawing.pdf" not in client.get(f"/portal/c/{ref}/documents/").content.decode()
+    upload = Upload.objects.get()
+    Upload.objects.filter(pk=upload.pk).update(shared_with_parties=True)
+    assert client.get(f"/portal/c/{ref}/documents/files/{upload.pk}/").status_code == 404
+
+
+def test_child_views_refused_file_keeps_answers(client, invited):
+    from mediation.uploads.models import ChildViews
+
+    _child_client(client)
+    bad = SimpleUploadedFile("x.pdf", b"MZ\x90\x00not a pdf", "application/pdf")
+    body = _error_page(
+        client.post(
+            "/portal/views/",
+            {"going_well": "Football", "share_with": "everyone", "attachments": [bad]},
+        ),
+        "must be a PDF",
+    )
+    assert "Football" in body
+    assert not ChildViews.objects.exists()
+
+
+def test_several_cases_give_a_list_after_sign_in(
+    client, invited, case_officer_cal, local_authority
+):
+    from mediation.cases.models import Party
+    from mediation.portal import services
+    from mediation.portal.tests.conftest import _second_case_for
+
+    second = _second_case_for(local_authority, case_officer_cal)
+    party = Party.objects.create(
+        case=second,
+        role="la_representative",
+        name="Omar Hassan",
+        email=LA.upper(),
+        preferred_contact="email",
+    )
+    services.access_invite(case=second, party=party, kind="la_officer", by=case_officer_cal)
+    response = client.post(f"/portal/link/{token_from_mail(LA)}/")
+    assert response["Location"] == "/portal/cases/"
+    body = client.get("/portal/cases/").content.decode()
+    assert second.reference in body and invited["parent"].case.reference in body
+    assert client.get(f"/portal/c/{second.reference}/").status_code == 200
+    assert client.get(f"/portal/c/{invited['parent'].case.reference}/attendee/").status_code == 200

@@ -1,0 +1,550 @@
+"""Portal pages for parties (no user accounts). Every page with case data goes through
+`portal_view` (mediation.portal.session); the public pages (start, a link's Continue page,
+asking for a new link, the child's thank-you page) show nothing about any case."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from mediation.audit.services import audit_record, client_ip
+from mediation.cases.services import ServiceError
+from mediation.common.views import render_form_page
+from mediation.portal import selectors, services
+from mediation.portal.forms import (
+    ActionProgressForm,
+    AgreementForm,
+    AttendeeForm,
+    ChildViewsForm,
+    InformationForm,
+    NewLinkForm,
+    PortalUploadForm,
+    SlotAnswersForm,
+    SupporterForm,
+)
+from mediation.portal.models import AccessKind, PortalAccess, PortalRequest
+from mediation.portal.session import (
+    current_access,
+    not_found,
+    portal_sign_in,
+    portal_sign_out,
+    portal_view,
+)
+from mediation.portal.tracker import tracker
+
+PARENT = AccessKind.PARENT
+LA = AccessKind.LA_OFFICER
+INFO = AccessKind.INFORMATION_PROVIDER
+CHILD = AccessKind.CHILD_VIEWS
+
+
+def _home_for(access: PortalAccess) -> HttpResponse:
+    if access.kind == CHILD:
+        return redirect("portal:views")
+    if len(selectors.your_cases(access)) > 1:
+        return redirect("portal:cases")
+    return redirect("portal:case", reference=access.case.reference)
+
+
+# Public pages ------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+def start(request: HttpRequest) -> HttpResponse:
+    access = current_access(request)
+    if access is not None:
+        return _home_for(access)
+    return render(request, "portal/start.html")
+
+
+@require_http_methods(["GET", "POST"])
+def link(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows only a Continue button (mail scanners that open links use nothing up); the
+    POST uses the link and signs in. A link that cannot be used gets one friendly page."""
+    if request.method == "GET":
+        found = services.link_find(token)
+        if found is None or not found.is_usable():
+            return render(request, "portal/link_unusable.html", status=410)
+        return render(request, "portal/link_continue.html")
+    access = services.link_use(token=token, request=request)
+    if access is None:
+        return render(request, "portal/link_unusable.html", status=410)
+    portal_sign_in(request, access)
+    return _home_for(access)
+
+
+@require_http_methods(["GET", "POST"])
+def new_link(request: HttpRequest) -> HttpResponse:
+    """The same page whatever happened: address known or not, rate limited or not."""
+    form = NewLinkForm(request.POST if request.method == "POST" else None)
+    if request.method == "GET":
+        return render(request, "portal/new_link.html", {"form": form})
+    if not form.is_valid():
+        return render_form_page(request, "portal/new_link.html", {"form": form}, invalid=True)
+    services.sign_in_links_request(
+        email=form.cleaned_data["email"], client=client_ip(request) or "unknown", request=request
+    )
+    return render(
+        request,
+        "portal/new_link_sent.html",
+        {"minutes": settings.PORTAL_SIGN_IN_MINUTES},
+    )
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    portal_sign_out(request)
+    response = redirect("portal:signed-out")
+    response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+    return response
+
+
+@require_http_methods(["GET"])
+def signed_out(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/signed_out.html")
+
+
+# Every kind except the child's link ------------------------------------------------------
+
+
+@portal_view(PARENT, LA, INFO)
+@require_http_methods(["GET"])
+def cases(request: HttpRequest, access: PortalAccess) -> HttpResponse:
+    return render(request, "portal/cases.html", {"accesses": selectors.your_cases(access)})
+
+
+@portal_view(PARENT, LA, INFO)
+@require_http_methods(["GET"])
+def case(request: HttpRequest, access: PortalAccess) -> HttpResponse:
+    context: dict = {
+        "access": access,
+        "case": access.case,
+        "several": len(selectors.your_cases(access)) > 1,
+    }
+    if access.kind == PARENT:
+        from mediation.deadlines.selectors import case_clocks
+
+        context["stages"] = tracker(
+            access.case.route,
+            access.case.status,
+            certificate_issued=access.case.certificate_issued_on is not None,
+        )
+        context["appeal"] = case_clocks(case=access.case).appeal
+    if access.kind in (PARENT, LA):
+        context["meeting"] = selectors.meeting_for(access)
+        context["slots_waiting"] = [
+            s for s, answer in selectors.offered_slots(access) if answer is None
+        ]
+        context["statement"] = selectors.statement_for(access)
+    if access.kind == PARENT:
+        context["certificate"] = selectors.current_certificate(access)
+    return render(request, "portal/case.html", context)
+
+
+@portal_view(PARENT, LA)
+@require_http_methods(["GET"])
+def meeting(request: HttpRequest, access: PortalAccess) -> HttpResponse:
+    from mediation.meetings.documents import how_to_join
+
+    found = selectors.meeting_for(access)
+    return render(
+        request,
+        "portal/meeting.html",
+        {
+            "access": access,
+            "case": access.case,
+            "meeting": found,
+            "how_to_join": how_to_join(found) if found else "",
+        },
+    )
+
+
+@portal_view(PARENT, LA)
+@require_http_methods(["GET"])
+def meeting_ics(request: HttpRequest, access: PortalAccess) -> HttpResponse:
+    from mediation.meetings.documents import Recipient
+    from mediation.meetings.documents import meeting_ics as build_ics
+
+    found = selectors.meeting_for(access)
+    if found is None:
+        return not_found(request)
+    party = access.party
+    ics = build_ics(
+        found,
+        kind="booked",
+        attendees=[Recipient(f"party:{party.pk}", party.name, access.email, True)],
+    )
+    response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="mediation-meeting.ics"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@portal_view(PARENT, LA)
+@require_http_methods(["GET", "POST"])
+def dates(request: HttpRequest, access: PortalAccess) -> HttpResponse:
+    slots = selectors.offered_slots(access)
+    form = SlotAnswersForm(request.POST if request.method == "POST" else None, slots=slots)
+    context = {"access": access, "case": access.case, "form": form, "slots": slots}
+    if request.method == "GET" or not slots:
+        return render(request, "portal/dates.html", context)
+    if not form.is_valid():
+        return render_form_page(request, "portal/dates.html", context, invalid=True)
+    try:
+        services.slot_answers_save(
+            access=access, answers=form.answers(), offered=form.slots, request=request
+        )
+    except ServiceError as error:
+        form.add_error(None, str(error))
+        return render_form_page(request, "portal/dates.html", context, invalid=True)
+    return _done(request, access, "Thank you. We have your answers about the dates.")
+
+
+def _done(request: HttpRequest, access: PortalAccess, text: str) -> HttpResponse:
+    from django.contrib import messages
+
+    messages.success(request, text)
+    return redirect("portal:case", reference=access.case.reference)
+
+
+@portal_view(PARENT)
+@require_http_methods(["GET", "POST"])
+def supporter(request: HttpRequest, access: PortalAccess) -> HttpResponse:
+    form = SupporterForm(request.POST if request.method == "POST" else None)
+    context = {
+        "access": access,
+        "case": access.case,
+        "form": form,
+        "asked": selectors.open_requests(access, PortalRequest.Kind.SUPPORTER),
+    }
+    if request.method == "GET":
+        return render(request, "portal/supporter.html", context)
+    if not form.is_valid():
+        return render_form_page(request, "portal/supporter.html", context, invalid=True)
+    data = form.cleaned_data
+    kind_label = dict(form.fields["supporter_kind"].choices)[data["supporter_kind"]]
+    details = f"Name: {data['name']}\nWho they are: {kind_label}"
+    if data["note"].strip():
+        details += f"\nNote: {data['note'].strip()}"
+    services.request_add(
+        access=access, kind=PortalRequest.Kind.SUPPORTER, details=details, request=request
+    )
+    return _done(
+        request,
+        access,
+        "Thank you. We will contact you about your supporter before the meeting.",
+    )
+
+
+@portal_view(PARENT, LA)
+@require_http_methods(["GET", "POST"])
+def outcome(request: HttpRequest, access: PortalAccess) -> HttpResponse:
+    from mediation.outcomes.models import PartyAgreement
+    from mediation.outcomes.selectors import actions_of, agreeing_parties
+
+    statement = selectors.statement_for(access)
+    if statement is None:
+        return render(
+            request,
+            "portal/outcome.html",
+            {"access": access, "case": access.case, "statement": None},
+        )
+    agreed = PartyAgreement.objects.filter(
+        statement=statement,
+        party=access.party,
+        content_hash=statement.content_hash,
+        voided_at=None,
+    ).first()
+    may_agree = (
+        not statement.is_final
+        and agreed is None
+        and access.party_id in {p.pk for p in agreeing_parties(access.case)}
+    )
+    form = AgreementForm(
+        request.POST if request.method == "POST" else None,
+        initial={"content_hash": statement.content_hash},
+    )
+    context = {
+        "access": access,
+        "case": access.case,
+        "statement": statement,
+        "actions": actions_of(statement),
+        "agreed": agreed,
+        "may_agree": may_agree,
+        "form": form,
+    }
+    if request.method == "GET":
+        return render(request, "portal/outcome.html", context)
+    if not may_agree:
+        return redirect("portal:outcome", reference=access.case.reference)
+    if not form.is_valid():
+        return render_form_page(request, "portal/outcome.html", context, invalid=True)
+    try:
+        services.agreement_save(
+            access=access, given_for_hash=form.cleaned_data["content_hash"], request=request
+        )
+    except ServiceError as error:
+        form.add_error(None, str(error))
+        context["form"] = form
+        return render_form_page(request, "portal/outcome.html", context, invalid=True)
+    return _done(request, access, "Thank you. We have recorded that you agree the statement.")
+
+
+@portal_view(PARENT)
+@require_http_methods(["GET"])
+def certificate(request: HttpRequest, access: PortalAccess) -> HttpResponse:
+    from mediation.documents.views import pdf_response
+
+    found = selectors.current_certificate(access)
+    if found is None:
+        return not_found(request)
+    return pdf_response(bytes(found.document.pdf), f"{found.reference}.pdf")
+
+
+UPLOAD_PURPOSE = {
+    PARENT: "party_document",
+    LA: "la_document",
+    INFO: "information",
+}
+
+
+@portal_view(PARENT, LA, INFO)
+@require_http_methods(["GET", "POST"])
+def documents(request: HttpRequest, access: PortalAccess) -> HttpResponse:
+    """Documents from us (generated, addressed to them), their own uploads and what staff shared;
+    and a form to send a document."""
+    from mediation.uploads.selectors import case_uploads
+    from mediation.uploads.services import UploadRejected, upload_store
+
+    form = PortalUploadForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
+    context = {
+        "access": access,
+        "case": access.case,
+        "generated": selectors.visible_documents(access),
+        "uploads": list(case_uploads(access.case, for_party=access.party)),
+        "form": form,
+    }
+    if request.method == "GET":
+        return render(request, "portal/documents.html", context)
+    if not form.is_valid():
+        return render_form_page(request, "portal/documents.html", context, invalid=True)
+    try:
+        upload_store(
+            access.case,
+            form.cleaned_data["file"],
+            purpose=UPLOAD_PURPOSE[access.kind],
+            by_party=access.party,
+            request=request,
+        )
+    except UploadRejected as rejected:
+        form.add_error("file", rejected.message)
+        return render_form_page(request, "portal/documents.html", context, invalid=True)
+    from django.contrib import messages
+
+    messages.success(request, "Thank you. We have your document.")
+    return redirect("portal:documents", reference=access.case.reference)
+
+
+@portal_view(PARENT, LA, INFO)
+@require_http_methods(["GET"])
+def upload(request: HttpRequest, access: PortalAccess, upload_id: int) -> HttpResponse:
+    from mediation.uploads.selectors import case_uploads
+    from mediation.uploads.views import upload_response
+
+    found = case_uploads(access.case, for_party=access.party).filter(pk=upload_id).first()
+    if found is None:
+        return not_found(request)
+    audit_record(
+        actor=access.actor,
+        verb="upload.download",
+        target=found,
+        case_id=access.case_id,
+        request=request,
+    )
+    return upload_response(found)
+
+
+@portal_view(PARENT, LA)
+@require_http_methods(["GET"])
+def document_download(request: HttpRequest, access: PortalAccess, document_id: int) -> HttpResponse:
+    from mediation.documents.views import pdf_response
+
+    found = next((d for d in selectors.visible_documents(access) if d.pk == document_id), None)
+    if found is None:
+        return not_found(request)
+    from mediation.documents.models import GeneratedDocument
+
+    document = GeneratedDocument.objects.select_related("case").get(pk=found.pk)
+    return pdf_response(bytes(document.pdf), document.filename)
+
+
+# LA officers -------------------------------------------------------------------------------
+
+
+@portal_view(LA)
+@require_http_methods(["GET", "POST"])
+def attendee(request: HttpRequest, access: PortalAccess) -> HttpResponse:
+    form = AttendeeForm(request.POST if request.method == "POST" else None)
+    context = {"access": access, "case": access.case, "form": form}
+    if request.method == "GET":
+        return render(request, "portal/attendee.html", context)
+    if not form.is_valid():
+        return render_form_page(request, "portal/attendee.html", context, invalid=True)
+    data = form.cleaned_data
+    try:
+        services.authority_save(
+            access=access,
+            attendee_is_me=data["who"] == "me",
+            name=data.get("name") or "",
+            email=data.get("email") or "",
+            issues=data["issues"],
+            request=request,
+        )
+    except ServiceError as error:
+        form.add_error(None, str(error))
+        return render_form_page(request, "portal/attendee.html", context, invalid=True)
+    return _done(
+        request, access, "Thank you. We have recorded who will attend and their authority."
+    )
+
+
+def _la_actions(access: PortalAccess) -> list:
+    from mediation.outcomes.selectors import action_views
+
+    statement = selectors.statement_for(access)
+    if statement is None or not statement.is_final:
+        return []
+    return action_views(statement, list(statement.actions.all()))
+
+
+@portal_view(LA)
+@require_http_methods(["GET"])
+def actions(request: HttpRequest, access: PortalAccess) -> HttpResponse:
+    return render(
+        request,
+        "portal/actions.html",
+        {
+            "access": access,
+            "case": access.case,
+            "actions": _la_actions(access),
+            "reported": selectors.open_requests(access, PortalRequest.Kind.ACTION_DONE)
+            + selectors.open_requests(access, PortalRequest.Kind.ACTION_NEW_DATE),
+        },
+    )
+
+
+@portal_view(LA)
+@require_http_methods(["GET", "POST"])
+def action_progress(request: HttpRequest, access: PortalAccess, action_id: int) -> HttpResponse:
+    view = next((v for v in _la_actions(access) if v.action.pk == action_id), None)
+    if view is None or view.action.done_on is not None:
+        return not_found(request)
+    form = ActionProgressForm(request.POST if request.method == "POST" else None)
+    context = {"access": access, "case": access.case, "form": form, "view": view}
+    if request.method == "GET":
+        return render(request, "portal/action_progress.html", context)
+    if not form.is_valid():
+        return render_form_page(request, "portal/action_progress.html", context, invalid=True)
+    data = form.cleaned_data
+    done = data["what"] == "done"
+    services.request_add(
+        access=access,
+        kind=PortalRequest.Kind.ACTION_DONE if done else PortalRequest.Kind.ACTION_NEW_DATE,
+        details=data["details"],
+        action=view.action,
+        on_date=data["done_on"] if done else data["new_date"],
+        request=request,
+    )
+    return _done(
+        request, access, "Thank you. The case officer will check this and update the action."
+    )
+
+
+# Information providers ---------------------------------------------------------------------
+
+
+@portal_view(INFO)
+@require_http_methods(["GET", "POST"])
+def information(request: HttpRequest, access: PortalAccess) -> HttpResponse:
+    form = InformationForm(request.POST if request.method == "POST" else None)
+    context = {
+        "access": access,
+        "case": access.case,
+        "form": form,
+        "sent": selectors.open_requests(access, PortalRequest.Kind.INFORMATION),
+    }
+    if request.method == "GET":
+        return render(request, "portal/information.html", context)
+    if not form.is_valid():
+        return render_form_page(request, "portal/information.html", context, invalid=True)
+    services.request_add(
+        access=access,
+        kind=PortalRequest.Kind.INFORMATION,
+        details=form.cleaned_data["information"],
+        request=request,
+    )
+    return _done(request, access, "Thank you. We have your information.")
+
+
+# The child's views link ---------------------------------------------------------------------
+
+SHARE_CHOICES = [
+    ("everyone", "Everyone at the meeting can see it"),
+    ("mediator_only", "Only the mediator can see it"),
+]
+
+
+@portal_view(CHILD)
+@require_http_methods(["GET", "POST"])
+def views(request: HttpRequest, access: PortalAccess) -> HttpResponse:
+    """An easy-read form that only adds views: it shows nothing of the case, and greets the
+    child by first name only."""
+    from mediation.uploads.services import UploadRejected, child_views_record
+
+    form = ChildViewsForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        share_choices=SHARE_CHOICES,
+    )
+    context = {
+        "form": form,
+        "first_name": access.party.name.split()[0] if access.party.name else "",
+    }
+    if request.method == "GET":
+        return render(request, "portal/views.html", context)
+    if not form.is_valid():
+        return render_form_page(request, "portal/views.html", context, invalid=True)
+    data = form.cleaned_data
+    try:
+        child_views_record(
+            access.case,
+            given_via="portal",
+            going_well=data["going_well"],
+            hard=data["hard"],
+            would_like=data["would_like"],
+            who_helps=data["who_helps"],
+            helped_by=data["helped_by"],
+            share_with=data["share_with"],
+            by_party=access.party,
+            attachments=data["attachments"],
+            request=request,
+        )
+    except UploadRejected as rejected:
+        form.add_error("attachments", rejected.message)
+        return render_form_page(request, "portal/views.html", context, invalid=True)
+    except ServiceError as error:
+        form.add_error(None, str(error))
+        return render_form_page(request, "portal/views.html", context, invalid=True)
+    services.child_link_used_up(access=access, request=request)
+    portal_sign_out(request)
+    return redirect("portal:views-thanks")
+
+
+@require_http_methods(["GET"])
+def views_thanks(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/views_thanks.html")
