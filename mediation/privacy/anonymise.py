@@ -13,6 +13,8 @@ neither listed here nor in KEPT_AS_THEY_ARE, so new personal data cannot slip pa
 
 from __future__ import annotations
 
+from django.db.models.functions import Coalesce, Now
+
 ANONYMISED = "Anonymised"
 
 CASE_DATA: list[tuple[str, str, dict[str, object]]] = [
@@ -66,6 +68,9 @@ CASE_DATA: list[tuple[str, str, dict[str, object]]] = [
     ("notifications.Message", "case_id", {"recipient_email": "", "recipient_name": "", "body": ""}),
     ("notifications.MessageAttachment", "message__case_id", {"content": b""}),
     ("privacy.LegalHold", "case", {"reason": "", "lift_reason": ""}),
+    # Anonymising ends portal access too: the address goes and every link stops working.
+    ("portal.PortalAccess", "case", {"email": "", "revoked_at": Coalesce("revoked_at", Now())}),
+    ("portal.PortalRequest", "case", {"details": ""}),
     (
         "uploads.ChildViews",
         "case",
@@ -90,6 +95,7 @@ KEPT_AS_THEY_ARE: dict[str, str] = {
     "outcomes.PartyAgreement": "which party record agreed to which version, by hash",
     "privacy.RetentionCandidate": "the retention queue itself",
     "privacy.AnonymisedCase": "the record that anonymising happened",
+    "portal.PortalLink": "hashes of links, all dead once the access is revoked",
 }
 
 # The enquiry a case came from holds the first call's details.

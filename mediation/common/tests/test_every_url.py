@@ -141,6 +141,18 @@ ACCESS: dict[str, frozenset[str]] = {
     "uploads:upload": OFFICE,
     "uploads:share": OFFICE,
     "uploads:remove": OFFICE,
+    # the portal's staff side: who has access, links, what parties sent
+    "portal_staff:invite": OFFICE,
+    "portal_staff:revoke": OFFICE,
+    "portal_staff:new-link": OFFICE,
+    "portal_staff:request-done": OFFICE,
+    # the portal's public doors (a link, a new-link form, signing out)
+    "portal:start": PUBLIC,
+    "portal:link": PUBLIC,
+    "portal:new-link": PUBLIC,
+    "portal:sign-out": PUBLIC,
+    "portal:signed-out": PUBLIC,
+    "portal:views-thanks": PUBLIC,
     # invoices: managers
     "invoicing:list": MANAGERS,
     "invoicing:new": MANAGERS,
@@ -158,8 +170,33 @@ ACCESS: dict[str, frozenset[str]] = {
     "invoicing:credit-note-csv": MANAGERS,
 }
 
+# Portal pages behind a party's link: no staff member and no stranger gets in (404). Each kind of
+# party on its own and another case is the portal's own matrix (portal/tests/test_permissions.py).
+PORTAL_GATED = frozenset()
+for _name in [
+    "cases",
+    "case",
+    "meeting",
+    "meeting-ics",
+    "dates",
+    "supporter",
+    "outcome",
+    "certificate",
+    "documents",
+    "document",
+    "upload",
+    "attendee",
+    "actions",
+    "action",
+    "information",
+    "views",
+]:
+    ACCESS[f"portal:{_name}"] = PORTAL_GATED
+
 # Pages open to visitors who are not signed in (everything else sends them to sign in).
-OPEN_TO_ANONYMOUS = {"accounts:sign-in", "accounts:sign-out", "documents:verify", "csp-report"}
+OPEN_TO_ANONYMOUS = {"accounts:sign-in", "accounts:sign-out", "documents:verify", "csp-report"} | {
+    name for name, allowed in ACCESS.items() if name.startswith("portal:")
+}
 # The only view that takes a POST without a CSRF token (browsers send CSP reports without one).
 CSRF_EXEMPT = {"csp-report"}
 # Pages an allowed visitor still finds "not found" in this world's state, and why.
@@ -221,7 +258,11 @@ def test_every_url_by_every_kind_of_visitor(world):
             key = user.username if user else ""
             client = clients.get(key) or clients.setdefault(key, _client(user))
             got = client.get(target.url)
-            if kind == "anon" and target.name not in OPEN_TO_ANONYMOUS:
+            if allowed is PORTAL_GATED:
+                for method, response in (("GET", got), ("POST", client.post(target.url))):
+                    if response.status_code not in (403, 404, 405, 410):
+                        unexpected.append((target.name, kind, method, response.status_code))
+            elif kind == "anon" and target.name not in OPEN_TO_ANONYMOUS:
                 if not _is_sign_in_redirect(got):
                     unexpected.append((target.name, kind, "GET", got.status_code))
                 posted = client.post(target.url)

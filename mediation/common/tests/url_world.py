@@ -38,6 +38,8 @@ ID_SOURCES = {
     "request_id": ("privacy.ErasureRequest", "case"),
     "report_id": ("reports.QuarterlyReport", None),
     "upload_id": ("uploads.Upload", "case"),
+    "access_id": ("portal.PortalAccess", "case"),
+    "portal_request_id": ("portal.PortalRequest", "case"),
     "tariff_id": ("invoicing.Tariff", None),
     "authority_id": ("authorities.LocalAuthority", None),
     "closure_id": ("deadlines.ClosureDay", None),
@@ -88,6 +90,8 @@ def target_for(name, pattern):
             kwargs[kwarg] = LetterTemplate.objects.order_by("pk").first().code
         elif kwarg == "user_id":
             kwargs[kwarg] = User.objects.filter(role="mediator").order_by("pk").first().pk
+        elif kwarg == "token":
+            kwargs[kwarg] = "not-a-real-link-token"
         elif kwarg == "number":
             from mediation.invoicing.models import Invoice
 
@@ -209,8 +213,12 @@ def _fill_gaps():
     _invoice_and_report(User.objects.get(username="morgan.manager"))
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from mediation.portal.models import AccessKind, PortalRequest
+    from mediation.portal.services import access_invite, request_add
     from mediation.uploads.services import upload_store
 
+    access = access_invite(case=case, party=party, kind=AccessKind.PARENT, by=officer)
+    request_add(access=access, kind=PortalRequest.Kind.SUPPORTER, details="My sister")
     upload_store(
         case,
         SimpleUploadedFile("school-report.pdf", b"%PDF-1.4\n%%EOF\n"),
