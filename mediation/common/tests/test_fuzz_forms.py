@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 
 from conftest import login
 from mediation.accounts.step_up import SESSION_KEY as STEP_UP_KEY
-from mediation.common.tests.test_every_url import ACCESS, OPEN_TO_ANONYMOUS
+from mediation.common.tests.test_every_url import ACCESS, OPEN_TO_ANONYMOUS, PORTAL_GATED
 from mediation.common.tests.url_world import target_for, url_patterns
 
 pytestmark = pytest.mark.django_db
@@ -176,23 +176,87 @@ def _signed_in(client: Client, visitor) -> Client:  # type: ignore[no-untyped-de
     return client
 
 
-def _forms_in_the_product(users):
-    """(url name, visitor, page url, form) for every post form the product shows."""
+def _portal_clients(case, officer) -> list[Client]:
+    """A signed-in portal session for each kind of party on the case, by the emailed link."""
+    import re
+
+    from django.core import mail
+    from django.db import transaction
+
+    from mediation.cases.models import Party
+    from mediation.portal.models import AccessKind, PortalAccess
+    from mediation.portal.services import access_invite, access_new_link
+
+    parties = {party.role: party for party in case.parties.all()}
+    provider = Party.objects.create(
+        case=case,
+        role="information_provider",
+        name="School",
+        email="senco@school.example",
+        provider_kind="school",
+        preferred_contact="email",
+    )
+    child = Party.objects.create(case=case, role="child", name="Child", preferred_contact="phone")
+    helper = next(
+        p for p in parties.values() if p.email and p.role in ("parent_carer", "young_person")
+    )
+    sent_before = len(mail.outbox)
+    callbacks: list = []
+    real_on_commit = transaction.on_commit
+    transaction.on_commit = lambda func, using=None, robust=False: callbacks.append(func)
+    try:
+        for access in PortalAccess.objects.filter(case=case):
+            access_new_link(access=access, by=officer)
+        access_invite(
+            case=case, party=parties["la_representative"], kind=AccessKind.LA_OFFICER, by=officer
+        )
+        access_invite(case=case, party=provider, kind=AccessKind.INFORMATION_PROVIDER, by=officer)
+        access_invite(
+            case=case, party=child, kind=AccessKind.CHILD_VIEWS, send_to=helper, by=officer
+        )
+    finally:
+        transaction.on_commit = real_on_commit
+    for callback in callbacks:
+        callback()
+    clients = []
+    for message in mail.outbox[sent_before:]:
+        found = re.search(r"/portal/link/([A-Za-z0-9_-]+)/", message.body)
+        if found:
+            client = Client()
+            if client.post(f"/portal/link/{found.group(1)}/").status_code == 302:
+                clients.append(client)
+    assert len(clients) >= 4, "a portal session for each kind of party"
+    return clients
+
+
+def _forms_in_the_product(users, portal_clients):
+    """(url name, client, form) for every post form the product shows, each with a client that
+    may use the page: staff signed in with both factors, or a party's portal session."""
     found = []
+    staff_clients: dict[str, Client] = {}
     for name, pattern in url_patterns():
         if name in NOT_FUZZED:
             continue
         target = target_for(name, pattern)
-        visitor = _visitor_for(name, users, target)
-        client = _signed_in(Client(), visitor)
-        response = client.get(target.url)
-        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+        if ACCESS[name] is PORTAL_GATED:
+            candidates = portal_clients
+        else:
+            visitor = _visitor_for(name, users, target)
+            key = visitor.username if visitor else ""
+            if key not in staff_clients:
+                staff_clients[key] = _signed_in(Client(), visitor)
+            candidates = [staff_clients[key]]
+        for client in candidates:
+            response = client.get(target.url)
+            if response.status_code == 200 and "text/html" in response.get("Content-Type", ""):
+                break
+        else:
             continue
         reader = _FormReader(target.url)
         reader.feed(response.content.decode())
         for form in reader.forms:
             if form.fields and form.action.startswith("/") and "sign-out" not in form.action:
-                found.append((name, visitor, form))
+                found.append((name, client, form))
     return found
 
 
@@ -218,19 +282,18 @@ SHARDS = 4  # so that pytest-xdist can spread the forms over both workers
 def test_every_form_survives_fuzzing(world, shard, settings):
     settings.STEP_UP_SECONDS = 24 * 60 * 60
     from mediation.accounts.models import User
+    from mediation.common.tests.url_world import rich_case
 
     users = {user.username: user for user in User.objects.all()}
-    every_form = _forms_in_the_product(users)
-    assert len(every_form) >= 35, "the walk should find the product's forms"
+    portal_clients = _portal_clients(rich_case(), users["casey.officer"])
+    every_form = _forms_in_the_product(users, portal_clients)
+    assert len(every_form) >= 45, "the walk should find the product's forms"
+    assert any(
+        name.startswith("portal:") and name != "portal:new-link" for name, _, _ in every_form
+    )
     forms = every_form[shard::SHARDS]
     server_errors = []
-    clients: dict[str, Client] = {}
-    for name, visitor, form in forms:
-        key = visitor.username if visitor else ""
-        client = clients.get(key) or clients.setdefault(key, Client(raise_request_exception=False))
-        if visitor is not None and "_auth_user_id" not in client.session:
-            _signed_in(client, visitor)
-
+    for name, client, form in forms:
         try:
             _fuzz(client, form)
         except AssertionError as failure:

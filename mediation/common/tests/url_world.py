@@ -59,7 +59,7 @@ class Target:
     case: object | None
 
 
-def _rich_case():
+def rich_case():
     """The case _fill_gaps completed: a meeting, letters, an outcome statement and actions."""
     from mediation.cases.models import Case
     from mediation.outcomes.models import AgreedAction
@@ -75,7 +75,7 @@ def target_for(name, pattern):
     from mediation.cases.workflow import case_steps
     from mediation.documents.models import LetterTemplate
 
-    case = _rich_case()
+    case = rich_case()
     kwargs = {}
     for kwarg in re.findall(r"<(?:\w+:)?(\w+)>", str(pattern.pattern)):
         if kwarg == "reference":
