@@ -33,6 +33,11 @@ manage_urlpatterns = (
         path("users/new/", account_views.user_edit, name="user-new"),
         path("users/<int:user_id>/", account_views.user_edit, name="user-edit"),
         path(
+            "users/<int:user_id>/reset-authenticator/",
+            account_views.user_two_factor_reset,
+            name="user-two-factor-reset",
+        ),
+        path(
             "users/<int:user_id>/conflicts/",
             account_views.mediator_conflicts,
             name="mediator-conflicts",

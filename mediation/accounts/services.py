@@ -38,6 +38,13 @@ def staff_user_save(
         user.employed_by_authorities.set(employed_by)
     if changed_credentials and not creating:
         _end_sessions_of(user)
+    if password and not creating:
+        security_notice(
+            user,
+            what="password",
+            subject="Your password for the case system was changed",
+            body="A manager set a new password for your account.",
+        )
     audit_record(
         actor=by,
         verb="user.create" if creating else "user.update",
@@ -46,3 +53,39 @@ def staff_user_save(
         detail={"role": user.role, "active": user.is_active, "password_changed": bool(password)},
     )
     return user
+
+
+@transaction.atomic
+def staff_two_factor_reset(*, user: User, by: User, request: HttpRequest | None = None) -> None:
+    """A lost phone: remove the user's authenticator so that they set up a new one at their next
+    sign-in; every session of theirs ends now (ASVS 7.4.2)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if user.pk == by.pk:
+        raise ValueError("Ask another manager to reset your own authenticator")
+    TOTPDevice.objects.filter(user=user).delete()
+    _end_sessions_of(user)
+    audit_record(actor=by, verb="user.two_factor_reset", target=user, request=request)
+    security_notice(
+        user,
+        what="authenticator",
+        subject="Your authenticator app for the case system was reset",
+        body="A manager removed the authenticator app from your account. At your next sign-in "
+        "you will be asked to set one up again.",
+    )
+
+
+def security_notice(user: User, *, what: str, subject: str, body: str) -> None:
+    """Tell a staff member about a change to how they sign in (ASVS 6.3.7), so that a change they
+    did not expect is noticed."""
+    from mediation.notifications.services import message_queue
+
+    if not user.email:
+        return
+    message_queue(
+        key=f"security:{what}:{user.pk}:{timezone.now().isoformat()}",
+        to_email=user.email,
+        to_name=user.display_name,
+        subject=subject,
+        body=f"{body}\n\nIf you did not expect this, tell your manager straight away.\n",
+    )

@@ -13,7 +13,7 @@ from django_otp import login as otp_login
 from mediation.accounts import two_factor as two_factor_devices
 from mediation.accounts.forms import SignInForm, StaffUserForm, TwoFactorCodeForm
 from mediation.accounts.models import Role, User
-from mediation.accounts.services import staff_user_save
+from mediation.accounts.services import security_notice, staff_user_save
 from mediation.audit.services import audit_record
 from mediation.common.views import render_form_page, staff_view
 
@@ -84,6 +84,23 @@ def user_edit(request: HttpRequest, user_id: int | None = None) -> HttpResponse:
     return render(request, "accounts/user_form.html", {"form": form, "editing": instance})
 
 
+@staff_view(_can_manage)
+@require_http_methods(["POST"])
+def user_two_factor_reset(request: HttpRequest, user_id: int) -> HttpResponse:
+    from mediation.accounts.services import staff_two_factor_reset
+
+    user = get_object_or_404(User, pk=user_id)
+    try:
+        staff_two_factor_reset(user=user, by=request.user, request=request)
+    except ValueError as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(
+            request, f"{user.display_name} will set up an authenticator app at their next sign-in"
+        )
+    return redirect("manage:user-edit", user_id=user.pk)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def two_factor(request: HttpRequest) -> HttpResponse:
@@ -121,6 +138,12 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
             audit_record(actor=request.user, verb="auth.two_factor_added", request=request)
+            security_notice(
+                request.user,
+                what="authenticator-added",
+                subject="An authenticator app was set up for your account",
+                body="An authenticator app was just set up for signing in to the case system.",
+            )
             messages.success(request, "Your authenticator app is set up")
             return redirect("cases:my-work")
         return render_form_page(request, "accounts/two_factor_setup.html", context, invalid=True)

@@ -262,3 +262,113 @@ def test_conflicts_of_interest_page(client, manager_sue, mediator_max, case_offi
     )
     assert client.post(url, {"family_name": "Whitfield", "note": "Neighbour"}).status_code == 302
     assert MediatorConflict.objects.get().family_name == "Whitfield"
+
+
+def _staff_form(user, **changes):
+    data = {
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email or "cal@example.org",
+        "role": user.role,
+        "active": "on",
+        "password": "",
+    }
+    data.update(changes)
+    return data
+
+
+def test_a_new_password_ends_their_sessions_and_tells_them(client, manager_sue, case_officer_cal):
+    from django.test import Client
+
+    from mediation.notifications.models import Message
+
+    other = Client()
+    login(other, case_officer_cal)
+    assert other.get(reverse("cases:my-work")).status_code == 200
+    login(client, manager_sue)
+    with_new_password = _staff_form(case_officer_cal, password="a-long-new-passphrase-2026")
+    response = client.post(
+        reverse("manage:user-edit", args=[case_officer_cal.pk]), with_new_password
+    )
+    assert response.status_code == 302
+    assert other.get(reverse("cases:my-work")).status_code == 302  # signed out
+    case_officer_cal.refresh_from_db()
+    assert case_officer_cal.check_password("a-long-new-passphrase-2026")
+    assert Message.objects.filter(
+        recipient_email=case_officer_cal.email, subject__contains="password"
+    ).exists()
+
+
+def test_resetting_the_authenticator_ends_sessions_and_asks_for_a_new_one(
+    client, manager_sue, case_officer_cal
+):
+    from django.test import Client
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from mediation.audit.models import AuditEvent
+    from mediation.notifications.models import Message
+
+    other = Client()
+    login(other, case_officer_cal)
+    login(client, manager_sue)
+    response = client.post(reverse("manage:user-two-factor-reset", args=[case_officer_cal.pk]))
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=case_officer_cal).exists()
+    assert other.get(reverse("cases:my-work")).status_code == 302
+    assert AuditEvent.objects.filter(verb="user.two_factor_reset").exists()
+    assert Message.objects.filter(
+        recipient_email=case_officer_cal.email, subject__contains="authenticator"
+    ).exists()
+    # At the next sign-in (password only) they are sent to set up a new app.
+    fresh = Client()
+    fresh.force_login(case_officer_cal)
+    assert fresh.get(reverse("accounts:two-factor")).url == reverse("accounts:two-factor-setup")
+
+
+def test_a_manager_cannot_reset_their_own_authenticator(client, manager_sue):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    login(client, manager_sue)
+    response = client.post(
+        reverse("manage:user-two-factor-reset", args=[manager_sue.pk]), follow=True
+    )
+    assert "Ask another manager" in response.content.decode()
+    assert TOTPDevice.objects.filter(user=manager_sue).exists()
+
+
+def test_resetting_needs_a_manager_and_a_post(
+    client, case_officer_cal, case_officer_cleo, manager_sue
+):
+    login(client, case_officer_cal)
+    url = reverse("manage:user-two-factor-reset", args=[case_officer_cleo.pk])
+    assert client.post(url).status_code == 403
+    login(client, manager_sue)
+    assert client.get(url).status_code == 405
+
+
+def test_passwords_follow_the_policy(client, manager_sue, case_officer_cal):
+    """At least 12 characters, not a common password, not like the username (ASVS 6.2)."""
+    login(client, manager_sue)
+    url = reverse("manage:user-edit", args=[case_officer_cal.pk])
+    for weak, message in [
+        ("short-pw1", "at least 12 characters"),
+        ("password1234", "too common"),
+    ]:
+        response = client.post(url, _staff_form(case_officer_cal, password=weak))
+        assert response.status_code == 400, weak
+        assert message in response.content.decode(), weak
+    long_passphrase = "correct horse battery staple " * 3  # 64+ characters are allowed
+    response = client.post(url, _staff_form(case_officer_cal, password=long_passphrase))
+    assert response.status_code == 302
+
+
+def test_production_hashes_passwords_with_argon2():
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    import config.settings.base as base
+
+    assert base.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    encoded = Argon2PasswordHasher().encode("a-long-passphrase", Argon2PasswordHasher().salt())
+    assert encoded.startswith("argon2$argon2id$")
+    assert Argon2PasswordHasher().verify("a-long-passphrase", encoded)

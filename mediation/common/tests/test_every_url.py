@@ -114,6 +114,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "manage:user-new": MANAGERS,
     "manage:user-edit": MANAGERS,
     "manage:mediator-conflicts": MANAGERS,
+    "manage:user-two-factor-reset": MANAGERS,
     "documents:letter-templates": MANAGERS,
     "documents:letter-template-edit": MANAGERS,
     "outcomes:report": MANAGERS,
