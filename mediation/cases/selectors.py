@@ -17,7 +17,7 @@ from django.utils import timezone
 from mediation.accounts.models import Role, User
 from mediation.audit.services import audit_record
 from mediation.cases.models import Case, Enquiry, TimelineEntry
-from mediation.cases.search import search_words, word_filter
+from mediation.cases.search import search_filter, search_words
 from mediation.domain.case_states import CaseState
 
 
@@ -77,8 +77,9 @@ def case_search(*, user: User, filters: CaseFilters) -> QuerySet[Case]:
     """Cases the user may see, matching a reference, child's or party's name, or LA name
     (each word of the query; see mediation/cases/search.py)."""
     cases = case_list_for_user(user=user)
-    for word in search_words(filters.query):
-        cases = cases.filter(word_filter(word))
+    words = search_words(filters.query)
+    if words:
+        cases = cases.filter(search_filter(words))
     if filters.route:
         cases = cases.filter(route=filters.route)
     if filters.status:
