@@ -174,7 +174,7 @@ class Bench:
 
     def database_start(self) -> None:
         if self.args.db == "postgresql":
-            out = subprocess.run(
+            out = subprocess.run(  # noqa: S603 (our own script)
                 [str(ROOT / "scripts/pg_throwaway.sh"), "start"],
                 check=True,
                 capture_output=True,
@@ -195,7 +195,8 @@ class Bench:
 
     def database_stop(self) -> None:
         if self.pg_tmp:
-            subprocess.run([str(ROOT / "scripts/pg_throwaway.sh"), "stop", self.pg_tmp], check=False)
+            stop = [str(ROOT / "scripts/pg_throwaway.sh"), "stop", self.pg_tmp]
+            subprocess.run(stop, check=False)  # noqa: S603 (our own script)
             self.pg_tmp = None
         if self.sqlite_path:
             for suffix in ("", "-wal", "-shm"):
@@ -203,7 +204,7 @@ class Bench:
             self.sqlite_path = None
 
     def manage(self, *arguments: str, capture: bool = False) -> str:
-        completed = subprocess.run(
+        completed = subprocess.run(  # noqa: S603 (manage.py with our own arguments)
             [PYTHON, "manage.py", *arguments],
             cwd=ROOT,
             env=self.env,
@@ -216,13 +217,17 @@ class Bench:
     def analyze(self) -> None:
         statement = "VACUUM ANALYZE" if self.args.db == "postgresql" else "ANALYZE"
         self.manage(
-            "shell", "-c", f"from django.db import connection; connection.cursor().execute('{statement}')"
+            "shell",
+            "-c",
+            f"from django.db import connection; connection.cursor().execute('{statement}')",
         )
 
     def generate(self, cases: int, run: Run) -> None:
         log(f"generating up to {cases:,} cases (seed {SEED})")
         started = time.perf_counter()
-        out = self.manage("generate_cases", "--cases", str(cases), "--seed", str(SEED), capture=True)
+        out = self.manage(
+            "generate_cases", "--cases", str(cases), "--seed", str(SEED), capture=True
+        )
         elapsed = time.perf_counter() - started
         line = out.strip().splitlines()[-1] if out.strip() else ""
         log(line)
@@ -356,7 +361,9 @@ class Bench:
             if command[0] == "manage.py":
                 command = [PYTHON, *command]
             log(f"timing: {name}")
-            completed = subprocess.run(command, cwd=ROOT, env=self.env, capture_output=True, text=True)  # noqa: S603
+            completed = subprocess.run(  # noqa: S603 (the TIMINGS commands above)
+                command, cwd=ROOT, env=self.env, capture_output=True, text=True
+            )
             output = completed.stdout.strip() or completed.stderr.strip()[-2000:]
             if completed.returncode != 0:
                 output = f"(failed, exit {completed.returncode})\n\n```\n{output}\n```"
@@ -393,7 +400,11 @@ def report(run: Run, args: argparse.Namespace, info: dict[str, str], started: da
         f"- wrk: 2 threads, {args.connections} connections, {args.duration} s per page after a "
         f"{args.warmup} s warm-up; signed-in pages use {args.connections} verified sessions in turn",
         f"- database: {run.db}"
-        + (" (scripts/pg_throwaway.sh: fsync off, default shared_buffers)" if run.db == "postgresql" else ""),
+        + (
+            " (scripts/pg_throwaway.sh: fsync off, default shared_buffers)"
+            if run.db == "postgresql"
+            else ""
+        ),
         "",
         "## Data",
         "",

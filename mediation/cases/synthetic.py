@@ -15,7 +15,7 @@ appended through the audit log's bulk path (mediation.audit.services.audit_appen
 continues the hash chain. About one enquiry in two is extra, closed with information given.
 
 Dates: case number i (0, 1, 2...) was opened about i / 40,000 years before `as_of` (a national
-service opening 40,000 cases a year), so the most recent cases are the same whatever N is and
+service opening 40,000 cases a year; `per_year` changes the rate), so the most recent cases are the same whatever N is and
 growing from 10,000 to 1,000,000 cases adds history, not open work. A case is open if its
 simulated life has not finished by `as_of`.
 
@@ -92,7 +92,6 @@ from mediation.meetings.models import Meeting, MeetingMode
 from mediation.outcomes.models import AgreedAction, OutcomeStatement
 
 CASES_PER_YEAR = 40_000
-SPACING_SECONDS = 365.25 * 86400 / CASES_PER_YEAR
 LONDON = ZoneInfo("Europe/London")
 LA_COUNT = 150
 REBUILD_SEARCH_INDEX_FROM = 50_000  # adding this many cases or more: build search indexes after
@@ -323,7 +322,16 @@ class Step:
 
 
 class Generator:
-    def __init__(self, *, seed: int, as_of: datetime, cast: Cast, calendar: WorkingCalendar):
+    def __init__(
+        self,
+        *,
+        seed: int,
+        as_of: datetime,
+        cast: Cast,
+        calendar: WorkingCalendar,
+        per_year: int = CASES_PER_YEAR,
+    ):
+        self.spacing = 365.25 * 86400 / per_year
         self.seed = seed
         self.as_of = as_of
         self.cast = cast
@@ -335,7 +343,7 @@ class Generator:
     def case(self, i: int, ids: Ids, batch: Batch) -> None:
         rng = random.Random(self.seed * 1_000_003 + i)  # noqa: S311 (synthetic data)
         cast = self.cast
-        opened = self.as_of - timedelta(seconds=(i + rng.random()) * SPACING_SECONDS)
+        opened = self.as_of - timedelta(seconds=(i + rng.random()) * self.spacing)
         opened = opened.replace(microsecond=0)
         opened_day = opened.astimezone(LONDON).date()
         la_id, la_name = cast.authorities[rng.randrange(len(cast.authorities))]
@@ -747,7 +755,7 @@ class Generator:
     ) -> None:
         """An enquiry that ended with information given (or is still open, if recent)."""
         cast = self.cast
-        received = opened - timedelta(seconds=rng.randint(0, int(SPACING_SECONDS)))
+        received = opened - timedelta(seconds=rng.randint(0, int(self.spacing)))
         family = rng.choice(cast.last_names)
         recent = self.as_of - received < timedelta(days=10)
         batch.add(
@@ -999,6 +1007,7 @@ def generate(
     seed: int,
     as_of: datetime | None = None,
     batch_size: int = 1000,
+    per_year: int = CASES_PER_YEAR,
     on_batch: Callable[[Progress], None] | None = None,
 ) -> int:
     """Make the seed's synthetic cases up to `cases` in total; returns how many were added."""
@@ -1009,7 +1018,9 @@ def generate(
     as_of = (as_of or datetime.now(UTC)).replace(microsecond=0)
     started = clock.perf_counter()
     cast = ensure_cast(seed)
-    generator = Generator(seed=seed, as_of=as_of, cast=cast, calendar=generation_calendar())
+    generator = Generator(
+        seed=seed, as_of=as_of, cast=cast, calendar=generation_calendar(), per_year=per_year
+    )
     existing = Case.objects.filter(reference__startswith=reference_prefix(seed)).count()
     ids = Ids(MODELS)
     if cases - existing >= REBUILD_SEARCH_INDEX_FROM:

@@ -23,13 +23,26 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1, help="0 to 99999 (default 1)")
         parser.add_argument("--batch-size", type=int, default=1000)
         parser.add_argument(
+            "--per-year",
+            type=int,
+            default=40_000,
+            help="cases opened a year (default 40,000): spreads the cases back in time",
+        )
+        parser.add_argument(
             "--as-of",
             help="the date the data is generated as of (YYYY-MM-DD, default today): the same "
             "seed and date give the same data",
         )
 
     def handle(
-        self, *args: Any, cases: int, seed: int, batch_size: int, as_of: str | None, **options: Any
+        self,
+        *args: Any,
+        cases: int,
+        seed: int,
+        batch_size: int,
+        per_year: int,
+        as_of: str | None,
+        **options: Any,
     ) -> None:
         when = None
         if as_of:
@@ -49,7 +62,12 @@ class Command(BaseCommand):
         started = datetime.now(UTC)
         try:
             added = generate(
-                cases=cases, seed=seed, as_of=when, batch_size=batch_size, on_batch=report
+                cases=cases,
+                seed=seed,
+                as_of=when,
+                batch_size=batch_size,
+                per_year=per_year,
+                on_batch=report,
             )
         except ValueError as error:
             raise CommandError(str(error)) from error
