@@ -14,8 +14,10 @@ mediation.deadlines.services.compute_for_case, in bulk), timeline entries, and a
 appended through the audit log's bulk path (mediation.audit.services.audit_append_many), which
 continues the hash chain. About one enquiry in two is extra, closed with information given.
 
-Dates: case number i (0, 1, 2...) was opened about i / 40,000 years before `as_of` (a national
-service opening 40,000 cases a year; `per_year` changes the rate), so the most recent cases are the same whatever N is and
+Dates: case number i (0, 1, 2...) was opened about i / 20,000 years before `as_of` (a national
+service: about 20,000 cases a year from 30,000 enquiries, some 11,000 of them mediation or
+disagreement resolution; `per_year` changes the rate), so the most recent cases are the same
+whatever N is and
 growing from 10,000 to 1,000,000 cases adds history, not open work. A case is open if its
 simulated life has not finished by `as_of`.
 
@@ -91,7 +93,7 @@ from mediation.domain.deadlines import ActionKind, DeadlineCode
 from mediation.meetings.models import Meeting, MeetingMode
 from mediation.outcomes.models import AgreedAction, OutcomeStatement
 
-CASES_PER_YEAR = 40_000
+CASES_PER_YEAR = 20_000
 LONDON = ZoneInfo("Europe/London")
 LA_COUNT = 150
 REBUILD_SEARCH_INDEX_FROM = 50_000  # adding this many cases or more: build search indexes after

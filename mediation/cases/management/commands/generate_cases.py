@@ -25,8 +25,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--per-year",
             type=int,
-            default=40_000,
-            help="cases opened a year (default 40,000): spreads the cases back in time",
+            default=20_000,
+            help="cases opened a year (default 20,000): spreads the cases back in time",
         )
         parser.add_argument(
             "--as-of",
