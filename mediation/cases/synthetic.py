@@ -17,8 +17,7 @@ continues the hash chain. About one enquiry in two is extra, closed with informa
 Dates: case number i (0, 1, 2...) was opened about i / 20,000 years before `as_of` (a national
 service: about 20,000 cases a year from 30,000 enquiries, some 11,000 of them mediation or
 disagreement resolution; `per_year` changes the rate), so the most recent cases are the same
-whatever N is and
-growing from 10,000 to 1,000,000 cases adds history, not open work. A case is open if its
+whatever N is and growing from 10,000 to 1,000,000 cases adds history, not open work. A case is open if its
 simulated life has not finished by `as_of`.
 
 Deterministic: case i is drawn from its own Random(seed, i), so the same seed and `as_of` give

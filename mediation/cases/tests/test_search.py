@@ -63,7 +63,9 @@ def found(user, query: str) -> set[str]:
         ("Westhaven", {"amelia", "harry"}),  # the LA's name
         ("MED-2026-00042", {"amelia"}),  # a whole reference: only that case
         ("med-2026-00042", {"amelia"}),
-        ("MED-2026-0004", {"amelia", "oliver"}),  # the start of references
+        ("MED-2026-0004", {"amelia"}),  # the start of references
+        ("MED-2026-004", {"oliver"}),
+        ("MED-2026-00", {"amelia", "oliver"}),
         ("MED-2026", {"amelia", "oliver"}),
         ("DR-2026-00007", {"harry"}),
         ("2026-00042", {"amelia"}),  # a piece of a reference, without its prefix

@@ -102,3 +102,16 @@ def test_bulk_insert_with_explicit_ids_then_ordinary_inserts_carry_on():
     later = LocalAuthority.objects.create(name="Ordinary Council", code="ORD")
     assert later.pk == first + 3
     assert LocalAuthority.objects.get(code="BLK1").created_at == when
+
+
+@pytest.mark.django_db
+def test_bench_certificate_renders_a_generated_certificate():
+    from datetime import UTC, datetime
+    from io import StringIO
+
+    from mediation.cases import synthetic
+
+    synthetic.generate(cases=30, seed=9, as_of=datetime(2026, 3, 2, 12, tzinfo=UTC), per_year=300)
+    out = StringIO()
+    call_command("bench_certificate", "--runs", "1", stdout=out)
+    assert "certificate PDF (WeasyPrint, PDF/UA) | 1 |" in out.getvalue()
