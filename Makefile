@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test test-fast test-sqlite test-postgres test-browser lint system-packages node-packages bench clean
+.PHONY: setup run test test-fast test-sqlite test-postgres test-browser lint system-packages node-packages bench bench-engine clean
 
 # The virtual environment with the pinned dependencies, reinstalled when the lock file changes.
 $(STAMP): requirements.txt pyproject.toml
@@ -69,9 +69,21 @@ test-browser: $(STAMP) system-packages node-packages
 test-fast: $(STAMP)
 	$(PY) -m pytest -q -m "not browser"
 
-## bench: deadline engine speed, pure Python and through the database (throwaway SQLite)
+## bench: the whole benchmark (bench/run.py): PostgreSQL, gunicorn, wrk; pages at two sizes, then timings
+## e.g. `make bench BENCH_LARGE=100000` for a quicker run, `make bench BENCH_DB=sqlite` for SQLite
+BENCH_DB ?= postgresql
+BENCH_SMALL ?= 10000
+BENCH_LARGE ?= 1000000
+BENCH_SECONDS ?= 10
+BENCH_WORKERS ?= 4
 BENCH_CASES ?= 100000
 bench: $(STAMP)
+	@command -v wrk >/dev/null || { if [ "$$(id -u)" = 0 ]; then apt-get install -y -qq wrk >/dev/null; else sudo apt-get install -y -qq wrk >/dev/null; fi; }
+	$(PY) bench/run.py --db $(BENCH_DB) --small $(BENCH_SMALL) --large $(BENCH_LARGE) \
+	  --duration $(BENCH_SECONDS) --workers $(BENCH_WORKERS) --engine-cases $(BENCH_CASES)
+
+## bench-engine: only the deadline engine, pure Python and through a throwaway SQLite database
+bench-engine: $(STAMP)
 	@echo "Pure engine:"
 	@$(PY) bench/engine_bench.py --cases $(BENCH_CASES)
 	@echo; echo "Through the database:"

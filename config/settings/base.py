@@ -134,6 +134,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
+# A read replica for reports (docs/scaling.md): reads inside mediation.common.replica's
+# report_reads() go there; everything else stays on "default".
+if env_str("DATABASE_REPLICA_URL", "-") != "-":
+    DATABASES["replica"] = dj_database_url.parse(
+        env_str("DATABASE_REPLICA_URL"), conn_max_age=60, conn_health_checks=True
+    )
+    DATABASE_ROUTERS = ["mediation.common.replica.ReportReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:sign-in"

@@ -10,14 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from mediation.accounts.models import Role, User
 from mediation.audit.services import audit_record
-from mediation.cases.models import Case, Enquiry, Party, TimelineEntry
-from mediation.domain.case_states import OPEN_STATES, CaseState
+from mediation.cases.models import Case, Enquiry, TimelineEntry
+from mediation.cases.search import search_filter, search_words
+from mediation.domain.case_states import CaseState
 
 
 def case_list_for_user(*, user: User) -> QuerySet[Case]:
@@ -29,6 +30,12 @@ def case_list_for_user(*, user: User) -> QuerySet[Case]:
     if user.is_mediator:
         return cases.filter(mediator=user)
     return cases.none()
+
+
+def open_cases(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Every state but closed (OPEN_STATES), written as the condition of the open-case indexes
+    in Case.Meta so that the database uses them."""
+    return cases.exclude(status=CaseState.CLOSED)
 
 
 def access_case(*, user: User, reference: str, request: HttpRequest | None = None) -> Case:
@@ -67,27 +74,18 @@ class CaseFilters:
 
 
 def case_search(*, user: User, filters: CaseFilters) -> QuerySet[Case]:
-    """Cases the user may see, matching a reference, child's or party's name, or LA name."""
+    """Cases the user may see, matching a reference, child's or party's name, or LA name
+    (each word of the query; see mediation/cases/search.py)."""
     cases = case_list_for_user(user=user)
-    query = filters.query.strip()
-    if query:
-        terms = query.split()
-        for term in terms:
-            party_match = Party.objects.filter(case=OuterRef("pk"), name__icontains=term)
-            cases = cases.filter(
-                Q(reference__iexact=term)
-                | Q(reference__icontains=term)
-                | Q(child_first_name__icontains=term)
-                | Q(child_last_name__icontains=term)
-                | Q(local_authority__name__icontains=term)
-                | Exists(party_match)
-            )
+    words = search_words(filters.query)
+    if words:
+        cases = cases.filter(search_filter(words))
     if filters.route:
         cases = cases.filter(route=filters.route)
     if filters.status:
         cases = cases.filter(status=filters.status)
     elif filters.open_only:
-        cases = cases.filter(status__in=[s.value for s in OPEN_STATES])
+        cases = open_cases(cases)
     if filters.owner_id:
         cases = cases.filter(owner_id=filters.owner_id)
     if filters.local_authority_id:
@@ -101,7 +99,7 @@ BY_NEAREST_DEADLINE = (F("next_deadline_due").asc(nulls_last=True), "-last_activ
 def my_work_for_user(*, user: User) -> QuerySet[Case]:
     """The user's open cases, nearest statutory deadline first, then most recent activity:
     owned cases, or assigned ones for mediators."""
-    cases = case_list_for_user(user=user).filter(status__in=[s.value for s in OPEN_STATES])
+    cases = open_cases(case_list_for_user(user=user))
     if not user.is_mediator:
         cases = cases.filter(owner=user)
     return cases.order_by(*BY_NEAREST_DEADLINE)
@@ -109,7 +107,7 @@ def my_work_for_user(*, user: User) -> QuerySet[Case]:
 
 def team_work_queue(*, user: User, owner_id: int | None = None) -> QuerySet[Case]:
     """Every open case the user may see, nearest statutory deadline first."""
-    cases = case_list_for_user(user=user).filter(status__in=[s.value for s in OPEN_STATES])
+    cases = open_cases(case_list_for_user(user=user))
     if owner_id:
         cases = cases.filter(owner_id=owner_id)
     return cases.order_by(*BY_NEAREST_DEADLINE)

@@ -193,14 +193,15 @@ class DeadlineChange:
 
 
 def compute_for_case(
-    case: Case, calendar: WorkingCalendar
+    case: Case, calendar: WorkingCalendar, *, actions: list[ActionFacts] | None = None
 ) -> tuple[list[ComputedDeadline], list[str]]:
     """Every deadline of the case and the engine's warnings (reads only the case's agreed
-    actions)."""
+    actions, unless `actions` gives them: the synthetic data generator computes in bulk)."""
     computed: list[ComputedDeadline] = []
     warnings: list[str] = []
     if case.decision_type in APPEALABLE_DECISIONS and case.notice_sent_on is not None:
-        actions = agreed_actions_of(case)
+        if actions is None:
+            actions = agreed_actions_of(case)
         facts = case_facts(case, actions=actions)
         assert facts is not None
         done = {agreed_action_code(a.id): a.done_on for a in actions}
@@ -246,21 +247,8 @@ def deadline_recalculate(
     changes: list[DeadlineChange] = []
     kept: set[str] = set()
     new_rows: list[Deadline] = []
-    for position, item in enumerate(computed):
+    for item, values in stored_values(case, computed):
         kept.add(item.code)
-        met_field = MET_BY.get(item.code)
-        if is_agreed_action_code(item.code):
-            met_on = item.met_on
-        else:
-            met_on = getattr(case, met_field) if met_field else None
-        values = {
-            "due": item.due,
-            "rule": item.rule,
-            "runs_from": item.runs_from,
-            "explanation": item.explanation,
-            "met_on": met_on,
-            "position": position,
-        }
         row = existing.get(item.code)
         if row is None:
             new_rows.append(Deadline(case=case, code=item.code, **values))
@@ -283,6 +271,36 @@ def deadline_recalculate(
     current = [row for code, row in existing.items() if code in kept] + new_rows
     _update_next_deadline(case, current)
     return changes
+
+
+def stored_values(
+    case: Case, computed: list[ComputedDeadline]
+) -> list[tuple[ComputedDeadline, dict[str, object]]]:
+    """The values a Deadline row stores for each computed deadline, with the day it was met."""
+    rows = []
+    for position, item in enumerate(computed):
+        met_field = MET_BY.get(item.code)
+        if is_agreed_action_code(item.code):
+            met_on = item.met_on
+        else:
+            met_on = getattr(case, met_field) if met_field else None
+        values = {
+            "due": item.due,
+            "rule": item.rule,
+            "runs_from": item.runs_from,
+            "explanation": item.explanation,
+            "met_on": met_on,
+            "position": position,
+        }
+        rows.append((item, values))
+    return rows
+
+
+def next_deadline_of(deadlines: list[Deadline]) -> tuple[date | None, str]:
+    """The nearest work-queue deadline not yet met: (due, code), or (None, "")."""
+    open_tasks = [d for d in deadlines if is_work_queue_code(d.code) and d.met_on is None]
+    nearest = min(open_tasks, key=lambda d: (d.due, d.position), default=None)
+    return (nearest.due, nearest.code) if nearest else (None, "")
 
 
 def _record_changes(
@@ -311,9 +329,7 @@ def _record_changes(
 
 
 def _update_next_deadline(case: Case, deadlines: list[Deadline]) -> None:
-    open_tasks = [d for d in deadlines if is_work_queue_code(d.code) and d.met_on is None]
-    nearest = min(open_tasks, key=lambda d: (d.due, d.position), default=None)
-    due, code = (nearest.due, nearest.code) if nearest else (None, "")
+    due, code = next_deadline_of(deadlines)
     if (case.next_deadline_due, case.next_deadline_code) != (due, code):
         Case.objects.filter(pk=case.pk).update(next_deadline_due=due, next_deadline_code=code)
         case.next_deadline_due, case.next_deadline_code = due, code

@@ -16,6 +16,7 @@ from mediation.accounts.models import User
 from mediation.cases.models import Case, Outcome
 from mediation.cases.selectors import access_case
 from mediation.cases.services import ServiceError
+from mediation.common.replica import report_reads
 from mediation.common.views import render_form_page, staff_view
 from mediation.documents.views import pdf_response
 from mediation.domain.case_states import Route
@@ -474,7 +475,8 @@ def report(request: HttpRequest) -> HttpResponse:
     else:
         start, end = today - timedelta(days=365), today
     if not bound or form.is_valid():
-        rows = selectors.honoured_on_time(start=start, end=end, today=today)
+        with report_reads():  # from the read replica, if one is configured
+            rows = selectors.honoured_on_time(start=start, end=end, today=today)
     totals = {
         "due": sum(r.due for r in rows),
         "on_time": sum(r.on_time for r in rows),

@@ -44,7 +44,8 @@ class Command(BaseCommand):
         authority, _ = LocalAuthority.objects.get_or_create(
             code="BENCH", defaults={"name": "Bench Council"}
         )
-        prefix = f"BENCH{int(time.time())}"
+        # References have at most 20 characters: "B" + 8 digits + "-" + 7 digits.
+        prefix = f"B{int(time.time()) % 10**8:08d}"
         now = timezone.now()
         rows = []
         for number in range(cases):
