@@ -71,6 +71,7 @@ PAGES = [
     Page("Calendar (this week)", "/calendar/?view=week"),
     Page("Enquiries (open)", "/enquiries/"),
     Page("Report: agreed actions honoured", "/reports/agreed-actions/", user="syn.manager01"),
+    Page("Reports dashboard (this quarter)", "/reports/", user="syn.manager01"),
 ]  # fmt: skip
 
 # Timings after the page measurements, on the large database. One line each:
@@ -79,6 +80,7 @@ TIMINGS: list[tuple[str, list[str]]] = [
     ("Deadline engine, pure Python", [PYTHON, "bench/engine_bench.py", "--cases", "{engine_cases}"]),
     ("Deadline engine through the database", ["manage.py", "bench_deadlines", "--cases", "{db_engine_cases}"]),
     ("Certificate PDF", ["manage.py", "bench_certificate", "--runs", "10"]),
+    ("Reports: dashboard, drill-down and a quarterly LA report", ["manage.py", "bench_reports", "--la", "first"]),
 ]  # fmt: skip
 
 TARGET_FLOOR_SHARE = 0.5  # staff pages at least half the floor's requests per second

@@ -54,3 +54,32 @@ class AbsoluteSessionTimeoutMiddleware:
                     return redirect_to_login(request.get_full_path())
                 return redirect(settings.LOGIN_URL)
         return self.get_response(request)
+
+
+class RejectNulCharactersMiddleware:
+    """A NUL character has no place in any address or form field, and PostgreSQL refuses to
+    store or even compare it (a DataError, so a 500). Refuse such a request plainly, before any
+    view looks things up with it. Found by the form fuzzer on PostgreSQL."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            "\x00" in request.path
+            or _has_nul(request.GET)
+            or (
+                request.method == "POST"
+                and request.content_type
+                in ("application/x-www-form-urlencoded", "multipart/form-data")
+                and _has_nul(request.POST)
+            )
+        ):
+            from django.shortcuts import render
+
+            return render(request, "errors/400.html", status=400)
+        return self.get_response(request)
+
+
+def _has_nul(data) -> bool:  # type: ignore[no-untyped-def]
+    return any("\x00" in key or any("\x00" in value for value in data.getlist(key)) for key in data)

@@ -229,6 +229,7 @@ def quarterly_report_content(
     report: QuarterlyReport, *, report_id: int | None = None
 ) -> tuple[str, bytes]:
     """The report's HTML and PDF (figures, charts, themes and anonymised examples)."""
+    from mediation.common.replica import report_reads
     from mediation.reports import views_support
     from mediation.reports.periods import period_from_token
     from mediation.reports.selectors import ReportFilters, dashboard
@@ -238,7 +239,8 @@ def quarterly_report_content(
     authority = report.local_authority
     if report_id:
         _progress(report_id, "Counting the figures")
-    board = dashboard(ReportFilters(period=period, authority=authority))
+    with report_reads():
+        board = dashboard(ReportFilters(period=period, authority=authority))
     if report_id:
         _progress(report_id, "Drawing the charts and finding examples")
     context = views_support.dashboard_context(board, link_query=None)

@@ -19,6 +19,7 @@ from mediation.cases.models import AppealLodged
 from mediation.cases.selectors import access_case
 from mediation.cases.services import ServiceError
 from mediation.common.pagination import page_number_from, paginate
+from mediation.common.replica import report_reads
 from mediation.common.views import render_form_page, staff_view
 from mediation.deadlines.labels import deadline_label
 from mediation.domain.case_states import ROUTE_LABELS, Route
@@ -101,7 +102,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render_form_page(request, "reports/dashboard.html", context, invalid=True)
     filters = _filters(form)
-    board = selectors.dashboard(filters)
+    with report_reads():  # a read replica, when one is configured (docs/scaling.md)
+        board = selectors.dashboard(filters)
     query = _link_query(form)
     context.update(dashboard_context(board, link_query=query))
     context.update(
