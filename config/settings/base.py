@@ -170,6 +170,7 @@ AXES_LOCKOUT_CALLABLE = "mediation.common.security.axes_lockout_response"
 # Proxies we run in front of the app that append to X-Forwarded-For; 0 means use REMOTE_ADDR.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "mediation.common.security.axes_client_ip"
+AXES_USERNAME_CALLABLE = "mediation.common.security.axes_username"
 AXES_DISABLE_ACCESS_LOG = True  # sign-ins are in the audit log; no second copy of names and IPs
 
 PASSWORD_HASHERS = [

@@ -212,10 +212,22 @@ def client_address(request: HttpRequest) -> str | None:
         return remote
 
 
-def _posted_username(request: HttpRequest) -> str | None:
+# No account has a longer username (Django's limit); axes stores it in a 255-character column, so
+# a longer guess is cut here rather than failing on PostgreSQL (found by the form fuzzer).
+USERNAME_MAX = 150
+
+
+def axes_username(request: HttpRequest, credentials: dict[str, Any] | None = None) -> str | None:
+    """The username a sign-in attempt is counted against (AXES_USERNAME_CALLABLE)."""
     field = str(getattr(settings, "AXES_USERNAME_FORM_FIELD", "username"))
-    value = request.POST.get(field) if request.method == "POST" else None
-    return value.strip() if isinstance(value, str) else None
+    value = (credentials or {}).get(field)
+    if value is None and request is not None and request.method == "POST":
+        value = request.POST.get(field)
+    return value.strip()[:USERNAME_MAX] if isinstance(value, str) else None
+
+
+def _posted_username(request: HttpRequest) -> str | None:
+    return axes_username(request)
 
 
 def _recorded_failures(request: HttpRequest) -> int:

@@ -179,3 +179,11 @@ def test_the_wait_is_capped_at_four_hours(case_officer_cal):
         assert _locked("cal", "192.0.2.81")
         clock.shift(timedelta(minutes=2))
         assert not _locked("cal", "192.0.2.81")
+
+
+def test_a_very_long_username_is_counted_cut_to_the_longest_real_one(client):
+    from axes.models import AccessAttempt
+
+    response = client.post(reverse("accounts:sign-in"), {"username": "x" * 10_000, "password": "y"})
+    assert response.status_code in (200, 400)
+    assert AccessAttempt.objects.get().username == "x" * 150
