@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from mediation.audit.models import AuditEvent
+from mediation.common.days import day_start
 
 # What a manager can ask for, in words, mapped to the verbs recorded (prefix match on "x.").
 VERB_GROUPS: dict[str, tuple[str, str]] = {
@@ -44,12 +44,10 @@ def audit_search(filters: AuditFilters) -> QuerySet[AuditEvent]:
         events = (
             events.filter(verb__startswith=verb) if verb.endswith(".") else events.filter(verb=verb)
         )
-    tz = timezone.get_current_timezone()
     if filters.on_or_after is not None:
-        events = events.filter(at__gte=datetime.combine(filters.on_or_after, time.min, tzinfo=tz))
+        events = events.filter(at__gte=day_start(filters.on_or_after))
     if filters.on_or_before is not None:
-        next_day = filters.on_or_before + timedelta(days=1)
-        events = events.filter(at__lt=datetime.combine(next_day, time.min, tzinfo=tz))
+        events = events.filter(at__lt=day_start(filters.on_or_before + timedelta(days=1)))
     if filters.ip_address:
         events = events.filter(ip_address=filters.ip_address)
     return events

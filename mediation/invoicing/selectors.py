@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 from django.db.models import F, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from mediation.authorities.models import LocalAuthority
 from mediation.cases.models import Case, CertificateKind, Enquiry
+from mediation.common.days import day_bounds
 from mediation.deadlines.services import service_calendar
 from mediation.documents.models import Certificate
 from mediation.domain.billing import is_late_cancellation, line_amounts
@@ -128,15 +129,6 @@ class Draft:
         return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
-def _day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    """The instants from the start of `start` to the start of the day after `end`, in London."""
-    zone = timezone.get_current_timezone()
-    return (
-        datetime.combine(start, time.min, tzinfo=zone),
-        datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone),
-    )
-
-
 def _billed_number(authority: LocalAuthority, activity: str) -> Subquery:
     return Subquery(
         BilledActivity.objects.filter(
@@ -164,7 +156,7 @@ def activities_in_period(
 ) -> list[tuple[ActivityRow, str | None]]:
     """Every activity of the LA that happened from `start` to `end` inclusive, with the number of
     the invoice it is already on (or None). Five queries, whatever the number of cases."""
-    since, until = _day_bounds(start, end)
+    since, until = day_bounds(start, end)
     rows: list[tuple[ActivityRow, str | None]] = []
 
     enquiries = Enquiry.objects.filter(

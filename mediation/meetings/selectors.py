@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 from django.db.models import QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from mediation.accounts.models import Role, User
 from mediation.cases.models import APPEALABLE_DECISIONS, Case, Party
 from mediation.cases.selectors import case_list_for_user
+from mediation.common.days import day_bounds
 from mediation.deadlines.models import Deadline
 from mediation.deadlines.services import service_calendar
 from mediation.domain.calendar import WorkingCalendar
@@ -195,11 +195,9 @@ def meetings_between(
     *, user: User, start: date, end: date, mediator_id: int | None = None
 ) -> list[Meeting]:
     """Booked meetings from `start` up to and including `end` that the user may see."""
-    tz = timezone.get_current_timezone()
+    from_instant, until_instant = day_bounds(start, end)
     meetings = meetings_visible_to(user).filter(
-        status=Meeting.Status.BOOKED,
-        starts_at__gte=datetime.combine(start, time.min, tz),
-        starts_at__lt=datetime.combine(end + timedelta(days=1), time.min, tz),
+        status=Meeting.Status.BOOKED, starts_at__gte=from_instant, starts_at__lt=until_instant
     )
     if mediator_id:
         meetings = meetings.filter(case__mediator_id=mediator_id)

@@ -7,7 +7,7 @@ encrypted on the hold or request, never in the audit detail.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.apps import apps
 from django.conf import settings
@@ -19,6 +19,7 @@ from django.utils import timezone
 from mediation.accounts.models import User
 from mediation.audit.services import audit_record
 from mediation.cases.models import Case, Enquiry, Party, TimelineEntry
+from mediation.common.days import day_start
 from mediation.domain.case_states import CaseState
 from mediation.domain.retention import CaseRetention, add_years, latest_closure_and_birth_due
 from mediation.privacy.anonymise import CASE_DATA, ENQUIRY_DATA, PARTY_DATA
@@ -129,9 +130,7 @@ def _cases_due(today: date):  # type: ignore[no-untyped-def]
     closure_cutoff, birth_cutoff = latest_closure_and_birth_due(
         today=today, rule=case_retention_rule()
     )
-    closed_before = datetime.combine(
-        closure_cutoff + timedelta(days=1), time.min, tzinfo=timezone.get_current_timezone()
-    )
+    closed_before = day_start(closure_cutoff + timedelta(days=1))
     held = LegalHold.objects.filter(case=OuterRef("pk"), lifted_at__isnull=True)
     return (
         Case.objects.filter(
@@ -146,10 +145,8 @@ def _cases_due(today: date):  # type: ignore[no-untyped-def]
 
 
 def _enquiries_due(today: date):  # type: ignore[no-untyped-def]
-    received_before = datetime.combine(
-        add_years(today, -settings.RETENTION_ENQUIRY_YEARS) + timedelta(days=1),
-        time.min,
-        tzinfo=timezone.get_current_timezone(),
+    received_before = day_start(
+        add_years(today, -settings.RETENTION_ENQUIRY_YEARS) + timedelta(days=1)
     )
     return Enquiry.objects.filter(
         status=Enquiry.Status.CLOSED, received_at__lt=received_before

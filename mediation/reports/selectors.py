@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Model, Q, QuerySet
@@ -20,6 +20,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from mediation.authorities.models import LocalAuthority
+from mediation.common.days import day_start
 from mediation.reports.metrics import (
     BY_KEY,
     CLOCK_STOPPING_CLOSURES,
@@ -80,15 +81,11 @@ def _model(source: Source) -> type[Model]:
     return apps.get_model(SOURCES[source].model_path)
 
 
-def _day_start(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
 def date_range_q(date_field: str, start: date, end: date) -> Q:
     """Rows whose event falls on a day in [start, end] (a datetime: in UK local time)."""
     if date_field.split("__")[-1] in DATETIME_FIELDS:
-        return Q(**{f"{date_field}__gte": _day_start(start)}) & Q(
-            **{f"{date_field}__lt": _day_start(end + timedelta(days=1))}
+        return Q(**{f"{date_field}__gte": day_start(start)}) & Q(
+            **{f"{date_field}__lt": day_start(end + timedelta(days=1))}
         )
     return Q(**{f"{date_field}__gte": start, f"{date_field}__lte": end})
 
