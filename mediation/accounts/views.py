@@ -15,7 +15,7 @@ from mediation.accounts.forms import SignInForm, StaffUserForm, TwoFactorCodeFor
 from mediation.accounts.models import Role, User
 from mediation.accounts.services import security_notice, staff_user_save
 from mediation.audit.services import audit_record
-from mediation.common.views import render_form_page, staff_view
+from mediation.common.views import manager_view, render_form_page
 
 
 class SignInView(auth_views.LoginView):
@@ -52,17 +52,13 @@ class SignOutView(auth_views.LogoutView):
         return response
 
 
-def _can_manage(user) -> bool:  # type: ignore[no-untyped-def]
-    return user.can_manage_service
-
-
-@staff_view(_can_manage)
+@manager_view
 def user_list(request: HttpRequest) -> HttpResponse:
     users = User.objects.order_by("-is_active", "first_name", "last_name")
     return render(request, "accounts/user_list.html", {"users": users})
 
 
-@staff_view(_can_manage)
+@manager_view
 @require_http_methods(["GET", "POST"])
 def user_edit(request: HttpRequest, user_id: int | None = None) -> HttpResponse:
     instance = get_object_or_404(User, pk=user_id) if user_id else User()
@@ -84,7 +80,7 @@ def user_edit(request: HttpRequest, user_id: int | None = None) -> HttpResponse:
     return render(request, "accounts/user_form.html", {"form": form, "editing": instance})
 
 
-@staff_view(_can_manage)
+@manager_view
 @require_http_methods(["POST"])
 def user_two_factor_reset(request: HttpRequest, user_id: int) -> HttpResponse:
     from mediation.accounts.services import staff_two_factor_reset
@@ -159,7 +155,7 @@ def _safe_next(request: HttpRequest) -> str:
     return reverse("cases:my-work")
 
 
-@staff_view(_can_manage)
+@manager_view
 @require_http_methods(["GET", "POST"])
 def mediator_conflicts(request: HttpRequest, user_id: int) -> HttpResponse:
     """Conflicts of interest recorded for a mediator: they are refused cases that match."""

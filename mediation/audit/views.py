@@ -11,14 +11,10 @@ from mediation.audit.forms import AuditSearchForm
 from mediation.audit.selectors import AuditFilters, audit_search
 from mediation.audit.services import audit_record, audit_verify_chain
 from mediation.common.pagination import page_number_from, paginate
-from mediation.common.views import render_form_page, staff_view
+from mediation.common.views import manager_view, render_form_page
 
 
-def _can_read_audit(user) -> bool:  # type: ignore[no-untyped-def]
-    return user.can_manage_service
-
-
-@staff_view(_can_read_audit)
+@manager_view
 @require_http_methods(["GET"])
 def audit_log(request: HttpRequest) -> HttpResponse:
     from mediation.cases.models import Case
@@ -65,7 +61,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_view(_can_read_audit)
+@manager_view
 @require_POST
 def audit_check(request: HttpRequest) -> HttpResponse:
     broken_at = audit_verify_chain()

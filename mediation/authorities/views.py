@@ -8,24 +8,20 @@ from django.views.decorators.http import require_http_methods
 from mediation.authorities.forms import LocalAuthorityForm
 from mediation.authorities.models import LocalAuthority
 from mediation.authorities.services import local_authority_save
-from mediation.common.views import render_form_page, staff_view
+from mediation.common.views import manager_view, render_form_page
 
 
-def _can_manage(user) -> bool:  # type: ignore[no-untyped-def]
-    return user.can_manage_service
-
-
-@staff_view(_can_manage)
+@manager_view
 def manage_home(request: HttpRequest) -> HttpResponse:
     return render(request, "manage/home.html")
 
 
-@staff_view(_can_manage)
+@manager_view
 def authority_list(request: HttpRequest) -> HttpResponse:
     return render(request, "authorities/list.html", {"authorities": LocalAuthority.objects.all()})
 
 
-@staff_view(_can_manage)
+@manager_view
 @require_http_methods(["GET", "POST"])
 def authority_edit(request: HttpRequest, authority_id: int | None = None) -> HttpResponse:
     instance = (

@@ -28,6 +28,11 @@ def staff_view(check: Callable[[Any], bool] | None = None) -> Callable[..., Any]
     return decorator
 
 
+def manager_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page for managers and administrators only (maintaining the service); others get 403."""
+    return staff_view(lambda user: user.can_manage_service)(view)
+
+
 def render_form_page(
     request: HttpRequest, template: str, context: dict[str, Any], *, invalid: bool = False
 ) -> HttpResponse:

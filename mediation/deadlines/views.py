@@ -8,21 +8,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from mediation.common.views import render_form_page, staff_view
+from mediation.common.views import manager_view, render_form_page
 from mediation.deadlines import services
 from mediation.deadlines.forms import ClosureDayForm
 from mediation.deadlines.models import CalendarChange, ClosureDay
-
-
-def _can_manage(user) -> bool:  # type: ignore[no-untyped-def]
-    return user.can_manage_service
 
 
 def _bank_holidays() -> dict:
     return services._bank_holidays(timezone.localdate().year + services._YEARS_AHEAD)
 
 
-@staff_view(_can_manage)
+@manager_view
 @require_http_methods(["GET", "POST"])
 def closure_days(request: HttpRequest) -> HttpResponse:
     """Bank holidays (read-only, from the pinned `holidays` package) and closure days (editable)."""
@@ -57,7 +53,7 @@ def closure_days(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_view(_can_manage)
+@manager_view
 @require_POST
 def closure_day_remove(request: HttpRequest, closure_id: int) -> HttpResponse:
     closure = get_object_or_404(ClosureDay, pk=closure_id)
@@ -66,7 +62,7 @@ def closure_day_remove(request: HttpRequest, closure_id: int) -> HttpResponse:
     return redirect("manage:calendar-change", change_id=change.pk)
 
 
-@staff_view(_can_manage)
+@manager_view
 def calendar_change(request: HttpRequest, change_id: int) -> HttpResponse:
     change = get_object_or_404(CalendarChange.objects.select_related("by"), pk=change_id)
     return render(request, "deadlines/calendar_change.html", {"change": change})

@@ -10,14 +10,10 @@ from django.views.decorators.http import require_http_methods
 
 from mediation.audit.services import client_ip
 from mediation.cases.services import ServiceError
-from mediation.common.views import render_form_page, staff_view
+from mediation.common.views import manager_view, render_form_page, staff_view
 from mediation.documents import selectors, services
 from mediation.documents.forms import LetterTemplateForm, RevokeForm, VerifyForm
 from mediation.documents.models import LetterCode
-
-
-def _is_manager(user) -> bool:  # type: ignore[no-untyped-def]
-    return user.can_manage_service
 
 
 def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
@@ -40,7 +36,7 @@ def download(request: HttpRequest, reference: str, document_id: int) -> HttpResp
     return pdf_response(bytes(document.pdf), document.filename)
 
 
-@staff_view(_is_manager)
+@manager_view
 @require_http_methods(["GET", "POST"])
 def certificate_revoke(request: HttpRequest, reference: str) -> HttpResponse:
     certificate = selectors.access_current_certificate(
@@ -69,7 +65,7 @@ def certificate_revoke(request: HttpRequest, reference: str) -> HttpResponse:
     return redirect("cases:detail", reference=case.reference)
 
 
-@staff_view(_is_manager)
+@manager_view
 def letter_templates(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -78,7 +74,7 @@ def letter_templates(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_view(_is_manager)
+@manager_view
 @require_http_methods(["GET", "POST"])
 def letter_template_edit(request: HttpRequest, code: str) -> HttpResponse:
     if code not in LetterCode.values:

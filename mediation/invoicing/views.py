@@ -17,24 +17,19 @@ from mediation.accounts.step_up import step_up_required
 from mediation.authorities.models import LocalAuthority
 from mediation.cases.services import ServiceError
 from mediation.common.pagination import page_number_from, paginate
-from mediation.common.views import render_form_page, staff_view
+from mediation.common.views import manager_view, render_form_page
 from mediation.documents.views import pdf_response
 from mediation.invoicing import selectors, services
 from mediation.invoicing.forms import CreditNoteForm, InvoicePeriodForm, TariffForm
 from mediation.invoicing.models import Activity, CreditNote, InvoiceDispatch, Tariff
 from mediation.notifications.models import Message
 
-
-def _is_manager(user) -> bool:  # type: ignore[no-untyped-def]
-    return user.can_manage_service
-
-
 # ---------------------------------------------------------------------------------------------
 # Tariffs
 # ---------------------------------------------------------------------------------------------
 
 
-@staff_view(_is_manager)
+@manager_view
 def tariff_authorities(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -43,7 +38,7 @@ def tariff_authorities(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_view(_is_manager)
+@manager_view
 def tariff_list(request: HttpRequest, authority_id: int) -> HttpResponse:
     authority = get_object_or_404(LocalAuthority, pk=authority_id)
     tariffs = Tariff.objects.filter(local_authority=authority).order_by(
@@ -70,7 +65,7 @@ def _tariff_initial(tariff: Tariff) -> dict:
     }
 
 
-@staff_view(_is_manager)
+@manager_view
 @require_http_methods(["GET", "POST"])
 def tariff_edit(
     request: HttpRequest, authority_id: int, tariff_id: int | None = None
@@ -111,7 +106,7 @@ def tariff_edit(
 STATUS_CHOICES = [("", "Any status")] + list(selectors.Status.LABELS.items())
 
 
-@staff_view(_is_manager)
+@manager_view
 def invoice_list(request: HttpRequest) -> HttpResponse:
     authority_raw = request.GET.get("authority", "")
     authority_id = int(authority_raw) if authority_raw.isdigit() else None
@@ -142,7 +137,7 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_view(_is_manager)
+@manager_view
 @require_http_methods(["GET"])
 def invoice_new(request: HttpRequest) -> HttpResponse:
     """Choose an LA and a period; once chosen, the preview with the "Issue invoice" button."""
@@ -174,7 +169,7 @@ def _draft_query(authority_id: int, start: date, end: date) -> str:
     )
 
 
-@staff_view(_is_manager)
+@manager_view
 @require_POST
 def invoice_issue(request: HttpRequest) -> HttpResponse:
     try:
@@ -200,7 +195,7 @@ def invoice_issue(request: HttpRequest) -> HttpResponse:
     return redirect("invoicing:detail", number=invoice.number)
 
 
-@staff_view(_is_manager)
+@manager_view
 def invoice_detail(request: HttpRequest, number: str) -> HttpResponse:
     invoice = selectors.get_invoice(number)
     lines = selectors.invoice_lines(invoice)
@@ -237,7 +232,7 @@ def invoice_detail(request: HttpRequest, number: str) -> HttpResponse:
     )
 
 
-@staff_view(_is_manager)
+@manager_view
 @step_up_required  # a download of billing data: a fresh code first
 @require_http_methods(["GET"])
 def invoice_pdf(request: HttpRequest, number: str) -> HttpResponse:
@@ -253,7 +248,7 @@ def _csv_response(text: str, filename: str) -> HttpResponse:
     return response
 
 
-@staff_view(_is_manager)
+@manager_view
 @step_up_required  # a download of billing data: a fresh code first
 @require_http_methods(["GET"])
 def invoice_csv(request: HttpRequest, number: str) -> HttpResponse:
@@ -271,7 +266,7 @@ def _credit_note(invoice_number: str, number: str) -> CreditNote:
         raise Http404("No credit note found") from None
 
 
-@staff_view(_is_manager)
+@manager_view
 @step_up_required  # a download of billing data: a fresh code first
 @require_http_methods(["GET"])
 def credit_note_pdf(request: HttpRequest, number: str, note: str) -> HttpResponse:
@@ -282,7 +277,7 @@ def credit_note_pdf(request: HttpRequest, number: str, note: str) -> HttpRespons
     return pdf_response(bytes(credit_note.pdf), credit_note.filename)
 
 
-@staff_view(_is_manager)
+@manager_view
 @step_up_required  # a download of billing data: a fresh code first
 @require_http_methods(["GET"])
 def credit_note_csv(request: HttpRequest, number: str, note: str) -> HttpResponse:
@@ -293,7 +288,7 @@ def credit_note_csv(request: HttpRequest, number: str, note: str) -> HttpRespons
     return _csv_response(services.credit_note_csv(credit_note), f"{credit_note.number}.csv")
 
 
-@staff_view(_is_manager)
+@manager_view
 @require_http_methods(["GET", "POST"])
 def credit_note_new(request: HttpRequest, number: str) -> HttpResponse:
     invoice = selectors.get_invoice(number)
@@ -327,7 +322,7 @@ def credit_note_new(request: HttpRequest, number: str) -> HttpResponse:
     return redirect("invoicing:detail", number=invoice.number)
 
 
-@staff_view(_is_manager)
+@manager_view
 @require_POST
 def invoice_send(request: HttpRequest, number: str) -> HttpResponse:
     invoice = selectors.get_invoice(number)

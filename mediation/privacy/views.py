@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from mediation.accounts.step_up import step_up_required
 from mediation.audit.services import audit_record
 from mediation.cases.selectors import access_case
-from mediation.common.views import render_form_page, staff_view
+from mediation.common.views import manager_view, render_form_page
 from mediation.privacy import services
 from mediation.privacy.forms import (
     ErasureDecisionForm,
@@ -29,11 +29,7 @@ from mediation.privacy.subject_access import Person, subject_access_export, subj
 SAR_SESSION_KEY = "subject_access_person"
 
 
-def _is_manager(user) -> bool:  # type: ignore[no-untyped-def]
-    return user.can_manage_service
-
-
-@staff_view(_is_manager)
+@manager_view
 @require_http_methods(["GET"])
 def overview(request: HttpRequest) -> HttpResponse:
     notice = timedelta(days=settings.RETENTION_NOTICE_DAYS)
@@ -62,7 +58,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_view(_is_manager)
+@manager_view
 @require_http_methods(["GET", "POST"])
 def case_privacy(request: HttpRequest, reference: str) -> HttpResponse:
     case = access_case(user=request.user, reference=reference, request=request)
@@ -129,7 +125,7 @@ def case_privacy(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
-@staff_view(_is_manager)
+@manager_view
 @step_up_required
 @require_http_methods(["GET", "POST"])
 def erasure_decide(request: HttpRequest, request_id: int) -> HttpResponse:
@@ -162,7 +158,7 @@ def erasure_decide(request: HttpRequest, request_id: int) -> HttpResponse:
     )
 
 
-@staff_view(_is_manager)
+@manager_view
 @require_http_methods(["GET", "POST"])
 def subject_access(request: HttpRequest) -> HttpResponse:
     # The person searched for is kept in the session, not the address bar, so names and email
@@ -188,7 +184,7 @@ def subject_access(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_view(_is_manager)
+@manager_view
 @step_up_required
 @require_http_methods(["GET"])
 def subject_access_download(request: HttpRequest) -> HttpResponse:
