@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "mediation.common.middleware.IdleSessionRenewalMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -186,8 +187,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
-# Sessions: 30 minutes idle (renewed on each request), ended when the browser closes.
+# Sessions: 30 minutes idle, ended when the browser closes. The idle limit is pushed back at
+# most once a minute (IdleSessionRenewalMiddleware, ADR 0018), not written on every request.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
+SESSION_RENEW_SECONDS = 60
 # However active, a session ends this long after sign-in (AbsoluteSessionTimeoutMiddleware).
 SESSION_ABSOLUTE_AGE = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)
 # Retention schedule (docs/security.md, "Privacy"): a closed case's personal details are kept for
@@ -200,7 +203,7 @@ RETENTION_ENQUIRY_YEARS = env_int("RETENTION_ENQUIRY_YEARS", 3)
 RETENTION_NOTICE_DAYS = env_int("RETENTION_NOTICE_DAYS", 14)
 # Exports and bulk downloads ask for a fresh authenticator code; it is good for this long.
 STEP_UP_SECONDS = env_int("STEP_UP_SECONDS", 5 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

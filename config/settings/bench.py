@@ -15,7 +15,7 @@ picked by mistake for a real deployment. What differs from production, and why:
 - No email leaves the machine (locmem backend); the measured pages send none anyway.
 
 Everything else (DEBUG off, whitenoise with compressed, hashed static files from collectstatic,
-sessions in the database saved on every request, the audit of every case read, django-axes,
+sessions in the database renewed once a minute, the audit of every case read, django-axes,
 CSP) is production's.
 """
 

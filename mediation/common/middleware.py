@@ -1,5 +1,5 @@
 """Response headers that keep personal data out of shared and browser caches (ASVS 14.2.2, 14.3.2),
-and the absolute session lifetime (ASVS 7.3.2)."""
+the idle and absolute session lifetimes (ASVS 7.3.1, 7.3.2)."""
 
 from collections.abc import Callable
 
@@ -28,11 +28,43 @@ class NoStoreMiddleware:
         return response
 
 
+RENEWED_AT = "renewed_at"  # session key: when the idle limit was last pushed back, epoch seconds
+
+
+class IdleSessionRenewalMiddleware:
+    """Push a session's idle limit back at most once a minute, instead of writing the session
+    row on every request (ADR 0018).
+
+    The server-side expiry (`expire_date`, SESSION_COOKIE_AGE after the last save) is what
+    ends an idle session; the cookie itself lasts until the browser closes. Saving it on every
+    request (SESSION_SAVE_EVERY_REQUEST) cost three database round trips per page. Renewing
+    once SESSION_RENEW_SECONDS have passed means a session left alone ends between 29 and 30
+    minutes after its last request rather than exactly 30: never later than the limit.
+    Empty sessions (a visitor who never signed in) are not saved, as before.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key and not session.is_empty():
+            now = security.now_seconds()
+            renewed_at = session.get(RENEWED_AT)
+            if (
+                not isinstance(renewed_at, int)
+                or now - renewed_at >= settings.SESSION_RENEW_SECONDS
+            ):
+                session[RENEWED_AT] = now  # marks it modified: SessionMiddleware saves it
+        return response
+
+
 class AbsoluteSessionTimeoutMiddleware:
     """Sign a user out 12 hours after they signed in, however active (ASVS 7.3.2, 4.0.3 V3.3.2).
 
-    The 30-minute idle limit is Django's own (SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST);
-    this adds the absolute one. The sign-in time is written by security.record_sign_in_time. A
+    The 30-minute idle limit is Django's own expiry (SESSION_COOKIE_AGE), renewed by
+    IdleSessionRenewalMiddleware; this adds the absolute one. The sign-in time is written by security.record_sign_in_time. A
     signed-in session without it (one that began before this check existed) is given the current
     time, so it too ends within SESSION_ABSOLUTE_AGE.
     """

@@ -51,6 +51,46 @@ def test_thirty_minutes_idle_ends_the_session(client, case_officer_cal):
         assert SESSION_KEY not in client.session
 
 
+def session_writes(client) -> list[str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert my_work(client).status_code == 200
+    return [q["sql"] for q in queries if q["sql"].startswith('UPDATE "django_session"')]
+
+
+def test_the_idle_limit_is_renewed_at_most_once_a_minute(client, case_officer_cal):
+    """Not writing the session row on every request (ADR 0018) ..."""
+    with time_machine.travel(START, tick=False) as clock:
+        login(client, case_officer_cal)
+        my_work(client)
+        clock.shift(timedelta(seconds=30))
+        assert session_writes(client) == []
+        clock.shift(timedelta(seconds=31))  # a minute since the last renewal
+        assert len(session_writes(client)) == 1
+        assert session_writes(client) == []
+
+
+def test_a_session_left_alone_never_outlasts_the_idle_limit(client, case_officer_cal):
+    """... so the last request may not have renewed it: the session then ends up to a minute
+    before 30 idle minutes are up, never after."""
+    with time_machine.travel(START, tick=False) as clock:
+        login(client, case_officer_cal)
+        assert my_work(client).status_code == 200  # renewed at START
+        clock.shift(timedelta(seconds=59))
+        assert my_work(client).status_code == 200  # not renewed
+        clock.shift(timedelta(minutes=29, seconds=2))  # 30 min 1 s after the renewal
+        assert sent_to_sign_in(my_work(client))
+
+    with time_machine.travel(START + timedelta(hours=1), tick=False) as clock:
+        login(client, case_officer_cal)
+        clock.shift(timedelta(seconds=61))
+        assert my_work(client).status_code == 200  # renewed
+        clock.shift(timedelta(minutes=29, seconds=59))
+        assert my_work(client).status_code == 200
+
+
 def test_twelve_hours_after_sign_in_the_session_ends_even_when_active(client, case_officer_cal):
     with time_machine.travel(START, tick=False) as clock:
         login(client, case_officer_cal)
