@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/run.py [--db postgresql|sqlite] [--small 10000] [--large 1000000]
                                   [--duration 10] [--connections 16] [--workers 4]
+    .venv/bin/python bench/run.py --existing-database-url URL_10K --existing-database-url URL_1M
+                                  [--timings]   # pages of databases generated earlier
 
 1. A throwaway database: PostgreSQL from scripts/pg_throwaway.sh (or a temporary SQLite file),
    migrated; static files collected (whitenoise serves them, as in production).
@@ -177,8 +179,8 @@ class Bench:
 
     def database_start(self) -> None:
         if self.args.existing_database_url:
-            self.env["DATABASE_URL"] = self.args.existing_database_url
-            log("database: an existing one (nothing generated, nothing removed)")
+            self.env["DATABASE_URL"] = self.args.existing_database_url[0]
+            log("database: existing ones (nothing generated, nothing removed)")
             return
         if self.args.db == "postgresql":
             out = subprocess.run(  # noqa: S603 (our own script)
@@ -378,6 +380,29 @@ class Bench:
             run.timings.append((name, output))
 
 
+def measure_existing(bench: Bench, run: Run, args: argparse.Namespace) -> None:
+    """Measure the pages of each existing database (migrated first), smallest first."""
+    by_size = []
+    for url in args.existing_database_url:
+        bench.env["DATABASE_URL"] = url
+        bench.manage("migrate", "--verbosity", "0")
+        count = bench.manage(
+            "shell", "-c", "from mediation.cases.models import Case; print(Case.objects.count())",
+            capture=True,
+        )  # fmt: skip
+        by_size.append((int(count.strip().splitlines()[-1]), url))
+    by_size.sort()
+    run.sizes = [size for size, _ in by_size]
+    for size, url in by_size:
+        bench.env["DATABASE_URL"] = url
+        log(f"{size:,} cases; ANALYZE")
+        bench.analyze()
+        run.generation[size] = "an existing database made by generate_cases (not timed in this run)"
+        bench.measure(size, run)
+    if args.timings:
+        bench.timings(run)
+
+
 def cookie_headers(sample: dict) -> list[str]:
     return [f"{sample['cookie_name']}={key}" for key in sample["sessions"]]
 
@@ -518,8 +543,16 @@ def main() -> None:
     parser.add_argument("--out", default=str(ROOT / "bench/results"))
     parser.add_argument(
         "--existing-database-url",
+        action="append",
         help="measure the pages of an existing database at its current size: no throwaway "
-        "database, no generating, no timings (its synthetic cases' seed: --seed)",
+        "database, no generating (its synthetic cases' seed: --seed). Give it twice (a small "
+        "and a large database made by generate_cases) for the growth columns",
+    )
+    parser.add_argument(
+        "--timings",
+        action="store_true",
+        help="with --existing-database-url: also run the timings, on the largest database "
+        "(bench_deadlines adds its own synthetic cases to it)",
     )
     parser.add_argument("--seed", type=int, default=1, help="generate_cases seed (default 1)")
     args = parser.parse_args()
@@ -537,14 +570,7 @@ def main() -> None:
         bench.manage("migrate", "--verbosity", "0")
         bench.manage("collectstatic", "--noinput", "--verbosity", "0")
         if args.existing_database_url:
-            count = bench.manage(
-                "shell", "-c", "from mediation.cases.models import Case; print(Case.objects.count())",
-                capture=True,
-            )  # fmt: skip
-            run.sizes = [int(count.strip().splitlines()[-1])]
-            log(f"{run.sizes[0]:,} cases; ANALYZE")
-            bench.analyze()
-            bench.measure(run.sizes[0], run)
+            measure_existing(bench, run, args)
         else:
             for size in run.sizes:
                 bench.generate(size, run)
