@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
@@ -18,6 +18,7 @@ from mediation.accounts.models import Role, User
 from mediation.audit.services import audit_record
 from mediation.cases.models import Case, Enquiry, TimelineEntry
 from mediation.cases.search import search_filter, search_words
+from mediation.domain.calendar import WorkingCalendar
 from mediation.domain.case_states import CaseState
 
 
@@ -123,19 +124,24 @@ class Attention:
     due_soon: int
 
 
-def my_work_attention(*, user: User) -> Attention:
-    """How many of the user's open cases have their next deadline overdue or due soon."""
+def my_work_attention(*, user: User, calendar: WorkingCalendar | None = None) -> Attention:
+    """How many of the user's open cases have their next deadline overdue or due soon
+    (one query; pass the service calendar if the page already has it)."""
     from mediation.deadlines.services import service_calendar
 
     today = timezone.localdate()
-    soon_until = service_calendar().add_working_days(today, settings.DEADLINE_DUE_SOON_WORKING_DAYS)
-    mine = my_work_for_user(user=user).order_by()
-    return Attention(
-        overdue=mine.filter(next_deadline_due__lt=today).count(),
-        due_soon=mine.filter(
-            next_deadline_due__gte=today, next_deadline_due__lte=soon_until
-        ).count(),
+    calendar = calendar or service_calendar()
+    soon_until = calendar.add_working_days(today, settings.DEADLINE_DUE_SOON_WORKING_DAYS)
+    counts = (
+        my_work_for_user(user=user)
+        .order_by()
+        .filter(next_deadline_due__lte=soon_until)
+        .aggregate(
+            overdue=Count("pk", filter=Q(next_deadline_due__lt=today)),
+            due_soon=Count("pk", filter=Q(next_deadline_due__gte=today)),
+        )
     )
+    return Attention(overdue=counts["overdue"], due_soon=counts["due_soon"])
 
 
 def case_timeline(*, case: Case, limit: int = 200) -> list[TimelineEntry]:

@@ -22,9 +22,11 @@ from mediation.cases.forms import (
 )
 from mediation.cases.models import Enquiry
 from mediation.cases.step_forms import AssignMediatorForm, CaseLinkForm, MediatorNoteForm, StepForm
+from mediation.cases.tables import case_rows
 from mediation.common.pagination import page_number_from, paginate
 from mediation.common.views import render_form_page, staff_view
 from mediation.deadlines.selectors import case_clocks, next_deadline_views
+from mediation.deadlines.services import service_calendar
 from mediation.domain.case_states import STEPS, CaseState, Route, Step
 
 
@@ -38,14 +40,14 @@ def my_work(request: HttpRequest) -> HttpResponse:
         selectors.my_work_for_user(user=request.user),
         number=page_number_from(request.GET.get("page")),
     )
-    next_deadlines = next_deadline_views(page.items)
+    calendar = service_calendar()  # closure days: read once for the page
     return render(
         request,
         "cases/my_work.html",
         {
             "page": page,
-            "next_deadlines": next_deadlines,
-            "attention": selectors.my_work_attention(user=request.user),
+            "rows": case_rows(page.items, next_deadline_views(page.items, calendar=calendar)),
+            "attention": selectors.my_work_attention(user=request.user, calendar=calendar),
         },
     )
 
@@ -76,7 +78,12 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cases/case_list.html",
-        {"search_form": form, "page": page, "query_string": query_without_page.urlencode()},
+        {
+            "search_form": form,
+            "page": page,
+            "rows": case_rows(page.items),
+            "query_string": query_without_page.urlencode(),
+        },
     )
 
 
@@ -282,7 +289,7 @@ def team_work(request: HttpRequest) -> HttpResponse:
         "cases/team_work.html",
         {
             "page": page,
-            "next_deadlines": next_deadline_views(page.items),
+            "rows": case_rows(page.items, next_deadline_views(page.items)),
             "owners": selectors.case_owners(),
             "owner": owner,
             "query_string": f"owner={owner}" if owner else "",

@@ -89,11 +89,13 @@ def case_clocks(*, case: Case, today: date | None = None) -> CaseClocks:
     )
 
 
-def next_deadline_views(cases: list[Case], *, today: date | None = None) -> dict[int, DeadlineView]:
+def next_deadline_views(
+    cases: list[Case], *, today: date | None = None, calendar: WorkingCalendar | None = None
+) -> dict[int, DeadlineView]:
     """The next deadline of each case in a work-queue page, keyed by case id (no extra queries
     per case: it uses the case's stored next_deadline_due and next_deadline_code)."""
     today = today or timezone.localdate()
-    calendar = service_calendar()
+    calendar = calendar or service_calendar()
     return {
         case.pk: _view(
             case.next_deadline_code, case.next_deadline_due, "", "", None, today, calendar
