@@ -381,12 +381,15 @@ class CaseSearchForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Only the columns the options show (this form is on every load of the case list).
+        owners = User.objects.filter(role__in=[Role.CASE_OFFICER, Role.MANAGER]).only(
+            "first_name", "last_name", "username"
+        )
         self.fields["owner"].choices = [("", "Anyone")] + [
-            (str(u.pk), u.display_name)
-            for u in User.objects.filter(role__in=[Role.CASE_OFFICER, Role.MANAGER])
+            (str(u.pk), u.display_name) for u in owners
         ]
         self.fields["local_authority"].choices = [("", "Any local authority")] + [
-            (str(la.pk), la.name) for la in LocalAuthority.objects.all()
+            (str(pk), name) for pk, name in LocalAuthority.objects.values_list("pk", "name")
         ]
         self.fields["q"].widget.attrs["type"] = "search"
 

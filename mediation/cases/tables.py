@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import quote
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -31,6 +32,22 @@ def short_local_time(moment: datetime) -> str:
     """Django's `date:"j M Y, H:i"` of an aware datetime in the service's time zone."""
     local = timezone.localtime(moment)
     return f"{local.day} {_MONTHS[local.month - 1]} {local.year}, {local:%H:%M}"
+
+
+# The columns a row needs, so a page of the table reads these and not all ninety (the case,
+# its LA, its owner and its mediator). Reading any other field of these cases would cost a
+# query per row: the pinned query counts in test_list_queries.py would catch it.
+TABLE_COLUMNS = (
+    "reference", "route", "status", "child_first_name", "child_last_name", "last_activity_at",
+    "next_deadline_due", "next_deadline_code", "local_authority__name",
+    "owner__first_name", "owner__last_name", "owner__username",
+)  # fmt: skip
+
+
+def for_case_table(cases: QuerySet[Case]) -> QuerySet[Case]:
+    return (
+        cases.select_related(None).select_related("local_authority", "owner").only(*TABLE_COLUMNS)
+    )
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from mediation.cases.forms import (
 )
 from mediation.cases.models import Enquiry
 from mediation.cases.step_forms import AssignMediatorForm, CaseLinkForm, MediatorNoteForm, StepForm
-from mediation.cases.tables import case_rows
+from mediation.cases.tables import case_rows, for_case_table
 from mediation.common.pagination import page_number_from, paginate
 from mediation.common.views import render_form_page, staff_view
 from mediation.deadlines.selectors import case_clocks, next_deadline_views
@@ -37,7 +37,7 @@ def _can_handle_enquiries(user) -> bool:  # type: ignore[no-untyped-def]
 @staff_view()
 def my_work(request: HttpRequest) -> HttpResponse:
     page = paginate(
-        selectors.my_work_for_user(user=request.user),
+        for_case_table(selectors.my_work_for_user(user=request.user)),
         number=page_number_from(request.GET.get("page")),
     )
     calendar = service_calendar()  # closure days: read once for the page
@@ -70,7 +70,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             else None,
         )
     page = paginate(
-        selectors.case_search(user=request.user, filters=filters),
+        for_case_table(selectors.case_search(user=request.user, filters=filters)),
         number=page_number_from(request.GET.get("page")),
     )
     query_without_page = request.GET.copy()
@@ -283,7 +283,7 @@ def team_work(request: HttpRequest) -> HttpResponse:
     cases = selectors.team_work_queue(
         user=request.user, owner_id=int(owner) if owner.isdigit() else None
     )
-    page = paginate(cases, number=page_number_from(request.GET.get("page")))
+    page = paginate(for_case_table(cases), number=page_number_from(request.GET.get("page")))
     return render(
         request,
         "cases/team_work.html",
