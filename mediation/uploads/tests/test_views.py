@@ -351,7 +351,7 @@ def test_documents_page_queries_do_not_grow(
     )
     url = _url("case-documents", open_case)
     client.get(url)
-    with django_assert_num_queries(15) as first:
+    with django_assert_num_queries(12) as first:
         assert client.get(url).status_code == 200
     _add_rows(open_case, case_officer_cal, 3)
     with django_assert_num_queries(len(first.captured_queries)):
