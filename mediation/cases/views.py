@@ -168,6 +168,13 @@ def enquiry_list(request: HttpRequest) -> HttpResponse:
     enquiries = selectors.enquiry_list_for_user(user=request.user)
     if show != "all":
         enquiries = enquiries.filter(status=Enquiry.Status.OPEN)
+    # Only what the table shows: not the encrypted history and closing note, which would be
+    # decrypted for every row (test_list_queries.py pins the count, so a lazy read would show).
+    enquiries = enquiries.select_related(None).select_related("local_authority")
+    enquiries = enquiries.only(
+        "reference", "received_at", "caller_name", "child_first_name", "child_last_name",
+        "status", "local_authority__name",
+    )  # fmt: skip
     page = paginate(
         enquiries.order_by("-received_at", "-id"), number=page_number_from(request.GET.get("page"))
     )
