@@ -567,7 +567,19 @@ def main() -> None:
         "(bench_deadlines adds its own synthetic cases to it)",
     )
     parser.add_argument("--seed", type=int, default=1, help="generate_cases seed (default 1)")
+    parser.add_argument(
+        "--pages",
+        help="only the pages whose names contain one of these comma-separated words, "
+        "and the floors (for a quick look while working, not for the README)",
+    )
     args = parser.parse_args()
+    if args.pages:
+        words = [w.strip().lower() for w in args.pages.split(",") if w.strip()]
+        PAGES[:] = [
+            p
+            for p in PAGES
+            if p.floor or p.template_floor or any(w in p.name.lower() for w in words)
+        ]
     SEED = args.seed
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk")
