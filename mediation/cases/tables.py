@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from urllib.parse import quote
 
 from django.db.models import QuerySet
@@ -50,6 +51,18 @@ def for_case_table(cases: QuerySet[Case]) -> QuerySet[Case]:
     )
 
 
+@cache
+def _labels(field_name: str) -> dict[str, str]:
+    """A choice field's labels by value: what get_FOO_display gives, without rebuilding the
+    mapping on every call as Django does (the choices are fixed in the code)."""
+    return {value: str(label) for value, label in Case._meta.get_field(field_name).flatchoices}
+
+
+def _display(case: Case, field_name: str) -> str:
+    value = getattr(case, field_name)
+    return _labels(field_name).get(value, value)
+
+
 @dataclass(frozen=True)
 class CaseRow:
     url: str
@@ -81,8 +94,8 @@ def case_rows(
                 next_deadline=deadline,
                 next_deadline_due=short_day(deadline.due) if deadline else "",
                 local_authority=case.local_authority.name,
-                route=case.get_route_display(),
-                status=case.get_status_display(),
+                route=_display(case, "route"),
+                status=_display(case, "status"),
                 is_open=case.is_open,
                 owner=case.owner.display_name if case.owner_id else "",
                 last_activity=short_local_time(case.last_activity_at),

@@ -61,3 +61,17 @@ def test_a_row_holds_what_the_table_shows(open_case):
         assert row.next_deadline_due == date_filter(open_case.next_deadline_due, "D j M Y")
     (without_deadlines,) = case_rows([open_case])
     assert without_deadlines.next_deadline is None and without_deadlines.next_deadline_due == ""
+
+
+def test_route_and_status_labels_are_djangos_display_values():
+    from mediation.cases.models import Case
+    from mediation.cases.tables import _display
+    from mediation.domain.case_states import CaseState, Route
+
+    for route in Route:
+        for status in CaseState:
+            case = Case(route=route.value, status=status.value)
+            assert _display(case, "route") == case.get_route_display()
+            assert _display(case, "status") == case.get_status_display()
+    unknown = Case(route="no-such-route", status="no-such-status")
+    assert _display(unknown, "route") == unknown.get_route_display() == "no-such-route"
