@@ -137,16 +137,31 @@ class SlotBoard:
         return [r for r in self.rows if r.match.works_for_required]
 
 
-def slot_board(case: Case) -> SlotBoard:
-    """The offered slots with everyone's answers and which slots work."""
-    calendar = service_calendar()
-    attendees = case_attendees(case)
+_READ = object()  # "not given: read it here" (None is a real value of mediation_by)
+
+
+def slot_board(
+    case: Case,
+    *,
+    parties: list[Party] | None = None,
+    calendar: WorkingCalendar | None = None,
+    mediation_by: date | None | object = _READ,
+) -> SlotBoard:
+    """The offered slots with everyone's answers and which slots work.
+
+    The case page passes what it has already read for its other panels: the parties (as
+    loaded by mediation.parties.selectors.parties_with_attendance), the working calendar and
+    the stored "mediation by" deadline (None if the case has none)."""
+    calendar = calendar or service_calendar()
+    attendees = case_attendees(case, parties)
     slots = list(case.slot_offers.prefetch_related("answers"))
     answers: dict[tuple[str, str], bool] = {}
     for slot in slots:
         for answer in slot.answers.all():
             answers[(str(slot.pk), answer.attendee_key)] = answer.available
-    mediation_by = case_mediation_by(case)
+    if mediation_by is _READ:
+        mediation_by = case_mediation_by(case)
+    assert mediation_by is None or isinstance(mediation_by, date)
     appeal_deadline, safe = case_appeal_safe(case, calendar)
     matches = match_slots(
         [(str(s.pk), s.local_start.date()) for s in slots],
