@@ -33,6 +33,7 @@ from mediation.deadlines.services import (
     service_calendar,
 )
 from mediation.documents.services import certificate_issue
+from mediation.domain.calendar import WorkingCalendar
 from mediation.domain.case_states import (
     STEPS,
     CaseSituation,
@@ -43,7 +44,6 @@ from mediation.domain.case_states import (
     step_target,
     steps_available,
 )
-from mediation.domain.calendar import WorkingCalendar
 from mediation.domain.dates import format_day
 from mediation.domain.deadlines import compute_deadlines
 
