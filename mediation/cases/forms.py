@@ -7,6 +7,8 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from mediation.accounts.models import Role, User
 from mediation.authorities.models import LocalAuthority
@@ -356,6 +358,38 @@ class NoteForm(forms.Form):
     )
 
 
+class SelectWidget(forms.Select):
+    """Django's Select with its options written in Python instead of one template loop turn
+    per option: the same HTML as templates/django/forms/widgets/select.html (a test compares
+    them), several times faster for the 150 local authorities on every case list page.
+
+    Named so that BoundField.widget_type is still "select" (the govuk_widget tag gives the
+    GOV.UK classes by widget type)."""
+
+    template_name = "cases/widgets/select_inline.html"
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        options = []
+        for group_name, group_choices, _index in context["widget"]["optgroups"]:
+            if group_name:
+                raise ValueError("SelectWidget does not write option groups")
+            options.extend(
+                format_html(
+                    '\n  <option value="{}"{}>{}</option>',
+                    str(option["value"]),
+                    _SELECTED if option["selected"] else "",
+                    option["label"],
+                )
+                for option in group_choices
+            )
+        context["widget"]["options_html"] = mark_safe("".join(options))  # noqa: S308 (escaped above)
+        return context
+
+
+_SELECTED = mark_safe(" selected")
+
+
 class CaseSearchForm(forms.Form):
     """The filters on the case list. Unknown values are ignored rather than refused."""
 
@@ -369,24 +403,32 @@ class CaseSearchForm(forms.Form):
         label="Route",
         required=False,
         choices=[("", "Any route")] + [(r.value, ROUTE_LABELS[r]) for r in Route],
+        widget=SelectWidget,
     )
     status = forms.ChoiceField(
         label="Status",
         required=False,
         choices=[("", "Any open status"), ("all", "Any status, including closed")]
         + [(s.value, STATE_LABELS[s]) for s in CaseState],
+        widget=SelectWidget,
     )
-    owner = forms.ChoiceField(label="Owner", required=False)
-    local_authority = forms.ChoiceField(label="Local authority", required=False)
+    owner = forms.ChoiceField(label="Owner", required=False, widget=SelectWidget)
+    local_authority = forms.ChoiceField(
+        label="Local authority", required=False, widget=SelectWidget
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Only the columns shown (every case list page builds these two lists): the same
+        # names as User.display_name (full name, else username), in the models' own order.
+        owners = User.objects.filter(role__in=[Role.CASE_OFFICER, Role.MANAGER]).values_list(
+            "pk", "first_name", "last_name", "username"
+        )
         self.fields["owner"].choices = [("", "Anyone")] + [
-            (str(u.pk), u.display_name)
-            for u in User.objects.filter(role__in=[Role.CASE_OFFICER, Role.MANAGER])
+            (str(pk), f"{first} {last}".strip() or username) for pk, first, last, username in owners
         ]
         self.fields["local_authority"].choices = [("", "Any local authority")] + [
-            (str(la.pk), la.name) for la in LocalAuthority.objects.all()
+            (str(pk), name) for pk, name in LocalAuthority.objects.values_list("pk", "name")
         ]
         self.fields["q"].widget.attrs["type"] = "search"
 
