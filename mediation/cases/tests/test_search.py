@@ -180,3 +180,25 @@ def test_search_follows_moves_renamed_authorities_and_deletions(people, case_off
     people["zainab"].delete()
     assert found(case_officer_cal, "Neill") == set()
     assert found(case_officer_cal, "Northbridge") == {"oliver", "harry"}
+
+
+def test_search_index_rebuilt_after_bulk_generation(case_officer_cal, monkeypatch):
+    # Adding many synthetic cases drops the search triggers and index and builds them once at
+    # the end: every generated case is then found, and later changes are followed again.
+    from datetime import UTC, datetime
+
+    from mediation.cases import synthetic
+
+    monkeypatch.setattr(synthetic, "REBUILD_SEARCH_INDEX_FROM", 1)
+    synthetic.generate(cases=6, seed=5, as_of=datetime.now(UTC), batch_size=3, per_year=2000)
+    assert ensure_search_index(connection) is False  # all in place again
+    for case in Case.objects.all():
+        assert case.pk in {
+            c.pk
+            for c in selectors.case_search(
+                user=case_officer_cal, filters=selectors.CaseFilters(query=case.child_name)
+            )
+        }
+    case = Case.objects.first()
+    Party.objects.create(case=case, role="parent_carer", name="Quillon Vexbridge")
+    assert found(case_officer_cal, "Vexbridge") == {case.child_first_name.lower()}
