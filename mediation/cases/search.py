@@ -202,7 +202,9 @@ _POSTGRES_DROP = [
     "DROP INDEX IF EXISTS case_search_doc_trgm",
     "DROP INDEX IF EXISTS case_search_trgm",
     "DROP INDEX IF EXISTS party_name_trgm",
-    "DROP INDEX IF EXISTS case_reference_prefix",
+    # case_reference_prefix stays: a B-tree is cheap to keep up to date during bulk inserts,
+    # and PostgreSQL refuses index changes on cases_case while a transaction has deferred
+    # foreign-key checks pending on it.
 ]
 
 _SQLITE_TABLES = [
