@@ -1,22 +1,24 @@
 """Finding cases by name or reference, fast at a million cases, the same on both databases.
 
-Decision and alternatives: docs/adr/0012-scale-search.md. In short, each word of the query
-matches a case when it is
+Decisions and alternatives: docs/adr/0016-scale-name-search.md and
+docs/adr/0020-search-document.md. In short, each word of the query matches a case when it is
 
 - a reference or the start of one (letters, a hyphen, then digits: MED-2026-0004):
   compared with the start of the case reference, using the reference's B-tree index
   (`varchar_pattern_ops` on PostgreSQL, GLOB on SQLite, so any collation works);
-- otherwise (a name, or a piece of a reference such as 2026-00042), a part of the case reference or the child's name, of a party's name (parent,
-  young person, LA officer...), or of the local authority's name, ignoring case: trigram
-  indexes serve these on both databases, a GIN `gin_trgm_ops` index on PostgreSQL (pg_trgm) and
-  an FTS5 table with the trigram tokenizer on SQLite, kept up to date by triggers.
+- otherwise (a name, or a piece of a reference such as 2026-00042), a part of the case
+  reference or the child's name, of a party's name (parent, young person, LA officer...), or
+  of the local authority's name, ignoring case: trigram indexes serve these on both
+  databases, kept up to date by triggers. On PostgreSQL (pg_trgm) one search document per
+  case holds all those names, with a GIN `gin_trgm_ops` index, so the index intersects the
+  words; on SQLite two FTS5 tables with the trigram tokenizer (cases, parties).
 
 Words of fewer than 3 letters still match the same way but cannot use the trigram indexes.
 Only letters, digits, hyphens and apostrophes are kept from a word (so % and _ never act as
 wildcards). Case is ignored for A-Z on both databases; for accented capitals PostgreSQL's
 lower() folds them and SQLite's FTS5 does not (see the ADR).
 
-The indexes are made by migration cases 0004 and checked again after every `migrate`
+The indexes are made by migrations (cases 0007, 0008) and checked again after every `migrate`
 (`ensure_search_index`, connected to post_migrate), because SQLite drops a table's triggers
 when a later migration rebuilds the table.
 """
@@ -48,14 +50,6 @@ def is_reference_like(word: str) -> bool:
     return bool(_REFERENCE_LIKE.match(word))
 
 
-_POSTGRES_NAMES = """
-    SELECT c.id FROM cases_case c
-     WHERE lower(c.reference || ' ' || c.child_first_name || ' ' || c.child_last_name) LIKE %s
-    UNION SELECT p.case_id FROM cases_party p WHERE lower(p.name) LIKE %s
-    UNION SELECT c.id FROM cases_case c
-      JOIN authorities_localauthority a ON a.id = c.local_authority_id
-     WHERE lower(a.name) LIKE %s
-"""
 _SQLITE_NAMES = """
     SELECT rowid FROM cases_case_search WHERE text LIKE %s
     UNION SELECT case_id FROM cases_party_search WHERE name LIKE %s
@@ -86,31 +80,131 @@ def search_filter(words: list[str]) -> Q:
         for pattern in names:
             condition &= Q(pk__in=RawSQL(_SQLITE_NAMES, [pattern] * 3))  # noqa: S611
         return condition
-    # PostgreSQL: one subquery for all the words (the cases matching each word, intersected),
-    # run once on the trigram indexes, then the matching cases fetched by primary key. With
-    # "id IN (subquery)" the planner chose a hash join over every case instead (a full scan).
-    matching = " INTERSECT ".join(f"({_POSTGRES_NAMES})" for _ in names)
-    params = [pattern for pattern in names for _ in range(3)]
+    # PostgreSQL: every word against the case's one search document (reference, child's name,
+    # LA's name and every party's name), so that the trigram index intersects the words
+    # itself: a full name reads only the few cases that have both words, however common the
+    # first name. The matching cases are then fetched by primary key: with "id IN (subquery)"
+    # or EXISTS the planner walks the cases by latest activity, testing each one, which reads
+    # most of the table when the word is rarer among recent cases (ADR 0020).
+    # Constant SQL: one "d.doc LIKE %s" per word, the words are bound parameters.
+    words_match = " AND ".join(["d.doc LIKE %s"] * len(names))
+    matching = f"SELECT d.case_id FROM cases_case_search_doc d WHERE {words_match}"  # noqa: S608
     return condition & Q(
         RawSQL(  # noqa: S611
-            f'"cases_case"."id" = ANY(ARRAY({matching}))', params, output_field=BooleanField()
+            f'"cases_case"."id" = ANY(ARRAY({matching}))', names, output_field=BooleanField()
         )
     )
 
 
 # -- the indexes -------------------------------------------------------------------------------
 
+# PostgreSQL: one lower-case search document per case, "reference|first last|LA name|party
+# name|party name...", kept in step by triggers on cases, parties and local authorities (in
+# the same transaction as the change, so every write path is covered: services, admin, bulk
+# updates). A word never contains "|" or a space, so it is in the document exactly when it
+# is part of one of those names.
+_POSTGRES_DOC = """lower(c.reference || '|' || c.child_first_name || ' ' || c.child_last_name
+    || '|' || a.name || coalesce((SELECT string_agg('|' || p.name, '' ORDER BY p.id)
+                                  FROM cases_party p WHERE p.case_id = c.id), ''))"""
 _POSTGRES_INDEXES = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-    """CREATE INDEX IF NOT EXISTS case_search_trgm ON cases_case USING gin
-       (lower(reference || ' ' || child_first_name || ' ' || child_last_name) gin_trgm_ops)""",
-    "CREATE INDEX IF NOT EXISTS party_name_trgm ON cases_party USING gin (lower(name) gin_trgm_ops)",
-    "CREATE INDEX IF NOT EXISTS case_reference_prefix ON cases_case (reference varchar_pattern_ops)",
+    """CREATE TABLE IF NOT EXISTS cases_case_search_doc (
+        case_id bigint PRIMARY KEY, doc text NOT NULL)""",
+    f"""CREATE OR REPLACE FUNCTION cases_search_doc_refresh(ids bigint[]) RETURNS void
+        LANGUAGE plpgsql AS $$
+        BEGIN
+            DELETE FROM cases_case_search_doc d WHERE d.case_id = ANY(ids)
+               AND NOT EXISTS (SELECT 1 FROM cases_case c WHERE c.id = d.case_id);
+            INSERT INTO cases_case_search_doc (case_id, doc)
+            SELECT c.id, {_POSTGRES_DOC}
+              FROM cases_case c JOIN authorities_localauthority a ON a.id = c.local_authority_id
+             WHERE c.id = ANY(ids)
+            ON CONFLICT (case_id) DO UPDATE SET doc = EXCLUDED.doc;
+        END $$""",  # noqa: S608 (constant SQL)
+    """CREATE OR REPLACE FUNCTION cases_search_doc_on_case() RETURNS trigger
+        LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP = 'DELETE' THEN
+                DELETE FROM cases_case_search_doc WHERE case_id = OLD.id;
+            ELSE
+                PERFORM cases_search_doc_refresh(ARRAY[NEW.id]);
+            END IF;
+            RETURN NULL;
+        END $$""",
+    """CREATE OR REPLACE FUNCTION cases_search_doc_on_party() RETURNS trigger
+        LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP = 'INSERT' THEN
+                PERFORM cases_search_doc_refresh(ARRAY[NEW.case_id]);
+            ELSIF TG_OP = 'DELETE' THEN
+                PERFORM cases_search_doc_refresh(ARRAY[OLD.case_id]);
+            ELSE
+                PERFORM cases_search_doc_refresh(ARRAY[OLD.case_id, NEW.case_id]);
+            END IF;
+            RETURN NULL;
+        END $$""",
+    """CREATE OR REPLACE FUNCTION cases_search_doc_on_authority() RETURNS trigger
+        LANGUAGE plpgsql AS $$
+        BEGIN
+            PERFORM cases_search_doc_refresh(
+                ARRAY(SELECT id FROM cases_case WHERE local_authority_id = NEW.id));
+            RETURN NULL;
+        END $$""",
+    """CREATE OR REPLACE FUNCTION cases_search_doc_on_truncate() RETURNS trigger
+        LANGUAGE plpgsql AS $$
+        BEGIN
+            TRUNCATE cases_case_search_doc;
+            RETURN NULL;
+        END $$""",
+]
+# name -> (table, CREATE TRIGGER statement)
+_POSTGRES_TRIGGERS = {
+    "cases_search_doc_case_ai": """CREATE TRIGGER cases_search_doc_case_ai
+        AFTER INSERT ON cases_case FOR EACH ROW EXECUTE FUNCTION cases_search_doc_on_case()""",
+    "cases_search_doc_case_au": """CREATE TRIGGER cases_search_doc_case_au
+        AFTER UPDATE OF reference, child_first_name, child_last_name, local_authority_id
+        ON cases_case FOR EACH ROW EXECUTE FUNCTION cases_search_doc_on_case()""",
+    "cases_search_doc_case_ad": """CREATE TRIGGER cases_search_doc_case_ad
+        AFTER DELETE ON cases_case FOR EACH ROW EXECUTE FUNCTION cases_search_doc_on_case()""",
+    "cases_search_doc_case_at": """CREATE TRIGGER cases_search_doc_case_at
+        AFTER TRUNCATE ON cases_case FOR EACH STATEMENT
+        EXECUTE FUNCTION cases_search_doc_on_truncate()""",
+    "cases_search_doc_party": """CREATE TRIGGER cases_search_doc_party
+        AFTER INSERT OR DELETE OR UPDATE OF name, case_id ON cases_party
+        FOR EACH ROW EXECUTE FUNCTION cases_search_doc_on_party()""",
+    "cases_search_doc_authority": """CREATE TRIGGER cases_search_doc_authority
+        AFTER UPDATE OF name ON authorities_localauthority
+        FOR EACH ROW EXECUTE FUNCTION cases_search_doc_on_authority()""",
+}
+_POSTGRES_TRIGGER_TABLES = {
+    "cases_search_doc_case_ai": "cases_case",
+    "cases_search_doc_case_au": "cases_case",
+    "cases_search_doc_case_ad": "cases_case",
+    "cases_search_doc_case_at": "cases_case",
+    "cases_search_doc_party": "cases_party",
+    "cases_search_doc_authority": "authorities_localauthority",
+}
+_POSTGRES_REBUILD = [
+    "TRUNCATE cases_case_search_doc",
+    "DROP INDEX IF EXISTS case_search_doc_trgm",
+    f"""INSERT INTO cases_case_search_doc (case_id, doc)
+        SELECT c.id, {_POSTGRES_DOC}
+          FROM cases_case c JOIN authorities_localauthority a ON a.id = c.local_authority_id""",  # noqa: S608, E501
+    # After the rows: one index build is much faster than a million index updates.
+    "CREATE INDEX case_search_doc_trgm ON cases_case_search_doc USING gin (doc gin_trgm_ops)",
+    "ANALYZE cases_case_search_doc",
 ]
 _POSTGRES_DROP = [
+    *(
+        f"DROP TRIGGER IF EXISTS {name} ON {table}"
+        for name, table in _POSTGRES_TRIGGER_TABLES.items()
+    ),
+    "DROP INDEX IF EXISTS case_search_doc_trgm",
     "DROP INDEX IF EXISTS case_search_trgm",
     "DROP INDEX IF EXISTS party_name_trgm",
-    "DROP INDEX IF EXISTS case_reference_prefix",
+    # case_reference_prefix stays: a B-tree is cheap to keep up to date during bulk inserts,
+    # and PostgreSQL refuses index changes on cases_case while a transaction has deferred
+    # foreign-key checks pending on it.
 ]
 
 _SQLITE_TABLES = [
@@ -165,12 +259,36 @@ def ensure_search_index(db: BaseDatabaseWrapper) -> bool:
     with db.cursor() as cursor:
         if db.vendor == "postgresql":
             cursor.execute(
-                "SELECT count(*) FROM pg_indexes WHERE indexname IN "
-                "('case_search_trgm', 'party_name_trgm', 'case_reference_prefix')"
+                "SELECT indexname FROM pg_indexes WHERE indexname IN "
+                "('case_search_doc_trgm', 'case_reference_prefix', 'case_search_trgm', "
+                "'party_name_trgm')"
             )
-            if cursor.fetchone()[0] == 3:
+            indexes = {row[0] for row in cursor.fetchall()}
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger WHERE tgname = ANY(%s)",
+                [list(_POSTGRES_TRIGGERS)],
+            )
+            present = {row[0] for row in cursor.fetchall()}
+            if indexes == {"case_search_doc_trgm", "case_reference_prefix"} and present == set(
+                _POSTGRES_TRIGGERS
+            ):
                 return False
+            # Index statements on cases_case only when needed: PostgreSQL refuses them while
+            # the transaction has deferred foreign-key checks pending on the table.
+            if "case_reference_prefix" not in indexes:
+                cursor.execute(
+                    "CREATE INDEX case_reference_prefix ON cases_case "
+                    "(reference varchar_pattern_ops)"
+                )
+            for replaced in {"case_search_trgm", "party_name_trgm"} & indexes:
+                cursor.execute(f"DROP INDEX {replaced}")  # replaced by the search document
             for statement in _POSTGRES_INDEXES:
+                cursor.execute(statement)
+            for name, statement in _POSTGRES_TRIGGERS.items():
+                if name not in present:
+                    cursor.execute(statement)
+            # A trigger was missing (or the index): some changes may have been missed.
+            for statement in _POSTGRES_REBUILD:
                 cursor.execute(statement)
             return True
         if db.vendor != "sqlite":

@@ -8,6 +8,8 @@ does not exist.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
@@ -16,10 +18,15 @@ from django.utils import timezone
 
 from mediation.accounts.models import Role, User
 from mediation.audit.services import audit_record
-from mediation.cases.models import Case, Enquiry, TimelineEntry
+from mediation.cases.models import Case, Enquiry, Party, TimelineEntry
 from mediation.cases.search import search_filter, search_words
 from mediation.domain.calendar import WorkingCalendar
 from mediation.domain.case_states import CaseState
+from mediation.domain.deadlines import DeadlineCode
+
+if TYPE_CHECKING:
+    from mediation.deadlines.selectors import CaseClocks
+    from mediation.deadlines.services import ActionFacts
 
 
 def case_list_for_user(*, user: User) -> QuerySet[Case]:
@@ -39,13 +46,23 @@ def open_cases(cases: QuerySet[Case]) -> QuerySet[Case]:
     return cases.exclude(status=CaseState.CLOSED)
 
 
-def access_case(*, user: User, reference: str, request: HttpRequest | None = None) -> Case:
+def access_case(
+    *,
+    user: User,
+    reference: str,
+    request: HttpRequest | None = None,
+    related: tuple[str, ...] = (),
+) -> Case:
     """Return the case if `user` may see it. Missing and forbidden both give 404.
 
     A refusal of a case that exists is audited, so repeated probing shows up in the log.
+    `related`: more foreign keys to read in the same query (select_related).
     """
     try:
-        return case_list_for_user(user=user).get(reference=reference)
+        cases = case_list_for_user(user=user)
+        if related:
+            cases = cases.select_related(*related)
+        return cases.get(reference=reference)
     except Case.DoesNotExist:
         existing_id = Case.objects.filter(reference=reference).values_list("pk", flat=True).first()
         if existing_id is not None:
@@ -142,6 +159,39 @@ def my_work_attention(*, user: User, calendar: WorkingCalendar | None = None) ->
         )
     )
     return Attention(overdue=counts["overdue"], due_soon=counts["due_soon"])
+
+
+@dataclass(frozen=True)
+class CasePageReads:
+    """What several panels of the case page need, read once for the whole page instead of
+    once per panel. The page is a GET that changes nothing between the panels, so each panel
+    sees exactly what it would have read itself."""
+
+    parties: list[Party]  # main contact first, with attendance (parties_with_attendance)
+    calendar: WorkingCalendar
+    actions: list[ActionFacts]  # the agreed actions the clocks use
+    clocks: CaseClocks
+    mediation_by: date | None  # the stored "mediation by" deadline, if any
+
+
+def case_page_reads(*, case: Case) -> CasePageReads:
+    from mediation.deadlines.selectors import case_clocks
+    from mediation.deadlines.services import agreed_actions_of, service_calendar
+    from mediation.parties.selectors import parties_with_attendance
+
+    calendar = service_calendar()
+    actions = agreed_actions_of(case)
+    clocks = case_clocks(case=case, calendar=calendar, actions=actions)
+    mediation_by = next(
+        (d.due for d in clocks.deadlines if d.code == DeadlineCode.MEDIATION_BY), None
+    )
+    return CasePageReads(
+        parties=parties_with_attendance(case),
+        calendar=calendar,
+        actions=actions,
+        clocks=clocks,
+        mediation_by=mediation_by,
+    )
 
 
 def case_timeline(*, case: Case, limit: int = 200) -> list[TimelineEntry]:

@@ -25,7 +25,7 @@ from mediation.cases.step_forms import AssignMediatorForm, CaseLinkForm, Mediato
 from mediation.cases.tables import case_rows, for_case_table
 from mediation.common.pagination import page_number_from, paginate
 from mediation.common.views import render_form_page, staff_view
-from mediation.deadlines.selectors import case_clocks, next_deadline_views
+from mediation.deadlines.selectors import next_deadline_views
 from mediation.deadlines.services import service_calendar
 from mediation.domain.case_states import STEPS, CaseState, Route, Step
 
@@ -89,20 +89,26 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 @staff_view()
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    case = selectors.access_case(user=request.user, reference=reference, request=request)
+    case = selectors.access_case(
+        user=request.user, reference=reference, request=request, related=("enquiry",)
+    )
     selectors.case_record_view(user=request.user, case=case, request=request)
+    reads = selectors.case_page_reads(case=case)
     return render(
         request,
         "cases/case_detail.html",
         {
             "case": case,
-            "parties": list(case.parties.all()),
+            "reads": reads,
+            "parties": reads.parties,
             "timeline": selectors.case_timeline(case=case),
             "notes": list(case.notes.select_related("author")[:20]),
-            "clocks": case_clocks(case=case),
+            "clocks": reads.clocks,
             "steps": [
                 offer
-                for offer in workflow.case_steps(case)
+                for offer in workflow.case_steps(
+                    case, calendar=reads.calendar, actions=reads.actions
+                )
                 if permissions.can_take_step(request.user, case, offer.step)
             ],
             "can_assign_mediator": permissions.can_assign_mediator(request.user, case),

@@ -26,8 +26,14 @@ from mediation.cases.models import (
     TimelineEntry,
 )
 from mediation.cases.services import ServiceError, StaleCase, _timeline_add, _transition_locked
-from mediation.deadlines.services import case_facts, deadline_recalculate, service_calendar
+from mediation.deadlines.services import (
+    ActionFacts,
+    case_facts,
+    deadline_recalculate,
+    service_calendar,
+)
 from mediation.documents.services import certificate_issue
+from mediation.domain.calendar import WorkingCalendar
 from mediation.domain.case_states import (
     STEPS,
     CaseSituation,
@@ -42,9 +48,19 @@ from mediation.domain.dates import format_day
 from mediation.domain.deadlines import compute_deadlines
 
 
-def case_situation(case: Case) -> CaseSituation:
-    facts = case_facts(case)
-    allowed = compute_deadlines(facts, service_calendar()).certificate_allowed if facts else False
+def case_situation(
+    case: Case,
+    *,
+    calendar: WorkingCalendar | None = None,
+    actions: list[ActionFacts] | None = None,
+) -> CaseSituation:
+    """`calendar` and `actions` (the agreed actions) are read here unless given."""
+    facts = case_facts(case, actions=actions)
+    allowed = (
+        compute_deadlines(facts, calendar or service_calendar()).certificate_allowed
+        if facts
+        else False
+    )
     appealable = case.decision_type in APPEALABLE_DECISIONS
     return CaseSituation(
         route=Route(case.route),
@@ -62,8 +78,13 @@ def case_situation(case: Case) -> CaseSituation:
     )
 
 
-def case_steps(case: Case) -> list[StepOffer]:
-    return steps_available(case_situation(case))
+def case_steps(
+    case: Case,
+    *,
+    calendar: WorkingCalendar | None = None,
+    actions: list[ActionFacts] | None = None,
+) -> list[StepOffer]:
+    return steps_available(case_situation(case, calendar=calendar, actions=actions))
 
 
 def _certificate_kind(case: Case) -> str:

@@ -12,6 +12,7 @@ from mediation.cases.models import Case
 from mediation.deadlines.labels import TAG_CLASS, deadline_label, status_text
 from mediation.deadlines.models import Deadline
 from mediation.deadlines.services import (
+    ActionFacts,
     compute_for_case,
     is_met_by_the_service,
     service_calendar,
@@ -73,15 +74,24 @@ class CaseClocks:
     certificate_required: bool | None
 
 
-def case_clocks(*, case: Case, today: date | None = None) -> CaseClocks:
-    """The case's stored deadlines with today's status, plus the engine's warnings."""
+def case_clocks(
+    *,
+    case: Case,
+    today: date | None = None,
+    calendar: WorkingCalendar | None = None,
+    actions: list[ActionFacts] | None = None,
+) -> CaseClocks:
+    """The case's stored deadlines with today's status, plus the engine's warnings.
+
+    `calendar` and `actions` (the case's agreed actions) are read here unless given: the case
+    page reads them once for all its panels."""
     today = today or timezone.localdate()
-    calendar = service_calendar()
+    calendar = calendar or service_calendar()
     views = [
         _view(d.code, d.due, d.rule, d.explanation, d.met_on, today, calendar)
         for d in Deadline.objects.filter(case=case).order_by("position")
     ]
-    _computed, warnings = compute_for_case(case, calendar)
+    _computed, warnings = compute_for_case(case, calendar, actions=actions)
     appeal = next((v for v in views if v.code == "appeal_deadline"), None)
     required = None if case.notice_sent_on is None else not case.section_i_only
     return CaseClocks(

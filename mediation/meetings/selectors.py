@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
 
 from mediation.accounts.models import Role, User
 from mediation.cases.models import APPEALABLE_DECISIONS, Case, Party
@@ -137,16 +140,31 @@ class SlotBoard:
         return [r for r in self.rows if r.match.works_for_required]
 
 
-def slot_board(case: Case) -> SlotBoard:
-    """The offered slots with everyone's answers and which slots work."""
-    calendar = service_calendar()
-    attendees = case_attendees(case)
+_READ = object()  # "not given: read it here" (None is a real value of mediation_by)
+
+
+def slot_board(
+    case: Case,
+    *,
+    parties: list[Party] | None = None,
+    calendar: WorkingCalendar | None = None,
+    mediation_by: date | None | object = _READ,
+) -> SlotBoard:
+    """The offered slots with everyone's answers and which slots work.
+
+    The case page passes what it has already read for its other panels: the parties (as
+    loaded by mediation.parties.selectors.parties_with_attendance), the working calendar and
+    the stored "mediation by" deadline (None if the case has none)."""
+    calendar = calendar or service_calendar()
+    attendees = case_attendees(case, parties)
     slots = list(case.slot_offers.prefetch_related("answers"))
     answers: dict[tuple[str, str], bool] = {}
     for slot in slots:
         for answer in slot.answers.all():
             answers[(str(slot.pk), answer.attendee_key)] = answer.available
-    mediation_by = case_mediation_by(case)
+    if mediation_by is _READ:
+        mediation_by = case_mediation_by(case)
+    assert mediation_by is None or isinstance(mediation_by, date)
     appeal_deadline, safe = case_appeal_safe(case, calendar)
     matches = match_slots(
         [(str(s.pk), s.local_start.date()) for s in slots],
@@ -201,7 +219,69 @@ def meetings_between(
     )
     if mediator_id:
         meetings = meetings.filter(case__mediator_id=mediator_id)
-    return list(meetings.select_related("case", "case__mediator").order_by("starts_at", "id"))
+    return list(
+        meetings.select_related("case", "case__mediator")
+        # Only what the calendar shows (see calendar_days): a week can hold hundreds of
+        # meetings, and whole case and user rows cost more to load than the page.
+        .only(*_CALENDAR_FIELDS)
+        .order_by("starts_at", "id")
+    )
+
+
+_CALENDAR_FIELDS = (
+    "starts_at",
+    "duration_minutes",
+    "mode",
+    "case__reference",
+    "case__mediator__username",
+    "case__mediator__first_name",
+    "case__mediator__last_name",
+)
+_URL_SAFE = re.compile(r"[A-Za-z0-9-]+")
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    """One booked meeting as the calendar lists it, worked out once in Python so that the
+    template only prints (hundreds of meetings in a busy week)."""
+
+    start: str  # local time, "09:30"
+    end: str
+    url: str
+    reference: str
+    mode: str
+    mediator: str | None  # None if the case has no mediator
+
+
+def calendar_days(meetings: list[Meeting]) -> dict[date, list[CalendarEntry]]:
+    """The meetings (from meetings_between) by local day, in the order given."""
+    # Every meeting page URL differs only by the reference: reverse once, then put each
+    # reference in (references are letters, digits and hyphens, which reverse() leaves as
+    # they are; anything else goes through reverse()).
+    marker = "REFERENCE"
+    pattern = reverse("meetings:detail", args=[marker])
+    by_day: dict[date, list[CalendarEntry]] = {}
+    for meeting in meetings:
+        start = timezone.localtime(meeting.starts_at)
+        end = timezone.localtime(meeting.ends_at)
+        reference = meeting.case.reference
+        url = (
+            pattern.replace(marker, reference)
+            if _URL_SAFE.fullmatch(reference)
+            else reverse("meetings:detail", args=[reference])
+        )
+        mediator = meeting.case.mediator
+        by_day.setdefault(start.date(), []).append(
+            CalendarEntry(
+                start=f"{start:%H:%M}",
+                end=f"{end:%H:%M}",
+                url=url,
+                reference=reference,
+                mode=meeting.get_mode_display(),
+                mediator=mediator.display_name if mediator is not None else None,
+            )
+        )
+    return by_day
 
 
 def mediators_for_filter() -> QuerySet[User]:

@@ -348,9 +348,7 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
     meetings = selectors.meetings_between(
         user=user, start=start, end=end, mediator_id=mediator_id if user.sees_all_cases else None
     )
-    by_day: dict[date, list] = {}
-    for meeting in meetings:
-        by_day.setdefault(meeting.local_start.date(), []).append(meeting)
+    by_day = selectors.calendar_days(meetings)
     if view == "week":
         days = [
             (start + timedelta(days=n), by_day.get(start + timedelta(days=n), [])) for n in range(7)

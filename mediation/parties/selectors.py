@@ -107,6 +107,12 @@ class CaseAttendance:
 
 
 def _parties(case: Case) -> list[Party]:
+    return parties_with_attendance(case)
+
+
+def parties_with_attendance(case: Case) -> list[Party]:
+    """The case's parties, main contact first, with what `case_attendance` needs (two or three
+    queries). The case page loads them once and hands them to every panel."""
     return list(
         Party.objects.filter(case=case)
         .select_related("supports", "attendance", "attendance__decided_by")
@@ -213,8 +219,9 @@ def _warnings(case: Case, rows: list[PartyAttendance]) -> list[str]:
     return [rules.authority_warning(body, missing) for body, missing in gaps.items()]
 
 
-def case_attendance(case: Case) -> CaseAttendance:
-    rows = attendance_for_parties(case, _parties(case))
+def case_attendance(case: Case, parties: list[Party] | None = None) -> CaseAttendance:
+    """`parties`: as loaded by `parties_with_attendance` (the case page passes its own)."""
+    rows = attendance_for_parties(case, parties if parties is not None else _parties(case))
     return CaseAttendance(rows=rows, warnings=_warnings(case, rows))
 
 

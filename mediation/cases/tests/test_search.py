@@ -121,19 +121,19 @@ def test_sqlite_search_index_comes_back_after_a_table_rebuild(people, case_offic
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL indexes only")
-def test_postgresql_search_uses_the_trigram_and_prefix_indexes(people, case_officer_cal):
+def test_postgresql_search_uses_the_search_document_and_prefix_indexes(people, case_officer_cal):
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT indexname FROM pg_indexes WHERE indexname IN "
-            "('case_search_trgm', 'party_name_trgm', 'case_reference_prefix')"
+            "('case_search_doc_trgm', 'case_search_trgm', 'party_name_trgm', "
+            "'case_reference_prefix')"
         )
         assert {row[0] for row in cursor.fetchall()} == {
-            "case_search_trgm",
-            "party_name_trgm",
+            "case_search_doc_trgm",
             "case_reference_prefix",
         }
     query = selectors.case_search(
-        user=case_officer_cal, filters=selectors.CaseFilters(query="Sutton")
+        user=case_officer_cal, filters=selectors.CaseFilters(query="Amelia Sutton")
     )
     with connection.cursor() as cursor:
         cursor.execute("SET enable_seqscan = off")
@@ -141,5 +141,64 @@ def test_postgresql_search_uses_the_trigram_and_prefix_indexes(people, case_offi
         cursor.execute(f"EXPLAIN {sql}", params)  # noqa: S608
         plan = "\n".join(row[0] for row in cursor.fetchall())
         cursor.execute("SET enable_seqscan = on")
-    assert "case_search_trgm" in plan
-    assert "party_name_trgm" in plan
+    # Both words in one condition on the one index (the index intersects them).
+    assert "case_search_doc_trgm" in plan
+    assert "(doc ~~ '%amelia%'::text) AND (doc ~~ '%sutton%'::text)" in plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL triggers only")
+def test_postgresql_search_document_comes_back_after_a_lost_trigger(people, case_officer_cal):
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER cases_search_doc_party ON cases_party")
+    Party.objects.create(case=people["oliver"], role="parent_carer", name="Wren Button")
+    assert found(case_officer_cal, "Wren") == set()  # missed while the trigger was gone
+    assert ensure_search_index(connection) is True
+    assert found(case_officer_cal, "Wren") == {"oliver"}
+    assert ensure_search_index(connection) is False
+
+
+def test_words_may_match_different_names_of_a_case(people, case_officer_cal):
+    assert found(case_officer_cal, "Amelia Priya") == {"amelia"}  # child and a parent
+    assert found(case_officer_cal, "Priya Westhaven") == {"amelia"}  # a parent and the LA
+    assert found(case_officer_cal, "Amelia MED-2026") == {"amelia"}  # a name and a reference
+    assert found(case_officer_cal, "Amelia MED-2025") == set()
+    assert found(case_officer_cal, "Sutton Sutcliffe") == set()  # two cases, one word each
+
+
+def test_search_follows_moves_renamed_authorities_and_deletions(people, case_officer_cal):
+    from mediation.authorities.models import LocalAuthority
+
+    LocalAuthority.objects.filter(code="WHB").update(name="Eastmoor Council")
+    assert found(case_officer_cal, "Eastmoor") == {"amelia", "harry"}
+    assert found(case_officer_cal, "Westhaven") == set()
+    people["harry"].local_authority = LocalAuthority.objects.get(code="NBC")
+    people["harry"].save()
+    assert found(case_officer_cal, "Northbridge") == {"oliver", "zainab", "harry"}
+    Party.objects.filter(name="Priya Shah").update(case=people["oliver"])
+    assert found(case_officer_cal, "Priya") == {"oliver"}
+    Party.objects.filter(case=people["zainab"]).delete()
+    people["zainab"].delete()
+    assert found(case_officer_cal, "Neill") == set()
+    assert found(case_officer_cal, "Northbridge") == {"oliver", "harry"}
+
+
+def test_search_index_rebuilt_after_bulk_generation(case_officer_cal, monkeypatch):
+    # Adding many synthetic cases drops the search triggers and index and builds them once at
+    # the end: every generated case is then found, and later changes are followed again.
+    from datetime import UTC, datetime
+
+    from mediation.cases import synthetic
+
+    monkeypatch.setattr(synthetic, "REBUILD_SEARCH_INDEX_FROM", 1)
+    synthetic.generate(cases=6, seed=5, as_of=datetime.now(UTC), batch_size=3, per_year=2000)
+    assert ensure_search_index(connection) is False  # all in place again
+    for case in Case.objects.all():
+        assert case.pk in {
+            c.pk
+            for c in selectors.case_search(
+                user=case_officer_cal, filters=selectors.CaseFilters(query=case.child_name)
+            )
+        }
+    case = Case.objects.first()
+    Party.objects.create(case=case, role="parent_carer", name="Quillon Vexbridge")
+    assert found(case_officer_cal, "Vexbridge") == {case.child_first_name.lower()}

@@ -16,15 +16,23 @@ def mediator_calls(user) -> dict:  # type: ignore[no-untyped-def]
 
 
 @register.inclusion_tag("meetings/_case_panel_body.html")
-def case_meeting_panel(case, user) -> dict:  # type: ignore[no-untyped-def]
-    """The meeting, the offered dates and answers, and links, for the case page."""
+def case_meeting_panel(case, user, reads=None) -> dict:  # type: ignore[no-untyped-def]
+    """The meeting, the offered dates and answers, and links, for the case page. `reads`: the
+    case page's CasePageReads (parties, calendar and "mediation by" date read once)."""
     from mediation.meetings.selectors import meeting_current, slot_board
     from mediation.meetings.views import _may_schedule
 
     meeting = meeting_current(case)
+    board = (
+        slot_board(
+            case, parties=reads.parties, calendar=reads.calendar, mediation_by=reads.mediation_by
+        )
+        if reads
+        else slot_board(case)
+    )
     return {
         "case": case,
         "meeting": meeting,
-        "board": slot_board(case),
+        "board": board,
         "may_schedule": _may_schedule(user, case),
     }

@@ -15,8 +15,9 @@ register = template.Library()
 
 
 @register.inclusion_tag("parties/_case_panel_body.html")
-def parties_case_panel(case: Any, user: Any) -> dict[str, Any]:
-    state = selectors.case_attendance(case)
+def parties_case_panel(case: Any, user: Any, reads: Any = None) -> dict[str, Any]:
+    """`reads`: the case page's CasePageReads (mediation.cases.selectors), parties read once."""
+    state = selectors.case_attendance(case, reads.parties if reads else None)
     return {
         "case": case,
         "state": state,

@@ -11,10 +11,11 @@ register = template.Library()
 
 
 @register.inclusion_tag("portal/_case_panel_body.html", takes_context=True)
-def portal_case_panel(context, case, user) -> dict:  # type: ignore[no-untyped-def]
+def portal_case_panel(context, case, user, reads=None) -> dict:  # type: ignore[no-untyped-def]
+    """`reads`: the case page's CasePageReads (the case's parties read once for the page)."""
     return {
         "case": case,
-        "panel": staff_panel(case),
+        "panel": staff_panel(case, reads.parties if reads else None),
         "may_change": can_change_parties(user, case),
         "csrf_token": context.get("csrf_token"),
     }
