@@ -486,3 +486,19 @@ def test_a_deadline_never_met_counts_unless_its_clock_stopped(local_authority, c
     assert open_missed.pk not in set(
         Deadline.objects.filter(settled_deadlines_q(before_due)).values_list("pk", flat=True)
     )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="JIT is PostgreSQL's")
+def test_report_queries_run_without_jit_and_the_setting_comes_back():
+    from mediation.authorities.models import LocalAuthority
+    from mediation.common.queries import without_jit
+
+    def jit() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('jit')")
+            return cursor.fetchone()[0]
+
+    before = jit()
+    with without_jit(LocalAuthority):
+        assert jit() == "off"
+    assert jit() == before  # inside the test's transaction: put back on the way out
