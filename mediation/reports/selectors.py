@@ -9,10 +9,12 @@ deadline (code, due) and (due, met_on).
 
 from __future__ import annotations
 
+import operator
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import reduce
 from typing import Any
 
 from django.db.models import (
@@ -230,6 +232,11 @@ def _rows(
     if own:
         (metric,) = group
         rows = rows.filter(metric.where)
+    elif source is Source.DEADLINE:
+        # Only the deadlines one of the group's figures counts (a third of the period's: the
+        # others are appeal, adviser and meeting deadlines), read through the (code, due) and
+        # agreed-action indexes. The same numbers: each figure's FILTER picks rows inside this.
+        rows = rows.filter(reduce(operator.or_, (metric.where for metric in group)))
     return rows
 
 

@@ -429,6 +429,8 @@ def test_dashboard_runs_a_fixed_number_of_queries(
     # answer by reading every case ever held.
     main = next(sql for sql in deadlines if "mediation_by" in sql)
     assert "JOIN" not in main.upper()
+    # ...and only the deadlines one of its figures counts (not appeal or adviser deadlines).
+    assert "appeal_deadline" not in main and "'outcome_statement_circulated_by'" in main
     assert [a.code for a, _ in board.by_authority] == ["NFD", "SMC"]
     assert board.by_authority[0][1]["outcome_agreed_all"].value == 2
     assert board.trends["mediations_held"][board.months.index(date(2026, 5, 1))] == 2
