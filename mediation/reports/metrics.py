@@ -78,6 +78,12 @@ class Metric:
     columns: tuple[tuple[str, str], ...] = ()
     # A short name of the rows counted, for sentences ("3 of 4 certificates").
     rows_noun: str = "cases"
+    # Count it in a query of its own with `where` in the WHERE clause, not in a FILTER beside
+    # the other figures of its source: for a `where` with a correlated subquery (EXISTS), which
+    # inside a FILTER PostgreSQL runs once per row of the whole period and costs the query
+    # enough to be JIT-compiled (~100 ms); in the WHERE clause it becomes an anti-join. The
+    # numbers are the same: COUNT(*) FILTER (WHERE w) over rows R = COUNT(*) over R WHERE w.
+    own_query: bool = False
 
     @property
     def kind(self) -> Kind:
@@ -308,6 +314,7 @@ METRICS: tuple[Metric, ...] = (
         met=_ON_TIME,
         columns=_DEADLINE_COLUMNS,
         rows_noun="certificates due",
+        own_query=True,  # _CERTIFICATE_ALLOWED holds an EXISTS
     ),
     Metric(
         key="mediations_within_30_days",

@@ -103,7 +103,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return render_form_page(request, "reports/dashboard.html", context, invalid=True)
     filters = _filters(form)
     with report_reads():  # a read replica, when one is configured (docs/scaling.md)
-        board = selectors.dashboard(filters)
+        board = selectors.dashboard(filters, authorities=form.authorities.values())
     query = _link_query(form)
     context.update(dashboard_context(board, link_query=query))
     context.update(

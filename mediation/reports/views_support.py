@@ -7,6 +7,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 
 from mediation.reports.charts import Series, grouped_bars, monthly_bars
 from mediation.reports.metrics import BY_KEY, OUTCOME_KEYS, TREND_KEYS, Kind, Section, in_section
@@ -33,26 +35,49 @@ class Figure:
         return self.result.metric.kind is Kind.AVERAGE
 
 
-def drilldown_link(link_query: dict[str, str] | None, key: str, part: str = "all") -> str:
+def drilldown_link(
+    link_query: dict[str, str] | None, key: str, part: str = "all", *, base: str = ""
+) -> str:
     if link_query is None:
         return ""
     query = {**link_query, "metric": key}
     if part != "all":
         query["part"] = part
-    return f"{reverse('reports:cases')}?{urlencode(query)}"
+    return f"{base or reverse('reports:cases')}?{urlencode(query)}"
+
+
+def outcome_table_rows(rows: list[dict[str, Any]]) -> SafeString:
+    """The body rows of the outcomes-by-LA table (one per LA, about 150): built here rather
+    than by template loops, which cost several milliseconds a page for the same markup."""
+    return format_html_join(
+        "\n",
+        '<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">{}</th>{}</tr>',
+        (
+            (
+                row["authority"].name,
+                format_html_join(
+                    "",
+                    '<td class="govuk-table__cell govuk-table__cell--numeric">{}</td>',
+                    ((value,) for value in row["values"]),
+                ),
+            )
+            for row in rows
+        ),
+    )
 
 
 def dashboard_context(board: Dashboard, *, link_query: dict[str, str] | None) -> dict[str, Any]:
     """Sections of figures with drill-down links (none in the PDF), the two charts and the
     numbers behind them."""
     sections = []
+    base = reverse("reports:cases")
     for section in Section:
         figures = [
             Figure(
                 board.results[metric.key],
-                drilldown_link(link_query, metric.key),
-                drilldown_link(link_query, metric.key, "met"),
-                drilldown_link(link_query, metric.key, "missed"),
+                drilldown_link(link_query, metric.key, base=base),
+                drilldown_link(link_query, metric.key, "met", base=base),
+                drilldown_link(link_query, metric.key, "missed", base=base),
             )
             for metric in in_section(section)
         ]
@@ -120,5 +145,6 @@ def dashboard_context(board: Dashboard, *, link_query: dict[str, str] | None) ->
         "outcome_chart": outcome_chart,
         "outcome_names": outcome_names,
         "outcome_rows": outcome_rows,
+        "outcome_rows_html": outcome_table_rows(outcome_rows),
         "board": board,
     }

@@ -22,10 +22,11 @@ def test_bench_reports_prints_timings(local_authority, case_officer_cal):
     out = io.StringIO()
     call_command("bench_reports", "--la", "first", "--quarter", "2026-Q2", stdout=out)
     lines = out.getvalue().splitlines()
-    assert len(lines) == 4
+    assert len(lines) == 5
     assert all(re.search(r": \d+\.\d{3} s", line) for line in lines)
     assert "reports drill-down first page (1 mediations held)" in lines[2]
-    assert "NFD, 2026-Q2" in lines[3]
+    assert lines[3].startswith("WeasyPrint import, once per process")
+    assert "quarterly PDF, NFD, 2026-Q2" in lines[4]
 
 
 def test_bench_reports_refuses_bad_arguments(local_authority):

@@ -7,8 +7,10 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.db.models import F
 
-from mediation.cases.models import Enquiry
+from mediation.cases.models import Case, Enquiry
 from mediation.cases.tests.factories import LocalAuthorityFactory
 from mediation.deadlines.models import ClosureDay, Deadline
 from mediation.deadlines.services import deadline_recalculate
@@ -413,10 +415,22 @@ def test_dashboard_runs_a_fixed_number_of_queries(
     for day in (date(2026, 4, 20), date(2026, 5, 20)):
         held_case(local_authority, case_officer_cal, date(2026, 4, 1), day, outcome="agreed_all")
         held_case(other_la, case_officer_cal, date(2026, 4, 1), day, outcome="not_agreed")
-    # 6 aggregate queries for the figures, 3 for the monthly trends, 1 for outcomes by LA,
-    # 1 for the LA names: the same with 4 cases or a million.
-    with django_assert_num_queries(11):
+    # 7 aggregate queries for the figures (certificates on time in its own), 3 for the monthly
+    # trends, 1 for outcomes by LA, 1 for the LA names: the same with 4 cases or a million. On
+    # PostgreSQL also the savepoint turning JIT off around them (savepoint, set, reset, release:
+    # mediation.common.queries.without_jit).
+    jit = 4 if connection.vendor == "postgresql" else 0
+    with django_assert_num_queries(12 + jit) as counted:
         board = dashboard(ReportFilters(period=Q2), today=TODAY)
+    deadlines = [q["sql"] for q in counted.captured_queries if "deadlines_deadline" in q["sql"]]
+    assert len(deadlines) == 2
+    # Without an LA or route filter, the deadline figures read cases only by primary key, for
+    # deadlines not met (a scalar subquery), or for certificates: no join that PostgreSQL would
+    # answer by reading every case ever held.
+    main = next(sql for sql in deadlines if "mediation_by" in sql)
+    assert "JOIN" not in main.upper()
+    # ...and only the deadlines one of its figures counts (not appeal or adviser deadlines).
+    assert "appeal_deadline" not in main and "'outcome_statement_circulated_by'" in main
     assert [a.code for a, _ in board.by_authority] == ["NFD", "SMC"]
     assert board.by_authority[0][1]["outcome_agreed_all"].value == 2
     assert board.trends["mediations_held"][board.months.index(date(2026, 5, 1))] == 2
@@ -445,3 +459,48 @@ def test_certificates_that_may_not_be_issued_are_not_counted(local_authority, ca
     result = figures(local_authority)["certificates_on_time"]
     assert (result.value, result.total) == (0, 1)
     assert refs("certificates_on_time", local_authority) == [counted.reference]
+
+
+def test_a_deadline_never_met_counts_unless_its_clock_stopped(local_authority, case_officer_cal):
+    """settled_deadlines_q: met, or due day passed and the case's clock did not stop; a met
+    deadline counts even on a case whose clock stopped."""
+    from mediation.deadlines.models import Deadline
+    from mediation.reports.selectors import settled_deadlines_q
+
+    def case_with(**fields: str) -> Deadline:
+        case = held_case(
+            local_authority, case_officer_cal, date(2026, 4, 1), date(2026, 4, 20), **fields
+        )
+        return Deadline.objects.filter(case=case, code="mediation_by").get()
+
+    open_missed = case_with()
+    stopped_missed = case_with(status="closed", closure_outcome="withdrawn")
+    stopped_met = case_with(status="closed", closure_outcome="withdrawn")
+    assert Case.objects.filter(closure_outcome="withdrawn").count() == 2
+    Deadline.objects.filter(pk__in=[open_missed.pk, stopped_missed.pk]).update(met_on=None)
+    Deadline.objects.filter(pk=stopped_met.pk).update(met_on=F("due"))
+    before_due = Deadline.objects.filter(pk=open_missed.pk).values_list("due", flat=True).get()
+    settled = set(Deadline.objects.filter(settled_deadlines_q(TODAY)).values_list("pk", flat=True))
+    assert open_missed.pk in settled
+    assert stopped_missed.pk not in settled
+    assert stopped_met.pk in settled
+    # Not met and not yet due: not settled.
+    assert open_missed.pk not in set(
+        Deadline.objects.filter(settled_deadlines_q(before_due)).values_list("pk", flat=True)
+    )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="JIT is PostgreSQL's")
+def test_report_queries_run_without_jit_and_the_setting_comes_back():
+    from mediation.authorities.models import LocalAuthority
+    from mediation.common.queries import without_jit
+
+    def jit() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('jit')")
+            return cursor.fetchone()[0]
+
+    before = jit()
+    with without_jit(LocalAuthority):
+        assert jit() == "off"
+    assert jit() == before  # inside the test's transaction: put back on the way out

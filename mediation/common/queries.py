@@ -1,0 +1,35 @@
+"""Query helpers for reports that aggregate a period's rows (mediation.reports, the agreed
+actions report in mediation.outcomes)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.db import connections, router, transaction
+
+
+@contextmanager
+def without_jit(model: Any) -> Iterator[None]:
+    """On PostgreSQL, run the enclosed queries (reading `model`'s database) with JIT off.
+
+    PostgreSQL JIT-compiles any query whose estimated cost passes `jit_above_cost` (100,000 by
+    default). The report aggregates read one period's rows through indexes and run in a few to
+    a few tens of milliseconds, but their estimates (thousands of rows, an index probe per row)
+    pass that line, and compiling then costs 15-100 ms a query: more than running it. The
+    setting is SET LOCAL, so it ends with the transaction this opens; inside an outer
+    transaction the previous value is put back on the way out. Nothing changes on SQLite.
+    """
+    alias = router.db_for_read(model)
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    outermost = not connection.in_atomic_block
+    with transaction.atomic(using=alias), connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('jit'), set_config('jit', 'off', true)")
+        (previous, _off) = cursor.fetchone()
+        yield
+        if not outermost:
+            cursor.execute("SELECT set_config('jit', %s, true)", [previous])
