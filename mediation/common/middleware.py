@@ -64,9 +64,9 @@ class AbsoluteSessionTimeoutMiddleware:
     """Sign a user out 12 hours after they signed in, however active (ASVS 7.3.2, 4.0.3 V3.3.2).
 
     The 30-minute idle limit is Django's own expiry (SESSION_COOKIE_AGE), renewed by
-    IdleSessionRenewalMiddleware; this adds the absolute one. The sign-in time is written by security.record_sign_in_time. A
-    signed-in session without it (one that began before this check existed) is given the current
-    time, so it too ends within SESSION_ABSOLUTE_AGE.
+    IdleSessionRenewalMiddleware; this adds the absolute one. The sign-in time is written by
+    security.record_sign_in_time. A signed-in session without it (one that began before this
+    check existed) is given the current time, so it too ends within SESSION_ABSOLUTE_AGE.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
