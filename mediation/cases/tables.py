@@ -9,7 +9,7 @@ what the template filters gave (`test_tables.py` compares them), and the templat
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from functools import cache
 from urllib.parse import quote
 
@@ -19,20 +19,13 @@ from django.utils import timezone
 
 from mediation.cases.models import Case
 from mediation.deadlines.selectors import DeadlineView
-
-_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def short_day(day: date) -> str:
-    """Django's `date:"D j M Y"`, e.g. "Mon 2 Mar 2026"."""
-    return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
+from mediation.domain.dates import format_day, format_month
 
 
 def short_local_time(moment: datetime) -> str:
     """Django's `date:"j M Y, H:i"` of an aware datetime in the service's time zone."""
     local = timezone.localtime(moment)
-    return f"{local.day} {_MONTHS[local.month - 1]} {local.year}, {local:%H:%M}"
+    return f"{local.day} {format_month(local)} {local.year}, {local:%H:%M}"
 
 
 # The columns a row needs, so a page of the table reads these and not all ninety (the case,
@@ -92,7 +85,7 @@ def case_rows(
                 reference=case.reference,
                 child_name=case.child_name,
                 next_deadline=deadline,
-                next_deadline_due=short_day(deadline.due) if deadline else "",
+                next_deadline_due=format_day(deadline.due) if deadline else "",
                 local_authority=case.local_authority.name,
                 route=_display(case, "route"),
                 status=_display(case, "status"),

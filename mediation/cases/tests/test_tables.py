@@ -9,8 +9,9 @@ from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils import timezone
 
-from mediation.cases.tables import case_rows, short_day, short_local_time
+from mediation.cases.tables import case_rows, short_local_time
 from mediation.deadlines.selectors import next_deadline_views
+from mediation.domain.dates import format_day
 
 # Every month and weekday, single- and double-digit days and hours, both sides of the clock
 # change (London is UTC+1 in summer: 23:30 UTC on 30 June is 00:30 on 1 July).
@@ -30,8 +31,9 @@ MOMENTS = [
 
 
 @pytest.mark.parametrize("day", DAYS, ids=str)
-def test_short_day_is_the_date_filter(day):
-    assert short_day(day) == date_filter(day, "D j M Y")
+def test_the_domains_day_format_is_the_date_filter(day):
+    # The next-deadline column printed `date:"D j M Y"`; the rows use format_day.
+    assert format_day(day) == date_filter(day, "D j M Y")
 
 
 @pytest.mark.parametrize("moment", MOMENTS, ids=str)
