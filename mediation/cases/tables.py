@@ -11,13 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from urllib.parse import quote
 
 from django.db.models import QuerySet
-from django.urls import reverse
 from django.utils import timezone
 
 from mediation.cases.models import Case
+from mediation.common.links import url_for_each
 from mediation.deadlines.selectors import DeadlineView
 from mediation.domain.dates import format_day, format_month
 
@@ -75,13 +74,13 @@ def case_rows(
     cases: list[Case], next_deadlines: dict[int, DeadlineView] | None = None
 ) -> list[CaseRow]:
     """One row per case. The cases need local_authority and owner selected with them."""
-    url_pattern = reverse("cases:detail", args=["REFERENCE"])  # one reverse for the page
+    case_url = url_for_each("cases:detail")
     rows = []
     for case in cases:
         deadline = next_deadlines.get(case.pk) if next_deadlines else None
         rows.append(
             CaseRow(
-                url=url_pattern.replace("REFERENCE", quote(case.reference, safe="")),
+                url=case_url(case.reference),
                 reference=case.reference,
                 child_name=case.child_name,
                 next_deadline=deadline,

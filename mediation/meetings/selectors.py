@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import QuerySet
 from django.http import Http404
-from django.urls import reverse
 from django.utils import timezone
 
 from mediation.accounts.models import Role, User
 from mediation.cases.models import APPEALABLE_DECISIONS, Case, Party
 from mediation.cases.selectors import case_list_for_user
 from mediation.common.days import day_bounds
+from mediation.common.links import url_for_each
 from mediation.deadlines.models import Deadline
 from mediation.deadlines.services import service_calendar
 from mediation.domain.calendar import WorkingCalendar
@@ -237,7 +236,6 @@ _CALENDAR_FIELDS = (
     "case__mediator__first_name",
     "case__mediator__last_name",
 )
-_URL_SAFE = re.compile(r"[A-Za-z0-9-]+")
 
 
 @dataclass(frozen=True)
@@ -255,27 +253,18 @@ class CalendarEntry:
 
 def calendar_days(meetings: list[Meeting]) -> dict[date, list[CalendarEntry]]:
     """The meetings (from meetings_between) by local day, in the order given."""
-    # Every meeting page URL differs only by the reference: reverse once, then put each
-    # reference in (references are letters, digits and hyphens, which reverse() leaves as
-    # they are; anything else goes through reverse()).
-    marker = "REFERENCE"
-    pattern = reverse("meetings:detail", args=[marker])
+    meeting_url = url_for_each("meetings:detail")
     by_day: dict[date, list[CalendarEntry]] = {}
     for meeting in meetings:
         start = timezone.localtime(meeting.starts_at)
         end = timezone.localtime(meeting.ends_at)
         reference = meeting.case.reference
-        url = (
-            pattern.replace(marker, reference)
-            if _URL_SAFE.fullmatch(reference)
-            else reverse("meetings:detail", args=[reference])
-        )
         mediator = meeting.case.mediator
         by_day.setdefault(start.date(), []).append(
             CalendarEntry(
                 start=f"{start:%H:%M}",
                 end=f"{end:%H:%M}",
-                url=url,
+                url=meeting_url(reference),
                 reference=reference,
                 mode=meeting.get_mode_display(),
                 mediator=mediator.display_name if mediator is not None else None,
