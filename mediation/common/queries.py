@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.db import connections, router, transaction
+from django.db.models import Model, OuterRef, Subquery
 
 
 @contextmanager
@@ -33,3 +34,12 @@ def without_jit(model: Any) -> Iterator[None]:
         yield
         if not outermost:
             cursor.execute("SELECT set_config('jit', %s, true)", [previous])
+
+
+def value_by_key(model: type[Model], field: str, *, key: str) -> Subquery:
+    """`field` of the `model` row whose primary key is in this row's `key` column (for example
+    a deadline's case's LA), as a scalar subquery: one primary-key probe a row, which
+    PostgreSQL runs only for the rows it keeps. A join to the cases table, or an IN list it
+    hashes, is planned as a read of every case ever held: a cost growing with the history
+    instead of with the period (ADR 0021)."""
+    return Subquery(model.objects.filter(pk=OuterRef(key)).order_by().values(field)[:1])

@@ -10,13 +10,13 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, Q
 from django.http import Http404
 from django.utils import timezone
 
 from mediation.authorities.models import LocalAuthority
 from mediation.cases.models import Case, Party
-from mediation.common.queries import without_jit
+from mediation.common.queries import value_by_key, without_jit
 from mediation.deadlines.labels import deadline_label
 from mediation.deadlines.models import Deadline
 from mediation.deadlines.services import (
@@ -314,9 +314,7 @@ def honoured_on_time(*, start: date, end: date, today: date | None = None) -> li
     index probe a row), so the cost follows the period's deadlines, not every case ever held (a
     join to the cases table is done by PostgreSQL by reading the whole table)."""
     today = today or timezone.localdate()
-    authority = Subquery(
-        Case.objects.filter(pk=OuterRef("case_id")).order_by().values("local_authority_id")[:1]
-    )
+    authority = value_by_key(Case, "local_authority_id", key="case_id")
     with without_jit(Deadline):
         counts = list(
             Deadline.objects.filter(

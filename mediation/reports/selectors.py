@@ -24,10 +24,8 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     Model,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
 )
 from django.db.models.functions import TruncMonth
 from django.db.models.lookups import In
@@ -35,7 +33,7 @@ from django.utils import timezone
 
 from mediation.authorities.models import LocalAuthority
 from mediation.common.days import day_start
-from mediation.common.queries import without_jit
+from mediation.common.queries import value_by_key, without_jit
 from mediation.reports.metrics import (
     BY_KEY,
     CLOCK_STOPPING_CLOSURES,
@@ -110,14 +108,10 @@ def settled_deadlines_q(today: date) -> Q:
     closed because its clock stopped (see mediation.reports.metrics)."""
     # Written as "met, or (due day passed and the case's clock did not stop)": the same rows as
     # "(met or due day passed) and not (never met and clock stopped)". The case's closure is
-    # read by a scalar subquery on its primary key, which PostgreSQL runs only for deadlines not
-    # met, as one index probe each: a join (or an IN list, which it hashes) would read every
-    # case ever held, a cost growing with the whole history instead of with the period.
+    # read only for deadlines not met, by its primary key (value_by_key).
     from mediation.cases.models import Case
 
-    closure = Subquery(
-        Case.objects.filter(pk=OuterRef("case_id")).order_by().values("closure_outcome")[:1]
-    )
+    closure = value_by_key(Case, "closure_outcome", key="case_id")
     clock_stopped = In(closure, list(CLOCK_STOPPING_CLOSURES))
     return Q(met_on__isnull=False) | (Q(due__lt=today) & ~Q(clock_stopped))
 
