@@ -80,6 +80,6 @@ urlpatterns = [
     path("csp-report/", security.csp_report, name="csp-report"),
 ]
 
-handler404 = "mediation.common.errors.not_found"
-handler403 = "mediation.common.errors.forbidden"
-handler500 = "mediation.common.errors.server_error"
+handler404 = "mediation.common.error_pages.not_found"
+handler403 = "mediation.common.error_pages.forbidden"
+handler500 = "mediation.common.error_pages.server_error"

@@ -6,6 +6,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django import forms
+from django.http import HttpRequest
 from django.utils import timezone
 
 from mediation.accounts.models import Role, User
@@ -18,12 +19,22 @@ from mediation.cases.models import (
     DecisionType,
     Party,
 )
+from mediation.common.errors import StaleCase
 from mediation.common.forms import GovukDateField, ModelChoiceField, today_in_london
 from mediation.domain.case_states import ROUTE_LABELS, STATE_LABELS, CaseState, Route
 
 MAX_NAME = 120
 MAX_SHORT_TEXT = 150
 MAX_LONG_TEXT = 5000
+
+
+def expected_state_posted(request: HttpRequest) -> CaseState:
+    """The case's state when the page was shown (the hidden `expected_state` field), which a
+    state-changing service compares with the state now (StaleCase if someone moved it)."""
+    try:
+        return CaseState(request.POST.get("expected_state", ""))
+    except ValueError:
+        raise StaleCase("This page was out of date. Try again.") from None
 
 
 def years_between(born: date, on: date) -> int:

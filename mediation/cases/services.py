@@ -27,6 +27,7 @@ from mediation.cases.models import (
     ReferenceCounter,
     TimelineEntry,
 )
+from mediation.common.errors import ServiceError, StaleCase
 from mediation.deadlines.services import deadline_recalculate
 from mediation.domain.case_states import (
     INITIAL_STATE,
@@ -36,10 +37,6 @@ from mediation.domain.case_states import (
     check_transition,
 )
 from mediation.domain.dates import format_day
-
-
-class ServiceError(Exception):
-    """A request that cannot be carried out; the message is shown to the user."""
 
 
 def reference_next(*, prefix: str, year: int) -> str:
@@ -226,10 +223,6 @@ def case_open_from_enquiry(
     )
     deadline_recalculate(case=case, by=by, reason="case opened")
     return case
-
-
-class StaleCase(ServiceError):
-    """The case changed between showing a page and submitting it."""
 
 
 @transaction.atomic

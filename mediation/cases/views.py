@@ -19,15 +19,21 @@ from mediation.cases.forms import (
     KeyDatesForm,
     NoteForm,
     OpenCaseForm,
+    expected_state_posted,
 )
 from mediation.cases.models import Enquiry
 from mediation.cases.step_forms import AssignMediatorForm, CaseLinkForm, MediatorNoteForm, StepForm
 from mediation.cases.tables import case_rows, for_case_table
 from mediation.common.pagination import page_number_from, paginate
-from mediation.common.views import render_form_page, staff_view
+from mediation.common.views import (
+    refusal_shown_as_message,
+    refusal_shown_on,
+    render_form_page,
+    staff_view,
+)
 from mediation.deadlines.selectors import next_deadline_views
 from mediation.deadlines.services import service_calendar
-from mediation.domain.case_states import STEPS, CaseState, Route, Step
+from mediation.domain.case_states import STEPS, Route, Step
 
 
 def _can_handle_enquiries(user) -> bool:  # type: ignore[no-untyped-def]
@@ -220,7 +226,7 @@ def enquiry_open_case(request: HttpRequest, reference: str) -> HttpResponse:
         form = OpenCaseForm(request.POST, **form_kwargs)
         if form.is_valid():
             issues = set(form.cleaned_data["issues"])
-            try:
+            with refusal_shown_on(form):
                 case = services.case_open_from_enquiry(
                     enquiry=enquiry,
                     route=Route(form.cleaned_data["route"]),
@@ -231,9 +237,6 @@ def enquiry_open_case(request: HttpRequest, reference: str) -> HttpResponse:
                     issue_social_care="social_care" in issues,
                     request=request,
                 )
-            except services.ServiceError as error:
-                form.add_error(None, str(error))
-            else:
                 messages.success(request, f"Case {case.reference} opened")
                 return redirect("cases:detail", reference=case.reference)
         return render_form_page(
@@ -250,16 +253,13 @@ def enquiry_close(request: HttpRequest, reference: str) -> HttpResponse:
     form = CloseEnquiryForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_valid():
-            try:
+            with refusal_shown_on(form):
                 services.enquiry_close_with_information(
                     enquiry=enquiry,
                     by=request.user,
                     note=form.cleaned_data["note"],
                     request=request,
                 )
-            except services.ServiceError as error:
-                form.add_error(None, str(error))
-            else:
                 messages.success(request, f"Enquiry {enquiry.reference} closed")
                 return redirect("enquiries:detail", reference=enquiry.reference)
         return render_form_page(
@@ -348,24 +348,16 @@ def case_step(request: HttpRequest, reference: str, step: str) -> HttpResponse:
         return render_form_page(request, "cases/step_form.html", context, invalid=True)
     if spec.irreversible and request.POST.get("confirmed") != "yes":
         return render(request, "cases/step_confirm.html", {**context, "answers": _answers(form)})
-    try:
+    with refusal_shown_as_message(request):
         workflow.case_take_step(
             case=case,
             step=chosen,
             by=request.user,
             data=form.cleaned_data,
-            expected_state=CaseState(request.POST.get("expected_state", "")),
+            expected_state=expected_state_posted(request),
             request=request,
         )
-    except (services.ServiceError, ValueError) as error:
-        message = (
-            str(error)
-            if isinstance(error, services.ServiceError)
-            else "This page was out of date. Try again."
-        )
-        messages.error(request, message)
-        return redirect("cases:detail", reference=case.reference)
-    messages.success(request, f"Done: {spec.label.lower()}")
+        messages.success(request, f"Done: {spec.label.lower()}")
     return redirect("cases:detail", reference=case.reference)
 
 
@@ -394,13 +386,10 @@ def assign_mediator(request: HttpRequest, reference: str) -> HttpResponse:
         request.POST if request.method == "POST" else None, initial={"mediator": case.mediator_id}
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_shown_on(form, "mediator"):
             services.case_assign_mediator(
                 case=case, mediator=form.cleaned_data["mediator"], by=request.user, request=request
             )
-        except services.ServiceError as error:
-            form.add_error("mediator", str(error))
-        else:
             messages.success(request, f"{form.cleaned_data['mediator'].display_name} assigned")
             return redirect("cases:detail", reference=case.reference)
     context = {"case": case, "form": form, "mediators": selectors.mediator_choices_for(case=case)}
@@ -447,7 +436,7 @@ def case_link_add(request: HttpRequest, reference: str) -> HttpResponse:
         if other is None:
             form.add_error("reference", "No case has that reference. Check it and try again")
         else:
-            try:
+            with refusal_shown_on(form, "reference"):
                 services.case_link_add(
                     case=case,
                     other=other,
@@ -455,9 +444,6 @@ def case_link_add(request: HttpRequest, reference: str) -> HttpResponse:
                     by=request.user,
                     request=request,
                 )
-            except services.ServiceError as error:
-                form.add_error("reference", str(error))
-            else:
                 messages.success(request, f"Linked to {other.reference}")
                 return redirect("cases:detail", reference=case.reference)
     return render_form_page(

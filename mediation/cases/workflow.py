@@ -25,7 +25,8 @@ from mediation.cases.models import (
     Outcome,
     TimelineEntry,
 )
-from mediation.cases.services import ServiceError, StaleCase, _timeline_add, _transition_locked
+from mediation.cases.services import _timeline_add, _transition_locked
+from mediation.common.errors import ServiceError, StaleCase
 from mediation.deadlines.services import (
     ActionFacts,
     case_facts,

@@ -20,7 +20,8 @@ from django.utils import timezone
 from mediation.accounts.models import User
 from mediation.audit.services import audit_record
 from mediation.cases.models import APPEALABLE_DECISIONS, Case, ContactPreference, TimelineEntry
-from mediation.cases.services import ServiceError, _timeline_add, reference_next
+from mediation.cases.services import _timeline_add, reference_next
+from mediation.common.errors import ServiceError
 from mediation.common.pdf import html_to_pdf, sha256_hex
 from mediation.deadlines.models import Deadline
 from mediation.deadlines.services import case_facts, service_calendar

@@ -22,7 +22,7 @@ from mediation.accounts.models import User
 from mediation.audit.services import audit_record
 from mediation.authorities.models import LocalAuthority
 from mediation.cases.models import ReferenceCounter
-from mediation.cases.services import ServiceError
+from mediation.common.errors import DraftChanged, ServiceError
 from mediation.common.pdf import BASE_CSS, sha256_hex
 from mediation.domain.billing import format_pence, line_amounts
 from mediation.domain.dates import format_day
@@ -150,10 +150,6 @@ def tariff_save(*, tariff: Tariff, by: User, request: HttpRequest | None = None)
 # ---------------------------------------------------------------------------------------------
 # Invoices
 # ---------------------------------------------------------------------------------------------
-
-
-class DraftChanged(ServiceError):
-    pass
 
 
 def _document_context(**context: object) -> dict:

@@ -18,8 +18,9 @@ from django.utils import timezone
 from mediation.accounts.models import User
 from mediation.audit.services import audit_record
 from mediation.cases.models import Case, ContactPreference, Party, TimelineEntry
-from mediation.cases.services import ServiceError, _timeline_add, case_key_dates_update
+from mediation.cases.services import _timeline_add, case_key_dates_update
 from mediation.cases.workflow import case_take_step
+from mediation.common.errors import ServiceError
 from mediation.deadlines.services import service_calendar
 from mediation.documents.models import DocumentKind
 from mediation.documents.services import document_store

@@ -12,12 +12,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mediation.accounts.models import User
+from mediation.cases.forms import expected_state_posted
 from mediation.cases.models import Case
 from mediation.cases.permissions import can_take_step
 from mediation.cases.selectors import access_case
-from mediation.cases.services import ServiceError
-from mediation.common.views import render_form_page, staff_view
-from mediation.domain.case_states import CaseState, Step
+from mediation.common.views import refusal_shown_on, render_form_page, staff_view
+from mediation.domain.case_states import Step
 from mediation.meetings import selectors, services
 from mediation.meetings.forms import (
     AnswersForm,
@@ -52,7 +52,7 @@ def slots(request: HttpRequest, reference: str) -> HttpResponse:
         raise PermissionDenied
     form = SlotForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_shown_on(form):
             services.slot_offer_add(
                 case=case,
                 by=request.user,
@@ -61,9 +61,6 @@ def slots(request: HttpRequest, reference: str) -> HttpResponse:
                 mode=form.cleaned_data["mode"],
                 request=request,
             )
-        except ServiceError as error:
-            form.add_error(None, str(error))
-        else:
             messages.success(request, "Date offered")
             return redirect("meetings:slots", reference=case.reference)
     context = {
@@ -113,24 +110,16 @@ def book(request: HttpRequest, reference: str, slot_id: int) -> HttpResponse:
     row = next(r for r in board.rows if r.slot.pk == slot.pk)
     form = BookForm(request.POST if request.method == "POST" else None, slot=slot)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_shown_on(form):
             services.meeting_book(
                 case=case,
                 slot=slot,
                 by=request.user,
                 details=form.details(),
                 short_notice_consent=form.cleaned_data["short_notice_consent"],
-                expected_state=CaseState(request.POST.get("expected_state", "")),
+                expected_state=expected_state_posted(request),
                 request=request,
             )
-        except (ServiceError, ValueError) as error:
-            form.add_error(
-                None,
-                str(error)
-                if isinstance(error, ServiceError)
-                else "This page was out of date. Try again.",
-            )
-        else:
             messages.success(request, "Meeting booked and confirmations sent")
             return redirect("meetings:detail", reference=case.reference)
     return render_form_page(
@@ -187,7 +176,7 @@ def reschedule(request: HttpRequest, reference: str, meeting_id: int) -> HttpRes
     }
     form = RescheduleForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_shown_on(form):
             services.meeting_reschedule(
                 meeting=meeting,
                 by=request.user,
@@ -199,9 +188,6 @@ def reschedule(request: HttpRequest, reference: str, meeting_id: int) -> HttpRes
                 short_notice_consent=form.cleaned_data["short_notice_consent"],
                 request=request,
             )
-        except ServiceError as error:
-            form.add_error(None, str(error))
-        else:
             messages.success(request, "Meeting moved and everyone told")
             return redirect("meetings:detail", reference=case.reference)
     return render_form_page(
@@ -223,22 +209,14 @@ def cancel(request: HttpRequest, reference: str, meeting_id: int) -> HttpRespons
         raise Http404("The meeting is already cancelled")
     form = CancelForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_shown_on(form):
             services.meeting_cancel(
                 meeting=meeting,
                 by=request.user,
                 reason=form.cleaned_data["reason"],
-                expected_state=CaseState(request.POST.get("expected_state", "")),
+                expected_state=expected_state_posted(request),
                 request=request,
             )
-        except (ServiceError, ValueError) as error:
-            form.add_error(
-                None,
-                str(error)
-                if isinstance(error, ServiceError)
-                else "This page was out of date. Try again.",
-            )
-        else:
             messages.success(request, "Meeting cancelled and everyone told")
             return redirect("meetings:detail", reference=case.reference)
     return render_form_page(

@@ -19,8 +19,9 @@ from django.utils import timezone
 from mediation.accounts.models import Role, User
 from mediation.audit.services import audit_record
 from mediation.cases.models import Case, ContactPreference, Outcome, Party, TimelineEntry
-from mediation.cases.services import ServiceError, _timeline_add, case_key_dates_update
+from mediation.cases.services import _timeline_add, case_key_dates_update
 from mediation.cases.workflow import case_steps, case_take_step
+from mediation.common.errors import ServiceError
 from mediation.common.pdf import sha256_hex
 from mediation.deadlines.services import deadline_recalculate
 from mediation.documents.models import DocumentKind, GeneratedDocument

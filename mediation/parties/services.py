@@ -16,7 +16,8 @@ from django.utils import timezone
 from mediation.accounts.models import User
 from mediation.audit.services import audit_record
 from mediation.cases.models import Case, Party, PartyRole, TimelineEntry
-from mediation.cases.services import ServiceError, _timeline_add
+from mediation.cases.services import _timeline_add
+from mediation.common.errors import NotAllowed, ServiceError
 from mediation.domain import attendance as rules
 from mediation.domain import expenses as money
 from mediation.parties import permissions, selectors
@@ -53,10 +54,6 @@ BODY_FOR_ROLE = {
     PartyRole.LA_REPRESENTATIVE: rules.LA_BODY,
     PartyRole.HEALTH_REPRESENTATIVE: rules.HEALTH_BODY,
 }
-
-
-class NotAllowed(ServiceError):
-    """The user may not make this change (the view answers 403)."""
 
 
 def _timeline(case: Case, by: User, summary: str) -> None:
@@ -388,7 +385,10 @@ def expense_line_add(
     for name in ("description", "claimed_pence", "miles", "hours", "children", "nights"):
         if data.get(name) is not None:
             setattr(line, name, data[name])
-    assessed = money.assess_line(line.as_domain())
+    try:
+        assessed = money.assess_line(line.as_domain())
+    except ValueError as refusal:  # a negative amount: the domain's words are fit to show
+        raise ServiceError(str(refusal)) from None
     line.full_clean()
     line.save()
     _timeline(

@@ -10,8 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mediation.audit.services import audit_record, client_ip
-from mediation.cases.services import ServiceError
-from mediation.common.views import render_form_page
+from mediation.common.views import refusal_shown_on, render_form_page
 from mediation.portal import selectors, services
 from mediation.portal.forms import (
     ActionProgressForm,
@@ -192,14 +191,12 @@ def dates(request: HttpRequest, access: PortalAccess) -> HttpResponse:
         return render(request, "portal/dates.html", context)
     if not form.is_valid():
         return render_form_page(request, "portal/dates.html", context, invalid=True)
-    try:
+    with refusal_shown_on(form):
         services.slot_answers_save(
             access=access, answers=form.answers(), offered=form.slots, request=request
         )
-    except ServiceError as error:
-        form.add_error(None, str(error))
-        return render_form_page(request, "portal/dates.html", context, invalid=True)
-    return _done(request, access, "Thank you. We have your answers about the dates.")
+        return _done(request, access, "Thank you. We have your answers about the dates.")
+    return render_form_page(request, "portal/dates.html", context, invalid=True)
 
 
 def _done(request: HttpRequest, access: PortalAccess, text: str) -> HttpResponse:
@@ -281,15 +278,13 @@ def outcome(request: HttpRequest, access: PortalAccess) -> HttpResponse:
         return redirect("portal:outcome", reference=access.case.reference)
     if not form.is_valid():
         return render_form_page(request, "portal/outcome.html", context, invalid=True)
-    try:
+    with refusal_shown_on(form):
         services.agreement_save(
             access=access, given_for_hash=form.cleaned_data["content_hash"], request=request
         )
-    except ServiceError as error:
-        form.add_error(None, str(error))
-        context["form"] = form
-        return render_form_page(request, "portal/outcome.html", context, invalid=True)
-    return _done(request, access, "Thank you. We have recorded that you agree the statement.")
+        return _done(request, access, "Thank you. We have recorded that you agree the statement.")
+    context["form"] = form
+    return render_form_page(request, "portal/outcome.html", context, invalid=True)
 
 
 @portal_view(PARENT)
@@ -396,7 +391,7 @@ def attendee(request: HttpRequest, access: PortalAccess) -> HttpResponse:
     if not form.is_valid():
         return render_form_page(request, "portal/attendee.html", context, invalid=True)
     data = form.cleaned_data
-    try:
+    with refusal_shown_on(form):
         services.authority_save(
             access=access,
             attendee_is_me=data["who"] == "me",
@@ -405,12 +400,10 @@ def attendee(request: HttpRequest, access: PortalAccess) -> HttpResponse:
             issues=data["issues"],
             request=request,
         )
-    except ServiceError as error:
-        form.add_error(None, str(error))
-        return render_form_page(request, "portal/attendee.html", context, invalid=True)
-    return _done(
-        request, access, "Thank you. We have recorded who will attend and their authority."
-    )
+        return _done(
+            request, access, "Thank you. We have recorded who will attend and their authority."
+        )
+    return render_form_page(request, "portal/attendee.html", context, invalid=True)
 
 
 def _la_actions(access: PortalAccess) -> list:
@@ -521,28 +514,26 @@ def views(request: HttpRequest, access: PortalAccess) -> HttpResponse:
         return render_form_page(request, "portal/views.html", context, invalid=True)
     data = form.cleaned_data
     try:
-        child_views_record(
-            access.case,
-            given_via="portal",
-            going_well=data["going_well"],
-            hard=data["hard"],
-            would_like=data["would_like"],
-            who_helps=data["who_helps"],
-            helped_by=data["helped_by"],
-            share_with=data["share_with"],
-            by_party=access.party,
-            attachments=data["attachments"],
-            request=request,
-        )
+        with refusal_shown_on(form):
+            child_views_record(
+                access.case,
+                given_via="portal",
+                going_well=data["going_well"],
+                hard=data["hard"],
+                would_like=data["would_like"],
+                who_helps=data["who_helps"],
+                helped_by=data["helped_by"],
+                share_with=data["share_with"],
+                by_party=access.party,
+                attachments=data["attachments"],
+                request=request,
+            )
+            services.child_link_used_up(access=access, request=request)
+            portal_sign_out(request)
+            return redirect("portal:views-thanks")
     except UploadRejected as rejected:
         form.add_error("attachments", rejected.message)
-        return render_form_page(request, "portal/views.html", context, invalid=True)
-    except ServiceError as error:
-        form.add_error(None, str(error))
-        return render_form_page(request, "portal/views.html", context, invalid=True)
-    services.child_link_used_up(access=access, request=request)
-    portal_sign_out(request)
-    return redirect("portal:views-thanks")
+    return render_form_page(request, "portal/views.html", context, invalid=True)
 
 
 @require_http_methods(["GET"])

@@ -16,7 +16,8 @@ from mediation.accounts.models import User
 from mediation.audit.services import audit_record
 from mediation.authorities.models import LocalAuthority
 from mediation.cases.models import AppealLodged, Case, PartyRole, TimelineEntry
-from mediation.cases.services import ServiceError, _timeline_add
+from mediation.cases.services import _timeline_add
+from mediation.common.errors import ServiceError
 from mediation.common.pdf import html_to_pdf, sha256_hex
 from mediation.reports.models import QuarterlyReport
 

@@ -36,7 +36,8 @@ from django.utils import timezone
 from mediation.accounts.models import User
 from mediation.audit.services import audit_record
 from mediation.cases.models import Case, Party, PartyRole, TimelineEntry
-from mediation.cases.services import ServiceError, _timeline_add
+from mediation.cases.services import _timeline_add
+from mediation.common.errors import ServiceError
 from mediation.uploads import detection
 from mediation.uploads.models import ChildViews, GivenVia, Purpose, ShareWith, Upload
 

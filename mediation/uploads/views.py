@@ -18,8 +18,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from mediation.audit.services import audit_record
 from mediation.cases.models import Case
 from mediation.cases.selectors import access_case
-from mediation.cases.services import ServiceError
-from mediation.common.views import render_form_page, staff_view
+from mediation.common.views import (
+    refusal_shown_as_message,
+    refusal_shown_on,
+    render_form_page,
+    staff_view,
+)
 from mediation.uploads import selectors, services
 from mediation.uploads.forms import ChildViewsForm, RemoveForm, UploadForm
 from mediation.uploads.models import Upload
@@ -152,16 +156,13 @@ def upload_share(request: HttpRequest, reference: str, upload_id: int) -> HttpRe
     if not can_manage_uploads(request.user, upload.case):
         raise PermissionDenied
     shared = request.POST.get("shared") == "yes"
-    try:
+    with refusal_shown_as_message(request):
         services.upload_share(upload, by_user=request.user, shared=shared, request=request)
-    except ServiceError as error:
-        messages.error(request, str(error))
-        return _back(upload.case)
-    messages.success(
-        request,
-        f"{upload.original_name} is {'now shared' if shared else 'no longer shared'} "
-        "with the parties",
-    )
+        messages.success(
+            request,
+            f"{upload.original_name} is {'now shared' if shared else 'no longer shared'} "
+            "with the parties",
+        )
     return _back(upload.case)
 
 
@@ -180,14 +181,11 @@ def upload_remove(request: HttpRequest, reference: str, upload_id: int) -> HttpR
         return render(request, "uploads/remove_form.html", context)
     if not form.is_valid():
         return render_form_page(request, "uploads/remove_form.html", context, invalid=True)
-    try:
+    with refusal_shown_as_message(request):
         services.upload_remove(
             upload, by_user=request.user, reason=form.cleaned_data["reason"], request=request
         )
-    except ServiceError as error:
-        messages.error(request, str(error))
-        return _back(case)
-    messages.success(request, f"{upload.original_name} removed")
+        messages.success(request, f"{upload.original_name} removed")
     return _back(case)
 
 
@@ -208,24 +206,22 @@ def child_views_add(request: HttpRequest, reference: str) -> HttpResponse:
         return render_form_page(request, "uploads/child_views_form.html", context, invalid=True)
     data = form.cleaned_data
     try:
-        services.child_views_record(
-            case,
-            given_via=data["given_via"],
-            going_well=data["going_well"],
-            hard=data["hard"],
-            would_like=data["would_like"],
-            who_helps=data["who_helps"],
-            helped_by=data["helped_by"],
-            share_with=data["share_with"],
-            by_user=request.user,
-            attachments=data["attachments"],
-            request=request,
-        )
+        with refusal_shown_on(form):
+            services.child_views_record(
+                case,
+                given_via=data["given_via"],
+                going_well=data["going_well"],
+                hard=data["hard"],
+                would_like=data["would_like"],
+                who_helps=data["who_helps"],
+                helped_by=data["helped_by"],
+                share_with=data["share_with"],
+                by_user=request.user,
+                attachments=data["attachments"],
+                request=request,
+            )
+            messages.success(request, "The child's or young person's views are recorded")
+            return _back(case)
     except UploadRejected as rejected:
         form.add_error("attachments", rejected.message)
-        return render_form_page(request, "uploads/child_views_form.html", context, invalid=True)
-    except ServiceError as error:
-        form.add_error(None, str(error))
-        return render_form_page(request, "uploads/child_views_form.html", context, invalid=True)
-    messages.success(request, "The child's or young person's views are recorded")
-    return _back(case)
+    return render_form_page(request, "uploads/child_views_form.html", context, invalid=True)

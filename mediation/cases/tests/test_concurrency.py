@@ -12,9 +12,9 @@ from datetime import date
 import pytest
 from django.db import connection
 
-from mediation.cases import services
 from mediation.cases.models import Case
 from mediation.cases.workflow import case_take_step
+from mediation.common import errors
 from mediation.domain.case_states import CaseState, Step
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -41,7 +41,7 @@ def test_two_simultaneous_steps_one_wins_the_other_is_refused(
                 expected_state=CaseState.MEDIATION_REQUESTED,
             )
             results[name] = "done"
-        except services.StaleCase as error:
+        except errors.StaleCase as error:
             results[name] = f"refused: {error}"
         finally:
             thread_connection.close()

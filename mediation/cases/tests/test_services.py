@@ -11,6 +11,7 @@ from mediation.audit.models import AuditEvent
 from mediation.cases import services
 from mediation.cases.models import Case, CaseStatusChange, Contact, Enquiry, Party, TimelineEntry
 from mediation.cases.tests.factories import enquiry_data
+from mediation.common import errors
 from mediation.domain.case_states import CaseState, Route, TransitionNotAllowed
 
 pytestmark = pytest.mark.django_db
@@ -87,7 +88,7 @@ def test_an_enquiry_opens_at_most_one_case(enquiry, case_officer_cal):
     services.case_open_from_enquiry(
         enquiry=enquiry, route=Route.MEDIATION, owner=case_officer_cal, by=case_officer_cal
     )
-    with pytest.raises(services.ServiceError):
+    with pytest.raises(errors.ServiceError):
         services.case_open_from_enquiry(
             enquiry=enquiry, route=Route.MEDIATION, owner=case_officer_cal, by=case_officer_cal
         )
@@ -95,7 +96,7 @@ def test_an_enquiry_opens_at_most_one_case(enquiry, case_officer_cal):
 
 
 def test_a_mediator_cannot_own_a_case(enquiry, case_officer_cal, mediator_mia):
-    with pytest.raises(services.ServiceError):
+    with pytest.raises(errors.ServiceError):
         services.case_open_from_enquiry(
             enquiry=enquiry, route=Route.MEDIATION, owner=mediator_mia, by=case_officer_cal
         )
@@ -107,7 +108,7 @@ def test_closing_an_enquiry_with_information(enquiry, case_officer_cal):
     )
     enquiry.refresh_from_db()
     assert enquiry.status == Enquiry.Status.CLOSED
-    with pytest.raises(services.ServiceError):
+    with pytest.raises(errors.ServiceError):
         services.case_open_from_enquiry(
             enquiry=enquiry, route=Route.MEDIATION, owner=case_officer_cal, by=case_officer_cal
         )
@@ -141,7 +142,7 @@ def test_refused_transition_changes_nothing(open_case, case_officer_cal):
 def test_closing_sets_closed_at_and_reopening_needs_a_reason(open_case, case_officer_cal):
     case = services.case_transition(case=open_case, to_state=CaseState.CLOSED, by=case_officer_cal)
     assert case.closed_at is not None
-    with pytest.raises(services.ServiceError, match="reason"):
+    with pytest.raises(errors.ServiceError, match="reason"):
         services.case_transition(
             case=case, to_state=CaseState.MEDIATION_REQUESTED, by=case_officer_cal
         )
@@ -198,7 +199,7 @@ def test_contact_with_a_party_of_another_case_is_refused(
     other = services.case_open_from_enquiry(
         enquiry=other_enquiry, route=Route.MEDIATION, owner=case_officer_cal, by=case_officer_cal
     )
-    with pytest.raises(services.ServiceError):
+    with pytest.raises(errors.ServiceError):
         services.case_contact_add(
             case=open_case,
             by=case_officer_cal,
@@ -221,7 +222,7 @@ def test_note_is_encrypted_and_timeline_shows_no_text(open_case, case_officer_ca
 
 
 def test_assigning_a_non_mediator_is_refused(open_case, case_officer_cal, case_officer_cleo):
-    with pytest.raises(services.ServiceError):
+    with pytest.raises(errors.ServiceError):
         services.case_assign_mediator(
             case=open_case, mediator=case_officer_cleo, by=case_officer_cal
         )

@@ -12,6 +12,7 @@ from mediation.cases import services
 from mediation.cases.models import Case, CaseStatusChange, TimelineEntry
 from mediation.cases.tests.factories import enquiry_data
 from mediation.cases.workflow import case_steps, case_take_step
+from mediation.common import errors
 from mediation.domain.case_states import (
     NO_CERTIFICATE_OUT_OF_TIME,
     NO_CERTIFICATE_SECTION_I,
@@ -119,7 +120,7 @@ def test_disagreement_resolution_needs_consent_and_gives_no_certificate(
         notice_sent_on=None,
     )
     assert "everyone agrees" in offered(case)[Step.BOOK_MEETING]
-    with pytest.raises(services.ServiceError, match="everyone agrees"):
+    with pytest.raises(errors.ServiceError, match="everyone agrees"):
         take(case, Step.BOOK_MEETING, case_officer_cal, on=date(2026, 12, 10))
     case = take(
         case,
@@ -165,7 +166,7 @@ def test_out_of_time_contact_means_no_certificate_and_says_why(case_officer_cal,
         case=case, by=case_officer_cal, changes={"adviser_contacted_on": date(2026, 10, 20)}
     )
     assert offered(case)[Step.ISSUE_CERTIFICATE] == NO_CERTIFICATE_OUT_OF_TIME
-    with pytest.raises(services.ServiceError, match="reg 34"):
+    with pytest.raises(errors.ServiceError, match="reg 34"):
         take(case, Step.ISSUE_CERTIFICATE, case_officer_cal, on=date(2026, 10, 22))
     assert case.certificate_issued_on is None
 
@@ -217,7 +218,7 @@ def test_reopening_needs_a_reason_and_returns_to_the_start(case_officer_cal, loc
         case, Step.CLOSE, case_officer_cal, closure_outcome="withdrawn", reason="Family withdrew"
     )
     assert set(offered(case)) == {Step.REOPEN}
-    with pytest.raises(services.ServiceError, match="reason"):
+    with pytest.raises(errors.ServiceError, match="reason"):
         take(case, Step.REOPEN, case_officer_cal, reason="")
     case = take(case, Step.REOPEN, case_officer_cal, reason="Family called back")
     assert case.status == CaseState.MEDIATION_REQUESTED and case.closed_at is None
@@ -230,7 +231,7 @@ def test_steps_not_offered_now_are_refused_and_change_nothing(
     case_officer_cal, local_authority, step
 ):
     case = new_case(case_officer_cal, local_authority, Route.MEDIATION)
-    with pytest.raises(services.ServiceError, match="not possible"):
+    with pytest.raises(errors.ServiceError, match="not possible"):
         take(case, step, case_officer_cal, on=date(2026, 11, 20), outcome="agreed_all", reason="x")
     case.refresh_from_db()
     assert case.status == CaseState.MEDIATION_REQUESTED
@@ -248,7 +249,7 @@ def test_two_people_at_once_one_wins_and_the_other_is_told(
         data={"on": date(2026, 11, 4)},
         expected_state=seen_by_both,
     )
-    with pytest.raises(services.StaleCase, match="Someone else changed this case"):
+    with pytest.raises(errors.StaleCase, match="Someone else changed this case"):
         case_take_step(
             case=case,
             step=Step.LA_CHANGED_DECISION,

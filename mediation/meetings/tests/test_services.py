@@ -10,7 +10,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from mediation.cases.models import Case
-from mediation.cases.services import ServiceError, StaleCase
+from mediation.common.errors import ServiceError, StaleCase
 from mediation.domain.case_states import CaseState
 from mediation.meetings import services
 from mediation.meetings.models import MediatorCall, Meeting, MeetingLetter, SlotAnswer

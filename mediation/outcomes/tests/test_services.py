@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 
 from mediation.cases.models import MediatorNote, Party, TimelineEntry
-from mediation.cases.services import ServiceError
+from mediation.common.errors import ServiceError
 from mediation.deadlines.models import Deadline
 from mediation.deadlines.services import deadline_recalculate
 from mediation.documents.models import GeneratedDocument

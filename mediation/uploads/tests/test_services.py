@@ -14,7 +14,7 @@ from django.db import IntegrityError, connection
 
 from mediation.audit.models import AuditEvent
 from mediation.cases.models import TimelineEntry
-from mediation.cases.services import ServiceError
+from mediation.common.errors import ServiceError
 from mediation.uploads import services
 from mediation.uploads.models import ChildViews, Purpose, Upload
 from mediation.uploads.services import UploadRejected, upload_store
