@@ -5,7 +5,7 @@ from mediation.accounts import step_up as account_step_up
 from mediation.accounts import views as account_views
 from mediation.authorities import views as authority_views
 from mediation.cases.urls import enquiry_urlpatterns
-from mediation.common import security
+from mediation.common import csp
 from mediation.deadlines import views as deadline_views
 
 manage_urlpatterns = (
@@ -77,7 +77,7 @@ urlpatterns = [
     path("", include("mediation.invoicing.urls")),
     path("", include("mediation.privacy.urls")),
     path("", include("mediation.audit.urls")),
-    path("csp-report/", security.csp_report, name="csp-report"),
+    path("csp-report/", csp.csp_report, name="csp-report"),
 ]
 
 handler404 = "mediation.common.error_pages.not_found"

@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from mediation.audit.models import AuditChainHead, AuditEvent
+from mediation.common.http import client_address
 
 GENESIS_HASH = "0" * 64
 
@@ -41,8 +42,6 @@ def _hashed_fields(event: AuditEvent) -> dict[str, Any]:
 def client_ip(request: HttpRequest | None) -> str | None:
     # The same rule as the lockout: X-Forwarded-For is set by clients too, so only the entries
     # our own proxies add (TRUSTED_PROXY_COUNT) are believed.
-    from mediation.common.security import client_address
-
     if request is None:
         return None
     return client_address(request)

@@ -22,10 +22,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from mediation.accounts import security
 from mediation.accounts.models import User
 from mediation.cases.models import Case
 from mediation.cases.synthetic import reference_prefix
-from mediation.common import security
 
 
 class Command(BaseCommand):

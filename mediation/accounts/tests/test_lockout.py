@@ -15,8 +15,8 @@ from django.contrib.auth import SESSION_KEY
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
+from mediation.accounts.security import axes_client_ip
 from mediation.audit.models import AuditEvent
-from mediation.common.security import axes_client_ip
 
 pytestmark = pytest.mark.django_db
 

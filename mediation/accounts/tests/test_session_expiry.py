@@ -15,8 +15,8 @@ from django.test import Client
 from django.urls import reverse
 
 from conftest import login
+from mediation.accounts.security import SIGNED_IN_AT
 from mediation.audit.models import AuditEvent
-from mediation.common.security import SIGNED_IN_AT
 
 pytestmark = pytest.mark.django_db
 
