@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "mediation.accounts",
     "mediation.audit",
     "mediation.authorities",
+    "mediation.timeline",
     "mediation.cases",
     "mediation.deadlines",
     "mediation.parties",

@@ -466,40 +466,6 @@ class CaseNote(models.Model):
         return f"Note {self.pk} on case {self.case_id}"
 
 
-class TimelineEntry(models.Model):
-    """One line in a case's history: what happened, who did it and when.
-
-    `summary` is a short factual line written by the service that recorded the event ("Phone call
-    with Sam Patel"); sensitive free text stays in the encrypted record it points to.
-    """
-
-    class Kind(models.TextChoices):
-        CASE_OPENED = "case_opened", "Case opened"
-        STATUS = "status", "Status changed"
-        CONTACT = "contact", "Contact"
-        NOTE = "note", "Note"
-        ASSIGNMENT = "assignment", "Assignment"
-        DETAILS = "details", "Details changed"
-        DEADLINE = "deadline", "Deadline"
-
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="timeline")
-    at = models.DateTimeField(default=timezone.now)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    summary = models.CharField(max_length=300)
-    contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.CASCADE)
-    note = models.ForeignKey(CaseNote, null=True, blank=True, on_delete=models.CASCADE)
-
-    class Meta:
-        ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["case", "-at"], name="timeline_case_idx")]
-
-    def __str__(self) -> str:
-        return self.summary
-
-
 class MediatorNote(models.Model):
     """The mediator's private notes: seen only by the mediator assigned to the case, never by
     other staff, and never put in any document, export or timeline."""

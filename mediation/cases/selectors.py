@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from mediation.accounts.models import Role, User
 from mediation.audit.services import audit_record
-from mediation.cases.models import Case, Enquiry, Party, TimelineEntry
+from mediation.cases.models import Case, Enquiry, Party
 from mediation.cases.search import search_filter, search_words
 from mediation.domain.calendar import WorkingCalendar
 from mediation.domain.case_states import CaseState
@@ -191,14 +191,6 @@ def case_page_reads(*, case: Case) -> CasePageReads:
         actions=actions,
         clocks=clocks,
         mediation_by=mediation_by,
-    )
-
-
-def case_timeline(*, case: Case, limit: int = 200) -> list[TimelineEntry]:
-    return list(
-        case.timeline.select_related(
-            "actor", "contact", "contact__party", "note", "note__author"
-        ).order_by("-at", "-id")[:limit]
     )
 
 

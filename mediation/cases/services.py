@@ -25,7 +25,6 @@ from mediation.cases.models import (
     Party,
     PartyRole,
     ReferenceCounter,
-    TimelineEntry,
 )
 from mediation.common.errors import ServiceError, StaleCase
 from mediation.deadlines.services import deadline_recalculate
@@ -37,6 +36,8 @@ from mediation.domain.case_states import (
     check_transition,
 )
 from mediation.domain.dates import format_day
+from mediation.timeline.models import TimelineKind
+from mediation.timeline.services import timeline_record
 
 
 def reference_next(*, prefix: str, year: int) -> str:
@@ -49,22 +50,6 @@ def reference_next(*, prefix: str, year: int) -> str:
     ReferenceCounter.objects.filter(pk=counter.pk).update(last_number=F("last_number") + 1)
     counter.refresh_from_db(fields=["last_number"])
     return f"{prefix}-{year}-{counter.last_number:05d}"
-
-
-def _timeline_add(
-    *,
-    case: Case,
-    actor: User | None,
-    kind: str,
-    summary: str,
-    at: datetime | None = None,
-    **links: Any,
-) -> TimelineEntry:
-    entry = TimelineEntry.objects.create(
-        case=case, actor=actor, kind=kind, summary=summary[:300], at=at or timezone.now(), **links
-    )
-    Case.objects.filter(pk=case.pk).update(last_activity_at=timezone.now())
-    return entry
 
 
 ENQUIRY_FIELDS = (
@@ -205,19 +190,15 @@ def case_open_from_enquiry(
     CaseStatusChange.objects.create(case=case, from_state="", to_state=state.value, by=by, at=now)
     enquiry.status = Enquiry.Status.CASE_OPENED
     enquiry.save(update_fields=["status", "updated_at"])
-    _timeline_add(
+    timeline_record(
         case=case,
-        actor=by,
-        kind=TimelineEntry.Kind.CASE_OPENED,
+        by=by,
+        kind=TimelineKind.CASE_OPENED,
         at=now,
         summary=f"Case opened from enquiry {enquiry.reference} ({case.get_route_display()}); "
         f"owner {owner.display_name}",
-    )
-    audit_record(
-        actor=by,
         verb="case.create",
         target=case,
-        case_id=case.pk,
         request=request,
         detail={"route": route.value, "enquiry": enquiry.reference},
     )
@@ -281,18 +262,14 @@ def _transition_locked(
         at=now,
         reason=reason,
     )
-    _timeline_add(
+    timeline_record(
         case=case,
-        actor=by,
-        kind=TimelineEntry.Kind.STATUS,
+        by=by,
+        kind=TimelineKind.STATUS,
         at=now,
         summary=f"{STATE_LABELS[from_state]} → {STATE_LABELS[to_state]}",
-    )
-    audit_record(
-        actor=by,
         verb="case.transition",
         target=case,
-        case_id=case.pk,
         request=request,
         detail={"from": from_state.value, "to": to_state.value},
     )
@@ -329,19 +306,15 @@ def case_contact_add(
     who = party.name if party else (with_name or "someone not on the case")
     label = Contact.Method(method).label
     arrow = "from" if direction == Contact.Direction.INCOMING else "to"
-    _timeline_add(
+    timeline_record(
         case=case,
-        actor=by,
-        kind=TimelineEntry.Kind.CONTACT,
+        by=by,
+        kind=TimelineKind.CONTACT,
         at=occurred_at,
         summary=f"{label} {arrow} {who}",
         contact=contact,
-    )
-    audit_record(
-        actor=by,
         verb="contact.create",
         target=contact,
-        case_id=case.pk,
         request=request,
         detail={"method": method, "direction": direction},
     )
@@ -353,15 +326,17 @@ def case_note_add(
     *, case: Case, by: User, text: str, request: HttpRequest | None = None
 ) -> CaseNote:
     note = CaseNote.objects.create(case=case, text=text, author=by)
-    _timeline_add(
+    timeline_record(
         case=case,
-        actor=by,
-        kind=TimelineEntry.Kind.NOTE,
+        by=by,
+        kind=TimelineKind.NOTE,
         at=note.created_at,
         summary=f"Note added by {by.display_name}",
         note=note,
+        verb="note.create",
+        target=note,
+        request=request,
     )
-    audit_record(actor=by, verb="note.create", target=note, case_id=case.pk, request=request)
     return note
 
 
@@ -409,17 +384,13 @@ def case_assign_mediator(
         raise ServiceError(refusal)
     case.mediator = mediator
     case.save(update_fields=["mediator"])
-    _timeline_add(
+    timeline_record(
         case=case,
-        actor=by,
-        kind=TimelineEntry.Kind.ASSIGNMENT,
+        by=by,
+        kind=TimelineKind.ASSIGNMENT,
         summary=f"Mediator assigned: {mediator.display_name}",
-    )
-    audit_record(
-        actor=by,
         verb="case.assign_mediator",
         target=case,
-        case_id=case.pk,
         request=request,
         detail={"mediator": mediator.pk},
     )
@@ -453,19 +424,16 @@ def case_link_add(
         raise ServiceError("These cases are already linked.")
     link = CaseLink.objects.create(from_case=case, to_case=other, kind=kind, created_by=by)
     label = CaseLink.Kind(kind).label.lower()
-    _timeline_add(
-        case=case,
-        actor=by,
-        kind=TimelineEntry.Kind.DETAILS,
-        summary=f"Linked to {other.reference} ({label})",
-    )
-    _timeline_add(
-        case=other,
-        actor=by,
-        kind=TimelineEntry.Kind.DETAILS,
-        summary=f"Linked to {case.reference} ({label})",
-    )
-    audit_record(actor=by, verb="case.link", target=link, case_id=case.pk, request=request)
+    # The link is on both cases: each one's history and audit trail shows it.
+    for this, that in ((case, other), (other, case)):
+        timeline_record(
+            case=this,
+            by=by,
+            summary=f"Linked to {that.reference} ({label})",
+            verb="case.link",
+            target=link,
+            request=request,
+        )
     return link
 
 
@@ -517,20 +485,21 @@ def case_key_dates_update(
     for name in changed:
         setattr(case, name, changes[name])
     case.save(update_fields=changed)
+    lines = []
     for name in changed:
         value = changes[name]
         if name in ISSUE_FIELDS:
             kind = name.removeprefix("issue_").replace("_", " ").capitalize()
-            line = f"{kind} issue {'added' if value else 'removed'}"
+            lines.append(f"{kind} issue {'added' if value else 'removed'}")
         else:
             label = KEY_DATE_LABELS.get(name, "Decision notice sent")
-            line = f"{label}: {format_day(value)}" if value else f"{label}: date removed"
-        _timeline_add(case=case, actor=by, kind=TimelineEntry.Kind.DETAILS, summary=line)
-    audit_record(
-        actor=by,
+            lines.append(f"{label}: {format_day(value)}" if value else f"{label}: date removed")
+    timeline_record(
+        case=case,
+        by=by,
+        summary=lines,
         verb="case.key_dates_update",
         target=case,
-        case_id=case.pk,
         request=request,
         detail={"fields": sorted(changed)},
     )

@@ -64,7 +64,6 @@ from mediation.cases.models import (
     Outcome,
     Party,
     PartyRole,
-    TimelineEntry,
 )
 from mediation.cases.search import drop_search_index, ensure_search_index
 from mediation.common.bulk import insert_rows, next_id, reset_sequences
@@ -91,6 +90,7 @@ from mediation.domain.dates import format_day
 from mediation.domain.deadlines import ActionKind, DeadlineCode
 from mediation.meetings.models import Meeting, MeetingMode
 from mediation.outcomes.models import AgreedAction, OutcomeStatement
+from mediation.timeline.models import TimelineEntry
 
 CASES_PER_YEAR = 20_000
 LONDON = ZoneInfo("Europe/London")

@@ -34,6 +34,7 @@ from mediation.common.views import (
 from mediation.deadlines.selectors import next_deadline_views
 from mediation.deadlines.services import service_calendar
 from mediation.domain.case_states import STEPS, Route, Step
+from mediation.timeline.selectors import case_timeline
 
 
 def _can_handle_enquiries(user) -> bool:  # type: ignore[no-untyped-def]
@@ -107,7 +108,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "case": case,
             "reads": reads,
             "parties": reads.parties,
-            "timeline": selectors.case_timeline(case=case),
+            "timeline": case_timeline(case=case),
             "notes": list(case.notes.select_related("author")[:20]),
             "clocks": reads.clocks,
             "steps": [

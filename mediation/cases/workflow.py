@@ -16,16 +16,14 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from mediation.accounts.models import User
-from mediation.audit.services import audit_record
 from mediation.cases.models import (
     APPEALABLE_DECISIONS,
     Case,
     CertificateKind,
     ClosureOutcome,
     Outcome,
-    TimelineEntry,
 )
-from mediation.cases.services import _timeline_add, _transition_locked
+from mediation.cases.services import _transition_locked
 from mediation.common.errors import ServiceError, StaleCase
 from mediation.deadlines.services import (
     ActionFacts,
@@ -47,6 +45,7 @@ from mediation.domain.case_states import (
 )
 from mediation.domain.dates import format_day
 from mediation.domain.deadlines import compute_deadlines
+from mediation.timeline.services import timeline_record
 
 
 def case_situation(
@@ -187,12 +186,12 @@ def case_take_step(
         raise ServiceError(offer.blocked_because)
     reason = data.get("reason", "")
     changed, line = _apply(case, step, data, by)
-    _timeline_add(case=case, actor=by, kind=TimelineEntry.Kind.DETAILS, summary=line)
-    audit_record(
-        actor=by,
+    timeline_record(
+        case=case,
+        by=by,
+        summary=line,
         verb=f"case.step.{step.value}",
         target=case,
-        case_id=case.pk,
         request=request,
         detail={"fields": sorted(str(name) for name in changed)},
     )

@@ -21,7 +21,7 @@ from django.utils import timezone
 from mediation.accounts.models import User
 from mediation.audit.services import audit_record
 from mediation.bank_holidays import england_and_wales_holidays
-from mediation.cases.models import APPEALABLE_DECISIONS, Case, TimelineEntry
+from mediation.cases.models import APPEALABLE_DECISIONS, Case
 from mediation.deadlines.labels import deadline_label
 from mediation.deadlines.models import CalendarChange, ClosureDay, Deadline
 from mediation.domain.calendar import WorkingCalendar
@@ -37,6 +37,8 @@ from mediation.domain.deadlines import (
     compute_deadlines,
     meeting_confirmation_latest,
 )
+from mediation.timeline.models import TimelineKind
+from mediation.timeline.services import timeline_lines
 
 MEETING_CONFIRMATION_CODE = "meeting_confirmation_by"
 AGREED_ACTION_PREFIX = agreed_action_code("")
@@ -307,7 +309,7 @@ def _record_changes(
     *, case: Case, changes: list[DeadlineChange], by: User | None, reason: str
 ) -> None:
     because = f" ({reason})" if reason else ""
-    entries = []
+    lines = []
     for change in changes:
         label = deadline_label(change.code)
         if change.old is None and change.new is not None:
@@ -320,12 +322,8 @@ def _record_changes(
                 f"Deadline moved: {label}, from {format_day(change.old)} to "
                 f"{format_day(change.new)}{because}"
             )
-        entries.append(
-            TimelineEntry(
-                case=case, actor=by, kind=TimelineEntry.Kind.DEADLINE, summary=summary[:300]
-            )
-        )
-    TimelineEntry.objects.bulk_create(entries)
+        lines.append(summary)
+    timeline_lines(case=case, by=by, summaries=lines, kind=TimelineKind.DEADLINE)
 
 
 def _update_next_deadline(case: Case, deadlines: list[Deadline]) -> None:

@@ -17,9 +17,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from mediation.accounts.models import Role, User
-from mediation.audit.services import audit_record
-from mediation.cases.models import Case, ContactPreference, Outcome, Party, TimelineEntry
-from mediation.cases.services import _timeline_add, case_key_dates_update
+from mediation.cases.models import Case, ContactPreference, Outcome, Party
+from mediation.cases.services import case_key_dates_update
 from mediation.cases.workflow import case_steps, case_take_step
 from mediation.common.errors import ServiceError
 from mediation.common.pdf import sha256_hex
@@ -45,6 +44,8 @@ from mediation.outcomes.selectors import (
     agreeing_parties,
     circulation_recipients,
 )
+from mediation.timeline.models import TimelineKind
+from mediation.timeline.services import timeline_record
 
 LOCKED = (
     "The outcome statement is final and cannot be changed. To correct it, add a dated addendum."
@@ -114,14 +115,15 @@ def _check_outcome(case: Case, outcome: str) -> None:
         )
 
 
-def _content_changed(statement: OutcomeStatement, *, by: User, what: str) -> bool:
-    """Recompute the hash after a change; a new hash voids every agreement given so far."""
+def _content_change_line(statement: OutcomeStatement, *, what: str) -> str | None:
+    """Recompute the hash after a change; a new hash voids every agreement given so far.
+    Returns the line for the case history, or None when the content did not change."""
     new_hash = content_hash(statement)
     now = timezone.now()
     if new_hash == statement.content_hash:
         statement.updated_at = now
         statement.save(update_fields=["updated_at"])
-        return False
+        return None
     statement.content_hash = new_hash
     statement.version += 1
     statement.updated_at = now
@@ -135,8 +137,7 @@ def _content_changed(statement: OutcomeStatement, *, by: User, what: str) -> boo
             f"; {voided} agreement{'s' if voided != 1 else ''} given for the earlier version "
             "no longer count"
         )
-    _timeline_add(case=statement.case, actor=by, kind=TimelineEntry.Kind.DETAILS, summary=line)
-    return True
+    return line
 
 
 # Writing the statement ------------------------------------------------------------------------
@@ -169,21 +170,16 @@ def statement_save(
         )
         statement.content_hash = sha256_hex(canonical_text(statement, []))
         statement.save()
-        _timeline_add(
-            case=case,
-            actor=by,
-            kind=TimelineEntry.Kind.DETAILS,
-            summary="Outcome statement started (version 1)",
-        )
+        line: str | None = "Outcome statement started (version 1)"
         verb = "outcome.statement_create"
     else:
         _require_draft(statement)
         statement.key_points = key_points
         statement.outcome = outcome
         statement.save(update_fields=["key_points", "outcome"])
-        _content_changed(statement, by=by, what="key points or outcome")
+        line = _content_change_line(statement, what="key points or outcome")
         verb = "outcome.statement_update"
-    audit_record(actor=by, verb=verb, target=statement, case_id=case.pk, request=request)
+    timeline_record(case=case, by=by, summary=line, verb=verb, target=statement, request=request)
     return statement
 
 
@@ -210,9 +206,13 @@ def action_add(
         position=position,
         **{name: data.get(name) for name in ACTION_FIELDS},
     )
-    _content_changed(statement, by=by, what=f"agreed action {action.number} added")
-    audit_record(
-        actor=by, verb="outcome.action_add", target=action, case_id=case.pk, request=request
+    timeline_record(
+        case=case,
+        by=by,
+        summary=_content_change_line(statement, what=f"agreed action {action.number} added"),
+        verb="outcome.action_add",
+        target=action,
+        request=request,
     )
     deadline_recalculate(case=case, by=by, reason="agreed actions changed")
     return action
@@ -228,12 +228,12 @@ def action_update(
     for name in ACTION_FIELDS:
         setattr(action, name, data.get(name))
     action.save(update_fields=list(ACTION_FIELDS))
-    _content_changed(statement, by=by, what=f"agreed action {action.number} changed")
-    audit_record(
-        actor=by,
+    timeline_record(
+        case=action.case,
+        by=by,
+        summary=_content_change_line(statement, what=f"agreed action {action.number} changed"),
         verb="outcome.action_update",
         target=action,
-        case_id=action.case_id,
         request=request,
     )
     deadline_recalculate(case=action.case, by=by, reason="agreed actions changed")
@@ -247,18 +247,19 @@ def action_remove(*, action: AgreedAction, by: User, request: HttpRequest | None
     if not may_write(by, statement.case):
         raise ServiceError("Only the case's mediator or a case officer can change the actions.")
     number = action.number
-    audit_record(
-        actor=by,
-        verb="outcome.action_remove",
-        target=action,
-        case_id=action.case_id,
-        request=request,
-    )
+    removed = AgreedAction(pk=action.pk)  # for the audit event: delete() clears action.pk
     action.delete()
     for position, row in enumerate(statement.actions.order_by("position", "id"), start=1):
         if row.position != position:
             AgreedAction.objects.filter(pk=row.pk).update(position=position)
-    _content_changed(statement, by=by, what=f"agreed action {number} removed")
+    timeline_record(
+        case=statement.case,
+        by=by,
+        summary=_content_change_line(statement, what=f"agreed action {number} removed"),
+        verb="outcome.action_remove",
+        target=removed,
+        request=request,
+    )
     deadline_recalculate(case=statement.case, by=by, reason="agreed actions changed")
 
 
@@ -302,18 +303,13 @@ def agreement_record(
         method=method,
         recorded_by=by,
     )
-    _timeline_add(
+    timeline_record(
         case=case,
-        actor=by,
-        kind=TimelineEntry.Kind.DETAILS,
+        by=by,
         summary=f"{party.name} agreed the outcome statement (version {statement.version}, "
         f"{PartyAgreement.Method(method).label.lower()})",
-    )
-    audit_record(
-        actor=by,
         verb="outcome.agreement_record",
         target=agreement,
-        case_id=case.pk,
         request=request,
         detail={"hash": statement.content_hash, "version": statement.version},
     )
@@ -382,18 +378,13 @@ def statement_finalise(
     statement.finalised_by = by
     statement.save(update_fields=["status", "finalised_at", "finalised_by"])
     statement.case = case
-    _timeline_add(
+    timeline_record(
         case=case,
-        actor=by,
-        kind=TimelineEntry.Kind.DETAILS,
+        by=by,
         summary=f"Outcome statement made final (version {statement.version}), agreed by every "
         "party",
-    )
-    audit_record(
-        actor=by,
         verb="outcome.statement_finalise",
         target=statement,
-        case_id=case.pk,
         request=request,
         detail={"hash": statement.content_hash},
     )
@@ -413,14 +404,13 @@ def addendum_add(
     if not text.strip():
         raise ServiceError("Write the correction.")
     addendum = Addendum.objects.create(statement=statement, text=text.strip(), by=by)
-    _timeline_add(
+    timeline_record(
         case=case,
-        actor=by,
-        kind=TimelineEntry.Kind.DETAILS,
+        by=by,
         summary="Addendum added to the outcome statement",
-    )
-    audit_record(
-        actor=by, verb="outcome.addendum_add", target=addendum, case_id=case.pk, request=request
+        verb="outcome.addendum_add",
+        target=addendum,
+        request=request,
     )
     return addendum
 
@@ -509,18 +499,14 @@ def statement_circulate(
                 )
     emails = sum(d.channel == Message.Channel.EMAIL for d in deliveries)
     letters = len(deliveries) - emails
-    _timeline_add(
+    timeline_record(
         case=case,
-        actor=by,
-        kind=TimelineEntry.Kind.CONTACT,
+        by=by,
+        kind=TimelineKind.CONTACT,
         summary=f"Outcome statement sent: {emails} email{'s' if emails != 1 else ''} with the "
         f"PDF, {letters} letter{'s' if letters != 1 else ''} to print and post",
-    )
-    audit_record(
-        actor=by,
         verb="outcome.statement_circulate",
         target=statement,
-        case_id=case.pk,
         request=request,
         detail={"messages": len(deliveries)},
     )
@@ -565,18 +551,14 @@ def delivery_resend(
         resend_of=delivery,
         by=by,
     )
-    _timeline_add(
+    timeline_record(
         case=case,
-        actor=by,
-        kind=TimelineEntry.Kind.CONTACT,
+        by=by,
+        kind=TimelineKind.CONTACT,
         summary=f"Outcome statement sent again to {delivery.recipient_name} "
         f"({Message.Channel(delivery.channel).label.lower()})",
-    )
-    audit_record(
-        actor=by,
         verb="outcome.delivery_resend",
         target=resent,
-        case_id=case.pk,
         request=request,
         detail={"message": message.pk, "resend_of": delivery.message_id},
     )
@@ -617,14 +599,13 @@ def action_mark_done(
     action.done_evidence = evidence.strip()
     action.done_recorded_by = by
     action.save(update_fields=["done_on", "done_evidence", "done_recorded_by"])
-    _timeline_add(
+    timeline_record(
         case=action.case,
-        actor=by,
-        kind=TimelineEntry.Kind.DETAILS,
+        by=by,
         summary=f"Agreed action {action.number} done: {format_day(done_on)}",
-    )
-    audit_record(
-        actor=by, verb="outcome.action_done", target=action, case_id=action.case_id, request=request
+        verb="outcome.action_done",
+        target=action,
+        request=request,
     )
     deadline_recalculate(case=action.case, by=by, reason="agreed action done")
     return action
@@ -664,18 +645,13 @@ def action_vary(
     )
     action.varied_due = new_due
     action.save(update_fields=["varied_due"])
-    _timeline_add(
+    timeline_record(
         case=action.case,
-        actor=by,
-        kind=TimelineEntry.Kind.DETAILS,
+        by=by,
         summary=f"Agreed action {action.number}: new date {format_day(new_due)} agreed in "
         f"writing on {format_day(agreed_in_writing_on)}",
-    )
-    audit_record(
-        actor=by,
         verb="outcome.action_vary",
         target=variation,
-        case_id=action.case_id,
         request=request,
     )
     deadline_recalculate(case=action.case, by=by, reason="new date agreed in writing")
@@ -738,17 +714,13 @@ def action_letter_send(
         document=document,
         by=by,
     )
-    _timeline_add(
+    timeline_record(
         case=action.case,
-        actor=by,
-        kind=TimelineEntry.Kind.CONTACT,
+        by=by,
+        kind=TimelineKind.CONTACT,
         summary=f"Letter to {authority.name} about overdue agreed action {action.number}",
-    )
-    audit_record(
-        actor=by,
         verb="outcome.action_letter",
         target=chase,
-        case_id=action.case_id,
         request=request,
     )
     return chase
@@ -789,17 +761,12 @@ def action_escalate(
     chase.message_ids = ids
     chase.sent_to = ", ".join(m.email for m in managers)[:300]
     chase.save(update_fields=["message_ids", "sent_to"])
-    _timeline_add(
+    timeline_record(
         case=action.case,
-        actor=by,
-        kind=TimelineEntry.Kind.DETAILS,
+        by=by,
         summary=f"Overdue agreed action {action.number} escalated to the managers",
-    )
-    audit_record(
-        actor=by,
         verb="outcome.action_escalate",
         target=chase,
-        case_id=action.case_id,
         request=request,
     )
     return chase

@@ -16,6 +16,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -25,8 +26,7 @@ from django.utils import timezone
 
 from mediation.accounts.models import User
 from mediation.audit.services import audit_record
-from mediation.cases.models import Case, Party, PartyRole, TimelineEntry
-from mediation.cases.services import _timeline_add
+from mediation.cases.models import Case, Party, PartyRole
 from mediation.common.errors import ServiceError
 from mediation.documents.services import rate_take
 from mediation.domain import attendance as rules
@@ -40,6 +40,8 @@ from mediation.portal.models import (
     PortalLink,
     PortalRequest,
 )
+from mediation.timeline.models import TimelineKind
+from mediation.timeline.services import timeline_record
 
 RATE_WINDOW = timedelta(hours=1)
 
@@ -216,17 +218,13 @@ def access_invite(
         case=case, party=party, kind=kind, email=send_to.email.strip().lower(), created_by=by
     )
     _link_issue(access, purpose=_purpose_for_invitation(access), by=by)
-    _timeline_add(
+    timeline_record(
         case=case,
-        actor=by,
-        kind=TimelineEntry.Kind.CONTACT,
+        by=by,
+        kind=TimelineKind.CONTACT,
         summary=f"Portal invitation emailed to {party.name} ({AccessKind(kind).label.lower()})",
-    )
-    audit_record(
-        actor=by,
         verb="portal.invite",
         target=access,
-        case_id=case.pk,
         request=request,
         detail={"kind": kind},
     )
@@ -242,17 +240,13 @@ def access_new_link(
     if not access.is_active:
         raise ServiceError("This access was revoked: invite them again instead.")
     link = _link_issue(access, purpose=_purpose_for_invitation(access), by=by)
-    _timeline_add(
+    timeline_record(
         case=access.case,
-        actor=by,
-        kind=TimelineEntry.Kind.CONTACT,
+        by=by,
+        kind=TimelineKind.CONTACT,
         summary=f"New portal link emailed to {access.party.name}",
-    )
-    audit_record(
-        actor=by,
         verb="portal.link_resend",
         target=access,
-        case_id=access.case_id,
         request=request,
     )
     return link
@@ -268,14 +262,13 @@ def access_revoke(*, access: PortalAccess, by: User, request: HttpRequest | None
     access.revoked_by = by
     access.save(update_fields=["revoked_at", "revoked_by"])
     PortalLink.objects.filter(access=access, used_at=None, revoked_at=None).update(revoked_at=now)
-    _timeline_add(
+    timeline_record(
         case=access.case,
-        actor=by,
-        kind=TimelineEntry.Kind.DETAILS,
+        by=by,
         summary=f"Portal access of {access.party.name} revoked",
-    )
-    audit_record(
-        actor=by, verb="portal.revoke", target=access, case_id=access.case_id, request=request
+        verb="portal.revoke",
+        target=access,
+        request=request,
     )
 
 
@@ -457,12 +450,15 @@ def sign_in_links_request(
 # What parties do --------------------------------------------------------------------------
 
 
-def _party_timeline(access: PortalAccess, summary: str) -> None:
-    _timeline_add(
+def _party_record(access: PortalAccess, summary: str, **audit: Any) -> None:
+    """What a party did through the portal: a line in the case's history (with no staff
+    member as its author) and the audit event naming the party."""
+    timeline_record(
         case=access.case,
-        actor=None,
-        kind=TimelineEntry.Kind.CONTACT,
+        by=access.actor,
+        kind=TimelineKind.CONTACT,
         summary=f"{summary} (through the portal)",
+        **audit,
     )
 
 
@@ -484,12 +480,11 @@ def slot_answers_save(
             party=access.party,
             defaults={"available": available, "recorded_by": None, "recorded_at": timezone.now()},
         )
-    _party_timeline(access, f"{access.party.name} answered the meeting dates offered")
-    audit_record(
-        actor=access.actor,
+    _party_record(
+        access,
+        f"{access.party.name} answered the meeting dates offered",
         verb="meeting.answers_record",
         target=access,
-        case_id=access.case_id,
         request=request,
         detail={"slots": sorted(answers)},
     )
@@ -526,14 +521,11 @@ def agreement_save(
         method=PartyAgreement.Method.PORTAL,
         recorded_by=None,
     )
-    _party_timeline(
-        access, f"{party.name} agreed the outcome statement (version {statement.version})"
-    )
-    audit_record(
-        actor=access.actor,
+    _party_record(
+        access,
+        f"{party.name} agreed the outcome statement (version {statement.version})",
         verb="outcome.agreement_record",
         target=agreement,
-        case_id=case.pk,
         request=request,
         detail={"hash": statement.content_hash, "version": statement.version},
     )
@@ -588,16 +580,12 @@ def authority_save(
         )
     attendance_refresh(case)
     names = ", ".join(rules.ISSUE_LABELS[i] for i in issues)
-    _party_timeline(
+    _party_record(
         access,
         f"{access.party.name} named {attendee.name} to attend for the LA, with authority to "
         f"decide: {names}",
-    )
-    audit_record(
-        actor=access.actor,
         verb="authority.confirm",
         target=attendee,
-        case_id=case.pk,
         request=request,
         detail={"issues": sorted(issues), "confirmed_on": today.isoformat()},
     )
@@ -629,12 +617,11 @@ def request_add(
     what = f"{label[0].lower()}{label[1:]}"
     if action is not None:
         what += f" (agreed action {action.number})"
-    _party_timeline(access, f"{access.party.name} {what}")
-    audit_record(
-        actor=access.actor,
+    _party_record(
+        access,
+        f"{access.party.name} {what}",
         verb=f"portal.request_{kind}",
         target=portal_request,
-        case_id=access.case_id,
         request=request,
     )
     return portal_request

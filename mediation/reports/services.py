@@ -15,11 +15,11 @@ from django.utils import timezone
 from mediation.accounts.models import User
 from mediation.audit.services import audit_record
 from mediation.authorities.models import LocalAuthority
-from mediation.cases.models import AppealLodged, Case, PartyRole, TimelineEntry
-from mediation.cases.services import _timeline_add
+from mediation.cases.models import AppealLodged, Case, PartyRole
 from mediation.common.errors import ServiceError
 from mediation.common.pdf import html_to_pdf, sha256_hex
 from mediation.reports.models import QuarterlyReport
+from mediation.timeline.services import timeline_record
 
 # Permissions ----------------------------------------------------------------------------------
 
@@ -58,17 +58,12 @@ def appeal_record(
     previous = case.appeal_lodged
     case.appeal_lodged = appeal_lodged
     case.save(update_fields=["appeal_lodged"])
-    _timeline_add(
+    timeline_record(
         case=case,
-        actor=by,
-        kind=TimelineEntry.Kind.DETAILS,
+        by=by,
         summary=f"Appeal to the Tribunal: {AppealLodged(appeal_lodged).label}",
-    )
-    audit_record(
-        actor=by,
         verb="case.appeal_recorded",
         target=case,
-        case_id=case.pk,
         request=request,
         detail={"from": previous, "to": appeal_lodged},
     )

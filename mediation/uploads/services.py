@@ -35,9 +35,9 @@ from django.utils import timezone
 
 from mediation.accounts.models import User
 from mediation.audit.services import audit_record
-from mediation.cases.models import Case, Party, PartyRole, TimelineEntry
-from mediation.cases.services import _timeline_add
+from mediation.cases.models import Case, Party, PartyRole
 from mediation.common.errors import ServiceError
+from mediation.timeline.services import timeline_record
 from mediation.uploads import detection
 from mediation.uploads.models import ChildViews, GivenVia, Purpose, ShareWith, Upload
 
@@ -277,22 +277,19 @@ def _store_checked(
                 size=checked.file.size,
                 sha256=sha256,
             )
-            if child_views is None:
-                _timeline_add(
-                    case=case,
-                    actor=by_user,
-                    kind=TimelineEntry.Kind.DETAILS,
-                    summary=(
-                        f"Document “{upload.original_name}” added by "
-                        f"{_describe_sender(by_user, by_party)} "
-                        f"({checked.detected.label}, {_human_size(upload.size)})"
-                    ),
-                )
-            audit_record(
-                actor=by_user,
+            timeline_record(
+                case=case,
+                by=by_user,
+                # A file sent with the child's views is in that record's own history line.
+                summary=None
+                if child_views is not None
+                else (
+                    f"Document “{upload.original_name}” added by "
+                    f"{_describe_sender(by_user, by_party)} "
+                    f"({checked.detected.label}, {_human_size(upload.size)})"
+                ),
                 verb="upload.store",
                 target=upload,
-                case_id=case.pk,
                 request=request,
                 detail={
                     "purpose": purpose,
@@ -356,17 +353,12 @@ def upload_remove(
     upload.removed_reason = reason
     upload.shared_with_parties = False
     upload.save(update_fields=["removed_at", "removed_by", "removed_reason", "shared_with_parties"])
-    _timeline_add(
+    timeline_record(
         case=upload.case,
-        actor=by_user,
-        kind=TimelineEntry.Kind.DETAILS,
+        by=by_user,
         summary=f"Document “{upload.original_name}” removed",
-    )
-    audit_record(
-        actor=by_user,
         verb="upload.remove",
         target=upload,
-        case_id=upload.case_id,
         request=request,
         detail={"purpose": upload.purpose},
     )
@@ -393,21 +385,14 @@ def upload_share(
         return upload
     upload.shared_with_parties = shared
     upload.save(update_fields=["shared_with_parties"])
-    _timeline_add(
+    timeline_record(
         case=upload.case,
-        actor=by_user,
-        kind=TimelineEntry.Kind.DETAILS,
-        summary=(
-            f"Document “{upload.original_name}” shared with the parties"
-            if shared
-            else f"Document “{upload.original_name}” no longer shared with the parties"
-        ),
-    )
-    audit_record(
-        actor=by_user,
+        by=by_user,
+        summary=f"Document “{upload.original_name}” shared with the parties"
+        if shared
+        else f"Document “{upload.original_name}” no longer shared with the parties",
         verb="upload.share" if shared else "upload.unshare",
         target=upload,
-        case_id=upload.case_id,
         request=request,
         detail={"purpose": upload.purpose},
     )
@@ -481,21 +466,14 @@ def child_views_record(
                 )
                 stored.append(upload.stored_name)
             attached = f", {len(stored)} file{'s' if len(stored) != 1 else ''}" if stored else ""
-            _timeline_add(
+            timeline_record(
                 case=case,
-                actor=by_user,
-                kind=TimelineEntry.Kind.DETAILS,
-                summary=(
-                    f"Child's or young person's views recorded "
-                    f"({views.get_given_via_display().lower()}{attached}; "
-                    f"shared with {views.get_share_with_display().lower()})"
-                ),
-            )
-            audit_record(
-                actor=by_user,
+                by=by_user,
+                summary=f"Child's or young person's views recorded "
+                f"({views.get_given_via_display().lower()}{attached}; "
+                f"shared with {views.get_share_with_display().lower()})",
                 verb="child_views.record",
                 target=views,
-                case_id=case.pk,
                 request=request,
                 detail={
                     "given_via": given_via,

@@ -9,10 +9,12 @@ from django.utils import timezone
 
 from mediation.audit.models import AuditEvent
 from mediation.cases import services
-from mediation.cases.models import Case, CaseStatusChange, Contact, Enquiry, Party, TimelineEntry
+from mediation.cases.models import Case, CaseStatusChange, Contact, Enquiry, Party
 from mediation.cases.tests.factories import enquiry_data
 from mediation.common import errors
 from mediation.domain.case_states import CaseState, Route, TransitionNotAllowed
+from mediation.timeline import services as timeline_services
+from mediation.timeline.models import TimelineEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -162,7 +164,8 @@ def test_transition_is_atomic_when_the_audit_write_fails(open_case, case_officer
     def broken_audit(**kwargs):
         raise RuntimeError("audit store unavailable")
 
-    monkeypatch.setattr(services, "audit_record", broken_audit)
+    # The audit event is written with the history line, by mediation.timeline.
+    monkeypatch.setattr(timeline_services, "audit_record", broken_audit)
     with pytest.raises(RuntimeError):
         services.case_transition(case=open_case, to_state=CaseState.ARRANGING, by=case_officer_cal)
     open_case.refresh_from_db()

@@ -9,7 +9,7 @@ import pytest
 
 from mediation.audit.models import AuditEvent
 from mediation.cases import services
-from mediation.cases.models import Case, CaseStatusChange, TimelineEntry
+from mediation.cases.models import Case, CaseStatusChange
 from mediation.cases.tests.factories import enquiry_data
 from mediation.cases.workflow import case_steps, case_take_step
 from mediation.common import errors
@@ -20,6 +20,7 @@ from mediation.domain.case_states import (
     Route,
     Step,
 )
+from mediation.timeline.models import TimelineEntry
 
 pytestmark = pytest.mark.django_db
 

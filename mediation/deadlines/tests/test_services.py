@@ -13,12 +13,12 @@ import pytest
 from django.core import mail
 
 from mediation.cases import services as case_services
-from mediation.cases.models import TimelineEntry
 from mediation.deadlines import services
 from mediation.deadlines.models import CalendarChange, ClosureDay, Deadline
 from mediation.deadlines.reminders import deadline_reminders_send
 from mediation.domain.case_states import CaseState
 from mediation.notifications.models import Message
+from mediation.timeline.models import TimelineEntry
 
 pytestmark = pytest.mark.django_db
 COMMAND = Path(sys.executable).parent / "mediation-deadlines"

@@ -11,7 +11,7 @@ import pytest
 import time_machine
 
 from mediation.audit.models import AuditEvent
-from mediation.cases.models import ContactPreference, Party, PartyRole, TimelineEntry
+from mediation.cases.models import ContactPreference, Party, PartyRole
 from mediation.common import errors
 from mediation.deadlines.models import Deadline
 from mediation.documents import services
@@ -33,6 +33,7 @@ from mediation.domain.case_states import (
     Step,
 )
 from mediation.notifications.models import Message
+from mediation.timeline.models import TimelineEntry
 
 pytestmark = pytest.mark.django_db
 

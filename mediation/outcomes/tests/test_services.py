@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from mediation.cases.models import MediatorNote, Party, TimelineEntry
+from mediation.cases.models import MediatorNote, Party
 from mediation.common.errors import ServiceError
 from mediation.deadlines.models import Deadline
 from mediation.deadlines.services import deadline_recalculate
@@ -20,6 +20,7 @@ from mediation.notifications.models import Message
 from mediation.outcomes import documents, selectors, services
 from mediation.outcomes.models import AgreedAction, Delivery, OutcomeStatement, PartyAgreement
 from mediation.outcomes.tests.conftest import HELD, TODAY, agree_all, write_statement
+from mediation.timeline.models import TimelineEntry
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from mediation.audit.models import AuditEvent
-from mediation.cases.models import TimelineEntry
 from mediation.portal.models import PortalLink, PortalRequest
 from mediation.portal.tests.conftest import sign_in, token_from_mail
+from mediation.timeline.models import TimelineEntry
 from mediation.uploads.tests.samples import PDF
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,9 @@ from django.conf import settings
 from django.db import IntegrityError, connection
 
 from mediation.audit.models import AuditEvent
-from mediation.cases.models import TimelineEntry
 from mediation.common.errors import ServiceError
+from mediation.timeline import services as timeline_services
+from mediation.timeline.models import TimelineEntry
 from mediation.uploads import services
 from mediation.uploads.models import ChildViews, Purpose, Upload
 from mediation.uploads.services import UploadRejected, upload_store
@@ -293,7 +294,8 @@ def test_failed_database_write_deletes_the_stored_file(
     def broken(**kwargs):
         raise IntegrityError("simulated")
 
-    monkeypatch.setattr(services, "audit_record", broken)
+    # The audit event is written with the history line, by mediation.timeline.
+    monkeypatch.setattr(timeline_services, "audit_record", broken)
     with pytest.raises(IntegrityError):
         _store(open_case, upload("letter.pdf", samples.PDF), case_officer_cal)
     assert not Upload.objects.exists()
@@ -405,14 +407,14 @@ def test_child_views_refused_attachment_saves_nothing(open_case, case_officer_ca
 def test_child_views_failing_after_a_stored_attachment_deletes_it(
     open_case, case_officer_cal, upload_root, monkeypatch
 ):
-    real = services._timeline_add
+    real = services.timeline_record
 
     def fail_on_views_line(**kwargs):
-        if "views recorded" in kwargs["summary"]:
+        if "views recorded" in str(kwargs["summary"]):
             raise IntegrityError("simulated")
         return real(**kwargs)
 
-    monkeypatch.setattr(services, "_timeline_add", fail_on_views_line)
+    monkeypatch.setattr(services, "timeline_record", fail_on_views_line)
     with pytest.raises(IntegrityError):
         services.child_views_record(
             open_case,
