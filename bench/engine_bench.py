@@ -22,10 +22,10 @@ from mediation.domain.deadlines import (
     AgreedAction,
     CaseEvent,
     CaseFacts,
-    DecisionType,
     IssueKind,
     compute_deadlines,
 )
+from mediation.domain.decisions import APPEALABLE_DECISIONS
 
 FIRST_DAY = date(2024, 1, 1)
 LAST_DAY = date(2028, 12, 31)
@@ -77,7 +77,7 @@ def synthetic_case(rng: random.Random) -> CaseFacts:
     # Drop some events, as real cases in progress have only some of them.
     kept = {name: when for name, when in events.items() if rng.random() < 0.85}
     return CaseFacts(
-        decision_type=rng.choice(list(DecisionType)),
+        decision_type=rng.choice(APPEALABLE_DECISIONS),
         notice_sent=notice_sent,
         section_i_only=rng.random() < 0.1,
         issues=issues,

@@ -11,17 +11,11 @@ from django.utils import timezone
 
 from mediation.accounts.models import Role, User
 from mediation.authorities.models import LocalAuthority
-from mediation.cases.models import (
-    APPEALABLE_DECISIONS,
-    CallerType,
-    Contact,
-    ContactPreference,
-    DecisionType,
-    Party,
-)
+from mediation.cases.models import CallerType, Contact, ContactPreference, Party
 from mediation.common.errors import StaleCase
 from mediation.common.forms import GovukDateField, ModelChoiceField, today_in_london
 from mediation.domain.case_states import ROUTE_LABELS, STATE_LABELS, CaseState, Route
+from mediation.domain.decisions import APPEALABLE_DECISIONS, DECISION_CHOICES, DecisionType
 
 MAX_NAME = 120
 MAX_SHORT_TEXT = 150
@@ -131,7 +125,7 @@ class EnquiryForm(forms.Form):
     )
     decision_type = forms.ChoiceField(
         label="What do they disagree with?",
-        choices=DecisionType.choices,
+        choices=DECISION_CHOICES,
         widget=forms.RadioSelect,
         error_messages={"required": "Select what they disagree with"},
     )

@@ -14,21 +14,7 @@ from django.utils import timezone
 from mediation.authorities.models import LocalAuthority
 from mediation.common.encryption import EncryptedTextField
 from mediation.domain.case_states import ROUTE_LABELS, STATE_LABELS, CaseState, Route
-
-
-class DecisionType(models.TextChoices):
-    """The LA decisions that can be appealed (CFA 2014 s51(2)), plus any other SEND disagreement."""
-
-    REFUSE_ASSESSMENT = "refuse_assessment", "Refusal to carry out an EHC needs assessment"
-    REFUSE_PLAN = "refuse_plan", "Decision not to issue an EHC plan after assessment"
-    PLAN_CONTENTS = "plan_contents", "The contents of an EHC plan"
-    REFUSE_REASSESSMENT = "refuse_reassessment", "Refusal to carry out a re-assessment"
-    REFUSE_AMENDMENT = "refuse_amendment", "Refusal to amend an EHC plan after a review"
-    CEASE_PLAN = "cease_plan", "Decision to stop maintaining an EHC plan"
-    OTHER_DISAGREEMENT = "other_disagreement", "Another SEND disagreement (no appeal right)"
-
-
-APPEALABLE_DECISIONS = frozenset(DecisionType.values) - {DecisionType.OTHER_DISAGREEMENT}
+from mediation.domain.decisions import DECISION_CHOICES
 
 
 class CallerType(models.TextChoices):
@@ -128,7 +114,7 @@ class Enquiry(models.Model):
     child_setting = models.CharField(max_length=150, blank=True)
     local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT)
 
-    decision_type = models.CharField(max_length=30, choices=DecisionType.choices)
+    decision_type = models.CharField(max_length=30, choices=DECISION_CHOICES)
     notice_sent_on = models.DateField(null=True, blank=True)
     letter_dated_on = models.DateField(null=True, blank=True)
     section_i_only = models.BooleanField(default=False)
@@ -211,7 +197,7 @@ class Case(models.Model):
     child_date_of_birth = models.DateField()
     child_setting = models.CharField(max_length=150, blank=True)
 
-    decision_type = models.CharField(max_length=30, choices=DecisionType.choices)
+    decision_type = models.CharField(max_length=30, choices=DECISION_CHOICES)
     notice_sent_on = models.DateField(null=True, blank=True)
     letter_dated_on = models.DateField(null=True, blank=True)
     section_i_only = models.BooleanField(default=False)

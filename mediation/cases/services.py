@@ -15,7 +15,6 @@ from django.utils import timezone
 from mediation.accounts.models import Role, User
 from mediation.audit.services import audit_record
 from mediation.cases.models import (
-    APPEALABLE_DECISIONS,
     CallerType,
     Case,
     CaseNote,
@@ -36,6 +35,7 @@ from mediation.domain.case_states import (
     check_transition,
 )
 from mediation.domain.dates import format_day
+from mediation.domain.decisions import APPEALABLE_DECISIONS
 from mediation.timeline.models import TimelineKind
 from mediation.timeline.services import timeline_record
 

@@ -59,7 +59,6 @@ from mediation.cases.models import (
     CertificateKind,
     ClosureOutcome,
     ContactPreference,
-    DecisionType,
     Enquiry,
     Outcome,
     Party,
@@ -88,6 +87,7 @@ from mediation.domain.case_states import (
 )
 from mediation.domain.dates import format_day
 from mediation.domain.deadlines import ActionKind, DeadlineCode
+from mediation.domain.decisions import APPEALABLE_DECISIONS, DecisionType
 from mediation.meetings.models import Meeting, MeetingMode
 from mediation.outcomes.models import AgreedAction, OutcomeStatement
 from mediation.timeline.models import TimelineEntry
@@ -97,7 +97,7 @@ LONDON = ZoneInfo("Europe/London")
 LA_COUNT = 150
 REBUILD_SEARCH_INDEX_FROM = 50_000  # adding this many cases or more: build search indexes after
 OFFICERS, MEDIATORS, MANAGERS = 40, 60, 4
-APPEALABLE = [d for d in DecisionType if d != DecisionType.OTHER_DISAGREEMENT]
+APPEALABLE = list(APPEALABLE_DECISIONS)
 ACTION_TEXTS = [
     "Carry out an EHC needs assessment",
     "Amend Section F to include weekly speech and language therapy",

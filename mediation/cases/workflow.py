@@ -16,13 +16,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from mediation.accounts.models import User
-from mediation.cases.models import (
-    APPEALABLE_DECISIONS,
-    Case,
-    CertificateKind,
-    ClosureOutcome,
-    Outcome,
-)
+from mediation.cases.models import Case, CertificateKind, ClosureOutcome, Outcome
 from mediation.cases.services import _transition_locked
 from mediation.common.errors import ServiceError, StaleCase
 from mediation.deadlines.services import (
@@ -45,6 +39,7 @@ from mediation.domain.case_states import (
 )
 from mediation.domain.dates import format_day
 from mediation.domain.deadlines import compute_deadlines
+from mediation.domain.decisions import APPEALABLE_DECISIONS
 from mediation.timeline.services import timeline_record
 
 

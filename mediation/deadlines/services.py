@@ -21,7 +21,7 @@ from django.utils import timezone
 from mediation.accounts.models import User
 from mediation.audit.services import audit_record
 from mediation.bank_holidays import england_and_wales_holidays
-from mediation.cases.models import APPEALABLE_DECISIONS, Case
+from mediation.cases.models import Case
 from mediation.deadlines.labels import deadline_label
 from mediation.deadlines.models import CalendarChange, ClosureDay, Deadline
 from mediation.domain.calendar import WorkingCalendar
@@ -37,6 +37,7 @@ from mediation.domain.deadlines import (
     compute_deadlines,
     meeting_confirmation_latest,
 )
+from mediation.domain.decisions import APPEALABLE_DECISIONS
 from mediation.timeline.models import TimelineKind
 from mediation.timeline.services import timeline_lines
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from mediation.accounts.models import User
 from mediation.audit.services import audit_record
-from mediation.cases.models import APPEALABLE_DECISIONS, Case, ContactPreference
+from mediation.cases.models import Case, ContactPreference
 from mediation.cases.services import reference_next
 from mediation.common.errors import ServiceError
 from mediation.common.pdf import html_to_pdf, sha256_hex
@@ -37,6 +37,7 @@ from mediation.documents.models import (
 )
 from mediation.domain.case_states import NO_CERTIFICATE_OUT_OF_TIME, NO_CERTIFICATE_SECTION_I
 from mediation.domain.deadlines import DeadlineCode, compute_deadlines
+from mediation.domain.decisions import APPEALABLE_DECISIONS
 from mediation.notifications.models import Message
 from mediation.notifications.services import message_queue
 from mediation.timeline.models import TimelineKind

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from mediation.accounts.models import Role, User
-from mediation.cases.models import APPEALABLE_DECISIONS, Case, Party
+from mediation.cases.models import Case, Party
 from mediation.cases.selectors import case_list_for_user
 from mediation.common.days import day_bounds
 from mediation.common.links import url_for_each
@@ -18,6 +18,7 @@ from mediation.deadlines.models import Deadline
 from mediation.deadlines.services import service_calendar
 from mediation.domain.calendar import WorkingCalendar
 from mediation.domain.deadlines import DeadlineCode
+from mediation.domain.decisions import APPEALABLE_DECISIONS
 from mediation.domain.meetings import (
     Attendee,
     SlotMatch,

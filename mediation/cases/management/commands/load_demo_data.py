@@ -20,8 +20,9 @@ from mediation.accounts.models import Role, User
 from mediation.accounts.two_factor import device_with_key
 from mediation.authorities.models import LocalAuthority
 from mediation.cases import services, workflow
-from mediation.cases.models import CallerType, Contact, ContactPreference, DecisionType
+from mediation.cases.models import CallerType, Contact, ContactPreference
 from mediation.domain.case_states import Route, Step
+from mediation.domain.decisions import APPEALABLE_DECISIONS, DecisionType
 
 DEMO_PASSWORD = "demo-mediation-2026"
 
@@ -238,7 +239,7 @@ class Command(BaseCommand):
         decision = (
             DecisionType.OTHER_DISAGREEMENT
             if route == Route.DISAGREEMENT_RESOLUTION
-            else rng.choice([d for d in DecisionType if d != DecisionType.OTHER_DISAGREEMENT])
+            else rng.choice(APPEALABLE_DECISIONS)
         )
         child_last = rng.choice(LAST_NAMES)
         parent = f"{rng.choice(PARENT_FIRST)} {child_last}"

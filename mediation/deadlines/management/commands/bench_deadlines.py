@@ -22,11 +22,12 @@ from django.utils import timezone
 
 from mediation.accounts.models import Role, User
 from mediation.authorities.models import LocalAuthority
-from mediation.cases.models import Case, DecisionType
+from mediation.cases.models import Case
 from mediation.deadlines.services import deadline_recalculate, service_calendar
 from mediation.domain.case_states import CaseState, Route
+from mediation.domain.decisions import APPEALABLE_DECISIONS
 
-DECISIONS = [d for d in DecisionType if d != DecisionType.OTHER_DISAGREEMENT]
+DECISIONS = list(APPEALABLE_DECISIONS)
 
 
 class Command(BaseCommand):
