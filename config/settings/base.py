@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "mediation.reports",
     "mediation.invoicing",
     "mediation.privacy",
+    "mediation.demo",
 ]
 
 MIDDLEWARE = [

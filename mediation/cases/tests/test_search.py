@@ -187,7 +187,7 @@ def test_search_index_rebuilt_after_bulk_generation(case_officer_cal, monkeypatc
     # the end: every generated case is then found, and later changes are followed again.
     from datetime import UTC, datetime
 
-    from mediation.cases import synthetic
+    from mediation.demo import synthetic
 
     monkeypatch.setattr(synthetic, "REBUILD_SEARCH_INDEX_FROM", 1)
     synthetic.generate(cases=6, seed=5, as_of=datetime.now(UTC), batch_size=3, per_year=2000)

@@ -20,7 +20,6 @@ ALLOWED = {
     # The synthetic generator writes a million cases' rows straight into every table by COPY
     # for the benchmarks (docs/adr/0017-scale-synthetic-data-and-bench.md).
     "demo/synthetic.py": "bulk-writes history rows",
-    "cases/synthetic.py": "bulk-writes history rows",
 }
 
 NAMES_OF_THE_ROWS = ("timeline.timelineentry", "cases_timelineentry", "timeline__")

@@ -10,10 +10,10 @@ from django.core.management import call_command
 
 from mediation.audit.models import AuditEvent
 from mediation.audit.services import audit_record, audit_verify_chain
-from mediation.cases import synthetic
 from mediation.cases.models import Case, CaseStatusChange, Enquiry, Party
 from mediation.deadlines.models import Deadline
 from mediation.deadlines.services import deadline_recalculate
+from mediation.demo import synthetic
 from mediation.documents.models import Certificate
 from mediation.domain.case_states import INITIAL_STATE, CaseState, Route, check_transition
 from mediation.meetings.models import Meeting

@@ -1,7 +1,7 @@
 """Synthetic cases for load tests: `manage.py generate_cases --cases N --seed S`.
 
 N is the total number of synthetic cases wanted for the seed: a re-run carries on where the last
-one stopped (or does nothing). See mediation/cases/synthetic.py for what each case gets.
+one stopped (or does nothing). See mediation/demo/synthetic.py for what each case gets.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from mediation.cases.synthetic import Progress, generate
+from mediation.demo.synthetic import Progress, generate
 
 
 class Command(BaseCommand):

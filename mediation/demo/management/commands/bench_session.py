@@ -25,7 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from mediation.accounts import security
 from mediation.accounts.models import User
 from mediation.cases.models import Case
-from mediation.cases.synthetic import reference_prefix
+from mediation.demo.synthetic import reference_prefix
 
 
 class Command(BaseCommand):
