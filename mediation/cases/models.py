@@ -269,7 +269,7 @@ class Case(models.Model):
             # Open cases only (a few percent of a service's history): the work queues, nearest
             # deadline first, and the case list's default view, most recent activity first.
             # The selectors filter with exclude(status=closed), the same condition, so both
-            # databases use these. Name and reference search: mediation/cases/search.py.
+            # databases use these. Name and reference search: mediation/search.
             *[
                 models.Index(
                     fields=[*lead, *order], name=f"case_open_{name}_idx", condition=OPEN_CASE

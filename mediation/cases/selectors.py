@@ -19,10 +19,10 @@ from django.utils import timezone
 from mediation.accounts.models import Role, User
 from mediation.audit.services import audit_record
 from mediation.cases.models import Case, Enquiry, Party
-from mediation.cases.search import search_filter, search_words
 from mediation.domain.calendar import WorkingCalendar
 from mediation.domain.case_states import CaseState
 from mediation.domain.deadlines import DeadlineCode
+from mediation.search.query import search_filter, search_words
 
 if TYPE_CHECKING:
     from mediation.deadlines.selectors import CaseClocks
@@ -93,7 +93,7 @@ class CaseFilters:
 
 def case_search(*, user: User, filters: CaseFilters) -> QuerySet[Case]:
     """Cases the user may see, matching a reference, child's or party's name, or LA name
-    (each word of the query; see mediation/cases/search.py)."""
+    (each word of the query; see mediation/search)."""
     cases = case_list_for_user(user=user)
     words = search_words(filters.query)
     if words:

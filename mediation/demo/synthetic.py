@@ -64,7 +64,6 @@ from mediation.cases.models import (
     Party,
     PartyRole,
 )
-from mediation.cases.search import drop_search_index, ensure_search_index
 from mediation.common.bulk import insert_rows, next_id, reset_sequences
 from mediation.common.encryption import encrypt_text
 from mediation.deadlines.labels import deadline_label
@@ -90,6 +89,7 @@ from mediation.domain.deadlines import ActionKind, DeadlineCode
 from mediation.domain.decisions import APPEALABLE_DECISIONS, DecisionType
 from mediation.meetings.models import Meeting, MeetingMode
 from mediation.outcomes.models import AgreedAction, OutcomeStatement
+from mediation.search.indexes import drop_search_index, ensure_search_index
 from mediation.timeline.models import TimelineEntry
 
 CASES_PER_YEAR = 20_000

@@ -8,9 +8,10 @@ from django.db import connection
 
 from mediation.cases import selectors
 from mediation.cases.models import Case, Party
-from mediation.cases.search import ensure_search_index, is_reference_like, search_words
 from mediation.cases.tests.factories import LocalAuthorityFactory
 from mediation.domain.case_states import CaseState
+from mediation.search.indexes import ensure_search_index
+from mediation.search.query import is_reference_like, search_words
 
 pytestmark = pytest.mark.django_db
 
