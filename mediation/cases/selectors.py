@@ -25,8 +25,8 @@ from mediation.domain.deadlines import DeadlineCode
 from mediation.search.query import search_filter, search_words
 
 if TYPE_CHECKING:
+    from mediation.deadlines.clocks import ActionFacts
     from mediation.deadlines.selectors import CaseClocks
-    from mediation.deadlines.services import ActionFacts
 
 
 def case_list_for_user(*, user: User) -> QuerySet[Case]:
@@ -144,7 +144,7 @@ class Attention:
 def my_work_attention(*, user: User, calendar: WorkingCalendar | None = None) -> Attention:
     """How many of the user's open cases have their next deadline overdue or due soon
     (one query; pass the service calendar if the page already has it)."""
-    from mediation.deadlines.services import service_calendar
+    from mediation.deadlines.clocks import service_calendar
 
     today = timezone.localdate()
     calendar = calendar or service_calendar()
@@ -175,8 +175,8 @@ class CasePageReads:
 
 
 def case_page_reads(*, case: Case) -> CasePageReads:
+    from mediation.deadlines.clocks import agreed_actions_of, service_calendar
     from mediation.deadlines.selectors import case_clocks
-    from mediation.deadlines.services import agreed_actions_of, service_calendar
     from mediation.parties.selectors import parties_with_attendance
 
     calendar = service_calendar()

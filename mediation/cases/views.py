@@ -31,8 +31,8 @@ from mediation.common.views import (
     render_form_page,
     staff_view,
 )
+from mediation.deadlines.clocks import service_calendar
 from mediation.deadlines.selectors import next_deadline_views
-from mediation.deadlines.services import service_calendar
 from mediation.domain.case_states import STEPS, Route, Step
 from mediation.timeline.selectors import case_timeline
 

@@ -19,12 +19,8 @@ from mediation.accounts.models import User
 from mediation.cases.models import Case, CertificateKind, ClosureOutcome, Outcome
 from mediation.cases.services import _transition_locked
 from mediation.common.errors import ServiceError, StaleCase
-from mediation.deadlines.services import (
-    ActionFacts,
-    case_facts,
-    deadline_recalculate,
-    service_calendar,
-)
+from mediation.deadlines.clocks import ActionFacts, case_facts, service_calendar
+from mediation.deadlines.services import deadline_recalculate
 from mediation.documents.services import certificate_issue
 from mediation.domain.calendar import WorkingCalendar
 from mediation.domain.case_states import (

@@ -10,7 +10,7 @@ an enquiry, the case, its status history, parties (parent or young person, somet
 parent, the LA officer, sometimes the school and the health body), a meeting when one was
 booked, the outcome statement and agreed actions after an agreement, a certificate (metadata:
 the PDF is not rendered), its deadlines (computed by the pure engine through
-mediation.deadlines.services.compute_for_case, in bulk), timeline entries, and audit events
+mediation.deadlines.clocks.compute_for_case, in bulk), timeline entries, and audit events
 appended through the audit log's bulk path (mediation.audit.services.audit_append_many), which
 continues the hash chain. About one enquiry in two is extra, closed with information given.
 
@@ -66,14 +66,14 @@ from mediation.cases.models import (
 )
 from mediation.common.bulk import insert_rows, next_id, reset_sequences
 from mediation.common.encryption import encrypt_text
-from mediation.deadlines.labels import deadline_label
-from mediation.deadlines.models import Deadline
-from mediation.deadlines.services import (
+from mediation.deadlines.clocks import (
     ActionFacts,
     compute_for_case,
     next_deadline_of,
     stored_values,
 )
+from mediation.deadlines.labels import deadline_label
+from mediation.deadlines.models import Deadline
 from mediation.documents.models import Certificate, DocumentKind, GeneratedDocument
 from mediation.domain.calendar import WorkingCalendar
 from mediation.domain.case_states import (

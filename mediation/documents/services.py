@@ -23,8 +23,8 @@ from mediation.cases.models import Case, ContactPreference
 from mediation.cases.services import reference_next
 from mediation.common.errors import ServiceError
 from mediation.common.pdf import html_to_pdf, sha256_hex
+from mediation.deadlines.clocks import case_facts, service_calendar
 from mediation.deadlines.models import Deadline
-from mediation.deadlines.services import case_facts, service_calendar
 from mediation.documents import rendering, wording
 from mediation.documents.defaults import DEFAULTS
 from mediation.documents.models import (

@@ -14,8 +14,8 @@ from mediation.cases.models import Case, Party
 from mediation.cases.selectors import case_list_for_user
 from mediation.common.days import day_bounds
 from mediation.common.links import url_for_each
+from mediation.deadlines.clocks import service_calendar
 from mediation.deadlines.models import Deadline
-from mediation.deadlines.services import service_calendar
 from mediation.domain.calendar import WorkingCalendar
 from mediation.domain.deadlines import DeadlineCode
 from mediation.domain.decisions import APPEALABLE_DECISIONS

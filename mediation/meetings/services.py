@@ -21,7 +21,7 @@ from mediation.cases.models import Case, ContactPreference, Party
 from mediation.cases.services import case_key_dates_update
 from mediation.cases.workflow import case_take_step
 from mediation.common.errors import ServiceError
-from mediation.deadlines.services import service_calendar
+from mediation.deadlines.clocks import service_calendar
 from mediation.documents.models import DocumentKind
 from mediation.documents.services import document_store
 from mediation.domain.case_states import CaseState, Step

@@ -7,9 +7,9 @@ from email.mime.text import MIMEText
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
 from django.utils import timezone
 
+from mediation.common.dispatch import enqueue_on_commit
 from mediation.notifications.models import Message, MessageAttachment
 
 # (filename, content type with optional parameters, content)
@@ -52,9 +52,7 @@ def message_queue(
             for name, kind, content in attachments
         )
     if created and channel == Message.Channel.EMAIL:
-        from mediation.notifications.tasks import send_message_task
-
-        transaction.on_commit(lambda: send_message_task.enqueue(message_id=message.pk))
+        enqueue_on_commit("mediation.notifications.tasks.send_message_task", message_id=message.pk)
     return message, created
 
 

@@ -28,7 +28,7 @@ from enum import StrEnum
 from django.db.models import Exists, F, OuterRef, Q
 
 from mediation.cases.models import AppealLodged, CertificateKind, ClosureOutcome, Outcome
-from mediation.deadlines.services import AGREED_ACTION_PREFIX
+from mediation.deadlines.clocks import AGREED_ACTION_PREFIX
 from mediation.domain.case_states import Route
 from mediation.domain.deadlines import CERTIFICATE_CODES, DeadlineCode
 from mediation.domain.decisions import DecisionType

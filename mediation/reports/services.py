@@ -16,6 +16,7 @@ from mediation.accounts.models import User
 from mediation.audit.services import audit_record
 from mediation.authorities.models import LocalAuthority
 from mediation.cases.models import AppealLodged, Case, PartyRole
+from mediation.common.dispatch import enqueue_on_commit
 from mediation.common.errors import ServiceError
 from mediation.common.pdf import html_to_pdf, sha256_hex
 from mediation.reports.models import QuarterlyReport
@@ -208,11 +209,10 @@ def quarterly_report_request(
         request=request,
         detail={"la": authority.code, "quarter": report.token, "version": report.version},
     )
-    from mediation.reports.tasks import quarterly_report_task
-
-    report_id, version = report.pk, report.version
-    transaction.on_commit(
-        lambda: quarterly_report_task.enqueue(report_id=report_id, version=version)
+    enqueue_on_commit(
+        "mediation.reports.tasks.quarterly_report_task",
+        report_id=report.pk,
+        version=report.version,
     )
     return report
 

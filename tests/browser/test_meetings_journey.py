@@ -57,7 +57,7 @@ def arranging_case():
 
 
 def test_offer_dates_record_answers_and_book(page, live_server):
-    from mediation.deadlines.services import service_calendar
+    from mediation.deadlines.clocks import service_calendar
     from mediation.meetings.models import Meeting
     from mediation.notifications.models import Message
 

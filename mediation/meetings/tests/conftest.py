@@ -16,7 +16,7 @@ def at(day, hour=10, minute=0):
 
 
 def working_days_from_today(days):
-    from mediation.deadlines.services import service_calendar
+    from mediation.deadlines.clocks import service_calendar
 
     return service_calendar().add_working_days(timezone.localdate(), days)
 

@@ -23,7 +23,8 @@ from django.utils import timezone
 from mediation.accounts.models import Role, User
 from mediation.authorities.models import LocalAuthority
 from mediation.cases.models import Case
-from mediation.deadlines.services import deadline_recalculate, service_calendar
+from mediation.deadlines.clocks import service_calendar
+from mediation.deadlines.services import deadline_recalculate
 from mediation.domain.case_states import CaseState, Route
 from mediation.domain.decisions import APPEALABLE_DECISIONS
 
