@@ -4,9 +4,10 @@ from django.views.generic import RedirectView
 from mediation.accounts import step_up as account_step_up
 from mediation.accounts import views as account_views
 from mediation.authorities import views as authority_views
-from mediation.cases.urls import enquiry_urlpatterns
+from mediation.cases import urls as case_file_urls
 from mediation.common import csp
 from mediation.deadlines import views as deadline_views
+from mediation.workflow import urls as workflow_urls
 
 manage_urlpatterns = (
     [
@@ -46,6 +47,14 @@ manage_urlpatterns = (
     "manage",
 )
 
+# The staff's pages about cases and enquiries come from two apps: the case file (cases) and the
+# pages built on a case's steps and clocks (workflow). One namespace each, as before.
+case_urlpatterns = (case_file_urls.case_urlpatterns + workflow_urls.case_urlpatterns, "cases")
+enquiry_urlpatterns = (
+    case_file_urls.enquiry_urlpatterns + workflow_urls.enquiry_urlpatterns,
+    "enquiries",
+)
+
 account_urlpatterns = (
     [
         path("sign-in/", account_views.SignInView.as_view(), name="sign-in"),
@@ -62,7 +71,7 @@ account_urlpatterns = (
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="cases:my-work", permanent=False)),
     path("", include(account_urlpatterns)),
-    path("", include("mediation.cases.urls")),
+    path("", include(case_urlpatterns)),
     path("", include("mediation.parties.urls")),
     path("", include("mediation.meetings.urls")),
     path("", include("mediation.documents.urls")),

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "mediation.cases",
     "mediation.deadlines",
     "mediation.parties",
+    "mediation.workflow",
     "mediation.meetings",
     "mediation.documents",
     "mediation.outcomes",

@@ -6,13 +6,11 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django import forms
-from django.http import HttpRequest
 from django.utils import timezone
 
 from mediation.accounts.models import Role, User
 from mediation.authorities.models import LocalAuthority
 from mediation.cases.models import CallerType, Contact, ContactPreference, Party
-from mediation.common.errors import StaleCase
 from mediation.common.forms import GovukDateField, ModelChoiceField, today_in_london
 from mediation.domain.case_states import ROUTE_LABELS, STATE_LABELS, CaseState, Route
 from mediation.domain.decisions import APPEALABLE_DECISIONS, DECISION_CHOICES, DecisionType
@@ -20,15 +18,6 @@ from mediation.domain.decisions import APPEALABLE_DECISIONS, DECISION_CHOICES, D
 MAX_NAME = 120
 MAX_SHORT_TEXT = 150
 MAX_LONG_TEXT = 5000
-
-
-def expected_state_posted(request: HttpRequest) -> CaseState:
-    """The case's state when the page was shown (the hidden `expected_state` field), which a
-    state-changing service compares with the state now (StaleCase if someone moved it)."""
-    try:
-        return CaseState(request.POST.get("expected_state", ""))
-    except ValueError:
-        raise StaleCase("This page was out of date. Try again.") from None
 
 
 def years_between(born: date, on: date) -> int:
@@ -243,47 +232,6 @@ def case_owner_choices() -> ModelChoiceField:
     )
 
 
-class OpenCaseForm(forms.Form):
-    route = forms.ChoiceField(
-        label="What has the family chosen?",
-        choices=[(r.value, ROUTE_LABELS[r]) for r in Route],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select what the family has chosen"},
-    )
-    issues = forms.MultipleChoiceField(
-        label="What are the issues about?",
-        help_text="Select all that apply. Health issues mean the health commissioning body must be told.",
-        choices=[("education", "Education"), ("health", "Health"), ("social_care", "Social care")],
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Select at least one kind of issue"},
-    )
-
-    def __init__(self, *args: Any, decision_type: str, section_i_only: bool, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["owner"] = case_owner_choices()
-        self.decision_type = decision_type
-        self.section_i_only = section_i_only
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        route = data.get("route")
-        if route in {Route.MEDIATION, Route.CERTIFICATE_ONLY} and (
-            self.decision_type not in APPEALABLE_DECISIONS
-        ):
-            self.add_error(
-                "route",
-                "Mediation and certificates are only for decisions that can be appealed. "
-                "Choose disagreement resolution",
-            )
-        if route == Route.CERTIFICATE_ONLY and self.section_i_only:
-            self.add_error(
-                "route",
-                "No certificate is needed to appeal about Section I only. "
-                "Choose mediation or disagreement resolution",
-            )
-        return data
-
-
 class ContactForm(forms.Form):
     party = forms.ChoiceField(label="Who was the contact with?")
     with_name = _text("Name of the person, if not listed", max_length=MAX_NAME, required=False)
@@ -406,102 +354,3 @@ class CloseEnquiryForm(forms.Form):
         rows=3,
         empty_message="Enter what information was given",
     )
-
-
-class KeyDatesForm(forms.Form):
-    """The dated events that start and stop the statutory clocks, and the kinds of issue."""
-
-    notice_sent_on = GovukDateField(
-        label="Date the decision notice was sent", past_only=True, required=False
-    )
-    adviser_contacted_on = GovukDateField(
-        label="Family contacted the mediation adviser", past_only=True, required=False
-    )
-    mediation_declined_on = GovukDateField(
-        label="Family said they do not want mediation", past_only=True, required=False
-    )
-    la_informed_on = GovukDateField(
-        label="LA told that the family wants mediation", past_only=True, required=False
-    )
-    health_body_notified_on = GovukDateField(
-        label="Health commissioning body told", past_only=True, required=False
-    )
-    la_unable_to_arrange_notified_on = GovukDateField(
-        label="LA said it cannot arrange mediation within 30 days", past_only=True, required=False
-    )
-    meeting_planned_on = GovukDateField(
-        label="Meeting date",
-        required=False,
-        help_text="The date the mediation meeting is booked for.",
-    )
-    meeting_confirmation_sent_on = GovukDateField(
-        label="Written confirmation of the meeting sent", past_only=True, required=False
-    )
-    mediation_held_on = GovukDateField(label="Mediation held", past_only=True, required=False)
-    mediation_concluded_on = GovukDateField(
-        label="Mediation concluded", past_only=True, required=False
-    )
-    outcome_circulated_on = GovukDateField(
-        label="Outcome statement sent out", past_only=True, required=False
-    )
-    certificate_issued_on = GovukDateField(
-        label="Certificate issued", past_only=True, required=False
-    )
-    agreement_made_on = GovukDateField(
-        label="Mediation agreement made", past_only=True, required=False
-    )
-    issues = forms.MultipleChoiceField(
-        label="What are the issues about?",
-        choices=[("education", "Education"), ("health", "Health"), ("social_care", "Social care")],
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Select at least one kind of issue"},
-    )
-
-    def __init__(self, *args: Any, case: Any, **kwargs: Any) -> None:
-        self.case = case
-        if not args or args[0] is None:
-            kwargs.setdefault("initial", {})
-            for name in self.base_fields:
-                if name != "issues":
-                    kwargs["initial"][name] = getattr(case, name)
-            kwargs["initial"]["issues"] = [
-                kind
-                for kind in ("education", "health", "social_care")
-                if getattr(case, f"issue_{kind}")
-            ]
-        super().__init__(*args, **kwargs)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        sent = data.get("notice_sent_on")
-        if (
-            self.case.decision_type in APPEALABLE_DECISIONS
-            and not sent
-            and "notice_sent_on" not in self.errors
-        ):
-            self.add_error(
-                "notice_sent_on",
-                "Enter the date the decision notice was sent: the time limits run from it",
-            )
-        if sent:
-            for name, field in self.fields.items():
-                value = data.get(name)
-                if (
-                    name not in {"notice_sent_on", "issues"}
-                    and isinstance(value, date)
-                    and value < sent
-                ):
-                    self.add_error(
-                        name, f"{field.label} cannot be before the decision notice was sent"
-                    )
-        held, concluded = data.get("mediation_held_on"), data.get("mediation_concluded_on")
-        if held and concluded and concluded < held:
-            self.add_error("mediation_concluded_on", "Mediation cannot conclude before it was held")
-        return data
-
-    def changes(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
-        issues = set(data.pop("issues", []))
-        for kind in ("education", "health", "social_care"):
-            data[f"issue_{kind}"] = kind in issues
-        return data

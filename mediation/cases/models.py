@@ -1,7 +1,8 @@
-"""Enquiries, cases and what happens on them: parties, contacts, notes and the timeline.
+"""Enquiries, cases and what happens on them: parties, contacts and notes (the history of a case
+is mediation.timeline).
 
 A Case's `status` is one of mediation.domain.case_states.CaseState and changes only through
-mediation.cases.services.case_transition (never assigned anywhere else, read-only in the admin).
+mediation.workflow.services.case_transition (test_one_door checks that nothing else assigns it).
 The allowed transitions are the table in mediation/domain/case_states.py.
 """
 
@@ -220,7 +221,7 @@ class Case(models.Model):
     certificate_issued_on = models.DateField(null=True, blank=True)
     agreement_made_on = models.DateField(null=True, blank=True)
 
-    # What happened: recorded by the workflow steps (mediation.cases.workflow).
+    # What happened: recorded by the workflow steps (mediation.workflow.services).
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
     certificate_kind = models.CharField(max_length=20, choices=CertificateKind.choices, blank=True)
     certificate_issued_by = models.ForeignKey(

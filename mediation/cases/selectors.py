@@ -8,25 +8,19 @@ does not exist.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404, HttpRequest
-from django.utils import timezone
 
 from mediation.accounts.models import Role, User
 from mediation.audit.services import audit_record
-from mediation.cases.models import Case, Enquiry, Party
-from mediation.domain.calendar import WorkingCalendar
+from mediation.cases.models import Case, Enquiry
 from mediation.domain.case_states import CaseState
-from mediation.domain.deadlines import DeadlineCode
 from mediation.search.query import search_filter, search_words
 
 if TYPE_CHECKING:
-    from mediation.deadlines.clocks import ActionFacts
-    from mediation.deadlines.selectors import CaseClocks
+    pass
 
 
 def case_list_for_user(*, user: User) -> QuerySet[Case]:
@@ -135,65 +129,6 @@ def case_owners() -> QuerySet[User]:
     return User.objects.filter(is_active=True, role__in=[Role.CASE_OFFICER, Role.MANAGER])
 
 
-@dataclass(frozen=True)
-class Attention:
-    overdue: int
-    due_soon: int
-
-
-def my_work_attention(*, user: User, calendar: WorkingCalendar | None = None) -> Attention:
-    """How many of the user's open cases have their next deadline overdue or due soon
-    (one query; pass the service calendar if the page already has it)."""
-    from mediation.deadlines.clocks import service_calendar
-
-    today = timezone.localdate()
-    calendar = calendar or service_calendar()
-    soon_until = calendar.add_working_days(today, settings.DEADLINE_DUE_SOON_WORKING_DAYS)
-    counts = (
-        my_work_for_user(user=user)
-        .order_by()
-        .filter(next_deadline_due__lte=soon_until)
-        .aggregate(
-            overdue=Count("pk", filter=Q(next_deadline_due__lt=today)),
-            due_soon=Count("pk", filter=Q(next_deadline_due__gte=today)),
-        )
-    )
-    return Attention(overdue=counts["overdue"], due_soon=counts["due_soon"])
-
-
-@dataclass(frozen=True)
-class CasePageReads:
-    """What several panels of the case page need, read once for the whole page instead of
-    once per panel. The page is a GET that changes nothing between the panels, so each panel
-    sees exactly what it would have read itself."""
-
-    parties: list[Party]  # main contact first, with attendance (parties_with_attendance)
-    calendar: WorkingCalendar
-    actions: list[ActionFacts]  # the agreed actions the clocks use
-    clocks: CaseClocks
-    mediation_by: date | None  # the stored "mediation by" deadline, if any
-
-
-def case_page_reads(*, case: Case) -> CasePageReads:
-    from mediation.deadlines.clocks import agreed_actions_of, service_calendar
-    from mediation.deadlines.selectors import case_clocks
-    from mediation.parties.selectors import parties_with_attendance
-
-    calendar = service_calendar()
-    actions = agreed_actions_of(case)
-    clocks = case_clocks(case=case, calendar=calendar, actions=actions)
-    mediation_by = next(
-        (d.due for d in clocks.deadlines if d.code == DeadlineCode.MEDIATION_BY), None
-    )
-    return CasePageReads(
-        parties=parties_with_attendance(case),
-        calendar=calendar,
-        actions=actions,
-        clocks=clocks,
-        mediation_by=mediation_by,
-    )
-
-
 def enquiry_list_for_user(*, user: User) -> QuerySet[Enquiry]:
     if not user.is_authenticated or not user.can_handle_enquiries:
         return Enquiry.objects.none()
@@ -216,7 +151,6 @@ class MediatorChoice:
 
 def mediator_choices_for(*, case: Case) -> list[MediatorChoice]:
     """Every active mediator with their current caseload and whether they may take this case."""
-    from django.db.models import Count
 
     from mediation.cases.services import mediator_refusal
 

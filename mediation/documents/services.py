@@ -1,6 +1,6 @@
 """Everything that writes documents, letter wording and certificates.
 
-`certificate_issue` is called by the workflow's ISSUE_CERTIFICATE step (mediation.cases.workflow)
+`certificate_issue` is called by the workflow's ISSUE_CERTIFICATE step (mediation.workflow.services)
 inside its transaction, after the case's deadlines were recomputed, so the appeal deadline on
 the certificate is the engine's, counting from the certificate's date of issue.
 """

@@ -18,8 +18,6 @@ from django.utils import timezone
 from mediation.accounts.models import User
 from mediation.audit.services import audit_record
 from mediation.cases.models import Case, ContactPreference, Party
-from mediation.cases.services import case_key_dates_update
-from mediation.cases.workflow import case_take_step
 from mediation.common.errors import ServiceError
 from mediation.deadlines.clocks import service_calendar
 from mediation.documents.models import DocumentKind
@@ -43,6 +41,7 @@ from mediation.notifications.models import Message
 from mediation.notifications.services import message_queue
 from mediation.timeline.models import TimelineKind
 from mediation.timeline.services import timeline_record
+from mediation.workflow.services import case_key_dates_update, case_take_step
 
 DETAIL_FIELDS = ("online_link", "venue_name", "venue_address", "access_details", "phone_details")
 

@@ -12,7 +12,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mediation.accounts.models import User
-from mediation.cases.forms import expected_state_posted
 from mediation.cases.models import Case
 from mediation.cases.permissions import can_take_step
 from mediation.cases.selectors import access_case
@@ -30,6 +29,7 @@ from mediation.meetings.forms import (
 from mediation.meetings.models import MediatorCall, MeetingLetter
 from mediation.notifications.models import Message
 from mediation.notifications.services import message_mark_posted
+from mediation.workflow.forms import expected_state_posted
 
 
 def _may_schedule(user: User, case: Case) -> bool:

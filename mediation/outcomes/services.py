@@ -18,8 +18,6 @@ from django.utils import timezone
 
 from mediation.accounts.models import Role, User
 from mediation.cases.models import Case, ContactPreference, Outcome, Party
-from mediation.cases.services import case_key_dates_update
-from mediation.cases.workflow import case_steps, case_take_step
 from mediation.common.errors import ServiceError
 from mediation.common.pdf import sha256_hex
 from mediation.deadlines.services import deadline_recalculate
@@ -46,6 +44,8 @@ from mediation.outcomes.selectors import (
 )
 from mediation.timeline.models import TimelineKind
 from mediation.timeline.services import timeline_record
+from mediation.workflow.selectors import case_steps
+from mediation.workflow.services import case_key_dates_update, case_take_step
 
 LOCKED = (
     "The outcome statement is final and cannot be changed. To correct it, add a dated addendum."

@@ -50,11 +50,12 @@ def portal_case():
     from mediation.cases.tests.factories import LocalAuthorityFactory, enquiry_data
     from mediation.domain.case_states import Route
     from mediation.meetings.services import slot_offer_add
+    from mediation.workflow import services as workflow_services
 
     officer = staff("casey", "Casey", "Morgan", Role.CASE_OFFICER)
     authority = LocalAuthorityFactory(name="Eastmoor County Council", code="EMC")
     enquiry = services.enquiry_record(by=officer, data=enquiry_data(authority))
-    case = services.case_open_from_enquiry(
+    case = workflow_services.case_open_from_enquiry(
         enquiry=enquiry, route=Route.MEDIATION, owner=officer, by=officer
     )
     Party.objects.create(
@@ -116,6 +117,7 @@ def portal_case_second(case, officer):
     from mediation.cases import services
     from mediation.cases.tests.factories import enquiry_data
     from mediation.domain.case_states import Route
+    from mediation.workflow import services as workflow_services
 
     enquiry = services.enquiry_record(
         by=officer,
@@ -127,7 +129,7 @@ def portal_case_second(case, officer):
             child_last_name="Baker",
         ),
     )
-    other = services.case_open_from_enquiry(
+    other = workflow_services.case_open_from_enquiry(
         enquiry=enquiry, route=Route.MEDIATION, owner=officer, by=officer
     )
     return other, officer

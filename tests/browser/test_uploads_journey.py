@@ -25,6 +25,7 @@ def case_reference(db, settings, tmp_path):
     from mediation.cases import services
     from mediation.cases.tests.factories import LocalAuthorityFactory, enquiry_data
     from mediation.domain.case_states import Route
+    from mediation.workflow import services as workflow_services
 
     settings.STORAGES = {
         **settings.STORAGES,
@@ -35,7 +36,7 @@ def case_reference(db, settings, tmp_path):
     }
     officer = staff("casey", "Casey", "Morgan", Role.CASE_OFFICER)
     enquiry = services.enquiry_record(by=officer, data=enquiry_data(LocalAuthorityFactory()))
-    case = services.case_open_from_enquiry(
+    case = workflow_services.case_open_from_enquiry(
         enquiry=enquiry, route=Route.MEDIATION, owner=officer, by=officer
     )
     return case.reference

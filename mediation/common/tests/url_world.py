@@ -72,8 +72,8 @@ def rich_case():
 def target_for(name, pattern):
     from mediation.accounts.models import User
     from mediation.cases.models import Enquiry, PartyRole
-    from mediation.cases.workflow import case_steps
     from mediation.documents.models import LetterTemplate
+    from mediation.workflow.selectors import case_steps
 
     case = rich_case()
     kwargs = {}

@@ -23,8 +23,8 @@ def working_days_from_today(days):
 
 @pytest.fixture
 def arranging_case(open_case, case_officer_cal):
-    from mediation.cases.workflow import case_take_step
     from mediation.domain.case_states import CaseState, Step
+    from mediation.workflow.services import case_take_step
 
     case = case_take_step(
         case=open_case,

@@ -402,8 +402,8 @@ def test_draft_actions_have_no_stored_deadline_but_show_a_preview(held_case, med
 
 
 def test_agreed_actions_are_in_the_work_queue_and_the_reminders(final_case, manager_sue):
-    from mediation.cases.services import case_key_dates_update
     from mediation.deadlines.reminders import deadline_reminders_send
+    from mediation.workflow.services import case_key_dates_update
 
     statement = _statement(final_case)
     assessment = statement.actions.order_by("position").first()

@@ -11,6 +11,7 @@ from mediation.uploads import services
 from mediation.uploads.models import ChildViews, Purpose, Upload
 from mediation.uploads.tests import samples
 from mediation.uploads.tests.samples import upload
+from mediation.workflow import services as workflow_services
 
 pytestmark = pytest.mark.django_db
 
@@ -131,7 +132,7 @@ def test_upload_of_another_case_is_not_found_through_this_one(
     other_enquiry = case_services.enquiry_record(
         by=case_officer_cal, data=enquiry_data(local_authority)
     )
-    other = case_services.case_open_from_enquiry(
+    other = workflow_services.case_open_from_enquiry(
         enquiry=other_enquiry, route=Route.MEDIATION, owner=case_officer_cal, by=case_officer_cal
     )
     login(client, case_officer_cal)

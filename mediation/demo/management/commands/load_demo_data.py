@@ -19,10 +19,12 @@ from django.utils import timezone
 from mediation.accounts.models import Role, User
 from mediation.accounts.two_factor import device_with_key
 from mediation.authorities.models import LocalAuthority
-from mediation.cases import services, workflow
+from mediation.cases import services
 from mediation.cases.models import CallerType, Contact, ContactPreference
 from mediation.domain.case_states import Route, Step
 from mediation.domain.decisions import APPEALABLE_DECISIONS, DecisionType
+from mediation.workflow import selectors as workflow_selectors
+from mediation.workflow import services as workflow_services
 
 DEMO_PASSWORD = "demo-mediation-2026"
 
@@ -290,7 +292,7 @@ class Command(BaseCommand):
             return False
         if route == Route.CERTIFICATE_ONLY and enquiry.section_i_only:
             route = Route.MEDIATION
-        case = services.case_open_from_enquiry(
+        case = workflow_services.case_open_from_enquiry(
             enquiry=enquiry,
             route=route,
             owner=owner,
@@ -332,7 +334,7 @@ class Command(BaseCommand):
             changes: dict[str, Any] = {"adviser_contacted_on": contacted}
             if route == Route.CERTIFICATE_ONLY:
                 changes["mediation_declined_on"] = contacted
-            case = services.case_key_dates_update(case=case, by=owner, changes=changes)
+            case = workflow_services.case_key_dates_update(case=case, by=owner, changes=changes)
             day = contacted
         else:
             day = today - timedelta(days=rng.randint(5, 40))
@@ -344,7 +346,7 @@ class Command(BaseCommand):
             data = {"on": day, **extra}
             if step == Step.BOOK_MEETING and day <= today and rng.random() < 0.3:
                 data["on"] = today + timedelta(days=rng.randint(7, 25))
-            offer = next((o for o in workflow.case_steps(case) if o.step == step), None)
+            offer = next((o for o in workflow_selectors.case_steps(case) if o.step == step), None)
             if offer is None or offer.blocked_because:
                 return
             if step == Step.BOOK_MEETING and data["on"] > today:
@@ -352,7 +354,7 @@ class Command(BaseCommand):
                 # with confirmations and invitations sent (they appear in the demo outbox).
                 self._book_future_meeting(rng, case, owner, data["on"], today)
                 return
-            case = workflow.case_take_step(
+            case = workflow_services.case_take_step(
                 case=case, step=step, by=owner, data=data, expected_state=case.status
             )
             if step == Step.BOOK_MEETING:

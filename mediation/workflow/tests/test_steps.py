@@ -11,7 +11,6 @@ from mediation.audit.models import AuditEvent
 from mediation.cases import services
 from mediation.cases.models import Case, CaseStatusChange
 from mediation.cases.tests.factories import enquiry_data
-from mediation.cases.workflow import case_steps, case_take_step
 from mediation.common import errors
 from mediation.domain.case_states import (
     NO_CERTIFICATE_OUT_OF_TIME,
@@ -21,13 +20,16 @@ from mediation.domain.case_states import (
     Step,
 )
 from mediation.timeline.models import TimelineEntry
+from mediation.workflow import services as workflow_services
+from mediation.workflow.selectors import case_steps
+from mediation.workflow.services import case_take_step
 
 pytestmark = pytest.mark.django_db
 
 
 def new_case(officer, authority, route, **enquiry_overrides):
     enquiry = services.enquiry_record(by=officer, data=enquiry_data(authority, **enquiry_overrides))
-    return services.case_open_from_enquiry(
+    return workflow_services.case_open_from_enquiry(
         enquiry=enquiry,
         route=route,
         owner=officer,
@@ -163,7 +165,7 @@ def test_out_of_time_contact_means_no_certificate_and_says_why(case_officer_cal,
         case_officer_cal, local_authority, Route.CERTIFICATE_ONLY, notice_sent_on=date(2026, 8, 3)
     )
     # The enquiry (today, 28 Nov 2026 in these tests' clock) is after 3 Oct: reg 34(2) bars a certificate.
-    case = services.case_key_dates_update(
+    case = workflow_services.case_key_dates_update(
         case=case, by=case_officer_cal, changes={"adviser_contacted_on": date(2026, 10, 20)}
     )
     assert offered(case)[Step.ISSUE_CERTIFICATE] == NO_CERTIFICATE_OUT_OF_TIME

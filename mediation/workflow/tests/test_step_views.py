@@ -11,6 +11,7 @@ from mediation.cases import services
 from mediation.cases.models import Case, CaseLink, MediatorConflict, MediatorNote
 from mediation.cases.tests.factories import LocalAuthorityFactory, enquiry_data
 from mediation.domain.case_states import CaseState, Route
+from mediation.workflow import services as workflow_services
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +72,9 @@ def test_step_forms_reject_bad_input(client, case_officer_cal, open_case, step, 
 
 
 def test_booking_a_meeting_in_the_past_is_refused(client, case_officer_cal, open_case):
-    services.case_transition(case=open_case, to_state=CaseState.ARRANGING, by=case_officer_cal)
+    workflow_services.case_transition(
+        case=open_case, to_state=CaseState.ARRANGING, by=case_officer_cal
+    )
     login(client, case_officer_cal)
     response = client.post(
         step_url(open_case, "book-meeting"),
@@ -100,7 +103,9 @@ def test_irreversible_steps_ask_for_confirmation_first(client, case_officer_cal,
 
 
 def test_a_stale_page_gets_a_clear_message_and_changes_nothing(client, case_officer_cal, open_case):
-    services.case_transition(case=open_case, to_state=CaseState.ARRANGING, by=case_officer_cal)
+    workflow_services.case_transition(
+        case=open_case, to_state=CaseState.ARRANGING, by=case_officer_cal
+    )
     login(client, case_officer_cal)
     # A second tab still showing the case as "mediation requested".
     response = client.post(
@@ -118,7 +123,7 @@ def test_a_step_not_possible_now_explains_why(client, case_officer_cal, local_au
         by=case_officer_cal,
         data=enquiry_data(local_authority, decision_type="other_disagreement", notice_sent_on=None),
     )
-    case = services.case_open_from_enquiry(
+    case = workflow_services.case_open_from_enquiry(
         enquiry=enquiry,
         route=Route.DISAGREEMENT_RESOLUTION,
         owner=case_officer_cal,
@@ -139,8 +144,12 @@ def test_unknown_step_is_404(client, case_officer_cal, open_case):
 def test_the_assigned_mediator_records_the_meeting_but_not_the_certificate(
     client, mediator_mia, open_case, case_officer_cal
 ):
-    services.case_transition(case=open_case, to_state=CaseState.ARRANGING, by=case_officer_cal)
-    services.case_transition(case=open_case, to_state=CaseState.MEETING_BOOKED, by=case_officer_cal)
+    workflow_services.case_transition(
+        case=open_case, to_state=CaseState.ARRANGING, by=case_officer_cal
+    )
+    workflow_services.case_transition(
+        case=open_case, to_state=CaseState.MEETING_BOOKED, by=case_officer_cal
+    )
     login(client, mediator_mia)
     assert client.get(step_url(open_case, "meeting-held")).status_code == 200
     assert client.get(step_url(open_case, "close")).status_code == 403
@@ -226,7 +235,7 @@ def test_linking_related_cases(client, case_officer_cal, open_case, local_author
     sibling_enquiry = services.enquiry_record(
         by=case_officer_cal, data=enquiry_data(local_authority, child_first_name="Noah")
     )
-    sibling = services.case_open_from_enquiry(
+    sibling = workflow_services.case_open_from_enquiry(
         enquiry=sibling_enquiry, route=Route.MEDIATION, owner=case_officer_cal, by=case_officer_cal
     )
     login(client, case_officer_cal)

@@ -13,9 +13,9 @@ import pytest
 from django.db import connection
 
 from mediation.cases.models import Case
-from mediation.cases.workflow import case_take_step
 from mediation.common import errors
 from mediation.domain.case_states import CaseState, Step
+from mediation.workflow.services import case_take_step
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

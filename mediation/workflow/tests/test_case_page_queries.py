@@ -14,6 +14,7 @@ from conftest import login
 from mediation.audit.models import AuditEvent
 from mediation.cases import services
 from mediation.cases.models import Party
+from mediation.workflow import services as workflow_services
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,7 @@ def _grow(case, by) -> None:  # type: ignore[no-untyped-def]
 def test_case_page_queries_do_not_grow(
     client, open_case, case_officer_cal, django_assert_num_queries
 ):
-    services.case_key_dates_update(
+    workflow_services.case_key_dates_update(
         case=open_case,
         by=case_officer_cal,
         changes={"notice_sent_on": timezone.localdate() - timedelta(days=10)},
