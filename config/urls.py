@@ -5,6 +5,7 @@ from mediation.accounts import step_up as account_step_up
 from mediation.accounts import views as account_views
 from mediation.authorities import views as authority_views
 from mediation.cases import urls as case_file_urls
+from mediation.cases import views as case_file_views
 from mediation.common import csp
 from mediation.deadlines import views as deadline_views
 from mediation.workflow import urls as workflow_urls
@@ -40,7 +41,7 @@ manage_urlpatterns = (
         ),
         path(
             "users/<int:user_id>/conflicts/",
-            account_views.mediator_conflicts,
+            case_file_views.mediator_conflicts,
             name="mediator-conflicts",
         ),
     ],
@@ -85,7 +86,7 @@ urlpatterns = [
     path("", include("mediation.reports.urls")),
     path("", include("mediation.invoicing.urls")),
     path("", include("mediation.privacy.urls")),
-    path("", include("mediation.audit.urls")),
+    path("", include("mediation.privacy.audit_log_urls")),
     path("csp-report/", csp.csp_report, name="csp-report"),
 ]
 

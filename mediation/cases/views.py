@@ -1,13 +1,17 @@
-"""Staff pages for enquiries and cases. Each view: parse → access → permission → one service → redirect."""
+"""The case file's staff pages: enquiries, finding a case, contacts, notes, the mediator and
+their conflicts, links between cases. Each view: parse → access → permission → one service →
+redirect. The pages built on the steps and clocks (the case page, My work) are
+mediation.workflow.views."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from mediation.accounts.models import Role, User
 from mediation.cases import permissions, selectors, services
 from mediation.cases.forms import (
     CaseSearchForm,
@@ -16,11 +20,17 @@ from mediation.cases.forms import (
     EnquiryForm,
     NoteForm,
 )
-from mediation.cases.models import Enquiry
-from mediation.cases.step_forms import AssignMediatorForm, CaseLinkForm, MediatorNoteForm
+from mediation.cases.models import Enquiry, MediatorConflict
+from mediation.cases.step_forms import (
+    AssignMediatorForm,
+    CaseLinkForm,
+    MediatorConflictForm,
+    MediatorNoteForm,
+)
 from mediation.cases.tables import case_rows, for_case_table
 from mediation.common.pagination import page_number_from, paginate
 from mediation.common.views import (
+    manager_view,
     refusal_shown_on,
     render_form_page,
     staff_view,
@@ -254,5 +264,26 @@ def case_link_add(request: HttpRequest, reference: str) -> HttpResponse:
         request,
         "cases/link_form.html",
         {"case": case, "form": form},
+        invalid=request.method == "POST",
+    )
+
+
+@manager_view
+@require_http_methods(["GET", "POST"])
+def mediator_conflicts(request: HttpRequest, user_id: int) -> HttpResponse:
+    """Conflicts of interest recorded for a mediator: they are refused cases that match."""
+    mediator = get_object_or_404(User, pk=user_id, role=Role.MEDIATOR)
+    form = MediatorConflictForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        services.mediator_conflict_add(
+            mediator=mediator, by=request.user, data=form.cleaned_data, request=request
+        )
+        messages.success(request, "Conflict recorded")
+        return redirect("manage:mediator-conflicts", user_id=mediator.pk)
+    conflicts = MediatorConflict.objects.filter(mediator=mediator).select_related("local_authority")
+    return render_form_page(
+        request,
+        "cases/mediator_conflicts.html",
+        {"mediator": mediator, "form": form, "conflicts": conflicts},
         invalid=request.method == "POST",
     )

@@ -1,3 +1,5 @@
+"""Searching the audit log by case, staff member, kind of event, dates and address."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -6,6 +8,7 @@ from django import forms
 
 from mediation.accounts.models import User
 from mediation.audit.selectors import VERB_GROUPS
+from mediation.cases.models import Case
 from mediation.common.forms import GovukDateField, ModelChoiceField
 
 
@@ -36,8 +39,6 @@ class AuditSearchForm(forms.Form):
     )
 
     def clean_reference(self) -> str:
-        from mediation.cases.models import Case
-
         reference = self.cleaned_data["reference"].strip().upper()
         if reference:
             case_id = Case.objects.filter(reference=reference).values_list("id", flat=True).first()

@@ -1,4 +1,8 @@
-"""Managers search the audit log and check that nobody has tampered with it."""
+"""Managers search the audit log and check that nobody has tampered with it.
+
+The pages live here, at the top of the layers, because they show the staff member and the case
+reference of each event; the audit app at the bottom keeps the log and its search
+(mediation.audit.selectors) and imports neither. URLs: the `audit` namespace (audit_log_urls)."""
 
 from __future__ import annotations
 
@@ -7,18 +11,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods, require_POST
 
-from mediation.audit.forms import AuditSearchForm
 from mediation.audit.selectors import AuditFilters, audit_search
 from mediation.audit.services import audit_record, audit_verify_chain
+from mediation.cases.models import Case
 from mediation.common.pagination import page_number_from, paginate
 from mediation.common.views import manager_view, render_form_page
+from mediation.privacy.audit_log_forms import AuditSearchForm
 
 
 @manager_view
 @require_http_methods(["GET"])
 def audit_log(request: HttpRequest) -> HttpResponse:
-    from mediation.cases.models import Case
-
     form = AuditSearchForm(request.GET or None)
     filters = AuditFilters()
     invalid = form.is_bound and not form.is_valid()

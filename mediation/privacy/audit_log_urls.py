@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mediation.audit import views
+from mediation.privacy import audit_log_views as views
 
 app_name = "audit"
 
