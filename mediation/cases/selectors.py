@@ -8,19 +8,15 @@ does not exist.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from mediation.accounts.models import Role, User
 from mediation.audit.services import audit_record
-from mediation.cases.models import Case, Enquiry
+from mediation.cases.models import Case, CaseLink, Enquiry, MediatorConflict
 from mediation.domain.case_states import CaseState
 from mediation.search.query import search_filter, search_words
-
-if TYPE_CHECKING:
-    pass
 
 
 def case_list_for_user(*, user: User) -> QuerySet[Case]:
@@ -142,6 +138,37 @@ def access_enquiry(*, user: User, reference: str) -> Enquiry:
         raise Http404("No enquiry found") from None
 
 
+def mediator_refusal(*, case: Case, mediator: User) -> str | None:
+    """Why `mediator` may not take `case`, or None. Independence: CFA 2014 s53(3)(b), s54(2)(b)
+    and s56 (not employed by the LA, or for health issues by an ICB or NHS England); and any
+    conflict recorded against the family, the school or the LA."""
+    if mediator.role != Role.MEDIATOR or not mediator.is_active:
+        return "Choose an active mediator."
+    if mediator.employed_by_authorities.filter(pk=case.local_authority_id).exists():
+        return (
+            f"{mediator.display_name} is employed by {case.local_authority.name}, so is not "
+            "independent of it (CFA 2014 s54 and s56)."
+        )
+    if case.issue_health and mediator.employed_by_health_body:
+        return (
+            f"{mediator.display_name} is employed by a health commissioning body, so cannot "
+            "mediate health issues (CFA 2014 s53 and s56)."
+        )
+    names = {case.child_last_name.lower(), *(p.name.lower() for p in case.parties.all())}
+    for conflict in MediatorConflict.objects.filter(mediator=mediator):
+        if conflict.local_authority_id and conflict.local_authority_id == case.local_authority_id:
+            return (
+                f"{mediator.display_name} has a recorded conflict with {case.local_authority.name}."
+            )
+        setting = conflict.setting_name.strip().lower()
+        if setting and setting == case.child_setting.strip().lower():
+            return f"{mediator.display_name} has a recorded conflict with {case.child_setting}."
+        family = conflict.family_name.strip().lower()
+        if family and any(family in name for name in names):
+            return f"{mediator.display_name} has a recorded conflict with this family."
+    return None
+
+
 @dataclass(frozen=True)
 class MediatorChoice:
     mediator: User
@@ -151,9 +178,6 @@ class MediatorChoice:
 
 def mediator_choices_for(*, case: Case) -> list[MediatorChoice]:
     """Every active mediator with their current caseload and whether they may take this case."""
-
-    from mediation.cases.services import mediator_refusal
-
     mediators = User.objects.filter(role=Role.MEDIATOR, is_active=True).annotate(
         open_cases=Count("mediated_cases", filter=~Q(mediated_cases__status=CaseState.CLOSED))
     )
@@ -164,8 +188,6 @@ def mediator_choices_for(*, case: Case) -> list[MediatorChoice]:
 
 def case_links(*, case: Case, user: User) -> list[tuple[Case, str]]:
     """Related cases the user may see, with how they are related."""
-    from mediation.cases.models import CaseLink
-
     visible = case_list_for_user(user=user)
     links = CaseLink.objects.filter(Q(from_case=case) | Q(to_case=case)).select_related(
         "from_case", "to_case"

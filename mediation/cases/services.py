@@ -12,7 +12,7 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
-from mediation.accounts.models import Role, User
+from mediation.accounts.models import User
 from mediation.audit.services import audit_record
 from mediation.cases.models import (
     Case,
@@ -22,6 +22,7 @@ from mediation.cases.models import (
     Party,
     ReferenceCounter,
 )
+from mediation.cases.selectors import mediator_refusal
 from mediation.common.errors import ServiceError
 from mediation.timeline.models import TimelineKind
 from mediation.timeline.services import timeline_record
@@ -159,39 +160,6 @@ def case_note_add(
         request=request,
     )
     return note
-
-
-def mediator_refusal(*, case: Case, mediator: User) -> str | None:
-    """Why `mediator` may not take `case`, or None. Independence: CFA 2014 s53(3)(b), s54(2)(b)
-    and s56 (not employed by the LA, or for health issues by an ICB or NHS England); and any
-    conflict recorded against the family, the school or the LA."""
-    from mediation.cases.models import MediatorConflict
-
-    if mediator.role != Role.MEDIATOR or not mediator.is_active:
-        return "Choose an active mediator."
-    if mediator.employed_by_authorities.filter(pk=case.local_authority_id).exists():
-        return (
-            f"{mediator.display_name} is employed by {case.local_authority.name}, so is not "
-            "independent of it (CFA 2014 s54 and s56)."
-        )
-    if case.issue_health and mediator.employed_by_health_body:
-        return (
-            f"{mediator.display_name} is employed by a health commissioning body, so cannot "
-            "mediate health issues (CFA 2014 s53 and s56)."
-        )
-    names = {case.child_last_name.lower(), *(p.name.lower() for p in case.parties.all())}
-    for conflict in MediatorConflict.objects.filter(mediator=mediator):
-        if conflict.local_authority_id and conflict.local_authority_id == case.local_authority_id:
-            return (
-                f"{mediator.display_name} has a recorded conflict with {case.local_authority.name}."
-            )
-        setting = conflict.setting_name.strip().lower()
-        if setting and setting == case.child_setting.strip().lower():
-            return f"{mediator.display_name} has a recorded conflict with {case.child_setting}."
-        family = conflict.family_name.strip().lower()
-        if family and any(family in name for name in names):
-            return f"{mediator.display_name} has a recorded conflict with this family."
-    return None
 
 
 @transaction.atomic

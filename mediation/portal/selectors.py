@@ -14,15 +14,50 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from mediation.cases.models import Case, Party
+from mediation.cases.models import Case, Party, PartyRole
 from mediation.documents.models import GeneratedDocument
 from mediation.meetings.models import Meeting, SlotAnswer, SlotOffer
 from mediation.notifications.models import Message
 from mediation.portal.models import AccessKind, PortalAccess, PortalLink, PortalRequest
-from mediation.portal.services import HELPER_ROLES, kinds_for_party
 from mediation.portal.session import sibling_accesses
 
 # Staff panel ------------------------------------------------------------------------------
+
+
+# Which kinds of access each role of party may be given. LA officers only for LA roles. A child's
+# views link belongs to the child or young person (the views are theirs); it is emailed to them
+# or to an adult on the case who will help them (`send_to`).
+KINDS_FOR_ROLE: dict[str, tuple[str, ...]] = {
+    PartyRole.PARENT_CARER: (AccessKind.PARENT,),
+    PartyRole.YOUNG_PERSON: (AccessKind.PARENT, AccessKind.CHILD_VIEWS),
+    PartyRole.REPRESENTATIVE: (AccessKind.PARENT,),
+    PartyRole.CHILD: (AccessKind.CHILD_VIEWS,),
+    PartyRole.LA_REPRESENTATIVE: (AccessKind.LA_OFFICER,),
+    PartyRole.HEALTH_REPRESENTATIVE: (AccessKind.INFORMATION_PROVIDER,),
+    PartyRole.INFORMATION_PROVIDER: (AccessKind.INFORMATION_PROVIDER,),
+}
+HELPER_ROLES = (PartyRole.PARENT_CARER, PartyRole.YOUNG_PERSON, PartyRole.REPRESENTATIVE)
+
+
+def kinds_for_party(party: Party, *, helper_has_email: bool = False) -> tuple[str, ...]:
+    """The kinds of access staff may give this party: each needs an address to send to (for a
+    child's views link, theirs or a helping adult's)."""
+    return tuple(
+        kind
+        for kind in KINDS_FOR_ROLE.get(party.role, ())
+        if party.email or (kind == AccessKind.CHILD_VIEWS and helper_has_email)
+    )
+
+
+def child_views_recipients(party: Party) -> list[Party]:
+    """Who a child's views link can be emailed to: the child or young person, or an adult on the
+    case who will help them."""
+    helpers = (
+        Party.objects.filter(case_id=party.case_id, role__in=HELPER_ROLES)
+        .exclude(email="")
+        .exclude(pk=party.pk)
+    )
+    return ([party] if party.email else []) + list(helpers.order_by("id"))
 
 
 @dataclass

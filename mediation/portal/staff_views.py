@@ -20,7 +20,7 @@ from mediation.common.views import (
     staff_view,
 )
 from mediation.parties.permissions import can_change_parties
-from mediation.portal import services
+from mediation.portal import selectors, services
 from mediation.portal.forms import InviteForm
 from mediation.portal.models import PortalAccess, PortalRequest
 
@@ -43,8 +43,8 @@ def invite(request: HttpRequest, reference: str, party_id: int) -> HttpResponse:
     party = Party.objects.filter(case=case, pk=party_id).first()
     if party is None:
         raise Http404("No party found")
-    recipients = services.child_views_recipients(party)
-    kinds = services.kinds_for_party(party, helper_has_email=bool(recipients))
+    recipients = selectors.child_views_recipients(party)
+    kinds = selectors.kinds_for_party(party, helper_has_email=bool(recipients))
     if not kinds:
         raise Http404("No portal access for this party")
     form = InviteForm(

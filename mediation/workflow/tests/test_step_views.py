@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from conftest import login
+from mediation.cases import selectors as case_selectors
 from mediation.cases import services
 from mediation.cases.models import Case, CaseLink, MediatorConflict, MediatorNote
 from mediation.cases.tests.factories import LocalAuthorityFactory, enquiry_data
@@ -205,7 +206,7 @@ def test_a_mediator_who_is_not_independent_is_refused(
 
 def test_a_mediator_of_another_la_is_not_refused(manager_sue, mediator_max, open_case):
     mediator_max.employed_by_authorities.add(LocalAuthorityFactory())
-    assert services.mediator_refusal(case=open_case, mediator=mediator_max) is None
+    assert case_selectors.mediator_refusal(case=open_case, mediator=mediator_max) is None
 
 
 # Private mediator notes ------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from django.utils import timezone
 from mediation.accounts.models import Role, User
 from mediation.accounts.two_factor import device_with_key
 from mediation.authorities.models import LocalAuthority
+from mediation.cases import selectors as case_selectors
 from mediation.cases import services
 from mediation.cases.models import CallerType, Contact, ContactPreference
 from mediation.domain.case_states import Route, Step
@@ -303,7 +304,7 @@ class Command(BaseCommand):
         if route == Route.MEDIATION or route == Route.DISAGREEMENT_RESOLUTION:
             preferred = [mediators[number % 2], mediators[(number + 1) % 2]]
             mediator = next(
-                m for m in preferred if not services.mediator_refusal(case=case, mediator=m)
+                m for m in preferred if not case_selectors.mediator_refusal(case=case, mediator=m)
             )
             case = services.case_assign_mediator(case=case, mediator=mediator, by=owner)
         if route != Route.CERTIFICATE_ONLY:
