@@ -13,7 +13,7 @@ from django_otp import login as otp_login
 from mediation.accounts import two_factor as two_factor_devices
 from mediation.accounts.forms import SignInForm, StaffUserForm, TwoFactorCodeForm
 from mediation.accounts.models import User
-from mediation.accounts.services import security_notice, staff_user_save
+from mediation.accounts.services import security_notice, staff_two_factor_reset, staff_user_save
 from mediation.audit.services import audit_record
 from mediation.common.views import manager_view, render_form_page
 
@@ -83,8 +83,6 @@ def user_edit(request: HttpRequest, user_id: int | None = None) -> HttpResponse:
 @manager_view
 @require_http_methods(["POST"])
 def user_two_factor_reset(request: HttpRequest, user_id: int) -> HttpResponse:
-    from mediation.accounts.services import staff_two_factor_reset
-
     user = get_object_or_404(User, pk=user_id)
     try:
         staff_two_factor_reset(user=user, by=request.user, request=request)

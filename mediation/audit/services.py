@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from mediation.audit.models import AuditChainHead, AuditEvent
+from mediation.common.bulk import insert_rows, next_id, reset_sequences
 from mediation.common.http import client_address
 
 GENESIS_HASH = "0" * 64
@@ -129,8 +130,6 @@ def audit_append_many(events: Sequence[BulkAuditEvent]) -> int:
     head, and moves PostgreSQL's id sequence past them, so `audit_verify_chain` passes and
     later single appends carry on the chain. Returns the number of events written.
     """
-    from mediation.common.bulk import insert_rows, next_id, reset_sequences
-
     if not events:
         return 0
     with transaction.atomic():

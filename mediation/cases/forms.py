@@ -24,7 +24,7 @@ def years_between(born: date, on: date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
-def _text(
+def text_field(
     label: str,
     *,
     max_length: int,
@@ -46,7 +46,7 @@ def _text(
     )
 
 
-def _long_text(
+def long_text_field(
     label: str,
     *,
     required: bool,
@@ -54,7 +54,7 @@ def _long_text(
     rows: int = 5,
     empty_message: str | None = None,
 ) -> forms.CharField:
-    return _text(
+    return text_field(
         label,
         max_length=MAX_LONG_TEXT,
         required=required,
@@ -71,14 +71,14 @@ class EnquiryForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select who is calling"},
     )
-    caller_name = _text("Caller's full name", max_length=MAX_NAME)
-    caller_relationship = _text(
+    caller_name = text_field("Caller's full name", max_length=MAX_NAME)
+    caller_relationship = text_field(
         "Relationship to the child or young person",
         max_length=80,
         required=False,
         help_text="For example mother, grandparent, foster carer or IASS worker.",
     )
-    phone = _text("Phone number", max_length=30, required=False)
+    phone = text_field("Phone number", max_length=30, required=False)
     email = forms.EmailField(
         label="Email address",
         required=False,
@@ -87,17 +87,17 @@ class EnquiryForm(forms.Form):
             "invalid": "Enter an email address in the correct format, like name@example.com"
         },
     )
-    address = _long_text("Postal address", required=False, rows=3)
+    address = long_text_field("Postal address", required=False, rows=3)
     preferred_contact = forms.ChoiceField(
         label="How would they like us to contact them?",
         choices=ContactPreference.choices,
         widget=forms.RadioSelect,
         error_messages={"required": "Select how they would like to be contacted"},
     )
-    child_first_name = _text("Child or young person's first name", max_length=80)
-    child_last_name = _text("Child or young person's last name", max_length=80)
+    child_first_name = text_field("Child or young person's first name", max_length=80)
+    child_last_name = text_field("Child or young person's last name", max_length=80)
     child_date_of_birth = GovukDateField(label="Date of birth", past_only=True)
-    child_setting = _text(
+    child_setting = text_field(
         "School or setting",
         max_length=MAX_SHORT_TEXT,
         required=False,
@@ -135,7 +135,7 @@ class EnquiryForm(forms.Form):
         required=False,
         help_text="No mediation certificate is needed to appeal about Section I only.",
     )
-    case_history = _long_text(
+    case_history = long_text_field(
         "What has happened so far, in the caller's words",
         required=False,
         help_text="Kept encrypted. Only staff who work on the case can read it.",
@@ -234,7 +234,7 @@ def case_owner_choices() -> ModelChoiceField:
 
 class ContactForm(forms.Form):
     party = forms.ChoiceField(label="Who was the contact with?")
-    with_name = _text("Name of the person, if not listed", max_length=MAX_NAME, required=False)
+    with_name = text_field("Name of the person, if not listed", max_length=MAX_NAME, required=False)
     method = forms.ChoiceField(
         label="How",
         choices=Contact.Method.choices,
@@ -248,13 +248,13 @@ class ContactForm(forms.Form):
         error_messages={"required": "Select who contacted whom"},
     )
     occurred_on = GovukDateField(label="Date of the contact", past_only=True)
-    occurred_time = _text(
+    occurred_time = text_field(
         "Time",
         max_length=5,
         required=False,
         help_text="Use the 24-hour clock, for example 14:30.",
     )
-    summary = _long_text(
+    summary = long_text_field(
         "Summary",
         required=True,
         help_text="What was said or sent, and anything agreed.",
@@ -301,7 +301,7 @@ class ContactForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    text = _long_text(
+    text = long_text_field(
         "Note",
         required=True,
         help_text="Kept encrypted. Visible to staff who can see this case.",
@@ -348,7 +348,7 @@ class CaseSearchForm(forms.Form):
 
 
 class CloseEnquiryForm(forms.Form):
-    note = _long_text(
+    note = long_text_field(
         "What information was given?",
         required=True,
         rows=3,

@@ -16,9 +16,12 @@ from mediation.accounts.models import User
 from mediation.audit.services import audit_record
 from mediation.cases.models import (
     Case,
+    CaseLink,
     CaseNote,
     Contact,
     Enquiry,
+    MediatorConflict,
+    MediatorNote,
     Party,
     ReferenceCounter,
 )
@@ -189,8 +192,6 @@ def case_assign_mediator(
 @transaction.atomic
 def mediator_note_add(*, case: Case, by: User, text: str, request: HttpRequest | None = None):  # noqa: ANN201
     """A private note by the case's own mediator; nobody else can add or read these."""
-    from mediation.cases.models import MediatorNote
-
     if case.mediator_id != by.pk:
         raise ServiceError("Only the case's mediator can keep private notes on it.")
     note = MediatorNote.objects.create(case=case, author=by, text=text)
@@ -205,7 +206,6 @@ def mediator_note_add(*, case: Case, by: User, text: str, request: HttpRequest |
 def case_link_add(
     *, case: Case, other: Case, kind: str, by: User, request: HttpRequest | None = None
 ):  # noqa: ANN201
-    from mediation.cases.models import CaseLink
 
     if other.pk == case.pk:
         raise ServiceError("A case cannot be linked to itself.")
@@ -230,7 +230,6 @@ def case_link_add(
 def mediator_conflict_add(
     *, mediator: User, by: User, data: dict[str, Any], request: HttpRequest | None = None
 ):  # noqa: ANN201
-    from mediation.cases.models import MediatorConflict
 
     conflict = MediatorConflict.objects.create(mediator=mediator, created_by=by, **data)
     audit_record(actor=by, verb="mediator_conflict.create", target=conflict, request=request)

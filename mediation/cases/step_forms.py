@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from mediation.accounts.models import Role, User
+from mediation.authorities.models import LocalAuthority
 from mediation.cases.forms import MAX_LONG_TEXT
 from mediation.cases.models import CaseLink
 from mediation.common.forms import ModelChoiceField
@@ -78,8 +79,6 @@ class MediatorConflictForm(forms.Form):
     note = forms.CharField(label="Note", max_length=300, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from mediation.authorities.models import LocalAuthority
-
         super().__init__(*args, **kwargs)
         self.fields["local_authority"].queryset = LocalAuthority.objects.all()
 

@@ -38,6 +38,7 @@ from __future__ import annotations
 import hashlib
 import random
 import string
+import time as clock
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -46,6 +47,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
+from faker import Faker
 
 from mediation.accounts.models import Role, User
 from mediation.audit.services import BulkAuditEvent, audit_append_many
@@ -135,7 +137,6 @@ def _display(user: User) -> str:
 
 def ensure_cast(seed: int) -> Cast:
     """Create (once) the invented local authorities and staff; draw the name pools."""
-    from faker import Faker
 
     fake = Faker("en_GB")
     fake.seed_instance(seed)
@@ -1012,8 +1013,6 @@ def generate(
     on_batch: Callable[[Progress], None] | None = None,
 ) -> int:
     """Make the seed's synthetic cases up to `cases` in total; returns how many were added."""
-    import time as clock
-
     if not 0 <= seed <= 99_999:
         raise ValueError("The seed must be between 0 and 99999 (it is part of the references).")
     as_of = (as_of or datetime.now(UTC)).replace(microsecond=0)

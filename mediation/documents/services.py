@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from mediation.accounts.models import User
 from mediation.audit.services import audit_record
+from mediation.authorities.models import LocalAuthority
 from mediation.cases.models import Case, ContactPreference
 from mediation.cases.services import reference_next
 from mediation.common.errors import ServiceError
@@ -182,8 +183,6 @@ def letter_template_save(
 
 def sample_case() -> Case:
     """A made-up case for previews: no real family's details appear on a preview."""
-    from mediation.authorities.models import LocalAuthority
-
     return Case(
         reference="MED-2026-00000",
         local_authority=LocalAuthority(name="Sampleshire Council", code="SMP"),

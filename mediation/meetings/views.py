@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mediation.accounts.models import User
@@ -27,18 +28,14 @@ from mediation.meetings.forms import (
     SlotForm,
 )
 from mediation.meetings.models import MediatorCall, MeetingLetter
+from mediation.meetings.permissions import can_schedule_meeting
 from mediation.notifications.models import Message
 from mediation.notifications.services import message_mark_posted
 from mediation.workflow.forms import expected_state_posted
 
 
-def _may_schedule(user: User, case: Case) -> bool:
-    """Offering dates and booking belong to the case officers and managers."""
-    return can_take_step(user, case, Step.BOOK_MEETING)
-
-
 def _require_scheduler(user: User, case: Case) -> None:
-    if not _may_schedule(user, case):
+    if not can_schedule_meeting(user, case):
         raise PermissionDenied
 
 
@@ -47,7 +44,7 @@ def _require_scheduler(user: User, case: Case) -> None:
 def slots(request: HttpRequest, reference: str) -> HttpResponse:
     """Offered dates, who can come to each, and a form to offer another."""
     case = access_case(user=request.user, reference=reference, request=request)
-    may_schedule = _may_schedule(request.user, case)
+    may_schedule = can_schedule_meeting(request.user, case)
     if request.method == "POST" and not may_schedule:
         raise PermissionDenied
     form = SlotForm(request.POST if request.method == "POST" else None)
@@ -152,7 +149,7 @@ def meeting_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "letters": letters,
             "posted": posted,
             "calls": list(meeting.calls.select_related("party", "recorded_by")),
-            "may_schedule": _may_schedule(request.user, case),
+            "may_schedule": can_schedule_meeting(request.user, case),
             "may_call": _may_record_call(request.user, case),
         },
     )
@@ -305,8 +302,6 @@ def _parse_day(value: str | None, default: date) -> date:
 def calendar_page(request: HttpRequest) -> HttpResponse:
     """Booked meetings by week or by month: the whole service for case officers and managers,
     a mediator's own only for a mediator."""
-    from django.utils import timezone
-
     view = "month" if request.GET.get("view") == "month" else "week"
     anchor = _parse_day(request.GET.get("date"), timezone.localdate())
     user = request.user

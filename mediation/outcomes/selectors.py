@@ -32,6 +32,7 @@ from mediation.domain.deadlines import (
     agreed_action_code,
     compute_deadlines,
 )
+from mediation.notifications.models import Message
 from mediation.outcomes.models import (
     ActionChase,
     AgreedAction,
@@ -236,8 +237,6 @@ class StatementPage:
 
 def statement_page(statement: OutcomeStatement) -> StatementPage:
     """Everything the statement page shows, in a fixed number of queries."""
-    from mediation.notifications.models import Message
-
     case = statement.case
     actions = action_views(statement, actions_of(statement))
     parties = agreeing_parties(case)

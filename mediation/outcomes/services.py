@@ -93,14 +93,17 @@ def may_follow_up(user: User) -> bool:
     return user.sees_all_cases
 
 
-def _locked_statement(case: Case) -> OutcomeStatement:
+def statement_locked(case: Case) -> OutcomeStatement:
+    """The case's outcome statement, its row locked for this transaction (the portal's agreement
+    uses it too); refused if there is none yet."""
     try:
         return OutcomeStatement.objects.select_for_update().select_related("case").get(case=case)
     except OutcomeStatement.DoesNotExist:
         raise ServiceError("Write the outcome statement first.") from None
 
 
-def _require_draft(statement: OutcomeStatement) -> None:
+def statement_require_draft(statement: OutcomeStatement) -> None:
+    """Refuse a change to a statement that is final."""
     if statement.is_final:
         raise ServiceError(LOCKED)
 
@@ -173,7 +176,7 @@ def statement_save(
         line: str | None = "Outcome statement started (version 1)"
         verb = "outcome.statement_create"
     else:
-        _require_draft(statement)
+        statement_require_draft(statement)
         statement.key_points = key_points
         statement.outcome = outcome
         statement.save(update_fields=["key_points", "outcome"])
@@ -196,8 +199,8 @@ def _check_action(statement: OutcomeStatement, data: dict[str, Any], by: User) -
 def action_add(
     *, case: Case, by: User, data: dict[str, Any], request: HttpRequest | None = None
 ) -> AgreedAction:
-    statement = _locked_statement(case)
-    _require_draft(statement)
+    statement = statement_locked(case)
+    statement_require_draft(statement)
     _check_action(statement, data, by)
     position = statement.actions.count() + 1
     action = AgreedAction.objects.create(
@@ -222,8 +225,8 @@ def action_add(
 def action_update(
     *, action: AgreedAction, by: User, data: dict[str, Any], request: HttpRequest | None = None
 ) -> AgreedAction:
-    statement = _locked_statement(action.case)
-    _require_draft(statement)
+    statement = statement_locked(action.case)
+    statement_require_draft(statement)
     _check_action(statement, data, by)
     for name in ACTION_FIELDS:
         setattr(action, name, data.get(name))
@@ -242,8 +245,8 @@ def action_update(
 
 @transaction.atomic
 def action_remove(*, action: AgreedAction, by: User, request: HttpRequest | None = None) -> None:
-    statement = _locked_statement(action.case)
-    _require_draft(statement)
+    statement = statement_locked(action.case)
+    statement_require_draft(statement)
     if not may_write(by, statement.case):
         raise ServiceError("Only the case's mediator or a case officer can change the actions.")
     number = action.number
@@ -280,8 +283,8 @@ def agreement_record(
     (`given_for_hash`); refused if it has changed since."""
     if not may_write(by, case):
         raise ServiceError("Only the case's mediator or a case officer can record agreements.")
-    statement = _locked_statement(case)
-    _require_draft(statement)
+    statement = statement_locked(case)
+    statement_require_draft(statement)
     if given_for_hash != statement.content_hash:
         raise ServiceError(
             "The statement changed after this page was opened. Read the current version to "
@@ -351,7 +354,7 @@ def statement_finalise(
     """
     if not may_write(by, case):
         raise ServiceError("Only the case's mediator or a case officer can make it final.")
-    statement = _locked_statement(case)
+    statement = statement_locked(case)
     refusal = finalise_refusal(statement)
     if refusal:
         raise ServiceError(refusal)
@@ -398,7 +401,7 @@ def addendum_add(
 ) -> Addendum:
     if not may_write(by, case):
         raise ServiceError("Only the case's mediator or a case officer can add an addendum.")
-    statement = _locked_statement(case)
+    statement = statement_locked(case)
     if not statement.is_final:
         raise ServiceError("The statement is still a draft: change it instead.")
     if not text.strip():
@@ -435,7 +438,7 @@ def statement_circulate(
     today = today or timezone.localdate()
     if not may_write(by, case):
         raise ServiceError("Only the case's mediator or a case officer can send the statement.")
-    statement = _locked_statement(case)
+    statement = statement_locked(case)
     if not statement.is_final:
         raise ServiceError("Make the statement final before sending it out.")
     recipients = circulation_recipients(case)

@@ -20,6 +20,7 @@ from mediation.cases.models import Case, Party, PartyRole
 from mediation.cases.selectors import access_case
 from mediation.common.views import refusal_shown_on, render_form_page, staff_view
 from mediation.domain import attendance as rules
+from mediation.domain.expenses import PAYER_LABELS
 from mediation.parties import permissions, selectors, services
 from mediation.parties.forms import (
     AuthorityForm,
@@ -357,7 +358,6 @@ def authority_confirm(request: HttpRequest, reference: str, party_id: int) -> Ht
 def expenses(request: HttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference)
     payer = selectors.case_payer(case)
-    from mediation.domain.expenses import PAYER_LABELS
 
     return render(
         request,

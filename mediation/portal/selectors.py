@@ -15,9 +15,12 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from mediation.cases.models import Case, Party, PartyRole
-from mediation.documents.models import GeneratedDocument
-from mediation.meetings.models import Meeting, SlotAnswer, SlotOffer
+from mediation.documents.models import Certificate, GeneratedDocument
+from mediation.meetings.models import Meeting, MeetingLetter, SlotAnswer, SlotOffer
+from mediation.meetings.selectors import case_attendees
 from mediation.notifications.models import Message
+from mediation.outcomes.models import ActionChase, Delivery
+from mediation.outcomes.selectors import statement_for_case
 from mediation.portal.models import AccessKind, PortalAccess, PortalLink, PortalRequest
 from mediation.portal.session import sibling_accesses
 
@@ -145,8 +148,6 @@ def meeting_for(access: PortalAccess) -> Meeting | None:
 
 
 def is_invited(access: PortalAccess) -> bool:
-    from mediation.meetings.selectors import case_attendees
-
     key = f"party:{access.party_id}"
     return any(person.attendee.key == key for person in case_attendees(access.case))
 
@@ -170,10 +171,6 @@ def offered_slots(access: PortalAccess) -> list[tuple[SlotOffer, bool | None]]:
 
 def visible_documents(access: PortalAccess) -> list[GeneratedDocument]:
     """Generated documents addressed to this person (see the module docstring)."""
-    from mediation.documents.models import Certificate
-    from mediation.meetings.models import MeetingLetter
-    from mediation.outcomes.models import ActionChase, Delivery
-
     ids: set[int] = set(
         MeetingLetter.objects.filter(party=access.party, document__isnull=False).values_list(
             "document_id", flat=True
@@ -208,8 +205,6 @@ def visible_documents(access: PortalAccess) -> list[GeneratedDocument]:
 
 def statement_for(access: PortalAccess):  # noqa: ANN201 (OutcomeStatement | None)
     """The outcome statement once the meeting has been held (draft, to agree) or final."""
-    from mediation.outcomes.selectors import statement_for_case
-
     case = access.case
     statement = statement_for_case(case)
     if statement is None or (not statement.is_final and case.mediation_held_on is None):
@@ -218,7 +213,6 @@ def statement_for(access: PortalAccess):  # noqa: ANN201 (OutcomeStatement | Non
 
 
 def current_certificate(access: PortalAccess):  # noqa: ANN201 (Certificate | None)
-    from mediation.documents.models import Certificate
 
     return (
         Certificate.objects.filter(case_id=access.case_id, revoked_at=None)

@@ -31,8 +31,14 @@ from mediation.common.errors import ServiceError
 from mediation.documents.services import rate_take
 from mediation.domain import attendance as rules
 from mediation.meetings.models import SlotAnswer, SlotOffer
+from mediation.meetings.selectors import case_attendees
 from mediation.notifications.models import SECRET_MARK
 from mediation.notifications.services import message_queue
+from mediation.outcomes.models import PartyAgreement
+from mediation.outcomes.selectors import agreeing_parties
+from mediation.outcomes.services import statement_locked, statement_require_draft
+from mediation.parties.models import AuthorityConfirmation
+from mediation.parties.services import attendance_refresh
 from mediation.portal.models import (
     AccessKind,
     LinkPurpose,
@@ -260,8 +266,6 @@ def request_dealt_with(
 def notify_dates_offered(*, case_id: int, today: date | None = None) -> int:
     """Email each parent and LA officer with portal access who is asked about the dates: one
     email a day at most, with a fresh link (their earlier unused link stops working)."""
-    from mediation.meetings.selectors import case_attendees
-
     today = today or timezone.localdate()
     accesses = list(
         PortalAccess.objects.filter(
@@ -461,13 +465,9 @@ def agreement_save(
     *, access: PortalAccess, given_for_hash: str, request: HttpRequest | None = None
 ):  # noqa: ANN201 (PartyAgreement)
     """The party agrees the outcome statement is accurate, for the version they read."""
-    from mediation.outcomes.models import PartyAgreement
-    from mediation.outcomes.selectors import agreeing_parties
-    from mediation.outcomes.services import _locked_statement, _require_draft
-
     case = access.case
-    statement = _locked_statement(case)
-    _require_draft(statement)
+    statement = statement_locked(case)
+    statement_require_draft(statement)
     if given_for_hash != statement.content_hash:
         raise ServiceError(
             "The statement changed while you were reading it. Read the new version below."
@@ -509,9 +509,6 @@ def authority_save(
     request: HttpRequest | None = None,
 ) -> Party:
     """The LA names who attends for it and confirms the issues they can decide (reg 37(1))."""
-    from mediation.parties.models import AuthorityConfirmation
-    from mediation.parties.services import attendance_refresh
-
     case = Case.objects.select_for_update().get(pk=access.case_id)
     if access.kind != AccessKind.LA_OFFICER:
         raise ServiceError("Only the local authority confirms its attendee.")

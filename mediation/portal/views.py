@@ -5,12 +5,20 @@ asking for a new link, the child's thank-you page) show nothing about any case."
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mediation.audit.services import audit_record, client_ip
 from mediation.common.views import refusal_shown_on, render_form_page
+from mediation.deadlines.selectors import case_clocks
+from mediation.documents.models import GeneratedDocument
+from mediation.documents.views import pdf_response
+from mediation.meetings.documents import Recipient, how_to_join
+from mediation.meetings.documents import meeting_ics as build_ics
+from mediation.outcomes.models import PartyAgreement
+from mediation.outcomes.selectors import action_views, actions_of, agreeing_parties
 from mediation.portal import selectors, services
 from mediation.portal.forms import (
     ActionProgressForm,
@@ -32,6 +40,9 @@ from mediation.portal.session import (
     portal_view,
 )
 from mediation.portal.tracker import tracker
+from mediation.uploads.selectors import case_uploads
+from mediation.uploads.services import UploadRejected, child_views_record, upload_store
+from mediation.uploads.views import upload_response
 
 PARENT = AccessKind.PARENT
 LA = AccessKind.LA_OFFICER
@@ -123,8 +134,6 @@ def case(request: HttpRequest, access: PortalAccess) -> HttpResponse:
         "several": len(selectors.your_cases(access)) > 1,
     }
     if access.kind == PARENT:
-        from mediation.deadlines.selectors import case_clocks
-
         context["stages"] = tracker(
             access.case.route,
             access.case.status,
@@ -145,8 +154,6 @@ def case(request: HttpRequest, access: PortalAccess) -> HttpResponse:
 @portal_view(PARENT, LA)
 @require_http_methods(["GET"])
 def meeting(request: HttpRequest, access: PortalAccess) -> HttpResponse:
-    from mediation.meetings.documents import how_to_join
-
     found = selectors.meeting_for(access)
     return render(
         request,
@@ -163,9 +170,6 @@ def meeting(request: HttpRequest, access: PortalAccess) -> HttpResponse:
 @portal_view(PARENT, LA)
 @require_http_methods(["GET"])
 def meeting_ics(request: HttpRequest, access: PortalAccess) -> HttpResponse:
-    from mediation.meetings.documents import Recipient
-    from mediation.meetings.documents import meeting_ics as build_ics
-
     found = selectors.meeting_for(access)
     if found is None:
         return not_found(request)
@@ -200,8 +204,6 @@ def dates(request: HttpRequest, access: PortalAccess) -> HttpResponse:
 
 
 def _done(request: HttpRequest, access: PortalAccess, text: str) -> HttpResponse:
-    from django.contrib import messages
-
     messages.success(request, text)
     return redirect("portal:case", reference=access.case.reference)
 
@@ -238,9 +240,6 @@ def supporter(request: HttpRequest, access: PortalAccess) -> HttpResponse:
 @portal_view(PARENT, LA)
 @require_http_methods(["GET", "POST"])
 def outcome(request: HttpRequest, access: PortalAccess) -> HttpResponse:
-    from mediation.outcomes.models import PartyAgreement
-    from mediation.outcomes.selectors import actions_of, agreeing_parties
-
     statement = selectors.statement_for(access)
     if statement is None:
         return render(
@@ -290,8 +289,6 @@ def outcome(request: HttpRequest, access: PortalAccess) -> HttpResponse:
 @portal_view(PARENT)
 @require_http_methods(["GET"])
 def certificate(request: HttpRequest, access: PortalAccess) -> HttpResponse:
-    from mediation.documents.views import pdf_response
-
     found = selectors.current_certificate(access)
     if found is None:
         return not_found(request)
@@ -310,9 +307,6 @@ UPLOAD_PURPOSE = {
 def documents(request: HttpRequest, access: PortalAccess) -> HttpResponse:
     """Documents from us (generated, addressed to them), their own uploads and what staff shared;
     and a form to send a document."""
-    from mediation.uploads.selectors import case_uploads
-    from mediation.uploads.services import UploadRejected, upload_store
-
     form = PortalUploadForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
@@ -339,7 +333,6 @@ def documents(request: HttpRequest, access: PortalAccess) -> HttpResponse:
     except UploadRejected as rejected:
         form.add_error("file", rejected.message)
         return render_form_page(request, "portal/documents.html", context, invalid=True)
-    from django.contrib import messages
 
     messages.success(request, "Thank you. We have your document.")
     return redirect("portal:documents", reference=access.case.reference)
@@ -348,9 +341,6 @@ def documents(request: HttpRequest, access: PortalAccess) -> HttpResponse:
 @portal_view(PARENT, LA, INFO)
 @require_http_methods(["GET"])
 def upload(request: HttpRequest, access: PortalAccess, upload_id: int) -> HttpResponse:
-    from mediation.uploads.selectors import case_uploads
-    from mediation.uploads.views import upload_response
-
     found = case_uploads(access.case, for_party=access.party).filter(pk=upload_id).first()
     if found is None:
         return not_found(request)
@@ -367,12 +357,9 @@ def upload(request: HttpRequest, access: PortalAccess, upload_id: int) -> HttpRe
 @portal_view(PARENT, LA)
 @require_http_methods(["GET"])
 def document_download(request: HttpRequest, access: PortalAccess, document_id: int) -> HttpResponse:
-    from mediation.documents.views import pdf_response
-
     found = next((d for d in selectors.visible_documents(access) if d.pk == document_id), None)
     if found is None:
         return not_found(request)
-    from mediation.documents.models import GeneratedDocument
 
     document = GeneratedDocument.objects.select_related("case").get(pk=found.pk)
     return pdf_response(bytes(document.pdf), document.filename)
@@ -407,8 +394,6 @@ def attendee(request: HttpRequest, access: PortalAccess) -> HttpResponse:
 
 
 def _la_actions(access: PortalAccess) -> list:
-    from mediation.outcomes.selectors import action_views
-
     statement = selectors.statement_for(access)
     if statement is None or not statement.is_final:
         return []
@@ -497,8 +482,6 @@ SHARE_CHOICES = [
 def views(request: HttpRequest, access: PortalAccess) -> HttpResponse:
     """An easy-read form that only adds views: it shows nothing of the case, and greets the
     child by first name only."""
-    from mediation.uploads.services import UploadRejected, child_views_record
-
     form = ChildViewsForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,

@@ -25,6 +25,8 @@ from mediation.domain.retention import CaseRetention, add_years, latest_closure_
 from mediation.privacy.anonymise import CASE_DATA, ENQUIRY_DATA, PARTY_DATA
 from mediation.privacy.models import AnonymisedCase, ErasureRequest, LegalHold, RetentionCandidate
 from mediation.timeline.services import timeline_record
+from mediation.uploads.models import Upload
+from mediation.uploads.services import storage
 
 
 class PrivacyError(Exception):
@@ -81,9 +83,6 @@ def case_anonymise(
 def _delete_uploads(case: Case) -> None:
     """Delete the case's uploaded files' rows now and the files once the transaction commits
     (a rolled-back anonymising must not leave rows pointing at deleted files)."""
-    from mediation.uploads.models import Upload
-    from mediation.uploads.services import storage
-
     stored_names = list(Upload.objects.filter(case=case).values_list("stored_name", flat=True))
     Upload.objects.filter(case=case).delete()
 

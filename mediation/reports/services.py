@@ -15,11 +15,17 @@ from django.utils import timezone
 from mediation.accounts.models import User
 from mediation.audit.services import audit_record
 from mediation.authorities.models import LocalAuthority
-from mediation.cases.models import AppealLodged, Case, PartyRole
+from mediation.cases.models import AppealLodged, Case, Party, PartyRole
 from mediation.common.dispatch import enqueue_on_commit
 from mediation.common.errors import ServiceError
 from mediation.common.pdf import html_to_pdf, sha256_hex
+from mediation.common.replica import report_reads
+from mediation.notifications.services import message_queue
+from mediation.outcomes.models import AgreedAction
+from mediation.reports import views_support
 from mediation.reports.models import QuarterlyReport
+from mediation.reports.periods import period_from_token
+from mediation.reports.selectors import ReportFilters, dashboard
 from mediation.timeline.services import timeline_record
 
 # Permissions ----------------------------------------------------------------------------------
@@ -132,9 +138,6 @@ def action_examples(
 ) -> list[dict[str, str]]:
     """A few agreed actions of meetings held in the period, with no names: the names of the
     case's child and people are replaced by role words. Three queries, however many cases."""
-    from mediation.cases.models import Party
-    from mediation.outcomes.models import AgreedAction
-
     actions = list(
         AgreedAction.objects.filter(
             statement__status="final",
@@ -225,11 +228,6 @@ def quarterly_report_content(
     report: QuarterlyReport, *, report_id: int | None = None
 ) -> tuple[str, bytes]:
     """The report's HTML and PDF (figures, charts, themes and anonymised examples)."""
-    from mediation.common.replica import report_reads
-    from mediation.reports import views_support
-    from mediation.reports.periods import period_from_token
-    from mediation.reports.selectors import ReportFilters, dashboard
-
     period = period_from_token(report.token)
     assert period is not None
     authority = report.local_authority
@@ -306,8 +304,6 @@ def quarterly_report_send(
 ) -> int:
     """Email the ready report, PDF attached, to the LA's contact. Returns the message id.
     Sending the same version to the same address twice sends one email."""
-    from mediation.notifications.services import message_queue
-
     if not may_manage_reports(by):
         raise ServiceError("Only managers can send quarterly reports.")
     report = (

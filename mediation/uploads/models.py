@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from mediation.cases.models import Case, Party
 from mediation.common.encryption import EncryptedTextField
+from mediation.uploads.detection import label_for
 
 
 class Purpose(models.TextChoices):
@@ -129,8 +130,6 @@ class Upload(models.Model):
 
     @property
     def kind_label(self) -> str:
-        from mediation.uploads.detection import label_for
-
         return label_for(self.content_type)
 
     @property

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from mediation.accounts.models import Role, User
@@ -92,7 +92,6 @@ class Command(BaseCommand):
                 for case in created[chunk_start : chunk_start + 1000]:
                     deadline_recalculate(case=case, calendar=calendar)
         unchanged = time.perf_counter() - started
-        from django.db import connection
 
         self.stdout.write("| path | database | cases | seconds | cases per second |")
         self.stdout.write("|---|---|---:|---:|---:|")

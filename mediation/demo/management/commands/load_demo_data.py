@@ -9,8 +9,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -21,9 +22,13 @@ from mediation.accounts.two_factor import device_with_key
 from mediation.authorities.models import LocalAuthority
 from mediation.cases import selectors as case_selectors
 from mediation.cases import services
-from mediation.cases.models import CallerType, Contact, ContactPreference
+from mediation.cases.models import CallerType, Contact, ContactPreference, Party
 from mediation.domain.case_states import Route, Step
 from mediation.domain.decisions import APPEALABLE_DECISIONS, DecisionType
+from mediation.invoicing.models import Activity, Tariff
+from mediation.invoicing.services import tariff_save
+from mediation.meetings import services as meetings
+from mediation.meetings.selectors import case_attendees
 from mediation.workflow import selectors as workflow_selectors
 from mediation.workflow import services as workflow_services
 
@@ -121,8 +126,6 @@ HISTORIES = [
 
 def services_party_add(case: Any, name: str, authority: LocalAuthority) -> None:
     """The LA's decision maker for the meeting, with authority confirmed for the case's issues."""
-    from mediation.cases.models import Party
-
     Party.objects.create(
         case=case,
         role="la_representative",
@@ -173,9 +176,6 @@ class Command(BaseCommand):
     @staticmethod
     def _create_tariffs(authorities: list[LocalAuthority], manager: User) -> None:
         """Each LA's contract prices, so Manage -> Invoices can preview and issue invoices."""
-        from mediation.invoicing.models import Activity, Tariff
-        from mediation.invoicing.services import tariff_save
-
         prices = {
             Activity.INFORMATION_CALL: 4_500,
             Activity.CERTIFICATE_ONLY: 9_500,
@@ -367,12 +367,6 @@ class Command(BaseCommand):
     def _book_future_meeting(
         rng: random.Random, case: Any, owner: User, day: date, today: date
     ) -> Any:
-        from datetime import datetime, time
-        from zoneinfo import ZoneInfo
-
-        from mediation.meetings import services as meetings
-        from mediation.meetings.selectors import case_attendees
-
         while day.weekday() >= 5:  # meetings are on weekdays
             day += timedelta(days=1)
         start = datetime.combine(day, time(rng.choice([10, 13])), tzinfo=ZoneInfo("Europe/London"))
