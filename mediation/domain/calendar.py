@@ -40,6 +40,10 @@ WEEKEND = "weekend"
 
 _ONE_DAY = timedelta(days=1)
 
+#: How many answers one calendar keeps (about 15 MB at most). A year of start dates for
+#: every rule is about 5,000.
+RESULTS_CACHE_LIMIT = 50_000
+
 
 @dataclass(frozen=True)
 class SkippedDay:
@@ -101,6 +105,12 @@ class WorkingCalendar:
     _tribunal: list[WorkingCalendar] = field(
         init=False, default_factory=list, hash=False, repr=False, compare=False
     )
+    #: Answers worked out on this calendar, for callers to reuse (the deadline engine keeps its
+    #: explained periods here: bulk recomputation meets the same start dates again and again).
+    #: Safe because a calendar never changes; bounded by `remember`.
+    results_cache: dict[object, object] = field(
+        init=False, default_factory=dict, hash=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         # Copy, so a caller mutating its own dict cannot change this calendar's answers.
@@ -139,6 +149,11 @@ class WorkingCalendar:
         if not self._tribunal:
             self._tribunal.append(WorkingCalendar(holidays=self.holidays))
         return self._tribunal[0]
+
+    def remember(self, key: object, value: object) -> None:
+        """Keep `value` in `results_cache` under `key`, up to a bounded number of entries."""
+        if len(self.results_cache) < RESULTS_CACHE_LIMIT:
+            self.results_cache[key] = value
 
     def is_working_day(self, day: date) -> bool:
         return day.weekday() < 5 and day not in self._non_working

@@ -44,8 +44,10 @@ def add_months(start: date, months: int) -> date:
     month_index = start.year * 12 + (start.month - 1) + months
     year, month_zero_based = divmod(month_index, 12)
     month = month_zero_based + 1
-    last_day = _stdlib_calendar.monthrange(year, month)[1]
-    return date(year, month, min(start.day, last_day))
+    day = start.day
+    if day > 28:  # only then can the month be too short (the common case skips the lookup)
+        day = min(day, _stdlib_calendar.monthrange(year, month)[1])
+    return date(year, month, day)
 
 
 # Explanations name the same few thousand dates over and over (a benchmark of 20,000 cases

@@ -233,10 +233,11 @@ class CaseFacts:
         # rules table uses; precomputed because compute_deadlines looks them up many times.
         by_source = {event_field(name): day for name, day in events.items()}
         by_source[NOTICE_SENT] = self.notice_sent
-        object.__setattr__(self, "_by_source", MappingProxyType(by_source))
+        # Private, never handed out: plain dicts, whose lookups are the fastest.
+        object.__setattr__(self, "_by_source", by_source)
         fact_dates: dict[str, date] = {name.value: day for name, day in events.items()}
         fact_dates[Fact.NOTICE_SENT] = self.notice_sent
-        object.__setattr__(self, "_fact_dates", MappingProxyType(fact_dates))
+        object.__setattr__(self, "_fact_dates", fact_dates)
         for flag in ("section_i_only", "short_notice_agreed", "la_not_a_party"):
             if not isinstance(getattr(self, flag), bool):
                 raise TypeError(f"{flag} must be True or False")
@@ -332,26 +333,30 @@ class Period:
     amount: int
     unit: Unit
     before: bool = False
+    # "3 working days", "1 week": worked out once, as every explanation starts with it.
+    _label: str = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         if self.before and self.unit is not Unit.WORKING_DAYS:
             raise ValueError("only working days are counted backwards")
-
-    def __str__(self) -> str:
         unit = self.unit.value
         if self.amount == 1:
             unit = unit.removesuffix("s")
-        return f"{self.amount} {unit}"
+        object.__setattr__(self, "_label", f"{self.amount} {unit}")
+
+    def __str__(self) -> str:
+        return self._label
 
     def after(self, start: date, calendar: WorkingCalendar) -> date:
         """The date this period after (or before) `start`."""
-        if self.unit is Unit.WORKING_DAYS:
+        unit = self.unit
+        if unit is Unit.WORKING_DAYS:
             if self.before:
                 return calendar.subtract_working_days(start, self.amount)
             return calendar.add_working_days(start, self.amount)
-        if self.unit is Unit.DAYS:
+        if unit is Unit.DAYS:
             return start + timedelta(days=self.amount)
-        if self.unit is Unit.WEEKS:
+        if unit is Unit.WEEKS:
             return start + timedelta(weeks=self.amount)
         return add_months(start, self.amount)
 
@@ -361,7 +366,18 @@ class Period:
         "3 working days after Thu 5 Mar 2026: Fri 6, Mon 9, Tue 10 Mar"
         "5 working days before Mon 15 Jun 2026: Fri 12, Thu 11, Wed 10, Tue 9, Mon 8 Jun"
         "30 days after Mon 1 Jun 2026: Wed 1 Jul 2026"
+
+        The answer is kept on the calendar (`results_cache`), which never changes.
         """
+        key = (self._label, self.before, start)
+        cached = calendar.results_cache.get(key)
+        if cached is not None:
+            return cached  # type: ignore[return-value]
+        result = self._explain(start, calendar)
+        calendar.remember(key, result)
+        return result
+
+    def _explain(self, start: date, calendar: WorkingCalendar) -> tuple[date, str]:
         if self.unit is Unit.WORKING_DAYS:
             if self.before:
                 count = calendar.count_working_days_before(start, self.amount)
@@ -371,7 +387,7 @@ class Period:
                 count = calendar.count_working_days(start, self.amount)
                 skipped = count.skipped
                 direction = "after"
-            text = f"{self} {direction} {format_day(start)}: " + format_day_list(
+            text = f"{self._label} {direction} {format_day(start)}: " + format_day_list(
                 count.counted, reference_year=start.year
             )
             # Weekends are plain from the weekday names, so the skipped days are spelt out only
@@ -384,7 +400,7 @@ class Period:
                     break
             return count.end, text
         due = self.after(start, calendar)
-        return due, f"{self} after {format_day(start)}: {_describe_result(start, due, self)}"
+        return due, f"{self._label} after {format_day(start)}: {_describe_result(start, due, self)}"
 
 
 def _describe_result(start: date, due: date, period: Period) -> str:
@@ -822,12 +838,31 @@ def _appeal_deadline(
     the next working day. "Working day" here is the Tribunal's (r1(3)): the service's closure
     days never move this date (contract version 2, change 1).
     """
+    certificate_issued = facts.events.get(CaseEvent.CERTIFICATE_ISSUED)
+    # The same notice and certificate dates give the same deadline: keep it on the calendar.
+    key = ("appeal_deadline", facts.notice_sent, certificate_issued, certificate_allowed)
+    cached = service_calendar.results_cache.get(key)
+    if cached is not None:
+        return cached  # type: ignore[return-value]
+    deadline = _work_out_appeal_deadline(
+        facts.notice_sent, certificate_issued, service_calendar, notice_base, certificate_allowed
+    )
+    service_calendar.remember(key, deadline)
+    return deadline
+
+
+def _work_out_appeal_deadline(
+    notice_sent: date,
+    certificate_issued: date | None,
+    service_calendar: WorkingCalendar,
+    notice_base: date,
+    certificate_allowed: bool,
+) -> Deadline:
     calendar = service_calendar.without_closure_days()
-    notice_start = f"2 months after the notice was sent on {format_day(facts.notice_sent)}"
-    notice_result = _describe_result(facts.notice_sent, notice_base, _APPEAL_AFTER_NOTICE)
+    notice_start = f"2 months after the notice was sent on {format_day(notice_sent)}"
+    notice_result = _describe_result(notice_sent, notice_base, _APPEAL_AFTER_NOTICE)
     base, source = notice_base, NOTICE_SENT
     text = f"{notice_start}: {notice_result}"
-    certificate_issued = facts.events.get(CaseEvent.CERTIFICATE_ISSUED)
     if certificate_issued is not None and not certificate_allowed:
         text += (
             " (no certificate may be issued after late contact with the mediation adviser, "

@@ -237,16 +237,18 @@ _KIND_NEEDS_MESSAGE: Final[Mapping[CertificateKind, str]] = {
 # the adviser, neither a certificate for declining mediation nor a deemed one may be issued.
 _KINDS_BARRED_BY_LATE_CONTACT: Final = frozenset({CertificateKind.DECLINED, CertificateKind.DEEMED})
 
-_OrderRule = tuple[Fact, Fact, str]  # earlier, later, the message up to the date
+_OrderRule = tuple[Fact, str]  # the earlier fact, and the message up to its date
 
 
 @lru_cache(maxsize=8)
-def _order_rules(kind: CertificateKind | None) -> tuple[_OrderRule, ...]:
-    pairs = (*_ORDER_ALWAYS, *_ORDER_BY_KIND[kind])
-    return tuple(
-        (earlier, later, f"{_MUST[later]} on or after {_AFTER[earlier]}, ")
-        for earlier, later in pairs
-    )
+def _order_rules(kind: CertificateKind | None) -> Mapping[str, tuple[_OrderRule, ...]]:
+    """The date-order rules for a certificate kind, keyed by the later fact, so a check looks
+    only at the facts it was given (a case has a handful; the table has dozens of pairs)."""
+    by_later: dict[str, list[_OrderRule]] = {}
+    for earlier, later in (*_ORDER_ALWAYS, *_ORDER_BY_KIND[kind]):
+        text = f"{_MUST[later]} on or after {_AFTER[earlier]}, "
+        by_later.setdefault(later.value, []).append((earlier, text))
+    return {later: tuple(rules) for later, rules in by_later.items()}
 
 
 # --------------------------------------------------------------------------------------------
@@ -280,17 +282,21 @@ def fact_violations(
     get = dates.get
     found: list[Violation] = []
 
-    for earlier, later, text in _order_rules(kind):
-        later_day = get(later)
+    rules_by_later = _order_rules(kind)
+    for later, later_day in dates.items():
         if later_day is None:
             continue
-        earlier_day = get(earlier)
-        if earlier_day is not None and later_day < earlier_day:
-            found.append(
-                Violation(
-                    later, f"{text}{format_day_long(earlier_day)}.", ViolationKind.ORDER, earlier
+        for earlier, text in rules_by_later.get(later, ()):
+            earlier_day = get(earlier)
+            if earlier_day is not None and later_day < earlier_day:
+                found.append(
+                    Violation(
+                        Fact(later),
+                        f"{text}{format_day_long(earlier_day)}.",
+                        ViolationKind.ORDER,
+                        earlier,
+                    )
                 )
-            )
 
     if today is not None:
         today_words = f" today or earlier (today is {format_day_long(today)})."
