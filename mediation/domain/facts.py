@@ -322,17 +322,22 @@ def _certificate_violations(
     lookup = dates.get
     issued = lookup(Fact.CERTIFICATE_ISSUED)
     found: list[Violation] = []
-    if route is Route.DISAGREEMENT_RESOLUTION and (issued is not None or kind is not None):
+    if route is Route.DISAGREEMENT_RESOLUTION:
         # CFA 2014 s57: disagreement resolution is not mediation under s53-54; no certificate.
-        field = Fact.CERTIFICATE_ISSUED if issued is not None else Fact.CERTIFICATE_KIND
-        found.append(
-            Violation(
-                field,
-                "Disagreement resolution does not lead to a mediation certificate, so none can "
-                "be recorded on this case.",
-                ViolationKind.ROUTE,
-            )
-        )
+        # One violation for each fact recorded, so each field shows it.
+        for field, recorded in (
+            (Fact.CERTIFICATE_ISSUED, issued is not None),
+            (Fact.CERTIFICATE_KIND, kind is not None),
+        ):
+            if recorded:
+                found.append(
+                    Violation(
+                        field,
+                        "Disagreement resolution does not lead to a mediation certificate, so "
+                        "none can be recorded on this case.",
+                        ViolationKind.ROUTE,
+                    )
+                )
         return found
     if route is Route.CERTIFICATE_ONLY and kind in (
         CertificateKind.AFTER_MEDIATION,
