@@ -38,7 +38,7 @@ def add_months(start: date, months: int) -> date:
     N months later; where that month has no such day, its last day. So 31 Dec 2025 + 2 months
     is 28 Feb 2026, 31 Dec 2027 + 2 months is 29 Feb 2028 and 31 Jan + 1 month is the last day
     of February. Neither the SEND Regulations 2014 nor the HESC Rules 2008 say how to count a
-    month that has no corresponding day (docs/domain/statutory-rules.md, open question 9); this is the
+    month that has no corresponding day (docs/domain/statutory-rules.md, question 9); this is the
     reading the contract settled on. There is no roll-forward to a working day here.
     """
     month_index = start.year * 12 + (start.month - 1) + months

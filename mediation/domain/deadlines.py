@@ -648,8 +648,8 @@ class ActionRule:
 
 # Reg 42(2): for what could have been appealed, the LA complies with the reg 44 time limits
 # "as if the mediation agreement were an order of the First-tier Tribunal"; reg 42(3): anything
-# else "within two weeks of the date of the mediation agreement". docs/domain/statutory-rules.md
-# table 1.7 and open question 6 (reg 44(2)(b) is 2 weeks, not the 4 weeks some pages quote).
+# else "within two weeks of the date of the mediation agreement". docs/domain/statutory-rules.md,
+# the reg 44 table and question 6 (reg 44(2)(b) is 2 weeks, not the 4 weeks some pages quote).
 _TWO_WEEKS: Final = Period(2, Unit.WEEKS)
 _FIVE_WEEKS: Final = Period(5, Unit.WEEKS)
 ACTION_RULES: Final[Mapping[ActionKind, ActionRule]] = MappingProxyType(
