@@ -697,9 +697,21 @@ _BARRED_WHEN_NOT_ALLOWED: Final = frozenset(
 
 
 @lru_cache(maxsize=16)
-def _rules_for(issues: frozenset[IssueKind]) -> tuple[DeadlineRule, ...]:
-    """The rows of RULES that apply to this mix of issues (there are only seven mixes)."""
-    return tuple(rule for rule in RULES if rule.applies_to.matches(issues))
+def _rules_by_source(
+    issues: frozenset[IssueKind],
+) -> Mapping[str, tuple[tuple[int, DeadlineRule], ...]]:
+    """The rows of RULES that apply to this mix of issues (there are only seven mixes), keyed
+    by the field they run from, each with its place in the table: a case gives a handful of
+    events, so the engine looks only at the rules those events start."""
+    by_source: dict[str, list[tuple[int, DeadlineRule]]] = {}
+    for position, rule in enumerate(RULES):
+        if rule.applies_to.matches(issues):
+            by_source.setdefault(rule.runs_from, []).append((position, rule))
+    return {source: tuple(rules) for source, rules in by_source.items()}
+
+
+def _position(item: tuple[int, Deadline]) -> int:
+    return item[0]
 
 
 def compute_deadlines(facts: CaseFacts, calendar: WorkingCalendar) -> DeadlineReport:
@@ -723,20 +735,21 @@ def compute_deadlines(facts: CaseFacts, calendar: WorkingCalendar) -> DeadlineRe
     # school or type of school named, or that none is named (Section I).
     certificate_required = not facts.section_i_only
 
-    deadlines: list[Deadline] = []
-    for rule in _rules_for(facts.issues):
-        start = by_source.get(rule.runs_from)
-        if start is None:
-            continue
-        code = rule.code
-        if not certificate_allowed and code in _BARRED_WHEN_NOT_ALLOWED:
-            continue
-        if code is DeadlineCode.MEETING_NOTICE_BY and facts.short_notice_agreed:
-            continue
-        if code is DeadlineCode.HEALTH_BODY_TELLS_LA_BY and not facts.la_not_a_party:
-            continue
-        due, explanation = rule.period.explain(start, calendar)
-        deadlines.append(Deadline(code, due, rule.citation, rule.runs_from, explanation))
+    rules_by_source = _rules_by_source(facts.issues)
+    found: list[tuple[int, Deadline]] = []
+    for source, start in by_source.items():
+        for position, rule in rules_by_source.get(source, ()):
+            code = rule.code
+            if not certificate_allowed and code in _BARRED_WHEN_NOT_ALLOWED:
+                continue
+            if code is DeadlineCode.MEETING_NOTICE_BY and facts.short_notice_agreed:
+                continue
+            if code is DeadlineCode.HEALTH_BODY_TELLS_LA_BY and not facts.la_not_a_party:
+                continue
+            due, explanation = rule.period.explain(start, calendar)
+            found.append((position, Deadline(code, due, rule.citation, source, explanation)))
+    found.sort(key=_position)  # the RULES table's order
+    deadlines = [deadline for _, deadline in found]
     appeal = _appeal_deadline(facts, calendar, window_ends, certificate_allowed)
     deadlines.append(appeal)
 
@@ -858,7 +871,6 @@ def _work_out_appeal_deadline(
     notice_base: date,
     certificate_allowed: bool,
 ) -> Deadline:
-    calendar = service_calendar.without_closure_days()
     notice_start = f"2 months after the notice was sent on {format_day(notice_sent)}"
     notice_result = _describe_result(notice_sent, notice_base, _APPEAL_AFTER_NOTICE)
     base, source = notice_base, NOTICE_SENT
@@ -869,7 +881,7 @@ def _work_out_appeal_deadline(
             "so the certificate does not extend it)"
         )
     elif certificate_issued is not None:
-        certificate_base = _APPEAL_AFTER_CERTIFICATE.after(certificate_issued, calendar)
+        certificate_base = add_months(certificate_issued, 1)
         certificate_result = _describe_result(
             certificate_issued, certificate_base, _APPEAL_AFTER_CERTIFICATE
         )
@@ -886,17 +898,31 @@ def _work_out_appeal_deadline(
         else:
             text = f"{notice_clause} is later than {certificate_clause}"
 
+    due, move = _appeal_move(base, service_calendar)
+    return Deadline(DeadlineCode.APPEAL_DEADLINE, due, APPEAL_CITATION, source, text + move)
+
+
+def _appeal_move(base: date, service_calendar: WorkingCalendar) -> tuple[date, str]:
+    """Steps 2 and 3 of the appeal deadline for a base date: the deadline, and the words.
+
+    Depends only on the base, so it is kept on the calendar: many cases share a base.
+    """
+    key = ("appeal_move", base)
+    cached = service_calendar.results_cache.get(key)
+    if cached is not None:
+        return cached  # type: ignore[return-value]
+    calendar = service_calendar.without_closure_days()
     if (base.month, base.day) >= (12, 25) or (base.month, base.day) == (1, 1):
         new_year = date(base.year + 1 if base.month == 12 else base.year, 1, 1)
         count = calendar.count_working_days(new_year, 1)
-        text += (
+        text = (
             "; it falls between 25 Dec and 1 Jan, so the deadline is the first working day "
             f"after 1 Jan: {format_day(count.end)}"
         )
         due, skipped = count.end, count.skipped
     elif base.month == 8:
         count = calendar.count_working_days(date(base.year, 8, 31), 1)
-        text += (
+        text = (
             "; it falls in August, so the deadline is the first working day after 31 Aug: "
             f"{format_day(count.end)}"
         )
@@ -905,18 +931,19 @@ def _work_out_appeal_deadline(
         roll = calendar.roll_forward(base)
         due, skipped = roll.result, roll.skipped
         if roll.moved:
-            text += (
+            text = (
                 "; it is not a working day, so the deadline is the next working day: "
                 f"{format_day(due)}"
             )
         else:
-            text += f"; it is a working day, so the deadline is {format_day(due)}"
+            text = f"; it is a working day, so the deadline is {format_day(due)}"
     if skipped:
         text += f" (skipped {describe_skipped(skipped, reference_year=base.year)})"
     closures = service_calendar.closure_days
     if closures and any(base <= day <= due for day in closures):
         text += "; the service's own closure days do not move the Tribunal's deadline"
-    return Deadline(DeadlineCode.APPEAL_DEADLINE, due, APPEAL_CITATION, source, text)
+    service_calendar.remember(key, (due, text))
+    return due, text
 
 
 def _agreed_action_deadline(
@@ -954,11 +981,11 @@ def _input_field(fact: Fact) -> str:
 
 def _order_warnings(facts: CaseFacts) -> list[DeadlineWarning]:
     actions = facts.agreed_actions
-    action_dates = tuple(
+    action_dates = [
         ActionDates(action.id, due=action.agreed_due, name=f"agreed action {action.id}")
         for action in actions
         if action.agreed_due is not None
-    )
+    ]
     violations = fact_violations(facts._fact_dates, actions=action_dates)
     if not violations:
         return []
