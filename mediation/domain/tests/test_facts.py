@@ -441,8 +441,8 @@ def accepted_facts(draw: st.DrawFn) -> dict[str, Any]:
         due = start + timedelta(days=draw(st.integers(0, 90)))
         done = start + timedelta(days=draw(st.integers(0, 30))) if draw(st.booleans()) else None
         actions.append(ActionDates(str(number), due=due, done_on=done, agreed_on=agreed_on))
-    done = [day for a in actions for day in (a.done_on, a.agreed_on) if day is not None]
-    latest = max([*dates.values(), *done])
+    action_days = [day for a in actions for day in (a.done_on, a.agreed_on) if day is not None]
+    latest = max([*dates.values(), *action_days])
     today = latest + timedelta(days=draw(st.integers(0, 30)))
     return {
         "dates": dates,
