@@ -121,11 +121,13 @@ def calendar_for(
     """A WorkingCalendar with the bank holidays around `dates` and the service's closure days.
 
     `extra_closure_days` is either a mapping date -> name or plain dates, which are named
-    EXTRA_CLOSURE_DAY_NAME. A bank holiday keeps its own name if also listed as closed.
+    EXTRA_CLOSURE_DAY_NAME. They are kept apart from the bank holidays, because they move the
+    service's and the LA's deadlines but never the Tribunal's (`without_closure_days`). A bank
+    holiday keeps its own name if also listed as closed.
     """
     bank_holidays = england_and_wales_holidays(years_to_cover(dates))
     if isinstance(extra_closure_days, Mapping):
         closures = dict(extra_closure_days)
     else:
         closures = dict.fromkeys(extra_closure_days, EXTRA_CLOSURE_DAY_NAME)
-    return WorkingCalendar(holidays={**closures, **bank_holidays})
+    return WorkingCalendar(holidays=bank_holidays, closure_days=closures)

@@ -33,17 +33,10 @@ OUTSIDE_REFERENCES = re.compile(
     re.VERBOSE | re.IGNORECASE,
 )
 
-# TEMPORARY: files another branch is rewriting (the deadline engine: mediation/domain,
-# mediation/cli and docs/domain) still cite the outside reference folder. Each entry is a file
-# and the exact text allowed in it. Empty this when that branch is merged; the test below fails
-# on any entry that no longer matches, so a stale entry cannot linger.
-TEMPORARY_ALLOWED_UNTIL_ENGINE_MERGE: dict[str, set[str]] = {
-    "docs/domain/deadlines.md": {"/work/", "shared/domain"},
-    "mediation/cli/deadlines.py": {"/work/", "shared/domain"},
-    "mediation/domain/case_states.py": {"domain/statutory-rules.md"},
-    "mediation/domain/deadlines.py": {"/work/", "shared/domain"},
-    "mediation/domain/tests/test_calendar.py": {"design/stack.md"},
-}
+# TEMPORARY: files another branch was rewriting (the deadline engine: mediation/domain,
+# mediation/cli and docs/domain). That branch is merged and cites only docs/ now, so this is
+# empty; the test below fails on any entry that no longer matches, so none can linger.
+TEMPORARY_ALLOWED_UNTIL_ENGINE_MERGE: dict[str, set[str]] = {}
 
 
 def repository_files() -> list[str]:
