@@ -2,10 +2,12 @@
 
     .venv/bin/python bench/engine_bench.py [--cases N] [--seed S]
 
-Builds seeded random CaseFacts (dates 2024-2028, mixed issues, events and agreed actions),
-then times `compute_deadlines` over all of them with the real England & Wales calendar, and
-prints one markdown table row. Stand-alone: no Django, no database. Building the cases and the
-calendar is outside the timed part; explanations are included, as the web app needs them.
+Builds seeded random CaseFacts (dates 2024-2028, mixed issues, events and agreed actions, and
+the contract version 2 inputs: the meeting date, short-notice consent, the LA not a party), then
+times `compute_deadlines` over all of them with the real England & Wales calendar, and prints one
+markdown table row. Stand-alone: no Django, no database. Building the cases and the calendar is
+outside the timed part; explanations are included, as the web app needs them.
+`--without-v2-fields` builds exactly the cases of the version 1 benchmark, for comparison.
 """
 
 from __future__ import annotations
@@ -38,8 +40,12 @@ ISSUE_MIXES = [
 ]
 
 
-def synthetic_case(rng: random.Random) -> CaseFacts:
-    """One plausible case: events in their usual order a few days or weeks apart."""
+def synthetic_case(rng: random.Random, v2_rng: random.Random | None = None) -> CaseFacts:
+    """One plausible case: events in their usual order a few days or weeks apart.
+
+    The version 2 inputs are drawn from `v2_rng`, a second generator, so the version 1 part of
+    every case is the same with or without them.
+    """
     notice_sent = FIRST_DAY + timedelta(days=rng.randrange((LAST_DAY - FIRST_DAY).days - 200))
     day = notice_sent
     events: dict[CaseEvent, date] = {}
@@ -76,6 +82,12 @@ def synthetic_case(rng: random.Random) -> CaseFacts:
         events[CaseEvent.CERTIFICATE_ISSUED] = later(4)
     # Drop some events, as real cases in progress have only some of them.
     kept = {name: when for name, when in events.items() if rng.random() < 0.85}
+    short_notice_agreed = la_not_a_party = False
+    held = events.get(CaseEvent.MEDIATION_HELD)
+    if v2_rng is not None and held is not None:
+        kept[CaseEvent.MEETING_DATE] = held  # the meeting was booked for the day it was held
+        short_notice_agreed = v2_rng.random() < 0.1
+        la_not_a_party = issues == {IssueKind.HEALTH}  # health-only: the LA is not a party
     return CaseFacts(
         decision_type=rng.choice(APPEALABLE_DECISIONS),
         notice_sent=notice_sent,
@@ -83,6 +95,8 @@ def synthetic_case(rng: random.Random) -> CaseFacts:
         issues=issues,
         events=kept,
         agreed_actions=actions,
+        short_notice_agreed=short_notice_agreed,
+        la_not_a_party=la_not_a_party,
     )
 
 
@@ -90,10 +104,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=20260302)
+    parser.add_argument(
+        "--without-v2-fields",
+        action="store_true",
+        help="build the version 1 benchmark's cases (no meeting date, no new flags)",
+    )
     args = parser.parse_args()
 
     rng = random.Random(args.seed)
-    cases = [synthetic_case(rng) for _ in range(args.cases)]
+    v2_rng = None if args.without_v2_fields else random.Random(args.seed + 1)
+    cases = [synthetic_case(rng, v2_rng) for _ in range(args.cases)]
     calendar = calendar_for([FIRST_DAY, LAST_DAY])
 
     started = time.perf_counter()

@@ -4,7 +4,7 @@ This module sits outside `mediation.domain` on purpose: the domain never imports
 package (import-linter contract "Domain rules are pure Python"); it receives a plain mapping
 date -> name. Nothing here touches the network: the `holidays` package computes the dates
 locally. It is pinned (holidays==0.109), because one-off proclaimed holidays (a coronation, a
-state funeral) only arrive with a package update (design/stack.md).
+state funeral) only arrive with a package update (docs/development.md, "Quirks of the stack").
 
 The web app keeps its own BankHoliday table; this module feeds the command line, the
 benchmark and the tests, and can seed that table.
@@ -121,11 +121,13 @@ def calendar_for(
     """A WorkingCalendar with the bank holidays around `dates` and the service's closure days.
 
     `extra_closure_days` is either a mapping date -> name or plain dates, which are named
-    EXTRA_CLOSURE_DAY_NAME. A bank holiday keeps its own name if also listed as closed.
+    EXTRA_CLOSURE_DAY_NAME. They are kept apart from the bank holidays, because they move the
+    service's and the LA's deadlines but never the Tribunal's (`without_closure_days`). A bank
+    holiday keeps its own name if also listed as closed.
     """
     bank_holidays = england_and_wales_holidays(years_to_cover(dates))
     if isinstance(extra_closure_days, Mapping):
         closures = dict(extra_closure_days)
     else:
         closures = dict.fromkeys(extra_closure_days, EXTRA_CLOSURE_DAY_NAME)
-    return WorkingCalendar(holidays={**closures, **bank_holidays})
+    return WorkingCalendar(holidays=bank_holidays, closure_days=closures)

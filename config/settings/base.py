@@ -131,7 +131,8 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions and a busy timeout let the web server and the task worker write
-    # to one SQLite file without "database is locked" errors (see design/stack.md).
+    # to one SQLite file without "database is locked" errors (docs/development.md, "Quirks of
+    # the stack").
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
@@ -307,9 +308,9 @@ elif UPLOAD_STORAGE != "filesystem":
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured("UPLOAD_STORAGE must be filesystem or s3.")
-# Upload limits in MB: documents and photos, and audio and video (see README "Documents and
-# children's views"). UPLOAD_VIRUS_SCANNER is a command that reads the file on standard input
-# (or "{path}" in it is replaced by the file's path): exit 0 clean, 1 infected, else error.
+# Upload limits in MB: documents and photos, and audio and video (docs/guide/admin-and-deploy.md,
+# "Uploads"). UPLOAD_VIRUS_SCANNER is a command that reads the file on standard input (or
+# "{path}" in it is replaced by the file's path): exit 0 clean, 1 infected, else error.
 UPLOAD_MAX_DOCUMENT_MB = env_int("UPLOAD_MAX_DOCUMENT_MB", 20)
 UPLOAD_MAX_MEDIA_MB = env_int("UPLOAD_MAX_MEDIA_MB", 200)
 UPLOAD_VIRUS_SCANNER = env_str("UPLOAD_VIRUS_SCANNER", "")

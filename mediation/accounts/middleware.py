@@ -1,6 +1,6 @@
 """Signed-in sessions: every staff page needs the second factor, not only the password (ASVS
-6.3.3), and a session ends when idle for 30 minutes or 12 hours after signing in (ASVS 7.3.1,
-7.3.2)."""
+6.3.3; docs/security.md row 1), and a session ends when idle for 30 minutes or 12 hours after
+signing in (ASVS 7.3.1, 7.3.2)."""
 
 from __future__ import annotations
 

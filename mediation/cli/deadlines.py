@@ -1,14 +1,15 @@
 """`mediation-deadlines`: every statutory date of one case, as JSON in and JSON out.
 
-Implements /work/shared/domain/deadlines-contract.md (version 1):
+Implements the command's contract, version 2 (restated in docs/domain/deadlines-contract.md):
 
     .venv/bin/mediation-deadlines < case.json > deadlines.json
 
-Exit 0 with {"deadlines": [...], "certificate": {...}, "warnings": [...]} on success; exit 2
-with {"errors": [{"field": "...", "message": "..."}]} on bad input, having computed nothing.
-Every error in the input is reported, not just the first, each with a dotted path to the field
-("events.la_informed", "agreed_actions[0].kind"; "" for the input as a whole). No input, however
-malformed, produces a traceback.
+Exit 0 with {"deadlines": [...], "certificate": {...}, "warnings": [{"field", "message"}...]} on
+success; exit 2 with {"errors": [{"field": "...", "message": "..."}]} on bad input, having
+computed nothing. Every error in the input is reported, not just the first, each with a dotted
+path to the field ("events.la_informed", "agreed_actions[0].kind"; "" for the input as a whole)
+and a message in plain words (never a Python message such as "invalid literal for int()").
+No input, however malformed, produces a traceback.
 
 The arithmetic lives in `mediation.domain.deadlines`, the same code the web app calls; this
 module only parses, validates, loads the bank holidays and formats.
@@ -49,7 +50,7 @@ usage: mediation-deadlines < case.json > deadlines.json
 
 Reads one JSON object describing a case on standard input and writes its statutory deadlines
 as one JSON object on standard output. Exit 0 on success, 2 on bad input (with
-{"errors": [{"field": ..., "message": ...}]}). See docs/domain/deadlines.md.
+{"errors": [{"field": ..., "message": ...}]}). See docs/domain/deadlines-contract.md.
 """
 
 MIN_DATE: Final = date(FIRST_SUPPORTED_YEAR, 1, 1)
@@ -66,6 +67,17 @@ MESSAGE_OBJECT: Final = "Must be a JSON object"
 MESSAGE_DATE: Final = "Enter a real date in the form YYYY-MM-DD"
 MESSAGE_DATE_RANGE: Final = (
     f"Enter a date between {MIN_DATE.isoformat()} and {MAX_DATE.isoformat()}"
+)
+
+
+_ROOT_FIELDS: Final = (
+    "decision",
+    "issues",
+    "events",
+    "agreed_actions",
+    "extra_closure_days",
+    "short_notice_agreed",
+    "la_not_a_party",
 )
 
 
@@ -97,11 +109,6 @@ def _object_from_pairs(pairs: list[tuple[str, Any]]) -> _JsonObject:
         result[key] = value
     result.repeated_keys = tuple(repeated)
     return result
-
-
-def _reject_constant(name: str) -> Any:
-    # Python's json module accepts NaN and Infinity by default; JSON does not.
-    raise ValueError(f"{name} is not valid JSON")
 
 
 def _child(path: str, key: str) -> str:
@@ -180,9 +187,7 @@ def parse_case(data: object) -> tuple[ParsedCase | None, list[FieldError]]:
     Returns the case, or None and every error found. Optional fields may be absent or null.
     """
     check = _Validator()
-    root = check.json_object(
-        data, "", ("decision", "issues", "events", "agreed_actions", "extra_closure_days")
-    )
+    root = check.json_object(data, "", _ROOT_FIELDS)
     if root is None:
         return None, check.errors
 
@@ -216,12 +221,16 @@ def parse_case(data: object) -> tuple[ParsedCase | None, list[FieldError]]:
     events = _parse_events(check, root.get("events"))
     actions = _parse_actions(check, root.get("agreed_actions"))
     closure_days = _parse_closure_days(check, root.get("extra_closure_days"))
+    # Contract version 2: two top-level flags, false unless given (null is "not given").
+    short_notice_agreed = _parse_flag(check, root, "short_notice_agreed")
+    la_not_a_party = _parse_flag(check, root, "la_not_a_party")
 
     if check.errors:
         return None, check.errors
     assert decision_type is not None and notice_sent is not None and section_i_only is not None
     assert issues is not None and events is not None and actions is not None
     assert closure_days is not None
+    assert short_notice_agreed is not None and la_not_a_party is not None
     facts = CaseFacts(
         decision_type=decision_type,
         notice_sent=notice_sent,
@@ -229,8 +238,17 @@ def parse_case(data: object) -> tuple[ParsedCase | None, list[FieldError]]:
         issues=issues,
         events=events,
         agreed_actions=actions,
+        short_notice_agreed=short_notice_agreed,
+        la_not_a_party=la_not_a_party,
     )
     return ParsedCase(facts, closure_days), []
+
+
+def _parse_flag(check: _Validator, root: dict[str, Any], name: str) -> bool | None:
+    value = root.get(name)
+    if value is None:
+        return False
+    return check.boolean(value, name)
 
 
 def _parse_issues(check: _Validator, value: object) -> frozenset[IssueKind] | None:
@@ -317,8 +335,38 @@ def _parse_closure_days(check: _Validator, value: object) -> tuple[date, ...] | 
     return tuple(day for day in days if day is not None)
 
 
+# The json module's messages, in plain words. Anything else gets the general sentence.
+_JSON_PROBLEMS: Final = {
+    "Expecting value": "a value is missing, or is not written the way JSON writes values",
+    "Expecting property name enclosed in double quotes": "each field name must be in double quotes",
+    "Expecting ',' delimiter": "a comma is missing between two items",
+    "Expecting ':' delimiter": "a colon is missing after a field name",
+    "Unterminated string starting at": "a piece of text has no closing double quote",
+    "Invalid control character at": (
+        "a piece of text has a control character, such as a line break, inside its quotes"
+    ),
+    "Invalid \\escape": "a piece of text has a backslash that does not start a valid escape",
+    "Invalid \\uXXXX escape": (
+        "a piece of text has a backslash-u escape without four hexadecimal digits"
+    ),
+    "Extra data": "there is more after the first JSON value: send exactly one object",
+}
+
+
+class _NotANumber(ValueError):
+    """NaN or Infinity in the input: Python's json module accepts them; JSON does not."""
+
+
+def _reject_constant(name: str) -> Any:
+    raise _NotANumber(name)
+
+
+def _not_json(problem: str) -> list[FieldError]:
+    return [FieldError("", f"The input is not valid JSON: {problem}.")]
+
+
 def decode(raw: bytes) -> tuple[object, list[FieldError]]:
-    """Bytes -> one decoded JSON value, or the reason it is not one."""
+    """Bytes -> one decoded JSON value, or the reason it is not one, in plain words."""
     try:
         # A UTF-8 byte-order mark is tolerated (some Windows editors add one); anything that
         # is not UTF-8 is refused rather than guessed at.
@@ -333,15 +381,16 @@ def decode(raw: bytes) -> tuple[object, list[FieldError]]:
             [],
         )
     except json.JSONDecodeError as error:
-        return None, [
-            FieldError(
-                "", f"Not valid JSON: {error.msg} at line {error.lineno} column {error.colno}"
-            )
-        ]
+        problem = _JSON_PROBLEMS.get(error.msg, "it could not be read")
+        return None, _not_json(f"{problem} (line {error.lineno}, column {error.colno})")
     except RecursionError:
-        return None, [FieldError("", "Not valid JSON: nested too deeply")]
-    except ValueError as error:  # NaN/Infinity, integers with more than 4300 digits
-        return None, [FieldError("", f"Not valid JSON: {str(error)[:200]}")]
+        return None, _not_json("it is nested too deeply")
+    except _NotANumber:
+        return None, _not_json("NaN and Infinity are not numbers in JSON")
+    except ValueError:
+        # The one other ValueError json.loads raises: an integer longer than Python converts
+        # (4,300 digits by default). Its own message names a Python setting, so say it plainly.
+        return None, _not_json("a number has too many digits")
 
 
 def report_to_json(report: DeadlineReport) -> dict[str, Any]:
@@ -361,7 +410,9 @@ def report_to_json(report: DeadlineReport) -> dict[str, Any]:
             "required": report.certificate_required,
             "allowed": report.certificate_allowed,
         },
-        "warnings": list(report.warnings),
+        "warnings": [
+            {"field": warning.field, "message": warning.message} for warning in report.warnings
+        ],
     }
 
 

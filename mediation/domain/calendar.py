@@ -1,14 +1,21 @@
-"""Working-day arithmetic over an injected list of holidays.
+"""Working-day arithmetic over injected lists of holidays and closure days.
 
-"Working day" is not defined in the SEND Regulations 2014 (reg 2; statutory-rules.md W1).
-The deadline contract settles it: Monday to Friday, except England & Wales bank holidays
-(including substitute days and one-off proclaimed days), Christmas Day and Good Friday, and any
-extra closure day of the service. That follows the HESC Rules 2008 r1(3) convention (W2, W3).
+"Working day" is not defined in the SEND Regulations 2014 (reg 2; docs/domain/statutory-rules.md
+W1). The deadline contract settles it (docs/domain/deadlines-contract.md, Definitions): Monday to
+Friday, except England & Wales bank holidays (including substitute days and one-off proclaimed
+days), Christmas Day and Good Friday, and any extra closure day of the service. That follows the
+HESC Rules 2008 r1(3) definition (W2, W3).
 
-The holidays are passed in as a mapping date -> name and never fetched here: the web app loads
-them from its BankHoliday table and the command line from `mediation.bank_holidays`. The names
-are kept so that explanations can say why a day was skipped ("Mon 31 Aug: Late Summer Bank
-Holiday"). Pure standard library: no Django, no `holidays` package, no clock.
+The Tribunal's own working days leave the service's closure days out: the Tribunal's rules define
+a working day themselves, and a service being closed gives a family no more time to appeal
+(contract version 2, change 1). So a calendar keeps the two lists apart: `holidays` (bank
+holidays, Christmas Day, Good Friday, proclaimed days) and `closure_days` (the service's own), and
+`without_closure_days()` gives the Tribunal's calendar.
+
+Both are passed in as mappings date -> name and never fetched here: the web app loads them from
+its tables and the command line from `mediation.bank_holidays`. The names are kept so that
+explanations can say why a day was skipped ("Mon 31 Aug: Late Summer Bank Holiday"). Pure
+standard library: no Django, no `holidays` package, no clock.
 """
 
 from __future__ import annotations
@@ -33,6 +40,10 @@ WEEKEND = "weekend"
 
 _ONE_DAY = timedelta(days=1)
 
+#: How many answers one calendar keeps (about 15 MB at most). A year of start dates for
+#: every rule is about 5,000.
+RESULTS_CACHE_LIMIT = 50_000
+
 
 @dataclass(frozen=True)
 class SkippedDay:
@@ -44,7 +55,10 @@ class SkippedDay:
 
 @dataclass(frozen=True)
 class WorkingDayCount:
-    """N working days counted after `start`: the days that counted and the days skipped."""
+    """N working days counted after (or before) `start`: the days counted and the days skipped.
+
+    Counting forwards the days are in date order; counting backwards, latest first.
+    """
 
     start: date
     counted: tuple[date, ...]
@@ -52,7 +66,8 @@ class WorkingDayCount:
 
     @property
     def end(self) -> date:
-        """The last counted day: the deadline. `start` itself when nothing was counted."""
+        """The last day counted (the earliest, counting backwards): the deadline. `start`
+        itself when nothing was counted."""
         return self.counted[-1] if self.counted else self.start
 
 
@@ -71,38 +86,83 @@ class RollForward:
 
 @dataclass(frozen=True)
 class WorkingCalendar:
-    """Which days count as working days. Holidays are given, never fetched.
+    """Which days count as working days. Holidays and closure days are given, never fetched.
 
-    `holidays` maps each non-working weekday-or-weekend date to its name ("Christmas Day",
-    "Boxing Day (substitute day)", "Service closure day"). The mapping is copied into a
-    read-only view, so a calendar cannot change after it is built.
+    `holidays` maps each bank holiday, Christmas Day, Good Friday and one-off proclaimed day to
+    its name ("Christmas Day", "Boxing Day (substitute day)"). `closure_days` maps the service's
+    own closure days to theirs ("Service closure day"): they are not working days for the
+    service or the LA, but they are for the Tribunal (`without_closure_days`). Both mappings are
+    copied into read-only views, so a calendar cannot change after it is built.
     """
 
     holidays: Mapping[date, str] = field(default_factory=dict, hash=False, repr=False)
+    closure_days: Mapping[date, str] = field(default_factory=dict, hash=False, repr=False)
+    # Every non-working weekday-or-weekend date with its reason: the one lookup the hot loops
+    # make. A bank holiday keeps its own name when it is also a closure day.
+    _non_working: Mapping[date, str] = field(
+        init=False, default_factory=dict, hash=False, repr=False, compare=False
+    )
+    _tribunal: list[WorkingCalendar] = field(
+        init=False, default_factory=list, hash=False, repr=False, compare=False
+    )
+    #: Answers worked out on this calendar, for callers to reuse (the deadline engine keeps its
+    #: explained periods here: bulk recomputation meets the same start dates again and again).
+    #: Safe because a calendar never changes; bounded by `remember`.
+    results_cache: dict[object, object] = field(
+        init=False, default_factory=dict, hash=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         # Copy, so a caller mutating its own dict cannot change this calendar's answers.
-        object.__setattr__(self, "holidays", MappingProxyType(dict(self.holidays)))
+        holidays = dict(self.holidays)
+        closure_days = dict(self.closure_days)
+        object.__setattr__(self, "holidays", MappingProxyType(holidays))
+        object.__setattr__(self, "closure_days", MappingProxyType(closure_days))
+        non_working = {**closure_days, **holidays} if closure_days else holidays
+        object.__setattr__(self, "_non_working", non_working)
 
     def __repr__(self) -> str:
-        return f"WorkingCalendar(<{len(self.holidays)} holidays>)"
+        return (
+            f"WorkingCalendar(<{len(self.holidays)} holidays, "
+            f"{len(self.closure_days)} closure days>)"
+        )
 
     def with_closure_days(self, closure_days: Mapping[date, str]) -> WorkingCalendar:
-        """A copy that also treats `closure_days` as non-working.
+        """A copy that also treats `closure_days` as the service's own closure days.
 
         A bank holiday keeps its own name when it is also listed as a closure day, because the
         bank holiday is the better explanation.
         """
-        return WorkingCalendar(holidays={**closure_days, **self.holidays})
+        return WorkingCalendar(
+            holidays=self.holidays, closure_days={**self.closure_days, **closure_days}
+        )
+
+    def without_closure_days(self) -> WorkingCalendar:
+        """The Tribunal's working days: this calendar without the service's closure days.
+
+        HESC Rules 2008 r1(3): a working day is any day except a Saturday or Sunday, Christmas
+        Day, Good Friday or a bank holiday. A service's closure day never moves the family's
+        appeal deadline (contract version 2, change 1). Built once per calendar, then reused.
+        """
+        if not self.closure_days:
+            return self
+        if not self._tribunal:
+            self._tribunal.append(WorkingCalendar(holidays=self.holidays))
+        return self._tribunal[0]
+
+    def remember(self, key: object, value: object) -> None:
+        """Keep `value` in `results_cache` under `key`, up to a bounded number of entries."""
+        if len(self.results_cache) < RESULTS_CACHE_LIMIT:
+            self.results_cache[key] = value
 
     def is_working_day(self, day: date) -> bool:
-        return day.weekday() < 5 and day not in self.holidays
+        return day.weekday() < 5 and day not in self._non_working
 
     def non_working_reason(self, day: date) -> str | None:
         """Why `day` is not a working day (WEEKEND or the holiday name), or None if it is one."""
         if day.weekday() >= 5:
             return WEEKEND
-        return self.holidays.get(day)
+        return self._non_working.get(day)
 
     def add_working_days(self, start: date, days: int) -> date:
         """The day that is `days` working days after `start`.
@@ -112,23 +172,49 @@ class WorkingCalendar:
         """
         if days < 0:
             raise ValueError("days must not be negative")
+        non_working = self._non_working
         current = start
         remaining = days
         while remaining:
             current += _ONE_DAY
-            if current.weekday() < 5 and current not in self.holidays:
+            if current.weekday() < 5 and current not in non_working:
+                remaining -= 1
+        return current
+
+    def subtract_working_days(self, start: date, days: int) -> date:
+        """The day that is `days` working days before `start`.
+
+        The mirror of `add_working_days`: `start` itself is never counted, and day 1 is the
+        first working day before `start`, whether or not `start` is a working day. So 5 working
+        days before Mon 15 Jun 2026 is Mon 8 Jun 2026. 0 days gives `start`.
+        """
+        if days < 0:
+            raise ValueError("days must not be negative")
+        non_working = self._non_working
+        current = start
+        remaining = days
+        while remaining:
+            current -= _ONE_DAY
+            if current.weekday() < 5 and current not in non_working:
                 remaining -= 1
         return current
 
     def count_working_days(self, start: date, days: int) -> WorkingDayCount:
         """Like `add_working_days`, but also returns each day counted and each day skipped."""
+        return self._count(start, days, _ONE_DAY)
+
+    def count_working_days_before(self, start: date, days: int) -> WorkingDayCount:
+        """Like `subtract_working_days`, with each day counted and skipped, latest first."""
+        return self._count(start, days, -_ONE_DAY)
+
+    def _count(self, start: date, days: int, step: timedelta) -> WorkingDayCount:
         if days < 0:
             raise ValueError("days must not be negative")
         counted: list[date] = []
         skipped: list[SkippedDay] = []
         current = start
         while len(counted) < days:
-            current += _ONE_DAY
+            current += step
             reason = self.non_working_reason(current)
             if reason is None:
                 counted.append(current)

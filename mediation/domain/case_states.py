@@ -4,7 +4,7 @@ cause them. Pure Python: no Django.
 A case follows one route: mediation, certificate without mediation, or disagreement resolution.
 Its status changes only through mediation.workflow.services.case_transition (called by
 case_take_step), which checks `check_transition(route, from, to)` against TRANSITIONS.
-The statutory sequence behind the mediation states is in shared domain/statutory-rules.md §2:
+The statutory sequence behind the mediation states is in docs/domain/statutory-rules.md:
 
 Mediation:   requested → LA informed, arranging → meeting booked → meeting held → concluded
              → certificate issued (s55(5), reg 39(1)) → following up agreed actions → closed.

@@ -9,11 +9,13 @@ from __future__ import annotations
 import calendar as _stdlib_calendar
 from collections.abc import Sequence
 from datetime import date
+from functools import lru_cache
 
 __all__ = [
     "add_months",
     "format_day",
     "format_day_list",
+    "format_day_long",
     "format_month",
     "join_with_and",
 ]
@@ -22,6 +24,7 @@ __all__ = [
 # (datetime.strftime("%a") would).
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTH_NAMES = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
@@ -35,16 +38,21 @@ def add_months(start: date, months: int) -> date:
     N months later; where that month has no such day, its last day. So 31 Dec 2025 + 2 months
     is 28 Feb 2026, 31 Dec 2027 + 2 months is 29 Feb 2028 and 31 Jan + 1 month is the last day
     of February. Neither the SEND Regulations 2014 nor the HESC Rules 2008 say how to count a
-    month that has no corresponding day (statutory-rules.md, open question 9); this is the
+    month that has no corresponding day (docs/domain/statutory-rules.md, question 9); this is the
     reading the contract settled on. There is no roll-forward to a working day here.
     """
     month_index = start.year * 12 + (start.month - 1) + months
     year, month_zero_based = divmod(month_index, 12)
     month = month_zero_based + 1
-    last_day = _stdlib_calendar.monthrange(year, month)[1]
-    return date(year, month, min(start.day, last_day))
+    day = start.day
+    if day > 28:  # only then can the month be too short (the common case skips the lookup)
+        day = min(day, _stdlib_calendar.monthrange(year, month)[1])
+    return date(year, month, day)
 
 
+# Explanations name the same few thousand dates over and over (a benchmark of 20,000 cases
+# formats about 300,000), so the words for each date are worked out once.
+@lru_cache(maxsize=65536)
 def format_day(day: date, *, with_month: bool = True, with_year: bool = True) -> str:
     """Word a date the way explanations do: "Thu 5 Mar 2026", "Thu 5 Mar" or "Thu 5"."""
     text = f"{_WEEKDAYS[day.weekday()]} {day.day}"
@@ -53,6 +61,12 @@ def format_day(day: date, *, with_month: bool = True, with_year: bool = True) ->
         if with_year:
             text += f" {day.year}"
     return text
+
+
+@lru_cache(maxsize=16384)
+def format_day_long(day: date) -> str:
+    """Word a date as people read it in messages: "Thursday 12 March 2026"."""
+    return f"{_WEEKDAY_NAMES[day.weekday()]} {day.day} {_MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 def format_month(day: date, *, full: bool = False) -> str:

@@ -1,11 +1,13 @@
 """The statutory clocks of a SEND mediation case, computed from its dated events.
 
 This module is the single source of every deadline date the product shows. The web app
-(`mediation.deadlines`) and the command line (`mediation-deadlines`, see
-/work/shared/domain/deadlines-contract.md) both call `compute_deadlines`, so the two always agree.
+(`mediation.deadlines`) and the command line (`mediation-deadlines`, whose contract, version 2,
+is restated in docs/domain/deadlines-contract.md) both call `compute_deadlines`, so the two
+always agree.
 
 Each rule below cites the provision it implements; docs/domain/deadlines.md pairs every code
-with its source, its arithmetic and a worked example. Citations use these short forms:
+with its source, its arithmetic and a worked example, and docs/domain/statutory-rules.md gives
+the rules in our own words. Citations use these short forms:
 
 - "SEND Regulations 2014": the Special Educational Needs and Disability Regulations 2014,
   SI 2014/1530 (mediation is Part 2, regs 32-42; reg 44 gives the Tribunal-order time limits
@@ -23,6 +25,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import Enum, StrEnum
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Final
 
@@ -31,22 +34,27 @@ from mediation.domain.dates import (
     add_months,
     format_day,
     format_day_list,
+    format_day_long,
     format_month,
     join_with_and,
 )
 from mediation.domain.decisions import DecisionType  # re-exported: part of the contract's input
+from mediation.domain.facts import ActionDates, Fact, fact_violations
 
 __all__ = [
     "ACTION_RULES",
     "AGREED_DUE_CITATION",
     "APPEAL_CITATION",
     "CERTIFICATE_CODES",
+    "FOLLOW_UP_RULES",
     "MEETING_NOTICE_WORKING_DAYS",
     "NOTICE_SENT",
     "RULES",
     "ActionKind",
     "ActionRule",
     "AgreedAction",
+    "FollowUpMilestone",
+    "FollowUpStep",
     "CaseEvent",
     "CaseFacts",
     "Deadline",
@@ -55,6 +63,7 @@ __all__ = [
     "DeadlineRule",
     "DeadlineState",
     "DeadlineStatus",
+    "DeadlineWarning",
     "DecisionType",
     "IssueKind",
     "IssueScope",
@@ -64,7 +73,10 @@ __all__ = [
     "compute_deadlines",
     "deadline_status",
     "describe_skipped",
+    "case_follow_up_milestones",
     "event_field",
+    "follow_up_milestone_code",
+    "follow_up_milestones",
     "meeting_confirmation_latest",
 ]
 
@@ -94,6 +106,8 @@ class CaseEvent(StrEnum):
     MEDIATION_CONCLUDED = "mediation_concluded"
     CERTIFICATE_ISSUED = "certificate_issued"
     AGREEMENT_MADE = "agreement_made"
+    # Contract version 2: the day the mediation meeting is (to be) held, for reg 37(2) notice.
+    MEETING_DATE = "meeting_date"
 
 
 class ActionKind(StrEnum):
@@ -123,6 +137,9 @@ class DeadlineCode(StrEnum):
     CERTIFICATE_DUE_AFTER_MEDIATION = "certificate_due_after_mediation"
     OUTCOME_STATEMENT_CIRCULATED_BY = "outcome_statement_circulated_by"
     APPEAL_DEADLINE = "appeal_deadline"
+    # Contract version 2, change 4.
+    MEETING_NOTICE_BY = "meeting_notice_by"
+    HEALTH_BODY_TELLS_LA_BY = "health_body_tells_la_by"
 
 
 _AGREED_ACTION_PREFIX: Final = "agreed_action_due:"
@@ -171,6 +188,11 @@ class CaseFacts:
     Plain strings are accepted where enums are expected (`issues={"health"}`,
     `events={"la_informed": date(...)}`) and converted, so callers need not import the enums.
     An event mapped to None is treated as not given.
+
+    `short_notice_agreed`: the parent or young person consented to less than 5 working days'
+    notice of the meeting (reg 37(2)), so there is no `meeting_notice_by`.
+    `la_not_a_party`: the LA was not a party to the mediation (health issues only, reg 35(3)),
+    so the health body must tell it of any agreement within 1 week (reg 42(4)).
     """
 
     decision_type: DecisionType
@@ -179,7 +201,11 @@ class CaseFacts:
     issues: frozenset[IssueKind] = frozenset({IssueKind.EDUCATION})
     events: Mapping[CaseEvent, date] = field(default_factory=dict, hash=False)
     agreed_actions: tuple[AgreedAction, ...] = ()
+    short_notice_agreed: bool = False
+    la_not_a_party: bool = False
     _by_source: Mapping[str, date] = field(init=False, repr=False, compare=False, hash=False)
+    # The same dates keyed by fact name ("la_informed", "notice_sent"), for the fact rules.
+    _fact_dates: Mapping[str, date] = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "decision_type", DecisionType(self.decision_type))
@@ -199,7 +225,14 @@ class CaseFacts:
         # rules table uses; precomputed because compute_deadlines looks them up many times.
         by_source = {event_field(name): day for name, day in events.items()}
         by_source[NOTICE_SENT] = self.notice_sent
-        object.__setattr__(self, "_by_source", MappingProxyType(by_source))
+        # Private, never handed out: plain dicts, whose lookups are the fastest.
+        object.__setattr__(self, "_by_source", by_source)
+        fact_dates: dict[str, date] = {name.value: day for name, day in events.items()}
+        fact_dates[Fact.NOTICE_SENT] = self.notice_sent
+        object.__setattr__(self, "_fact_dates", fact_dates)
+        for flag in ("section_i_only", "short_notice_agreed", "la_not_a_party"):
+            if not isinstance(getattr(self, flag), bool):
+                raise TypeError(f"{flag} must be True or False")
         actions = tuple(self.agreed_actions)
         ids = [action.id for action in actions]
         if len(set(ids)) != len(ids):
@@ -239,13 +272,30 @@ class Deadline:
 
 
 @dataclass(frozen=True)
+class DeadlineWarning:
+    """Something about the case a person should know, in words, and the field it is about.
+
+    `field` is the input field ("events.adviser_contacted", "decision.section_i_only", "" for
+    the case as a whole); `message` is plain English that names events as people do and never
+    a field path (contract version 2, change 5). `str(warning)` is the message, so a page that
+    shows a warning as text shows the words.
+    """
+
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True)
 class DeadlineReport:
     """All the deadlines of a case, in the contract's order, with certificate status."""
 
     deadlines: tuple[Deadline, ...]
     certificate_required: bool
     certificate_allowed: bool
-    warnings: tuple[str, ...]
+    warnings: tuple[DeadlineWarning, ...]
 
     def by_code(self) -> dict[str, Deadline]:
         return {deadline.code: deadline for deadline in self.deadlines}
@@ -265,45 +315,84 @@ class Unit(StrEnum):
 
 @dataclass(frozen=True)
 class Period:
+    """An amount of one unit, counted after a start date (before it when `before` is true).
+
+    Only working days are ever counted backwards (`meeting_notice_by`): "N working days before
+    D" mirrors "N working days after D", so D itself is never counted and day 1 is the first
+    working day before D.
+    """
+
     amount: int
     unit: Unit
+    before: bool = False
+    # "3 working days", "1 week": worked out once, as every explanation starts with it.
+    _label: str = field(init=False, repr=False, compare=False, hash=False)
 
-    def __str__(self) -> str:
+    def __post_init__(self) -> None:
+        if self.before and self.unit is not Unit.WORKING_DAYS:
+            raise ValueError("only working days are counted backwards")
         unit = self.unit.value
         if self.amount == 1:
             unit = unit.removesuffix("s")
-        return f"{self.amount} {unit}"
+        object.__setattr__(self, "_label", f"{self.amount} {unit}")
+
+    def __str__(self) -> str:
+        return self._label
 
     def after(self, start: date, calendar: WorkingCalendar) -> date:
-        """The date this period after `start`."""
-        if self.unit is Unit.WORKING_DAYS:
+        """The date this period after (or before) `start`."""
+        unit = self.unit
+        if unit is Unit.WORKING_DAYS:
+            if self.before:
+                return calendar.subtract_working_days(start, self.amount)
             return calendar.add_working_days(start, self.amount)
-        if self.unit is Unit.DAYS:
+        if unit is Unit.DAYS:
             return start + timedelta(days=self.amount)
-        if self.unit is Unit.WEEKS:
+        if unit is Unit.WEEKS:
             return start + timedelta(weeks=self.amount)
         return add_months(start, self.amount)
 
     def explain(self, start: date, calendar: WorkingCalendar) -> tuple[date, str]:
-        """The date this period after `start`, and a line saying how it was counted.
+        """The date this period after (or before) `start`, and a line saying how it was counted.
 
         "3 working days after Thu 5 Mar 2026: Fri 6, Mon 9, Tue 10 Mar"
+        "5 working days before Mon 15 Jun 2026: Fri 12, Thu 11, Wed 10, Tue 9, Mon 8 Jun"
         "30 days after Mon 1 Jun 2026: Wed 1 Jul 2026"
+
+        The answer is kept on the calendar (`results_cache`), which never changes.
         """
+        key = (self._label, self.before, start)
+        cached = calendar.results_cache.get(key)
+        if cached is not None:
+            return cached  # type: ignore[return-value]
+        result = self._explain(start, calendar)
+        calendar.remember(key, result)
+        return result
+
+    def _explain(self, start: date, calendar: WorkingCalendar) -> tuple[date, str]:
         if self.unit is Unit.WORKING_DAYS:
-            count = calendar.count_working_days(start, self.amount)
-            text = f"{self} after {format_day(start)}: " + format_day_list(
+            if self.before:
+                count = calendar.count_working_days_before(start, self.amount)
+                skipped = tuple(reversed(count.skipped))  # named in date order
+                direction = "before"
+            else:
+                count = calendar.count_working_days(start, self.amount)
+                skipped = count.skipped
+                direction = "after"
+            text = f"{self._label} {direction} {format_day(start)}: " + format_day_list(
                 count.counted, reference_year=start.year
             )
             # Weekends are plain from the weekday names, so the skipped days are spelt out only
             # when a holiday or closure day is among them (then all are named, weekends too).
             # This matches both worked examples: the contract's "3 working days after Thu 5 Mar
             # 2026: Fri 6, Mon 9, Tue 10 Mar" and the Late Summer Bank Holiday one in the docs.
-            if any(item.reason != WEEKEND for item in count.skipped):
-                text += f" (skipped {describe_skipped(count.skipped, reference_year=start.year)})"
+            for item in skipped:
+                if item.reason != WEEKEND:
+                    text += f" (skipped {describe_skipped(skipped, reference_year=start.year)})"
+                    break
             return count.end, text
         due = self.after(start, calendar)
-        return due, f"{self} after {format_day(start)}: {_describe_result(start, due, self)}"
+        return due, f"{self._label} after {format_day(start)}: {_describe_result(start, due, self)}"
 
 
 def _describe_result(start: date, due: date, period: Period) -> str:
@@ -360,6 +449,8 @@ class IssueScope(Enum):
     HEALTH_ONLY = "health only"
     HEALTH_AND_OTHER = "health and other issues"
     NO_HEALTH = "no health issues"
+    # Mediation the LA arranges (regs 35(4) and 36(2)): every mix but health only.
+    LA_ARRANGED = "not health only"
 
     def matches(self, issues: frozenset[IssueKind]) -> bool:
         if self is IssueScope.ANY:
@@ -372,6 +463,8 @@ class IssueScope(Enum):
         has_other = bool(issues - {IssueKind.HEALTH})
         if self is IssueScope.HEALTH_ONLY:
             return has_health and not has_other
+        if self is IssueScope.LA_ARRANGED:
+            return has_other
         return has_health and has_other  # HEALTH_AND_OTHER
 
 
@@ -396,6 +489,9 @@ class DeadlineRule:
 _ADVISER_CONTACT_WINDOW: Final = Period(2, Unit.MONTHS)
 _THREE_WORKING_DAYS: Final = Period(3, Unit.WORKING_DAYS)
 _THIRTY_DAYS: Final = Period(30, Unit.DAYS)
+#: Reg 37(2): the parent or young person must be told the date and place of the mediation "at
+#: least 5 working days prior to the mediation", unless they consent to less.
+MEETING_NOTICE_WORKING_DAYS: Final = 5
 
 #: Every clock except the appeal deadline and agreed actions, in the contract's output order.
 RULES: Final[tuple[DeadlineRule, ...]] = (
@@ -458,15 +554,30 @@ RULES: Final[tuple[DeadlineRule, ...]] = (
         summary="LA arranges the mediation",
         applies_to=IssueScope.NO_HEALTH,
     ),
+    # Reg 37(2): the arranging body must tell the parent or young person the date and place of
+    # the mediation "at least 5 working days prior to the mediation unless [they consent] to
+    # this period of time being reduced" (contract version 2, change 4). Not listed when the
+    # family agreed to shorter notice (`short_notice_agreed`). The arranging body's deadline,
+    # so the service's closure days count as non-working days.
+    DeadlineRule(
+        code=DeadlineCode.MEETING_NOTICE_BY,
+        citation="SEND Regulations 2014 reg 37(2)",
+        runs_from=event_field(CaseEvent.MEETING_DATE),
+        period=Period(MEETING_NOTICE_WORKING_DAYS, Unit.WORKING_DAYS, before=True),
+        summary="everyone told in writing of the meeting's date and place",
+    ),
     # Reg 39(3): where the LA notifies the adviser that it cannot arrange mediation in time
     # (reg 39(2)), the adviser issues a (deemed participation) s55(5) certificate "within
-    # 3 working days of being notified".
+    # 3 working days of being notified". Reg 39(2) covers only mediation the LA arranges
+    # (regs 35(4), 36(2)): a mediation about health issues only is arranged by the health body
+    # (reg 35(3)) and has no deemed certificate (contract version 2, change 2).
     DeadlineRule(
         code=DeadlineCode.CERTIFICATE_DUE_DEEMED,
         citation="SEND Regulations 2014 reg 39(3)",
         runs_from=event_field(CaseEvent.LA_UNABLE_TO_ARRANGE_NOTIFIED),
         period=_THREE_WORKING_DAYS,
         summary="certificate (s55(5), deemed participation) after the LA could not arrange it",
+        applies_to=IssueScope.LA_ARRANGED,
     ),
     # Reg 39(1): the adviser "must issue a certificate under section 55(5) ... within 3 working
     # days of the conclusion of the mediation".
@@ -484,6 +595,18 @@ RULES: Final[tuple[DeadlineRule, ...]] = (
         runs_from=event_field(CaseEvent.MEDIATION_HELD),
         period=_THREE_WORKING_DAYS,
         summary="outcome statement circulated to the parties",
+    ),
+    # Reg 42(4): "Where the local authority was not a party to the mediation, the responsible
+    # commissioning body must notify the local authority of the mediation agreement within
+    # 1 week of the date of that agreement" (contract version 2, change 4). Listed only when
+    # `la_not_a_party` is true and a health body took part (the issues include health).
+    DeadlineRule(
+        code=DeadlineCode.HEALTH_BODY_TELLS_LA_BY,
+        citation="SEND Regulations 2014 reg 42(4)",
+        runs_from=event_field(CaseEvent.AGREEMENT_MADE),
+        period=Period(1, Unit.WEEKS),
+        summary="health body tells the LA about the mediation agreement",
+        applies_to=IssueScope.ANY_HEALTH,
     ),
 )
 
@@ -517,8 +640,8 @@ class ActionRule:
 
 # Reg 42(2): for what could have been appealed, the LA complies with the reg 44 time limits
 # "as if the mediation agreement were an order of the First-tier Tribunal"; reg 42(3): anything
-# else "within two weeks of the date of the mediation agreement". statutory-rules.md table 1.7
-# and open question 6 (reg 44(2)(b) is 2 weeks, not the 4 weeks some pages quote).
+# else "within two weeks of the date of the mediation agreement". docs/domain/statutory-rules.md,
+# the reg 44 table and question 6 (reg 44(2)(b) is 2 weeks, not the 4 weeks some pages quote).
 _TWO_WEEKS: Final = Period(2, Unit.WEEKS)
 _FIVE_WEEKS: Final = Period(5, Unit.WEEKS)
 ACTION_RULES: Final[Mapping[ActionKind, ActionRule]] = MappingProxyType(
@@ -557,58 +680,121 @@ AGREED_DUE_CITATION: Final = "SEND Regulations 2014 reg 42(5)"
 # compute_deadlines
 # --------------------------------------------------------------------------------------------
 
+#: Certificates that may not be issued after late contact with the adviser (reg 34(2)), so
+#: their deadlines are not listed when `certificate_allowed` is false (contract version 2,
+#: change 3, which names exactly these two).
+_BARRED_WHEN_NOT_ALLOWED: Final = frozenset(
+    {DeadlineCode.CERTIFICATE_DUE_AFTER_DECLINE, DeadlineCode.CERTIFICATE_DUE_DEEMED}
+)
+
+
+@lru_cache(maxsize=16)
+def _rules_by_source(
+    issues: frozenset[IssueKind],
+) -> Mapping[str, tuple[tuple[int, DeadlineRule], ...]]:
+    """The rows of RULES that apply to this mix of issues (there are only seven mixes), keyed
+    by the field they run from, each with its place in the table: a case gives a handful of
+    events, so the engine looks only at the rules those events start."""
+    by_source: dict[str, list[tuple[int, DeadlineRule]]] = {}
+    for position, rule in enumerate(RULES):
+        if rule.applies_to.matches(issues):
+            by_source.setdefault(rule.runs_from, []).append((position, rule))
+    return {source: tuple(rules) for source, rules in by_source.items()}
+
+
+def _position(item: tuple[int, Deadline]) -> int:
+    return item[0]
+
 
 def compute_deadlines(facts: CaseFacts, calendar: WorkingCalendar) -> DeadlineReport:
     """Every deadline of the case, the certificate status and any warnings.
 
     A deadline appears only when the event it runs from is known. Order: the RULES table,
     then the appeal deadline, then one deadline per agreed action in the order given.
-    `calendar` must cover the years involved (the command line and the web app load bank
-    holidays from a year before the earliest date to two years after the latest).
+    `calendar` is the service's: its closure days move every deadline the service or the LA
+    must meet, but never the appeal deadline, which is counted on the Tribunal's working days
+    (`calendar.without_closure_days()`). It must cover the years involved (the command line
+    and the web app load bank holidays from a year before the earliest date to two years
+    after the latest).
     """
-    deadlines: list[Deadline] = []
-    for rule in RULES:
-        start = facts.date_of(rule.runs_from)
-        if start is None or not rule.applies_to.matches(facts.issues):
-            continue
-        due, explanation = rule.period.explain(start, calendar)
-        deadlines.append(Deadline(rule.code, due, rule.citation, rule.runs_from, explanation))
-    deadlines.append(_appeal_deadline(facts, calendar))
-    action_warnings: list[str] = []
+    by_source = facts._by_source
+    # Reg 33: contact the adviser within 2 months of the notice; reg 34(2): otherwise the
+    # adviser may not issue a certificate.
+    window_ends = add_months(facts.notice_sent, 2)
+    adviser_contacted = facts.events.get(CaseEvent.ADVISER_CONTACTED)
+    certificate_allowed = adviser_contacted is None or adviser_contacted <= window_ends
+    # CFA 2014 s55(2)-(3): every s51 appeal needs a certificate except one concerning only the
+    # school or type of school named, or that none is named (Section I).
+    certificate_required = not facts.section_i_only
+
+    rules_by_source = _rules_by_source(facts.issues)
+    found: list[tuple[int, Deadline]] = []
+    for source, start in by_source.items():
+        for position, rule in rules_by_source.get(source, ()):
+            code = rule.code
+            if not certificate_allowed and code in _BARRED_WHEN_NOT_ALLOWED:
+                continue
+            if code is DeadlineCode.MEETING_NOTICE_BY and facts.short_notice_agreed:
+                continue
+            if code is DeadlineCode.HEALTH_BODY_TELLS_LA_BY and not facts.la_not_a_party:
+                continue
+            due, explanation = rule.period.explain(start, calendar)
+            found.append((position, Deadline(code, due, rule.citation, source, explanation)))
+    found.sort(key=_position)  # the RULES table's order
+    deadlines = [deadline for _, deadline in found]
+    appeal = _appeal_deadline(facts, calendar, window_ends, certificate_allowed)
+    deadlines.append(appeal)
+
+    warnings: list[DeadlineWarning] = []
+    if not certificate_allowed:
+        assert adviser_contacted is not None
+        warnings.append(
+            _late_contact_warning(adviser_contacted, window_ends, appeal.due, certificate_required)
+        )
+    unable = facts.events.get(CaseEvent.LA_UNABLE_TO_ARRANGE_NOTIFIED)
+    if unable is not None and not IssueScope.LA_ARRANGED.matches(facts.issues):
+        warnings.append(
+            DeadlineWarning(
+                event_field(CaseEvent.LA_UNABLE_TO_ARRANGE_NOTIFIED),
+                f"No deemed certificate is due. The LA said on {format_day_long(unable)} that "
+                "it could not arrange mediation, but a mediation about health issues only is "
+                "arranged by the health body, and the law gives a deemed certificate only when "
+                "the LA cannot arrange mediation.",
+            )
+        )
+    if not certificate_required and any(d.code in CERTIFICATE_CODES for d in deadlines):
+        warnings.append(
+            DeadlineWarning(
+                "decision.section_i_only",
+                "No certificate is needed to appeal only about the school or type of school "
+                "named in the plan, or that none is named. The certificate deadlines are shown "
+                "because the events they run from are recorded.",
+            )
+        )
+    if facts.la_not_a_party and IssueKind.HEALTH not in facts.issues:
+        warnings.append(
+            DeadlineWarning(
+                "la_not_a_party",
+                "The LA is recorded as not taking part in the mediation, but the issues do not "
+                "include health, so no health body took part. Only a mediation about health "
+                "issues only is held without the LA.",
+            )
+        )
+    warnings.extend(_order_warnings(facts))
+
     for index, action in enumerate(facts.agreed_actions):
         deadline = _agreed_action_deadline(facts, index, action, calendar)
         if deadline is None:
-            action_warnings.append(
-                f"Agreed action {action.id} has no due date: give its agreed_due or "
-                "events.agreement_made."
+            warnings.append(
+                DeadlineWarning(
+                    f"agreed_actions[{index}].agreed_due",
+                    f"Agreed action {action.id} has no due date yet. Record the day the "
+                    "agreement was made, or the date agreed in writing for this action.",
+                )
             )
         else:
             deadlines.append(deadline)
 
-    # CFA 2014 s55(2)-(3): every s51 appeal needs a certificate except one concerning only the
-    # school or type of school named, or that none is named (Section I).
-    certificate_required = not facts.section_i_only
-    window_ends = _ADVISER_CONTACT_WINDOW.after(facts.notice_sent, calendar)
-    adviser_contacted = facts.event(CaseEvent.ADVISER_CONTACTED)
-    # Reg 34(2): the adviser "may not issue" a certificate when contact came after the window.
-    certificate_allowed = adviser_contacted is None or adviser_contacted <= window_ends
-
-    warnings: list[str] = []
-    if adviser_contacted is not None and not certificate_allowed:
-        warnings.append(
-            f"The mediation adviser was contacted on {format_day(adviser_contacted)}, after the "
-            f"2-month window ended on {format_day(window_ends)}, so a mediation certificate may "
-            "not be issued (SEND Regulations 2014 reg 34(2)). The parent or young person may "
-            "ask the Tribunal for leave to appeal without one (reg 34(3))."
-        )
-    if not certificate_required and any(d.code in CERTIFICATE_CODES for d in deadlines):
-        warnings.append(
-            "No certificate is needed to appeal about only the school or type of school named "
-            "(Section I) (CFA 2014 s55(3)); the certificate deadlines are shown because their "
-            "events are recorded."
-        )
-    warnings.extend(_order_warnings(facts))
-    warnings.extend(action_warnings)
     return DeadlineReport(
         deadlines=tuple(deadlines),
         certificate_required=certificate_required,
@@ -617,22 +803,77 @@ def compute_deadlines(facts: CaseFacts, calendar: WorkingCalendar) -> DeadlineRe
     )
 
 
-def _appeal_deadline(facts: CaseFacts, calendar: WorkingCalendar) -> Deadline:
+def _late_contact_warning(
+    contacted: date, window_ends: date, appeal_due: date, certificate_required: bool
+) -> DeadlineWarning:
+    """Contract version 2, change 3: no certificate, so no more time, and what to do now."""
+    if certificate_required:
+        what_now = (
+            "The family needs the Tribunal's permission to appeal late or without a "
+            "certificate, and should get advice first"
+        )
+    else:
+        what_now = (
+            "No certificate is needed to appeal only about the school named, but after that "
+            "the family needs the Tribunal's permission to appeal late, and should get advice "
+            "first"
+        )
+    return DeadlineWarning(
+        event_field(CaseEvent.ADVISER_CONTACTED),
+        f"The family contacted the mediation adviser on {format_day_long(contacted)}, after "
+        f"the 2 months for that ended on {format_day_long(window_ends)}, so no mediation "
+        "certificate may be issued and a certificate cannot give more time to appeal. The "
+        f"appeal must reach the Tribunal by {format_day_long(appeal_due)}. {what_now}, for "
+        "example from their local SEND Information, Advice and Support Service (SENDIASS).",
+    )
+
+
+def _appeal_deadline(
+    facts: CaseFacts,
+    service_calendar: WorkingCalendar,
+    notice_base: date,
+    certificate_allowed: bool,
+) -> Deadline:
     """HESC Rules 2008 r20(1)(c), r12: the later base, then the Christmas/August and roll rules.
 
     Applied in the contract's order, once each: (1) the later of notice_sent + 2 months and
-    certificate_issued + 1 month (notice_sent on a tie); (2) 25 Dec-1 Jan -> the first working
-    day after 1 Jan; August -> the first working day after 31 Aug; (3) otherwise, a non-working
-    day -> the next working day.
+    certificate_issued + 1 month (notice_sent on a tie; the certificate only when one may be
+    issued, contract version 2 change 3); (2) 25 Dec-1 Jan -> the first working day after
+    1 Jan; August -> the first working day after 31 Aug; (3) otherwise, a non-working day ->
+    the next working day. "Working day" here is the Tribunal's (r1(3)): the service's closure
+    days never move this date (contract version 2, change 1).
     """
-    notice_base = _APPEAL_AFTER_NOTICE.after(facts.notice_sent, calendar)
-    notice_start = f"2 months after the notice was sent on {format_day(facts.notice_sent)}"
-    notice_result = _describe_result(facts.notice_sent, notice_base, _APPEAL_AFTER_NOTICE)
+    certificate_issued = facts.events.get(CaseEvent.CERTIFICATE_ISSUED)
+    # The same notice and certificate dates give the same deadline: keep it on the calendar.
+    key = ("appeal_deadline", facts.notice_sent, certificate_issued, certificate_allowed)
+    cached = service_calendar.results_cache.get(key)
+    if cached is not None:
+        return cached  # type: ignore[return-value]
+    deadline = _work_out_appeal_deadline(
+        facts.notice_sent, certificate_issued, service_calendar, notice_base, certificate_allowed
+    )
+    service_calendar.remember(key, deadline)
+    return deadline
+
+
+def _work_out_appeal_deadline(
+    notice_sent: date,
+    certificate_issued: date | None,
+    service_calendar: WorkingCalendar,
+    notice_base: date,
+    certificate_allowed: bool,
+) -> Deadline:
+    notice_start = f"2 months after the notice was sent on {format_day(notice_sent)}"
+    notice_result = _describe_result(notice_sent, notice_base, _APPEAL_AFTER_NOTICE)
     base, source = notice_base, NOTICE_SENT
     text = f"{notice_start}: {notice_result}"
-    certificate_issued = facts.event(CaseEvent.CERTIFICATE_ISSUED)
-    if certificate_issued is not None:
-        certificate_base = _APPEAL_AFTER_CERTIFICATE.after(certificate_issued, calendar)
+    if certificate_issued is not None and not certificate_allowed:
+        text += (
+            " (no certificate may be issued after late contact with the mediation adviser, "
+            "so the certificate does not extend it)"
+        )
+    elif certificate_issued is not None:
+        certificate_base = add_months(certificate_issued, 1)
         certificate_result = _describe_result(
             certificate_issued, certificate_base, _APPEAL_AFTER_CERTIFICATE
         )
@@ -649,17 +890,31 @@ def _appeal_deadline(facts: CaseFacts, calendar: WorkingCalendar) -> Deadline:
         else:
             text = f"{notice_clause} is later than {certificate_clause}"
 
+    due, move = _appeal_move(base, service_calendar)
+    return Deadline(DeadlineCode.APPEAL_DEADLINE, due, APPEAL_CITATION, source, text + move)
+
+
+def _appeal_move(base: date, service_calendar: WorkingCalendar) -> tuple[date, str]:
+    """Steps 2 and 3 of the appeal deadline for a base date: the deadline, and the words.
+
+    Depends only on the base, so it is kept on the calendar: many cases share a base.
+    """
+    key = ("appeal_move", base)
+    cached = service_calendar.results_cache.get(key)
+    if cached is not None:
+        return cached  # type: ignore[return-value]
+    calendar = service_calendar.without_closure_days()
     if (base.month, base.day) >= (12, 25) or (base.month, base.day) == (1, 1):
         new_year = date(base.year + 1 if base.month == 12 else base.year, 1, 1)
         count = calendar.count_working_days(new_year, 1)
-        text += (
+        text = (
             "; it falls between 25 Dec and 1 Jan, so the deadline is the first working day "
             f"after 1 Jan: {format_day(count.end)}"
         )
         due, skipped = count.end, count.skipped
     elif base.month == 8:
         count = calendar.count_working_days(date(base.year, 8, 31), 1)
-        text += (
+        text = (
             "; it falls in August, so the deadline is the first working day after 31 Aug: "
             f"{format_day(count.end)}"
         )
@@ -668,15 +923,19 @@ def _appeal_deadline(facts: CaseFacts, calendar: WorkingCalendar) -> Deadline:
         roll = calendar.roll_forward(base)
         due, skipped = roll.result, roll.skipped
         if roll.moved:
-            text += (
+            text = (
                 "; it is not a working day, so the deadline is the next working day: "
                 f"{format_day(due)}"
             )
         else:
-            text += f"; it is a working day, so the deadline is {format_day(due)}"
+            text = f"; it is a working day, so the deadline is {format_day(due)}"
     if skipped:
         text += f" (skipped {describe_skipped(skipped, reference_year=base.year)})"
-    return Deadline(DeadlineCode.APPEAL_DEADLINE, due, APPEAL_CITATION, source, text)
+    closures = service_calendar.closure_days
+    if closures and any(base <= day <= due for day in closures):
+        text += "; the service's own closure days do not move the Tribunal's deadline"
+    service_calendar.remember(key, (due, text))
+    return due, text
 
 
 def _agreed_action_deadline(
@@ -692,7 +951,7 @@ def _agreed_action_deadline(
             f"agreed_actions[{index}].agreed_due",
             f"Date agreed in writing at mediation: {format_day(action.agreed_due)}",
         )
-    agreement_made = facts.event(CaseEvent.AGREEMENT_MADE)
+    agreement_made = facts.events.get(CaseEvent.AGREEMENT_MADE)
     if agreement_made is None:
         return None
     rule = ACTION_RULES[action.kind]
@@ -702,76 +961,177 @@ def _agreed_action_deadline(
 
 # --------------------------------------------------------------------------------------------
 # Warnings about dates out of their usual order (warnings, never errors: records are sometimes
-# entered late or corrected later, and the clocks are still worth showing).
+# entered late or corrected later, and the clocks are still worth showing). The rules are the
+# fact rules of mediation.domain.facts, the same ones the web app's forms refuse to save.
 # --------------------------------------------------------------------------------------------
 
-_DESCRIPTIONS: Final[Mapping[str, str]] = MappingProxyType(
+
+def _input_field(fact: Fact) -> str:
+    """The contract's input field of a date fact: "decision.notice_sent", "events.<name>"."""
+    return NOTICE_SENT if fact is Fact.NOTICE_SENT else f"events.{fact.value}"
+
+
+def _order_warnings(facts: CaseFacts) -> list[DeadlineWarning]:
+    actions = facts.agreed_actions
+    action_dates = [
+        ActionDates(action.id, due=action.agreed_due, name=f"agreed action {action.id}")
+        for action in actions
+        if action.agreed_due is not None
+    ]
+    violations = fact_violations(facts._fact_dates, actions=action_dates)
+    if not violations:
+        return []
+    index_of = {action.id: index for index, action in enumerate(actions)}
+    warnings = []
+    for violation in violations:
+        if violation.action_id is not None:
+            field_name = f"agreed_actions[{index_of[violation.action_id]}].agreed_due"
+        else:
+            field_name = _input_field(violation.field)
+        warnings.append(DeadlineWarning(field_name, violation.message))
+    return warnings
+
+
+# --------------------------------------------------------------------------------------------
+# Reg 44's later limits for an agreed action (for the web app; not in the command's output,
+# whose codes the contract fixes)
+# --------------------------------------------------------------------------------------------
+
+
+class FollowUpStep(StrEnum):
+    """A later step reg 44(2) sets for an order (and so, by reg 42(2), for an agreement)."""
+
+    #: Reg 44(2)(b)(i): after the assessment, tell the family, with reasons, that no EHC plan
+    #: is needed: within 10 weeks.
+    NO_PLAN_NOTICE = "no_plan_notice"
+    #: Reg 44(2)(b)(ii): after the assessment, send the final EHC plan: within 14 weeks.
+    #: Reg 44(2)(c)(ii): after the draft plan, send the final EHC plan: within 11 weeks.
+    FINAL_PLAN = "final_plan"
+
+
+@dataclass(frozen=True)
+class FollowUpMilestone:
+    """A later limit of one agreed action, counted from the day the agreement was made.
+
+    `either_or` is true for the two outcomes of an assessment: the LA meets one or the other
+    (no plan needed by 10 weeks, or the final plan by 14 weeks), never both. Reg 44(3) lets the
+    LA miss these limits (but not the first, 2- or 5-week, step) when it is impractical because
+    of exceptional personal circumstances, the family being away from the area for 2 weeks or
+    more, or the reg 13(3) circumstances; the app should let staff record that.
+    """
+
+    code: str  # "agreed_action_no_plan_notice_by:<id>", "agreed_action_final_plan_by:<id>"
+    action_id: str
+    step: FollowUpStep
+    due: date
+    rule: str
+    from_: str
+    explanation: str
+    summary: str  # what must happen, in words ("Send the final EHC plan")
+    either_or: bool
+
+
+@dataclass(frozen=True)
+class _FollowUpRule:
+    step: FollowUpStep
+    weeks: int
+    citation: str
+    summary: str
+    either_or: bool
+
+
+_FOLLOW_UP_ASSESSMENT: Final = (
+    _FollowUpRule(
+        FollowUpStep.NO_PLAN_NOTICE,
+        10,
+        "SEND Regulations 2014 regs 42(2) and 44(2)(b)(i)",
+        "Tell the family, with reasons, if the LA decides after the assessment that no EHC plan "
+        "is needed",
+        True,
+    ),
+    _FollowUpRule(
+        FollowUpStep.FINAL_PLAN,
+        14,
+        "SEND Regulations 2014 regs 42(2) and 44(2)(b)(ii)",
+        "Send the final EHC plan, if the LA decides after the assessment that one is needed",
+        True,
+    ),
+)
+
+#: Which later limits each kind of agreed action has (reg 44(2)); kinds not listed have none.
+FOLLOW_UP_RULES: Final[Mapping[ActionKind, tuple[_FollowUpRule, ...]]] = MappingProxyType(
     {
-        NOTICE_SENT: "the decision notice was sent",
-        event_field(CaseEvent.ADVISER_CONTACTED): "the mediation adviser was contacted",
-        event_field(CaseEvent.MEDIATION_DECLINED): "mediation was declined",
-        event_field(CaseEvent.LA_INFORMED): "the local authority was informed",
-        event_field(CaseEvent.HEALTH_BODY_NOTIFIED): "the health commissioning body was notified",
-        event_field(CaseEvent.LA_UNABLE_TO_ARRANGE_NOTIFIED): (
-            "the local authority said it could not arrange mediation"
+        ActionKind.ASSESSMENT: _FOLLOW_UP_ASSESSMENT,
+        ActionKind.REASSESSMENT: _FOLLOW_UP_ASSESSMENT,
+        ActionKind.MAKE_PLAN: (
+            _FollowUpRule(
+                FollowUpStep.FINAL_PLAN,
+                11,
+                "SEND Regulations 2014 regs 42(2) and 44(2)(c)(ii)",
+                "Send the final EHC plan",
+                False,
+            ),
         ),
-        event_field(CaseEvent.MEDIATION_HELD): "the mediation was held",
-        event_field(CaseEvent.MEDIATION_CONCLUDED): "the mediation concluded",
-        event_field(CaseEvent.CERTIFICATE_ISSUED): "the certificate was issued",
-        event_field(CaseEvent.AGREEMENT_MADE): "the mediation agreement was made",
     }
 )
 
-# (earlier, later) pairs. Only orders the law or the process makes certain are listed; for
-# example a deemed certificate (reg 39(3)) may come before the mediation ends, so
-# certificate_issued is not ordered against mediation_concluded.
-_ORDER: Final[tuple[tuple[str, str], ...]] = (
-    *((NOTICE_SENT, event_field(event)) for event in CaseEvent),
-    # CFA 2014 s55(4)-(5): the adviser gives information and advice before any certificate.
-    (event_field(CaseEvent.ADVISER_CONTACTED), event_field(CaseEvent.MEDIATION_DECLINED)),
-    (event_field(CaseEvent.ADVISER_CONTACTED), event_field(CaseEvent.CERTIFICATE_ISSUED)),
-    (event_field(CaseEvent.MEDIATION_DECLINED), event_field(CaseEvent.CERTIFICATE_ISSUED)),
-    # Regs 35-36: the LA, once informed, notifies health bodies and arranges the mediation.
-    (event_field(CaseEvent.LA_INFORMED), event_field(CaseEvent.HEALTH_BODY_NOTIFIED)),
-    (event_field(CaseEvent.LA_INFORMED), event_field(CaseEvent.LA_UNABLE_TO_ARRANGE_NOTIFIED)),
-    (event_field(CaseEvent.LA_INFORMED), event_field(CaseEvent.MEDIATION_HELD)),
-    (event_field(CaseEvent.LA_INFORMED), event_field(CaseEvent.MEDIATION_CONCLUDED)),
-    (event_field(CaseEvent.LA_INFORMED), event_field(CaseEvent.AGREEMENT_MADE)),
-    (event_field(CaseEvent.HEALTH_BODY_NOTIFIED), event_field(CaseEvent.MEDIATION_HELD)),
-    (event_field(CaseEvent.MEDIATION_HELD), event_field(CaseEvent.MEDIATION_CONCLUDED)),
-    (event_field(CaseEvent.MEDIATION_HELD), event_field(CaseEvent.AGREEMENT_MADE)),
-)
+
+def follow_up_milestone_code(step: FollowUpStep, action_id: str) -> str:
+    """ "agreed_action_no_plan_notice_by:<id>" or "agreed_action_final_plan_by:<id>"."""
+    return f"agreed_action_{step.value}_by:{action_id}"
 
 
-def _order_warnings(facts: CaseFacts) -> list[str]:
-    warnings = []
-    for earlier_field, later_field in _ORDER:
-        earlier, later = facts.date_of(earlier_field), facts.date_of(later_field)
-        if earlier is not None and later is not None and later < earlier:
-            warnings.append(
-                f"Dates out of order: {_DESCRIPTIONS[later_field]} ({later_field}, "
-                f"{format_day(later)}) before {_DESCRIPTIONS[earlier_field]} ({earlier_field}, "
-                f"{format_day(earlier)}). Check both dates."
+def follow_up_milestones(
+    action: AgreedAction, agreement_made: date | None
+) -> tuple[FollowUpMilestone, ...]:
+    """The later reg 44 limits of one agreed action, counted from the agreement date.
+
+    Reg 42(2) applies the reg 44 time limits to a mediation agreement "as if [it] were an order
+    of the First-tier Tribunal", and reg 44 counts every limit from the order: so 10 weeks (no
+    plan needed) or 14 weeks (final plan) after an agreement to assess or re-assess
+    (reg 44(2)(b)), and 11 weeks to the final plan after an agreement to make a plan
+    (reg 44(2)(c)(ii)). Calendar weeks, no roll-forward, like the first step. None without an
+    agreement date. These are still counted when the first step has a date agreed in writing
+    (reg 42(5)): that date is for the first step; a different written timescale for a later step
+    is for the app to record and show instead.
+    """
+    if agreement_made is None:
+        return ()
+    rules = FOLLOW_UP_RULES.get(action.kind, ())
+    milestones = []
+    for rule in rules:
+        due = agreement_made + timedelta(weeks=rule.weeks)
+        milestones.append(
+            FollowUpMilestone(
+                code=follow_up_milestone_code(rule.step, action.id),
+                action_id=action.id,
+                step=rule.step,
+                due=due,
+                rule=rule.citation,
+                from_=event_field(CaseEvent.AGREEMENT_MADE),
+                explanation=(
+                    f"{rule.weeks} weeks after {format_day(agreement_made)}: {format_day(due)}"
+                ),
+                summary=rule.summary,
+                either_or=rule.either_or,
             )
-    agreement_made = facts.event(CaseEvent.AGREEMENT_MADE)
-    for index, action in enumerate(facts.agreed_actions):
-        if agreement_made and action.agreed_due and action.agreed_due < agreement_made:
-            warnings.append(
-                f"Dates out of order: agreed action {action.id} is due "
-                f"(agreed_actions[{index}].agreed_due, {format_day(action.agreed_due)}) before "
-                f"the mediation agreement was made ({event_field(CaseEvent.AGREEMENT_MADE)}, "
-                f"{format_day(agreement_made)}). Check both dates."
-            )
-    return warnings
+        )
+    return tuple(milestones)
+
+
+def case_follow_up_milestones(facts: CaseFacts) -> tuple[FollowUpMilestone, ...]:
+    """`follow_up_milestones` for every agreed action of the case, in order."""
+    agreement_made = facts.events.get(CaseEvent.AGREEMENT_MADE)
+    return tuple(
+        milestone
+        for action in facts.agreed_actions
+        for milestone in follow_up_milestones(action, agreement_made)
+    )
 
 
 # --------------------------------------------------------------------------------------------
 # Helpers for the web app (not part of the command-line output)
 # --------------------------------------------------------------------------------------------
-
-#: Reg 37(2): the parent or young person must be told the date and place of the mediation "at
-#: least 5 working days prior to the mediation", unless they consent to less.
-MEETING_NOTICE_WORKING_DAYS: Final = 5
 
 
 def meeting_confirmation_latest(meeting_date: date, calendar: WorkingCalendar) -> date:

@@ -7,6 +7,7 @@ installed console script to check real stdin, stdout and exit codes.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from datetime import date
@@ -27,6 +28,9 @@ from mediation.cli.deadlines import main, run
 from mediation.domain.tests.test_calendar import ENGLAND_AND_WALES_2025_2028
 
 COMMAND = Path(sys.executable).with_name("mediation-deadlines")
+# A field path or code in a message meant for people: "events.la_informed", "agreed_due",
+# "agreed_actions[0]". Messages name events in words instead (contract version 2, change 5).
+FIELD_PATH = re.compile(r"[a-z]+_[a-z_]+|[a-z]\.[a-z]|\[[0-9]+\]")
 DEADLINE_KEYS = ["code", "due", "rule", "from", "explanation"]
 
 
@@ -188,8 +192,9 @@ def test_late_adviser_contact_disallows_the_certificate_with_a_warning() -> None
     exit_code, output = call(valid_case(events={"adviser_contacted": "2026-05-04"}))
     assert exit_code == 0
     assert output["certificate"] == {"required": True, "allowed": False}
-    assert len(output["warnings"]) == 1
-    assert "reg 34(2)" in output["warnings"][0]
+    (warning,) = output["warnings"]
+    assert warning["field"] == "events.adviser_contacted"
+    assert "Monday 4 May 2026" in warning["message"]
 
 
 def test_section_i_only_certificate_not_required() -> None:
@@ -198,7 +203,8 @@ def test_section_i_only_certificate_not_required() -> None:
     _, output = call(case)
     assert output["certificate"] == {"required": False, "allowed": True}
     assert "certificate_due_after_decline" in dues(output)
-    assert len(output["warnings"]) == 1
+    (warning,) = output["warnings"]
+    assert warning["field"] == "decision.section_i_only"
 
 
 def test_events_out_of_order_are_a_warning_not_an_error() -> None:
@@ -206,7 +212,13 @@ def test_events_out_of_order_are_a_warning_not_an_error() -> None:
         valid_case(events={"la_informed": "2026-06-01", "mediation_held": "2026-05-01"})
     )
     assert exit_code == 0
-    assert len(output["warnings"]) == 1
+    assert output["warnings"] == [
+        {
+            "field": "events.mediation_held",
+            "message": "The date the meeting was held must be on or after the day the LA was "
+            "told the family wants mediation, Monday 1 June 2026.",
+        }
+    ]
 
 
 def test_extra_closure_days_are_respected() -> None:
@@ -614,7 +626,10 @@ def assert_contract_shape(exit_code: int, text: str) -> None:
             assert list(deadline) == DEADLINE_KEYS
             date.fromisoformat(deadline["due"])
         assert {"required", "allowed"} == set(output["certificate"])
-        assert all(isinstance(warning, str) for warning in output["warnings"])
+        for warning in output["warnings"]:
+            assert list(warning) == ["field", "message"]
+            assert isinstance(warning["field"], str) and isinstance(warning["message"], str)
+            assert warning["message"] and not FIELD_PATH.search(warning["message"])
 
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])

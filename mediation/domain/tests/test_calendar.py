@@ -1,7 +1,7 @@
 """WorkingCalendar and add_months, against explicit England & Wales holidays 2025-2028.
 
 The holiday table below is written out by hand (from the gov.uk feed's dates, as listed in
-statutory-rules.md and design/stack.md) so the domain tests depend on no data package;
+docs/domain/statutory-rules.md) so the domain tests depend on no data package;
 mediation/cli/tests/test_cli.py checks that `mediation.bank_holidays` agrees with it.
 """
 
@@ -13,7 +13,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mediation.domain.calendar import WEEKEND, SkippedDay, WorkingCalendar
+from mediation.domain.calendar import (
+    RESULTS_CACHE_LIMIT,
+    WEEKEND,
+    SkippedDay,
+    WorkingCalendar,
+)
 from mediation.domain.dates import add_months, format_day, format_day_list
 
 # Weekday holidays only: a holiday on a weekend changes nothing.
@@ -194,6 +199,66 @@ def test_extra_closure_days_are_skipped_and_named() -> None:
     assert ENGLAND_AND_WALES.is_working_day(D(2026, 3, 6))  # the original is unchanged
 
 
+@pytest.mark.parametrize(
+    ("start", "days", "expected"),
+    [
+        (D(2026, 6, 15), 5, D(2026, 6, 8)),  # Mon -> Mon a week before
+        (D(2026, 6, 20), 5, D(2026, 6, 15)),  # Sat: the start itself is never counted
+        (D(2026, 6, 21), 1, D(2026, 6, 19)),  # Sun -> Fri
+        (D(2026, 9, 1), 1, D(2026, 8, 28)),  # skips Mon 31 Aug 2026 and the weekend
+        (D(2026, 4, 7), 1, D(2026, 4, 2)),  # skips Easter Monday and Good Friday
+        (D(2027, 1, 4), 5, D(2026, 12, 23)),  # skips 1 Jan, 28 and 25 Dec
+        (D(2026, 6, 15), 0, D(2026, 6, 15)),
+    ],
+)
+def test_subtract_working_days(start: date, days: int, expected: date) -> None:
+    assert ENGLAND_AND_WALES.subtract_working_days(start, days) == expected
+    count = ENGLAND_AND_WALES.count_working_days_before(start, days)
+    assert count.end == expected
+    assert list(count.counted) == sorted(count.counted, reverse=True)  # latest first
+
+
+def test_count_working_days_before_names_what_it_skipped() -> None:
+    count = ENGLAND_AND_WALES.count_working_days_before(D(2026, 9, 1), 2)
+    assert count.counted == (D(2026, 8, 28), D(2026, 8, 27))
+    assert count.skipped == (
+        SkippedDay(D(2026, 8, 31), "Late Summer Bank Holiday"),
+        SkippedDay(D(2026, 8, 30), WEEKEND),
+        SkippedDay(D(2026, 8, 29), WEEKEND),
+    )
+    with pytest.raises(ValueError, match="negative"):
+        ENGLAND_AND_WALES.subtract_working_days(D(2026, 9, 1), -1)
+    with pytest.raises(ValueError, match="negative"):
+        ENGLAND_AND_WALES.count_working_days_before(D(2026, 9, 1), -1)
+
+
+def test_closure_days_are_kept_apart_from_bank_holidays() -> None:
+    closed = ENGLAND_AND_WALES.with_closure_days({D(2026, 3, 9): "Service closure day"})
+    assert closed.holidays == ENGLAND_AND_WALES.holidays
+    assert closed.closure_days == {D(2026, 3, 9): "Service closure day"}
+    assert not closed.is_working_day(D(2026, 3, 9))
+    # The Tribunal's calendar (HESC Rules r1(3)) has the bank holidays and not the closures.
+    tribunal = closed.without_closure_days()
+    assert tribunal.is_working_day(D(2026, 3, 9))
+    assert not tribunal.is_working_day(D(2026, 8, 31))
+    assert tribunal == ENGLAND_AND_WALES
+    assert closed.without_closure_days() is tribunal  # built once
+    assert ENGLAND_AND_WALES.without_closure_days() is ENGLAND_AND_WALES
+    # Adding more closure days keeps the earlier ones.
+    more = closed.with_closure_days({D(2026, 3, 10): "Staff training"})
+    assert set(more.closure_days) == {D(2026, 3, 9), D(2026, 3, 10)}
+    assert more.non_working_reason(D(2026, 3, 10)) == "Staff training"
+
+
+def test_results_cache_is_bounded() -> None:
+    calendar = WorkingCalendar()
+    for key in range(RESULTS_CACHE_LIMIT + 10):
+        calendar.remember(key, key)
+    assert len(calendar.results_cache) == RESULTS_CACHE_LIMIT
+    # Not part of equality: two calendars with the same days are equal whatever they cached.
+    assert calendar == WorkingCalendar()
+
+
 def test_calendar_copies_its_holidays() -> None:
     holidays = {D(2026, 3, 6): "Service closure day"}
     calendar = WorkingCalendar(holidays=holidays)
@@ -294,6 +359,18 @@ def test_count_and_add_agree(calendar: WorkingCalendar, start: date, days: int) 
     # Every day after the start up to the end is either counted or skipped, exactly once.
     seen = sorted([*count.counted, *(item.day for item in count.skipped)])
     assert seen == [start + timedelta(days=n) for n in range(1, (count.end - start).days + 1)]
+
+
+@given(calendar=calendars, start=case_date, days=st.integers(min_value=1, max_value=60))
+def test_subtract_mirrors_add(calendar: WorkingCalendar, start: date, days: int) -> None:
+    earlier = calendar.subtract_working_days(start, days)
+    assert earlier < start
+    assert calendar.is_working_day(earlier)
+    # Counting forward from the day before the result lands back on the start's working day.
+    assert calendar.working_days_between(earlier, start - timedelta(days=1)) == days - 1
+    count = calendar.count_working_days_before(start, days)
+    seen = sorted([*count.counted, *(item.day for item in count.skipped)])
+    assert seen == [earlier + timedelta(days=n) for n in range((start - earlier).days)]
 
 
 @given(calendar=calendars, day=case_date)

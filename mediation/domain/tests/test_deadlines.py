@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mediation.domain.calendar import WEEKEND, SkippedDay
-from mediation.domain.dates import add_months
+from mediation.domain.dates import add_months, format_day_long
 from mediation.domain.deadlines import (
     ACTION_RULES,
     RULES,
@@ -359,7 +359,9 @@ def test_mediation_by_and_health_bodies_by_issues(
 def test_three_working_day_rules_across_bank_holidays(
     event: str, code: str, start: date, due: date
 ) -> None:
-    facts = case(D(2025, 12, 1), issues={"health"}, events={event: start})
+    # Education and health: every one of these rules applies (a deemed certificate needs an
+    # LA-arranged mediation, contract version 2 change 2).
+    facts = case(D(2025, 12, 1), issues={"health", "education"}, events={event: start})
     found = deadline(facts, code)
     assert found.due == due
     assert found.from_ == f"events.{event}"
@@ -387,11 +389,16 @@ def test_extra_closure_days_move_working_day_deadlines() -> None:
     )
 
 
-def test_extra_closure_day_moves_the_appeal_deadline() -> None:
+def test_extra_closure_day_never_moves_the_appeal_deadline() -> None:
+    # Contract version 2, change 1 (version 1 gave Tue 15 Sep here): the Tribunal's working
+    # days ignore the service's closure days.
     closed = ENGLAND_AND_WALES.with_closure_days({D(2026, 9, 14): "Service closure day"})
     found = compute_deadlines(case(D(2026, 7, 14)), closed).by_code()["appeal_deadline"]
-    assert found.due == D(2026, 9, 15)
-    assert found.explanation.endswith("(skipped Mon 14 Sep: Service closure day)")
+    assert found.due == D(2026, 9, 14)
+    assert "Service closure day" not in found.explanation
+    assert found.explanation.endswith(
+        "; the service's own closure days do not move the Tribunal's deadline"
+    )
 
 
 # ---- the appeal deadline ---------------------------------------------------------------------
@@ -471,10 +478,10 @@ def test_certificate_allowed_only_within_the_adviser_window(
     report = report_for(case(D(2026, 3, 2), events=events))
     assert report.certificate_allowed is allowed
     assert report.certificate_required is True
-    late_warnings = [w for w in report.warnings if "reg 34(2)" in w]
+    late_warnings = [w for w in report.warnings if w.field == "events.adviser_contacted"]
     assert bool(late_warnings) is not allowed
     if not allowed:
-        assert "Sat 2 May 2026" in late_warnings[0]
+        assert "Saturday 2 May 2026" in late_warnings[0].message
 
 
 def test_section_i_only_needs_no_certificate() -> None:
@@ -492,8 +499,9 @@ def test_certificate_deadlines_still_shown_when_not_required_with_a_warning(even
     report = report_for(facts)
     assert any(d.code.startswith("certificate_due") for d in report.deadlines)
     assert report.certificate_required is False
-    assert len(report.warnings) == 1
-    assert "Section I" in report.warnings[0]
+    (warning,) = report.warnings
+    assert warning.field == "decision.section_i_only"
+    assert "only about the school or type of school named" in warning.message
 
 
 @pytest.mark.parametrize(
@@ -533,8 +541,12 @@ def test_events_out_of_order_give_warnings_not_errors(
     report = report_for(case(D(2026, 3, 2), events=events))
     assert len(report.warnings) == len(expected_fields)
     for warning, (later, earlier) in zip(report.warnings, expected_fields, strict=True):
-        assert warning.startswith("Dates out of order")
-        assert later in warning and earlier in warning
+        # The field apart; the message in words, with the earlier date in full, no field path.
+        assert warning.field == later
+        assert "must be" in warning.message and "on or after" in warning.message
+        earlier_day = events.get(earlier.removeprefix("events."), D(2026, 3, 2))
+        assert format_day_long(earlier_day) in warning.message
+        assert "." not in warning.message.rstrip(".") and "_" not in warning.message
     # The deadlines are still computed.
     assert report.by_code()["appeal_deadline"]
 
@@ -601,8 +613,11 @@ def test_agreed_due_without_an_agreement_date_still_appears() -> None:
 def test_action_with_no_date_at_all_has_no_deadline_and_a_warning() -> None:
     report = report_for(case(actions=(AgreedAction("A1", ActionKind.RECONSIDER),)))
     assert "agreed_action_due:A1" not in report.by_code()
-    assert report.warnings == (
-        "Agreed action A1 has no due date: give its agreed_due or events.agreement_made.",
+    (warning,) = report.warnings
+    assert warning.field == "agreed_actions[0].agreed_due"
+    assert warning.message == (
+        "Agreed action A1 has no due date yet. Record the day the agreement was made, or the "
+        "date agreed in writing for this action."
     )
 
 
@@ -612,7 +627,10 @@ def test_agreed_due_before_the_agreement_is_a_warning() -> None:
         actions=(AgreedAction("A1", ActionKind.RECONSIDER, agreed_due=D(2026, 5, 1)),),
     )
     (warning,) = report_for(facts).warnings
-    assert "agreed_actions[0].agreed_due" in warning
+    assert warning.field == "agreed_actions[0].agreed_due"
+    assert warning.message == (
+        "The due date for agreed action A1 must be on or after the agreement, Monday 1 June 2026."
+    )
 
 
 # ---- CaseFacts and the rules table ----------------------------------------------------------
@@ -661,7 +679,15 @@ def test_case_facts_refuses_bad_values(changes: dict[str, Any], error: type[Exce
 
 def test_rules_table_follows_the_contract_order_and_cites_a_source() -> None:
     table_codes = list(dict.fromkeys(rule.code for rule in RULES))
-    assert [*table_codes, DeadlineCode.APPEAL_DEADLINE] == CONTRACT_ORDER[:8]
+    # Version 2's two new clocks sit by the events they run from: the meeting's notice after
+    # mediation_by, the health body's notice to the LA after the outcome statement.
+    assert [*table_codes, DeadlineCode.APPEAL_DEADLINE] == [
+        *CONTRACT_ORDER[:4],
+        "meeting_notice_by",
+        *CONTRACT_ORDER[4:7],
+        "health_body_tells_la_by",
+        "appeal_deadline",
+    ]
     for rule in RULES:
         assert rule.citation
         assert rule.runs_from == "decision.notice_sent" or rule.runs_from.removeprefix(
