@@ -23,6 +23,12 @@ simulated life has not finished by `as_of`.
 Deterministic: case i is drawn from its own Random(seed, i), so the same seed and `as_of` give
 the same data whatever the batch size, and a run that stopped can carry on.
 
+`Generator.case` makes one case in stages, one method each, in the order of a real case: who
+and what (`_who_and_what`), its life along the route (`_life`, one method per route), then its
+rows: the case, the enquiry, the parties, the history (status changes, timeline, audit), the
+meeting, the outcome statement, the deadlines, the certificate, the reads, and `_write`. The
+stages draw from the case's Random in a fixed order: reordering them changes the data.
+
 Adding 50,000 cases or more drops the name-search indexes first and builds them once at the
 end (ensure_search_index), which is much faster than updating them row by row.
 
@@ -92,7 +98,7 @@ from mediation.domain.decisions import APPEALABLE_DECISIONS, DecisionType
 from mediation.meetings.models import Meeting, MeetingMode
 from mediation.outcomes.models import AgreedAction, OutcomeStatement
 from mediation.search.indexes import drop_search_index, ensure_search_index
-from mediation.timeline.models import TimelineEntry
+from mediation.timeline.models import TimelineEntry, TimelineKind
 
 CASES_PER_YEAR = 20_000
 LONDON = ZoneInfo("Europe/London")
@@ -323,6 +329,84 @@ class Step:
     summary: str = ""
 
 
+@dataclass
+class Life:
+    """The steps of one case's life as they are drawn, with its clock and its Random."""
+
+    clock: Clock
+    rng: random.Random
+    steps: list[Step] = field(default_factory=list)
+
+    def certificate(self, kind: CertificateKind, *, after: tuple[int, int]) -> None:
+        issued = self.clock.after(*after)
+        self.steps.append(
+            Step(
+                issued,
+                CaseState.CERTIFICATE_ISSUED,
+                {"certificate_issued_on": _day_of(issued), "certificate_kind": kind.value},
+            )
+        )
+
+    def close(self, outcome: ClosureOutcome, after: tuple[int, int]) -> None:
+        """Closed some days after the last step."""
+        self.close_at(self.clock.after(*after), outcome)
+
+    def close_at(self, at: datetime, outcome: ClosureOutcome, **extra: Any) -> None:
+        fields = {"closure_outcome": outcome.value}
+        fields.update({name: getattr(value, "value", value) for name, value in extra.items()})
+        self.steps.append(Step(at, CaseState.CLOSED, fields))
+
+
+@dataclass
+class CaseDraft:
+    """One synthetic case while it is made: what `_who_and_what` decided, then what each later
+    stage adds (the case row's fields, history lines, audit events, agreed actions)."""
+
+    i: int
+    rng: random.Random
+    ids: Ids
+    batch: Batch
+    opened: datetime
+    opened_day: date
+    la_id: int
+    la_name: str
+    owner_id: int
+    owner_name: str
+    mediator_id: int
+    mediator_name: str
+    child_first: str
+    family: str
+    dob: date
+    school: str
+    decision: DecisionType
+    route: Route
+    section_i_only: bool
+    notice_sent: date
+    certificate_possible: bool
+    issue_education: bool
+    issue_health: bool
+    issue_social: bool
+    caller_is_young_person: bool
+    case_id: int = 0
+    enquiry_id: int = 0
+    reference: str = ""
+    enquiry_reference: str = ""
+    fields: dict[str, Any] = field(default_factory=dict)
+    caller: str = ""
+    email: str = ""
+    phone: str = ""
+    preferred: str = ""
+    timeline: list[tuple[datetime, int | None, str, str]] = field(default_factory=list)
+    audit: list[BulkAuditEvent] = field(default_factory=list)
+    last_at: datetime | None = None
+    actions: list[ActionFacts] = field(default_factory=list)
+    computed: list[Any] = field(default_factory=list)
+
+    @property
+    def health_only(self) -> bool:
+        return self.issue_health and not self.issue_education and not self.issue_social
+
+
 class Generator:
     def __init__(
         self,
@@ -340,9 +424,38 @@ class Generator:
         self.calendar = calendar
         self.prefix = reference_prefix(seed)
 
-    # -- one case ---------------------------------------------------------------------------
+    # -- one case, stage by stage -------------------------------------------------------------
+    # Each stage draws from the case's own Random in the same order every time, so a seed gives
+    # the same cases whatever the batch size (changing the order of the draws changes the data).
 
     def case(self, i: int, ids: Ids, batch: Batch) -> None:
+        """Make case number `i`: who and what, its life along the route, then its rows."""
+        draft = self._who_and_what(i, ids, batch)
+        happened = [
+            step
+            for step in self._life(
+                draft.rng,
+                draft.route,
+                draft.opened,
+                draft.certificate_possible,
+                draft.issue_health,
+                draft.health_only,
+            )
+            if step.at <= self.as_of  # what has happened by `as_of`
+        ]
+        self._case_fields(draft)
+        self._enquiry(draft)
+        self._parties(draft)
+        self._history(draft, happened)
+        self._meeting_booked(draft, happened)
+        self._outcome_statement(draft)
+        self._deadlines(draft)
+        self._certificate(draft)
+        self._reads(draft)
+        self._write(draft)
+
+    def _who_and_what(self, i: int, ids: Ids, batch: Batch) -> CaseDraft:
+        """The family, the LA and staff, the disagreement, the route and the issues."""
         rng = random.Random(self.seed * 1_000_003 + i)  # noqa: S311 (synthetic data)
         cast = self.cast
         opened = self.as_of - timedelta(seconds=(i + rng.random()) * self.spacing)
@@ -356,9 +469,7 @@ class Generator:
         dob = opened_day - timedelta(days=rng.randint(4 * 365, 24 * 365))
         school = rng.choice(cast.schools)
 
-        # The disagreement and the route.
-        roll = rng.random()
-        if roll < 0.1:
+        if rng.random() < 0.1:
             decision = DecisionType.OTHER_DISAGREEMENT
             route = Route.DISAGREEMENT_RESOLUTION
         else:
@@ -373,49 +484,72 @@ class Generator:
             if late_contact
             else opened_day - timedelta(days=rng.randint(2, 55))
         )
-        certificate_possible = not section_i_only and not late_contact
         issue_health = rng.random() < 0.3
         issue_social = rng.random() < 0.15
         issue_education = not (issue_health and rng.random() < 0.1)
-        health_only = issue_health and not issue_education and not issue_social
-        caller_is_young_person = dob < opened_day - timedelta(days=16 * 365) and rng.random() < 0.3
+        return CaseDraft(
+            i=i,
+            rng=rng,
+            ids=ids,
+            batch=batch,
+            opened=opened,
+            opened_day=opened_day,
+            la_id=la_id,
+            la_name=la_name,
+            owner_id=owner_id,
+            owner_name=owner_name,
+            mediator_id=mediator_id,
+            mediator_name=mediator_name,
+            child_first=child_first,
+            family=family,
+            dob=dob,
+            school=school,
+            decision=decision,
+            route=route,
+            section_i_only=section_i_only,
+            notice_sent=notice_sent,
+            certificate_possible=not section_i_only and not late_contact,
+            issue_education=issue_education,
+            issue_health=issue_health,
+            issue_social=issue_social,
+            caller_is_young_person=dob < opened_day - timedelta(days=16 * 365)
+            and rng.random() < 0.3,
+        )
 
-        steps = self._life(rng, route, opened, certificate_possible, issue_health, health_only)
-        # Keep what has happened by `as_of`.
-        happened = [s for s in steps if s.at <= self.as_of]
-
-        case_id = ids.take(Case)
-        enquiry_id = ids.take(Enquiry)
-        year = opened_day.year
-        reference = f"{self.prefix}{year}-{i:07d}"
-        enquiry_reference = f"E{self.seed}-{year}-{i:07d}"
-        fields: dict[str, Any] = {
-            "id": case_id,
-            "reference": reference,
-            "route": route.value,
-            "local_authority_id": la_id,
-            "owner_id": owner_id,
+    def _case_fields(self, d: CaseDraft) -> None:
+        """The case row's fields as opened; later stages fill in what happened."""
+        d.case_id = d.ids.take(Case)
+        d.enquiry_id = d.ids.take(Enquiry)
+        year = d.opened_day.year
+        d.reference = f"{self.prefix}{year}-{d.i:07d}"
+        d.enquiry_reference = f"E{self.seed}-{year}-{d.i:07d}"
+        d.fields = {
+            "id": d.case_id,
+            "reference": d.reference,
+            "route": d.route.value,
+            "local_authority_id": d.la_id,
+            "owner_id": d.owner_id,
             "mediator_id": None,
-            "enquiry_id": enquiry_id,
-            "child_first_name": child_first,
-            "child_last_name": family,
-            "child_date_of_birth": dob,
-            "child_setting": school,
-            "decision_type": decision.value,
-            "notice_sent_on": notice_sent,
-            "letter_dated_on": notice_sent - timedelta(days=rng.randint(0, 2)),
-            "section_i_only": section_i_only,
-            "issue_education": issue_education,
-            "issue_health": issue_health,
-            "issue_social_care": issue_social,
-            "adviser_contacted_on": opened_day if decision != DecisionType.OTHER_DISAGREEMENT else None,
-            "mediation_declined_on": opened_day if route == Route.CERTIFICATE_ONLY else None,
+            "enquiry_id": d.enquiry_id,
+            "child_first_name": d.child_first,
+            "child_last_name": d.family,
+            "child_date_of_birth": d.dob,
+            "child_setting": d.school,
+            "decision_type": d.decision.value,
+            "notice_sent_on": d.notice_sent,
+            "letter_dated_on": d.notice_sent - timedelta(days=d.rng.randint(0, 2)),
+            "section_i_only": d.section_i_only,
+            "issue_education": d.issue_education,
+            "issue_health": d.issue_health,
+            "issue_social_care": d.issue_social,
+            "adviser_contacted_on": d.opened_day if d.decision.appealable else None,
+            "mediation_declined_on": d.opened_day if d.route == Route.CERTIFICATE_ONLY else None,
             "outcome": "",
             "certificate_kind": "",
             "closure_outcome": "",
             "appeal_lodged": "",
             "next_deadline_code": "",
-            "opened_at": opened,
+            "opened_at": d.opened,
         }  # fmt: skip
         for name in [
             "la_informed_on",
@@ -434,323 +568,347 @@ class Generator:
             "closed_at",
             "next_deadline_due",
         ]:
-            fields[name] = None
+            d.fields[name] = None
 
-        # The enquiry that came first.
-        caller = (
-            f"{child_first} {family}"
-            if caller_is_young_person
-            else f"{rng.choice(cast.first_names)} {family}"
+    def _enquiry(self, d: CaseDraft) -> None:
+        """The first call that the case was opened from (and, for one case in two, another
+        enquiry that ended with information given)."""
+        rng, cast = d.rng, self.cast
+        d.caller = (
+            f"{d.child_first} {d.family}"
+            if d.caller_is_young_person
+            else f"{rng.choice(cast.first_names)} {d.family}"
         )
-        email_name = caller.lower().replace(" ", ".").replace("'", "")
-        phone = f"07700 900{rng.randrange(1000):03d}"
-        preferred = rng.choice(list(ContactPreference)).value
-        batch.add(
+        d.email = d.caller.lower().replace(" ", ".").replace("'", "") + "@example.org"
+        d.phone = f"07700 900{rng.randrange(1000):03d}"
+        d.preferred = rng.choice(list(ContactPreference)).value
+        d.batch.add(
             Enquiry,
             {
-                "id": enquiry_id,
-                "reference": enquiry_reference,
+                "id": d.enquiry_id,
+                "reference": d.enquiry_reference,
                 "status": Enquiry.Status.CASE_OPENED.value,
-                "received_at": opened - timedelta(minutes=rng.randint(10, 600)),
+                "received_at": d.opened - timedelta(minutes=rng.randint(10, 600)),
                 "caller_type": (
-                    CallerType.YOUNG_PERSON if caller_is_young_person else CallerType.PARENT_CARER
+                    CallerType.YOUNG_PERSON if d.caller_is_young_person else CallerType.PARENT_CARER
                 ).value,
-                "caller_name": caller,
-                "caller_relationship": "" if caller_is_young_person else "Parent",
-                "phone": phone,
-                "email": f"{email_name}@example.org",
+                "caller_name": d.caller,
+                "caller_relationship": "" if d.caller_is_young_person else "Parent",
+                "phone": d.phone,
+                "email": d.email,
                 "address": "",
-                "preferred_contact": preferred,
-                "child_first_name": child_first,
-                "child_last_name": family,
-                "child_date_of_birth": dob,
-                "child_setting": school,
-                "local_authority_id": la_id,
-                "decision_type": decision.value,
-                "notice_sent_on": notice_sent,
-                "letter_dated_on": fields["letter_dated_on"],
-                "section_i_only": section_i_only,
+                "preferred_contact": d.preferred,
+                "child_first_name": d.child_first,
+                "child_last_name": d.family,
+                "child_date_of_birth": d.dob,
+                "child_setting": d.school,
+                "local_authority_id": d.la_id,
+                "decision_type": d.decision.value,
+                "notice_sent_on": d.notice_sent,
+                "letter_dated_on": d.fields["letter_dated_on"],
+                "section_i_only": d.section_i_only,
                 "case_history": "",
                 "info_mediation_given": True,
-                "info_certificate_given": decision != DecisionType.OTHER_DISAGREEMENT,
-                "info_appeal_given": decision != DecisionType.OTHER_DISAGREEMENT,
+                "info_certificate_given": d.decision.appealable,
+                "info_appeal_given": d.decision.appealable,
                 "closing_note": "",
-                "created_by_id": owner_id,
-                "created_at": opened,
-                "updated_at": opened,
+                "created_by_id": d.owner_id,
+                "created_at": d.opened,
+                "updated_at": d.opened,
             },
         )
         if rng.random() < 0.5:
-            self._extra_enquiry(rng, i, ids, batch, opened)
+            self._extra_enquiry(rng, d.i, d.ids, d.batch, d.opened)
 
-        # Parties.
-        party_rows: list[tuple[int, str, str]] = []
+    def _party(self, d: CaseDraft, role: PartyRole, name: str, **extra: Any) -> None:
+        d.batch.add(
+            Party,
+            {
+                "id": d.ids.take(Party),
+                "case_id": d.case_id,
+                "role": role.value,
+                "name": name,
+                "relationship": extra.pop("relationship", ""),
+                "organisation": extra.pop("organisation", ""),
+                "phone": extra.pop("phone", ""),
+                "email": extra.pop("email", ""),
+                "address": "",
+                "preferred_contact": extra.pop("preferred_contact", ContactPreference.EMAIL),
+                "is_main_contact": extra.pop("is_main_contact", False),
+                "language": extra.pop("language", "English"),
+                "interpreter_needed": extra.pop("interpreter_needed", False),
+                "interpreter_language": extra.pop("interpreter_language", ""),
+                "reasonable_adjustments": "",
+                "supporter_kind": "",
+                "supports_id": None,
+                "provider_kind": extra.pop("provider_kind", ""),
+                "additional_officer": False,
+                "created_at": d.opened,
+            },
+        )
 
-        def party(role: PartyRole, name: str, **extra: Any) -> None:
-            party_id = ids.take(Party)
-            party_rows.append((party_id, role.value, name))
-            batch.add(
-                Party,
-                {
-                    "id": party_id,
-                    "case_id": case_id,
-                    "role": role.value,
-                    "name": name,
-                    "relationship": extra.pop("relationship", ""),
-                    "organisation": extra.pop("organisation", ""),
-                    "phone": extra.pop("phone", ""),
-                    "email": extra.pop("email", ""),
-                    "address": "",
-                    "preferred_contact": extra.pop("preferred_contact", ContactPreference.EMAIL),
-                    "is_main_contact": extra.pop("is_main_contact", False),
-                    "language": extra.pop("language", "English"),
-                    "interpreter_needed": extra.pop("interpreter_needed", False),
-                    "interpreter_language": extra.pop("interpreter_language", ""),
-                    "reasonable_adjustments": "",
-                    "supporter_kind": "",
-                    "supports_id": None,
-                    "provider_kind": extra.pop("provider_kind", ""),
-                    "additional_officer": False,
-                    "created_at": opened,
-                },
-            )
-
+    def _parties(self, d: CaseDraft) -> None:
+        """The caller (the main contact), sometimes a second parent, the LA officer, and
+        sometimes the school and the health body."""
+        rng, cast = d.rng, self.cast
         interpreter = rng.random() < 0.05
-        party(
-            PartyRole.YOUNG_PERSON if caller_is_young_person else PartyRole.PARENT_CARER,
-            caller,
-            relationship="" if caller_is_young_person else "Parent",
-            phone=phone,
-            email=f"{email_name}@example.org",
-            preferred_contact=preferred,
+        self._party(
+            d,
+            PartyRole.YOUNG_PERSON if d.caller_is_young_person else PartyRole.PARENT_CARER,
+            d.caller,
+            relationship="" if d.caller_is_young_person else "Parent",
+            phone=d.phone,
+            email=d.email,
+            preferred_contact=d.preferred,
             is_main_contact=True,
             language=rng.choice(["Polish", "Urdu", "Bengali", "Somali"])
             if interpreter
             else "English",
             interpreter_needed=interpreter,
         )
-        if not caller_is_young_person and rng.random() < 0.4:
-            party(
+        if not d.caller_is_young_person and rng.random() < 0.4:
+            self._party(
+                d,
                 PartyRole.PARENT_CARER,
-                f"{rng.choice(cast.first_names)} {family}",
+                f"{rng.choice(cast.first_names)} {d.family}",
                 relationship="Parent",
             )
         officer = f"{rng.choice(cast.first_names)} {rng.choice(cast.last_names)}"
-        party(
+        self._party(
+            d,
             PartyRole.LA_REPRESENTATIVE,
             officer,
-            organisation=la_name,
+            organisation=d.la_name,
             email=f"{officer.lower().replace(' ', '.').replace(chr(39), '')}@council.example.org",
         )
         if rng.random() < 0.3:
-            party(
+            self._party(
+                d,
                 PartyRole.INFORMATION_PROVIDER,
                 f"{rng.choice(cast.first_names)} {rng.choice(cast.last_names)}",
-                organisation=school,
+                organisation=d.school,
                 provider_kind="school",
             )
-        if issue_health:
-            party(
+        if d.issue_health:
+            self._party(
+                d,
                 PartyRole.HEALTH_REPRESENTATIVE,
                 f"{rng.choice(cast.first_names)} {rng.choice(cast.last_names)}",
                 organisation="Integrated care board",
             )
 
-        # The case's history: status changes, timeline, audit.
-        by = owner_id
+    def _history(self, d: CaseDraft, happened: list[Step]) -> None:
+        """Opening and every step that happened: status changes (each checked against the
+        route's table), history lines and audit events; the case's fields and state as now."""
+        by, fields, route = d.owner_id, d.fields, d.route
         state = INITIAL_STATE[route]
-        timeline: list[tuple[datetime, int | None, str, str]] = []
-        audit: list[BulkAuditEvent] = []
-        batch.add(
+        d.batch.add(
             CaseStatusChange,
-            {"id": ids.take(CaseStatusChange), "case_id": case_id, "from_state": "",
-             "to_state": state.value, "by_id": by, "at": opened, "reason": ""},
+            {"id": d.ids.take(CaseStatusChange), "case_id": d.case_id, "from_state": "",
+             "to_state": state.value, "by_id": by, "at": d.opened, "reason": ""},
         )  # fmt: skip
-        timeline.append(
+        d.timeline.append(
             (
-                opened,
+                d.opened,
                 by,
-                TimelineEntry.Kind.CASE_OPENED.value,
-                f"Case opened from enquiry {enquiry_reference} ({ROUTE_LABELS[route]}); "
-                f"owner {owner_name}",
+                TimelineKind.CASE_OPENED.value,
+                f"Case opened from enquiry {d.enquiry_reference} ({ROUTE_LABELS[route]}); "
+                f"owner {d.owner_name}",
             )
         )
-        audit.append(
-            BulkAuditEvent(opened, by, Role.CASE_OFFICER, "case.create", "cases.case",
-                           str(case_id), case_id, {"route": route.value, "enquiry": enquiry_reference})
+        d.audit.append(
+            BulkAuditEvent(d.opened, by, Role.CASE_OFFICER, "case.create", "cases.case",
+                           str(d.case_id), d.case_id,
+                           {"route": route.value, "enquiry": d.enquiry_reference})
         )  # fmt: skip
-        last_at = opened
+        d.last_at = d.opened
         for step in happened:
             if step.fields.get("mediator_id") == "assign":
-                step.fields = {**step.fields, "mediator_id": mediator_id}
-                timeline.append(
-                    (step.at, by, TimelineEntry.Kind.ASSIGNMENT.value,
-                     f"Mediator assigned: {mediator_name}")
+                step.fields = {**step.fields, "mediator_id": d.mediator_id}
+                d.timeline.append(
+                    (step.at, by, TimelineKind.ASSIGNMENT.value,
+                     f"Mediator assigned: {d.mediator_name}")
                 )  # fmt: skip
-                audit.append(
+                d.audit.append(
                     BulkAuditEvent(step.at, by, Role.CASE_OFFICER, "case.assign_mediator",
-                                   "cases.case", str(case_id), case_id, {"mediator": mediator_id})
+                                   "cases.case", str(d.case_id), d.case_id,
+                                   {"mediator": d.mediator_id})
                 )  # fmt: skip
             fields.update(step.fields)
-            last_at = max(last_at, step.at)
+            d.last_at = max(d.last_at, step.at)
             if step.to_state is not None:
                 check_transition(route, state, step.to_state)
-                batch.add(
+                d.batch.add(
                     CaseStatusChange,
-                    {"id": ids.take(CaseStatusChange), "case_id": case_id,
+                    {"id": d.ids.take(CaseStatusChange), "case_id": d.case_id,
                      "from_state": state.value, "to_state": step.to_state.value, "by_id": by,
                      "at": step.at, "reason": ""},
                 )  # fmt: skip
-                timeline.append(
-                    (step.at, by, TimelineEntry.Kind.STATUS.value,
+                d.timeline.append(
+                    (step.at, by, TimelineKind.STATUS.value,
                      f"{STATE_LABELS[state]} → {STATE_LABELS[step.to_state]}")
                 )  # fmt: skip
-                audit.append(
+                d.audit.append(
                     BulkAuditEvent(step.at, by, Role.CASE_OFFICER, "case.transition",
-                                   "cases.case", str(case_id), case_id,
+                                   "cases.case", str(d.case_id), d.case_id,
                                    {"from": state.value, "to": step.to_state.value})
                 )  # fmt: skip
                 state = step.to_state
             elif step.summary:
-                timeline.append((step.at, by, TimelineEntry.Kind.DETAILS.value, step.summary))
+                d.timeline.append((step.at, by, TimelineKind.DETAILS.value, step.summary))
         fields["status"] = state.value
-        fields["last_activity_at"] = last_at
+        fields["last_activity_at"] = d.last_at
         if state == CaseState.CLOSED:
-            fields["closed_at"] = last_at
+            fields["closed_at"] = d.last_at
         if fields["certificate_issued_on"] is not None:
             fields["certificate_issued_by_id"] = by
 
-        # A meeting, once booked.
-        if fields["meeting_planned_on"] is not None:
-            planned: date = fields["meeting_planned_on"]
-            mode = rng.choice(
-                [MeetingMode.ONLINE, MeetingMode.ONLINE, MeetingMode.VENUE, MeetingMode.PHONE]
-            )
-            booked_at = next(s.at for s in happened if s.to_state == CaseState.MEETING_BOOKED)
-            batch.add(
-                Meeting,
-                {
-                    "id": ids.take(Meeting),
-                    "case_id": case_id,
-                    "slot_id": None,
-                    "uid": f"syn-{self.seed}-{i}@send-mediation",
-                    "sequence": 0,
-                    "status": Meeting.Status.BOOKED.value,
-                    "starts_at": _local(planned, rng.choice([9, 10, 13, 14])),
-                    "duration_minutes": 120,
-                    "mode": mode.value,
-                    "online_link": "https://meet.example.org/" + str(case_id) if mode == MeetingMode.ONLINE else "",
-                    "venue_name": f"{la_name} offices" if mode == MeetingMode.VENUE else "",
-                    "venue_address": "1 High Street" if mode == MeetingMode.VENUE else "",
-                    "access_details": "",
-                    "phone_details": "The mediator will call each person" if mode == MeetingMode.PHONE else "",
-                    "short_notice_consent": False,
-                    "booked_by_id": by,
-                    "booked_at": booked_at,
-                    "updated_at": booked_at,
-                },
-            )  # fmt: skip
+    def _meeting_booked(self, d: CaseDraft, happened: list[Step]) -> None:
+        """The meeting, once one was booked."""
+        if d.fields["meeting_planned_on"] is None:
+            return
+        rng = d.rng
+        planned: date = d.fields["meeting_planned_on"]
+        mode = rng.choice(
+            [MeetingMode.ONLINE, MeetingMode.ONLINE, MeetingMode.VENUE, MeetingMode.PHONE]
+        )
+        booked_at = next(s.at for s in happened if s.to_state == CaseState.MEETING_BOOKED)
+        d.batch.add(
+            Meeting,
+            {
+                "id": d.ids.take(Meeting),
+                "case_id": d.case_id,
+                "slot_id": None,
+                "uid": f"syn-{self.seed}-{d.i}@send-mediation",
+                "sequence": 0,
+                "status": Meeting.Status.BOOKED.value,
+                "starts_at": _local(planned, rng.choice([9, 10, 13, 14])),
+                "duration_minutes": 120,
+                "mode": mode.value,
+                "online_link": "https://meet.example.org/" + str(d.case_id) if mode == MeetingMode.ONLINE else "",
+                "venue_name": f"{d.la_name} offices" if mode == MeetingMode.VENUE else "",
+                "venue_address": "1 High Street" if mode == MeetingMode.VENUE else "",
+                "access_details": "",
+                "phone_details": "The mediator will call each person" if mode == MeetingMode.PHONE else "",
+                "short_notice_consent": False,
+                "booked_by_id": d.owner_id,
+                "booked_at": booked_at,
+                "updated_at": booked_at,
+            },
+        )  # fmt: skip
 
-        # The outcome statement and agreed actions, after an agreement.
-        actions: list[ActionFacts] = []
-        if fields["agreement_made_on"] is not None:
-            made: date = fields["agreement_made_on"]
-            statement_id = ids.take(OutcomeStatement)
-            at = _local(made, 16)
-            batch.add(
-                OutcomeStatement,
-                {"id": statement_id, "case_id": case_id, "key_points": "", "outcome": fields["outcome"],
-                 "status": OutcomeStatement.Status.FINAL.value, "version": 1,
-                 "content_hash": hashlib.sha256(f"{self.seed}:{i}".encode()).hexdigest(),
-                 "created_by_id": mediator_id, "created_at": at, "updated_at": at,
-                 "finalised_by_id": mediator_id, "finalised_at": at},
-            )  # fmt: skip
-            for position in range(rng.randint(1, 3)):
-                action_id = ids.take(AgreedAction)
-                kind = rng.choice([k for k in ActionKind if k != ActionKind.NOT_APPEALABLE])
-                agreed_due = (
-                    made + timedelta(days=rng.randint(20, 60)) if rng.random() < 0.2 else None
-                )
-                roll = rng.random()
+    def _outcome_statement(self, d: CaseDraft) -> None:
+        """After an agreement: the final outcome statement and its agreed actions, some done."""
+        if d.fields["agreement_made_on"] is None:
+            return
+        rng = d.rng
+        made: date = d.fields["agreement_made_on"]
+        statement_id = d.ids.take(OutcomeStatement)
+        at = _local(made, 16)
+        d.batch.add(
+            OutcomeStatement,
+            {"id": statement_id, "case_id": d.case_id, "key_points": "",
+             "outcome": d.fields["outcome"], "status": OutcomeStatement.Status.FINAL.value,
+             "version": 1,
+             "content_hash": hashlib.sha256(f"{self.seed}:{d.i}".encode()).hexdigest(),
+             "created_by_id": d.mediator_id, "created_at": at, "updated_at": at,
+             "finalised_by_id": d.mediator_id, "finalised_at": at},
+        )  # fmt: skip
+        for position in range(rng.randint(1, 3)):
+            action_id = d.ids.take(AgreedAction)
+            kind = rng.choice([k for k in ActionKind if k != ActionKind.NOT_APPEALABLE])
+            agreed_due = made + timedelta(days=rng.randint(20, 60)) if rng.random() < 0.2 else None
+            roll = rng.random()
+            done = None
+            if roll < 0.75:
+                done = made + timedelta(days=rng.randint(3, 30))
+            elif roll < 0.9:
+                done = made + timedelta(days=rng.randint(36, 80))
+            if done is not None and done > self.as_of.date():
                 done = None
-                if roll < 0.75:
-                    done = made + timedelta(days=rng.randint(3, 30))
-                elif roll < 0.9:
-                    done = made + timedelta(days=rng.randint(36, 80))
-                if done is not None and done > self.as_of.date():
-                    done = None
-                actions.append(ActionFacts(str(action_id), kind.value, agreed_due, done))
-                batch.add(
-                    AgreedAction,
-                    {"id": action_id, "statement_id": statement_id, "case_id": case_id,
-                     "position": position, "what": rng.choice(cast.action_texts),
-                     "who": AgreedAction.Who.LA.value, "kind": kind.value,
-                     "section": rng.choice(["B", "F", "I"]), "agreed_due": agreed_due,
-                     "varied_due": None, "done_on": done, "done_evidence": "",
-                     "done_recorded_by_id": by if done else None, "created_at": at},
-                )  # fmt: skip
+            d.actions.append(ActionFacts(str(action_id), kind.value, agreed_due, done))
+            d.batch.add(
+                AgreedAction,
+                {"id": action_id, "statement_id": statement_id, "case_id": d.case_id,
+                 "position": position, "what": rng.choice(self.cast.action_texts),
+                 "who": AgreedAction.Who.LA.value, "kind": kind.value,
+                 "section": rng.choice(["B", "F", "I"]), "agreed_due": agreed_due,
+                 "varied_due": None, "done_on": done, "done_evidence": "",
+                 "done_recorded_by_id": d.owner_id if done else None, "created_at": at},
+            )  # fmt: skip
 
-        # Deadlines, through the same engine as the web app (no database reads).
-        facts = SimpleNamespace(**fields)
-        computed, _warnings = compute_for_case(facts, self.calendar, actions=actions)  # type: ignore[arg-type]
+    def _deadlines(self, d: CaseDraft) -> None:
+        """The deadlines, through the same engine as the web app (no database reads)."""
+        facts = SimpleNamespace(**d.fields)
+        computed, _warnings = compute_for_case(facts, self.calendar, actions=d.actions)  # type: ignore[arg-type]
         stored = []
         for item, values in stored_values(facts, computed):  # type: ignore[arg-type]
-            row = {"id": ids.take(Deadline), "case_id": case_id, "code": item.code,
-                   "computed_at": last_at, **values}  # fmt: skip
-            batch.add(Deadline, row)
+            row = {"id": d.ids.take(Deadline), "case_id": d.case_id, "code": item.code,
+                   "computed_at": d.last_at, **values}  # fmt: skip
+            d.batch.add(Deadline, row)
             stored.append(SimpleNamespace(**row))
-            timeline.append(
-                (last_at, None, TimelineEntry.Kind.DEADLINE.value,
+            d.timeline.append(
+                (d.last_at, None, TimelineKind.DEADLINE.value,
                  f"Deadline set: {deadline_label(item.code)}, {format_day(item.due)}"[:300])
             )  # fmt: skip
-        fields["next_deadline_due"], fields["next_deadline_code"] = next_deadline_of(stored)
+        d.fields["next_deadline_due"], d.fields["next_deadline_code"] = next_deadline_of(stored)
+        d.computed = computed
 
-        # The certificate's metadata (its PDF is not rendered).
-        if fields["certificate_issued_on"] is not None:
-            issued: date = fields["certificate_issued_on"]
-            document_id = ids.take(GeneratedDocument)
-            at = _local(issued, 15)
-            batch.add(
-                GeneratedDocument,
-                {"id": document_id, "case_id": case_id, "kind": DocumentKind.CERTIFICATE.value,
-                 "title": "Mediation certificate", "version": 1, "html": SYNTHETIC_HTML,
-                 "pdf": b"", "sha256": EMPTY_SHA256, "generated_by_id": by, "generated_at": at},
-            )  # fmt: skip
-            appeal = next((d.due for d in computed if d.code == DeadlineCode.APPEAL_DEADLINE), None)
-            batch.add(
-                Certificate,
-                {"id": ids.take(Certificate), "case_id": case_id, "kind": fields["certificate_kind"],
-                 "reference": f"C{self.seed}-{i:07d}",
-                 "verification_code": "".join(rng.choice(string.ascii_uppercase + string.digits) for _ in range(8)),
-                 "issued_on": issued, "issued_by_id": by, "appeal_deadline": appeal,
-                 "appeal_deadline_why": "", "document_id": document_id, "created_at": at,
-                 "revoked_at": None, "revoked_by_id": None, "revoke_reason": ""},
-            )  # fmt: skip
-            audit.append(
-                BulkAuditEvent(at, by, Role.CASE_OFFICER, "certificate.issue", "documents.certificate",
-                               "", case_id, {"kind": fields["certificate_kind"]})
-            )  # fmt: skip
+    def _certificate(self, d: CaseDraft) -> None:
+        """The certificate's metadata, once issued (its PDF is not rendered)."""
+        if d.fields["certificate_issued_on"] is None:
+            return
+        rng, by = d.rng, d.owner_id
+        issued: date = d.fields["certificate_issued_on"]
+        document_id = d.ids.take(GeneratedDocument)
+        at = _local(issued, 15)
+        d.batch.add(
+            GeneratedDocument,
+            {"id": document_id, "case_id": d.case_id, "kind": DocumentKind.CERTIFICATE.value,
+             "title": "Mediation certificate", "version": 1, "html": SYNTHETIC_HTML,
+             "pdf": b"", "sha256": EMPTY_SHA256, "generated_by_id": by, "generated_at": at},
+        )  # fmt: skip
+        appeal = next((c.due for c in d.computed if c.code == DeadlineCode.APPEAL_DEADLINE), None)
+        d.batch.add(
+            Certificate,
+            {"id": d.ids.take(Certificate), "case_id": d.case_id,
+             "kind": d.fields["certificate_kind"], "reference": f"C{self.seed}-{d.i:07d}",
+             "verification_code": "".join(rng.choice(string.ascii_uppercase + string.digits) for _ in range(8)),
+             "issued_on": issued, "issued_by_id": by, "appeal_deadline": appeal,
+             "appeal_deadline_why": "", "document_id": document_id, "created_at": at,
+             "revoked_at": None, "revoked_by_id": None, "revoke_reason": ""},
+        )  # fmt: skip
+        d.audit.append(
+            BulkAuditEvent(at, by, Role.CASE_OFFICER, "certificate.issue", "documents.certificate",
+                           "", d.case_id, {"kind": d.fields["certificate_kind"]})
+        )  # fmt: skip
 
-        # Somebody read the case a few times.
-        for _ in range(rng.randint(0, 3)):
-            seen = opened + timedelta(
-                seconds=rng.randint(60, max(61, int((last_at - opened).total_seconds()) + 86400))
+    def _reads(self, d: CaseDraft) -> None:
+        """Somebody read the case a few times (audited, as every page that shows it)."""
+        for _ in range(d.rng.randint(0, 3)):
+            seen = d.opened + timedelta(
+                seconds=d.rng.randint(
+                    60, max(61, int((d.last_at - d.opened).total_seconds()) + 86400)
+                )
             )
             if seen <= self.as_of:
-                audit.append(
-                    BulkAuditEvent(seen, by, Role.CASE_OFFICER, "case.view", "cases.case",
-                                   str(case_id), case_id)
+                d.audit.append(
+                    BulkAuditEvent(seen, d.owner_id, Role.CASE_OFFICER, "case.view", "cases.case",
+                                   str(d.case_id), d.case_id)
                 )  # fmt: skip
 
-        batch.add(Case, fields)
-        for at, actor, kind, summary in timeline:
-            batch.add(
+    def _write(self, d: CaseDraft) -> None:
+        """The case row, its history lines and its audit events (in time order) into the batch."""
+        d.batch.add(Case, d.fields)
+        for at, actor, kind, summary in d.timeline:
+            d.batch.add(
                 TimelineEntry,
-                {"id": ids.take(TimelineEntry), "case_id": case_id, "at": at, "actor_id": actor,
-                 "kind": kind, "summary": summary, "contact_id": None, "note_id": None},
+                {"id": d.ids.take(TimelineEntry), "case_id": d.case_id, "at": at,
+                 "actor_id": actor, "kind": kind, "summary": summary, "contact_id": None,
+                 "note_id": None},
             )  # fmt: skip
-        audit.sort(key=lambda e: e.at)
-        batch.audit.extend(audit)
+        d.audit.sort(key=lambda e: e.at)
+        d.batch.audit.extend(d.audit)
 
     def _extra_enquiry(
         self, rng: random.Random, i: int, ids: Ids, batch: Batch, opened: datetime
@@ -805,140 +963,111 @@ class Generator:
         issue_health: bool,
         health_only: bool,
     ) -> list[Step]:
-        """Every step the case will take, in order, with the fields each one records."""
-        steps: list[Step] = []
-        clock = Clock(opened, rng)
-        after, day_of = clock.after, _day_of
-
-        def close(at: datetime, outcome: ClosureOutcome, **extra: Any) -> None:
-            steps.append(Step(at, CaseState.CLOSED, {"closure_outcome": outcome.value, **extra}))
-
+        """Every step the case will take along its route, in order, with the fields each one
+        records (some of them after `as_of`: the case is then still open)."""
+        life = Life(Clock(opened, rng), rng)
         if route == Route.CERTIFICATE_ONLY:
-            issued = after(0, 3)
-            steps.append(
-                Step(
-                    issued,
-                    CaseState.CERTIFICATE_ISSUED,
-                    {
-                        "certificate_issued_on": day_of(issued),
-                        "certificate_kind": CertificateKind.DECLINED.value,
-                    },
-                )
-            )
-            close(
-                after(2, 20),
-                ClosureOutcome.COMPLETED,
-                appeal_lodged=rng.choice(list(AppealLodged)).value,
-            )
-            return steps
+            self._certificate_only(life)
+        elif route == Route.DISAGREEMENT_RESOLUTION:
+            self._disagreement_resolution(life)
+        else:
+            self._mediation(life, certificate_possible, issue_health, health_only)
+        return life.steps
 
-        if route == Route.DISAGREEMENT_RESOLUTION:
-            if rng.random() < 0.2:
-                close(after(5, 20), ClosureOutcome.NO_CONSENT)
-                return steps
-            agreed = after(2, 10)
-            steps.append(
-                Step(
-                    agreed,
-                    None,
-                    {"everyone_agreed_on": day_of(agreed), "mediator_id": "assign"},
-                    "Everyone agreed to take part",
-                )
-            )
-            self._meeting(steps, clock, rng, certificate_possible=False)
-            close(after(2, 10), ClosureOutcome.COMPLETED)
-            return steps
+    def _certificate_only(self, life: Life) -> None:
+        """The family did not want mediation: a certificate in 3 working days (reg 34(1))."""
+        life.certificate(CertificateKind.DECLINED, after=(0, 3))
+        # The day is drawn before the answer about an appeal: the order of the draws is the data.
+        life.close_at(
+            life.clock.after(2, 20),
+            ClosureOutcome.COMPLETED,
+            appeal_lodged=life.rng.choice(list(AppealLodged)),
+        )
 
-        # Mediation.
+    def _disagreement_resolution(self, life: Life) -> None:
+        """Everyone agrees to take part (or the case closes), a meeting, then closed."""
+        if life.rng.random() < 0.2:
+            life.close(ClosureOutcome.NO_CONSENT, (5, 20))
+            return
+        agreed = life.clock.after(2, 10)
+        life.steps.append(
+            Step(
+                agreed,
+                None,
+                {"everyone_agreed_on": _day_of(agreed), "mediator_id": "assign"},
+                "Everyone agreed to take part",
+            )
+        )
+        self._meeting(life.steps, life.clock, life.rng, certificate_possible=False)
+        life.close(ClosureOutcome.COMPLETED, (2, 10))
+
+    def _mediation(
+        self, life: Life, certificate_possible: bool, issue_health: bool, health_only: bool
+    ) -> None:
+        """The LA is told; then the LA changes its decision, the family withdraws, the LA cannot
+        arrange mediation in 30 days (a deemed certificate), or the meeting is held."""
+        after, rng = life.clock.after, life.rng
         informed = after(0, 3)
-        steps.append(
+        life.steps.append(
             Step(
                 informed,
                 CaseState.ARRANGING,
-                {"la_informed_on": day_of(informed), "mediator_id": "assign"},
+                {"la_informed_on": _day_of(informed), "mediator_id": "assign"},
             )
         )
         if issue_health:
             told = after(0, 3)
-            steps.append(
+            life.steps.append(
                 Step(
                     told,
                     None,
-                    {"health_body_notified_on": day_of(told)},
+                    {"health_body_notified_on": _day_of(told)},
                     "The LA told the health commissioning body",
                 )
             )
         roll = rng.random()
         if roll < 0.05:
             changed = after(3, 20)
-            close(
-                changed, ClosureOutcome.LA_CHANGED_DECISION, la_decision_changed_on=day_of(changed)
+            life.close_at(
+                changed, ClosureOutcome.LA_CHANGED_DECISION, la_decision_changed_on=_day_of(changed)
             )
-            return steps
-        if roll < 0.15:
-            if certificate_possible:
-                declined = after(1, 10)
-                steps.append(
-                    Step(
-                        declined,
-                        CaseState.CERTIFICATE_DUE,
-                        {"mediation_declined_on": day_of(declined)},
-                    )
-                )
-                issued = after(0, 3)
-                steps.append(
-                    Step(
-                        issued,
-                        CaseState.CERTIFICATE_ISSUED,
-                        {
-                            "certificate_issued_on": day_of(issued),
-                            "certificate_kind": CertificateKind.DECLINED.value,
-                        },
-                    )
-                )
-                close(
-                    after(2, 20),
-                    ClosureOutcome.WITHDRAWN,
-                    appeal_lodged=rng.choice(list(AppealLodged)).value,
-                )
-                return steps
-            close(after(1, 10), ClosureOutcome.WITHDRAWN)
-            return steps
-        if roll < 0.22 and certificate_possible and not health_only:
+        elif roll < 0.15:
+            self._family_withdraws(life, certificate_possible)
+        elif roll < 0.22 and certificate_possible and not health_only:
             unable = after(20, 29)
-            steps.append(
+            life.steps.append(
                 Step(
                     unable,
                     None,
-                    {"la_unable_to_arrange_notified_on": day_of(unable)},
+                    {"la_unable_to_arrange_notified_on": _day_of(unable)},
                     "The LA cannot arrange mediation within 30 days",
                 )
             )
-            issued = after(0, 3)
-            steps.append(
-                Step(
-                    issued,
-                    CaseState.CERTIFICATE_ISSUED,
-                    {
-                        "certificate_issued_on": day_of(issued),
-                        "certificate_kind": CertificateKind.DEEMED.value,
-                    },
-                )
+            life.certificate(CertificateKind.DEEMED, after=(0, 3))
+            life.close_at(
+                after(5, 30), ClosureOutcome.COMPLETED, appeal_lodged=rng.choice(list(AppealLodged))
             )
-            close(
-                after(5, 30),
-                ClosureOutcome.COMPLETED,
-                appeal_lodged=rng.choice(list(AppealLodged)).value,
-            )
-            return steps
-        agreement = self._meeting(steps, clock, rng, certificate_possible=certificate_possible)
-        if agreement:
-            follow = after(0, 2)
-            steps.append(Step(follow, CaseState.FOLLOW_UP, {}))
-            close(after(30, 90), ClosureOutcome.COMPLETED)
+        elif self._meeting(life.steps, life.clock, rng, certificate_possible=certificate_possible):
+            life.steps.append(Step(after(0, 2), CaseState.FOLLOW_UP, {}))
+            life.close(ClosureOutcome.COMPLETED, (30, 90))
         else:
-            close(after(2, 15), ClosureOutcome.COMPLETED)
-        return steps
+            life.close(ClosureOutcome.COMPLETED, (2, 15))
+
+    def _family_withdraws(self, life: Life, certificate_possible: bool) -> None:
+        """The family no longer wants mediation: a certificate if one can be issued (s55(4))."""
+        if not certificate_possible:
+            life.close(ClosureOutcome.WITHDRAWN, (1, 10))
+            return
+        declined = life.clock.after(1, 10)
+        life.steps.append(
+            Step(declined, CaseState.CERTIFICATE_DUE, {"mediation_declined_on": _day_of(declined)})
+        )
+        life.certificate(CertificateKind.DECLINED, after=(0, 3))
+        life.close_at(
+            life.clock.after(2, 20),
+            ClosureOutcome.WITHDRAWN,
+            appeal_lodged=life.rng.choice(list(AppealLodged)),
+        )
 
     def _meeting(
         self,
