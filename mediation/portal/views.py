@@ -296,17 +296,17 @@ def certificate(request: HttpRequest, access: PortalAccess) -> HttpResponse:
 
 
 UPLOAD_PURPOSE = {
-    PARENT: "party_document",
-    LA: "la_document",
+    PARENT: "party_file",
+    LA: "la_file",
     INFO: "information",
 }
 
 
 @portal_view(PARENT, LA, INFO)
 @require_http_methods(["GET", "POST"])
-def documents(request: HttpRequest, access: PortalAccess) -> HttpResponse:
-    """Documents from us (generated, addressed to them), their own uploads and what staff shared;
-    and a form to send a document."""
+def documents_and_files(request: HttpRequest, access: PortalAccess) -> HttpResponse:
+    """Documents from us (made by the service, addressed to them), the files they sent and the
+    files staff shared with them; and a form to send a file."""
     form = PortalUploadForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
@@ -319,9 +319,9 @@ def documents(request: HttpRequest, access: PortalAccess) -> HttpResponse:
         "form": form,
     }
     if request.method == "GET":
-        return render(request, "portal/documents.html", context)
+        return render(request, "portal/documents_and_files.html", context)
     if not form.is_valid():
-        return render_form_page(request, "portal/documents.html", context, invalid=True)
+        return render_form_page(request, "portal/documents_and_files.html", context, invalid=True)
     try:
         upload_store(
             access.case,
@@ -332,10 +332,10 @@ def documents(request: HttpRequest, access: PortalAccess) -> HttpResponse:
         )
     except UploadRejected as rejected:
         form.add_error("file", rejected.message)
-        return render_form_page(request, "portal/documents.html", context, invalid=True)
+        return render_form_page(request, "portal/documents_and_files.html", context, invalid=True)
 
-    messages.success(request, "Thank you. We have your document.")
-    return redirect("portal:documents", reference=access.case.reference)
+    messages.success(request, "Thank you. We have your file.")
+    return redirect("portal:documents-and-files", reference=access.case.reference)
 
 
 @portal_view(PARENT, LA, INFO)

@@ -2,7 +2,7 @@
 
 `upload_store` is the only way a file gets into the "uploads" storage. In order:
 1. size: no empty file, nothing above the limit of its kind (settings UPLOAD_MAX_DOCUMENT_MB for
-   documents and photos, UPLOAD_MAX_MEDIA_MB for audio and video);
+   papers and photos, UPLOAD_MAX_MEDIA_MB for audio and video);
 2. type: detected from the content (mediation.uploads.detection), never from the name;
 3. virus scan (settings UPLOAD_VIRUS_SCANNER), failing closed: an infected file, a scanner error
    or a time-out all refuse the file (audited as upload.rejected);
@@ -89,7 +89,7 @@ def upload_check(uploaded_file: Any) -> detection.FileType:
     size = uploaded_file.size or 0
     if size == 0:
         raise UploadRejected(EMPTY, reason="empty")
-    largest = max(max_bytes(detection.DOCUMENT), max_bytes(detection.MEDIA))
+    largest = max(max_bytes(detection.PAPER), max_bytes(detection.MEDIA))
     if size > largest:
         # Too large for any kind: say both limits rather than read it at all.
         raise UploadRejected(
@@ -162,7 +162,7 @@ def safe_display_name(name: str, extension: str) -> str:
     cleaned = "".join(ch for ch in base if ch.isprintable() and ch not in '"<>:|?*;\x7f')
     cleaned = cleaned.strip().strip(".").strip()
     stem = cleaned.rsplit(".", 1)[0] if "." in cleaned else cleaned
-    stem = stem.strip().strip(".") or "document"
+    stem = stem.strip().strip(".") or "file"
     return f"{stem[: 150 - len(extension) - 1]}.{extension}"
 
 
@@ -284,7 +284,7 @@ def _store_checked(
                 summary=None
                 if child_views is not None
                 else (
-                    f"Document “{upload.original_name}” added by "
+                    f"File “{upload.original_name}” added by "
                     f"{_describe_sender(by_user, by_party)} "
                     f"({checked.detected.label}, {_human_size(upload.size)})"
                 ),
@@ -344,10 +344,10 @@ def upload_remove(
     """Hide an upload everywhere (the file is kept; deleting data follows the retention rules)."""
     reason = (reason or "").strip()
     if not reason:
-        raise ServiceError("Enter why the document is being removed")
+        raise ServiceError("Enter why the file is being removed")
     upload = Upload.objects.select_for_update(of=("self",)).select_related("case").get(pk=upload.pk)
     if upload.is_removed:
-        raise ServiceError("The document has already been removed")
+        raise ServiceError("The file has already been removed")
     upload.removed_at = timezone.now()
     upload.removed_by = by_user
     upload.removed_reason = reason
@@ -356,7 +356,7 @@ def upload_remove(
     timeline_record(
         case=upload.case,
         by=by_user,
-        summary=f"Document “{upload.original_name}” removed",
+        summary=f"File “{upload.original_name}” removed",
         verb="upload.remove",
         target=upload,
         request=request,
@@ -376,7 +376,7 @@ def upload_share(
         .get(pk=upload.pk)
     )
     if upload.is_removed:
-        raise ServiceError("The document has been removed")
+        raise ServiceError("The file has been removed")
     if shared and upload.child_views_id is not None and upload.child_views.mediator_only:
         raise ServiceError(
             "This is part of views the child or young person asked to be seen only by the mediator"
@@ -388,9 +388,9 @@ def upload_share(
     timeline_record(
         case=upload.case,
         by=by_user,
-        summary=f"Document “{upload.original_name}” shared with the parties"
+        summary=f"File “{upload.original_name}” shared with the parties"
         if shared
-        else f"Document “{upload.original_name}” no longer shared with the parties",
+        else f"File “{upload.original_name}” no longer shared with the parties",
         verb="upload.share" if shared else "upload.unshare",
         target=upload,
         request=request,

@@ -1,4 +1,4 @@
-"""Staff pages: the documents and children's views of a case, uploads, downloads.
+"""Staff pages: the files and children's views of a case, uploading, downloading.
 
 Each view: access the case (404 if the user may not see it) → permission (403) → form → one
 service. `upload_response` is also used by the portal after its own access check.
@@ -35,7 +35,7 @@ def _ascii_filename(name: str) -> str:
     cleaned = "".join(
         ch if ch.isascii() and ch.isprintable() and ch not in '"\\' else "_" for ch in name
     )
-    return cleaned or "document"
+    return cleaned or "file"
 
 
 def upload_response(upload: Upload) -> FileResponse:
@@ -61,7 +61,7 @@ def _case(request: HttpRequest, reference: str) -> Case:
 
 
 def _back(case: Case) -> HttpResponse:
-    return redirect("uploads:case-documents", reference=case.reference)
+    return redirect("uploads:case-files", reference=case.reference)
 
 
 @staff_view()
@@ -83,7 +83,7 @@ def upload_download(request: HttpRequest, reference: str, upload_id: int) -> Fil
 
 @staff_view()
 @require_http_methods(["GET"])
-def case_documents(request: HttpRequest, reference: str) -> HttpResponse:
+def case_files(request: HttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference)
     uploads = list(selectors.case_uploads(case, for_user=request.user))
     views = list(selectors.case_child_views(case, for_user=request.user))
@@ -99,7 +99,7 @@ def case_documents(request: HttpRequest, reference: str) -> HttpResponse:
         )
     return render(
         request,
-        "uploads/case_documents.html",
+        "uploads/case_files.html",
         {
             "case": case,
             "uploads": [u for u in uploads if u.pk not in attachment_ids],
@@ -123,7 +123,7 @@ def upload_add(request: HttpRequest, reference: str) -> HttpResponse:
     context = {
         "case": case,
         "form": form,
-        "max_document_mb": settings.UPLOAD_MAX_DOCUMENT_MB,
+        "max_paper_mb": settings.UPLOAD_MAX_DOCUMENT_MB,
         "max_media_mb": settings.UPLOAD_MAX_MEDIA_MB,
     }
     if request.method == "GET":

@@ -222,7 +222,7 @@ def _fill_gaps():
     upload_store(
         case,
         SimpleUploadedFile("school-report.pdf", b"%PDF-1.4\n%%EOF\n"),
-        purpose="staff_document",
+        purpose="staff_file",
         by_user=officer,
     )
     erasure_request(

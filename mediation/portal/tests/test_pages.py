@@ -230,7 +230,7 @@ def test_parent_downloads_their_certificate_and_letters_only(
         f"/portal/c/{ref}/documents/letters/{document.pk}/"
         in client.get(f"/portal/c/{ref}/documents/").content.decode()
     )
-    # the LA's copy of the documents page does not list the family's certificate
+    # the LA's copy of the documents and files page does not list the family's certificate
     la = client.__class__()
     sign_in(la, LA)
     assert la.get(f"/portal/c/{ref}/documents/letters/{document.pk}/").status_code == 404
@@ -275,7 +275,7 @@ def test_sending_a_document_and_who_sees_it(client, invited, ref):
     good = SimpleUploadedFile("report.pdf", PDF, "application/pdf")
     assert client.post(f"/portal/c/{ref}/documents/", {"file": good}).status_code == 302
     upload = Upload.objects.get()
-    assert upload.purpose == "party_document"
+    assert upload.purpose == "party_file"
     assert upload.uploaded_by_party_id == invited["parent"].party_id
     page = client.get(f"/portal/c/{ref}/documents/").content.decode()
     assert "report.pdf" in page
@@ -295,7 +295,7 @@ def test_sending_a_document_and_who_sees_it(client, invited, ref):
 def test_la_and_information_provider_uploads_have_their_purpose(client, invited, ref):
     from mediation.uploads.models import Upload
 
-    for email, purpose in ((LA, "la_document"), (INFO, "information")):
+    for email, purpose in ((LA, "la_file"), (INFO, "information")):
         c = client.__class__()
         sign_in(c, email)
         file = SimpleUploadedFile("a.pdf", PDF, "application/pdf")

@@ -57,7 +57,7 @@ REFUSED = [
 ]
 
 
-def _store(case, file, by, purpose=Purpose.STAFF_DOCUMENT, **kwargs):
+def _store(case, file, by, purpose=Purpose.STAFF_FILE, **kwargs):
     return upload_store(case, file, purpose=purpose, by_user=by, **kwargs)
 
 
@@ -83,7 +83,7 @@ def test_other_content_is_refused_whatever_its_name(
     assert not Upload.objects.exists()
     assert not upload_root.exists() or not any(upload_root.iterdir())
     event = AuditEvent.objects.get(verb="upload.rejected")
-    assert event.detail == {"reason": "type", "purpose": "staff_document"}
+    assert event.detail == {"reason": "type", "purpose": "staff_file"}
 
 
 def test_a_pdf_called_exe_is_kept_as_a_pdf(open_case, case_officer_cal):
@@ -99,8 +99,8 @@ def test_a_pdf_called_exe_is_kept_as_a_pdf(open_case, case_officer_cal):
         ("../../etc/passwd.pdf", "passwd.pdf"),
         ("..\\..\\windows\\system.pdf", "system.pdf"),
         ('/tmp/"quoted";name.pdf', "quotedname.pdf"),
-        ("..", "document.pdf"),
-        ("", "document.pdf"),
+        ("..", "file.pdf"),
+        ("", "file.pdf"),
         ("a" * 300 + ".pdf", "a" * 146 + ".pdf"),
     ],
 )
@@ -241,7 +241,7 @@ def test_scanner_fails_closed(
     assert not Upload.objects.exists()
     assert not upload_root.exists() or not any(upload_root.iterdir())
     event = AuditEvent.objects.get(verb="upload.rejected")
-    assert event.detail == {"reason": reason, "purpose": "staff_document"}
+    assert event.detail == {"reason": reason, "purpose": "staff_file"}
     assert event.case_id == open_case.pk
 
 
@@ -274,13 +274,13 @@ def test_store_writes_timeline_and_an_audit_event_without_names(open_case, paren
     stored = upload_store(
         open_case,
         upload("Alex Smith EHCP.pdf", samples.PDF),
-        purpose=Purpose.PARTY_DOCUMENT,
+        purpose=Purpose.PARTY_FILE,
         by_party=parent,
     )
     assert stored.uploaded_by_party == parent and stored.uploaded_by_user is None
     line = TimelineEntry.objects.filter(case=open_case).order_by("-id").first()
     assert line.summary == (
-        f"Document “Alex Smith EHCP.pdf” added by {parent.name} (Parent or carer) (PDF, 1 KB)"
+        f"File “Alex Smith EHCP.pdf” added by {parent.name} (Parent or carer) (PDF, 1 KB)"
     )
     event = AuditEvent.objects.get(verb="upload.store")
     assert event.actor is None
@@ -304,7 +304,7 @@ def test_failed_database_write_deletes_the_stored_file(
 
 def test_sender_must_be_given_and_on_the_case(open_case, case_officer_cal, enquiry):
     with pytest.raises(ValueError):
-        upload_store(open_case, upload("a.pdf", samples.PDF), purpose=Purpose.STAFF_DOCUMENT)
+        upload_store(open_case, upload("a.pdf", samples.PDF), purpose=Purpose.STAFF_FILE)
     with pytest.raises(ValueError):
         _store(open_case, upload("a.pdf", samples.PDF), case_officer_cal, purpose="anything")
 
@@ -324,7 +324,7 @@ def test_remove_needs_a_reason_and_is_audited(open_case, case_officer_cal):
 
 def test_share_and_unshare(open_case, case_officer_cal, parent):
     stored = upload_store(
-        open_case, upload("a.pdf", samples.PDF), purpose=Purpose.PARTY_DOCUMENT, by_party=parent
+        open_case, upload("a.pdf", samples.PDF), purpose=Purpose.PARTY_FILE, by_party=parent
     )
     services.upload_share(stored, by_user=case_officer_cal, shared=True)
     stored.refresh_from_db()
@@ -513,4 +513,4 @@ def test_a_full_disk_leaves_no_partial_file_and_says_so(
     assert not Upload.objects.exists()
     assert list(upload_root.iterdir()) == []
     event = AuditEvent.objects.get(verb="upload.rejected")
-    assert event.detail == {"reason": "storage_failed", "purpose": "staff_document"}
+    assert event.detail == {"reason": "storage_failed", "purpose": "staff_file"}
