@@ -265,7 +265,7 @@ def test_a_letter_to_one_party_is_not_anothers(client, invited, ref, case_office
 # Documents (uploads) ---------------------------------------------------------------------
 
 
-def test_sending_a_document_and_who_sees_it(client, invited, ref):
+def test_sending_a_file_and_who_sees_it(client, invited, ref):
     from mediation.uploads.models import Upload
 
     sign_in(client, PARENT)

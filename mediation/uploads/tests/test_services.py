@@ -154,7 +154,7 @@ def test_empty_file_is_refused(open_case, case_officer_cal):
     assert refused.value.message == "The selected file is empty"
 
 
-def test_document_size_limit(open_case, case_officer_cal, settings):
+def test_paper_or_photo_size_limit(open_case, case_officer_cal, settings):
     settings.UPLOAD_MAX_DOCUMENT_MB = 1
     settings.UPLOAD_MAX_MEDIA_MB = 3
     big_pdf = samples.PDF + b"0" * (1024 * 1024)

@@ -75,7 +75,7 @@ def test_signed_out_goes_to_sign_in(client, open_case, stored, name):
     assert "/login" in response["Location"] or "sign-in" in response["Location"]
 
 
-def test_case_page_links_to_documents(client, open_case, case_officer_cal):
+def test_case_page_links_to_the_files(client, open_case, case_officer_cal):
     login(client, case_officer_cal)
     response = client.get(reverse("cases:detail", args=[open_case.reference]))
     assert reverse("uploads:case-files", args=[open_case.reference]).encode() in response.content
@@ -198,7 +198,7 @@ def test_too_large_upload_is_a_message_not_an_error(client, open_case, case_offi
     assert not Upload.objects.exists()
 
 
-def test_document_over_its_limit_says_so(client, open_case, case_officer_cal, settings):
+def test_paper_or_photo_over_its_limit_says_so(client, open_case, case_officer_cal, settings):
     settings.UPLOAD_MAX_DOCUMENT_MB = 1
     login(client, case_officer_cal)
     big = samples.PDF + b"0" * (1024 * 1024)
@@ -340,7 +340,7 @@ def _add_rows(case, user, n):
         )
 
 
-def test_documents_page_queries_do_not_grow(
+def test_files_page_queries_do_not_grow(
     client, open_case, case_officer_cal, parent, django_assert_num_queries
 ):
     login(client, case_officer_cal)
