@@ -20,6 +20,7 @@ DEBUG = env_bool("DJANGO_DEBUG", default=False)
 # with a secret that is printed in this file.
 _DEV_SECRET_KEY = "dev-only-not-secret-0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c"
 _DEV_FIELD_KEY = "ZGV2LW9ubHktZmllbGQta2V5LW5vdC1zZWNyZXQhISE="  # base64 of 32 bytes
+_DEV_AUDIT_KEY = "dev-only-audit-key-not-secret-5f1e2d3c4b5a69788796a5b4c3d2e1f0"
 
 SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET_KEY if DEBUG else None)
 # Comma-separated Fernet keys, newest first: add a new key in front to rotate; older keys
@@ -29,6 +30,43 @@ if not FIELD_ENCRYPTION_KEYS:
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured("Set the environment variable FIELD_ENCRYPTION_KEYS.")
+
+
+def _key_map(name: str, default: dict[str, str]) -> dict[str, str]:
+    """`id=key,id=key` from the environment (keys of 32 bytes or more, with no commas)."""
+    pairs = env_list(name, [])
+    if not pairs:
+        return default
+    found = {}
+    for pair in pairs:
+        key_id, separator, secret = pair.partition("=")
+        if not separator or not key_id.strip() or not secret:
+            from django.core.exceptions import ImproperlyConfigured
+
+            raise ImproperlyConfigured(f"{name} must be key id=key pairs separated by commas.")
+        found[key_id.strip()] = secret
+    return found
+
+
+# The audit log's keyed chain (ADR 0022): HMAC keys by id, never stored in the database. The
+# current key (AUDIT_HMAC_KEY_ID, default the first listed) seals new events; every key listed
+# still verifies, so to rotate put a new key first and keep the old ones.
+AUDIT_HMAC_KEYS = _key_map("AUDIT_HMAC_KEYS", {"dev": _DEV_AUDIT_KEY} if DEBUG else {})
+if not AUDIT_HMAC_KEYS:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("Set the environment variable AUDIT_HMAC_KEYS (id=key).")
+AUDIT_HMAC_KEY_ID = env_str("AUDIT_HMAC_KEY_ID", next(iter(AUDIT_HMAC_KEYS)))
+# Signed checkpoints of the chain go here, every AUDIT_CHECKPOINT_MINUTES and on demand: in
+# production a directory the database's users cannot write to (another host's mount).
+AUDIT_CHECKPOINT_DIR = Path(
+    env_str("AUDIT_CHECKPOINT_DIR", str(BASE_DIR / "var" / "audit-checkpoints"))
+)
+AUDIT_CHECKPOINT_MINUTES = env_int("AUDIT_CHECKPOINT_MINUTES", 15)
+# PostgreSQL: a request seals what is waiting after its commit at most this often per process
+# (0: after every commit); the task worker sweeps every few seconds (AUDIT_SEAL_SWEEP_SECONDS).
+AUDIT_SEAL_AFTER_COMMIT_SECONDS = float(env_str("AUDIT_SEAL_AFTER_COMMIT_SECONDS", "1"))
+AUDIT_SEAL_SWEEP_SECONDS = env_int("AUDIT_SEAL_SWEEP_SECONDS", 2)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
