@@ -94,6 +94,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.forms",
+    # Before django_tasks_db: its `db_worker` command replaces the package's own, adding the
+    # heartbeat and the periodic duties (mediation/ops/worker.py).
+    "mediation.ops",
     "django_tasks",
     "django_tasks_db",
     "django_otp",
@@ -122,6 +125,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before everything that reads the database: a lost connection is retried once for reads,
+    # then answered with a 503 page that still gets the security headers above.
+    "mediation.ops.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "mediation.common.middleware.IdleSessionRenewalMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -353,6 +359,13 @@ UPLOAD_VIRUS_SCAN_TIMEOUT = env_int("UPLOAD_VIRUS_SCAN_TIMEOUT", 120)
 # Background work: Django's tasks API with a database-backed worker (manage.py db_worker),
 # so no extra server is needed. Tasks are enqueued after commit and are idempotent.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# The worker reports every OPS_HEARTBEAT_SECONDS; /healthz answers 503 when none has for
+# HEALTH_WORKER_STALE_SECONDS or a task has waited HEALTH_QUEUE_STALE_SECONDS to run. The worker
+# also sends what is pending (and what a dead worker left) every NOTIFICATIONS_SWEEP_SECONDS.
+OPS_HEARTBEAT_SECONDS = env_int("OPS_HEARTBEAT_SECONDS", 5)
+HEALTH_WORKER_STALE_SECONDS = env_int("HEALTH_WORKER_STALE_SECONDS", 60)
+HEALTH_QUEUE_STALE_SECONDS = env_int("HEALTH_QUEUE_STALE_SECONDS", 300)
+NOTIFICATIONS_SWEEP_SECONDS = env_int("NOTIFICATIONS_SWEEP_SECONDS", 60)
 
 # Email: in development every message is kept in the database outbox (/outbox/) as well as
 # being handed to this backend; production sets EMAIL_BACKEND=smtp and the EMAIL_* variables.
@@ -372,6 +385,11 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "casework@example.org")
 # Shows the development outbox page; never on in production.
 SHOW_DEV_OUTBOX = env_bool("SHOW_DEV_OUTBOX", default=DEBUG)
+# A message being sent is taken for lost (its worker died) this long after sending started,
+# and sent again; longer than any send takes. A lost database connection while recording that
+# a message went is retried for this long first (a PostgreSQL restart), well inside the lease.
+NOTIFICATIONS_SENDING_LEASE_SECONDS = env_int("NOTIFICATIONS_SENDING_LEASE_SECONDS", 10 * 60)
+NOTIFICATIONS_RECORD_SENT_RETRY_SECONDS = env_int("NOTIFICATIONS_RECORD_SENT_RETRY_SECONDS", 60)
 # Keep one-time portal links in the outbox after sending (development demo only).
 NOTIFICATIONS_KEEP_SENT_SECRETS = env_bool("NOTIFICATIONS_KEEP_SENT_SECRETS", default=DEBUG)
 

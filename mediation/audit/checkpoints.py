@@ -194,17 +194,28 @@ def checkpoint_email_managers(*, today: date) -> int:
     """
     from mediation.accounts.models import Role, User
     from mediation.domain.dates import format_day
+    from mediation.notifications.models import Message
     from mediation.notifications.services import message_queue
 
-    managers = list(User.objects.filter(role=Role.MANAGER, is_active=True).exclude(email=""))
+    prefix = f"audit-checkpoint:{today.isoformat()}:"
+    done = set(
+        Message.objects.filter(idempotency_key__startswith=prefix).values_list(
+            "idempotency_key", flat=True
+        )
+    )
+    managers = [
+        manager
+        for manager in User.objects.filter(role=Role.MANAGER, is_active=True).exclude(email="")
+        if f"{prefix}{manager.pk}" not in done
+    ]
     if not managers:
         return 0
-    checkpoint, path = checkpoint_write()
+    checkpoint, _path = checkpoint_write()
     day = format_day(today)
     queued = 0
     for manager in managers:
         _message, created = message_queue(
-            key=f"audit-checkpoint:{today.isoformat()}:{manager.pk}",
+            key=f"{prefix}{manager.pk}",
             to_email=manager.email,
             to_name=manager.get_full_name(),
             subject=f"Audit log checkpoint for {day}",
