@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test test-fast test-sqlite test-postgres test-browser lint system-packages node-packages bench bench-engine clean
+.PHONY: setup run test test-fast test-sqlite test-postgres test-browser lint system-packages node-packages bench bench-engine clean prod-check backup restore
 
 # The virtual environment with the pinned dependencies, reinstalled when the lock file changes.
 $(STAMP): requirements.txt pyproject.toml
@@ -48,8 +48,12 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 
-## test: the whole suite: lint, SQLite (with browser and accessibility tests), then PostgreSQL
-test: setup system-packages node-packages lint test-sqlite test-postgres
+## test: the whole suite: lint, the production settings served for real, SQLite (with browser and accessibility tests), then PostgreSQL
+test: setup system-packages node-packages lint prod-check test-sqlite test-postgres
+
+## prod-check: gunicorn, the task worker and a throwaway PostgreSQL with config.settings.production and new keys; checks headers, cookies and /healthz (about 30 s)
+prod-check: $(STAMP)
+	$(PY) scripts/prod_check.py
 
 # -n auto: one pytest-xdist worker per CPU core. Every form is fuzzed with 200 inputs here.
 test-sqlite: $(STAMP)
