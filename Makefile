@@ -51,6 +51,15 @@ lint: $(STAMP)
 ## test: the whole suite: lint, the production settings served for real, SQLite (with browser and accessibility tests), then PostgreSQL
 test: setup system-packages node-packages lint prod-check test-sqlite test-postgres
 
+## backup: one archive of the database and files into BACKUP_DIR (default backups/); its path is the last line
+backup: $(STAMP)
+	@$(PY) manage.py backup
+
+## restore: make restore FROM=backups/mediation-backup-....tar [KEY=private-key.pem]: replace the database and files, then check them
+restore: $(STAMP)
+	@test -n "$(FROM)" || { echo "usage: make restore FROM=backups/mediation-backup-....tar [KEY=file]"; exit 2; }
+	$(PY) manage.py restore "$(FROM)" $(if $(KEY),--key "$(KEY)")
+
 ## prod-check: gunicorn, the task worker and a throwaway PostgreSQL with config.settings.production and new keys; checks headers, cookies and /healthz (about 30 s)
 prod-check: $(STAMP)
 	$(PY) scripts/prod_check.py

@@ -348,6 +348,13 @@ elif UPLOAD_STORAGE != "filesystem":
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured("UPLOAD_STORAGE must be filesystem or s3.")
+# Backups (`make backup`, mediation/ops/backups.py): archives go to BACKUP_DIR. With
+# BACKUP_PUBLIC_KEY (an X25519 public key, PEM text or a file's path, from `manage.py
+# backup_keygen`) they are encrypted to it, and only its private key, kept elsewhere, restores
+# them. BACKUP_PG_BIN: the directory of pg_dump and pg_restore, if they are not on PATH.
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(BASE_DIR / "backups")))
+BACKUP_PUBLIC_KEY = env_str("BACKUP_PUBLIC_KEY", "")
+BACKUP_PG_BIN = env_str("BACKUP_PG_BIN", "")
 # Upload limits in MB: documents and photos, and audio and video (see README "Documents and
 # children's views"). UPLOAD_VIRUS_SCANNER is a command that reads the file on standard input
 # (or "{path}" in it is replaced by the file's path): exit 0 clean, 1 infected, else error.
