@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from collections.abc import Iterable
 from datetime import timedelta
@@ -15,6 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from mediation.notifications.models import Message, MessageAttachment
+
+logger = logging.getLogger(__name__)
 
 # (filename, content type with optional parameters, content)
 Attachment = tuple[str, str, bytes]
@@ -126,6 +129,9 @@ def _record_sent(message_id: int, **values: object) -> None:
         except (OperationalError, InterfaceError):
             if time.monotonic() >= deadline or connection.in_atomic_block:
                 raise
+            logger.warning(
+                "Message %s was sent; the database is away, recording it again", message_id
+            )
             connection.close()  # the next query opens a new connection
             time.sleep(pause)
             pause = min(pause * 2, 2.0)
