@@ -44,9 +44,12 @@ node_modules/axe-core/axe.min.js: package-lock.json
 	npm ci --silent --no-audit --no-fund
 	@touch $@
 
+## lint: ruff, import-linter, and bandit (medium and high findings, each exception justified in place; pyproject.toml)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
+	@# bandit warns about every justified exception it meets on lines it also reads for other tests; only findings fail.
+	$(VENV)/bin/bandit -c pyproject.toml -r mediation config scripts bench --severity-level medium -q 2> >(grep -v "nosec encountered" >&2)
 
 ## test: the whole suite: lint, the production settings served for real, SQLite (with browser and accessibility tests), then PostgreSQL
 test: setup system-packages node-packages lint prod-check test-sqlite test-postgres
