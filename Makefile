@@ -7,14 +7,16 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test test-fast test-sqlite test-postgres test-browser lint system-packages node-packages bench bench-engine clean prod-check backup restore
+.PHONY: setup run test test-fast test-sqlite test-postgres test-browser lint lock outdated system-packages node-packages bench bench-engine clean prod-check backup restore
 
-# The virtual environment with the pinned dependencies, reinstalled when the lock file changes.
-$(STAMP): requirements.txt pyproject.toml
+# The virtual environment, reinstalled when a lock file changes: production's packages
+# (requirements.txt) and the development tools (requirements-dev.txt), every file checked against
+# its hash. pip and setuptools come from the lock too, so nothing is downloaded unchecked; the
+# project itself is installed editable (for the mediation-deadlines command). ADR 0022.
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
-	$(PY) -m pip install --quiet --no-deps -e .
+	$(PY) -m pip install --quiet --require-hashes -r requirements.txt -r requirements-dev.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
 
 ## setup: the preparation `run` and `test` share: .venv, dependencies, migrations
@@ -43,6 +45,19 @@ node-packages: node_modules/axe-core/axe.min.js
 node_modules/axe-core/axe.min.js: package-lock.json
 	npm ci --silent --no-audit --no-fund
 	@touch $@
+
+## lock: pin requirements.txt and requirements-dev.txt again from requirements*.in, with hashes (uv).
+## Keeps today's versions unless asked: `make lock UPGRADE=1` takes every newest release the .in
+## ranges allow, `make lock UPGRADE=django` only that package. Commit the lock files on their own.
+UV_COMPILE = $(VENV)/bin/uv pip compile --quiet --generate-hashes --python-version 3.11 --custom-compile-command "make lock"
+LOCK_UPGRADE = $(if $(UPGRADE),$(if $(filter 1 yes true,$(UPGRADE)),--upgrade,--upgrade-package $(UPGRADE)))
+lock: $(STAMP)
+	$(UV_COMPILE) $(LOCK_UPGRADE) requirements.in -o requirements.txt
+	$(UV_COMPILE) $(LOCK_UPGRADE) requirements-dev.in -o requirements-dev.txt
+
+## outdated: every pinned package with a newer release: within the .in ranges (make lock UPGRADE=1) or beyond them
+outdated: $(STAMP)
+	@$(PY) scripts/outdated.py
 
 ## lint: ruff, import-linter, and bandit (medium and high findings, each exception justified in place; pyproject.toml)
 lint: $(STAMP)

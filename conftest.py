@@ -15,7 +15,7 @@ import os
 import pytest
 
 # Playwright's sync API leaves an event loop in the test thread; Django's ORM would then refuse
-# to run in later tests (see design/stack.md, browser-test gotcha 1).
+# to run in later tests (docs/development.md, "Quirks of the stack").
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 

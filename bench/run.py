@@ -570,7 +570,7 @@ def main() -> None:
     parser.add_argument(
         "--pages",
         help="only the pages whose names contain one of these comma-separated words, "
-        "and the floors (for a quick look while working, not for the README)",
+        "and the floors (for a quick look while working, not for the published figures)",
     )
     args = parser.parse_args()
     if args.pages:

@@ -1,7 +1,7 @@
 """Typed readers for environment variables that fail loudly.
 
 Every production switch is an environment variable; none of the secrets has a default
-outside development (see README "Configuration").
+outside development (see docs/guide/admin-and-deploy.md, "Environment variables").
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ This module sits outside `mediation.domain` on purpose: the domain never imports
 package (import-linter contract "Domain rules are pure Python"); it receives a plain mapping
 date -> name. Nothing here touches the network: the `holidays` package computes the dates
 locally. It is pinned (holidays==0.109), because one-off proclaimed holidays (a coronation, a
-state funeral) only arrive with a package update (design/stack.md).
+state funeral) only arrive with a package update (docs/development.md, "Quirks of the stack").
 
 The web app keeps its own BankHoliday table; this module feeds the command line, the
 benchmark and the tests, and can seed that table.

@@ -48,7 +48,7 @@ def _key_map(name: str, default: dict[str, str]) -> dict[str, str]:
     return found
 
 
-# The audit log's keyed chain (ADR 0022): HMAC keys by id, never stored in the database. The
+# The audit log's keyed chain (ADR 0023): HMAC keys by id, never stored in the database. The
 # current key (AUDIT_HMAC_KEY_ID, default the first listed) seals new events; every key listed
 # still verifies, so to rotate put a new key first and keep the old ones.
 AUDIT_HMAC_KEYS = _key_map("AUDIT_HMAC_KEYS", {"dev": _DEV_AUDIT_KEY} if DEBUG else {})
@@ -172,7 +172,8 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions and a busy timeout let the web server and the task worker write
-    # to one SQLite file without "database is locked" errors (see design/stack.md).
+    # to one SQLite file without "database is locked" errors (docs/development.md, "Quirks of
+    # the stack").
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
@@ -355,9 +356,9 @@ elif UPLOAD_STORAGE != "filesystem":
 BACKUP_DIR = Path(env_str("BACKUP_DIR", str(BASE_DIR / "backups")))
 BACKUP_PUBLIC_KEY = env_str("BACKUP_PUBLIC_KEY", "")
 BACKUP_PG_BIN = env_str("BACKUP_PG_BIN", "")
-# Upload limits in MB: documents and photos, and audio and video (see README "Documents and
-# children's views"). UPLOAD_VIRUS_SCANNER is a command that reads the file on standard input
-# (or "{path}" in it is replaced by the file's path): exit 0 clean, 1 infected, else error.
+# Upload limits in MB: documents and photos, and audio and video (docs/guide/admin-and-deploy.md,
+# "Uploads"). UPLOAD_VIRUS_SCANNER is a command that reads the file on standard input (or
+# "{path}" in it is replaced by the file's path): exit 0 clean, 1 infected, else error.
 UPLOAD_MAX_DOCUMENT_MB = env_int("UPLOAD_MAX_DOCUMENT_MB", 20)
 UPLOAD_MAX_MEDIA_MB = env_int("UPLOAD_MAX_MEDIA_MB", 200)
 UPLOAD_VIRUS_SCANNER = env_str("UPLOAD_VIRUS_SCANNER", "")

@@ -1,4 +1,4 @@
-"""Every staff page needs the second factor, not only the password (ASVS 6.3.3, security design)."""
+"""Every staff page needs the second factor, not only the password (ASVS 6.3.3; docs/security.md row 1)."""
 
 from __future__ import annotations
 

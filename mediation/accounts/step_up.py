@@ -1,7 +1,7 @@
 """Step-up: exports and bulk downloads need a fresh code from the authenticator app.
 
-A signed-in session is not enough to take data out in bulk (security design: "exports and bulk
-downloads need the user to re-enter their second factor"). A fresh code is good for a few minutes,
+A signed-in session is not enough to take data out in bulk (ASVS 7.5.3, docs/security.md:
+exports and bulk downloads need the second factor again). A fresh code is good for a few minutes,
 so a manager downloading several files in a row is asked once.
 """
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 # Only DejaVu fonts are installed on our machines; naming them keeps PDFs identical everywhere.
-# @page margin boxes do not inherit the body font, so it is set there too (see design/stack.md).
+# @page margin boxes do not inherit the body font, so it is set there too.
 BASE_CSS = """
 @page { size: A4; margin: 20mm 18mm 22mm 18mm;
   @bottom-right { content: "Page " counter(page) " of " counter(pages);

@@ -6,7 +6,7 @@ final outcome statement ("agreed_action_due:<id>", met when the action is marked
 Each reminder is a Message with a key made of the deadline, its due date, the kind of reminder
 and the recipient, so running the daily task twice (or after a crash) sends nothing twice; a
 deadline that moves gets fresh reminders for its new date. Emails say what is needed and link to
-the case, but name no child or family (security design: no personal data in notifications).
+the case, but name no child or family, so a shared or forwarded mailbox leaks nothing.
 """
 
 from __future__ import annotations

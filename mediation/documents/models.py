@@ -9,7 +9,7 @@
 - `Certificate`: the mediation certificate of a case (CFA 2014 s55(4)/(5), reg 39(3)), with its
   unique reference and verification code. At most one current (not revoked) certificate a case.
 - `RateCounter`: fixed-window counters for the public verification page, updated with F() so it
-  works without a shared cache (security design: django-ratelimit cannot work here).
+  works without a shared cache (django-ratelimit needs memcached or Redis, which we do not run).
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """CSV exports with no names or contact details of children or families (the spirit of
-CFA 2014 s76(4)): see README "Reports" and docs/adr/0014-reports-metric-definitions.md.
+CFA 2014 s76(4)): see docs/guide/manager.md, "Reports", and
+docs/adr/0014-reports-metric-definitions.md.
 
 - cases: one row per case opened in the period; an opaque row id (a keyed hash of the
   reference, so rows of two exports can be matched but not traced to a case without the key),

@@ -1,4 +1,4 @@
-"""Exports need a fresh code from the authenticator app (security design: step-up)."""
+"""Exports need a fresh code from the authenticator app (ASVS 7.5.3; docs/security.md)."""
 
 import time
 

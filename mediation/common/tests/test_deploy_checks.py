@@ -1,8 +1,8 @@
 """`manage.py check --deploy --fail-level WARNING` passes with the production settings.
 
 Run in a fresh process with config.settings.base and only the environment a production server
-must have (DJANGO_DEBUG unset), so nothing from the test settings leaks in (security design §2
-and checklist rows 27, 28, 41).
+must have (DJANGO_DEBUG unset), so nothing from the test settings leaks in (docs/security.md
+checklist rows 27, 28, 41).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ def production_env(**extra: str) -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "config.settings.base",
         "SECRET_KEY": secrets.token_urlsafe(64),
         "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "AUDIT_HMAC_KEYS": f"deploy={secrets.token_urlsafe(32)}",
         "ALLOWED_HOSTS": "mediation.example.org",
     }
     env.update(extra)

@@ -1,4 +1,4 @@
-"""Every URL × every kind of visitor: zero unexpected allows (security design §C, issue 8).
+"""Every URL × every kind of visitor: zero unexpected allows (docs/security.md §2 C, issue 8).
 
 The URL list comes from the resolver, so a new URL without a row in ACCESS fails this test.
 Objects in URLs (parties, meetings, letters, actions ...) are real rows of a case assigned to

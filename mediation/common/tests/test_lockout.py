@@ -1,4 +1,4 @@
-"""Brute-force protection on the password step (django-axes; security design §2, checklist row 5).
+"""Brute-force protection on the password step (django-axes; docs/security.md checklist row 5).
 
 Cyber Essentials: lock after at most 10 failures. ASVS 6.3.1: the lock is documented and ends
 by itself. ASVS 6.3.8: an unknown username gets the same answer as a real one.

@@ -1,4 +1,4 @@
-"""Header baseline, keyed to the OWASP ZAP passive rules it stands in for (security design §3).
+"""Header baseline, keyed to the OWASP ZAP passive rules it stands in for (docs/security.md row 38).
 
 ZAP 10038 CSP, 10020 anti-clickjacking, 10021 nosniff, 10015 cache-control, 10036/10037 Server
 and X-Powered-By, 90022 error disclosure; plus Referrer-Policy, COOP and Permissions-Policy

@@ -1,6 +1,6 @@
 """Sessions end after 30 minutes idle and 12 hours after sign-in, however active.
 
-ASVS 7.3.1 and 7.3.2; ASVS 4.0.3 V3.3.2 gives these L2 values (security design checklist row 9).
+ASVS 7.3.1 and 7.3.2; ASVS 4.0.3 V3.3.2 gives these L2 values (docs/security.md checklist row 9).
 """
 
 from __future__ import annotations
