@@ -1,6 +1,6 @@
 """Production settings: DJANGO_SETTINGS_MODULE=config.settings.production.
 
-Everything comes from the environment (README "Configuration", docs/operations.md). These
+Everything comes from the environment (docs/guide/admin-and-deploy.md, docs/operations.md). These
 settings refuse to start (ImproperlyConfigured, naming every problem at once) when:
 
 - DEBUG is on (DJANGO_DEBUG set to true);
