@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import include, path
 from django.views.generic import RedirectView
 
@@ -69,7 +70,6 @@ urlpatterns = [
     path("", include("mediation.outcomes.urls")),
     path("enquiries/", include(enquiry_urlpatterns)),
     path("manage/", include(manage_urlpatterns)),
-    path("outbox/", include("mediation.notifications.urls")),
     path("", include("mediation.uploads.urls")),
     path("portal/", include("mediation.portal.urls")),
     path("", include("mediation.portal.staff_urls")),
@@ -78,7 +78,11 @@ urlpatterns = [
     path("", include("mediation.privacy.urls")),
     path("", include("mediation.audit.urls")),
     path("csp-report/", security.csp_report, name="csp-report"),
+    path("", include("mediation.ops.urls")),
 ]
+if settings.SHOW_DEV_OUTBOX:
+    # Development only: production settings have no outbox page at all.
+    urlpatterns.append(path("outbox/", include("mediation.notifications.urls")))
 
 handler404 = "mediation.common.errors.not_found"
 handler403 = "mediation.common.errors.forbidden"

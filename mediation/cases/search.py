@@ -78,7 +78,7 @@ def search_filter(words: list[str]) -> Q:
     # Constant SQL; the words are bound parameters.
     if connection.vendor == "sqlite":
         for pattern in names:
-            condition &= Q(pk__in=RawSQL(_SQLITE_NAMES, [pattern] * 3))  # noqa: S611
+            condition &= Q(pk__in=RawSQL(_SQLITE_NAMES, [pattern] * 3))  # noqa: S611  # nosec B611
         return condition
     # PostgreSQL: every word against the case's one search document (reference, child's name,
     # LA's name and every party's name), so that the trigram index intersects the words
@@ -88,9 +88,9 @@ def search_filter(words: list[str]) -> Q:
     # most of the table when the word is rarer among recent cases (ADR 0020).
     # Constant SQL: one "d.doc LIKE %s" per word, the words are bound parameters.
     words_match = " AND ".join(["d.doc LIKE %s"] * len(names))
-    matching = f"SELECT d.case_id FROM cases_case_search_doc d WHERE {words_match}"  # noqa: S608
+    matching = f"SELECT d.case_id FROM cases_case_search_doc d WHERE {words_match}"  # noqa: S608  # nosec B608
     return condition & Q(
-        RawSQL(  # noqa: S611
+        RawSQL(  # noqa: S611  # nosec B611
             f'"cases_case"."id" = ANY(ARRAY({matching}))', names, output_field=BooleanField()
         )
     )
@@ -120,7 +120,7 @@ _POSTGRES_INDEXES = [
               FROM cases_case c JOIN authorities_localauthority a ON a.id = c.local_authority_id
              WHERE c.id = ANY(ids)
             ON CONFLICT (case_id) DO UPDATE SET doc = EXCLUDED.doc;
-        END $$""",  # noqa: S608 (constant SQL)
+        END $$""",  # noqa: S608 (constant SQL)  # nosec B608
     """CREATE OR REPLACE FUNCTION cases_search_doc_on_case() RETURNS trigger
         LANGUAGE plpgsql AS $$
         BEGIN
@@ -189,7 +189,7 @@ _POSTGRES_REBUILD = [
     "DROP INDEX IF EXISTS case_search_doc_trgm",
     f"""INSERT INTO cases_case_search_doc (case_id, doc)
         SELECT c.id, {_POSTGRES_DOC}
-          FROM cases_case c JOIN authorities_localauthority a ON a.id = c.local_authority_id""",  # noqa: S608, E501
+          FROM cases_case c JOIN authorities_localauthority a ON a.id = c.local_authority_id""",  # noqa: S608, E501 (constant SQL)  # nosec B608
     # After the rows: one index build is much faster than a million index updates.
     "CREATE INDEX case_search_doc_trgm ON cases_case_search_doc USING gin (doc gin_trgm_ops)",
     "ANALYZE cases_case_search_doc",
