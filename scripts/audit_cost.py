@@ -5,7 +5,7 @@ usage: DATABASE_URL=... python scripts/audit_cost.py [--calls 1000]
 Run it against an empty, throwaway database (it migrates it first and writes N events):
 SQLite: DATABASE_URL=sqlite:////tmp/x.sqlite3; PostgreSQL: a cluster from scripts/pg_throwaway.sh.
 Prints the time per call (median of five rounds of N/5 calls) and the events' count. The
-figures before and after the keyed audit log are in docs/adr/0023-keyed-anchored-audit-log.md.
+figures before and after the keyed audit log are in docs/adr/0024-keyed-anchored-audit-log.md.
 """
 
 from __future__ import annotations

@@ -48,7 +48,7 @@ def _key_map(name: str, default: dict[str, str]) -> dict[str, str]:
     return found
 
 
-# The audit log's keyed chain (ADR 0023): HMAC keys by id, never stored in the database. The
+# The audit log's keyed chain (ADR 0024): HMAC keys by id, never stored in the database. The
 # current key (AUDIT_HMAC_KEY_ID, default the first listed) seals new events; every key listed
 # still verifies, so to rotate put a new key first and keep the old ones.
 AUDIT_HMAC_KEYS = _key_map("AUDIT_HMAC_KEYS", {"dev": _DEV_AUDIT_KEY} if DEBUG else {})

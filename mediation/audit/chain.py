@@ -4,7 +4,7 @@ A seal's MAC is HMAC-SHA-256, under a key that is never stored in the database
 (settings.AUDIT_HMAC_KEYS, key id → key), over: the key id, the seal's number in the chain, the
 MAC of the seal before it, the event's id and its fields in a canonical JSON form. So nobody
 who can only write to the database can change, remove, insert or reorder an event and make the
-chain add up again (ADR 0023). The old plain SHA-256 chain (`legacy_hash`) is kept only to
+chain add up again (ADR 0024). The old plain SHA-256 chain (`legacy_hash`) is kept only to
 check the rows written before keyed sealing once, when migration 0004 sealed them.
 
 Used by the services and by migration 0004, which is why it takes plain values, not models.

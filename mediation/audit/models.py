@@ -2,7 +2,7 @@
 
 Rows are written only by mediation.audit.services. An event is written at once (AuditEvent) and
 sealed into the keyed chain soon after, in order, by the sealer (AuditSeal: its number in the
-chain and an HMAC under a key kept outside the database; ADR 0023). Until then it is listed in
+chain and an HMAC under a key kept outside the database; ADR 0024). Until then it is listed in
 AuditUnsealed. Database triggers refuse UPDATE and DELETE of events and seals (installed by
 migrations 0002 and 0004 on SQLite and PostgreSQL); signed checkpoints written outside the
 database catch the removal of the newest events (mediation/audit/checkpoints.py).

@@ -4,7 +4,7 @@ An event is written at once, with no lock (`audit_record`), and sealed into the 
 order by the sealer (`audit_seal_pending`): on SQLite in the same transaction (SQLite runs one
 writer at a time anyway), on PostgreSQL by a short step after the commit that skips if another
 sealer is at work, and by the worker every few seconds, the audit log page and `audit_verify`,
-so nothing stays unsealed (ADR 0023). `audit_verify` checks the whole chain and the signed
+so nothing stays unsealed (ADR 0024). `audit_verify` checks the whole chain and the signed
 checkpoints kept outside the database (mediation/audit/checkpoints.py).
 """
 

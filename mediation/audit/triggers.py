@@ -1,6 +1,6 @@
 """Database triggers that make the audit tables append-only, for SQLite and PostgreSQL.
 
-Events since migration 0002, their seals in the keyed chain since 0004 (ADR 0023); the queue of
+Events since migration 0002, their seals in the keyed chain since 0004 (ADR 0024); the queue of
 events waiting to be sealed is not append-only, since the sealer empties it. The test settings
 turn them off (AUDIT_APPEND_ONLY_TRIGGERS=False) only because the test runner empties every
 table between browser tests; the trigger tests install them explicitly and prove that UPDATE and

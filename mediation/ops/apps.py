@@ -3,7 +3,7 @@ from django.apps import AppConfig
 
 class OpsConfig(AppConfig):
     """Running the service: health check, the task worker's heartbeat and periodic duties,
-    the database-unavailable page, backups and restores (ADR 0024)."""
+    the database-unavailable page, backups and restores (ADR 0025)."""
 
     name = "mediation.ops"
     label = "ops"

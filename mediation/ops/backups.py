@@ -15,7 +15,7 @@ BACKUP_PUBLIC_KEY is set) into BACKUP_DIR:
 `manage.py restore ARCHIVE` (`make restore FROM=...`) checks every hash before it changes
 anything, then replaces the database (SQLite: the backup API again; PostgreSQL: the schema
 emptied and `pg_restore`), puts the files in place (the current ones are moved aside, not
-deleted), and checks the row counts against the manifest and the audit chain (ADR 0024).
+deleted), and checks the row counts against the manifest and the audit chain (ADR 0025).
 """
 
 from __future__ import annotations

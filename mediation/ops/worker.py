@@ -4,7 +4,7 @@
 worker in its main thread and these in two daemon threads, so one process to run covers it all:
 
 - the heartbeat (every OPS_HEARTBEAT_SECONDS), read by /healthz;
-- sealing audit events still waiting (AUDIT_SEAL_SWEEP_SECONDS, PostgreSQL; ADR 0023);
+- sealing audit events still waiting (AUDIT_SEAL_SWEEP_SECONDS, PostgreSQL; ADR 0024);
 - sending messages that are pending, failed, or whose sending lease ran out because a worker
   died mid-send (NOTIFICATIONS_SWEEP_SECONDS);
 - a signed audit checkpoint every AUDIT_CHECKPOINT_MINUTES, and the daily email of it.

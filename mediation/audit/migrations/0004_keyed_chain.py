@@ -1,4 +1,4 @@
-"""The keyed, anchored audit chain (ADR 0023).
+"""The keyed, anchored audit chain (ADR 0024).
 
 Every existing event is checked against the old SHA-256 chain and, if it holds, sealed under the
 current audit key in id order, so the whole log is verified the same way from now on. If the old

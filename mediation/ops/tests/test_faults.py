@@ -12,7 +12,7 @@ Each kill is timed by the backend's "sending" marker and lands while a send is u
 those runs hold the send open (FAULT_HOLD=1) until the kill, so every kill is mid-send whatever
 the machine's load. What this does not cover: a kill in the microseconds after the mail server
 accepted a message and before it is recorded as sent; that message would be sent again, with
-the same Message-ID (docs/adr/0024-production-backups-and-faults.md).
+the same Message-ID (docs/adr/0025-production-backups-and-faults.md).
 """
 
 from __future__ import annotations
