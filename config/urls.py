@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import include, path
 from django.views.generic import RedirectView
 
@@ -79,7 +80,6 @@ urlpatterns = [
     path("", include("mediation.outcomes.urls")),
     path("enquiries/", include(enquiry_urlpatterns)),
     path("manage/", include(manage_urlpatterns)),
-    path("outbox/", include("mediation.notifications.urls")),
     path("", include("mediation.uploads.urls")),
     path("portal/", include("mediation.portal.urls")),
     path("", include("mediation.portal.staff_urls")),
@@ -88,7 +88,11 @@ urlpatterns = [
     path("", include("mediation.privacy.urls")),
     path("", include("mediation.privacy.audit_log_urls")),
     path("csp-report/", csp.csp_report, name="csp-report"),
+    path("", include("mediation.ops.urls")),
 ]
+if settings.SHOW_DEV_OUTBOX:
+    # Development only: production settings have no outbox page at all.
+    urlpatterns.append(path("outbox/", include("mediation.notifications.urls")))
 
 handler404 = "mediation.common.error_pages.not_found"
 handler403 = "mediation.common.error_pages.forbidden"

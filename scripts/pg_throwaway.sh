@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL cluster for one test run (no systemd, no TCP: a unix socket in a temp dir).
 # usage: eval "$(scripts/pg_throwaway.sh start)"; ...; scripts/pg_throwaway.sh stop "$PGTMP"
+#        scripts/pg_throwaway.sh restart "$PGTMP"   (a fast restart, same options: the fault test)
 set -euo pipefail
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 if [ -z "$PGBIN" ]; then
@@ -18,6 +19,8 @@ if [ "${1:-start}" = start ]; then
   as_pg "$PGBIN/pg_ctl" -D "$PGTMP/data" -l "$PGTMP/server.log" -w -t 30 \
         -o "-k $PGTMP -p $PORT -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
   echo "export PGTMP=$PGTMP PGHOST=$PGTMP PGPORT=$PORT PGUSER=postgres PGDATABASE=postgres"
+elif [ "$1" = restart ]; then
+  as_pg "$PGBIN/pg_ctl" -D "$2/data" -l "$2/server.log" -m fast -w -t 30 restart >/dev/null
 else
   as_pg "$PGBIN/pg_ctl" -D "$2/data" -m immediate -w stop >/dev/null || true
   rm -rf "$2"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_str
 
@@ -20,6 +21,7 @@ DEBUG = env_bool("DJANGO_DEBUG", default=False)
 # with a secret that is printed in this file.
 _DEV_SECRET_KEY = "dev-only-not-secret-0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c"
 _DEV_FIELD_KEY = "ZGV2LW9ubHktZmllbGQta2V5LW5vdC1zZWNyZXQhISE="  # base64 of 32 bytes
+_DEV_AUDIT_KEY = "dev-only-audit-key-not-secret-5f1e2d3c4b5a69788796a5b4c3d2e1f0"
 
 SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET_KEY if DEBUG else None)
 # Comma-separated Fernet keys, newest first: add a new key in front to rotate; older keys
@@ -29,6 +31,41 @@ if not FIELD_ENCRYPTION_KEYS:
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured("Set the environment variable FIELD_ENCRYPTION_KEYS.")
+
+
+def _key_map(name: str, default: dict[str, str]) -> dict[str, str]:
+    """`id=key,id=key` from the environment (keys of 32 bytes or more, with no commas)."""
+    pairs = env_list(name, [])
+    if not pairs:
+        return default
+    found = {}
+    for pair in pairs:
+        key_id, separator, secret = pair.partition("=")
+        if not separator or not key_id.strip() or not secret:
+            raise ImproperlyConfigured(f"{name} must be key id=key pairs separated by commas.")
+        found[key_id.strip()] = secret
+    return found
+
+
+# The audit log's keyed chain (ADR 0024): HMAC keys by id, never stored in the database. The
+# current key (AUDIT_HMAC_KEY_ID, default the first listed) seals new events; every key listed
+# still verifies, so to rotate put a new key first and keep the old ones.
+AUDIT_HMAC_KEYS = _key_map("AUDIT_HMAC_KEYS", {"dev": _DEV_AUDIT_KEY} if DEBUG else {})
+if not AUDIT_HMAC_KEYS:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("Set the environment variable AUDIT_HMAC_KEYS (id=key).")
+AUDIT_HMAC_KEY_ID = env_str("AUDIT_HMAC_KEY_ID", next(iter(AUDIT_HMAC_KEYS)))
+# Signed checkpoints of the chain go here, every AUDIT_CHECKPOINT_MINUTES and on demand: in
+# production a directory the database's users cannot write to (another host's mount).
+AUDIT_CHECKPOINT_DIR = Path(
+    env_str("AUDIT_CHECKPOINT_DIR", str(BASE_DIR / "var" / "audit-checkpoints"))
+)
+AUDIT_CHECKPOINT_MINUTES = env_int("AUDIT_CHECKPOINT_MINUTES", 15)
+# PostgreSQL: a request seals what is waiting after its commit at most this often per process
+# (0: after every commit); the task worker sweeps every few seconds (AUDIT_SEAL_SWEEP_SECONDS).
+AUDIT_SEAL_AFTER_COMMIT_SECONDS = float(env_str("AUDIT_SEAL_AFTER_COMMIT_SECONDS", "1"))
+AUDIT_SEAL_SWEEP_SECONDS = env_int("AUDIT_SEAL_SWEEP_SECONDS", 2)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -56,6 +93,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.forms",
+    # Before django_tasks_db: its `db_worker` command replaces the package's own, adding the
+    # heartbeat and the periodic duties (mediation/ops/worker.py).
+    "mediation.ops",
     "django_tasks",
     "django_tasks_db",
     "django_otp",
@@ -87,6 +127,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before everything that reads the database: a lost connection is retried once for reads,
+    # then answered with a 503 page that still gets the security headers above.
+    "mediation.ops.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "mediation.accounts.middleware.IdleSessionRenewalMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -308,6 +351,13 @@ elif UPLOAD_STORAGE != "filesystem":
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured("UPLOAD_STORAGE must be filesystem or s3.")
+# Backups (`make backup`, mediation/ops/backups.py): archives go to BACKUP_DIR. With
+# BACKUP_PUBLIC_KEY (an X25519 public key, PEM text or a file's path, from `manage.py
+# backup_keygen`) they are encrypted to it, and only its private key, kept elsewhere, restores
+# them. BACKUP_PG_BIN: the directory of pg_dump and pg_restore, if they are not on PATH.
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(BASE_DIR / "backups")))
+BACKUP_PUBLIC_KEY = env_str("BACKUP_PUBLIC_KEY", "")
+BACKUP_PG_BIN = env_str("BACKUP_PG_BIN", "")
 # Upload limits in MB: documents and photos, and audio and video (docs/guide/admin-and-deploy.md,
 # "Uploads"). UPLOAD_VIRUS_SCANNER is a command that reads the file on standard input (or
 # "{path}" in it is replaced by the file's path): exit 0 clean, 1 infected, else error.
@@ -319,6 +369,13 @@ UPLOAD_VIRUS_SCAN_TIMEOUT = env_int("UPLOAD_VIRUS_SCAN_TIMEOUT", 120)
 # Background work: Django's tasks API with a database-backed worker (manage.py db_worker),
 # so no extra server is needed. Tasks are enqueued after commit and are idempotent.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# The worker reports every OPS_HEARTBEAT_SECONDS; /healthz answers 503 when none has for
+# HEALTH_WORKER_STALE_SECONDS or a task has waited HEALTH_QUEUE_STALE_SECONDS to run. The worker
+# also sends what is pending (and what a dead worker left) every NOTIFICATIONS_SWEEP_SECONDS.
+OPS_HEARTBEAT_SECONDS = env_int("OPS_HEARTBEAT_SECONDS", 5)
+HEALTH_WORKER_STALE_SECONDS = env_int("HEALTH_WORKER_STALE_SECONDS", 60)
+HEALTH_QUEUE_STALE_SECONDS = env_int("HEALTH_QUEUE_STALE_SECONDS", 300)
+NOTIFICATIONS_SWEEP_SECONDS = env_int("NOTIFICATIONS_SWEEP_SECONDS", 60)
 
 # Email: in development every message is kept in the database outbox (/outbox/) as well as
 # being handed to this backend; production sets EMAIL_BACKEND=smtp and the EMAIL_* variables.
@@ -338,6 +395,11 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "casework@example.org")
 # Shows the development outbox page; never on in production.
 SHOW_DEV_OUTBOX = env_bool("SHOW_DEV_OUTBOX", default=DEBUG)
+# A message being sent is taken for lost (its worker died) this long after sending started,
+# and sent again; longer than any send takes. A lost database connection while recording that
+# a message went is retried for this long first (a PostgreSQL restart), well inside the lease.
+NOTIFICATIONS_SENDING_LEASE_SECONDS = env_int("NOTIFICATIONS_SENDING_LEASE_SECONDS", 10 * 60)
+NOTIFICATIONS_RECORD_SENT_RETRY_SECONDS = env_int("NOTIFICATIONS_RECORD_SENT_RETRY_SECONDS", 60)
 # Keep one-time portal links in the outbox after sending (development demo only).
 NOTIFICATIONS_KEEP_SENT_SECRETS = env_bool("NOTIFICATIONS_KEEP_SENT_SECRETS", default=DEBUG)
 

@@ -32,6 +32,8 @@ if os.environ.get("MEDIATION_BENCH") != "1":
 os.environ["DJANGO_DEBUG"] = "false"
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
 os.environ["SECURE_SSL_REDIRECT"] = "false"
+# A fixed key, published here: the benchmark's throwaway database is sealed under it.
+os.environ.setdefault("AUDIT_HMAC_KEYS", "bench=bench-only-audit-key-not-secret-0123456789abcdef")
 
 from config.settings.base import *  # noqa: E402,F403
 

@@ -4,10 +4,14 @@ import atexit
 import os
 import shutil
 import tempfile
+from pathlib import Path
 
 os.environ.setdefault("DJANGO_DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-0123456789abcdef")
 os.environ.setdefault("FIELD_ENCRYPTION_KEYS", "dGVzdC1vbmx5LWZpZWxkLWtleS0wMTIzNDU2Nzg5YWI=")
+os.environ.setdefault(
+    "AUDIT_HMAC_KEYS", "test=test-only-audit-key-not-for-production-0123456789abcdef"
+)
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 
@@ -35,3 +39,6 @@ CSRF_COOKIE_NAME = "csrftoken"
 SECURE_HSTS_SECONDS = 0
 SHOW_DEV_OUTBOX = True
 AUDIT_APPEND_ONLY_TRIGGERS = False  # see mediation/audit/triggers.py
+# Checkpoints of a test run go to a temporary directory; tests that write them use their own.
+AUDIT_CHECKPOINT_DIR = Path(tempfile.mkdtemp(prefix="mediation-test-checkpoints-"))
+atexit.register(shutil.rmtree, AUDIT_CHECKPOINT_DIR, ignore_errors=True)

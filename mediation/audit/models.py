@@ -1,9 +1,11 @@
 """The append-only audit log: who read or changed what, when and from where, never the data itself.
 
-Rows are written only by mediation.audit.services.audit_record. Database triggers refuse UPDATE and
-DELETE (installed by migration 0002 on SQLite and PostgreSQL), and each row carries the SHA-256 of
-the previous row's hash plus its own fields, so a removed or altered row breaks the chain
-(audit_verify_chain finds where).
+Rows are written only by mediation.audit.services. An event is written at once (AuditEvent) and
+sealed into the keyed chain soon after, in order, by the sealer (AuditSeal: its number in the
+chain and an HMAC under a key kept outside the database; ADR 0024). Until then it is listed in
+AuditUnsealed. Database triggers refuse UPDATE and DELETE of events and seals (installed by
+migrations 0002 and 0004 on SQLite and PostgreSQL); signed checkpoints written outside the
+database catch the removal of the newest events (mediation/audit/checkpoints.py).
 """
 
 from django.conf import settings
@@ -26,8 +28,10 @@ class AuditEvent(models.Model):
     request_id = models.CharField(max_length=36, blank=True)
     # Non-sensitive facts only (state names, field names changed), never free text or personal data.
     detail = models.JSONField(default=dict, blank=True)
-    previous_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    # The plain SHA-256 chain of ADR 0003, kept on events written before keyed sealing (checked
+    # once and sealed under the key by migration 0004); empty on later events.
+    previous_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
 
     class Meta:
         ordering = ["-id"]
@@ -49,10 +53,31 @@ class AuditEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.verb} {self.object_type}:{self.object_id}"
 
 
-class AuditChainHead(models.Model):
-    """One row holding the newest hash; locking it serialises appends so the chain never forks."""
+class AuditSeal(models.Model):
+    """An event's place in the keyed chain: number `seq` (1, 2, 3 ... with no gaps) and the
+    HMAC-SHA-256 of the previous seal's MAC and this event (mediation/audit/chain.py)."""
 
-    last_hash = models.CharField(max_length=64)
+    seq = models.BigIntegerField(primary_key=True)
+    event = models.OneToOneField(AuditEvent, on_delete=models.PROTECT, related_name="seal")
+    key_id = models.CharField(max_length=32)
+    mac = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["seq"]
 
     def __str__(self) -> str:
-        return self.last_hash
+        return f"{self.seq}: event {self.event_id}"
+
+
+class AuditUnsealed(models.Model):
+    """An event written but not yet sealed; the sealer takes these in id order and removes them.
+
+    Only the queue: removing a row here does not hide an event, as the check reads every event.
+    """
+
+    event = models.OneToOneField(
+        AuditEvent, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return str(self.event_id)

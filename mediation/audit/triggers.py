@@ -1,8 +1,10 @@
-"""Database triggers that make the audit table append-only, for SQLite and PostgreSQL.
+"""Database triggers that make the audit tables append-only, for SQLite and PostgreSQL.
 
-Installed by migration 0002. The test settings turn them off (AUDIT_APPEND_ONLY_TRIGGERS=False)
-only because the test runner empties every table between browser tests; the trigger tests
-install them explicitly and prove that UPDATE and DELETE are refused on both databases.
+Events since migration 0002, their seals in the keyed chain since 0004 (ADR 0024); the queue of
+events waiting to be sealed is not append-only, since the sealer empties it. The test settings
+turn them off (AUDIT_APPEND_ONLY_TRIGGERS=False) only because the test runner empties every
+table between browser tests; the trigger tests install them explicitly and prove that UPDATE and
+DELETE are refused on both databases.
 """
 
 from __future__ import annotations
@@ -10,45 +12,63 @@ from __future__ import annotations
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 TABLE = "audit_auditevent"
+SEAL_TABLE = "audit_auditseal"
+# (table, trigger name prefix): events since migration 0002, their seals since 0004.
+TABLES = [(TABLE, "audit_event"), (SEAL_TABLE, "audit_seal")]
 
-_SQLITE_INSTALL = [
-    f"""CREATE TRIGGER IF NOT EXISTS audit_event_no_update BEFORE UPDATE ON {TABLE}
-        BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END""",
-    f"""CREATE TRIGGER IF NOT EXISTS audit_event_no_delete BEFORE DELETE ON {TABLE}
-        BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END""",
-]
-_SQLITE_REMOVE = [
-    "DROP TRIGGER IF EXISTS audit_event_no_update",
-    "DROP TRIGGER IF EXISTS audit_event_no_delete",
-]
-_POSTGRES_INSTALL = [
-    """CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger AS $$
-       BEGIN RAISE EXCEPTION 'audit events are append-only'; END; $$ LANGUAGE plpgsql""",
-    f"DROP TRIGGER IF EXISTS audit_event_append_only ON {TABLE}",
-    f"""CREATE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON {TABLE}
-        FOR EACH STATEMENT EXECUTE FUNCTION audit_event_append_only()""",
-]
-_POSTGRES_REMOVE = [
-    f"DROP TRIGGER IF EXISTS audit_event_append_only ON {TABLE}",
-    "DROP FUNCTION IF EXISTS audit_event_append_only()",
-]
+EVENTS_ONLY = TABLES[:1]  # what migration 0002 installed, before the seals' table existed
+
+_MESSAGE = "'audit events are append-only'"
+_POSTGRES_FUNCTION = f"""CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger AS $$
+    BEGIN RAISE EXCEPTION {_MESSAGE}; END; $$ LANGUAGE plpgsql"""
 
 
-def _statements(connection: BaseDatabaseWrapper, *, install: bool) -> list[str]:
+def _statements(
+    connection: BaseDatabaseWrapper, tables: list[tuple[str, str]], *, install: bool
+) -> list[str]:
+    statements: list[str] = []
     if connection.vendor == "sqlite":
-        return _SQLITE_INSTALL if install else _SQLITE_REMOVE
+        for table, name in tables:
+            if install:
+                statements += [
+                    f"""CREATE TRIGGER IF NOT EXISTS {name}_no_update BEFORE UPDATE ON {table}
+                        BEGIN SELECT RAISE(ABORT, {_MESSAGE}); END""",
+                    f"""CREATE TRIGGER IF NOT EXISTS {name}_no_delete BEFORE DELETE ON {table}
+                        BEGIN SELECT RAISE(ABORT, {_MESSAGE}); END""",
+                ]
+            else:
+                statements += [
+                    f"DROP TRIGGER IF EXISTS {name}_no_update",
+                    f"DROP TRIGGER IF EXISTS {name}_no_delete",
+                ]
+        return statements
     if connection.vendor == "postgresql":
-        return _POSTGRES_INSTALL if install else _POSTGRES_REMOVE
+        if install:
+            statements.append(_POSTGRES_FUNCTION)
+        for table, name in tables:
+            statements.append(f"DROP TRIGGER IF EXISTS {name}_append_only ON {table}")
+            if install:
+                statements.append(
+                    f"""CREATE TRIGGER {name}_append_only
+                        BEFORE UPDATE OR DELETE OR TRUNCATE ON {table}
+                        FOR EACH STATEMENT EXECUTE FUNCTION audit_event_append_only()"""
+                )
+        return statements
     raise NotImplementedError(f"No append-only triggers for {connection.vendor}")
 
 
-def install_triggers(connection: BaseDatabaseWrapper) -> None:
+def install_triggers(
+    connection: BaseDatabaseWrapper, tables: list[tuple[str, str]] = TABLES
+) -> None:
     with connection.cursor() as cursor:
-        for statement in _statements(connection, install=True):
+        for statement in _statements(connection, tables, install=True):
             cursor.execute(statement)
 
 
-def remove_triggers(connection: BaseDatabaseWrapper) -> None:
+def remove_triggers(
+    connection: BaseDatabaseWrapper, tables: list[tuple[str, str]] = TABLES
+) -> None:
+    """Drop the triggers on `tables` (the shared PostgreSQL function stays: harmless)."""
     with connection.cursor() as cursor:
-        for statement in _statements(connection, install=False):
+        for statement in _statements(connection, tables, install=False):
             cursor.execute(statement)

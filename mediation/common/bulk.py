@@ -80,7 +80,7 @@ def insert_rows(
     else:
         placeholders = ", ".join(["%s"] * len(columns))
         # Table and column names come from the model and are quoted; values are parameters.
-        sql = f"INSERT INTO {connection.ops.quote_name(table)} ({quoted}) VALUES ({placeholders})"  # noqa: S608
+        sql = f"INSERT INTO {connection.ops.quote_name(table)} ({quoted}) VALUES ({placeholders})"  # noqa: S608  # nosec B608
         with connection.cursor() as cursor:
             cursor.executemany(sql, list(converted()))
     return count

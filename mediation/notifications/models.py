@@ -39,6 +39,9 @@ class Message(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the current attempt claimed the message: the sending lease runs from here, so a
+    # slow send is not taken for a dead one (and sent twice) just because the row is old.
+    sending_started_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     # A one-time secret (a portal sign-in link) that the body shows as SECRET_MARK. It is put
     # into the email only when sending and erased once sent (unless settings

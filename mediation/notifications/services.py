@@ -1,16 +1,24 @@
 from __future__ import annotations
 
+import hashlib
+import logging
+import time
 from collections.abc import Iterable
+from datetime import timedelta
 from email import encoders
 from email.mime.base import MIMEBase
 from email.mime.text import MIMEText
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db import InterfaceError, OperationalError, connection
+from django.db.models import Q
 from django.utils import timezone
 
 from mediation.common.dispatch import enqueue_on_commit
 from mediation.notifications.models import Message, MessageAttachment
+
+logger = logging.getLogger(__name__)
 
 # (filename, content type with optional parameters, content)
 Attachment = tuple[str, str, bytes]
@@ -56,17 +64,26 @@ def message_queue(
     return message, created
 
 
+def message_id_header(message: Message) -> str:
+    """The same Message-ID for every attempt at one message, so a mail system that is handed it
+    twice (the worker died between the hand-over and recording it) can tell it is one email."""
+    digest = hashlib.sha256(message.idempotency_key.encode()).hexdigest()[:32]
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
+    return f"<{digest}.{message.pk}@{domain}>"
+
+
 def message_send(*, message_id: int) -> bool:
     """Send one pending message. Returns True if this call sent it.
 
-    The conditional UPDATE claims the row: if two workers (or a rerun) get here, only one sees
-    a row count of 1, so the email goes out once.
+    The conditional UPDATE claims the row and starts its sending lease: if two workers (or a
+    rerun) get here, only one sees a row count of 1, so the email goes out once. If the
+    process dies mid-send, the lease runs out and `messages_send_pending` tries again.
     """
     claimed = Message.objects.filter(
         pk=message_id,
         channel=Message.Channel.EMAIL,
         status__in=[Message.Status.PENDING, Message.Status.FAILED],
-    ).update(status=Message.Status.SENDING)
+    ).update(status=Message.Status.SENDING, sending_started_at=timezone.now())
     if not claimed:
         return False
     message = Message.objects.get(pk=message_id)
@@ -76,6 +93,7 @@ def message_send(*, message_id: int) -> bool:
             message.body_as_sent,
             settings.DEFAULT_FROM_EMAIL,
             [message.recipient_email],
+            headers={"Message-ID": message_id_header(message)},
         )
         for attachment in message.attachments.all():
             email.attach(_mime_part(attachment))
@@ -90,16 +108,43 @@ def message_send(*, message_id: int) -> bool:
     sent = {"status": Message.Status.SENT, "attempts": message.attempts + 1}
     if message.secret and not getattr(settings, "NOTIFICATIONS_KEEP_SENT_SECRETS", False):
         sent["secret"] = ""
-    Message.objects.filter(pk=message_id).update(sent_at=timezone.now(), **sent)
+    _record_sent(message_id, sent_at=timezone.now(), **sent)
     return True
 
 
-def messages_send_pending(*, stale_after_minutes: int = 10) -> int:
-    """Send every pending or failed message, and any stuck in "sending" by a worker that died."""
-    stale = timezone.now() - timezone.timedelta(minutes=stale_after_minutes)
-    Message.objects.filter(status=Message.Status.SENDING, created_at__lt=stale).update(
-        status=Message.Status.PENDING
-    )
+def _record_sent(message_id: int, **values: object) -> None:
+    """Mark a message sent, trying again while the database is briefly away (a restart).
+
+    The email has gone: if this write were lost, the lease would run out and the message be
+    sent again. So a lost connection is retried for NOTIFICATIONS_RECORD_SENT_RETRY_SECONDS,
+    well inside the lease.
+    """
+    deadline = time.monotonic() + settings.NOTIFICATIONS_RECORD_SENT_RETRY_SECONDS
+    pause = 0.1
+    while True:
+        try:
+            Message.objects.filter(pk=message_id).update(**values)
+            return
+        except (OperationalError, InterfaceError):
+            if time.monotonic() >= deadline or connection.in_atomic_block:
+                raise
+            logger.warning(
+                "Message %s was sent; the database is away, recording it again", message_id
+            )
+            connection.close()  # the next query opens a new connection
+            time.sleep(pause)
+            pause = min(pause * 2, 2.0)
+
+
+def messages_send_pending() -> int:
+    """Send every pending or failed message, and any stuck in "sending" whose lease ran out
+    (NOTIFICATIONS_SENDING_LEASE_SECONDS since sending started: its worker died)."""
+    stale = timezone.now() - timedelta(seconds=settings.NOTIFICATIONS_SENDING_LEASE_SECONDS)
+    Message.objects.filter(status=Message.Status.SENDING).filter(
+        Q(sending_started_at__lt=stale)
+        # Claimed before the start of sending was recorded: the creation time is all there is.
+        | Q(sending_started_at__isnull=True, created_at__lt=stale)
+    ).update(status=Message.Status.PENDING)
     sent = 0
     for message_id in Message.objects.filter(
         channel=Message.Channel.EMAIL,

@@ -26,7 +26,7 @@ _POSTGRES_INDEXES = [
               FROM cases_case c JOIN authorities_localauthority a ON a.id = c.local_authority_id
              WHERE c.id = ANY(ids)
             ON CONFLICT (case_id) DO UPDATE SET doc = EXCLUDED.doc;
-        END $$""",  # noqa: S608 (constant SQL)
+        END $$""",  # noqa: S608 (constant SQL)  # nosec B608
     """CREATE OR REPLACE FUNCTION cases_search_doc_on_case() RETURNS trigger
         LANGUAGE plpgsql AS $$
         BEGIN
@@ -95,7 +95,7 @@ _POSTGRES_REBUILD = [
     "DROP INDEX IF EXISTS case_search_doc_trgm",
     f"""INSERT INTO cases_case_search_doc (case_id, doc)
         SELECT c.id, {_POSTGRES_DOC}
-          FROM cases_case c JOIN authorities_localauthority a ON a.id = c.local_authority_id""",  # noqa: S608, E501
+          FROM cases_case c JOIN authorities_localauthority a ON a.id = c.local_authority_id""",  # noqa: S608, E501 (constant SQL)  # nosec B608
     # After the rows: one index build is much faster than a million index updates.
     "CREATE INDEX case_search_doc_trgm ON cases_case_search_doc USING gin (doc gin_trgm_ops)",
     "ANALYZE cases_case_search_doc",

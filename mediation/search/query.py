@@ -54,7 +54,7 @@ def search_filter(words: list[str]) -> Q:
     # Constant SQL; the words are bound parameters.
     if connection.vendor == "sqlite":
         for pattern in names:
-            condition &= Q(pk__in=RawSQL(_SQLITE_NAMES, [pattern] * 3))  # noqa: S611
+            condition &= Q(pk__in=RawSQL(_SQLITE_NAMES, [pattern] * 3))  # noqa: S611  # nosec B611
         return condition
     # PostgreSQL: every word against the case's one search document (reference, child's name,
     # LA's name and every party's name), so that the trigram index intersects the words
@@ -64,9 +64,9 @@ def search_filter(words: list[str]) -> Q:
     # most of the table when the word is rarer among recent cases (ADR 0020).
     # Constant SQL: one "d.doc LIKE %s" per word, the words are bound parameters.
     words_match = " AND ".join(["d.doc LIKE %s"] * len(names))
-    matching = f"SELECT d.case_id FROM cases_case_search_doc d WHERE {words_match}"  # noqa: S608
+    matching = f"SELECT d.case_id FROM cases_case_search_doc d WHERE {words_match}"  # noqa: S608  # nosec B608
     return condition & Q(
-        RawSQL(  # noqa: S611
+        RawSQL(  # noqa: S611  # nosec B611
             f'"cases_case"."id" = ANY(ARRAY({matching}))', names, output_field=BooleanField()
         )
     )

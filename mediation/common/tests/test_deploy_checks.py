@@ -26,6 +26,7 @@ def production_env(**extra: str) -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "config.settings.base",
         "SECRET_KEY": secrets.token_urlsafe(64),
         "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "AUDIT_HMAC_KEYS": f"deploy={secrets.token_urlsafe(32)}",
         "ALLOWED_HOSTS": "mediation.example.org",
     }
     env.update(extra)

@@ -35,11 +35,12 @@ ACCESS: dict[str, frozenset[str]] = {
     "accounts:two-factor-setup": ALL_STAFF,
     "documents:verify": PUBLIC,
     "csp-report": PUBLIC,
+    # the load balancer's and monitoring's health check: no personal data, no sign-in
+    "ops:healthz": PUBLIC,
     # lists every staff member has (scoped to what each may see)
     "cases:my-work": ALL_STAFF,
     "cases:list": ALL_STAFF,
     "meetings:calendar": ALL_STAFF,
-    "notifications:outbox": ALL_STAFF,
     "cases:team": OFFICE,
     # enquiries are for the office
     "enquiries:list": OFFICE,
@@ -123,6 +124,8 @@ ACCESS: dict[str, frozenset[str]] = {
     "privacy:subject-access": MANAGERS,
     "privacy:subject-access-download": MANAGERS,
     "audit:log": MANAGERS,
+    # development only: every case's messages, sign-in links included
+    "notifications:outbox": MANAGERS,
     "audit:check": MANAGERS,
     # reports: case officers read the figures; managers export, make and send reports
     "reports:dashboard": OFFICE,
@@ -195,9 +198,13 @@ for _name in [
     ACCESS[f"portal:{_name}"] = PORTAL_GATED
 
 # Pages open to visitors who are not signed in (everything else sends them to sign in).
-OPEN_TO_ANONYMOUS = {"accounts:sign-in", "accounts:sign-out", "documents:verify", "csp-report"} | {
-    name for name, allowed in ACCESS.items() if name.startswith("portal:")
-}
+OPEN_TO_ANONYMOUS = {
+    "accounts:sign-in",
+    "accounts:sign-out",
+    "documents:verify",
+    "csp-report",
+    "ops:healthz",
+} | {name for name, allowed in ACCESS.items() if name.startswith("portal:")}
 # The only view that takes a POST without a CSRF token (browsers send CSP reports without one).
 CSRF_EXEMPT = {"csp-report"}
 # Pages an allowed visitor still finds "not found" in this world's state, and why.

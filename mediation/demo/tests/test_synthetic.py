@@ -9,7 +9,8 @@ import pytest
 from django.core.management import call_command
 
 from mediation.audit.models import AuditEvent
-from mediation.audit.services import audit_record, audit_verify_chain
+from mediation.audit.services import audit_record
+from mediation.audit.verification import audit_verify_chain
 from mediation.cases.models import Case, CaseStatusChange, Enquiry, Party
 from mediation.deadlines.models import Deadline
 from mediation.deadlines.services import deadline_recalculate

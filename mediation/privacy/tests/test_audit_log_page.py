@@ -116,7 +116,10 @@ def test_page_query_count_does_not_grow_with_events(
         )
     login(client, manager_sue)
     client.get(reverse("audit:log"))  # warm the session
-    with django_assert_max_num_queries(14):
+    # 14 before the keyed chain, plus sealing what waits (on PostgreSQL the lock, the queue, the
+    # chain's head, the seals written and the queue emptied, in one statement each, however
+    # many wait) and which of the page's events are sealed: none of them grows with the events.
+    with django_assert_max_num_queries(19):
         response = client.get(reverse("audit:log"))
     assert len(response.context["page"].items) == 25
 
@@ -129,3 +132,31 @@ def test_audit_address_believes_only_our_own_proxies(rf, settings, case_officer_
     assert client_ip(request) == "10.0.0.2"  # a client can write X-Forwarded-For itself
     settings.TRUSTED_PROXY_COUNT = 1
     assert client_ip(request) == "198.51.100.7"  # the entry our one proxy appended
+
+
+def test_events_not_yet_sealed_are_shown_as_such(
+    client, manager_sue, case_officer_cal, monkeypatch
+):
+    # As if another sealer held the lock: the page does not wait, it shows what is waiting.
+    monkeypatch.setattr("mediation.audit.services._seals_at_once", lambda: False)
+    monkeypatch.setattr("mediation.privacy.audit_log_views.audit_seal_pending", lambda wait: 0)
+    waiting = audit_record(actor=case_officer_cal, verb="auth.sign_out")
+    login(client, manager_sue)
+    response = client.get(reverse("audit:log"))
+    assert waiting.pk in response.context["unsealed"]
+    assert response.content.decode().count("Not yet sealed") >= 1
+
+
+def test_the_check_names_the_first_changed_event(client, manager_sue, case_officer_cal):
+    from mediation.audit.services import audit_seal_pending
+
+    audit_record(actor=case_officer_cal, verb="auth.sign_out")
+    changed = audit_record(actor=case_officer_cal, verb="auth.sign_out")
+    audit_seal_pending()
+    AuditEvent.objects.filter(pk=changed.pk).update(verb="auth.sign_in")
+    login(client, manager_sue)
+    body = client.post(reverse("audit:check"), follow=True).content.decode()
+    assert f"Event {changed.pk} (number" in body and "has been changed" in body
+    assert "Tell your data protection officer today" in body
+    refused = AuditEvent.objects.get(verb="audit.verify_chain")
+    assert refused.detail == {"broken_at": changed.pk}

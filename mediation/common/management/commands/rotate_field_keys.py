@@ -30,7 +30,7 @@ class Command(BaseCommand):
             table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
             # Raw SQL: the stored tokens as they are, not decrypted by the field.
             with connection.cursor() as cursor:
-                cursor.execute(f"SELECT {pk}, {', '.join(quote(c) for c in columns)} FROM {table}")  # noqa: S608
+                cursor.execute(f"SELECT {pk}, {', '.join(quote(c) for c in columns)} FROM {table}")  # noqa: S608  # nosec B608
                 rows = cursor.fetchall()
             for row_id, *tokens in rows:
                 updates = {c: rotate_token(t) for c, t in zip(columns, tokens, strict=True) if t}
@@ -39,7 +39,7 @@ class Command(BaseCommand):
                 assignments = ", ".join(f"{quote(c)} = %s" for c in updates)
                 with transaction.atomic(), connection.cursor() as cursor:
                     cursor.execute(
-                        f"UPDATE {table} SET {assignments} WHERE {pk} = %s",  # noqa: S608
+                        f"UPDATE {table} SET {assignments} WHERE {pk} = %s",  # noqa: S608  # nosec B608
                         [*updates.values(), row_id],
                     )
                 total += 1
