@@ -88,8 +88,9 @@ def enquiry(case_officer_cal, local_authority):
 def open_case(enquiry, case_officer_cal, mediator_mia):
     from mediation.cases import services
     from mediation.domain.case_states import Route
+    from mediation.workflow import services as workflow_services
 
-    case = services.case_open_from_enquiry(
+    case = workflow_services.case_open_from_enquiry(
         enquiry=enquiry,
         route=Route.MEDIATION,
         owner=case_officer_cal,

@@ -24,10 +24,10 @@ from mediation.domain.deadlines import (
     AgreedAction,
     CaseEvent,
     CaseFacts,
-    DecisionType,
     IssueKind,
     compute_deadlines,
 )
+from mediation.domain.decisions import APPEALABLE_DECISIONS
 
 FIRST_DAY = date(2024, 1, 1)
 LAST_DAY = date(2028, 12, 31)
@@ -89,7 +89,7 @@ def synthetic_case(rng: random.Random, v2_rng: random.Random | None = None) -> C
         short_notice_agreed = v2_rng.random() < 0.1
         la_not_a_party = issues == {IssueKind.HEALTH}  # health-only: the LA is not a party
     return CaseFacts(
-        decision_type=rng.choice(list(DecisionType)),
+        decision_type=rng.choice(APPEALABLE_DECISIONS),
         notice_sent=notice_sent,
         section_i_only=rng.random() < 0.1,
         issues=issues,

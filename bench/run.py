@@ -43,6 +43,9 @@ import urllib.request
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote_plus
+
+from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -166,8 +169,6 @@ class Bench:
 
     @staticmethod
     def _fernet_key() -> str:
-        from cryptography.fernet import Fernet
-
         return Fernet.generate_key().decode()
 
     @staticmethod
@@ -294,8 +295,6 @@ class Bench:
         return json.loads(out.strip().splitlines()[-1])
 
     def page_path(self, page: Page, sample: dict) -> str:
-        from urllib.parse import quote_plus
-
         values = {k: quote_plus(str(v)) for k, v in sample.items() if isinstance(v, (str, int))}
         return page.path.format(**values)
 

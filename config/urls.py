@@ -5,9 +5,11 @@ from django.views.generic import RedirectView
 from mediation.accounts import step_up as account_step_up
 from mediation.accounts import views as account_views
 from mediation.authorities import views as authority_views
-from mediation.cases.urls import enquiry_urlpatterns
-from mediation.common import security
+from mediation.cases import urls as case_file_urls
+from mediation.cases import views as case_file_views
+from mediation.common import csp
 from mediation.deadlines import views as deadline_views
+from mediation.workflow import urls as workflow_urls
 
 manage_urlpatterns = (
     [
@@ -40,11 +42,19 @@ manage_urlpatterns = (
         ),
         path(
             "users/<int:user_id>/conflicts/",
-            account_views.mediator_conflicts,
+            case_file_views.mediator_conflicts,
             name="mediator-conflicts",
         ),
     ],
     "manage",
+)
+
+# The staff's pages about cases and enquiries come from two apps: the case file (cases) and the
+# pages built on a case's steps and clocks (workflow). One namespace each, as before.
+case_urlpatterns = (case_file_urls.case_urlpatterns + workflow_urls.case_urlpatterns, "cases")
+enquiry_urlpatterns = (
+    case_file_urls.enquiry_urlpatterns + workflow_urls.enquiry_urlpatterns,
+    "enquiries",
 )
 
 account_urlpatterns = (
@@ -63,7 +73,7 @@ account_urlpatterns = (
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="cases:my-work", permanent=False)),
     path("", include(account_urlpatterns)),
-    path("", include("mediation.cases.urls")),
+    path("", include(case_urlpatterns)),
     path("", include("mediation.parties.urls")),
     path("", include("mediation.meetings.urls")),
     path("", include("mediation.documents.urls")),
@@ -76,14 +86,14 @@ urlpatterns = [
     path("", include("mediation.reports.urls")),
     path("", include("mediation.invoicing.urls")),
     path("", include("mediation.privacy.urls")),
-    path("", include("mediation.audit.urls")),
-    path("csp-report/", security.csp_report, name="csp-report"),
+    path("", include("mediation.privacy.audit_log_urls")),
+    path("csp-report/", csp.csp_report, name="csp-report"),
     path("", include("mediation.ops.urls")),
 ]
 if settings.SHOW_DEV_OUTBOX:
     # Development only: production settings have no outbox page at all.
     urlpatterns.append(path("outbox/", include("mediation.notifications.urls")))
 
-handler404 = "mediation.common.errors.not_found"
-handler403 = "mediation.common.errors.forbidden"
-handler500 = "mediation.common.errors.server_error"
+handler404 = "mediation.common.error_pages.not_found"
+handler403 = "mediation.common.error_pages.forbidden"
+handler500 = "mediation.common.error_pages.server_error"

@@ -18,6 +18,10 @@ import threading
 import time
 from pathlib import Path
 
+import django
+from django.core.management import call_command
+from django.db import connection, connections
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 
@@ -33,16 +37,16 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    import django
-
     django.setup()
-    from django.core.management import call_command
-    from django.db import connection, connections
-
     call_command("migrate", verbosity=0)
-    from mediation.accounts.models import User
-    from mediation.audit.models import AuditEvent
-    from mediation.audit.services import audit_record
+    # The models can be imported only once Django is set up, which this script does itself.
+    from mediation.accounts.models import User  # noqa: PLC0415 (after django.setup())
+    from mediation.audit.models import AuditEvent  # noqa: PLC0415 (after django.setup())
+    from mediation.audit.services import (  # noqa: PLC0415 (after django.setup())
+        audit_record,
+        audit_seal_pending,
+        audit_unsealed_count,
+    )
 
     actor, _ = User.objects.get_or_create(username="audit.cost", defaults={"role": "case_officer"})
     rounds = 5
@@ -71,8 +75,6 @@ def main() -> None:
                 writer.join()
         timings.append((time.perf_counter() - started) / per_round)
     median_ms = statistics.median(timings) * 1000
-    from mediation.audit.services import audit_seal_pending, audit_unsealed_count
-
     waiting = audit_unsealed_count()
     started = time.perf_counter()
     audit_seal_pending()

@@ -27,6 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv").exists() else sys.executable
 HTTPS = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.7"}
@@ -103,8 +105,6 @@ def wait_for_health(port: int, seconds: float) -> tuple[int, dict]:
 
 
 def main() -> int:
-    from cryptography.fernet import Fernet
-
     started = time.monotonic()
     scratch = Path(tempfile.mkdtemp(prefix="prod-check-"))
     pg = start_postgres()

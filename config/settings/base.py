@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_str
 
@@ -41,8 +42,6 @@ def _key_map(name: str, default: dict[str, str]) -> dict[str, str]:
     for pair in pairs:
         key_id, separator, secret = pair.partition("=")
         if not separator or not key_id.strip() or not secret:
-            from django.core.exceptions import ImproperlyConfigured
-
             raise ImproperlyConfigured(f"{name} must be key id=key pairs separated by commas.")
         found[key_id.strip()] = secret
     return found
@@ -107,9 +106,11 @@ INSTALLED_APPS = [
     "mediation.accounts",
     "mediation.audit",
     "mediation.authorities",
+    "mediation.timeline",
     "mediation.cases",
     "mediation.deadlines",
     "mediation.parties",
+    "mediation.workflow",
     "mediation.meetings",
     "mediation.documents",
     "mediation.outcomes",
@@ -119,6 +120,7 @@ INSTALLED_APPS = [
     "mediation.reports",
     "mediation.invoicing",
     "mediation.privacy",
+    "mediation.demo",
 ]
 
 MIDDLEWARE = [
@@ -129,12 +131,12 @@ MIDDLEWARE = [
     # then answered with a 503 page that still gets the security headers above.
     "mediation.ops.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "mediation.common.middleware.IdleSessionRenewalMiddleware",
+    "mediation.accounts.middleware.IdleSessionRenewalMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "mediation.common.middleware.RejectNulCharactersMiddleware",
-    "mediation.common.middleware.AbsoluteSessionTimeoutMiddleware",
+    "mediation.accounts.middleware.AbsoluteSessionTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "mediation.accounts.middleware.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -200,7 +202,7 @@ LOGOUT_REDIRECT_URL = "accounts:sign-in"
 
 # Brute-force protection (django-axes 8.3.1; ADR 0006). Ten failures lock the username, and
 # separately the client address, whatever the password (Cyber Essentials: at most 10). The lock
-# lasts 15 minutes and grows to 4 hours if guessing goes on (mediation.common.security); a
+# lasts 15 minutes and grows to 4 hours if guessing goes on (mediation.accounts.security); a
 # success clears that username's count. The same page is shown for unknown usernames.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses locked usernames and addresses
@@ -208,15 +210,15 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = 10
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # two separate locks, not a combination
-AXES_COOLOFF_TIME = "mediation.common.security.axes_cool_off"
+AXES_COOLOFF_TIME = "mediation.accounts.security.axes_cool_off"
 AXES_USE_ATTEMPT_EXPIRATION = True  # each record keeps its own expiry, so the tiers do not clash
 AXES_RESET_ON_SUCCESS = True
-AXES_HANDLER = "mediation.common.security.AxesUsernameResetHandler"
-AXES_LOCKOUT_CALLABLE = "mediation.common.security.axes_lockout_response"
+AXES_HANDLER = "mediation.accounts.security.AxesUsernameResetHandler"
+AXES_LOCKOUT_CALLABLE = "mediation.accounts.security.axes_lockout_response"
 # Proxies we run in front of the app that append to X-Forwarded-For; 0 means use REMOTE_ADDR.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
-AXES_CLIENT_IP_CALLABLE = "mediation.common.security.axes_client_ip"
-AXES_USERNAME_CALLABLE = "mediation.common.security.axes_username"
+AXES_CLIENT_IP_CALLABLE = "mediation.accounts.security.axes_client_ip"
+AXES_USERNAME_CALLABLE = "mediation.accounts.security.axes_username"
 AXES_DISABLE_ACCESS_LOG = True  # sign-ins are in the audit log; no second copy of names and IPs
 
 PASSWORD_HASHERS = [
@@ -275,7 +277,7 @@ if not DEBUG:
     CSRF_COOKIE_NAME = "__Host-csrftoken"
 
 # Content-Security-Policy (django-csp 4.0; ASVS 3.4.3, 3.4.6, 3.4.7). Only files from this site,
-# no inline script or style, no framing; violations are reported to mediation.common.security.
+# no inline script or style, no framing; violations are reported to mediation.common.csp.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],

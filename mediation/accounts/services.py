@@ -7,9 +7,11 @@ from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mediation.accounts.models import User
 from mediation.audit.services import audit_record
+from mediation.notifications.services import message_queue
 
 
 def _end_sessions_of(user: User) -> None:
@@ -59,8 +61,6 @@ def staff_user_save(
 def staff_two_factor_reset(*, user: User, by: User, request: HttpRequest | None = None) -> None:
     """A lost phone: remove the user's authenticator so that they set up a new one at their next
     sign-in; every session of theirs ends now (ASVS 7.4.2)."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     if user.pk == by.pk:
         raise ValueError("Ask another manager to reset your own authenticator")
     TOTPDevice.objects.filter(user=user).delete()
@@ -78,8 +78,6 @@ def staff_two_factor_reset(*, user: User, by: User, request: HttpRequest | None 
 def security_notice(user: User, *, what: str, subject: str, body: str) -> None:
     """Tell a staff member about a change to how they sign in (ASVS 6.3.7), so that a change they
     did not expect is noticed."""
-    from mediation.notifications.services import message_queue
-
     if not user.email:
         return
     message_queue(

@@ -12,8 +12,8 @@ from django_otp import login as otp_login
 
 from mediation.accounts import two_factor as two_factor_devices
 from mediation.accounts.forms import SignInForm, StaffUserForm, TwoFactorCodeForm
-from mediation.accounts.models import Role, User
-from mediation.accounts.services import security_notice, staff_user_save
+from mediation.accounts.models import User
+from mediation.accounts.services import security_notice, staff_two_factor_reset, staff_user_save
 from mediation.audit.services import audit_record
 from mediation.common.views import manager_view, render_form_page
 
@@ -83,8 +83,6 @@ def user_edit(request: HttpRequest, user_id: int | None = None) -> HttpResponse:
 @manager_view
 @require_http_methods(["POST"])
 def user_two_factor_reset(request: HttpRequest, user_id: int) -> HttpResponse:
-    from mediation.accounts.services import staff_two_factor_reset
-
     user = get_object_or_404(User, pk=user_id)
     try:
         staff_two_factor_reset(user=user, by=request.user, request=request)
@@ -153,28 +151,3 @@ def _safe_next(request: HttpRequest) -> str:
     ):
         return target
     return reverse("cases:my-work")
-
-
-@manager_view
-@require_http_methods(["GET", "POST"])
-def mediator_conflicts(request: HttpRequest, user_id: int) -> HttpResponse:
-    """Conflicts of interest recorded for a mediator: they are refused cases that match."""
-    from mediation.cases.models import MediatorConflict
-    from mediation.cases.services import mediator_conflict_add
-    from mediation.cases.step_forms import MediatorConflictForm
-
-    mediator = get_object_or_404(User, pk=user_id, role=Role.MEDIATOR)
-    form = MediatorConflictForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        mediator_conflict_add(
-            mediator=mediator, by=request.user, data=form.cleaned_data, request=request
-        )
-        messages.success(request, "Conflict recorded")
-        return redirect("manage:mediator-conflicts", user_id=mediator.pk)
-    conflicts = MediatorConflict.objects.filter(mediator=mediator).select_related("local_authority")
-    return render_form_page(
-        request,
-        "accounts/mediator_conflicts.html",
-        {"mediator": mediator, "form": form, "conflicts": conflicts},
-        invalid=request.method == "POST",
-    )

@@ -4,8 +4,9 @@ A checkpoint records how many events the chain holds and the MAC of the newest, 
 audit key (mediation/audit/chain.py). Written every AUDIT_CHECKPOINT_MINUTES by the task worker
 and on demand (`manage.py audit_checkpoint`) into AUDIT_CHECKPOINT_DIR, which should be storage
 the database's users cannot write to (another host's mount, or an append-only bucket); the
-newest is emailed to the managers once a day. Someone who removes the newest events, seals and
-all, leaves a chain that adds up, but shorter than a checkpoint says: `audit_verify` catches it.
+newest is emailed to the managers once a day (mediation.ops.audit_checkpoints, which knows who
+the managers are). Someone who removes the newest events, seals and all, leaves a chain that
+adds up, but shorter than a checkpoint says: `audit_verify` catches it.
 
 Each file is one JSON object; a file copied from the daily email can be checked with
 `manage.py audit_verify --checkpoint FILE`.
@@ -17,7 +18,7 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from django.utils import timezone
 
 from mediation.audit import chain
 from mediation.audit.models import AuditSeal
+from mediation.audit.services import audit_seal_pending
 
 FIELDS = ("version", "count", "head_event_id", "head_mac", "key_id", "written_at")
 
@@ -69,8 +71,6 @@ def directory() -> Path:
 
 def checkpoint_now() -> Checkpoint:
     """Seal what is waiting and describe the chain's head (without writing it anywhere)."""
-    from mediation.audit.services import audit_seal_pending
-
     audit_seal_pending()
     head = AuditSeal.objects.order_by("-seq").values_list("seq", "mac", "event_id").first()
     count, mac, event_id = head if head is not None else (0, chain.GENESIS_MAC, None)
@@ -185,49 +185,3 @@ def checkpoint_due(now: datetime | None = None) -> bool:
     newest = newest_written_at()
     now = now or timezone.now()
     return newest is None or now - newest >= timedelta(minutes=settings.AUDIT_CHECKPOINT_MINUTES)
-
-
-def checkpoint_email_managers(*, today: date) -> int:
-    """Email today's checkpoint to every active manager, once a day whatever the reruns.
-
-    Returns the number of messages queued now (0 when today's have been queued already).
-    """
-    from mediation.accounts.models import Role, User
-    from mediation.domain.dates import format_day
-    from mediation.notifications.models import Message
-    from mediation.notifications.services import message_queue
-
-    prefix = f"audit-checkpoint:{today.isoformat()}:"
-    done = set(
-        Message.objects.filter(idempotency_key__startswith=prefix).values_list(
-            "idempotency_key", flat=True
-        )
-    )
-    managers = [
-        manager
-        for manager in User.objects.filter(role=Role.MANAGER, is_active=True).exclude(email="")
-        if f"{prefix}{manager.pk}" not in done
-    ]
-    if not managers:
-        return 0
-    checkpoint, _path = checkpoint_write()
-    day = format_day(today)
-    queued = 0
-    for manager in managers:
-        _message, created = message_queue(
-            key=f"{prefix}{manager.pk}",
-            to_email=manager.email,
-            to_name=manager.get_full_name(),
-            subject=f"Audit log checkpoint for {day}",
-            body=(
-                "You do not need to do anything. Keep this email.\n\n"
-                f"It records that on {day} the audit log held {checkpoint.count} events. "
-                "If anyone ever needs to prove that no record of who read or changed a case "
-                "has been removed, your technical team will ask for it.\n\n"
-                "For the technical team: save the line below as a file and run "
-                "manage.py audit_verify --checkpoint FILE.\n\n"
-                f"{checkpoint.as_json()}\n"
-            ),
-        )
-        queued += created
-    return queued

@@ -13,7 +13,9 @@ from mediation.common.days import day_start
 # What a manager can ask for, in words, mapped to the verbs recorded (prefix match on "x.").
 VERB_GROUPS: dict[str, tuple[str, str]] = {
     "reads": ("Cases opened or read", "case.view"),
-    "downloads": ("Documents downloaded", "document.download"),
+    # One verb for both: a document the service made and a file someone sent (the log is
+    # append-only, so the verbs already recorded keep their meaning).
+    "downloads": ("Documents and files downloaded", "document.download"),
     "denied": ("Refused access", "access.denied"),
     "sign_in": ("Sign-ins, codes and sign-outs", "auth."),
     "exports": ("Exports and reports downloaded", "export."),

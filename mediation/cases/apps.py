@@ -1,12 +1,11 @@
 from django.apps import AppConfig
+from django.db import connections
 from django.db.models.signals import post_migrate
+
+from mediation.search.indexes import ensure_search_index
 
 
 def _search_index_check(sender, using="default", **kwargs) -> None:  # noqa: ANN001
-    from django.db import connections
-
-    from mediation.cases.search import ensure_search_index
-
     ensure_search_index(connections[using])
 
 

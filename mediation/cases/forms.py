@@ -10,16 +10,10 @@ from django.utils import timezone
 
 from mediation.accounts.models import Role, User
 from mediation.authorities.models import LocalAuthority
-from mediation.cases.models import (
-    APPEALABLE_DECISIONS,
-    CallerType,
-    Contact,
-    ContactPreference,
-    DecisionType,
-    Party,
-)
+from mediation.cases.models import CallerType, Contact, ContactPreference, Party
 from mediation.common.forms import GovukDateField, ModelChoiceField, today_in_london
 from mediation.domain.case_states import ROUTE_LABELS, STATE_LABELS, CaseState, Route
+from mediation.domain.decisions import APPEALABLE_DECISIONS, DECISION_CHOICES, DecisionType
 
 MAX_NAME = 120
 MAX_SHORT_TEXT = 150
@@ -30,7 +24,7 @@ def years_between(born: date, on: date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
-def _text(
+def text_field(
     label: str,
     *,
     max_length: int,
@@ -52,7 +46,7 @@ def _text(
     )
 
 
-def _long_text(
+def long_text_field(
     label: str,
     *,
     required: bool,
@@ -60,7 +54,7 @@ def _long_text(
     rows: int = 5,
     empty_message: str | None = None,
 ) -> forms.CharField:
-    return _text(
+    return text_field(
         label,
         max_length=MAX_LONG_TEXT,
         required=required,
@@ -77,14 +71,14 @@ class EnquiryForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select who is calling"},
     )
-    caller_name = _text("Caller's full name", max_length=MAX_NAME)
-    caller_relationship = _text(
+    caller_name = text_field("Caller's full name", max_length=MAX_NAME)
+    caller_relationship = text_field(
         "Relationship to the child or young person",
         max_length=80,
         required=False,
         help_text="For example mother, grandparent, foster carer or IASS worker.",
     )
-    phone = _text("Phone number", max_length=30, required=False)
+    phone = text_field("Phone number", max_length=30, required=False)
     email = forms.EmailField(
         label="Email address",
         required=False,
@@ -93,17 +87,17 @@ class EnquiryForm(forms.Form):
             "invalid": "Enter an email address in the correct format, like name@example.com"
         },
     )
-    address = _long_text("Postal address", required=False, rows=3)
+    address = long_text_field("Postal address", required=False, rows=3)
     preferred_contact = forms.ChoiceField(
         label="How would they like us to contact them?",
         choices=ContactPreference.choices,
         widget=forms.RadioSelect,
         error_messages={"required": "Select how they would like to be contacted"},
     )
-    child_first_name = _text("Child or young person's first name", max_length=80)
-    child_last_name = _text("Child or young person's last name", max_length=80)
+    child_first_name = text_field("Child or young person's first name", max_length=80)
+    child_last_name = text_field("Child or young person's last name", max_length=80)
     child_date_of_birth = GovukDateField(label="Date of birth", past_only=True)
-    child_setting = _text(
+    child_setting = text_field(
         "School or setting",
         max_length=MAX_SHORT_TEXT,
         required=False,
@@ -120,7 +114,7 @@ class EnquiryForm(forms.Form):
     )
     decision_type = forms.ChoiceField(
         label="What do they disagree with?",
-        choices=DecisionType.choices,
+        choices=DECISION_CHOICES,
         widget=forms.RadioSelect,
         error_messages={"required": "Select what they disagree with"},
     )
@@ -141,7 +135,7 @@ class EnquiryForm(forms.Form):
         required=False,
         help_text="No mediation certificate is needed to appeal about Section I only.",
     )
-    case_history = _long_text(
+    case_history = long_text_field(
         "What has happened so far, in the caller's words",
         required=False,
         help_text="Kept encrypted. Only staff who work on the case can read it.",
@@ -238,50 +232,9 @@ def case_owner_choices() -> ModelChoiceField:
     )
 
 
-class OpenCaseForm(forms.Form):
-    route = forms.ChoiceField(
-        label="What has the family chosen?",
-        choices=[(r.value, ROUTE_LABELS[r]) for r in Route],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select what the family has chosen"},
-    )
-    issues = forms.MultipleChoiceField(
-        label="What are the issues about?",
-        help_text="Select all that apply. Health issues mean the health commissioning body must be told.",
-        choices=[("education", "Education"), ("health", "Health"), ("social_care", "Social care")],
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Select at least one kind of issue"},
-    )
-
-    def __init__(self, *args: Any, decision_type: str, section_i_only: bool, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["owner"] = case_owner_choices()
-        self.decision_type = decision_type
-        self.section_i_only = section_i_only
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        route = data.get("route")
-        if route in {Route.MEDIATION, Route.CERTIFICATE_ONLY} and (
-            self.decision_type not in APPEALABLE_DECISIONS
-        ):
-            self.add_error(
-                "route",
-                "Mediation and certificates are only for decisions that can be appealed. "
-                "Choose disagreement resolution",
-            )
-        if route == Route.CERTIFICATE_ONLY and self.section_i_only:
-            self.add_error(
-                "route",
-                "No certificate is needed to appeal about Section I only. "
-                "Choose mediation or disagreement resolution",
-            )
-        return data
-
-
 class ContactForm(forms.Form):
     party = forms.ChoiceField(label="Who was the contact with?")
-    with_name = _text("Name of the person, if not listed", max_length=MAX_NAME, required=False)
+    with_name = text_field("Name of the person, if not listed", max_length=MAX_NAME, required=False)
     method = forms.ChoiceField(
         label="How",
         choices=Contact.Method.choices,
@@ -295,13 +248,13 @@ class ContactForm(forms.Form):
         error_messages={"required": "Select who contacted whom"},
     )
     occurred_on = GovukDateField(label="Date of the contact", past_only=True)
-    occurred_time = _text(
+    occurred_time = text_field(
         "Time",
         max_length=5,
         required=False,
         help_text="Use the 24-hour clock, for example 14:30.",
     )
-    summary = _long_text(
+    summary = long_text_field(
         "Summary",
         required=True,
         help_text="What was said or sent, and anything agreed.",
@@ -348,7 +301,7 @@ class ContactForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    text = _long_text(
+    text = long_text_field(
         "Note",
         required=True,
         help_text="Kept encrypted. Visible to staff who can see this case.",
@@ -395,108 +348,9 @@ class CaseSearchForm(forms.Form):
 
 
 class CloseEnquiryForm(forms.Form):
-    note = _long_text(
+    note = long_text_field(
         "What information was given?",
         required=True,
         rows=3,
         empty_message="Enter what information was given",
     )
-
-
-class KeyDatesForm(forms.Form):
-    """The dated events that start and stop the statutory clocks, and the kinds of issue."""
-
-    notice_sent_on = GovukDateField(
-        label="Date the decision notice was sent", past_only=True, required=False
-    )
-    adviser_contacted_on = GovukDateField(
-        label="Family contacted the mediation adviser", past_only=True, required=False
-    )
-    mediation_declined_on = GovukDateField(
-        label="Family said they do not want mediation", past_only=True, required=False
-    )
-    la_informed_on = GovukDateField(
-        label="LA told that the family wants mediation", past_only=True, required=False
-    )
-    health_body_notified_on = GovukDateField(
-        label="Health commissioning body told", past_only=True, required=False
-    )
-    la_unable_to_arrange_notified_on = GovukDateField(
-        label="LA said it cannot arrange mediation within 30 days", past_only=True, required=False
-    )
-    meeting_planned_on = GovukDateField(
-        label="Meeting date",
-        required=False,
-        help_text="The date the mediation meeting is booked for.",
-    )
-    meeting_confirmation_sent_on = GovukDateField(
-        label="Written confirmation of the meeting sent", past_only=True, required=False
-    )
-    mediation_held_on = GovukDateField(label="Mediation held", past_only=True, required=False)
-    mediation_concluded_on = GovukDateField(
-        label="Mediation concluded", past_only=True, required=False
-    )
-    outcome_circulated_on = GovukDateField(
-        label="Outcome statement sent out", past_only=True, required=False
-    )
-    certificate_issued_on = GovukDateField(
-        label="Certificate issued", past_only=True, required=False
-    )
-    agreement_made_on = GovukDateField(
-        label="Mediation agreement made", past_only=True, required=False
-    )
-    issues = forms.MultipleChoiceField(
-        label="What are the issues about?",
-        choices=[("education", "Education"), ("health", "Health"), ("social_care", "Social care")],
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Select at least one kind of issue"},
-    )
-
-    def __init__(self, *args: Any, case: Any, **kwargs: Any) -> None:
-        self.case = case
-        if not args or args[0] is None:
-            kwargs.setdefault("initial", {})
-            for name in self.base_fields:
-                if name != "issues":
-                    kwargs["initial"][name] = getattr(case, name)
-            kwargs["initial"]["issues"] = [
-                kind
-                for kind in ("education", "health", "social_care")
-                if getattr(case, f"issue_{kind}")
-            ]
-        super().__init__(*args, **kwargs)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        sent = data.get("notice_sent_on")
-        if (
-            self.case.decision_type in APPEALABLE_DECISIONS
-            and not sent
-            and "notice_sent_on" not in self.errors
-        ):
-            self.add_error(
-                "notice_sent_on",
-                "Enter the date the decision notice was sent: the time limits run from it",
-            )
-        if sent:
-            for name, field in self.fields.items():
-                value = data.get(name)
-                if (
-                    name not in {"notice_sent_on", "issues"}
-                    and isinstance(value, date)
-                    and value < sent
-                ):
-                    self.add_error(
-                        name, f"{field.label} cannot be before the decision notice was sent"
-                    )
-        held, concluded = data.get("mediation_held_on"), data.get("mediation_concluded_on")
-        if held and concluded and concluded < held:
-            self.add_error("mediation_concluded_on", "Mediation cannot conclude before it was held")
-        return data
-
-    def changes(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
-        issues = set(data.pop("issues", []))
-        for kind in ("education", "health", "social_care"):
-            data[f"issue_{kind}"] = kind in issues
-        return data

@@ -1,7 +1,8 @@
-"""Enquiries, cases and what happens on them: parties, contacts, notes and the timeline.
+"""Enquiries, cases and what happens on them: parties, contacts and notes (the history of a case
+is mediation.timeline).
 
 A Case's `status` is one of mediation.domain.case_states.CaseState and changes only through
-mediation.cases.services.case_transition (never assigned anywhere else, read-only in the admin).
+mediation.workflow.services.case_transition (test_one_door checks that nothing else assigns it).
 The allowed transitions are the table in mediation/domain/case_states.py.
 """
 
@@ -14,21 +15,7 @@ from django.utils import timezone
 from mediation.authorities.models import LocalAuthority
 from mediation.common.encryption import EncryptedTextField
 from mediation.domain.case_states import ROUTE_LABELS, STATE_LABELS, CaseState, Route
-
-
-class DecisionType(models.TextChoices):
-    """The LA decisions that can be appealed (CFA 2014 s51(2)), plus any other SEND disagreement."""
-
-    REFUSE_ASSESSMENT = "refuse_assessment", "Refusal to carry out an EHC needs assessment"
-    REFUSE_PLAN = "refuse_plan", "Decision not to issue an EHC plan after assessment"
-    PLAN_CONTENTS = "plan_contents", "The contents of an EHC plan"
-    REFUSE_REASSESSMENT = "refuse_reassessment", "Refusal to carry out a re-assessment"
-    REFUSE_AMENDMENT = "refuse_amendment", "Refusal to amend an EHC plan after a review"
-    CEASE_PLAN = "cease_plan", "Decision to stop maintaining an EHC plan"
-    OTHER_DISAGREEMENT = "other_disagreement", "Another SEND disagreement (no appeal right)"
-
-
-APPEALABLE_DECISIONS = frozenset(DecisionType.values) - {DecisionType.OTHER_DISAGREEMENT}
+from mediation.domain.decisions import DECISION_CHOICES
 
 
 class CallerType(models.TextChoices):
@@ -128,7 +115,7 @@ class Enquiry(models.Model):
     child_setting = models.CharField(max_length=150, blank=True)
     local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT)
 
-    decision_type = models.CharField(max_length=30, choices=DecisionType.choices)
+    decision_type = models.CharField(max_length=30, choices=DECISION_CHOICES)
     notice_sent_on = models.DateField(null=True, blank=True)
     letter_dated_on = models.DateField(null=True, blank=True)
     section_i_only = models.BooleanField(default=False)
@@ -211,7 +198,7 @@ class Case(models.Model):
     child_date_of_birth = models.DateField()
     child_setting = models.CharField(max_length=150, blank=True)
 
-    decision_type = models.CharField(max_length=30, choices=DecisionType.choices)
+    decision_type = models.CharField(max_length=30, choices=DECISION_CHOICES)
     notice_sent_on = models.DateField(null=True, blank=True)
     letter_dated_on = models.DateField(null=True, blank=True)
     section_i_only = models.BooleanField(default=False)
@@ -234,7 +221,7 @@ class Case(models.Model):
     certificate_issued_on = models.DateField(null=True, blank=True)
     agreement_made_on = models.DateField(null=True, blank=True)
 
-    # What happened: recorded by the workflow steps (mediation.cases.workflow).
+    # What happened: recorded by the workflow steps (mediation.workflow.services).
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
     certificate_kind = models.CharField(max_length=20, choices=CertificateKind.choices, blank=True)
     certificate_issued_by = models.ForeignKey(
@@ -283,7 +270,7 @@ class Case(models.Model):
             # Open cases only (a few percent of a service's history): the work queues, nearest
             # deadline first, and the case list's default view, most recent activity first.
             # The selectors filter with exclude(status=closed), the same condition, so both
-            # databases use these. Name and reference search: mediation/cases/search.py.
+            # databases use these. Name and reference search: mediation/search.
             *[
                 models.Index(
                     fields=[*lead, *order], name=f"case_open_{name}_idx", condition=OPEN_CASE
@@ -464,40 +451,6 @@ class CaseNote(models.Model):
 
     def __str__(self) -> str:
         return f"Note {self.pk} on case {self.case_id}"
-
-
-class TimelineEntry(models.Model):
-    """One line in a case's history: what happened, who did it and when.
-
-    `summary` is a short factual line written by the service that recorded the event ("Phone call
-    with Sam Patel"); sensitive free text stays in the encrypted record it points to.
-    """
-
-    class Kind(models.TextChoices):
-        CASE_OPENED = "case_opened", "Case opened"
-        STATUS = "status", "Status changed"
-        CONTACT = "contact", "Contact"
-        NOTE = "note", "Note"
-        ASSIGNMENT = "assignment", "Assignment"
-        DETAILS = "details", "Details changed"
-        DEADLINE = "deadline", "Deadline"
-
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="timeline")
-    at = models.DateTimeField(default=timezone.now)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    summary = models.CharField(max_length=300)
-    contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.CASCADE)
-    note = models.ForeignKey(CaseNote, null=True, blank=True, on_delete=models.CASCADE)
-
-    class Meta:
-        ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["case", "-at"], name="timeline_case_idx")]
-
-    def __str__(self) -> str:
-        return self.summary
 
 
 class MediatorNote(models.Model):

@@ -8,25 +8,15 @@ does not exist.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
-from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404, HttpRequest
-from django.utils import timezone
 
 from mediation.accounts.models import Role, User
 from mediation.audit.services import audit_record
-from mediation.cases.models import Case, Enquiry, Party, TimelineEntry
-from mediation.cases.search import search_filter, search_words
-from mediation.domain.calendar import WorkingCalendar
+from mediation.cases.models import Case, CaseLink, Enquiry, MediatorConflict
 from mediation.domain.case_states import CaseState
-from mediation.domain.deadlines import DeadlineCode
-
-if TYPE_CHECKING:
-    from mediation.deadlines.selectors import CaseClocks
-    from mediation.deadlines.services import ActionFacts
+from mediation.search.query import search_filter, search_words
 
 
 def case_list_for_user(*, user: User) -> QuerySet[Case]:
@@ -93,7 +83,7 @@ class CaseFilters:
 
 def case_search(*, user: User, filters: CaseFilters) -> QuerySet[Case]:
     """Cases the user may see, matching a reference, child's or party's name, or LA name
-    (each word of the query; see mediation/cases/search.py)."""
+    (each word of the query; see mediation/search)."""
     cases = case_list_for_user(user=user)
     words = search_words(filters.query)
     if words:
@@ -135,73 +125,6 @@ def case_owners() -> QuerySet[User]:
     return User.objects.filter(is_active=True, role__in=[Role.CASE_OFFICER, Role.MANAGER])
 
 
-@dataclass(frozen=True)
-class Attention:
-    overdue: int
-    due_soon: int
-
-
-def my_work_attention(*, user: User, calendar: WorkingCalendar | None = None) -> Attention:
-    """How many of the user's open cases have their next deadline overdue or due soon
-    (one query; pass the service calendar if the page already has it)."""
-    from mediation.deadlines.services import service_calendar
-
-    today = timezone.localdate()
-    calendar = calendar or service_calendar()
-    soon_until = calendar.add_working_days(today, settings.DEADLINE_DUE_SOON_WORKING_DAYS)
-    counts = (
-        my_work_for_user(user=user)
-        .order_by()
-        .filter(next_deadline_due__lte=soon_until)
-        .aggregate(
-            overdue=Count("pk", filter=Q(next_deadline_due__lt=today)),
-            due_soon=Count("pk", filter=Q(next_deadline_due__gte=today)),
-        )
-    )
-    return Attention(overdue=counts["overdue"], due_soon=counts["due_soon"])
-
-
-@dataclass(frozen=True)
-class CasePageReads:
-    """What several panels of the case page need, read once for the whole page instead of
-    once per panel. The page is a GET that changes nothing between the panels, so each panel
-    sees exactly what it would have read itself."""
-
-    parties: list[Party]  # main contact first, with attendance (parties_with_attendance)
-    calendar: WorkingCalendar
-    actions: list[ActionFacts]  # the agreed actions the clocks use
-    clocks: CaseClocks
-    mediation_by: date | None  # the stored "mediation by" deadline, if any
-
-
-def case_page_reads(*, case: Case) -> CasePageReads:
-    from mediation.deadlines.selectors import case_clocks
-    from mediation.deadlines.services import agreed_actions_of, service_calendar
-    from mediation.parties.selectors import parties_with_attendance
-
-    calendar = service_calendar()
-    actions = agreed_actions_of(case)
-    clocks = case_clocks(case=case, calendar=calendar, actions=actions)
-    mediation_by = next(
-        (d.due for d in clocks.deadlines if d.code == DeadlineCode.MEDIATION_BY), None
-    )
-    return CasePageReads(
-        parties=parties_with_attendance(case),
-        calendar=calendar,
-        actions=actions,
-        clocks=clocks,
-        mediation_by=mediation_by,
-    )
-
-
-def case_timeline(*, case: Case, limit: int = 200) -> list[TimelineEntry]:
-    return list(
-        case.timeline.select_related(
-            "actor", "contact", "contact__party", "note", "note__author"
-        ).order_by("-at", "-id")[:limit]
-    )
-
-
 def enquiry_list_for_user(*, user: User) -> QuerySet[Enquiry]:
     if not user.is_authenticated or not user.can_handle_enquiries:
         return Enquiry.objects.none()
@@ -215,6 +138,37 @@ def access_enquiry(*, user: User, reference: str) -> Enquiry:
         raise Http404("No enquiry found") from None
 
 
+def mediator_refusal(*, case: Case, mediator: User) -> str | None:
+    """Why `mediator` may not take `case`, or None. Independence: CFA 2014 s53(3)(b), s54(2)(b)
+    and s56 (not employed by the LA, or for health issues by an ICB or NHS England); and any
+    conflict recorded against the family, the school or the LA."""
+    if mediator.role != Role.MEDIATOR or not mediator.is_active:
+        return "Choose an active mediator."
+    if mediator.employed_by_authorities.filter(pk=case.local_authority_id).exists():
+        return (
+            f"{mediator.display_name} is employed by {case.local_authority.name}, so is not "
+            "independent of it (CFA 2014 s54 and s56)."
+        )
+    if case.issue_health and mediator.employed_by_health_body:
+        return (
+            f"{mediator.display_name} is employed by a health commissioning body, so cannot "
+            "mediate health issues (CFA 2014 s53 and s56)."
+        )
+    names = {case.child_last_name.lower(), *(p.name.lower() for p in case.parties.all())}
+    for conflict in MediatorConflict.objects.filter(mediator=mediator):
+        if conflict.local_authority_id and conflict.local_authority_id == case.local_authority_id:
+            return (
+                f"{mediator.display_name} has a recorded conflict with {case.local_authority.name}."
+            )
+        setting = conflict.setting_name.strip().lower()
+        if setting and setting == case.child_setting.strip().lower():
+            return f"{mediator.display_name} has a recorded conflict with {case.child_setting}."
+        family = conflict.family_name.strip().lower()
+        if family and any(family in name for name in names):
+            return f"{mediator.display_name} has a recorded conflict with this family."
+    return None
+
+
 @dataclass(frozen=True)
 class MediatorChoice:
     mediator: User
@@ -224,10 +178,6 @@ class MediatorChoice:
 
 def mediator_choices_for(*, case: Case) -> list[MediatorChoice]:
     """Every active mediator with their current caseload and whether they may take this case."""
-    from django.db.models import Count
-
-    from mediation.cases.services import mediator_refusal
-
     mediators = User.objects.filter(role=Role.MEDIATOR, is_active=True).annotate(
         open_cases=Count("mediated_cases", filter=~Q(mediated_cases__status=CaseState.CLOSED))
     )
@@ -238,8 +188,6 @@ def mediator_choices_for(*, case: Case) -> list[MediatorChoice]:
 
 def case_links(*, case: Case, user: User) -> list[tuple[Case, str]]:
     """Related cases the user may see, with how they are related."""
-    from mediation.cases.models import CaseLink
-
     visible = case_list_for_user(user=user)
     links = CaseLink.objects.filter(Q(from_case=case) | Q(to_case=case)).select_related(
         "from_case", "to_case"

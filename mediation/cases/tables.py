@@ -8,16 +8,17 @@ what the template filters gave (`test_tables.py` compares them), and the templat
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
+from typing import Protocol
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from mediation.cases.models import Case
 from mediation.common.links import url_for_each
-from mediation.deadlines.selectors import DeadlineView
 from mediation.domain.dates import format_day, format_month
 
 
@@ -55,12 +56,26 @@ def _display(case: Case, field_name: str) -> str:
     return _labels(field_name).get(value, value)
 
 
+class NextDeadline(Protocol):
+    """What a row shows of the case's next deadline: mediation.deadlines.selectors.DeadlineView
+    has these (the work queues pass them in; this app sits below the deadlines app)."""
+
+    @property
+    def due(self) -> date: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def tag_class(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class CaseRow:
     url: str
     reference: str
     child_name: str
-    next_deadline: DeadlineView | None
+    next_deadline: NextDeadline | None
     next_deadline_due: str
     local_authority: str
     route: str
@@ -71,7 +86,7 @@ class CaseRow:
 
 
 def case_rows(
-    cases: list[Case], next_deadlines: dict[int, DeadlineView] | None = None
+    cases: list[Case], next_deadlines: Mapping[int, NextDeadline] | None = None
 ) -> list[CaseRow]:
     """One row per case. The cases need local_authority and owner selected with them."""
     case_url = url_for_each("cases:detail")

@@ -1,55 +1,44 @@
-"""Staff pages for enquiries and cases. Each view: parse → access → permission → one service → redirect."""
+"""The case file's staff pages: enquiries, finding a case, contacts, notes, the mediator and
+their conflicts, links between cases. Each view: parse → access → permission → one service →
+redirect. The pages built on the steps and clocks (the case page, My work) are
+mediation.workflow.views."""
 
 from __future__ import annotations
-
-from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from mediation.cases import permissions, selectors, services, workflow
+from mediation.accounts.models import Role, User
+from mediation.cases import permissions, selectors, services
 from mediation.cases.forms import (
     CaseSearchForm,
     CloseEnquiryForm,
     ContactForm,
     EnquiryForm,
-    KeyDatesForm,
     NoteForm,
-    OpenCaseForm,
 )
-from mediation.cases.models import Enquiry
-from mediation.cases.step_forms import AssignMediatorForm, CaseLinkForm, MediatorNoteForm, StepForm
+from mediation.cases.models import Enquiry, MediatorConflict
+from mediation.cases.step_forms import (
+    AssignMediatorForm,
+    CaseLinkForm,
+    MediatorConflictForm,
+    MediatorNoteForm,
+)
 from mediation.cases.tables import case_rows, for_case_table
 from mediation.common.pagination import page_number_from, paginate
-from mediation.common.views import render_form_page, staff_view
-from mediation.deadlines.selectors import next_deadline_views
-from mediation.deadlines.services import service_calendar
-from mediation.domain.case_states import STEPS, CaseState, Route, Step
+from mediation.common.views import (
+    manager_view,
+    refusal_shown_on,
+    render_form_page,
+    staff_view,
+)
 
 
-def _can_handle_enquiries(user) -> bool:  # type: ignore[no-untyped-def]
+def can_handle_enquiries(user) -> bool:  # type: ignore[no-untyped-def]
     return user.can_handle_enquiries
-
-
-@staff_view()
-def my_work(request: HttpRequest) -> HttpResponse:
-    page = paginate(
-        for_case_table(selectors.my_work_for_user(user=request.user)),
-        number=page_number_from(request.GET.get("page")),
-    )
-    calendar = service_calendar()  # closure days: read once for the page
-    return render(
-        request,
-        "cases/my_work.html",
-        {
-            "page": page,
-            "rows": case_rows(page.items, next_deadline_views(page.items, calendar=calendar)),
-            "attention": selectors.my_work_attention(user=request.user, calendar=calendar),
-        },
-    )
 
 
 @staff_view()
@@ -83,38 +72,6 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": case_rows(page.items),
             "query_string": query_without_page.urlencode(),
-        },
-    )
-
-
-@staff_view()
-def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    case = selectors.access_case(
-        user=request.user, reference=reference, request=request, related=("enquiry",)
-    )
-    selectors.case_record_view(user=request.user, case=case, request=request)
-    reads = selectors.case_page_reads(case=case)
-    return render(
-        request,
-        "cases/case_detail.html",
-        {
-            "case": case,
-            "reads": reads,
-            "parties": reads.parties,
-            "timeline": selectors.case_timeline(case=case),
-            "notes": list(case.notes.select_related("author")[:20]),
-            "clocks": reads.clocks,
-            "steps": [
-                offer
-                for offer in workflow.case_steps(
-                    case, calendar=reads.calendar, actions=reads.actions
-                )
-                if permissions.can_take_step(request.user, case, offer.step)
-            ],
-            "can_assign_mediator": permissions.can_assign_mediator(request.user, case),
-            "can_read_mediator_notes": permissions.can_read_mediator_notes(request.user, case),
-            "can_link_cases": permissions.can_link_cases(request.user),
-            "links": selectors.case_links(case=case, user=request.user),
         },
     )
 
@@ -168,7 +125,7 @@ def note_add(request: HttpRequest, reference: str) -> HttpResponse:
 # Enquiries -----------------------------------------------------------------------------------
 
 
-@staff_view(_can_handle_enquiries)
+@staff_view(can_handle_enquiries)
 def enquiry_list(request: HttpRequest) -> HttpResponse:
     show = request.GET.get("show", "open")
     enquiries = selectors.enquiry_list_for_user(user=request.user)
@@ -187,7 +144,7 @@ def enquiry_list(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/enquiry_list.html", {"page": page, "show": show})
 
 
-@staff_view(_can_handle_enquiries)
+@staff_view(can_handle_enquiries)
 @require_http_methods(["GET", "POST"])
 def enquiry_new(request: HttpRequest) -> HttpResponse:
     form = EnquiryForm(request.POST if request.method == "POST" else None)
@@ -202,64 +159,26 @@ def enquiry_new(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/enquiry_form.html", {"form": form})
 
 
-@staff_view(_can_handle_enquiries)
+@staff_view(can_handle_enquiries)
 def enquiry_detail(request: HttpRequest, reference: str) -> HttpResponse:
     enquiry = selectors.access_enquiry(user=request.user, reference=reference)
     return render(request, "cases/enquiry_detail.html", {"enquiry": enquiry})
 
 
-@staff_view(_can_handle_enquiries)
-@require_http_methods(["GET", "POST"])
-def enquiry_open_case(request: HttpRequest, reference: str) -> HttpResponse:
-    enquiry = selectors.access_enquiry(user=request.user, reference=reference)
-    if enquiry.status != Enquiry.Status.OPEN:
-        messages.success(request, "This enquiry has already been dealt with")
-        return redirect("enquiries:detail", reference=enquiry.reference)
-    form_kwargs = {"decision_type": enquiry.decision_type, "section_i_only": enquiry.section_i_only}
-    if request.method == "POST":
-        form = OpenCaseForm(request.POST, **form_kwargs)
-        if form.is_valid():
-            issues = set(form.cleaned_data["issues"])
-            try:
-                case = services.case_open_from_enquiry(
-                    enquiry=enquiry,
-                    route=Route(form.cleaned_data["route"]),
-                    owner=form.cleaned_data["owner"],
-                    by=request.user,
-                    issue_education="education" in issues,
-                    issue_health="health" in issues,
-                    issue_social_care="social_care" in issues,
-                    request=request,
-                )
-            except services.ServiceError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, f"Case {case.reference} opened")
-                return redirect("cases:detail", reference=case.reference)
-        return render_form_page(
-            request, "cases/open_case_form.html", {"enquiry": enquiry, "form": form}, invalid=True
-        )
-    form = OpenCaseForm(initial={"owner": request.user.pk, "issues": ["education"]}, **form_kwargs)
-    return render(request, "cases/open_case_form.html", {"enquiry": enquiry, "form": form})
-
-
-@staff_view(_can_handle_enquiries)
+@staff_view(can_handle_enquiries)
 @require_http_methods(["GET", "POST"])
 def enquiry_close(request: HttpRequest, reference: str) -> HttpResponse:
     enquiry = selectors.access_enquiry(user=request.user, reference=reference)
     form = CloseEnquiryForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_valid():
-            try:
+            with refusal_shown_on(form):
                 services.enquiry_close_with_information(
                     enquiry=enquiry,
                     by=request.user,
                     note=form.cleaned_data["note"],
                     request=request,
                 )
-            except services.ServiceError as error:
-                form.add_error(None, str(error))
-            else:
                 messages.success(request, f"Enquiry {enquiry.reference} closed")
                 return redirect("enquiries:detail", reference=enquiry.reference)
         return render_form_page(
@@ -273,119 +192,6 @@ def enquiry_close(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def key_dates_edit(request: HttpRequest, reference: str) -> HttpResponse:
-    case = selectors.access_case(user=request.user, reference=reference, request=request)
-    form = KeyDatesForm(request.POST if request.method == "POST" else None, case=case)
-    if request.method == "POST":
-        if form.is_valid():
-            services.case_key_dates_update(
-                case=case, by=request.user, changes=form.changes(), request=request
-            )
-            messages.success(request, "Dates saved and deadlines worked out again")
-            return redirect("cases:detail", reference=case.reference)
-        return render_form_page(
-            request, "cases/key_dates_form.html", {"case": case, "form": form}, invalid=True
-        )
-    return render(request, "cases/key_dates_form.html", {"case": case, "form": form})
-
-
-@staff_view(_can_handle_enquiries)
-def team_work(request: HttpRequest) -> HttpResponse:
-    """Every open case of the service, nearest statutory deadline first."""
-    owner = request.GET.get("owner", "")
-    cases = selectors.team_work_queue(
-        user=request.user, owner_id=int(owner) if owner.isdigit() else None
-    )
-    page = paginate(for_case_table(cases), number=page_number_from(request.GET.get("page")))
-    return render(
-        request,
-        "cases/team_work.html",
-        {
-            "page": page,
-            "rows": case_rows(page.items, next_deadline_views(page.items)),
-            "owners": selectors.case_owners(),
-            "owner": owner,
-            "query_string": f"owner={owner}" if owner else "",
-        },
-    )
-
-
-# Workflow --------------------------------------------------------------------------------------
-
-
-@staff_view()
-@require_http_methods(["GET", "POST"])
-def case_step(request: HttpRequest, reference: str, step: str) -> HttpResponse:
-    """One step of the workflow: a short form, a confirmation page if it cannot be undone,
-    then the change. A step that is not offered now is refused with the reason."""
-    case = selectors.access_case(user=request.user, reference=reference, request=request)
-    try:
-        chosen = Step(step)
-    except ValueError:
-        raise Http404("No such step") from None
-    if not permissions.can_take_step(request.user, case, chosen):
-        raise PermissionDenied
-    offer = next((o for o in workflow.case_steps(case) if o.step == chosen), None)
-    spec = STEPS[chosen]
-    context = {"case": case, "step": chosen, "spec": spec, "offer": offer}
-    if offer is None or offer.blocked_because:
-        return render(
-            request,
-            "cases/step_unavailable.html",
-            context,
-            status=409 if request.method == "POST" else 200,
-        )
-    form = StepForm(
-        request.POST if request.method == "POST" else None,
-        step=chosen,
-        case=case,
-        initial={"adviser": request.user.pk} if chosen == Step.ISSUE_CERTIFICATE else None,
-    )
-    context["form"] = form
-    if request.method == "GET":
-        return render(request, "cases/step_form.html", context)
-    if not form.is_valid():
-        return render_form_page(request, "cases/step_form.html", context, invalid=True)
-    if spec.irreversible and request.POST.get("confirmed") != "yes":
-        return render(request, "cases/step_confirm.html", {**context, "answers": _answers(form)})
-    try:
-        workflow.case_take_step(
-            case=case,
-            step=chosen,
-            by=request.user,
-            data=form.cleaned_data,
-            expected_state=CaseState(request.POST.get("expected_state", "")),
-            request=request,
-        )
-    except (services.ServiceError, ValueError) as error:
-        message = (
-            str(error)
-            if isinstance(error, services.ServiceError)
-            else "This page was out of date. Try again."
-        )
-        messages.error(request, message)
-        return redirect("cases:detail", reference=case.reference)
-    messages.success(request, f"Done: {spec.label.lower()}")
-    return redirect("cases:detail", reference=case.reference)
-
-
-def _answers(form: StepForm) -> list[tuple[str, str]]:
-    shown = []
-    for name, field in form.fields.items():
-        value = form.cleaned_data.get(name)
-        if hasattr(field, "choices") and not isinstance(value, date) and value is not None:
-            value = dict(field.choices).get(value, value)
-        shown.append(
-            (
-                str(field.label),
-                value.strftime("%-d %B %Y") if isinstance(value, date) else str(value or ""),
-            )
-        )
-    return shown
-
-
-@staff_view()
-@require_http_methods(["GET", "POST"])
 def assign_mediator(request: HttpRequest, reference: str) -> HttpResponse:
     case = selectors.access_case(user=request.user, reference=reference, request=request)
     if not permissions.can_assign_mediator(request.user, case):
@@ -394,13 +200,10 @@ def assign_mediator(request: HttpRequest, reference: str) -> HttpResponse:
         request.POST if request.method == "POST" else None, initial={"mediator": case.mediator_id}
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_shown_on(form, "mediator"):
             services.case_assign_mediator(
                 case=case, mediator=form.cleaned_data["mediator"], by=request.user, request=request
             )
-        except services.ServiceError as error:
-            form.add_error("mediator", str(error))
-        else:
             messages.success(request, f"{form.cleaned_data['mediator'].display_name} assigned")
             return redirect("cases:detail", reference=case.reference)
     context = {"case": case, "form": form, "mediators": selectors.mediator_choices_for(case=case)}
@@ -447,7 +250,7 @@ def case_link_add(request: HttpRequest, reference: str) -> HttpResponse:
         if other is None:
             form.add_error("reference", "No case has that reference. Check it and try again")
         else:
-            try:
+            with refusal_shown_on(form, "reference"):
                 services.case_link_add(
                     case=case,
                     other=other,
@@ -455,14 +258,32 @@ def case_link_add(request: HttpRequest, reference: str) -> HttpResponse:
                     by=request.user,
                     request=request,
                 )
-            except services.ServiceError as error:
-                form.add_error("reference", str(error))
-            else:
                 messages.success(request, f"Linked to {other.reference}")
                 return redirect("cases:detail", reference=case.reference)
     return render_form_page(
         request,
         "cases/link_form.html",
         {"case": case, "form": form},
+        invalid=request.method == "POST",
+    )
+
+
+@manager_view
+@require_http_methods(["GET", "POST"])
+def mediator_conflicts(request: HttpRequest, user_id: int) -> HttpResponse:
+    """Conflicts of interest recorded for a mediator: they are refused cases that match."""
+    mediator = get_object_or_404(User, pk=user_id, role=Role.MEDIATOR)
+    form = MediatorConflictForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        services.mediator_conflict_add(
+            mediator=mediator, by=request.user, data=form.cleaned_data, request=request
+        )
+        messages.success(request, "Conflict recorded")
+        return redirect("manage:mediator-conflicts", user_id=mediator.pk)
+    conflicts = MediatorConflict.objects.filter(mediator=mediator).select_related("local_authority")
+    return render_form_page(
+        request,
+        "cases/mediator_conflicts.html",
+        {"mediator": mediator, "form": form, "conflicts": conflicts},
         invalid=request.method == "POST",
     )

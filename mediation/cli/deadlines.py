@@ -38,6 +38,7 @@ from mediation.domain.deadlines import (
     IssueKind,
     compute_deadlines,
 )
+from mediation.domain.decisions import APPEALABLE_DECISIONS
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_OK", "FieldError", "main", "parse_case", "run"]
 
@@ -160,11 +161,14 @@ class _Validator:
             return None
         return day
 
-    def choice(self, value: object, path: str, enum: type[_Enum]) -> _Enum | None:
-        # Only strings are looked up, so an unhashable value (a list) never reaches the enum.
-        if isinstance(value, str) and value in {member.value for member in enum}:
-            return enum(value)
-        self.error(path, "Must be one of: " + ", ".join(member.value for member in enum))
+    def choice(self, value: object, path: str, members: Iterable[_Enum]) -> _Enum | None:
+        # `members`: an enum, or the allowed part of one. Only strings are compared, so an
+        # unhashable value (a list) is refused like any other.
+        allowed = list(members)
+        for member in allowed:
+            if isinstance(value, str) and value == member.value:
+                return member
+        self.error(path, "Must be one of: " + ", ".join(member.value for member in allowed))
         return None
 
     def boolean(self, value: object, path: str) -> bool | None:
@@ -200,7 +204,9 @@ def parse_case(data: object) -> tuple[ParsedCase | None, list[FieldError]]:
             if decision.get("type") is None:
                 check.error("decision.type", MESSAGE_REQUIRED)
             else:
-                decision_type = check.choice(decision["type"], "decision.type", DecisionType)
+                decision_type = check.choice(
+                    decision["type"], "decision.type", APPEALABLE_DECISIONS
+                )
             if decision.get("notice_sent") is None:
                 check.error("decision.notice_sent", MESSAGE_REQUIRED)
             else:

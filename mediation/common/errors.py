@@ -1,17 +1,23 @@
-"""Error pages in plain English that reveal nothing about the system."""
+"""Why a service refuses a request. The message of each is plain English, shown to the person.
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-
-
-def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "errors/404.html", status=404)
+Services raise these; views show them with `mediation.common.views.refusal_shown_on` (next to a
+field, or in the error summary at the top of the form) or `refusal_shown_as_message` (as a
+message on the page they are sent back to). Anything else a service raises is a bug (a 500).
+"""
 
 
-def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "errors/403.html", status=403)
+class ServiceError(Exception):
+    """A request that cannot be carried out; the message is shown to the person."""
 
 
-def server_error(request: HttpRequest) -> HttpResponse:
-    # No context processors that touch the database: this page must render when it is down.
-    return render(request, "errors/500.html", status=500)
+class NotAllowed(ServiceError):
+    """The person may not do this. Services check again what the view's permission already
+    checked, so that no other caller can skip it."""
+
+
+class StaleCase(ServiceError):
+    """The case changed between showing a page and submitting it."""
+
+
+class DraftChanged(ServiceError):
+    """What a draft (an invoice) would hold changed between showing it and confirming it."""

@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.forms.renderers import TemplatesSetting
 from django.utils import timezone
 from django.utils.formats import localize
@@ -177,8 +178,6 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 def safe_formfield(db_field: Any, **kwargs: Any) -> Any:
     """formfield_callback for ModelForms: relation fields use the range-checked classes."""
-    from django.db import models
-
     if isinstance(db_field, models.ManyToManyField):
         kwargs.setdefault("form_class", ModelMultipleChoiceField)
     elif isinstance(db_field, models.ForeignKey):

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from typing import Any
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from mediation.common.errors import ServiceError
 
 
 def staff_view(check: Callable[[Any], bool] | None = None) -> Callable[..., Any]:
@@ -38,3 +43,27 @@ def render_form_page(
 ) -> HttpResponse:
     """Render a form page; a page redisplayed with errors answers 400, as the form was refused."""
     return render(request, template, context, status=400 if invalid else 200)
+
+
+@contextmanager
+def refusal_shown_on(form: forms.Form, field: str | None = None) -> Iterator[None]:
+    """Around the service call of a form page: a refusal (ServiceError) goes on the form, next
+    to `field` or, with no field, at the top of the error summary.
+
+    The block ends with the page's answer on success (a redirect), so the code after the block
+    runs only after a refusal: it shows the form again, with what was typed and the message.
+    """
+    try:
+        yield
+    except ServiceError as refusal:
+        form.add_error(field, str(refusal))
+
+
+@contextmanager
+def refusal_shown_as_message(request: HttpRequest) -> Iterator[None]:
+    """Around the service call of a button with no form (revoke, send, remove): a refusal
+    (ServiceError) becomes an error message on the page the person is sent back to."""
+    try:
+        yield
+    except ServiceError as refusal:
+        messages.error(request, str(refusal))

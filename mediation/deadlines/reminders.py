@@ -19,9 +19,9 @@ from django.db import transaction
 from django.urls import reverse
 
 from mediation.accounts.models import Role, User
+from mediation.deadlines.clocks import service_calendar, work_queue_q
 from mediation.deadlines.labels import deadline_label
 from mediation.deadlines.models import Deadline
-from mediation.deadlines.services import service_calendar, work_queue_q
 from mediation.domain.case_states import CaseState
 from mediation.domain.dates import format_day
 from mediation.notifications.services import message_queue

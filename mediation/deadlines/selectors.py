@@ -9,14 +9,14 @@ from django.conf import settings
 from django.utils import timezone
 
 from mediation.cases.models import Case
-from mediation.deadlines.labels import TAG_CLASS, deadline_label, status_text
-from mediation.deadlines.models import Deadline
-from mediation.deadlines.services import (
+from mediation.deadlines.clocks import (
     ActionFacts,
     compute_for_case,
     is_met_by_the_service,
     service_calendar,
 )
+from mediation.deadlines.labels import TAG_CLASS, deadline_label, status_text
+from mediation.deadlines.models import Deadline
 from mediation.domain.calendar import WorkingCalendar
 from mediation.domain.deadlines import DeadlineState, deadline_status
 

@@ -10,19 +10,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mediation.common.views import manager_view, render_form_page
 from mediation.deadlines import services
+from mediation.deadlines.clocks import bank_holidays
 from mediation.deadlines.forms import ClosureDayForm
 from mediation.deadlines.models import CalendarChange, ClosureDay
-
-
-def _bank_holidays() -> dict:
-    return services._bank_holidays(timezone.localdate().year + services._YEARS_AHEAD)
 
 
 @manager_view
 @require_http_methods(["GET", "POST"])
 def closure_days(request: HttpRequest) -> HttpResponse:
     """Bank holidays (read-only, from the pinned `holidays` package) and closure days (editable)."""
-    holidays = _bank_holidays()
+    holidays = bank_holidays()
     form = ClosureDayForm(
         request.POST if request.method == "POST" else None, bank_holidays=holidays
     )

@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from mediation.cases.models import Case, CertificateKind, Party, PartyRole
-from mediation.common.pdf import BASE_CSS
+from mediation.common.pdf import html_to_pdf
 from mediation.documents import wording
 
 FAMILY_ROLES = (PartyRole.PARENT_CARER, PartyRole.YOUNG_PERSON, PartyRole.REPRESENTATIVE)
@@ -62,11 +62,7 @@ def verify_url() -> str:
 
 
 def html_to_tagged_pdf(html: str) -> bytes:
-    from weasyprint import CSS, HTML  # imported here: slow to import, needed only for documents
-
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
-        stylesheets=[CSS(string=BASE_CSS + PDF_EXTRA_CSS)], pdf_variant="pdf/ua-1"
-    )
+    return html_to_pdf(html, extra_css=PDF_EXTRA_CSS, tagged=True)
 
 
 def render_document(template: str, context: dict) -> tuple[str, bytes]:

@@ -1,6 +1,6 @@
 """Everything that writes documents, letter wording and certificates.
 
-`certificate_issue` is called by the workflow's ISSUE_CERTIFICATE step (mediation.cases.workflow)
+`certificate_issue` is called by the workflow's ISSUE_CERTIFICATE step (mediation.workflow.services)
 inside its transaction, after the case's deadlines were recomputed, so the appeal deadline on
 the certificate is the engine's, counting from the certificate's date of issue.
 """
@@ -19,11 +19,13 @@ from django.utils import timezone
 
 from mediation.accounts.models import User
 from mediation.audit.services import audit_record
-from mediation.cases.models import APPEALABLE_DECISIONS, Case, ContactPreference, TimelineEntry
-from mediation.cases.services import ServiceError, _timeline_add, reference_next
+from mediation.authorities.models import LocalAuthority
+from mediation.cases.models import Case, ContactPreference
+from mediation.cases.services import reference_next
+from mediation.common.errors import ServiceError
 from mediation.common.pdf import html_to_pdf, sha256_hex
+from mediation.deadlines.clocks import case_facts, service_calendar
 from mediation.deadlines.models import Deadline
-from mediation.deadlines.services import case_facts, service_calendar
 from mediation.documents import rendering, wording
 from mediation.documents.defaults import DEFAULTS
 from mediation.documents.models import (
@@ -36,8 +38,11 @@ from mediation.documents.models import (
 )
 from mediation.domain.case_states import NO_CERTIFICATE_OUT_OF_TIME, NO_CERTIFICATE_SECTION_I
 from mediation.domain.deadlines import DeadlineCode, compute_deadlines
+from mediation.domain.decisions import APPEALABLE_DECISIONS
 from mediation.notifications.models import Message
 from mediation.notifications.services import message_queue
+from mediation.timeline.models import TimelineKind
+from mediation.timeline.services import timeline_record
 
 # Verification codes: no 0/O, 1/I/L, so they can be read out on the phone and typed from paper.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -178,8 +183,6 @@ def letter_template_save(
 
 def sample_case() -> Case:
     """A made-up case for previews: no real family's details appear on a preview."""
-    from mediation.authorities.models import LocalAuthority
-
     return Case(
         reference="MED-2026-00000",
         local_authority=LocalAuthority(name="Sampleshire Council", code="SMP"),
@@ -375,17 +378,13 @@ def certificate_issue(
         document=document,
     )
     sent = _certificate_send(case=case, certificate=certificate, facts=facts, by=by)
-    _timeline_add(
+    timeline_record(
         case=case,
-        actor=by,
-        kind=TimelineEntry.Kind.CONTACT,
+        by=by,
+        kind=TimelineKind.CONTACT,
         summary=f"Certificate {facts.reference} made and sent: {sent}",
-    )
-    audit_record(
-        actor=by,
         verb="certificate.issue",
         target=certificate,
-        case_id=case.pk,
         request=request,
         detail={"reference": facts.reference, "kind": facts.kind, "sha256": document.sha256},
     )
@@ -484,17 +483,12 @@ def certificate_revoke(
     certificate.revoked_by = by
     certificate.revoke_reason = reason
     certificate.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
-    _timeline_add(
+    timeline_record(
         case=certificate.case,
-        actor=by,
-        kind=TimelineEntry.Kind.DETAILS,
+        by=by,
         summary=f"Certificate {certificate.reference} revoked (issued in error)",
-    )
-    audit_record(
-        actor=by,
         verb="certificate.revoke",
         target=certificate,
-        case_id=certificate.case_id,
         request=request,
         detail={"reference": certificate.reference},
     )

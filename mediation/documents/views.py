@@ -9,8 +9,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from mediation.audit.services import client_ip
-from mediation.cases.services import ServiceError
-from mediation.common.views import manager_view, render_form_page, staff_view
+from mediation.common.views import (
+    manager_view,
+    refusal_shown_as_message,
+    refusal_shown_on,
+    render_form_page,
+    staff_view,
+)
 from mediation.documents import selectors, services
 from mediation.documents.forms import LetterTemplateForm, RevokeForm, VerifyForm
 from mediation.documents.models import LetterCode
@@ -51,17 +56,14 @@ def certificate_revoke(request: HttpRequest, reference: str) -> HttpResponse:
         return render_form_page(request, "documents/revoke.html", context, invalid=True)
     if request.POST.get("confirmed") != "yes":
         return render(request, "documents/revoke_confirm.html", context)
-    try:
+    with refusal_shown_as_message(request):
         services.certificate_revoke(
             certificate=certificate,
             by=request.user,
             reason=form.cleaned_data["reason"],
             request=request,
         )
-    except ServiceError as error:
-        messages.error(request, str(error))
-        return redirect("cases:detail", reference=case.reference)
-    messages.success(request, f"Certificate {certificate.reference} revoked")
+        messages.success(request, f"Certificate {certificate.reference} revoked")
     return redirect("cases:detail", reference=case.reference)
 
 
@@ -107,17 +109,13 @@ def letter_template_edit(request: HttpRequest, code: str) -> HttpResponse:
     if action != "save":
         context["preview"] = services.letter_preview_context(code=code, title=title, body=body)
         return render(request, "documents/letter_template_edit.html", context)
-    try:
+    with refusal_shown_on(form, "body"):
         template = services.letter_template_save(
             code=code, title=title, body=body, by=request.user, request=request
         )
-    except ServiceError as error:
-        form.add_error("body", str(error))
-        return render_form_page(
-            request, "documents/letter_template_edit.html", context, invalid=True
-        )
-    messages.success(request, f"Saved: {template.title} (version {template.version})")
-    return redirect("documents:letter-templates")
+        messages.success(request, f"Saved: {template.title} (version {template.version})")
+        return redirect("documents:letter-templates")
+    return render_form_page(request, "documents/letter_template_edit.html", context, invalid=True)
 
 
 @require_http_methods(["GET", "POST"])

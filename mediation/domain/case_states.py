@@ -2,7 +2,7 @@
 cause them. Pure Python: no Django.
 
 A case follows one route: mediation, certificate without mediation, or disagreement resolution.
-Its status changes only through mediation.cases.services (case_transition, called by
+Its status changes only through mediation.workflow.services.case_transition (called by
 case_take_step), which checks `check_transition(route, from, to)` against TRANSITIONS.
 The statutory sequence behind the mediation states is in docs/domain/statutory-rules.md:
 

@@ -38,6 +38,7 @@ from mediation.domain.dates import (
     format_month,
     join_with_and,
 )
+from mediation.domain.decisions import DecisionType  # re-exported: part of the contract's input
 from mediation.domain.facts import ActionDates, Fact, fact_violations
 
 __all__ = [
@@ -83,17 +84,6 @@ __all__ = [
 # --------------------------------------------------------------------------------------------
 # Vocabulary: the values the contract's input may hold.
 # --------------------------------------------------------------------------------------------
-
-
-class DecisionType(StrEnum):
-    """The appealable LA decision being disputed (CFA 2014 s51(2)(a)-(f))."""
-
-    REFUSE_ASSESSMENT = "refuse_assessment"  # s51(2)(a)
-    REFUSE_PLAN = "refuse_plan"  # s51(2)(b)
-    PLAN_CONTENTS = "plan_contents"  # s51(2)(c)
-    REFUSE_REASSESSMENT = "refuse_reassessment"  # s51(2)(d)
-    REFUSE_AMENDMENT = "refuse_amendment"  # s51(2)(e)
-    CEASE_PLAN = "cease_plan"  # s51(2)(f)
 
 
 class IssueKind(StrEnum):
@@ -219,6 +209,8 @@ class CaseFacts:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "decision_type", DecisionType(self.decision_type))
+        if not self.decision_type.appealable:
+            raise ValueError("no statutory clock runs for a disagreement with no appeal right")
         _require_plain_date(self.notice_sent, "notice_sent", optional=False)
         issues = frozenset(IssueKind(issue) for issue in self.issues)
         if not issues:

@@ -30,7 +30,7 @@ from django.utils import timezone
 from mediation.authorities.models import LocalAuthority
 from mediation.cases.models import Case, CertificateKind, Enquiry
 from mediation.common.days import day_bounds
-from mediation.deadlines.services import service_calendar
+from mediation.deadlines.clocks import service_calendar
 from mediation.documents.models import Certificate
 from mediation.domain.billing import is_late_cancellation, line_amounts
 from mediation.domain.case_states import Route

@@ -22,8 +22,8 @@ from mediation.accounts.models import User
 from mediation.audit.services import audit_record
 from mediation.authorities.models import LocalAuthority
 from mediation.cases.models import ReferenceCounter
-from mediation.cases.services import ServiceError
-from mediation.common.pdf import BASE_CSS, sha256_hex
+from mediation.common.errors import DraftChanged, ServiceError
+from mediation.common.pdf import html_to_pdf, sha256_hex
 from mediation.domain.billing import format_pence, line_amounts
 from mediation.domain.dates import format_day
 from mediation.invoicing import selectors
@@ -152,10 +152,6 @@ def tariff_save(*, tariff: Tariff, by: User, request: HttpRequest | None = None)
 # ---------------------------------------------------------------------------------------------
 
 
-class DraftChanged(ServiceError):
-    pass
-
-
 def _document_context(**context: object) -> dict:
     return {"provider": settings.PROVIDER_NAME, **context}
 
@@ -163,13 +159,8 @@ def _document_context(**context: object) -> dict:
 def _render(template: str, context: dict) -> tuple[str, bytes]:
     """The document's HTML and its PDF: A4, tagged PDF/UA-1 (tables and headings readable by
     screen readers), as the documents app makes certificates."""
-    from weasyprint import CSS, HTML  # imported here: slow to import, needed only for documents
-
     html = render_to_string(template, context)
-    pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
-        stylesheets=[CSS(string=BASE_CSS + PDF_CSS)], pdf_variant="pdf/ua-1"
-    )
-    return html, pdf
+    return html, html_to_pdf(html, extra_css=PDF_CSS, tagged=True)
 
 
 def invoice_issue(

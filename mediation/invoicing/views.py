@@ -15,9 +15,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mediation.accounts.step_up import step_up_required
 from mediation.authorities.models import LocalAuthority
-from mediation.cases.services import ServiceError
 from mediation.common.pagination import page_number_from, paginate
-from mediation.common.views import manager_view, render_form_page
+from mediation.common.views import (
+    manager_view,
+    refusal_shown_as_message,
+    refusal_shown_on,
+    render_form_page,
+)
 from mediation.documents.views import pdf_response
 from mediation.invoicing import selectors, services
 from mediation.invoicing.forms import CreditNoteForm, InvoicePeriodForm, TariffForm
@@ -90,13 +94,11 @@ def tariff_edit(
     tariff.notice_working_days = data.get("notice_working_days")
     tariff.effective_from = data["effective_from"]
     tariff.effective_to = data.get("effective_to")
-    try:
+    with refusal_shown_on(form, "effective_from"):
         services.tariff_save(tariff=tariff, by=request.user, request=request)
-    except ServiceError as error:
-        form.add_error("effective_from", str(error))
-        return render_form_page(request, "invoicing/tariff_form.html", context, invalid=True)
-    messages.success(request, f"Saved the tariff: {services.describe_tariff(tariff)}")
-    return redirect("invoicing:tariffs", authority_id=authority.pk)
+        messages.success(request, f"Saved the tariff: {services.describe_tariff(tariff)}")
+        return redirect("invoicing:tariffs", authority_id=authority.pk)
+    return render_form_page(request, "invoicing/tariff_form.html", context, invalid=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -179,7 +181,7 @@ def invoice_issue(request: HttpRequest) -> HttpResponse:
     except (ValueError, LocalAuthority.DoesNotExist):
         messages.error(request, "Choose the local authority and the period again.")
         return redirect("invoicing:new")
-    try:
+    with refusal_shown_as_message(request):
         invoice = services.invoice_issue(
             authority=authority,
             start=start,
@@ -188,11 +190,9 @@ def invoice_issue(request: HttpRequest) -> HttpResponse:
             by=request.user,
             request=request,
         )
-    except ServiceError as error:
-        messages.error(request, str(error))
-        return redirect(f"{reverse('invoicing:new')}?{_draft_query(authority.pk, start, end)}")
-    messages.success(request, f"Invoice {invoice.number} issued")
-    return redirect("invoicing:detail", number=invoice.number)
+        messages.success(request, f"Invoice {invoice.number} issued")
+        return redirect("invoicing:detail", number=invoice.number)
+    return redirect(f"{reverse('invoicing:new')}?{_draft_query(authority.pk, start, end)}")
 
 
 @manager_view
@@ -306,7 +306,7 @@ def credit_note_new(request: HttpRequest, number: str) -> HttpResponse:
         return render(request, "invoicing/credit_note_form.html", context)
     if not form.is_valid():
         return render_form_page(request, "invoicing/credit_note_form.html", context, invalid=True)
-    try:
+    with refusal_shown_on(form):
         note = services.credit_note_issue(
             invoice=invoice,
             quantities=form.cleaned_data["quantities"],
@@ -315,11 +315,9 @@ def credit_note_new(request: HttpRequest, number: str) -> HttpResponse:
             by=request.user,
             request=request,
         )
-    except ServiceError as error:
-        form.add_error(None, str(error))
-        return render_form_page(request, "invoicing/credit_note_form.html", context, invalid=True)
-    messages.success(request, f"Credit note {note.number} issued")
-    return redirect("invoicing:detail", number=invoice.number)
+        messages.success(request, f"Credit note {note.number} issued")
+        return redirect("invoicing:detail", number=invoice.number)
+    return render_form_page(request, "invoicing/credit_note_form.html", context, invalid=True)
 
 
 @manager_view
@@ -328,13 +326,10 @@ def invoice_send(request: HttpRequest, number: str) -> HttpResponse:
     invoice = selectors.get_invoice(number)
     note_number = request.POST.get("credit_note", "")
     credit_note = _credit_note(number, note_number) if note_number else None
-    try:
+    with refusal_shown_as_message(request):
         dispatch = services.invoice_send(
             invoice=invoice, credit_note=credit_note, by=request.user, request=request
         )
-    except ServiceError as error:
-        messages.error(request, str(error))
-    else:
         what = credit_note.number if credit_note else invoice.number
         messages.success(request, f"{what} queued to send to {dispatch.to_email}")
     return redirect("invoicing:detail", number=invoice.number)

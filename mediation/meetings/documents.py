@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from mediation.common.pdf import html_to_pdf
+from mediation.documents.services import MEETING_LETTER_CODES, letter_wording
 from mediation.meetings.models import Meeting, MeetingChange, MeetingMode
 
 LONDON = ZoneInfo("Europe/London")
@@ -144,8 +145,6 @@ def letter_pdf(
 ) -> tuple[str, str, bytes]:
     """An A4 letter with the same facts as the email: (title, html, pdf). Its opening and
     closing are the wording in use (LetterTemplate), the facts come from the template."""
-    from mediation.documents.services import MEETING_LETTER_CODES, letter_wording
-
     context = _context(meeting, kind, recipient.name, reason)
     context.update({"address_lines": recipient.address.splitlines(), "today": today})
     context.update(

@@ -10,7 +10,7 @@ from django import forms
 from django.utils import timezone
 
 from mediation.common.forms import GovukDateField, today_in_london
-from mediation.deadlines.services import service_calendar
+from mediation.deadlines.clocks import service_calendar
 from mediation.domain.meetings import DEFAULT_DURATION_MINUTES, enough_notice
 from mediation.meetings.models import MeetingMode
 from mediation.meetings.selectors import CaseAttendee

@@ -10,14 +10,16 @@ from django.http import Http404
 from django.utils import timezone
 
 from mediation.accounts.models import Role, User
-from mediation.cases.models import APPEALABLE_DECISIONS, Case, Party
+from mediation.cases.models import Case, Party
 from mediation.cases.selectors import case_list_for_user
 from mediation.common.days import day_bounds
 from mediation.common.links import url_for_each
+from mediation.deadlines.clocks import service_calendar
 from mediation.deadlines.models import Deadline
-from mediation.deadlines.services import service_calendar
+from mediation.domain import attendance as rules
 from mediation.domain.calendar import WorkingCalendar
 from mediation.domain.deadlines import DeadlineCode
+from mediation.domain.decisions import APPEALABLE_DECISIONS
 from mediation.domain.meetings import (
     Attendee,
     SlotMatch,
@@ -28,6 +30,7 @@ from mediation.domain.meetings import (
 )
 from mediation.meetings.documents import Recipient
 from mediation.meetings.models import MediatorCall, Meeting, SlotOffer
+from mediation.parties.selectors import attendance_for_parties, parties_with_attendance
 
 NO_MEDIATOR_KEY = "mediator:none"
 
@@ -47,10 +50,9 @@ def case_attendees(case: Case, parties: list[Party] | None = None) -> list[CaseA
     anyone agreed or allowed by the mediator are invited but optional; a child is not sent
     invitations (they attend only with the parent's and the mediator's agreement).
     """
-    from mediation.domain import attendance as rules
-    from mediation.parties.selectors import _parties, attendance_for_parties
-
-    rows = attendance_for_parties(case, parties if parties is not None else _parties(case))
+    rows = attendance_for_parties(
+        case, parties if parties is not None else parties_with_attendance(case)
+    )
     people = []
     for row in rows:
         p = row.party

@@ -17,10 +17,9 @@ from django.utils import timezone
 
 from mediation.accounts.models import User
 from mediation.audit.services import audit_record
-from mediation.cases.models import Case, ContactPreference, Party, TimelineEntry
-from mediation.cases.services import ServiceError, _timeline_add, case_key_dates_update
-from mediation.cases.workflow import case_take_step
-from mediation.deadlines.services import service_calendar
+from mediation.cases.models import Case, ContactPreference, Party
+from mediation.common.errors import ServiceError
+from mediation.deadlines.clocks import service_calendar
 from mediation.documents.models import DocumentKind
 from mediation.documents.services import document_store
 from mediation.domain.case_states import CaseState, Step
@@ -40,6 +39,9 @@ from mediation.meetings.models import (
 from mediation.meetings.selectors import NO_MEDIATOR_KEY, case_attendees, case_recipients
 from mediation.notifications.models import Message
 from mediation.notifications.services import message_queue
+from mediation.timeline.models import TimelineKind
+from mediation.timeline.services import timeline_record
+from mediation.workflow.services import case_key_dates_update, case_take_step
 
 DETAIL_FIELDS = ("online_link", "venue_name", "venue_address", "access_details", "phone_details")
 
@@ -164,25 +166,22 @@ def meeting_book(
         new_starts_at=meeting.starts_at,
         by=by,
     )
+    lines = []
     if short_notice_consent:
-        _timeline_add(
-            case=case,
-            actor=by,
-            kind=TimelineEntry.Kind.DETAILS,
-            summary="The family agreed to less than 5 working days' notice of the meeting",
-        )
+        lines.append("The family agreed to less than 5 working days' notice of the meeting")
     _calls_create(meeting, today)
-    _notify(meeting, MeetingChange.Kind.BOOKED, by=by, today=today)
-    case_key_dates_update(
-        case=case, by=by, changes={"meeting_confirmation_sent_on": today}, request=request
-    )
-    audit_record(
-        actor=by,
+    lines.append(_notify(meeting, MeetingChange.Kind.BOOKED, by=by, today=today))
+    timeline_record(
+        case=case,
+        by=by,
+        summary=lines,
         verb="meeting.book",
         target=meeting,
-        case_id=case.pk,
         request=request,
         detail={"sequence": 0, "short_notice_consent": short_notice_consent},
+    )
+    case_key_dates_update(
+        case=case, by=by, changes={"meeting_confirmation_sent_on": today}, request=request
     )
     return meeting
 
@@ -235,29 +234,26 @@ def meeting_reschedule(
         reason=reason,
         by=by,
     )
-    _timeline_add(
-        case=meeting.case,
-        actor=by,
-        kind=TimelineEntry.Kind.DETAILS,
-        summary=f"Meeting moved from {format_day(timezone.localtime(old).date())} to "
-        f"{format_day(new_date)}",
+    moved = (
+        f"Meeting moved from {format_day(timezone.localtime(old).date())} to {format_day(new_date)}"
     )
     due = call_due(new_date, today, service_calendar())
     meeting.calls.filter(called_on__isnull=True).update(due_on=due)
-    _notify(meeting, MeetingChange.Kind.RESCHEDULED, by=by, today=today, reason=reason)
+    told = _notify(meeting, MeetingChange.Kind.RESCHEDULED, by=by, today=today, reason=reason)
+    timeline_record(
+        case=meeting.case,
+        by=by,
+        summary=[moved, told],
+        verb="meeting.reschedule",
+        target=meeting,
+        request=request,
+        detail={"sequence": meeting.sequence},
+    )
     case_key_dates_update(
         case=meeting.case,
         by=by,
         changes={"meeting_planned_on": new_date, "meeting_confirmation_sent_on": today},
         request=request,
-    )
-    audit_record(
-        actor=by,
-        verb="meeting.reschedule",
-        target=meeting,
-        case_id=meeting.case_id,
-        request=request,
-        detail={"sequence": meeting.sequence},
     )
     return meeting
 
@@ -299,12 +295,13 @@ def meeting_cancel(
         by=by,
     )
     meeting.calls.filter(called_on__isnull=True).delete()
-    _notify(meeting, MeetingChange.Kind.CANCELLED, by=by, today=today, reason=reason)
-    audit_record(
-        actor=by,
+    timeline_record(
+        case=meeting.case,
+        by=by,
+        kind=TimelineKind.CONTACT,
+        summary=_notify(meeting, MeetingChange.Kind.CANCELLED, by=by, today=today, reason=reason),
         verb="meeting.cancel",
         target=meeting,
-        case_id=meeting.case_id,
         request=request,
         detail={"sequence": meeting.sequence},
     )
@@ -324,18 +321,14 @@ def mediator_call_record(
     call.note = note
     call.recorded_by = by
     call.save(update_fields=["called_on", "note", "recorded_by"])
-    _timeline_add(
+    timeline_record(
         case=call.meeting.case,
-        actor=by,
-        kind=TimelineEntry.Kind.CONTACT,
+        by=by,
+        kind=TimelineKind.CONTACT,
         summary=f"Mediator's call before the meeting with {call.party.name}: "
         f"{format_day(called_on)}",
-    )
-    audit_record(
-        actor=by,
         verb="meeting.call_record",
         target=call,
-        case_id=call.meeting.case_id,
         request=request,
     )
     return call
@@ -356,8 +349,9 @@ def _wants_letter(party: Party) -> bool:
     return party.preferred_contact == ContactPreference.LETTER or not party.email
 
 
-def _notify(meeting: Meeting, kind: str, *, by: User, today: date, reason: str = "") -> None:
-    """One message per recipient and channel, idempotent on (UID, SEQUENCE, recipient)."""
+def _notify(meeting: Meeting, kind: str, *, by: User, today: date, reason: str = "") -> str:
+    """One message per recipient and channel, idempotent on (UID, SEQUENCE, recipient).
+    Returns the line for the case history: how many emails and letters went."""
     recipients = case_recipients(meeting.case)
     method = documents.ics_method(kind)
     subject = documents.email_subject(meeting, kind)
@@ -411,11 +405,8 @@ def _notify(meeting: Meeting, kind: str, *, by: User, today: date, reason: str =
                     document=document,
                 )
                 letters += 1
-    _timeline_add(
-        case=meeting.case,
-        actor=by,
-        kind=TimelineEntry.Kind.CONTACT,
-        summary=f"Meeting {MeetingChange.Kind(kind).label.lower()}: {emails} email"
+    return (
+        f"Meeting {MeetingChange.Kind(kind).label.lower()}: {emails} email"
         f"{'s' if emails != 1 else ''} with calendar invitation sent, {letters} letter"
-        f"{'s' if letters != 1 else ''} to print and post",
+        f"{'s' if letters != 1 else ''} to print and post"
     )

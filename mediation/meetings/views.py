@@ -9,15 +9,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mediation.accounts.models import User
 from mediation.cases.models import Case
 from mediation.cases.permissions import can_take_step
 from mediation.cases.selectors import access_case
-from mediation.cases.services import ServiceError
-from mediation.common.views import render_form_page, staff_view
-from mediation.domain.case_states import CaseState, Step
+from mediation.common.views import refusal_shown_on, render_form_page, staff_view
+from mediation.domain.case_states import Step
 from mediation.meetings import selectors, services
 from mediation.meetings.forms import (
     AnswersForm,
@@ -28,17 +28,14 @@ from mediation.meetings.forms import (
     SlotForm,
 )
 from mediation.meetings.models import MediatorCall, MeetingLetter
+from mediation.meetings.permissions import can_schedule_meeting
 from mediation.notifications.models import Message
 from mediation.notifications.services import message_mark_posted
-
-
-def _may_schedule(user: User, case: Case) -> bool:
-    """Offering dates and booking belong to the case officers and managers."""
-    return can_take_step(user, case, Step.BOOK_MEETING)
+from mediation.workflow.forms import expected_state_posted
 
 
 def _require_scheduler(user: User, case: Case) -> None:
-    if not _may_schedule(user, case):
+    if not can_schedule_meeting(user, case):
         raise PermissionDenied
 
 
@@ -47,12 +44,12 @@ def _require_scheduler(user: User, case: Case) -> None:
 def slots(request: HttpRequest, reference: str) -> HttpResponse:
     """Offered dates, who can come to each, and a form to offer another."""
     case = access_case(user=request.user, reference=reference, request=request)
-    may_schedule = _may_schedule(request.user, case)
+    may_schedule = can_schedule_meeting(request.user, case)
     if request.method == "POST" and not may_schedule:
         raise PermissionDenied
     form = SlotForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_shown_on(form):
             services.slot_offer_add(
                 case=case,
                 by=request.user,
@@ -61,9 +58,6 @@ def slots(request: HttpRequest, reference: str) -> HttpResponse:
                 mode=form.cleaned_data["mode"],
                 request=request,
             )
-        except ServiceError as error:
-            form.add_error(None, str(error))
-        else:
             messages.success(request, "Date offered")
             return redirect("meetings:slots", reference=case.reference)
     context = {
@@ -113,24 +107,16 @@ def book(request: HttpRequest, reference: str, slot_id: int) -> HttpResponse:
     row = next(r for r in board.rows if r.slot.pk == slot.pk)
     form = BookForm(request.POST if request.method == "POST" else None, slot=slot)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_shown_on(form):
             services.meeting_book(
                 case=case,
                 slot=slot,
                 by=request.user,
                 details=form.details(),
                 short_notice_consent=form.cleaned_data["short_notice_consent"],
-                expected_state=CaseState(request.POST.get("expected_state", "")),
+                expected_state=expected_state_posted(request),
                 request=request,
             )
-        except (ServiceError, ValueError) as error:
-            form.add_error(
-                None,
-                str(error)
-                if isinstance(error, ServiceError)
-                else "This page was out of date. Try again.",
-            )
-        else:
             messages.success(request, "Meeting booked and confirmations sent")
             return redirect("meetings:detail", reference=case.reference)
     return render_form_page(
@@ -163,7 +149,7 @@ def meeting_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "letters": letters,
             "posted": posted,
             "calls": list(meeting.calls.select_related("party", "recorded_by")),
-            "may_schedule": _may_schedule(request.user, case),
+            "may_schedule": can_schedule_meeting(request.user, case),
             "may_call": _may_record_call(request.user, case),
         },
     )
@@ -187,7 +173,7 @@ def reschedule(request: HttpRequest, reference: str, meeting_id: int) -> HttpRes
     }
     form = RescheduleForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_shown_on(form):
             services.meeting_reschedule(
                 meeting=meeting,
                 by=request.user,
@@ -199,9 +185,6 @@ def reschedule(request: HttpRequest, reference: str, meeting_id: int) -> HttpRes
                 short_notice_consent=form.cleaned_data["short_notice_consent"],
                 request=request,
             )
-        except ServiceError as error:
-            form.add_error(None, str(error))
-        else:
             messages.success(request, "Meeting moved and everyone told")
             return redirect("meetings:detail", reference=case.reference)
     return render_form_page(
@@ -223,22 +206,14 @@ def cancel(request: HttpRequest, reference: str, meeting_id: int) -> HttpRespons
         raise Http404("The meeting is already cancelled")
     form = CancelForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_shown_on(form):
             services.meeting_cancel(
                 meeting=meeting,
                 by=request.user,
                 reason=form.cleaned_data["reason"],
-                expected_state=CaseState(request.POST.get("expected_state", "")),
+                expected_state=expected_state_posted(request),
                 request=request,
             )
-        except (ServiceError, ValueError) as error:
-            form.add_error(
-                None,
-                str(error)
-                if isinstance(error, ServiceError)
-                else "This page was out of date. Try again.",
-            )
-        else:
             messages.success(request, "Meeting cancelled and everyone told")
             return redirect("meetings:detail", reference=case.reference)
     return render_form_page(
@@ -327,8 +302,6 @@ def _parse_day(value: str | None, default: date) -> date:
 def calendar_page(request: HttpRequest) -> HttpResponse:
     """Booked meetings by week or by month: the whole service for case officers and managers,
     a mediator's own only for a mediator."""
-    from django.utils import timezone
-
     view = "month" if request.GET.get("view") == "month" else "week"
     anchor = _parse_day(request.GET.get("date"), timezone.localdate())
     user = request.user

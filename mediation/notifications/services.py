@@ -11,10 +11,11 @@ from email.mime.text import MIMEText
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db import InterfaceError, OperationalError, connection
 from django.db.models import Q
 from django.utils import timezone
 
+from mediation.common.dispatch import enqueue_on_commit
 from mediation.notifications.models import Message, MessageAttachment
 
 logger = logging.getLogger(__name__)
@@ -59,9 +60,7 @@ def message_queue(
             for name, kind, content in attachments
         )
     if created and channel == Message.Channel.EMAIL:
-        from mediation.notifications.tasks import send_message_task
-
-        transaction.on_commit(lambda: send_message_task.enqueue(message_id=message.pk))
+        enqueue_on_commit("mediation.notifications.tasks.send_message_task", message_id=message.pk)
     return message, created
 
 

@@ -10,4 +10,4 @@ class OpsConfig(AppConfig):
     verbose_name = "Operations"
 
     def ready(self) -> None:
-        from mediation.ops import middleware  # noqa: F401 (connects its got_request_exception receiver)
+        from mediation.ops import middleware  # noqa: F401, PLC0415 (connects its got_request_exception receiver; apps load before models)

@@ -13,6 +13,7 @@ chunks, each a 4-byte big-endian length followed by that many bytes of ciphertex
 
 from __future__ import annotations
 
+import os
 import struct
 from collections.abc import Iterator
 from typing import BinaryIO
@@ -80,8 +81,6 @@ class EncryptingWriter:
     """A write-only file object: what is written goes out encrypted to `out`."""
 
     def __init__(self, out: BinaryIO, recipient: X25519PublicKey) -> None:
-        import os
-
         ephemeral = X25519PrivateKey.generate()
         ephemeral_raw, recipient_raw = _raw(ephemeral.public_key()), _raw(recipient)
         self._prefix = os.urandom(8)

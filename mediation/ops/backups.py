@@ -39,6 +39,7 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage, storages
 from django.db import connection, transaction
 
+from mediation.audit.verification import audit_verify
 from mediation.ops import archive_crypto
 
 FORMAT = 1
@@ -451,8 +452,6 @@ def _restore_files(manifest: dict[str, Any], unpacked: Path, stamp: str) -> tupl
 
 def backup_restore(archive: Path, *, private_key_pem: bytes | None = None) -> RestoreReport:
     """Replace the database and files with the archive's, after checking every hash."""
-    from mediation.audit.services import audit_verify
-
     if not archive.is_file():
         raise BackupError(f"No archive at {archive}")
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")

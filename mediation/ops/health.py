@@ -12,6 +12,9 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.models import Max, Min
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult, get_date_max
+
+from mediation.ops.models import WorkerHeartbeat
 
 
 @dataclass
@@ -40,10 +43,6 @@ def _age(now: datetime, then: datetime | None) -> float | None:
 
 
 def health_now() -> Health:
-    from django_tasks_db.models import DBTaskResult, get_date_max
-
-    from mediation.ops.models import WorkerHeartbeat
-
     health = Health()
     now = timezone.now()
     try:

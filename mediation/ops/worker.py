@@ -27,12 +27,16 @@ from django.conf import settings
 from django.db import close_old_connections, connections
 from django.utils import timezone
 
+from mediation.audit.checkpoints import checkpoint_due, checkpoint_write
+from mediation.audit.services import audit_seal_pending
+from mediation.notifications.services import messages_send_pending
+from mediation.ops.audit_checkpoints import checkpoint_email_managers
+from mediation.ops.models import WorkerHeartbeat
+
 logger = logging.getLogger(__name__)
 
 
 def heartbeat_beat(worker_id: str, started_at: object) -> None:
-    from mediation.ops.models import WorkerHeartbeat
-
     WorkerHeartbeat.objects.update_or_create(
         worker_id=worker_id,
         defaults={
@@ -45,31 +49,19 @@ def heartbeat_beat(worker_id: str, started_at: object) -> None:
 
 
 def heartbeats_prune(older_than_hours: int = 24) -> int:
-    from mediation.ops.models import WorkerHeartbeat
-
     cutoff = timezone.now() - timezone.timedelta(hours=older_than_hours)
     return WorkerHeartbeat.objects.filter(beat_at__lt=cutoff).delete()[0]
 
 
 def seal_audit_events() -> None:
-    from mediation.audit.services import audit_seal_pending
-
     audit_seal_pending(wait=False)
 
 
 def send_pending_messages() -> None:
-    from mediation.notifications.services import messages_send_pending
-
     messages_send_pending()
 
 
 def audit_checkpoint_when_due() -> None:
-    from mediation.audit.checkpoints import (
-        checkpoint_due,
-        checkpoint_email_managers,
-        checkpoint_write,
-    )
-
     if checkpoint_due():
         checkpoint_write()
     checkpoint_email_managers(today=timezone.localdate())

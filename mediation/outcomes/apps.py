@@ -5,3 +5,11 @@ class OutcomesConfig(AppConfig):
     name = "mediation.outcomes"
     label = "outcomes"
     verbose_name = "Outcome statements and agreed actions"
+
+    def ready(self) -> None:
+        # The deadlines app sits below this one, so it cannot import the agreed actions it
+        # needs for their clocks: hand it the reader (mediation.deadlines.clocks).
+        from mediation.deadlines.clocks import agreed_actions_source  # noqa: PLC0415 (apps load before models)
+        from mediation.outcomes.selectors import final_action_facts  # noqa: PLC0415 (apps load before models)
+
+        agreed_actions_source(final_action_facts)

@@ -16,9 +16,17 @@ from django.urls import reverse
 from mediation.accounts.models import User
 from mediation.cases.models import Case, Outcome
 from mediation.common.pdf import html_to_pdf
+from mediation.documents.models import LetterCode
+from mediation.documents.services import letter_wording
 from mediation.domain.dates import format_day
 from mediation.domain.deadlines import ActionKind
 from mediation.outcomes.models import AgreedAction, OutcomeStatement
+from mediation.outcomes.selectors import (
+    action_views,
+    actions_of,
+    assumed_agreement_date,
+    circulation_recipients,
+)
 
 
 def render_pdf(template: str, context: dict) -> tuple[str, bytes]:
@@ -29,13 +37,6 @@ def render_pdf(template: str, context: dict) -> tuple[str, bytes]:
 
 
 def statement_context(statement: OutcomeStatement) -> dict:
-    from mediation.outcomes.selectors import (
-        action_views,
-        actions_of,
-        assumed_agreement_date,
-        circulation_recipients,
-    )
-
     case = statement.case
     return {
         "case": case,
@@ -82,8 +83,6 @@ def _regulation(action: AgreedAction) -> str:
 
 
 def overdue_letter_context(action: AgreedAction, *, today: date) -> dict:
-    from mediation.outcomes.selectors import action_views
-
     view = action_views(action.statement, [action], today=today)[0]
     case = action.case
     return {
@@ -116,9 +115,6 @@ def overdue_letter_values(context: dict) -> dict[str, str]:
 def overdue_letter(action: AgreedAction, *, today: date) -> tuple[str, str, bytes]:
     """The letter to the LA about an overdue action: (title, html, pdf). Its prose is the
     wording in use (LetterTemplate "overdue_action"); the action's facts are the template's."""
-    from mediation.documents.models import LetterCode
-    from mediation.documents.services import letter_wording
-
     context = overdue_letter_context(action, today=today)
     context.update(letter_wording(LetterCode.OVERDUE_ACTION, overdue_letter_values(context)))
     html, pdf = render_pdf("outcomes/overdue_letter.html", context)

@@ -17,14 +17,14 @@ from django.utils import timezone
 from mediation.authorities.models import LocalAuthority
 from mediation.cases.models import Case, Party
 from mediation.common.queries import value_by_key, without_jit
-from mediation.deadlines.labels import deadline_label
-from mediation.deadlines.models import Deadline
-from mediation.deadlines.services import (
+from mediation.deadlines.clocks import (
     AGREED_ACTION_PREFIX,
     ActionFacts,
     case_facts,
     service_calendar,
 )
+from mediation.deadlines.labels import deadline_label
+from mediation.deadlines.models import Deadline
 from mediation.domain import attendance as rules
 from mediation.domain.deadlines import (
     AGREED_DUE_CITATION,
@@ -32,6 +32,7 @@ from mediation.domain.deadlines import (
     agreed_action_code,
     compute_deadlines,
 )
+from mediation.notifications.models import Message
 from mediation.outcomes.models import (
     ActionChase,
     AgreedAction,
@@ -40,6 +41,29 @@ from mediation.outcomes.models import (
     PartyAgreement,
 )
 from mediation.parties.selectors import case_attendance
+
+
+def final_action_facts(case: Case) -> list[ActionFacts]:
+    """What the clocks need of the actions of the case's final outcome statement, in order (one
+    query). Handed to mediation.deadlines at start-up (apps.py): the deadlines app sits below
+    this one and asks through `agreed_actions_of`.
+
+    Actions in a draft statement are not agreed yet, so they have no clock; the statement page
+    shows what their dates would be (`action_views`).
+    """
+    if not case.outcome:
+        # Making a statement final records the case's outcome first (services), so a case with
+        # no outcome has no agreed actions: no query.
+        return []
+    rows = (
+        AgreedAction.objects.filter(case=case, statement__status=OutcomeStatement.Status.FINAL)
+        .order_by("position", "id")
+        .values_list("pk", "kind", "agreed_due", "varied_due", "done_on")
+    )
+    return [
+        ActionFacts(str(pk), kind, varied or agreed, done)
+        for pk, kind, agreed, varied, done in rows
+    ]
 
 
 def statement_for_case(case: Case) -> OutcomeStatement | None:
@@ -213,8 +237,6 @@ class StatementPage:
 
 def statement_page(statement: OutcomeStatement) -> StatementPage:
     """Everything the statement page shows, in a fixed number of queries."""
-    from mediation.notifications.models import Message
-
     case = statement.case
     actions = action_views(statement, actions_of(statement))
     parties = agreeing_parties(case)

@@ -17,10 +17,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from mediation.accounts.models import Role, User
-from mediation.audit.services import audit_record
-from mediation.cases.models import Case, ContactPreference, Outcome, Party, TimelineEntry
-from mediation.cases.services import ServiceError, _timeline_add, case_key_dates_update
-from mediation.cases.workflow import case_steps, case_take_step
+from mediation.cases.models import Case, ContactPreference, Outcome, Party
+from mediation.common.errors import ServiceError
 from mediation.common.pdf import sha256_hex
 from mediation.deadlines.services import deadline_recalculate
 from mediation.documents.models import DocumentKind, GeneratedDocument
@@ -44,6 +42,10 @@ from mediation.outcomes.selectors import (
     agreeing_parties,
     circulation_recipients,
 )
+from mediation.timeline.models import TimelineKind
+from mediation.timeline.services import timeline_record
+from mediation.workflow.selectors import case_steps
+from mediation.workflow.services import case_key_dates_update, case_take_step
 
 LOCKED = (
     "The outcome statement is final and cannot be changed. To correct it, add a dated addendum."
@@ -91,14 +93,17 @@ def may_follow_up(user: User) -> bool:
     return user.sees_all_cases
 
 
-def _locked_statement(case: Case) -> OutcomeStatement:
+def statement_locked(case: Case) -> OutcomeStatement:
+    """The case's outcome statement, its row locked for this transaction (the portal's agreement
+    uses it too); refused if there is none yet."""
     try:
         return OutcomeStatement.objects.select_for_update().select_related("case").get(case=case)
     except OutcomeStatement.DoesNotExist:
         raise ServiceError("Write the outcome statement first.") from None
 
 
-def _require_draft(statement: OutcomeStatement) -> None:
+def statement_require_draft(statement: OutcomeStatement) -> None:
+    """Refuse a change to a statement that is final."""
     if statement.is_final:
         raise ServiceError(LOCKED)
 
@@ -113,14 +118,15 @@ def _check_outcome(case: Case, outcome: str) -> None:
         )
 
 
-def _content_changed(statement: OutcomeStatement, *, by: User, what: str) -> bool:
-    """Recompute the hash after a change; a new hash voids every agreement given so far."""
+def _content_change_line(statement: OutcomeStatement, *, what: str) -> str | None:
+    """Recompute the hash after a change; a new hash voids every agreement given so far.
+    Returns the line for the case history, or None when the content did not change."""
     new_hash = content_hash(statement)
     now = timezone.now()
     if new_hash == statement.content_hash:
         statement.updated_at = now
         statement.save(update_fields=["updated_at"])
-        return False
+        return None
     statement.content_hash = new_hash
     statement.version += 1
     statement.updated_at = now
@@ -134,8 +140,7 @@ def _content_changed(statement: OutcomeStatement, *, by: User, what: str) -> boo
             f"; {voided} agreement{'s' if voided != 1 else ''} given for the earlier version "
             "no longer count"
         )
-    _timeline_add(case=statement.case, actor=by, kind=TimelineEntry.Kind.DETAILS, summary=line)
-    return True
+    return line
 
 
 # Writing the statement ------------------------------------------------------------------------
@@ -168,21 +173,16 @@ def statement_save(
         )
         statement.content_hash = sha256_hex(canonical_text(statement, []))
         statement.save()
-        _timeline_add(
-            case=case,
-            actor=by,
-            kind=TimelineEntry.Kind.DETAILS,
-            summary="Outcome statement started (version 1)",
-        )
+        line: str | None = "Outcome statement started (version 1)"
         verb = "outcome.statement_create"
     else:
-        _require_draft(statement)
+        statement_require_draft(statement)
         statement.key_points = key_points
         statement.outcome = outcome
         statement.save(update_fields=["key_points", "outcome"])
-        _content_changed(statement, by=by, what="key points or outcome")
+        line = _content_change_line(statement, what="key points or outcome")
         verb = "outcome.statement_update"
-    audit_record(actor=by, verb=verb, target=statement, case_id=case.pk, request=request)
+    timeline_record(case=case, by=by, summary=line, verb=verb, target=statement, request=request)
     return statement
 
 
@@ -199,8 +199,8 @@ def _check_action(statement: OutcomeStatement, data: dict[str, Any], by: User) -
 def action_add(
     *, case: Case, by: User, data: dict[str, Any], request: HttpRequest | None = None
 ) -> AgreedAction:
-    statement = _locked_statement(case)
-    _require_draft(statement)
+    statement = statement_locked(case)
+    statement_require_draft(statement)
     _check_action(statement, data, by)
     position = statement.actions.count() + 1
     action = AgreedAction.objects.create(
@@ -209,9 +209,13 @@ def action_add(
         position=position,
         **{name: data.get(name) for name in ACTION_FIELDS},
     )
-    _content_changed(statement, by=by, what=f"agreed action {action.number} added")
-    audit_record(
-        actor=by, verb="outcome.action_add", target=action, case_id=case.pk, request=request
+    timeline_record(
+        case=case,
+        by=by,
+        summary=_content_change_line(statement, what=f"agreed action {action.number} added"),
+        verb="outcome.action_add",
+        target=action,
+        request=request,
     )
     deadline_recalculate(case=case, by=by, reason="agreed actions changed")
     return action
@@ -221,18 +225,18 @@ def action_add(
 def action_update(
     *, action: AgreedAction, by: User, data: dict[str, Any], request: HttpRequest | None = None
 ) -> AgreedAction:
-    statement = _locked_statement(action.case)
-    _require_draft(statement)
+    statement = statement_locked(action.case)
+    statement_require_draft(statement)
     _check_action(statement, data, by)
     for name in ACTION_FIELDS:
         setattr(action, name, data.get(name))
     action.save(update_fields=list(ACTION_FIELDS))
-    _content_changed(statement, by=by, what=f"agreed action {action.number} changed")
-    audit_record(
-        actor=by,
+    timeline_record(
+        case=action.case,
+        by=by,
+        summary=_content_change_line(statement, what=f"agreed action {action.number} changed"),
         verb="outcome.action_update",
         target=action,
-        case_id=action.case_id,
         request=request,
     )
     deadline_recalculate(case=action.case, by=by, reason="agreed actions changed")
@@ -241,23 +245,24 @@ def action_update(
 
 @transaction.atomic
 def action_remove(*, action: AgreedAction, by: User, request: HttpRequest | None = None) -> None:
-    statement = _locked_statement(action.case)
-    _require_draft(statement)
+    statement = statement_locked(action.case)
+    statement_require_draft(statement)
     if not may_write(by, statement.case):
         raise ServiceError("Only the case's mediator or a case officer can change the actions.")
     number = action.number
-    audit_record(
-        actor=by,
-        verb="outcome.action_remove",
-        target=action,
-        case_id=action.case_id,
-        request=request,
-    )
+    removed = AgreedAction(pk=action.pk)  # for the audit event: delete() clears action.pk
     action.delete()
     for position, row in enumerate(statement.actions.order_by("position", "id"), start=1):
         if row.position != position:
             AgreedAction.objects.filter(pk=row.pk).update(position=position)
-    _content_changed(statement, by=by, what=f"agreed action {number} removed")
+    timeline_record(
+        case=statement.case,
+        by=by,
+        summary=_content_change_line(statement, what=f"agreed action {number} removed"),
+        verb="outcome.action_remove",
+        target=removed,
+        request=request,
+    )
     deadline_recalculate(case=statement.case, by=by, reason="agreed actions changed")
 
 
@@ -278,8 +283,8 @@ def agreement_record(
     (`given_for_hash`); refused if it has changed since."""
     if not may_write(by, case):
         raise ServiceError("Only the case's mediator or a case officer can record agreements.")
-    statement = _locked_statement(case)
-    _require_draft(statement)
+    statement = statement_locked(case)
+    statement_require_draft(statement)
     if given_for_hash != statement.content_hash:
         raise ServiceError(
             "The statement changed after this page was opened. Read the current version to "
@@ -301,18 +306,13 @@ def agreement_record(
         method=method,
         recorded_by=by,
     )
-    _timeline_add(
+    timeline_record(
         case=case,
-        actor=by,
-        kind=TimelineEntry.Kind.DETAILS,
+        by=by,
         summary=f"{party.name} agreed the outcome statement (version {statement.version}, "
         f"{PartyAgreement.Method(method).label.lower()})",
-    )
-    audit_record(
-        actor=by,
         verb="outcome.agreement_record",
         target=agreement,
-        case_id=case.pk,
         request=request,
         detail={"hash": statement.content_hash, "version": statement.version},
     )
@@ -354,7 +354,7 @@ def statement_finalise(
     """
     if not may_write(by, case):
         raise ServiceError("Only the case's mediator or a case officer can make it final.")
-    statement = _locked_statement(case)
+    statement = statement_locked(case)
     refusal = finalise_refusal(statement)
     if refusal:
         raise ServiceError(refusal)
@@ -381,18 +381,13 @@ def statement_finalise(
     statement.finalised_by = by
     statement.save(update_fields=["status", "finalised_at", "finalised_by"])
     statement.case = case
-    _timeline_add(
+    timeline_record(
         case=case,
-        actor=by,
-        kind=TimelineEntry.Kind.DETAILS,
+        by=by,
         summary=f"Outcome statement made final (version {statement.version}), agreed by every "
         "party",
-    )
-    audit_record(
-        actor=by,
         verb="outcome.statement_finalise",
         target=statement,
-        case_id=case.pk,
         request=request,
         detail={"hash": statement.content_hash},
     )
@@ -406,20 +401,19 @@ def addendum_add(
 ) -> Addendum:
     if not may_write(by, case):
         raise ServiceError("Only the case's mediator or a case officer can add an addendum.")
-    statement = _locked_statement(case)
+    statement = statement_locked(case)
     if not statement.is_final:
         raise ServiceError("The statement is still a draft: change it instead.")
     if not text.strip():
         raise ServiceError("Write the correction.")
     addendum = Addendum.objects.create(statement=statement, text=text.strip(), by=by)
-    _timeline_add(
+    timeline_record(
         case=case,
-        actor=by,
-        kind=TimelineEntry.Kind.DETAILS,
+        by=by,
         summary="Addendum added to the outcome statement",
-    )
-    audit_record(
-        actor=by, verb="outcome.addendum_add", target=addendum, case_id=case.pk, request=request
+        verb="outcome.addendum_add",
+        target=addendum,
+        request=request,
     )
     return addendum
 
@@ -444,7 +438,7 @@ def statement_circulate(
     today = today or timezone.localdate()
     if not may_write(by, case):
         raise ServiceError("Only the case's mediator or a case officer can send the statement.")
-    statement = _locked_statement(case)
+    statement = statement_locked(case)
     if not statement.is_final:
         raise ServiceError("Make the statement final before sending it out.")
     recipients = circulation_recipients(case)
@@ -508,18 +502,14 @@ def statement_circulate(
                 )
     emails = sum(d.channel == Message.Channel.EMAIL for d in deliveries)
     letters = len(deliveries) - emails
-    _timeline_add(
+    timeline_record(
         case=case,
-        actor=by,
-        kind=TimelineEntry.Kind.CONTACT,
+        by=by,
+        kind=TimelineKind.CONTACT,
         summary=f"Outcome statement sent: {emails} email{'s' if emails != 1 else ''} with the "
         f"PDF, {letters} letter{'s' if letters != 1 else ''} to print and post",
-    )
-    audit_record(
-        actor=by,
         verb="outcome.statement_circulate",
         target=statement,
-        case_id=case.pk,
         request=request,
         detail={"messages": len(deliveries)},
     )
@@ -564,18 +554,14 @@ def delivery_resend(
         resend_of=delivery,
         by=by,
     )
-    _timeline_add(
+    timeline_record(
         case=case,
-        actor=by,
-        kind=TimelineEntry.Kind.CONTACT,
+        by=by,
+        kind=TimelineKind.CONTACT,
         summary=f"Outcome statement sent again to {delivery.recipient_name} "
         f"({Message.Channel(delivery.channel).label.lower()})",
-    )
-    audit_record(
-        actor=by,
         verb="outcome.delivery_resend",
         target=resent,
-        case_id=case.pk,
         request=request,
         detail={"message": message.pk, "resend_of": delivery.message_id},
     )
@@ -616,14 +602,13 @@ def action_mark_done(
     action.done_evidence = evidence.strip()
     action.done_recorded_by = by
     action.save(update_fields=["done_on", "done_evidence", "done_recorded_by"])
-    _timeline_add(
+    timeline_record(
         case=action.case,
-        actor=by,
-        kind=TimelineEntry.Kind.DETAILS,
+        by=by,
         summary=f"Agreed action {action.number} done: {format_day(done_on)}",
-    )
-    audit_record(
-        actor=by, verb="outcome.action_done", target=action, case_id=action.case_id, request=request
+        verb="outcome.action_done",
+        target=action,
+        request=request,
     )
     deadline_recalculate(case=action.case, by=by, reason="agreed action done")
     return action
@@ -663,18 +648,13 @@ def action_vary(
     )
     action.varied_due = new_due
     action.save(update_fields=["varied_due"])
-    _timeline_add(
+    timeline_record(
         case=action.case,
-        actor=by,
-        kind=TimelineEntry.Kind.DETAILS,
+        by=by,
         summary=f"Agreed action {action.number}: new date {format_day(new_due)} agreed in "
         f"writing on {format_day(agreed_in_writing_on)}",
-    )
-    audit_record(
-        actor=by,
         verb="outcome.action_vary",
         target=variation,
-        case_id=action.case_id,
         request=request,
     )
     deadline_recalculate(case=action.case, by=by, reason="new date agreed in writing")
@@ -737,17 +717,13 @@ def action_letter_send(
         document=document,
         by=by,
     )
-    _timeline_add(
+    timeline_record(
         case=action.case,
-        actor=by,
-        kind=TimelineEntry.Kind.CONTACT,
+        by=by,
+        kind=TimelineKind.CONTACT,
         summary=f"Letter to {authority.name} about overdue agreed action {action.number}",
-    )
-    audit_record(
-        actor=by,
         verb="outcome.action_letter",
         target=chase,
-        case_id=action.case_id,
         request=request,
     )
     return chase
@@ -788,17 +764,12 @@ def action_escalate(
     chase.message_ids = ids
     chase.sent_to = ", ".join(m.email for m in managers)[:300]
     chase.save(update_fields=["message_ids", "sent_to"])
-    _timeline_add(
+    timeline_record(
         case=action.case,
-        actor=by,
-        kind=TimelineEntry.Kind.DETAILS,
+        by=by,
         summary=f"Overdue agreed action {action.number} escalated to the managers",
-    )
-    audit_record(
-        actor=by,
         verb="outcome.action_escalate",
         target=chase,
-        case_id=action.case_id,
         request=request,
     )
     return chase

@@ -15,9 +15,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from mediation.accounts.models import User
 from mediation.cases.models import Case, Outcome
 from mediation.cases.selectors import access_case
-from mediation.cases.services import ServiceError
+from mediation.common.errors import ServiceError
 from mediation.common.replica import report_reads
-from mediation.common.views import render_form_page, staff_view
+from mediation.common.views import (
+    refusal_shown_as_message,
+    refusal_shown_on,
+    render_form_page,
+    staff_view,
+)
 from mediation.documents.views import pdf_response
 from mediation.domain.case_states import Route
 from mediation.notifications.models import Message, MessageAttachment
@@ -121,7 +126,7 @@ def statement_edit(request: HttpRequest, reference: str) -> HttpResponse:
         case_outcome=case.outcome,
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_shown_on(form):
             services.statement_save(
                 case=case,
                 by=request.user,
@@ -129,9 +134,6 @@ def statement_edit(request: HttpRequest, reference: str) -> HttpResponse:
                 outcome=form.cleaned_data["outcome"],
                 request=request,
             )
-        except ServiceError as error:
-            _error(form, error)
-        else:
             messages.success(request, "Outcome statement saved")
             return redirect("outcomes:statement", reference=case.reference)
     return render_form_page(
@@ -154,7 +156,7 @@ def action_form(request: HttpRequest, reference: str, action_id: int | None = No
     initial = {name: getattr(action, name) for name in services.ACTION_FIELDS} if action else None
     form = ActionForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_shown_on(form):
             if action is None:
                 services.action_add(
                     case=case, by=request.user, data=form.cleaned_data, request=request
@@ -163,9 +165,6 @@ def action_form(request: HttpRequest, reference: str, action_id: int | None = No
                 services.action_update(
                     action=action, by=request.user, data=form.cleaned_data, request=request
                 )
-        except ServiceError as error:
-            _error(form, error)
-        else:
             messages.success(request, "Agreed action saved")
             return redirect("outcomes:statement", reference=case.reference)
     return render_form_page(
@@ -182,11 +181,8 @@ def action_remove(request: HttpRequest, reference: str, action_id: int) -> HttpR
     case = _case(request, reference)
     _require_writer(request.user, case)
     action = selectors.access_action(case=case, action_id=action_id)
-    try:
+    with refusal_shown_as_message(request):
         services.action_remove(action=action, by=request.user, request=request)
-    except ServiceError as error:
-        messages.error(request, str(error))
-    else:
         messages.success(request, "Agreed action removed")
     return redirect("outcomes:statement", reference=case.reference)
 
@@ -207,7 +203,7 @@ def agreement(request: HttpRequest, reference: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         party = next(p for p in parties if p.pk == form.cleaned_data["party"])
-        try:
+        with refusal_shown_on(form):
             services.agreement_record(
                 case=case,
                 party=party,
@@ -216,9 +212,6 @@ def agreement(request: HttpRequest, reference: str) -> HttpResponse:
                 given_for_hash=form.cleaned_data["content_hash"],
                 request=request,
             )
-        except ServiceError as error:
-            _error(form, error)
-        else:
             messages.success(request, f"{party.name}'s agreement recorded")
             return redirect("outcomes:statement", reference=case.reference)
     return render_form_page(
@@ -230,11 +223,8 @@ def agreement(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def _post_service(request: HttpRequest, case: Case, call, success: str) -> HttpResponse:  # noqa: ANN001
-    try:
+    with refusal_shown_as_message(request):
         call()
-    except ServiceError as error:
-        messages.error(request, str(error))
-    else:
         messages.success(request, success)
     return redirect("outcomes:statement", reference=case.reference)
 
@@ -317,13 +307,10 @@ def addendum(request: HttpRequest, reference: str) -> HttpResponse:
         raise PermissionDenied
     form = AddendumForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_shown_on(form):
             services.addendum_add(
                 case=case, by=request.user, text=form.cleaned_data["text"], request=request
             )
-        except ServiceError as error:
-            _error(form, error)
-        else:
             messages.success(request, "Addendum added")
             return redirect("outcomes:statement", reference=case.reference)
     return render_form_page(
@@ -362,11 +349,8 @@ def _follow_up_form(
     view = selectors.action_views(action.statement, [action])[0]
     form = form_class(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_shown_on(form):
             call(action, form.cleaned_data)
-        except ServiceError as error:
-            _error(form, error)
-        else:
             messages.success(request, success)
             return redirect("outcomes:statement", reference=case.reference)
     return render_form_page(

@@ -7,12 +7,19 @@ from typing import Any
 
 from django import forms
 
-from mediation.cases.forms import MAX_LONG_TEXT, MAX_NAME, MAX_SHORT_TEXT, _long_text, _text
+from mediation.cases.forms import (
+    MAX_LONG_TEXT,
+    MAX_NAME,
+    MAX_SHORT_TEXT,
+    long_text_field,
+    text_field,
+)
 from mediation.cases.models import Case, ContactPreference, Party, PartyRole
 from mediation.common.forms import GovukDateField
 from mediation.domain import attendance as rules
 from mediation.domain import expenses as money
 from mediation.parties.models import AuthorityIssue, ChildScope, ExpenseKind
+from mediation.parties.services import PARTY_FIELDS
 
 ROLE_CHOICES = [(v, label) for v, label in PartyRole.choices if v != PartyRole.OTHER_CALLER]
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -30,20 +37,20 @@ def _choice(label: str, choices: Any, message: str, **kwargs: Any) -> forms.Choi
 
 class PartyForm(forms.Form):
     role = _choice("Role in the case", ROLE_CHOICES, "Select the person's role")
-    name = _text("Full name", max_length=MAX_NAME)
-    relationship = _text(
+    name = text_field("Full name", max_length=MAX_NAME)
+    relationship = text_field(
         "Relationship to the child or young person",
         max_length=80,
         required=False,
         help_text="For example mother, grandparent, foster carer, SEN officer, class teacher.",
     )
-    organisation = _text(
+    organisation = text_field(
         "Organisation",
         max_length=MAX_SHORT_TEXT,
         required=False,
         help_text="Needed for information providers, for example the school or CAMHS team.",
     )
-    phone = _text("Phone number", max_length=30, required=False)
+    phone = text_field("Phone number", max_length=30, required=False)
     email = forms.EmailField(
         label="Email address",
         required=False,
@@ -53,21 +60,21 @@ class PartyForm(forms.Form):
             "max_length": "Email address must be 254 characters or fewer",
         },
     )
-    address = _long_text("Postal address", required=False, rows=3)
+    address = long_text_field("Postal address", required=False, rows=3)
     preferred_contact = _choice(
         "How would they like us to contact them?",
         ContactPreference.choices,
         "Select how they would like to be contacted",
     )
-    language = _text("Preferred language", max_length=60)
+    language = text_field("Preferred language", max_length=60)
     interpreter_needed = forms.BooleanField(label="They need an interpreter", required=False)
-    interpreter_language = _text(
+    interpreter_language = text_field(
         "Language the interpreter is needed for",
         max_length=60,
         required=False,
         help_text="For example Polish or British Sign Language (BSL).",
     )
-    reasonable_adjustments = _long_text(
+    reasonable_adjustments = long_text_field(
         "Reasonable adjustments",
         required=False,
         rows=3,
@@ -147,8 +154,6 @@ class PartyForm(forms.Form):
 
     @staticmethod
     def initial_for(party: Party) -> dict[str, Any]:
-        from mediation.parties.services import PARTY_FIELDS
-
         initial = {name: getattr(party, name) for name in PARTY_FIELDS}
         initial["supports"] = party.supports_id
         return initial
@@ -166,7 +171,7 @@ class ResponseForm(forms.Form):
         },
     )
     agrees = _choice("Do they agree to this person attending?", YES_NO, "Select yes or no")
-    reason = _long_text(
+    reason = long_text_field(
         "Reason for objecting",
         required=False,
         rows=3,
@@ -200,8 +205,8 @@ class DecisionForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": "Select part or all of the meeting"},
     )
-    child_scope_detail = _text("Which part of the meeting?", max_length=200, required=False)
-    reason = _long_text(
+    child_scope_detail = text_field("Which part of the meeting?", max_length=200, required=False)
+    reason = long_text_field(
         "Reason", required=True, rows=3, empty_message="Give the reason for your decision"
     )
 
@@ -237,7 +242,7 @@ class PlanForm(forms.Form):
         ChildScope.choices,
         "Select how much of the meeting",
     )
-    child_scope_detail = _text("Which part of the meeting?", max_length=200, required=False)
+    child_scope_detail = text_field("Which part of the meeting?", max_length=200, required=False)
 
     def __init__(self, *args: Any, party: Party, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -331,7 +336,7 @@ class ClaimForm(forms.Form):
 
 class ExpenseLineForm(forms.Form):
     kind = _choice("What is being claimed?", ExpenseKind.choices, "Select what is being claimed")
-    description = _text(
+    description = text_field(
         "Description", max_length=200, required=False, help_text="For example 'Return train fare'."
     )
     amount = _money("Amount claimed")

@@ -106,10 +106,6 @@ class CaseAttendance:
         raise Http404("No such person on this case")
 
 
-def _parties(case: Case) -> list[Party]:
-    return parties_with_attendance(case)
-
-
 def parties_with_attendance(case: Case) -> list[Party]:
     """The case's parties, main contact first, with what `case_attendance` needs (two or three
     queries). The case page loads them once and hands them to every panel."""
@@ -221,7 +217,9 @@ def _warnings(case: Case, rows: list[PartyAttendance]) -> list[str]:
 
 def case_attendance(case: Case, parties: list[Party] | None = None) -> CaseAttendance:
     """`parties`: as loaded by `parties_with_attendance` (the case page passes its own)."""
-    rows = attendance_for_parties(case, parties if parties is not None else _parties(case))
+    rows = attendance_for_parties(
+        case, parties if parties is not None else parties_with_attendance(case)
+    )
     return CaseAttendance(rows=rows, warnings=_warnings(case, rows))
 
 

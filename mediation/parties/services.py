@@ -14,9 +14,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from mediation.accounts.models import User
-from mediation.audit.services import audit_record
-from mediation.cases.models import Case, Party, PartyRole, TimelineEntry
-from mediation.cases.services import ServiceError, _timeline_add
+from mediation.cases.models import Case, Party, PartyRole
+from mediation.common.errors import NotAllowed, ServiceError
 from mediation.domain import attendance as rules
 from mediation.domain import expenses as money
 from mediation.parties import permissions, selectors
@@ -29,6 +28,7 @@ from mediation.parties.models import (
     ExpenseLine,
     MediatorDecision,
 )
+from mediation.timeline.services import timeline_record
 
 PARTY_FIELDS = (
     "role",
@@ -53,14 +53,6 @@ BODY_FOR_ROLE = {
     PartyRole.LA_REPRESENTATIVE: rules.LA_BODY,
     PartyRole.HEALTH_REPRESENTATIVE: rules.HEALTH_BODY,
 }
-
-
-class NotAllowed(ServiceError):
-    """The user may not make this change (the view answers 403)."""
-
-
-def _timeline(case: Case, by: User, summary: str) -> None:
-    _timeline_add(case=case, actor=by, kind=TimelineEntry.Kind.DETAILS, summary=summary)
 
 
 def _check_can_change(by: User, case: Case) -> None:
@@ -120,8 +112,14 @@ def party_add(
     party.full_clean()
     party.save()
     attendance_refresh(case)
-    _timeline(case, by, f"{party.name} added as {party.get_role_display().lower()}")
-    audit_record(actor=by, verb="party.create", target=party, case_id=case.pk, request=request)
+    timeline_record(
+        case=case,
+        by=by,
+        summary=f"{party.name} added as {party.get_role_display().lower()}",
+        verb="party.create",
+        target=party,
+        request=request,
+    )
     return party
 
 
@@ -142,12 +140,12 @@ def party_update(
     if party.role not in BODY_FOR_ROLE:
         AuthorityConfirmation.objects.filter(party=party).delete()
     attendance_refresh(case)
-    _timeline(case, by, f"Details of {party.name} changed")
-    audit_record(
-        actor=by,
+    timeline_record(
+        case=case,
+        by=by,
+        summary=f"Details of {party.name} changed",
         verb="party.update",
         target=party,
-        case_id=case.pk,
         request=request,
         detail={"fields": sorted(changed)},
     )
@@ -192,14 +190,12 @@ def attendance_response_record(
     )
     new = attendance_refresh(case).row_for(party.pk)
     verb = "agrees to" if agrees else "objects to"
-    _timeline(
-        case, by, f"{responder.name} {verb} {party.name} attending: {new.status_label.lower()}"
-    )
-    audit_record(
-        actor=by,
+    timeline_record(
+        case=case,
+        by=by,
+        summary=f"{responder.name} {verb} {party.name} attending: {new.status_label.lower()}",
         verb="attendance.response",
         target=row.request,
-        case_id=case.pk,
         request=request,
         detail={"responder": responder.pk, "agrees": agrees, "status": new.status.value},
     )
@@ -237,17 +233,13 @@ def attendance_mediator_decide(
         attendance.child_scope_detail = child_scope_detail if child_scope == ChildScope.PART else ""
     attendance.save()
     new = attendance_refresh(case).row_for(party.pk)
-    _timeline(
-        case,
-        by,
-        f"Mediator {'allowed' if allows else 'refused'} {party.name} attending: "
+    timeline_record(
+        case=case,
+        by=by,
+        summary=f"Mediator {'allowed' if allows else 'refused'} {party.name} attending: "
         f"{new.status_label.lower()}",
-    )
-    audit_record(
-        actor=by,
         verb="attendance.decision",
         target=attendance,
-        case_id=case.pk,
         request=request,
         detail={"allows": allows, "status": new.status.value},
     )
@@ -290,12 +282,12 @@ def attendance_plan_update(
         summary = f"{party.name}'s attendance: {new.status_label.lower()}"
     if party.role == PartyRole.CHILD and not attendance.not_attending:
         summary += f" ({attendance.get_child_scope_display().lower()})"
-    _timeline(case, by, summary)
-    audit_record(
-        actor=by,
+    timeline_record(
+        case=case,
+        by=by,
+        summary=summary,
         verb="attendance.plan",
         target=attendance,
-        case_id=case.pk,
         request=request,
         detail={"status": new.status.value},
     )
@@ -339,15 +331,16 @@ def authority_confirm(
         )
         kept.append(confirmation)
     names = ", ".join(rules.ISSUE_LABELS[i] for i in issues) or "no issues"
-    _timeline(case, by, f"Authority of {party.name} to decide confirmed for: {names}")
+    lines = [f"Authority of {party.name} to decide confirmed for: {names}"]
     after = selectors.authority_warnings(case)
     if before and not after:
-        _timeline(case, by, "Every mediation issue now has an attendee who can decide on it")
-    audit_record(
-        actor=by,
+        lines.append("Every mediation issue now has an attendee who can decide on it")
+    timeline_record(
+        case=case,
+        by=by,
+        summary=lines,
         verb="authority.confirm",
         target=party,
-        case_id=case.pk,
         request=request,
         detail={"issues": sorted(issues), "confirmed_on": confirmed_on.isoformat()},
     )
@@ -370,9 +363,13 @@ def expense_claim_start(
     claim = ExpenseClaim.objects.create(
         case=case, claimant=claimant, received_on=received_on, created_by=by
     )
-    _timeline(case, by, f"Expenses claim from {claimant.name} recorded")
-    audit_record(
-        actor=by, verb="expenses.claim.create", target=claim, case_id=case.pk, request=request
+    timeline_record(
+        case=case,
+        by=by,
+        summary=f"Expenses claim from {claimant.name} recorded",
+        verb="expenses.claim.create",
+        target=claim,
+        request=request,
     )
     return claim
 
@@ -388,20 +385,19 @@ def expense_line_add(
     for name in ("description", "claimed_pence", "miles", "hours", "children", "nights"):
         if data.get(name) is not None:
             setattr(line, name, data[name])
-    assessed = money.assess_line(line.as_domain())
+    try:
+        assessed = money.assess_line(line.as_domain())
+    except ValueError as refusal:  # a negative amount: the domain's words are fit to show
+        raise ServiceError(str(refusal)) from None
     line.full_clean()
     line.save()
-    _timeline(
-        case,
-        by,
-        f"Expenses item added for {claim.claimant.name}: {line.get_kind_display()}, "
+    timeline_record(
+        case=case,
+        by=by,
+        summary=f"Expenses item added for {claim.claimant.name}: {line.get_kind_display()}, "
         f"{money.pounds(assessed.allowed_pence)} payable",
-    )
-    audit_record(
-        actor=by,
         verb="expenses.line.add",
         target=line,
-        case_id=case.pk,
         request=request,
         detail={"claimed_pence": assessed.claimed_pence, "allowed_pence": assessed.allowed_pence},
     )

@@ -18,9 +18,9 @@ from django.views.decorators.http import require_http_methods
 
 from mediation.cases.models import Case, Party, PartyRole
 from mediation.cases.selectors import access_case
-from mediation.cases.services import ServiceError
-from mediation.common.views import render_form_page, staff_view
+from mediation.common.views import refusal_shown_on, render_form_page, staff_view
 from mediation.domain import attendance as rules
+from mediation.domain.expenses import PAYER_LABELS
 from mediation.parties import permissions, selectors, services
 from mediation.parties.forms import (
     AuthorityForm,
@@ -99,13 +99,10 @@ def party_add(request: HttpRequest, reference: str) -> HttpResponse:
     _must_change(request, case)
     form = PartyForm(request.POST if request.method == "POST" else None, case=case)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_shown_on(form):
             party = services.party_add(
                 case=case, by=request.user, data=form.service_data(), request=request
             )
-        except ServiceError as error:
-            form.add_error(None, str(error))
-        else:
             messages.success(request, f"{party.name} added")
             return redirect(_party_url(case, party))
     return _form_page(
@@ -133,13 +130,10 @@ def party_edit(request: HttpRequest, reference: str, party_id: int) -> HttpRespo
         initial=PartyForm.initial_for(party),
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_shown_on(form):
             services.party_update(
                 party=party, by=request.user, data=form.service_data(), request=request
             )
-        except ServiceError as error:
-            form.add_error(None, str(error))
-        else:
             messages.success(request, f"Details of {party.name} saved")
             return redirect(_party_url(case, party))
     return _form_page(
@@ -206,7 +200,7 @@ def attendance_response(request: HttpRequest, reference: str, party_id: int) -> 
     form = ResponseForm(request.POST if request.method == "POST" else None, consenters=consenters)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusal_shown_on(form):
             services.attendance_response_record(
                 party=row.party,
                 responder=form.by_id[data["responder"]],
@@ -215,9 +209,6 @@ def attendance_response(request: HttpRequest, reference: str, party_id: int) -> 
                 by=request.user,
                 request=request,
             )
-        except ServiceError as error:
-            form.add_error(None, str(error))
-        else:
             messages.success(request, "Answer recorded")
             return redirect(_party_url(case, row.party))
     return _form_page(
@@ -247,7 +238,7 @@ def attendance_decision(request: HttpRequest, reference: str, party_id: int) -> 
     form = DecisionForm(request.POST if request.method == "POST" else None, is_child=is_child)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusal_shown_on(form):
             services.attendance_mediator_decide(
                 party=row.party,
                 allows=data["decision"] == "allowed",
@@ -257,9 +248,6 @@ def attendance_decision(request: HttpRequest, reference: str, party_id: int) -> 
                 by=request.user,
                 request=request,
             )
-        except ServiceError as error:
-            form.add_error(None, str(error))
-        else:
             messages.success(request, "Decision recorded")
             return redirect(_party_url(case, row.party))
     return _form_page(
@@ -296,7 +284,7 @@ def attendance_plan(request: HttpRequest, reference: str, party_id: int) -> Http
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusal_shown_on(form):
             services.attendance_plan_update(
                 party=party,
                 by=request.user,
@@ -306,9 +294,6 @@ def attendance_plan(request: HttpRequest, reference: str, party_id: int) -> Http
                 child_scope_detail=data.get("child_scope_detail", ""),
                 request=request,
             )
-        except ServiceError as error:
-            form.add_error(None, str(error))
-        else:
             messages.success(request, "Attendance saved")
             return redirect(_party_url(case, party))
     return _form_page(
@@ -344,7 +329,7 @@ def authority_confirm(request: HttpRequest, reference: str, party_id: int) -> Ht
         initial=initial,
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_shown_on(form):
             services.authority_confirm(
                 party=party,
                 issues=form.cleaned_data["issues"],
@@ -352,9 +337,6 @@ def authority_confirm(request: HttpRequest, reference: str, party_id: int) -> Ht
                 by=request.user,
                 request=request,
             )
-        except ServiceError as error:
-            form.add_error(None, str(error))
-        else:
             messages.success(request, "Authority recorded")
             return redirect(_party_url(case, party))
     body = "LA" if party.role == PartyRole.LA_REPRESENTATIVE else "health commissioning body"
@@ -376,7 +358,6 @@ def authority_confirm(request: HttpRequest, reference: str, party_id: int) -> Ht
 def expenses(request: HttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference)
     payer = selectors.case_payer(case)
-    from mediation.domain.expenses import PAYER_LABELS
 
     return render(
         request,
@@ -398,7 +379,7 @@ def claim_new(request: HttpRequest, reference: str) -> HttpResponse:
     family = selectors.family_parties(case)
     form = ClaimForm(request.POST if request.method == "POST" else None, family=family)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_shown_on(form):
             claim = services.expense_claim_start(
                 case=case,
                 claimant=form.by_id[form.cleaned_data["claimant"]],
@@ -406,9 +387,6 @@ def claim_new(request: HttpRequest, reference: str) -> HttpResponse:
                 by=request.user,
                 request=request,
             )
-        except ServiceError as error:
-            form.add_error(None, str(error))
-        else:
             messages.success(request, "Claim started: now add what is claimed")
             return redirect("parties:claim", reference=case.reference, claim_id=claim.pk)
     return _form_page(
@@ -448,13 +426,10 @@ def line_add(request: HttpRequest, reference: str, claim_id: int) -> HttpRespons
     view = selectors.access_claim(case=case, claim_id=claim_id)
     form = ExpenseLineForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_shown_on(form):
             services.expense_line_add(
                 claim=view.claim, by=request.user, data=form.service_data(), request=request
             )
-        except (ServiceError, ValueError) as error:
-            form.add_error(None, str(error))
-        else:
             messages.success(request, "Item added")
             return redirect("parties:claim", reference=case.reference, claim_id=view.claim.pk)
     return _form_page(

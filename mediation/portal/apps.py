@@ -7,6 +7,9 @@ class PortalConfig(AppConfig):
     verbose_name = "Secure portal for parties"
 
     def ready(self) -> None:
-        from mediation.portal import session
+        # A staff sign-in ends a portal session (session.py connects that on import); new
+        # meeting dates email the parties (signals.py).
+        from mediation.portal import session  # noqa: F401, PLC0415 (apps load before models)
+        from mediation.portal.signals import connect_signals  # noqa: PLC0415 (apps load before models)
 
-        session.connect_signals()  # staff sign-in ends a portal session; dates offered
+        connect_signals()

@@ -60,11 +60,11 @@ class InviteForm(forms.Form):
     )
 
     KIND_HINTS = {
-        AccessKind.PARENT: "See where the case is, the meeting, dates, documents, the outcome "
+        AccessKind.PARENT: "See where the case is, the meeting, dates, letters and files, the outcome "
         "statement and the certificate",
-        AccessKind.LA_OFFICER: "Name the LA's attendee, answer dates, send documents, report on "
+        AccessKind.LA_OFFICER: "Name the LA's attendee, answer dates, send files, report on "
         "agreed actions",
-        AccessKind.INFORMATION_PROVIDER: "Send information and documents before the meeting",
+        AccessKind.INFORMATION_PROVIDER: "Send information (written or as files) before the meeting",
         AccessKind.CHILD_VIEWS: "A one-off link to a friendly form for the child's or young "
         "person's views (can be sent to the adult who will help them)",
     }

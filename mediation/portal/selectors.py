@@ -14,15 +14,53 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from mediation.cases.models import Case, Party
-from mediation.documents.models import GeneratedDocument
-from mediation.meetings.models import Meeting, SlotAnswer, SlotOffer
+from mediation.cases.models import Case, Party, PartyRole
+from mediation.documents.models import Certificate, GeneratedDocument
+from mediation.meetings.models import Meeting, MeetingLetter, SlotAnswer, SlotOffer
+from mediation.meetings.selectors import case_attendees
 from mediation.notifications.models import Message
+from mediation.outcomes.models import ActionChase, Delivery
+from mediation.outcomes.selectors import statement_for_case
 from mediation.portal.models import AccessKind, PortalAccess, PortalLink, PortalRequest
-from mediation.portal.services import HELPER_ROLES, kinds_for_party
 from mediation.portal.session import sibling_accesses
 
 # Staff panel ------------------------------------------------------------------------------
+
+
+# Which kinds of access each role of party may be given. LA officers only for LA roles. A child's
+# views link belongs to the child or young person (the views are theirs); it is emailed to them
+# or to an adult on the case who will help them (`send_to`).
+KINDS_FOR_ROLE: dict[str, tuple[str, ...]] = {
+    PartyRole.PARENT_CARER: (AccessKind.PARENT,),
+    PartyRole.YOUNG_PERSON: (AccessKind.PARENT, AccessKind.CHILD_VIEWS),
+    PartyRole.REPRESENTATIVE: (AccessKind.PARENT,),
+    PartyRole.CHILD: (AccessKind.CHILD_VIEWS,),
+    PartyRole.LA_REPRESENTATIVE: (AccessKind.LA_OFFICER,),
+    PartyRole.HEALTH_REPRESENTATIVE: (AccessKind.INFORMATION_PROVIDER,),
+    PartyRole.INFORMATION_PROVIDER: (AccessKind.INFORMATION_PROVIDER,),
+}
+HELPER_ROLES = (PartyRole.PARENT_CARER, PartyRole.YOUNG_PERSON, PartyRole.REPRESENTATIVE)
+
+
+def kinds_for_party(party: Party, *, helper_has_email: bool = False) -> tuple[str, ...]:
+    """The kinds of access staff may give this party: each needs an address to send to (for a
+    child's views link, theirs or a helping adult's)."""
+    return tuple(
+        kind
+        for kind in KINDS_FOR_ROLE.get(party.role, ())
+        if party.email or (kind == AccessKind.CHILD_VIEWS and helper_has_email)
+    )
+
+
+def child_views_recipients(party: Party) -> list[Party]:
+    """Who a child's views link can be emailed to: the child or young person, or an adult on the
+    case who will help them."""
+    helpers = (
+        Party.objects.filter(case_id=party.case_id, role__in=HELPER_ROLES)
+        .exclude(email="")
+        .exclude(pk=party.pk)
+    )
+    return ([party] if party.email else []) + list(helpers.order_by("id"))
 
 
 @dataclass
@@ -110,8 +148,6 @@ def meeting_for(access: PortalAccess) -> Meeting | None:
 
 
 def is_invited(access: PortalAccess) -> bool:
-    from mediation.meetings.selectors import case_attendees
-
     key = f"party:{access.party_id}"
     return any(person.attendee.key == key for person in case_attendees(access.case))
 
@@ -135,10 +171,6 @@ def offered_slots(access: PortalAccess) -> list[tuple[SlotOffer, bool | None]]:
 
 def visible_documents(access: PortalAccess) -> list[GeneratedDocument]:
     """Generated documents addressed to this person (see the module docstring)."""
-    from mediation.documents.models import Certificate
-    from mediation.meetings.models import MeetingLetter
-    from mediation.outcomes.models import ActionChase, Delivery
-
     ids: set[int] = set(
         MeetingLetter.objects.filter(party=access.party, document__isnull=False).values_list(
             "document_id", flat=True
@@ -173,8 +205,6 @@ def visible_documents(access: PortalAccess) -> list[GeneratedDocument]:
 
 def statement_for(access: PortalAccess):  # noqa: ANN201 (OutcomeStatement | None)
     """The outcome statement once the meeting has been held (draft, to agree) or final."""
-    from mediation.outcomes.selectors import statement_for_case
-
     case = access.case
     statement = statement_for_case(case)
     if statement is None or (not statement.is_final and case.mediation_held_on is None):
@@ -183,7 +213,6 @@ def statement_for(access: PortalAccess):  # noqa: ANN201 (OutcomeStatement | Non
 
 
 def current_certificate(access: PortalAccess):  # noqa: ANN201 (Certificate | None)
-    from mediation.documents.models import Certificate
 
     return (
         Certificate.objects.filter(case_id=access.case_id, revoked_at=None)

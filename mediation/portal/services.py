@@ -16,6 +16,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -25,13 +26,19 @@ from django.utils import timezone
 
 from mediation.accounts.models import User
 from mediation.audit.services import audit_record
-from mediation.cases.models import Case, Party, PartyRole, TimelineEntry
-from mediation.cases.services import ServiceError, _timeline_add
+from mediation.cases.models import Case, Party, PartyRole
+from mediation.common.errors import ServiceError
 from mediation.documents.services import rate_take
 from mediation.domain import attendance as rules
 from mediation.meetings.models import SlotAnswer, SlotOffer
+from mediation.meetings.selectors import case_attendees
 from mediation.notifications.models import SECRET_MARK
 from mediation.notifications.services import message_queue
+from mediation.outcomes.models import PartyAgreement
+from mediation.outcomes.selectors import agreeing_parties
+from mediation.outcomes.services import statement_locked, statement_require_draft
+from mediation.parties.models import AuthorityConfirmation
+from mediation.parties.services import attendance_refresh
 from mediation.portal.models import (
     AccessKind,
     LinkPurpose,
@@ -39,43 +46,11 @@ from mediation.portal.models import (
     PortalLink,
     PortalRequest,
 )
+from mediation.portal.selectors import KINDS_FOR_ROLE, child_views_recipients
+from mediation.timeline.models import TimelineKind
+from mediation.timeline.services import timeline_record
 
 RATE_WINDOW = timedelta(hours=1)
-
-# Which kinds of access each role of party may be given. LA officers only for LA roles. A child's
-# views link belongs to the child or young person (the views are theirs); it is emailed to them
-# or to an adult on the case who will help them (`send_to`).
-KINDS_FOR_ROLE: dict[str, tuple[str, ...]] = {
-    PartyRole.PARENT_CARER: (AccessKind.PARENT,),
-    PartyRole.YOUNG_PERSON: (AccessKind.PARENT, AccessKind.CHILD_VIEWS),
-    PartyRole.REPRESENTATIVE: (AccessKind.PARENT,),
-    PartyRole.CHILD: (AccessKind.CHILD_VIEWS,),
-    PartyRole.LA_REPRESENTATIVE: (AccessKind.LA_OFFICER,),
-    PartyRole.HEALTH_REPRESENTATIVE: (AccessKind.INFORMATION_PROVIDER,),
-    PartyRole.INFORMATION_PROVIDER: (AccessKind.INFORMATION_PROVIDER,),
-}
-HELPER_ROLES = (PartyRole.PARENT_CARER, PartyRole.YOUNG_PERSON, PartyRole.REPRESENTATIVE)
-
-
-def kinds_for_party(party: Party, *, helper_has_email: bool = False) -> tuple[str, ...]:
-    """The kinds of access staff may give this party: each needs an address to send to (for a
-    child's views link, theirs or a helping adult's)."""
-    return tuple(
-        kind
-        for kind in KINDS_FOR_ROLE.get(party.role, ())
-        if party.email or (kind == AccessKind.CHILD_VIEWS and helper_has_email)
-    )
-
-
-def child_views_recipients(party: Party) -> list[Party]:
-    """Who a child's views link can be emailed to: the child or young person, or an adult on the
-    case who will help them."""
-    helpers = (
-        Party.objects.filter(case_id=party.case_id, role__in=HELPER_ROLES)
-        .exclude(email="")
-        .exclude(pk=party.pk)
-    )
-    return ([party] if party.email else []) + list(helpers.order_by("id"))
 
 
 def hash_token(token: str) -> str:
@@ -215,17 +190,13 @@ def access_invite(
         case=case, party=party, kind=kind, email=send_to.email.strip().lower(), created_by=by
     )
     _link_issue(access, purpose=_purpose_for_invitation(access), by=by)
-    _timeline_add(
+    timeline_record(
         case=case,
-        actor=by,
-        kind=TimelineEntry.Kind.CONTACT,
+        by=by,
+        kind=TimelineKind.CONTACT,
         summary=f"Portal invitation emailed to {party.name} ({AccessKind(kind).label.lower()})",
-    )
-    audit_record(
-        actor=by,
         verb="portal.invite",
         target=access,
-        case_id=case.pk,
         request=request,
         detail={"kind": kind},
     )
@@ -241,17 +212,13 @@ def access_new_link(
     if not access.is_active:
         raise ServiceError("This access was revoked: invite them again instead.")
     link = _link_issue(access, purpose=_purpose_for_invitation(access), by=by)
-    _timeline_add(
+    timeline_record(
         case=access.case,
-        actor=by,
-        kind=TimelineEntry.Kind.CONTACT,
+        by=by,
+        kind=TimelineKind.CONTACT,
         summary=f"New portal link emailed to {access.party.name}",
-    )
-    audit_record(
-        actor=by,
         verb="portal.link_resend",
         target=access,
-        case_id=access.case_id,
         request=request,
     )
     return link
@@ -267,14 +234,13 @@ def access_revoke(*, access: PortalAccess, by: User, request: HttpRequest | None
     access.revoked_by = by
     access.save(update_fields=["revoked_at", "revoked_by"])
     PortalLink.objects.filter(access=access, used_at=None, revoked_at=None).update(revoked_at=now)
-    _timeline_add(
+    timeline_record(
         case=access.case,
-        actor=by,
-        kind=TimelineEntry.Kind.DETAILS,
+        by=by,
         summary=f"Portal access of {access.party.name} revoked",
-    )
-    audit_record(
-        actor=by, verb="portal.revoke", target=access, case_id=access.case_id, request=request
+        verb="portal.revoke",
+        target=access,
+        request=request,
     )
 
 
@@ -300,8 +266,6 @@ def request_dealt_with(
 def notify_dates_offered(*, case_id: int, today: date | None = None) -> int:
     """Email each parent and LA officer with portal access who is asked about the dates: one
     email a day at most, with a fresh link (their earlier unused link stops working)."""
-    from mediation.meetings.selectors import case_attendees
-
     today = today or timezone.localdate()
     accesses = list(
         PortalAccess.objects.filter(
@@ -456,12 +420,15 @@ def sign_in_links_request(
 # What parties do --------------------------------------------------------------------------
 
 
-def _party_timeline(access: PortalAccess, summary: str) -> None:
-    _timeline_add(
+def _party_record(access: PortalAccess, summary: str, **audit: Any) -> None:
+    """What a party did through the portal: a line in the case's history (with no staff
+    member as its author) and the audit event naming the party."""
+    timeline_record(
         case=access.case,
-        actor=None,
-        kind=TimelineEntry.Kind.CONTACT,
+        by=access.actor,
+        kind=TimelineKind.CONTACT,
         summary=f"{summary} (through the portal)",
+        **audit,
     )
 
 
@@ -483,12 +450,11 @@ def slot_answers_save(
             party=access.party,
             defaults={"available": available, "recorded_by": None, "recorded_at": timezone.now()},
         )
-    _party_timeline(access, f"{access.party.name} answered the meeting dates offered")
-    audit_record(
-        actor=access.actor,
+    _party_record(
+        access,
+        f"{access.party.name} answered the meeting dates offered",
         verb="meeting.answers_record",
         target=access,
-        case_id=access.case_id,
         request=request,
         detail={"slots": sorted(answers)},
     )
@@ -499,13 +465,9 @@ def agreement_save(
     *, access: PortalAccess, given_for_hash: str, request: HttpRequest | None = None
 ):  # noqa: ANN201 (PartyAgreement)
     """The party agrees the outcome statement is accurate, for the version they read."""
-    from mediation.outcomes.models import PartyAgreement
-    from mediation.outcomes.selectors import agreeing_parties
-    from mediation.outcomes.services import _locked_statement, _require_draft
-
     case = access.case
-    statement = _locked_statement(case)
-    _require_draft(statement)
+    statement = statement_locked(case)
+    statement_require_draft(statement)
     if given_for_hash != statement.content_hash:
         raise ServiceError(
             "The statement changed while you were reading it. Read the new version below."
@@ -525,14 +487,11 @@ def agreement_save(
         method=PartyAgreement.Method.PORTAL,
         recorded_by=None,
     )
-    _party_timeline(
-        access, f"{party.name} agreed the outcome statement (version {statement.version})"
-    )
-    audit_record(
-        actor=access.actor,
+    _party_record(
+        access,
+        f"{party.name} agreed the outcome statement (version {statement.version})",
         verb="outcome.agreement_record",
         target=agreement,
-        case_id=case.pk,
         request=request,
         detail={"hash": statement.content_hash, "version": statement.version},
     )
@@ -550,9 +509,6 @@ def authority_save(
     request: HttpRequest | None = None,
 ) -> Party:
     """The LA names who attends for it and confirms the issues they can decide (reg 37(1))."""
-    from mediation.parties.models import AuthorityConfirmation
-    from mediation.parties.services import attendance_refresh
-
     case = Case.objects.select_for_update().get(pk=access.case_id)
     if access.kind != AccessKind.LA_OFFICER:
         raise ServiceError("Only the local authority confirms its attendee.")
@@ -587,16 +543,12 @@ def authority_save(
         )
     attendance_refresh(case)
     names = ", ".join(rules.ISSUE_LABELS[i] for i in issues)
-    _party_timeline(
+    _party_record(
         access,
         f"{access.party.name} named {attendee.name} to attend for the LA, with authority to "
         f"decide: {names}",
-    )
-    audit_record(
-        actor=access.actor,
         verb="authority.confirm",
         target=attendee,
-        case_id=case.pk,
         request=request,
         detail={"issues": sorted(issues), "confirmed_on": today.isoformat()},
     )
@@ -628,12 +580,11 @@ def request_add(
     what = f"{label[0].lower()}{label[1:]}"
     if action is not None:
         what += f" (agreed action {action.number})"
-    _party_timeline(access, f"{access.party.name} {what}")
-    audit_record(
-        actor=access.actor,
+    _party_record(
+        access,
+        f"{access.party.name} {what}",
         verb=f"portal.request_{kind}",
         target=portal_request,
-        case_id=access.case_id,
         request=request,
     )
     return portal_request

@@ -65,25 +65,6 @@ def _staff_sign_in_ends_portal_session(sender, request, user, **kwargs) -> None:
         request.session.pop(SESSION_KEY, None)
 
 
-def _dates_offered(sender, instance, created, **kwargs) -> None:  # noqa: ANN001, ARG001
-    """New meeting dates: tell the parties with portal access that an answer is needed."""
-    if created:
-        from django.db import transaction
-
-        from mediation.portal.services import notify_dates_offered
-
-        case_id = instance.case_id
-        transaction.on_commit(lambda: notify_dates_offered(case_id=case_id))
-
-
-def connect_signals() -> None:
-    from django.db.models.signals import post_save
-
-    from mediation.meetings.models import SlotOffer
-
-    post_save.connect(_dates_offered, sender=SlotOffer, dispatch_uid="portal_dates_offered")
-
-
 def not_found(request: HttpRequest) -> HttpResponse:
     """The one answer for a page you may not see, are not signed in for, or that does not exist."""
     return render(request, "portal/not_found.html", status=404)

@@ -13,10 +13,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mediation.cases.models import Case, Party
 from mediation.cases.selectors import access_case
-from mediation.cases.services import ServiceError
-from mediation.common.views import render_form_page, staff_view
+from mediation.common.views import (
+    refusal_shown_as_message,
+    refusal_shown_on,
+    render_form_page,
+    staff_view,
+)
 from mediation.parties.permissions import can_change_parties
-from mediation.portal import services
+from mediation.portal import selectors, services
 from mediation.portal.forms import InviteForm
 from mediation.portal.models import PortalAccess, PortalRequest
 
@@ -39,8 +43,8 @@ def invite(request: HttpRequest, reference: str, party_id: int) -> HttpResponse:
     party = Party.objects.filter(case=case, pk=party_id).first()
     if party is None:
         raise Http404("No party found")
-    recipients = services.child_views_recipients(party)
-    kinds = services.kinds_for_party(party, helper_has_email=bool(recipients))
+    recipients = selectors.child_views_recipients(party)
+    kinds = selectors.kinds_for_party(party, helper_has_email=bool(recipients))
     if not kinds:
         raise Http404("No portal access for this party")
     form = InviteForm(
@@ -53,7 +57,7 @@ def invite(request: HttpRequest, reference: str, party_id: int) -> HttpResponse:
         return render(request, "portal/staff_invite.html", context)
     if not form.is_valid():
         return render_form_page(request, "portal/staff_invite.html", context, invalid=True)
-    try:
+    with refusal_shown_on(form):
         services.access_invite(
             case=case,
             party=party,
@@ -62,11 +66,9 @@ def invite(request: HttpRequest, reference: str, party_id: int) -> HttpResponse:
             by=request.user,
             request=request,
         )
-    except ServiceError as error:
-        form.add_error(None, str(error))
-        return render_form_page(request, "portal/staff_invite.html", context, invalid=True)
-    messages.success(request, f"Invitation emailed to {party.name}")
-    return _back(case)
+        messages.success(request, f"Invitation emailed to {party.name}")
+        return _back(case)
+    return render_form_page(request, "portal/staff_invite.html", context, invalid=True)
 
 
 def _access(case: Case, access_id: int) -> PortalAccess:
@@ -81,12 +83,9 @@ def _access(case: Case, access_id: int) -> PortalAccess:
 def revoke(request: HttpRequest, reference: str, access_id: int) -> HttpResponse:
     case = _case(request, reference)
     access = _access(case, access_id)
-    try:
+    with refusal_shown_as_message(request):
         services.access_revoke(access=access, by=request.user, request=request)
-    except ServiceError as error:
-        messages.error(request, str(error))
-        return _back(case)
-    messages.success(request, f"Portal access of {access.party.name} revoked")
+        messages.success(request, f"Portal access of {access.party.name} revoked")
     return _back(case)
 
 
@@ -95,12 +94,9 @@ def revoke(request: HttpRequest, reference: str, access_id: int) -> HttpResponse
 def new_link(request: HttpRequest, reference: str, access_id: int) -> HttpResponse:
     case = _case(request, reference)
     access = _access(case, access_id)
-    try:
+    with refusal_shown_as_message(request):
         services.access_new_link(access=access, by=request.user, request=request)
-    except ServiceError as error:
-        messages.error(request, str(error))
-        return _back(case)
-    messages.success(request, f"New link emailed to {access.party.name}")
+        messages.success(request, f"New link emailed to {access.party.name}")
     return _back(case)
 
 
@@ -111,10 +107,7 @@ def request_done(request: HttpRequest, reference: str, portal_request_id: int) -
     portal_request = PortalRequest.objects.filter(case=case, pk=portal_request_id).first()
     if portal_request is None:
         raise Http404("No request found")
-    try:
+    with refusal_shown_as_message(request):
         services.request_dealt_with(portal_request=portal_request, by=request.user, request=request)
-    except ServiceError as error:
-        messages.error(request, str(error))
-        return _back(case)
-    messages.success(request, "Marked as dealt with")
+        messages.success(request, "Marked as dealt with")
     return _back(case)

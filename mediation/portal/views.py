@@ -5,13 +5,20 @@ asking for a new link, the child's thank-you page) show nothing about any case."
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mediation.audit.services import audit_record, client_ip
-from mediation.cases.services import ServiceError
-from mediation.common.views import render_form_page
+from mediation.common.views import refusal_shown_on, render_form_page
+from mediation.deadlines.selectors import case_clocks
+from mediation.documents.models import GeneratedDocument
+from mediation.documents.views import pdf_response
+from mediation.meetings.documents import Recipient, how_to_join
+from mediation.meetings.documents import meeting_ics as build_ics
+from mediation.outcomes.models import PartyAgreement
+from mediation.outcomes.selectors import action_views, actions_of, agreeing_parties
 from mediation.portal import selectors, services
 from mediation.portal.forms import (
     ActionProgressForm,
@@ -33,6 +40,9 @@ from mediation.portal.session import (
     portal_view,
 )
 from mediation.portal.tracker import tracker
+from mediation.uploads.selectors import case_uploads
+from mediation.uploads.services import UploadRejected, child_views_record, upload_store
+from mediation.uploads.views import upload_response
 
 PARENT = AccessKind.PARENT
 LA = AccessKind.LA_OFFICER
@@ -124,8 +134,6 @@ def case(request: HttpRequest, access: PortalAccess) -> HttpResponse:
         "several": len(selectors.your_cases(access)) > 1,
     }
     if access.kind == PARENT:
-        from mediation.deadlines.selectors import case_clocks
-
         context["stages"] = tracker(
             access.case.route,
             access.case.status,
@@ -146,8 +154,6 @@ def case(request: HttpRequest, access: PortalAccess) -> HttpResponse:
 @portal_view(PARENT, LA)
 @require_http_methods(["GET"])
 def meeting(request: HttpRequest, access: PortalAccess) -> HttpResponse:
-    from mediation.meetings.documents import how_to_join
-
     found = selectors.meeting_for(access)
     return render(
         request,
@@ -164,9 +170,6 @@ def meeting(request: HttpRequest, access: PortalAccess) -> HttpResponse:
 @portal_view(PARENT, LA)
 @require_http_methods(["GET"])
 def meeting_ics(request: HttpRequest, access: PortalAccess) -> HttpResponse:
-    from mediation.meetings.documents import Recipient
-    from mediation.meetings.documents import meeting_ics as build_ics
-
     found = selectors.meeting_for(access)
     if found is None:
         return not_found(request)
@@ -192,19 +195,15 @@ def dates(request: HttpRequest, access: PortalAccess) -> HttpResponse:
         return render(request, "portal/dates.html", context)
     if not form.is_valid():
         return render_form_page(request, "portal/dates.html", context, invalid=True)
-    try:
+    with refusal_shown_on(form):
         services.slot_answers_save(
             access=access, answers=form.answers(), offered=form.slots, request=request
         )
-    except ServiceError as error:
-        form.add_error(None, str(error))
-        return render_form_page(request, "portal/dates.html", context, invalid=True)
-    return _done(request, access, "Thank you. We have your answers about the dates.")
+        return _done(request, access, "Thank you. We have your answers about the dates.")
+    return render_form_page(request, "portal/dates.html", context, invalid=True)
 
 
 def _done(request: HttpRequest, access: PortalAccess, text: str) -> HttpResponse:
-    from django.contrib import messages
-
     messages.success(request, text)
     return redirect("portal:case", reference=access.case.reference)
 
@@ -241,9 +240,6 @@ def supporter(request: HttpRequest, access: PortalAccess) -> HttpResponse:
 @portal_view(PARENT, LA)
 @require_http_methods(["GET", "POST"])
 def outcome(request: HttpRequest, access: PortalAccess) -> HttpResponse:
-    from mediation.outcomes.models import PartyAgreement
-    from mediation.outcomes.selectors import actions_of, agreeing_parties
-
     statement = selectors.statement_for(access)
     if statement is None:
         return render(
@@ -281,22 +277,18 @@ def outcome(request: HttpRequest, access: PortalAccess) -> HttpResponse:
         return redirect("portal:outcome", reference=access.case.reference)
     if not form.is_valid():
         return render_form_page(request, "portal/outcome.html", context, invalid=True)
-    try:
+    with refusal_shown_on(form):
         services.agreement_save(
             access=access, given_for_hash=form.cleaned_data["content_hash"], request=request
         )
-    except ServiceError as error:
-        form.add_error(None, str(error))
-        context["form"] = form
-        return render_form_page(request, "portal/outcome.html", context, invalid=True)
-    return _done(request, access, "Thank you. We have recorded that you agree the statement.")
+        return _done(request, access, "Thank you. We have recorded that you agree the statement.")
+    context["form"] = form
+    return render_form_page(request, "portal/outcome.html", context, invalid=True)
 
 
 @portal_view(PARENT)
 @require_http_methods(["GET"])
 def certificate(request: HttpRequest, access: PortalAccess) -> HttpResponse:
-    from mediation.documents.views import pdf_response
-
     found = selectors.current_certificate(access)
     if found is None:
         return not_found(request)
@@ -304,20 +296,17 @@ def certificate(request: HttpRequest, access: PortalAccess) -> HttpResponse:
 
 
 UPLOAD_PURPOSE = {
-    PARENT: "party_document",
-    LA: "la_document",
+    PARENT: "party_file",
+    LA: "la_file",
     INFO: "information",
 }
 
 
 @portal_view(PARENT, LA, INFO)
 @require_http_methods(["GET", "POST"])
-def documents(request: HttpRequest, access: PortalAccess) -> HttpResponse:
-    """Documents from us (generated, addressed to them), their own uploads and what staff shared;
-    and a form to send a document."""
-    from mediation.uploads.selectors import case_uploads
-    from mediation.uploads.services import UploadRejected, upload_store
-
+def documents_and_files(request: HttpRequest, access: PortalAccess) -> HttpResponse:
+    """Documents from us (made by the service, addressed to them), the files they sent and the
+    files staff shared with them; and a form to send a file."""
     form = PortalUploadForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
@@ -330,9 +319,9 @@ def documents(request: HttpRequest, access: PortalAccess) -> HttpResponse:
         "form": form,
     }
     if request.method == "GET":
-        return render(request, "portal/documents.html", context)
+        return render(request, "portal/documents_and_files.html", context)
     if not form.is_valid():
-        return render_form_page(request, "portal/documents.html", context, invalid=True)
+        return render_form_page(request, "portal/documents_and_files.html", context, invalid=True)
     try:
         upload_store(
             access.case,
@@ -343,19 +332,15 @@ def documents(request: HttpRequest, access: PortalAccess) -> HttpResponse:
         )
     except UploadRejected as rejected:
         form.add_error("file", rejected.message)
-        return render_form_page(request, "portal/documents.html", context, invalid=True)
-    from django.contrib import messages
+        return render_form_page(request, "portal/documents_and_files.html", context, invalid=True)
 
-    messages.success(request, "Thank you. We have your document.")
-    return redirect("portal:documents", reference=access.case.reference)
+    messages.success(request, "Thank you. We have your file.")
+    return redirect("portal:documents-and-files", reference=access.case.reference)
 
 
 @portal_view(PARENT, LA, INFO)
 @require_http_methods(["GET"])
 def upload(request: HttpRequest, access: PortalAccess, upload_id: int) -> HttpResponse:
-    from mediation.uploads.selectors import case_uploads
-    from mediation.uploads.views import upload_response
-
     found = case_uploads(access.case, for_party=access.party).filter(pk=upload_id).first()
     if found is None:
         return not_found(request)
@@ -372,12 +357,9 @@ def upload(request: HttpRequest, access: PortalAccess, upload_id: int) -> HttpRe
 @portal_view(PARENT, LA)
 @require_http_methods(["GET"])
 def document_download(request: HttpRequest, access: PortalAccess, document_id: int) -> HttpResponse:
-    from mediation.documents.views import pdf_response
-
     found = next((d for d in selectors.visible_documents(access) if d.pk == document_id), None)
     if found is None:
         return not_found(request)
-    from mediation.documents.models import GeneratedDocument
 
     document = GeneratedDocument.objects.select_related("case").get(pk=found.pk)
     return pdf_response(bytes(document.pdf), document.filename)
@@ -396,7 +378,7 @@ def attendee(request: HttpRequest, access: PortalAccess) -> HttpResponse:
     if not form.is_valid():
         return render_form_page(request, "portal/attendee.html", context, invalid=True)
     data = form.cleaned_data
-    try:
+    with refusal_shown_on(form):
         services.authority_save(
             access=access,
             attendee_is_me=data["who"] == "me",
@@ -405,17 +387,13 @@ def attendee(request: HttpRequest, access: PortalAccess) -> HttpResponse:
             issues=data["issues"],
             request=request,
         )
-    except ServiceError as error:
-        form.add_error(None, str(error))
-        return render_form_page(request, "portal/attendee.html", context, invalid=True)
-    return _done(
-        request, access, "Thank you. We have recorded who will attend and their authority."
-    )
+        return _done(
+            request, access, "Thank you. We have recorded who will attend and their authority."
+        )
+    return render_form_page(request, "portal/attendee.html", context, invalid=True)
 
 
 def _la_actions(access: PortalAccess) -> list:
-    from mediation.outcomes.selectors import action_views
-
     statement = selectors.statement_for(access)
     if statement is None or not statement.is_final:
         return []
@@ -504,8 +482,6 @@ SHARE_CHOICES = [
 def views(request: HttpRequest, access: PortalAccess) -> HttpResponse:
     """An easy-read form that only adds views: it shows nothing of the case, and greets the
     child by first name only."""
-    from mediation.uploads.services import UploadRejected, child_views_record
-
     form = ChildViewsForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
@@ -521,28 +497,26 @@ def views(request: HttpRequest, access: PortalAccess) -> HttpResponse:
         return render_form_page(request, "portal/views.html", context, invalid=True)
     data = form.cleaned_data
     try:
-        child_views_record(
-            access.case,
-            given_via="portal",
-            going_well=data["going_well"],
-            hard=data["hard"],
-            would_like=data["would_like"],
-            who_helps=data["who_helps"],
-            helped_by=data["helped_by"],
-            share_with=data["share_with"],
-            by_party=access.party,
-            attachments=data["attachments"],
-            request=request,
-        )
+        with refusal_shown_on(form):
+            child_views_record(
+                access.case,
+                given_via="portal",
+                going_well=data["going_well"],
+                hard=data["hard"],
+                would_like=data["would_like"],
+                who_helps=data["who_helps"],
+                helped_by=data["helped_by"],
+                share_with=data["share_with"],
+                by_party=access.party,
+                attachments=data["attachments"],
+                request=request,
+            )
+            services.child_link_used_up(access=access, request=request)
+            portal_sign_out(request)
+            return redirect("portal:views-thanks")
     except UploadRejected as rejected:
         form.add_error("attachments", rejected.message)
-        return render_form_page(request, "portal/views.html", context, invalid=True)
-    except ServiceError as error:
-        form.add_error(None, str(error))
-        return render_form_page(request, "portal/views.html", context, invalid=True)
-    services.child_link_used_up(access=access, request=request)
-    portal_sign_out(request)
-    return redirect("portal:views-thanks")
+    return render_form_page(request, "portal/views.html", context, invalid=True)
 
 
 @require_http_methods(["GET"])

@@ -39,7 +39,7 @@ CASE_DATA: list[tuple[str, str, dict[str, object]]] = [
     ),
     ("cases.Contact", "case", {"with_name": "", "summary": ""}),
     ("cases.CaseNote", "case", {"text": ""}),
-    ("cases.TimelineEntry", "case", {"summary": ANONYMISED}),
+    ("timeline.TimelineEntry", "case", {"summary": ANONYMISED}),
     ("cases.MediatorNote", "case", {"text": ""}),
     ("parties.AttendanceRequest", "case", {"child_scope_detail": "", "decision_reason": ""}),
     ("parties.AttendanceResponse", "request__case", {"reason": ""}),

@@ -18,12 +18,15 @@ from django.utils import timezone
 
 from mediation.accounts.models import User
 from mediation.audit.services import audit_record
-from mediation.cases.models import Case, Enquiry, Party, TimelineEntry
+from mediation.cases.models import Case, Enquiry, Party
 from mediation.common.days import day_start
 from mediation.domain.case_states import CaseState
 from mediation.domain.retention import CaseRetention, add_years, latest_closure_and_birth_due
 from mediation.privacy.anonymise import CASE_DATA, ENQUIRY_DATA, PARTY_DATA
 from mediation.privacy.models import AnonymisedCase, ErasureRequest, LegalHold, RetentionCandidate
+from mediation.timeline.services import timeline_record
+from mediation.uploads.models import Upload
+from mediation.uploads.services import storage
 
 
 class PrivacyError(Exception):
@@ -65,19 +68,12 @@ def case_anonymise(
         _delete_uploads(case)
         RetentionCandidate.objects.filter(case=case).delete()
         record = AnonymisedCase.objects.create(case=case, reason=reason, by=by)
-        TimelineEntry.objects.create(
+        timeline_record(
             case=case,
-            actor=by,
-            kind=TimelineEntry.Kind.DETAILS,
-            summary="Personal details removed ("
-            + AnonymisedCase.Reason(reason).label.lower()
-            + ")",
-        )
-        audit_record(
-            actor=by,
+            by=by,
+            summary=f"Personal details removed ({AnonymisedCase.Reason(reason).label.lower()})",
             verb="privacy.anonymise",
             target=case,
-            case_id=case.pk,
             request=request,
             detail={"reason": reason},
         )
@@ -87,9 +83,6 @@ def case_anonymise(
 def _delete_uploads(case: Case) -> None:
     """Delete the case's uploaded files' rows now and the files once the transaction commits
     (a rolled-back anonymising must not leave rows pointing at deleted files)."""
-    from mediation.uploads.models import Upload
-    from mediation.uploads.services import storage
-
     stored_names = list(Upload.objects.filter(case=case).values_list("stored_name", flat=True))
     Upload.objects.filter(case=case).delete()
 

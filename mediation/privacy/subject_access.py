@@ -20,7 +20,11 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from mediation.cases.models import Case, Enquiry, Party
+from mediation.meetings.models import MeetingLetter
 from mediation.notifications.models import Message
+from mediation.outcomes.models import Delivery
+from mediation.uploads.models import Upload
+from mediation.uploads.services import storage
 
 
 @dataclass(frozen=True)
@@ -110,9 +114,6 @@ def _rows_pointing_at_parties(party_ids: list[int]) -> dict[str, list[dict[str, 
 
 
 def _documents_sent_to(party_ids: list[int]) -> list[Any]:
-    from mediation.meetings.models import MeetingLetter
-    from mediation.outcomes.models import Delivery
-
     documents = []
     for model in (MeetingLetter, Delivery):
         rows = model.objects.filter(party_id__in=party_ids, document__isnull=False)
@@ -140,8 +141,6 @@ def subject_access_export(person: Person) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("data.json", json.dumps(data, cls=DjangoJSONEncoder, indent=2))
-        from mediation.uploads.models import Upload
-        from mediation.uploads.services import storage
 
         for upload in Upload.objects.filter(uploaded_by_party_id__in=party_ids):
             with storage().open(upload.stored_name, "rb") as stored:

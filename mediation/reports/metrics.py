@@ -27,16 +27,13 @@ from enum import StrEnum
 
 from django.db.models import Exists, F, OuterRef, Q
 
-from mediation.cases.models import (
-    AppealLodged,
-    CertificateKind,
-    ClosureOutcome,
-    DecisionType,
-    Outcome,
-)
-from mediation.deadlines.services import AGREED_ACTION_PREFIX
+from mediation.cases.models import AppealLodged, CertificateKind, ClosureOutcome, Outcome
+from mediation.deadlines.clocks import AGREED_ACTION_PREFIX
+from mediation.deadlines.models import Deadline
 from mediation.domain.case_states import Route
 from mediation.domain.deadlines import CERTIFICATE_CODES, DeadlineCode
+from mediation.domain.decisions import DecisionType
+from mediation.outcomes.models import AgreedAction
 
 
 class Source(StrEnum):
@@ -108,8 +105,6 @@ def _certificate_allowed() -> Q:
     """Deadline rows of cases that may have a certificate: not about Section I only (CFA 2014
     s55(3)), and the family contacted the adviser within the 2 months (reg 34(2): the adviser
     contact deadline was not met late)."""
-    from mediation.deadlines.models import Deadline
-
     contacted_late = Deadline.objects.filter(
         case_id=OuterRef("case_id"),
         code=DeadlineCode.ADVISER_CONTACT_WINDOW_ENDS.value,
@@ -188,8 +183,6 @@ def _outcome_metric(outcome: Outcome, name: str) -> Metric:
 
 
 def _section_choices() -> list[tuple[str, str]]:
-    from mediation.outcomes.models import AgreedAction
-
     return list(AgreedAction.Section.choices)
 
 

@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from functools import reduce
 from typing import Any
 
+from django.apps import apps
 from django.db.models import (
     Avg,
     Count,
@@ -32,12 +33,15 @@ from django.db.models.lookups import In
 from django.utils import timezone
 
 from mediation.authorities.models import LocalAuthority
+from mediation.cases.models import Case
 from mediation.common.days import day_start
 from mediation.common.queries import value_by_key, without_jit
 from mediation.reports.metrics import (
     BY_KEY,
     CLOCK_STOPPING_CLOSURES,
     METRICS,
+    OUTCOME_KEYS,
+    TREND_KEYS,
     Kind,
     Metric,
     Source,
@@ -89,8 +93,6 @@ DATETIME_FIELDS = {"received_at", "opened_at"}
 
 
 def _model(source: Source) -> type[Model]:
-    from django.apps import apps
-
     return apps.get_model(SOURCES[source].model_path)
 
 
@@ -109,7 +111,6 @@ def settled_deadlines_q(today: date) -> Q:
     # Written as "met, or (due day passed and the case's clock did not stop)": the same rows as
     # "(met or due day passed) and not (never met and clock stopped)". The case's closure is
     # read only for deadlines not met, by its primary key (value_by_key).
-    from mediation.cases.models import Case
 
     closure = value_by_key(Case, "closure_outcome", key="case_id")
     clock_stopped = In(closure, list(CLOCK_STOPPING_CLOSURES))
@@ -375,8 +376,6 @@ def dashboard(
 def _dashboard(
     filters: ReportFilters, *, today: date | None, authorities: Iterable[LocalAuthority] | None
 ) -> Dashboard:
-    from mediation.reports.metrics import OUTCOME_KEYS, TREND_KEYS
-
     today = today or timezone.localdate()
     results = compute(filters, today=today)
     months, trends = compute_by_month(

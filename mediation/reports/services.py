@@ -15,10 +15,18 @@ from django.utils import timezone
 from mediation.accounts.models import User
 from mediation.audit.services import audit_record
 from mediation.authorities.models import LocalAuthority
-from mediation.cases.models import AppealLodged, Case, PartyRole, TimelineEntry
-from mediation.cases.services import ServiceError, _timeline_add
+from mediation.cases.models import AppealLodged, Case, Party, PartyRole
+from mediation.common.dispatch import enqueue_on_commit
+from mediation.common.errors import ServiceError
 from mediation.common.pdf import html_to_pdf, sha256_hex
+from mediation.common.replica import report_reads
+from mediation.notifications.services import message_queue
+from mediation.outcomes.models import AgreedAction
+from mediation.reports import views_support
 from mediation.reports.models import QuarterlyReport
+from mediation.reports.periods import period_from_token
+from mediation.reports.selectors import ReportFilters, dashboard
+from mediation.timeline.services import timeline_record
 
 # Permissions ----------------------------------------------------------------------------------
 
@@ -57,17 +65,12 @@ def appeal_record(
     previous = case.appeal_lodged
     case.appeal_lodged = appeal_lodged
     case.save(update_fields=["appeal_lodged"])
-    _timeline_add(
+    timeline_record(
         case=case,
-        actor=by,
-        kind=TimelineEntry.Kind.DETAILS,
+        by=by,
         summary=f"Appeal to the Tribunal: {AppealLodged(appeal_lodged).label}",
-    )
-    audit_record(
-        actor=by,
         verb="case.appeal_recorded",
         target=case,
-        case_id=case.pk,
         request=request,
         detail={"from": previous, "to": appeal_lodged},
     )
@@ -135,9 +138,6 @@ def action_examples(
 ) -> list[dict[str, str]]:
     """A few agreed actions of meetings held in the period, with no names: the names of the
     case's child and people are replaced by role words. Three queries, however many cases."""
-    from mediation.cases.models import Party
-    from mediation.outcomes.models import AgreedAction
-
     actions = list(
         AgreedAction.objects.filter(
             statement__status="final",
@@ -212,11 +212,10 @@ def quarterly_report_request(
         request=request,
         detail={"la": authority.code, "quarter": report.token, "version": report.version},
     )
-    from mediation.reports.tasks import quarterly_report_task
-
-    report_id, version = report.pk, report.version
-    transaction.on_commit(
-        lambda: quarterly_report_task.enqueue(report_id=report_id, version=version)
+    enqueue_on_commit(
+        "mediation.reports.tasks.quarterly_report_task",
+        report_id=report.pk,
+        version=report.version,
     )
     return report
 
@@ -229,11 +228,6 @@ def quarterly_report_content(
     report: QuarterlyReport, *, report_id: int | None = None
 ) -> tuple[str, bytes]:
     """The report's HTML and PDF (figures, charts, themes and anonymised examples)."""
-    from mediation.common.replica import report_reads
-    from mediation.reports import views_support
-    from mediation.reports.periods import period_from_token
-    from mediation.reports.selectors import ReportFilters, dashboard
-
     period = period_from_token(report.token)
     assert period is not None
     authority = report.local_authority
@@ -310,8 +304,6 @@ def quarterly_report_send(
 ) -> int:
     """Email the ready report, PDF attached, to the LA's contact. Returns the message id.
     Sending the same version to the same address twice sends one email."""
-    from mediation.notifications.services import message_queue
-
     if not may_manage_reports(by):
         raise ServiceError("Only managers can send quarterly reports.")
     report = (

@@ -17,10 +17,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from mediation.accounts.step_up import step_up_required
 from mediation.cases.models import AppealLodged
 from mediation.cases.selectors import access_case
-from mediation.cases.services import ServiceError
 from mediation.common.pagination import page_number_from, paginate
 from mediation.common.replica import report_reads
-from mediation.common.views import render_form_page, staff_view
+from mediation.common.views import (
+    refusal_shown_as_message,
+    refusal_shown_on,
+    render_form_page,
+    staff_view,
+)
 from mediation.deadlines.labels import deadline_label
 from mediation.domain.case_states import ROUTE_LABELS, Route
 from mediation.reports import exports, selectors, services
@@ -304,11 +308,8 @@ def quarterly_pdf(request: HttpRequest, report_id: int) -> HttpResponse:
 @require_POST
 def quarterly_send(request: HttpRequest, report_id: int) -> HttpResponse:
     report = _report(report_id)
-    try:
+    with refusal_shown_as_message(request):
         services.quarterly_report_send(report=report, by=request.user, request=request)
-    except ServiceError as error:
-        messages.error(request, str(error))
-    else:
         messages.success(
             request, f"Report sent to {report.local_authority.contact_email}, with the PDF attached"
         )
@@ -327,16 +328,13 @@ def appeal(request: HttpRequest, reference: str) -> HttpResponse:
         initial={"appeal_lodged": case.appeal_lodged or None},
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_shown_on(form):
             services.appeal_record(
                 case=case,
                 appeal_lodged=form.cleaned_data["appeal_lodged"],
                 by=request.user,
                 request=request,
             )
-        except ServiceError as error:
-            form.add_error(None, str(error))
-        else:
             messages.success(request, "Appeal recorded")
             return redirect("cases:detail", reference=case.reference)
     return render_form_page(

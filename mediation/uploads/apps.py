@@ -4,4 +4,4 @@ from django.apps import AppConfig
 class UploadsConfig(AppConfig):
     name = "mediation.uploads"
     label = "uploads"
-    verbose_name = "Uploaded documents and children's views"
+    verbose_name = "Files sent to the service and children's views"

@@ -26,7 +26,7 @@ OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # The directory entry name of the main stream of a Word 97-2003 file, in UTF-16LE.
 WORD_STREAM_NAME = "WordDocument".encode("utf-16-le")
 
-DOCUMENT = "document"
+PAPER = "paper"  # PDFs, Word files and photos (UPLOAD_MAX_DOCUMENT_MB)
 MEDIA = "media"
 
 
@@ -35,26 +35,26 @@ class FileType:
     extension: str
     content_type: str
     label: str
-    # DOCUMENT (documents and photos) or MEDIA (audio and video): each has its own size limit.
+    # PAPER (PDFs, Word files and photos) or MEDIA (audio and video): each has its own size limit.
     kind: str
 
 
-PDF = FileType("pdf", "application/pdf", "PDF", DOCUMENT)
+PDF = FileType("pdf", "application/pdf", "PDF", PAPER)
 DOCX = FileType(
     "docx",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "Word document",
-    DOCUMENT,
+    PAPER,
 )
-DOC = FileType("doc", "application/msword", "Word document (older format)", DOCUMENT)
+DOC = FileType("doc", "application/msword", "Word document (older format)", PAPER)
 
 # filetype's extension -> what we accept it as.
 BY_SIGNATURE = {
     "pdf": PDF,
-    "jpg": FileType("jpg", "image/jpeg", "JPEG image", DOCUMENT),
-    "png": FileType("png", "image/png", "PNG image", DOCUMENT),
-    "gif": FileType("gif", "image/gif", "GIF image", DOCUMENT),
-    "heic": FileType("heic", "image/heic", "HEIC image (iPhone photo)", DOCUMENT),
+    "jpg": FileType("jpg", "image/jpeg", "JPEG image", PAPER),
+    "png": FileType("png", "image/png", "PNG image", PAPER),
+    "gif": FileType("gif", "image/gif", "GIF image", PAPER),
+    "heic": FileType("heic", "image/heic", "HEIC image (iPhone photo)", PAPER),
     "mp3": FileType("mp3", "audio/mpeg", "MP3 audio", MEDIA),
     "m4a": FileType("m4a", "audio/mp4", "M4A audio", MEDIA),
     "wav": FileType("wav", "audio/wav", "WAV audio", MEDIA),

@@ -102,9 +102,9 @@ class GovukMultipleFileField(forms.FileField):
 
 
 STAFF_PURPOSES = [
-    (Purpose.STAFF_DOCUMENT.value, "Written or collected by the service"),
-    (Purpose.PARTY_DOCUMENT.value, "Sent to us by a parent, carer or young person"),
-    (Purpose.LA_DOCUMENT.value, "Sent to us by the local authority"),
+    (Purpose.STAFF_FILE.value, "Written or collected by the service"),
+    (Purpose.PARTY_FILE.value, "Sent to us by a parent, carer or young person"),
+    (Purpose.LA_FILE.value, "Sent to us by the local authority"),
     (Purpose.INFORMATION.value, "Sent to us by a school, health or care professional"),
 ]
 
@@ -112,10 +112,10 @@ STAFF_PURPOSES = [
 class UploadForm(forms.Form):
     file = GovukFileField(label="Upload a file", help_text=FILE_HINT)
     purpose = forms.ChoiceField(
-        label="Where is the document from?",
+        label="Where is the file from?",
         choices=STAFF_PURPOSES,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select where the document is from"},
+        error_messages={"required": "Select where the file is from"},
     )
     share = forms.BooleanField(
         label="Share it with the parties on the case now",
@@ -126,12 +126,12 @@ class UploadForm(forms.Form):
 
 class RemoveForm(forms.Form):
     reason = forms.CharField(
-        label="Why are you removing this document?",
+        label="Why are you removing this file?",
         help_text="For example, it was sent to the wrong case. The file is kept for the record.",
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=1000,
         error_messages={
-            "required": "Enter why you are removing the document",
+            "required": "Enter why you are removing the file",
             "max_length": "Reason must be 1000 characters or fewer",
         },
     )
@@ -139,7 +139,7 @@ class RemoveForm(forms.Form):
     def clean_reason(self) -> str:
         reason = strip_or_empty(self.cleaned_data.get("reason"))
         if not reason:
-            raise ValidationError("Enter why you are removing the document")
+            raise ValidationError("Enter why you are removing the file")
         return reason
 
 

@@ -20,14 +20,15 @@ from django.utils import timezone
 
 from mediation.cases.models import Case, Party
 from mediation.common.encryption import EncryptedTextField
+from mediation.uploads.detection import label_for
 
 
 class Purpose(models.TextChoices):
-    PARTY_DOCUMENT = "party_document", "Document from a parent or young person"
-    LA_DOCUMENT = "la_document", "Document from the local authority"
+    PARTY_FILE = "party_file", "File from a parent or young person"
+    LA_FILE = "la_file", "File from the local authority"
     INFORMATION = "information", "Information from a school, health or care professional"
     CHILD_VIEWS_ATTACHMENT = "child_views_attachment", "Part of the child's or young person's views"
-    STAFF_DOCUMENT = "staff_document", "Document added by the service"
+    STAFF_FILE = "staff_file", "File added by the service"
 
 
 class GivenVia(models.TextChoices):
@@ -129,8 +130,6 @@ class Upload(models.Model):
 
     @property
     def kind_label(self) -> str:
-        from mediation.uploads.detection import label_for
-
         return label_for(self.content_type)
 
     @property

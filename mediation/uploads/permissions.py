@@ -1,8 +1,8 @@
-"""Who may do what with the documents and children's views of a case they can already see.
+"""Who may do what with the files and children's views of a case they can already see.
 
-Seeing the case (and so reading and downloading its documents and the child's views) is decided
+Seeing the case (and so reading and downloading its files and the child's views) is decided
 by cases.selectors.access_case. On top of that:
-- adding, sharing and removing documents belongs to the case officers and managers (and
+- adding, sharing and removing files belongs to the case officers and managers (and
   administrators), who run the case;
 - recording a child's views also to the assigned mediator, who may hear them at a meeting.
 """

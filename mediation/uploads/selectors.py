@@ -85,6 +85,6 @@ def access_upload(
     try:
         upload = _uploads(case).get(pk=upload_id)
     except Upload.DoesNotExist:
-        raise Http404("No document found") from None
+        raise Http404("No file found") from None
     upload.case = case
     return upload

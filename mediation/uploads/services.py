@@ -2,7 +2,7 @@
 
 `upload_store` is the only way a file gets into the "uploads" storage. In order:
 1. size: no empty file, nothing above the limit of its kind (settings UPLOAD_MAX_DOCUMENT_MB for
-   documents and photos, UPLOAD_MAX_MEDIA_MB for audio and video);
+   papers and photos, UPLOAD_MAX_MEDIA_MB for audio and video);
 2. type: detected from the content (mediation.uploads.detection), never from the name;
 3. virus scan (settings UPLOAD_VIRUS_SCANNER), failing closed: an infected file, a scanner error
    or a time-out all refuse the file (audited as upload.rejected);
@@ -35,8 +35,9 @@ from django.utils import timezone
 
 from mediation.accounts.models import User
 from mediation.audit.services import audit_record
-from mediation.cases.models import Case, Party, PartyRole, TimelineEntry
-from mediation.cases.services import ServiceError, _timeline_add
+from mediation.cases.models import Case, Party, PartyRole
+from mediation.common.errors import ServiceError
+from mediation.timeline.services import timeline_record
 from mediation.uploads import detection
 from mediation.uploads.models import ChildViews, GivenVia, Purpose, ShareWith, Upload
 
@@ -88,7 +89,7 @@ def upload_check(uploaded_file: Any) -> detection.FileType:
     size = uploaded_file.size or 0
     if size == 0:
         raise UploadRejected(EMPTY, reason="empty")
-    largest = max(max_bytes(detection.DOCUMENT), max_bytes(detection.MEDIA))
+    largest = max(max_bytes(detection.PAPER), max_bytes(detection.MEDIA))
     if size > largest:
         # Too large for any kind: say both limits rather than read it at all.
         raise UploadRejected(
@@ -161,7 +162,7 @@ def safe_display_name(name: str, extension: str) -> str:
     cleaned = "".join(ch for ch in base if ch.isprintable() and ch not in '"<>:|?*;\x7f')
     cleaned = cleaned.strip().strip(".").strip()
     stem = cleaned.rsplit(".", 1)[0] if "." in cleaned else cleaned
-    stem = stem.strip().strip(".") or "document"
+    stem = stem.strip().strip(".") or "file"
     return f"{stem[: 150 - len(extension) - 1]}.{extension}"
 
 
@@ -276,22 +277,19 @@ def _store_checked(
                 size=checked.file.size,
                 sha256=sha256,
             )
-            if child_views is None:
-                _timeline_add(
-                    case=case,
-                    actor=by_user,
-                    kind=TimelineEntry.Kind.DETAILS,
-                    summary=(
-                        f"Document “{upload.original_name}” added by "
-                        f"{_describe_sender(by_user, by_party)} "
-                        f"({checked.detected.label}, {_human_size(upload.size)})"
-                    ),
-                )
-            audit_record(
-                actor=by_user,
+            timeline_record(
+                case=case,
+                by=by_user,
+                # A file sent with the child's views is in that record's own history line.
+                summary=None
+                if child_views is not None
+                else (
+                    f"File “{upload.original_name}” added by "
+                    f"{_describe_sender(by_user, by_party)} "
+                    f"({checked.detected.label}, {_human_size(upload.size)})"
+                ),
                 verb="upload.store",
                 target=upload,
-                case_id=case.pk,
                 request=request,
                 detail={
                     "purpose": purpose,
@@ -346,26 +344,21 @@ def upload_remove(
     """Hide an upload everywhere (the file is kept; deleting data follows the retention rules)."""
     reason = (reason or "").strip()
     if not reason:
-        raise ServiceError("Enter why the document is being removed")
+        raise ServiceError("Enter why the file is being removed")
     upload = Upload.objects.select_for_update(of=("self",)).select_related("case").get(pk=upload.pk)
     if upload.is_removed:
-        raise ServiceError("The document has already been removed")
+        raise ServiceError("The file has already been removed")
     upload.removed_at = timezone.now()
     upload.removed_by = by_user
     upload.removed_reason = reason
     upload.shared_with_parties = False
     upload.save(update_fields=["removed_at", "removed_by", "removed_reason", "shared_with_parties"])
-    _timeline_add(
+    timeline_record(
         case=upload.case,
-        actor=by_user,
-        kind=TimelineEntry.Kind.DETAILS,
-        summary=f"Document “{upload.original_name}” removed",
-    )
-    audit_record(
-        actor=by_user,
+        by=by_user,
+        summary=f"File “{upload.original_name}” removed",
         verb="upload.remove",
         target=upload,
-        case_id=upload.case_id,
         request=request,
         detail={"purpose": upload.purpose},
     )
@@ -383,7 +376,7 @@ def upload_share(
         .get(pk=upload.pk)
     )
     if upload.is_removed:
-        raise ServiceError("The document has been removed")
+        raise ServiceError("The file has been removed")
     if shared and upload.child_views_id is not None and upload.child_views.mediator_only:
         raise ServiceError(
             "This is part of views the child or young person asked to be seen only by the mediator"
@@ -392,21 +385,14 @@ def upload_share(
         return upload
     upload.shared_with_parties = shared
     upload.save(update_fields=["shared_with_parties"])
-    _timeline_add(
+    timeline_record(
         case=upload.case,
-        actor=by_user,
-        kind=TimelineEntry.Kind.DETAILS,
-        summary=(
-            f"Document “{upload.original_name}” shared with the parties"
-            if shared
-            else f"Document “{upload.original_name}” no longer shared with the parties"
-        ),
-    )
-    audit_record(
-        actor=by_user,
+        by=by_user,
+        summary=f"File “{upload.original_name}” shared with the parties"
+        if shared
+        else f"File “{upload.original_name}” no longer shared with the parties",
         verb="upload.share" if shared else "upload.unshare",
         target=upload,
-        case_id=upload.case_id,
         request=request,
         detail={"purpose": upload.purpose},
     )
@@ -480,21 +466,14 @@ def child_views_record(
                 )
                 stored.append(upload.stored_name)
             attached = f", {len(stored)} file{'s' if len(stored) != 1 else ''}" if stored else ""
-            _timeline_add(
+            timeline_record(
                 case=case,
-                actor=by_user,
-                kind=TimelineEntry.Kind.DETAILS,
-                summary=(
-                    f"Child's or young person's views recorded "
-                    f"({views.get_given_via_display().lower()}{attached}; "
-                    f"shared with {views.get_share_with_display().lower()})"
-                ),
-            )
-            audit_record(
-                actor=by_user,
+                by=by_user,
+                summary=f"Child's or young person's views recorded "
+                f"({views.get_given_via_display().lower()}{attached}; "
+                f"shared with {views.get_share_with_display().lower()})",
                 verb="child_views.record",
                 target=views,
-                case_id=case.pk,
                 request=request,
                 detail={
                     "given_via": given_via,

@@ -5,7 +5,7 @@ from mediation.uploads import views
 app_name = "uploads"
 
 urlpatterns = [
-    path("cases/<str:reference>/uploads/", views.case_documents, name="case-documents"),
+    path("cases/<str:reference>/uploads/", views.case_files, name="case-files"),
     path("cases/<str:reference>/uploads/upload/", views.upload_add, name="upload"),
     path(
         "cases/<str:reference>/uploads/<int:upload_id>/download/",

@@ -1,4 +1,4 @@
-"""Staff pages: the documents and children's views of a case, uploads, downloads.
+"""Staff pages: the files and children's views of a case, uploading, downloading.
 
 Each view: access the case (404 if the user may not see it) → permission (403) → form → one
 service. `upload_response` is also used by the portal after its own access check.
@@ -18,8 +18,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from mediation.audit.services import audit_record
 from mediation.cases.models import Case
 from mediation.cases.selectors import access_case
-from mediation.cases.services import ServiceError
-from mediation.common.views import render_form_page, staff_view
+from mediation.common.views import (
+    refusal_shown_as_message,
+    refusal_shown_on,
+    render_form_page,
+    staff_view,
+)
 from mediation.uploads import selectors, services
 from mediation.uploads.forms import ChildViewsForm, RemoveForm, UploadForm
 from mediation.uploads.models import Upload
@@ -31,7 +35,7 @@ def _ascii_filename(name: str) -> str:
     cleaned = "".join(
         ch if ch.isascii() and ch.isprintable() and ch not in '"\\' else "_" for ch in name
     )
-    return cleaned or "document"
+    return cleaned or "file"
 
 
 def upload_response(upload: Upload) -> FileResponse:
@@ -57,7 +61,7 @@ def _case(request: HttpRequest, reference: str) -> Case:
 
 
 def _back(case: Case) -> HttpResponse:
-    return redirect("uploads:case-documents", reference=case.reference)
+    return redirect("uploads:case-files", reference=case.reference)
 
 
 @staff_view()
@@ -79,7 +83,7 @@ def upload_download(request: HttpRequest, reference: str, upload_id: int) -> Fil
 
 @staff_view()
 @require_http_methods(["GET"])
-def case_documents(request: HttpRequest, reference: str) -> HttpResponse:
+def case_files(request: HttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference)
     uploads = list(selectors.case_uploads(case, for_user=request.user))
     views = list(selectors.case_child_views(case, for_user=request.user))
@@ -95,7 +99,7 @@ def case_documents(request: HttpRequest, reference: str) -> HttpResponse:
         )
     return render(
         request,
-        "uploads/case_documents.html",
+        "uploads/case_files.html",
         {
             "case": case,
             "uploads": [u for u in uploads if u.pk not in attachment_ids],
@@ -119,7 +123,7 @@ def upload_add(request: HttpRequest, reference: str) -> HttpResponse:
     context = {
         "case": case,
         "form": form,
-        "max_document_mb": settings.UPLOAD_MAX_DOCUMENT_MB,
+        "max_paper_mb": settings.UPLOAD_MAX_DOCUMENT_MB,
         "max_media_mb": settings.UPLOAD_MAX_MEDIA_MB,
     }
     if request.method == "GET":
@@ -152,16 +156,13 @@ def upload_share(request: HttpRequest, reference: str, upload_id: int) -> HttpRe
     if not can_manage_uploads(request.user, upload.case):
         raise PermissionDenied
     shared = request.POST.get("shared") == "yes"
-    try:
+    with refusal_shown_as_message(request):
         services.upload_share(upload, by_user=request.user, shared=shared, request=request)
-    except ServiceError as error:
-        messages.error(request, str(error))
-        return _back(upload.case)
-    messages.success(
-        request,
-        f"{upload.original_name} is {'now shared' if shared else 'no longer shared'} "
-        "with the parties",
-    )
+        messages.success(
+            request,
+            f"{upload.original_name} is {'now shared' if shared else 'no longer shared'} "
+            "with the parties",
+        )
     return _back(upload.case)
 
 
@@ -180,14 +181,11 @@ def upload_remove(request: HttpRequest, reference: str, upload_id: int) -> HttpR
         return render(request, "uploads/remove_form.html", context)
     if not form.is_valid():
         return render_form_page(request, "uploads/remove_form.html", context, invalid=True)
-    try:
+    with refusal_shown_as_message(request):
         services.upload_remove(
             upload, by_user=request.user, reason=form.cleaned_data["reason"], request=request
         )
-    except ServiceError as error:
-        messages.error(request, str(error))
-        return _back(case)
-    messages.success(request, f"{upload.original_name} removed")
+        messages.success(request, f"{upload.original_name} removed")
     return _back(case)
 
 
@@ -208,24 +206,22 @@ def child_views_add(request: HttpRequest, reference: str) -> HttpResponse:
         return render_form_page(request, "uploads/child_views_form.html", context, invalid=True)
     data = form.cleaned_data
     try:
-        services.child_views_record(
-            case,
-            given_via=data["given_via"],
-            going_well=data["going_well"],
-            hard=data["hard"],
-            would_like=data["would_like"],
-            who_helps=data["who_helps"],
-            helped_by=data["helped_by"],
-            share_with=data["share_with"],
-            by_user=request.user,
-            attachments=data["attachments"],
-            request=request,
-        )
+        with refusal_shown_on(form):
+            services.child_views_record(
+                case,
+                given_via=data["given_via"],
+                going_well=data["going_well"],
+                hard=data["hard"],
+                would_like=data["would_like"],
+                who_helps=data["who_helps"],
+                helped_by=data["helped_by"],
+                share_with=data["share_with"],
+                by_user=request.user,
+                attachments=data["attachments"],
+                request=request,
+            )
+            messages.success(request, "The child's or young person's views are recorded")
+            return _back(case)
     except UploadRejected as rejected:
         form.add_error("attachments", rejected.message)
-        return render_form_page(request, "uploads/child_views_form.html", context, invalid=True)
-    except ServiceError as error:
-        form.add_error(None, str(error))
-        return render_form_page(request, "uploads/child_views_form.html", context, invalid=True)
-    messages.success(request, "The child's or young person's views are recorded")
-    return _back(case)
+    return render_form_page(request, "uploads/child_views_form.html", context, invalid=True)

@@ -28,6 +28,7 @@ def case_with_decision(db):
     from mediation.cases import services
     from mediation.cases.tests.factories import LocalAuthorityFactory, enquiry_data
     from mediation.domain.case_states import Route
+    from mediation.workflow import services as workflow_services
 
     officer = staff("casey", "Casey", "Morgan", Role.CASE_OFFICER)
     staff("morgan", "Morgan", "Ellis", Role.MANAGER)
@@ -35,7 +36,7 @@ def case_with_decision(db):
     enquiry = services.enquiry_record(
         by=officer, data=enquiry_data(authority, notice_sent_on=date(2026, 11, 2))
     )
-    return services.case_open_from_enquiry(
+    return workflow_services.case_open_from_enquiry(
         enquiry=enquiry, route=Route.MEDIATION, owner=officer, by=officer, issue_health=True
     )
 

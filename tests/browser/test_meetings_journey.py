@@ -20,14 +20,15 @@ def arranging_case():
     from mediation.cases import services
     from mediation.cases.models import Party
     from mediation.cases.tests.factories import LocalAuthorityFactory, enquiry_data
-    from mediation.cases.workflow import case_take_step
     from mediation.domain.case_states import CaseState, Route, Step
+    from mediation.workflow import services as workflow_services
+    from mediation.workflow.services import case_take_step
 
     officer = staff("casey", "Casey", "Morgan", Role.CASE_OFFICER)
     mediator = staff("maya", "Maya", "Mediator", Role.MEDIATOR)
     authority = LocalAuthorityFactory(name="Eastmoor County Council", code="EMC")
     enquiry = services.enquiry_record(by=officer, data=enquiry_data(authority))
-    case = services.case_open_from_enquiry(
+    case = workflow_services.case_open_from_enquiry(
         enquiry=enquiry, route=Route.MEDIATION, owner=officer, by=officer
     )
     case = services.case_assign_mediator(case=case, mediator=mediator, by=officer)
@@ -57,7 +58,7 @@ def arranging_case():
 
 
 def test_offer_dates_record_answers_and_book(page, live_server):
-    from mediation.deadlines.services import service_calendar
+    from mediation.deadlines.clocks import service_calendar
     from mediation.meetings.models import Meeting
     from mediation.notifications.models import Message
 

@@ -22,8 +22,9 @@ def held_case():
     from mediation.cases import services
     from mediation.cases.models import Party
     from mediation.cases.tests.factories import LocalAuthorityFactory, enquiry_data
-    from mediation.cases.workflow import case_take_step
     from mediation.domain.case_states import CaseState, Route, Step
+    from mediation.workflow import services as workflow_services
+    from mediation.workflow.services import case_take_step
 
     today = timezone.localdate()
     officer = staff("casey", "Casey", "Morgan", Role.CASE_OFFICER)
@@ -32,7 +33,7 @@ def held_case():
     enquiry = services.enquiry_record(
         by=officer, data=enquiry_data(authority, notice_sent_on=today - timedelta(days=20))
     )
-    case = services.case_open_from_enquiry(
+    case = workflow_services.case_open_from_enquiry(
         enquiry=enquiry, route=Route.MEDIATION, owner=officer, by=officer
     )
     case = services.case_assign_mediator(case=case, mediator=mediator, by=officer)
@@ -145,8 +146,8 @@ def test_follow_up_an_overdue_action_and_read_the_report(page, live_server):
 
     from mediation.accounts.models import Role, User
     from mediation.cases.models import Case
-    from mediation.cases.services import case_key_dates_update
     from mediation.outcomes import selectors, services
+    from mediation.workflow.services import case_key_dates_update
 
     case = held_case()
     mediator = User.objects.get(username="maya")

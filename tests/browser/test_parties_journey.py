@@ -25,10 +25,11 @@ def case_reference(db):
     from mediation.cases import services
     from mediation.cases.tests.factories import LocalAuthorityFactory, enquiry_data
     from mediation.domain.case_states import Route
+    from mediation.workflow import services as workflow_services
 
     manager = staff("morgan", "Morgan", "Ellis", Role.MANAGER)
     enquiry = services.enquiry_record(by=manager, data=enquiry_data(LocalAuthorityFactory()))
-    case = services.case_open_from_enquiry(
+    case = workflow_services.case_open_from_enquiry(
         enquiry=enquiry, route=Route.MEDIATION, owner=manager, by=manager
     )
     return case.reference

@@ -50,11 +50,12 @@ def portal_case():
     from mediation.cases.tests.factories import LocalAuthorityFactory, enquiry_data
     from mediation.domain.case_states import Route
     from mediation.meetings.services import slot_offer_add
+    from mediation.workflow import services as workflow_services
 
     officer = staff("casey", "Casey", "Morgan", Role.CASE_OFFICER)
     authority = LocalAuthorityFactory(name="Eastmoor County Council", code="EMC")
     enquiry = services.enquiry_record(by=officer, data=enquiry_data(authority))
-    case = services.case_open_from_enquiry(
+    case = workflow_services.case_open_from_enquiry(
         enquiry=enquiry, route=Route.MEDIATION, owner=officer, by=officer
     )
     Party.objects.create(
@@ -116,6 +117,7 @@ def portal_case_second(case, officer):
     from mediation.cases import services
     from mediation.cases.tests.factories import enquiry_data
     from mediation.domain.case_states import Route
+    from mediation.workflow import services as workflow_services
 
     enquiry = services.enquiry_record(
         by=officer,
@@ -127,7 +129,7 @@ def portal_case_second(case, officer):
             child_last_name="Baker",
         ),
     )
-    other = services.case_open_from_enquiry(
+    other = workflow_services.case_open_from_enquiry(
         enquiry=enquiry, route=Route.MEDIATION, owner=officer, by=officer
     )
     return other, officer
@@ -205,16 +207,16 @@ def test_parent_is_invited_by_staff_and_does_their_part(phone, live_server, uplo
     page.wait_for_selector("text=We will contact you about your supporter")
     assert PortalRequest.objects.get().kind == "supporter"
 
-    page.get_by_role("link", name="Documents").click()
-    page.wait_for_selector("h1:has-text('Documents')")
+    page.get_by_role("link", name="Documents and files").click()
+    page.wait_for_selector("h1:has-text('Documents and files')")
     assert_accessible(page)
     page.locator("#id_file").set_input_files(
         files=[{"name": "school-report.pdf", "mimeType": "application/pdf", "buffer": PDF}]
     )
-    page.get_by_role("button", name="Send the document").click()
+    page.get_by_role("button", name="Send the file").click()
     page.wait_for_selector("text=school-report.pdf")
     assert_accessible(page)
-    assert Upload.objects.get().purpose == "party_document"
+    assert Upload.objects.get().purpose == "party_file"
 
     page.get_by_role("link", name="Back to your case").click()
     page.get_by_role("link", name="Read the outcome statement").click()
@@ -337,7 +339,9 @@ def test_la_officer_names_attendee_answers_dates_and_reports_on_an_action(
     assert PortalRequest.objects.get().kind == "action_new_date"
 
 
-def test_information_provider_sends_information_and_a_document(phone, live_server, upload_root):
+def test_information_provider_sends_information_written_and_as_a_file(
+    phone, live_server, upload_root
+):
     from mediation.portal.models import PortalRequest
     from mediation.uploads.models import Upload
 
@@ -357,11 +361,11 @@ def test_information_provider_sends_information_and_a_document(phone, live_serve
     page.get_by_role("button", name="Send").click()
     page.wait_for_selector("text=We have your information")
     assert PortalRequest.objects.get().kind == "information"
-    page.get_by_role("link", name="Send documents").click()
+    page.get_by_role("link", name="Send files").click()
     page.locator("#id_file").set_input_files(
         files=[{"name": "senco-report.pdf", "mimeType": "application/pdf", "buffer": PDF}]
     )
-    page.get_by_role("button", name="Send the document").click()
+    page.get_by_role("button", name="Send the file").click()
     page.wait_for_selector("text=senco-report.pdf")
     assert_accessible(page)
     assert Upload.objects.get().purpose == "information"

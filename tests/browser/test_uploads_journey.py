@@ -1,4 +1,4 @@
-"""Documents and a child's views in the browser: a case officer uploads a document (a refused
+"""Files and a child's views in the browser: a case officer uploads a file (a refused
 file first), shares it with the parties, and records a child's views with a drawing.
 
 Runs on a desktop and a phone-sized screen; every page is checked with axe-core.
@@ -25,6 +25,7 @@ def case_reference(db, settings, tmp_path):
     from mediation.cases import services
     from mediation.cases.tests.factories import LocalAuthorityFactory, enquiry_data
     from mediation.domain.case_states import Route
+    from mediation.workflow import services as workflow_services
 
     settings.STORAGES = {
         **settings.STORAGES,
@@ -35,7 +36,7 @@ def case_reference(db, settings, tmp_path):
     }
     officer = staff("casey", "Casey", "Morgan", Role.CASE_OFFICER)
     enquiry = services.enquiry_record(by=officer, data=enquiry_data(LocalAuthorityFactory()))
-    case = services.case_open_from_enquiry(
+    case = workflow_services.case_open_from_enquiry(
         enquiry=enquiry, route=Route.MEDIATION, owner=officer, by=officer
     )
     return case.reference
@@ -44,16 +45,16 @@ def case_reference(db, settings, tmp_path):
 def test_upload_share_and_record_child_views(page, live_server, case_reference, tmp_path):
     sign_in(page, live_server)
     page.goto(f"{live_server.url}/cases/{case_reference}/")
-    page.get_by_role("link", name="See documents and the child's views").click()
-    page.wait_for_selector("h1:has-text('Documents and views')")
-    assert "No documents yet." in page.locator("main").inner_text()
+    page.get_by_role("link", name="See the files and the child's views").click()
+    page.wait_for_selector("h1:has-text('Files and views')")
+    assert "No files yet." in page.locator("main").inner_text()
     assert_accessible(page)
 
     # Upload: a web page called .pdf is refused next to the field.
-    page.get_by_role("button", name="Upload a document").click()
-    page.wait_for_selector("h1:has-text('Upload a document')")
+    page.get_by_role("button", name="Upload a file").click()
+    page.wait_for_selector("h1:has-text('Upload a file')")
     assert_accessible(page)
-    page.get_by_role("button", name="Upload the document").click()
+    page.get_by_role("button", name="Upload the file").click()
     page.wait_for_selector(".govuk-error-summary")
     assert "Select a file" in page.locator(".govuk-error-summary").inner_text()
     assert_accessible(page)
@@ -61,7 +62,7 @@ def test_upload_share_and_record_child_views(page, live_server, case_reference, 
         {"name": "report.pdf", "mimeType": "application/pdf", "buffer": HTML}
     )
     page.get_by_label("Sent to us by the local authority").check()
-    page.get_by_role("button", name="Upload the document").click()
+    page.get_by_role("button", name="Upload the file").click()
     page.wait_for_selector(".govuk-error-summary")
     assert (
         "must be a PDF, Word document, image, audio or video file"
@@ -73,8 +74,8 @@ def test_upload_share_and_record_child_views(page, live_server, case_reference, 
         {"name": "EHCP draft.pdf", "mimeType": "application/pdf", "buffer": PDF}
     )
     page.get_by_label("Sent to us by the local authority").check()
-    page.get_by_role("button", name="Upload the document").click()
-    page.wait_for_selector("h1:has-text('Documents and views')")
+    page.get_by_role("button", name="Upload the file").click()
+    page.wait_for_selector("h1:has-text('Files and views')")
     table = page.locator("table.govuk-table")
     assert "EHCP draft.pdf" in table.inner_text() and "Not shared" in table.inner_text()
     assert_accessible(page)

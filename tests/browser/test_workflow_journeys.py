@@ -27,6 +27,7 @@ def make_case(route, *, notice_days_ago=20, contacted_days_ago=None, **overrides
     from mediation.accounts.models import Role, User
     from mediation.cases import services
     from mediation.cases.tests.factories import LocalAuthorityFactory, enquiry_data
+    from mediation.workflow import services as workflow_services
 
     officer = User.objects.filter(username="casey").first() or staff(
         "casey", "Casey", "Morgan", Role.CASE_OFFICER
@@ -38,9 +39,11 @@ def make_case(route, *, notice_days_ago=20, contacted_days_ago=None, **overrides
     if overrides.get("decision_type") == "other_disagreement":
         data["notice_sent_on"] = None
     enquiry = services.enquiry_record(by=officer, data=data)
-    case = services.case_open_from_enquiry(enquiry=enquiry, route=route, owner=officer, by=officer)
+    case = workflow_services.case_open_from_enquiry(
+        enquiry=enquiry, route=route, owner=officer, by=officer
+    )
     if contacted_days_ago is not None:
-        case = services.case_key_dates_update(
+        case = workflow_services.case_key_dates_update(
             case=case,
             by=officer,
             changes={"adviser_contacted_on": TODAY - timedelta(days=contacted_days_ago)},

@@ -4,8 +4,9 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from mediation.audit.models import AuditEvent, AuditSeal
-from mediation.audit.services import audit_record, audit_seal_pending, audit_verify_chain
+from mediation.audit.services import audit_record, audit_seal_pending
 from mediation.audit.triggers import install_triggers, remove_triggers
+from mediation.audit.verification import audit_verify_chain
 
 pytestmark = pytest.mark.django_db
 

@@ -15,13 +15,9 @@ from django.db import connection
 
 from mediation.audit import chain, checkpoints
 from mediation.audit.models import AuditEvent, AuditSeal, AuditUnsealed
-from mediation.audit.services import (
-    _fields_of,
-    audit_record,
-    audit_seal_pending,
-    audit_verify,
-    audit_verify_chain,
-)
+from mediation.audit.services import audit_record, audit_seal_pending, event_fields_of
+from mediation.audit.verification import audit_verify, audit_verify_chain
+from mediation.ops.audit_checkpoints import checkpoint_email_managers
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +67,7 @@ def _rebuild_chain_without_the_key(settings) -> None:
                 seq=seq,
                 previous_mac=previous,
                 event_id=seal.event_id,
-                fields=_fields_of(seal.event),
+                fields=event_fields_of(seal.event),
             )
             AuditSeal.objects.create(seq=seq, event=seal.event, key_id=seal.key_id, mac=previous)
     finally:
@@ -232,14 +228,14 @@ def test_checkpoints_are_emailed_to_managers_once_a_day(
     from datetime import date
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert checkpoints.checkpoint_email_managers(today=date(2026, 3, 3)) == 1
-    assert checkpoints.checkpoint_email_managers(today=date(2026, 3, 3)) == 0
+        assert checkpoint_email_managers(today=date(2026, 3, 3)) == 1
+    assert checkpoint_email_managers(today=date(2026, 3, 3)) == 0
     sent = [m for m in mailoutbox if m.to == [manager_sue.email]]
     assert len(sent) == 1
     assert sent[0].subject == "Audit log checkpoint for Tue 3 Mar 2026"
     line = next(x for x in sent[0].body.splitlines() if x.startswith("{"))
     assert isinstance(checkpoints.checkpoint_parse("email", line), checkpoints.Checkpoint)
-    assert checkpoints.checkpoint_email_managers(today=date(2026, 3, 4)) == 1
+    assert checkpoint_email_managers(today=date(2026, 3, 4)) == 1
 
 
 def test_a_checkpoint_is_due_after_the_interval(events, settings, checkpoint_dir):

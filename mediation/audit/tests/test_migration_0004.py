@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from mediation.audit import chain
-from mediation.audit.services import audit_verify
+from mediation.audit.verification import audit_verify
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

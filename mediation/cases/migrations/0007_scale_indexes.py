@@ -6,13 +6,13 @@ from django.db import migrations, models
 
 def search_index_create(apps, schema_editor):
     """pg_trgm GIN indexes on PostgreSQL; FTS5 trigram tables and triggers on SQLite."""
-    from mediation.cases.search import ensure_search_index
+    from mediation.search.indexes import ensure_search_index
 
     ensure_search_index(schema_editor.connection)
 
 
 def search_index_drop(apps, schema_editor):
-    from mediation.cases.search import drop_search_index
+    from mediation.search.indexes import drop_search_index
 
     drop_search_index(schema_editor.connection)
 

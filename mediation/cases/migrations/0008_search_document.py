@@ -6,7 +6,7 @@ from django.db import migrations
 
 
 def search_index_create(apps, schema_editor):
-    from mediation.cases.search import ensure_search_index
+    from mediation.search.indexes import ensure_search_index
 
     ensure_search_index(schema_editor.connection)
 
@@ -14,7 +14,7 @@ def search_index_create(apps, schema_editor):
 def search_index_back(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    from mediation.cases.search import drop_search_index
+    from mediation.search.indexes import drop_search_index
 
     drop_search_index(schema_editor.connection)
     with schema_editor.connection.cursor() as cursor:

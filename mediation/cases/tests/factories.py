@@ -8,7 +8,8 @@ import factory
 
 from mediation.accounts.models import Role, User
 from mediation.authorities.models import LocalAuthority
-from mediation.cases.models import CallerType, ContactPreference, DecisionType
+from mediation.cases.models import CallerType, ContactPreference
+from mediation.domain.decisions import DecisionType
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from conftest import login
 from mediation.accounts.models import User
-from mediation.cases import synthetic
 from mediation.cases.models import Case
+from mediation.demo import synthetic
 
 pytestmark = pytest.mark.django_db
 

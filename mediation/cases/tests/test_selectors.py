@@ -7,6 +7,7 @@ from mediation.audit.models import AuditEvent
 from mediation.cases import selectors, services
 from mediation.cases.tests.factories import LocalAuthorityFactory, enquiry_data
 from mediation.domain.case_states import CaseState, Route
+from mediation.workflow import services as workflow_services
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +80,7 @@ def three_cases(case_officer_cal, case_officer_cleo, local_authority):
         data = enquiry_data(local_authority)
         data.update(overrides)
         enquiry = services.enquiry_record(by=owner, data=data)
-        made[key] = services.case_open_from_enquiry(
+        made[key] = workflow_services.case_open_from_enquiry(
             enquiry=enquiry, route=route, owner=owner, by=owner
         )
     return made
@@ -133,7 +134,7 @@ def test_search_never_shows_a_mediator_unassigned_cases(three_cases, mediator_mi
 
 def test_my_work_lists_own_open_cases_newest_activity_first(three_cases, case_officer_cal):
     services.case_note_add(case=three_cases["isla"], by=case_officer_cal, text="latest")
-    services.case_transition(
+    workflow_services.case_transition(
         case=three_cases["zara"], to_state=CaseState.CLOSED, by=case_officer_cal
     )
     work = list(selectors.my_work_for_user(user=case_officer_cal))

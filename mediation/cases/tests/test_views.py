@@ -11,6 +11,7 @@ from mediation.cases import services
 from mediation.cases.models import Case, Contact, Enquiry
 from mediation.cases.tests.factories import enquiry_data
 from mediation.domain.case_states import Route
+from mediation.workflow import services as workflow_services
 
 pytestmark = pytest.mark.django_db
 
@@ -396,7 +397,7 @@ def test_an_unassigned_mediator_cannot_post_to_a_case(client, mediator_max, open
 def _make_cases(owner, local_authority, count):
     for _ in range(count):
         enquiry = services.enquiry_record(by=owner, data=enquiry_data(local_authority))
-        services.case_open_from_enquiry(
+        workflow_services.case_open_from_enquiry(
             enquiry=enquiry, route=Route.MEDIATION, owner=owner, by=owner
         )
 

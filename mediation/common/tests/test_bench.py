@@ -9,8 +9,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.urls import Resolver404, resolve
 
 from mediation.common.bulk import insert_rows, next_id, reset_sequences
@@ -51,31 +49,6 @@ def test_the_floor_pages_exist_only_under_the_bench_settings():
         resolve("/bench/template/")
 
 
-@pytest.mark.django_db
-def test_bench_session_refuses_outside_the_benchmark(case_officer_cal):
-    with pytest.raises(CommandError, match="only under config.settings.bench"):
-        call_command("bench_session", "--username", case_officer_cal.username)
-
-
-@pytest.mark.django_db
-def test_bench_session_makes_verified_sessions_under_bench_settings(
-    client, case_officer_cal, settings
-):
-    import json
-    from io import StringIO
-
-    settings.BENCH = True
-    out = StringIO()
-    call_command(
-        "bench_session", "--username", case_officer_cal.username, "--sessions", "2", stdout=out
-    )
-    made = json.loads(out.getvalue())
-    assert len(made["sessions"]) == 2
-    client.cookies[made["cookie_name"]] = made["sessions"][1]
-    response = client.get("/my-work/")
-    assert response.status_code == 200  # signed in and past the second factor
-
-
 @pytest.mark.django_db(transaction=True)
 def test_bulk_insert_with_explicit_ids_then_ordinary_inserts_carry_on():
     from mediation.authorities.models import LocalAuthority
@@ -105,16 +78,3 @@ def test_bulk_insert_with_explicit_ids_then_ordinary_inserts_carry_on():
     # tests), which the test database's flush does not forget.
     assert later.pk >= first + 3
     assert LocalAuthority.objects.get(code="BLK1").created_at == when
-
-
-@pytest.mark.django_db
-def test_bench_certificate_renders_a_generated_certificate():
-    from datetime import UTC, datetime
-    from io import StringIO
-
-    from mediation.cases import synthetic
-
-    synthetic.generate(cases=30, seed=9, as_of=datetime(2026, 3, 2, 12, tzinfo=UTC), per_year=300)
-    out = StringIO()
-    call_command("bench_certificate", "--runs", "1", stdout=out)
-    assert "certificate PDF (WeasyPrint, PDF/UA) | 1 |" in out.getvalue()

@@ -139,7 +139,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "reports:quarterly-pdf": MANAGERS,
     "reports:quarterly-send": MANAGERS,
     # documents sent to us and the child's views
-    "uploads:case-documents": CASE_STAFF,
+    "uploads:case-files": CASE_STAFF,
     "uploads:download": CASE_STAFF,
     "uploads:child-views-record": CASE_STAFF,
     "uploads:upload": OFFICE,
@@ -186,7 +186,7 @@ for _name in [
     "supporter",
     "outcome",
     "certificate",
-    "documents",
+    "documents-and-files",
     "document",
     "upload",
     "attendee",

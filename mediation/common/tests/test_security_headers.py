@@ -19,7 +19,7 @@ from django.test import Client
 from django.urls import reverse
 
 from conftest import login
-from mediation.common import security
+from mediation.common import csp
 
 pytestmark = pytest.mark.django_db
 
@@ -175,8 +175,8 @@ LEGACY_REPORT = {
 @pytest.fixture(autouse=True)
 def fresh_report_budget(monkeypatch):
     """Each test starts with the whole per-minute logging budget."""
-    budget = security._ReportBudget(security.CSP_REPORTS_LOGGED_PER_MINUTE)
-    monkeypatch.setattr(security, "_report_budget", budget)
+    budget = csp._ReportBudget(csp.CSP_REPORTS_LOGGED_PER_MINUTE)
+    monkeypatch.setattr(csp, "_report_budget", budget)
 
 
 def post_report(client, payload, content_type="application/csp-report"):
@@ -226,7 +226,7 @@ def test_the_report_endpoint_refuses_get(client):
 
 
 def test_the_report_endpoint_refuses_oversize_bodies(client):
-    padding = "a" * (security.CSP_REPORT_MAX_BYTES + 1)
+    padding = "a" * (csp.CSP_REPORT_MAX_BYTES + 1)
     report = {"csp-report": {"violated-directive": "img-src", "blocked-uri": "data", "p": padding}}
     assert post_report(client, report).status_code == 413
 
@@ -250,7 +250,7 @@ def test_the_report_endpoint_needs_no_csrf_token(case_officer_cal):
 
 
 def test_a_flood_of_reports_is_answered_but_not_all_logged(client, caplog, monkeypatch):
-    monkeypatch.setattr(security, "_report_budget", security._ReportBudget(per_minute=3))
+    monkeypatch.setattr(csp, "_report_budget", csp._ReportBudget(per_minute=3))
     with caplog.at_level(logging.WARNING, logger="mediation.security"):
         codes = [post_report(client, LEGACY_REPORT).status_code for _ in range(10)]
     assert codes == [204] * 10

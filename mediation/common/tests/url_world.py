@@ -72,8 +72,8 @@ def rich_case():
 def target_for(name, pattern):
     from mediation.accounts.models import User
     from mediation.cases.models import Enquiry, PartyRole
-    from mediation.cases.workflow import case_steps
     from mediation.documents.models import LetterTemplate
+    from mediation.workflow.selectors import case_steps
 
     case = rich_case()
     kwargs = {}
@@ -222,7 +222,7 @@ def _fill_gaps():
     upload_store(
         case,
         SimpleUploadedFile("school-report.pdf", b"%PDF-1.4\n%%EOF\n"),
-        purpose="staff_document",
+        purpose="staff_file",
         by_user=officer,
     )
     erasure_request(

@@ -13,19 +13,20 @@ import pytest
 from django.core import mail
 
 from mediation.cases import services as case_services
-from mediation.cases.models import TimelineEntry
 from mediation.deadlines import services
 from mediation.deadlines.models import CalendarChange, ClosureDay, Deadline
 from mediation.deadlines.reminders import deadline_reminders_send
 from mediation.domain.case_states import CaseState
 from mediation.notifications.models import Message
+from mediation.timeline.models import TimelineEntry
+from mediation.workflow import services as workflow_services
 
 pytestmark = pytest.mark.django_db
 COMMAND = Path(sys.executable).parent / "mediation-deadlines"
 
 
 def _set(case, by, **dates):
-    return case_services.case_key_dates_update(case=case, by=by, changes=dates)
+    return workflow_services.case_key_dates_update(case=case, by=by, changes=dates)
 
 
 def _stored(case):
@@ -128,7 +129,7 @@ def test_no_clocks_without_a_right_of_appeal(case_officer_cal, local_authority):
         by=case_officer_cal,
         data=enquiry_data(local_authority, decision_type="other_disagreement", notice_sent_on=None),
     )
-    case = case_services.case_open_from_enquiry(
+    case = workflow_services.case_open_from_enquiry(
         enquiry=enquiry,
         route=Route.DISAGREEMENT_RESOLUTION,
         owner=case_officer_cal,
@@ -162,7 +163,7 @@ def test_adding_a_closure_day_moves_open_deadlines(open_case, case_officer_cal, 
 
 def test_closing_a_case_excludes_it_from_recalculation(open_case, case_officer_cal, manager_sue):
     case = _set(open_case, case_officer_cal, la_informed_on=date(2026, 11, 5))
-    case_services.case_transition(case=case, to_state=CaseState.CLOSED, by=case_officer_cal)
+    workflow_services.case_transition(case=case, to_state=CaseState.CLOSED, by=case_officer_cal)
     change = services.closure_day_add(
         day=date(2026, 11, 9), name="Closed", kind="closure", by=manager_sue
     )

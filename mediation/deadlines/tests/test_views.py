@@ -10,6 +10,7 @@ from conftest import login
 from mediation.cases import services as case_services
 from mediation.cases.models import Case
 from mediation.deadlines.models import ClosureDay
+from mediation.workflow import services as workflow_services
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +46,7 @@ def _key_dates_post(case, **overrides):
 def test_case_page_shows_each_deadline_with_status_rule_and_explanation(
     client, case_officer_cal, open_case
 ):
-    case_services.case_key_dates_update(
+    workflow_services.case_key_dates_update(
         case=open_case, by=case_officer_cal, changes={"la_informed_on": date(2026, 11, 5)}
     )
     login(client, case_officer_cal)
@@ -129,7 +130,7 @@ def test_my_work_orders_by_nearest_deadline(client, case_officer_cal, local_auth
     from mediation.cases.tests.factories import enquiry_data
     from mediation.domain.case_states import Route
 
-    later = case_services.case_open_from_enquiry(
+    later = workflow_services.case_open_from_enquiry(
         enquiry=case_services.enquiry_record(
             by=case_officer_cal, data=enquiry_data(local_authority)
         ),
@@ -137,10 +138,10 @@ def test_my_work_orders_by_nearest_deadline(client, case_officer_cal, local_auth
         owner=case_officer_cal,
         by=case_officer_cal,
     )
-    case_services.case_key_dates_update(
+    workflow_services.case_key_dates_update(
         case=later, by=case_officer_cal, changes={"la_informed_on": date(2026, 11, 20)}
     )
-    case_services.case_key_dates_update(
+    workflow_services.case_key_dates_update(
         case=open_case, by=case_officer_cal, changes={"la_informed_on": date(2026, 11, 5)}
     )
     # Newest activity is on open_case, but `later`'s... is later: nearest deadline wins.
@@ -161,7 +162,7 @@ def test_team_queue_filters_by_owner(client, manager_sue, case_officer_cal, open
 def test_manager_adds_a_closure_day_and_sees_what_moved(
     client, manager_sue, case_officer_cal, open_case, django_capture_on_commit_callbacks
 ):
-    case_services.case_key_dates_update(
+    workflow_services.case_key_dates_update(
         case=open_case, by=case_officer_cal, changes={"la_informed_on": date(2026, 11, 5)}
     )
     login(client, manager_sue)
@@ -228,10 +229,10 @@ def test_queue_pages_use_a_fixed_number_of_queries(
             enquiry = case_services.enquiry_record(
                 by=case_officer_cal, data=enquiry_data(local_authority)
             )
-            case = case_services.case_open_from_enquiry(
+            case = workflow_services.case_open_from_enquiry(
                 enquiry=enquiry, route=Route.MEDIATION, owner=case_officer_cal, by=case_officer_cal
             )
-            case_services.case_key_dates_update(
+            workflow_services.case_key_dates_update(
                 case=case, by=case_officer_cal, changes={"la_informed_on": date(2026, 11, 5)}
             )
 

@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 
 from mediation.cases import services
 from mediation.cases.tests.factories import enquiry_data
-from mediation.cases.workflow import case_take_step
 from mediation.domain.case_states import Route, Step
+from mediation.workflow import services as workflow_services
+from mediation.workflow.services import case_take_step
 
 LONDON = ZoneInfo("Europe/London")
 # The family called on Thu 5 Nov 2026, three days after the LA's notice was sent (2 Nov).
@@ -21,7 +22,7 @@ NOW = datetime(2026, 11, 27, 12, 0, tzinfo=LONDON)  # tests travel here (a Frida
 def new_case(officer, authority, route, *, health=False, **overrides):
     data = enquiry_data(authority, received_at=CALLED_AT, **overrides)
     enquiry = services.enquiry_record(by=officer, data=data)
-    return services.case_open_from_enquiry(
+    return workflow_services.case_open_from_enquiry(
         enquiry=enquiry, route=route, owner=officer, by=officer, issue_health=health
     )
 

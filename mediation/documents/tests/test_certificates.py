@@ -11,8 +11,8 @@ import pytest
 import time_machine
 
 from mediation.audit.models import AuditEvent
-from mediation.cases import services as case_services
-from mediation.cases.models import ContactPreference, Party, PartyRole, TimelineEntry
+from mediation.cases.models import ContactPreference, Party, PartyRole
+from mediation.common import errors
 from mediation.deadlines.models import Deadline
 from mediation.documents import services
 from mediation.documents.models import Certificate, DocumentKind, GeneratedDocument
@@ -33,6 +33,7 @@ from mediation.domain.case_states import (
     Step,
 )
 from mediation.notifications.models import Message
+from mediation.timeline.models import TimelineEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -255,12 +256,12 @@ def test_section_i_only_gets_no_certificate_row(case_officer_cal, local_authorit
     case = take(
         case, Step.RECORD_OUTCOME, case_officer_cal, on=date(2026, 11, 20), outcome="agreed_all"
     )
-    with pytest.raises(case_services.ServiceError, match="Section I only"):
+    with pytest.raises(errors.ServiceError, match="Section I only"):
         take(case, Step.ISSUE_CERTIFICATE, case_officer_cal, on=date(2026, 11, 24))
     # Even called directly, with the case's dates set as if issued, the service refuses.
     case.certificate_issued_on, case.certificate_kind = date(2026, 11, 9), "declined"
     case.save(update_fields=["certificate_issued_on", "certificate_kind"])
-    with pytest.raises(case_services.ServiceError) as refused:
+    with pytest.raises(errors.ServiceError) as refused:
         services.certificate_issue(case=case, by=case_officer_cal)
     assert str(refused.value) == NO_CERTIFICATE_SECTION_I
     assert not Certificate.objects.exists() and not GeneratedDocument.objects.exists()
@@ -271,11 +272,11 @@ def test_out_of_time_gets_no_certificate_row(case_officer_cal, local_authority):
     case = new_case(
         case_officer_cal, local_authority, Route.CERTIFICATE_ONLY, notice_sent_on=date(2026, 8, 3)
     )
-    with pytest.raises(case_services.ServiceError, match="reg 34"):
+    with pytest.raises(errors.ServiceError, match="reg 34"):
         take(case, Step.ISSUE_CERTIFICATE, case_officer_cal, on=date(2026, 11, 9))
     case.certificate_issued_on, case.certificate_kind = date(2026, 11, 9), "declined"
     case.save(update_fields=["certificate_issued_on", "certificate_kind"])
-    with pytest.raises(case_services.ServiceError) as refused:
+    with pytest.raises(errors.ServiceError) as refused:
         services.certificate_issue(case=case, by=case_officer_cal)
     assert str(refused.value) == NO_CERTIFICATE_OUT_OF_TIME
     assert not Certificate.objects.exists()
@@ -283,7 +284,7 @@ def test_out_of_time_gets_no_certificate_row(case_officer_cal, local_authority):
 
 def test_a_second_current_certificate_is_refused(case_officer_cal, local_authority):
     case = declined_certificate_case(case_officer_cal, local_authority)
-    with pytest.raises(case_services.ServiceError, match="already has a certificate"):
+    with pytest.raises(errors.ServiceError, match="already has a certificate"):
         services.certificate_issue(case=case, by=case_officer_cal)
     assert Certificate.objects.filter(case=case).count() == 1
 

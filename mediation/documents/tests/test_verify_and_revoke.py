@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from conftest import login
 from mediation.audit.models import AuditEvent
+from mediation.common import errors
 from mediation.documents import services
 from mediation.documents.models import Certificate, RateCounter
 from mediation.documents.tests.support import NOW, declined_certificate_case
@@ -161,7 +162,7 @@ def test_only_managers_can_revoke(client, cast, certificate, who):
 
 
 def test_the_service_refuses_non_managers_too(certificate, case_officer_cal):
-    with pytest.raises(services.ServiceError, match="Only managers"):
+    with pytest.raises(errors.ServiceError, match="Only managers"):
         services.certificate_revoke(certificate=certificate, by=case_officer_cal, reason="x")
 
 

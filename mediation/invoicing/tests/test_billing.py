@@ -9,6 +9,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from mediation.cases.models import CertificateKind
+from mediation.common import errors
 from mediation.invoicing import selectors, services
 from mediation.invoicing.models import Activity, BilledActivity, Invoice
 from mediation.invoicing.tests import support
@@ -237,12 +238,12 @@ def test_numbers_are_gapless_and_a_refused_issue_uses_no_number(
     support.standard_tariffs(other_authority, manager_sue)
     support.mediation(local_authority, case_officer_cal, date(2026, 11, 3))
     support.mediation(other_authority, case_officer_cal, date(2026, 11, 3))
-    with pytest.raises(services.DraftChanged):
+    with pytest.raises(errors.DraftChanged):
         services.invoice_issue(
             authority=local_authority, start=NOV_1, end=NOV_30, fingerprint="stale", by=manager_sue
         )
     first = issue(local_authority, manager_sue)
-    with pytest.raises(services.ServiceError, match="nothing to invoice"):
+    with pytest.raises(errors.ServiceError, match="nothing to invoice"):
         issue(local_authority, manager_sue)  # everything is on the first invoice
     second = issue(other_authority, manager_sue)
     assert [first.number, second.number] == ["INV-2026-00001", "INV-2026-00002"]
@@ -255,7 +256,7 @@ def test_a_draft_that_changed_since_the_preview_is_refused(
     support.mediation(local_authority, case_officer_cal, date(2026, 11, 3))
     seen = selectors.invoice_draft(authority=local_authority, start=NOV_1, end=NOV_30)
     support.mediation(local_authority, case_officer_cal, date(2026, 11, 4))
-    with pytest.raises(services.DraftChanged, match="changed since you looked"):
+    with pytest.raises(errors.DraftChanged, match="changed since you looked"):
         services.invoice_issue(
             authority=local_authority,
             start=NOV_1,
@@ -301,7 +302,7 @@ def test_the_database_refuses_a_second_bill_for_one_activity(
 
 def test_only_managers_can_issue(november, local_authority, case_officer_cal):
     draft = selectors.invoice_draft(authority=local_authority, start=NOV_1, end=NOV_30)
-    with pytest.raises(services.ServiceError, match="Only managers"):
+    with pytest.raises(errors.ServiceError, match="Only managers"):
         services.invoice_issue(
             authority=local_authority,
             start=NOV_1,

@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from django.db import connection, connections
 
+from mediation.common import errors
 from mediation.invoicing import selectors, services
 from mediation.invoicing.models import BilledActivity, Invoice
 from mediation.invoicing.tests import support
@@ -83,7 +84,7 @@ def test_concurrent_issues_for_one_la_bill_its_activities_once(
         [_issue_job(local_authority, manager_sue), _issue_job(local_authority, admin_ada)]
     )
     numbers = [r for r in results if isinstance(r, str)]
-    refused = [r for r in results if isinstance(r, services.ServiceError)]
+    refused = [r for r in results if isinstance(r, errors.ServiceError)]
     assert numbers == ["INV-2026-00001"] and len(refused) == 1, results
     assert Invoice.objects.count() == 1
     assert BilledActivity.objects.count() == 2

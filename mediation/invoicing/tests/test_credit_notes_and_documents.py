@@ -11,6 +11,7 @@ from datetime import date
 import pytest
 
 from mediation.audit.models import AuditEvent
+from mediation.common import errors
 from mediation.documents.tests.support import pdf_info
 from mediation.invoicing import selectors, services
 from mediation.invoicing.models import (
@@ -175,7 +176,7 @@ def test_credit_in_full_and_then_nothing_is_left(invoice, manager_sue):
     invoice = selectors.get_invoice(invoice.number)
     assert invoice.credited == invoice.total_pence
     assert selectors.invoice_status(invoice, invoice.credited) == selectors.Status.CREDITED
-    with pytest.raises(services.ServiceError, match="at most 0"):
+    with pytest.raises(errors.ServiceError, match="at most 0"):
         services.credit_note_issue(
             invoice=invoice,
             quantities={line(invoice, Activity.MEDIATION).pk: 1},
@@ -195,7 +196,7 @@ def test_credit_in_full_and_then_nothing_is_left(invoice, manager_sue):
     ],
 )
 def test_credit_notes_refused(invoice, manager_sue, quantity, release, reason, message):
-    with pytest.raises(services.ServiceError, match=message):
+    with pytest.raises(errors.ServiceError, match=message):
         services.credit_note_issue(
             invoice=invoice,
             quantities={line(invoice, Activity.MEDIATION).pk: quantity},
@@ -211,7 +212,7 @@ def test_a_line_of_another_invoice_cannot_be_credited(invoice, manager_sue, othe
     support.tariff(other_authority, manager_sue, Activity.MEDIATION, 50000)
     support.mediation(other_authority, case_officer_cal, date(2026, 11, 3))
     theirs = issue(other_authority, manager_sue)
-    with pytest.raises(services.ServiceError, match="not on this invoice"):
+    with pytest.raises(errors.ServiceError, match="not on this invoice"):
         services.credit_note_issue(
             invoice=invoice,
             quantities={theirs.lines.get().pk: 1},
@@ -303,6 +304,6 @@ def test_send_and_resend_to_the_la(invoice, manager_sue, mailoutbox):
 def test_send_refused_without_a_contact_email(invoice, manager_sue, local_authority):
     local_authority.contact_email = ""
     local_authority.save()
-    with pytest.raises(services.ServiceError, match="no contact email"):
+    with pytest.raises(errors.ServiceError, match="no contact email"):
         services.invoice_send(invoice=invoice, by=manager_sue)
     assert not Message.objects.exists()

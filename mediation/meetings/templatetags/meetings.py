@@ -5,7 +5,8 @@ from __future__ import annotations
 from django import template
 from django.utils import timezone
 
-from mediation.meetings.selectors import calls_for_mediator
+from mediation.meetings.permissions import can_schedule_meeting
+from mediation.meetings.selectors import calls_for_mediator, meeting_current, slot_board
 
 register = template.Library()
 
@@ -19,9 +20,6 @@ def mediator_calls(user) -> dict:  # type: ignore[no-untyped-def]
 def case_meeting_panel(case, user, reads=None) -> dict:  # type: ignore[no-untyped-def]
     """The meeting, the offered dates and answers, and links, for the case page. `reads`: the
     case page's CasePageReads (parties, calendar and "mediation by" date read once)."""
-    from mediation.meetings.selectors import meeting_current, slot_board
-    from mediation.meetings.views import _may_schedule
-
     meeting = meeting_current(case)
     board = (
         slot_board(
@@ -34,5 +32,5 @@ def case_meeting_panel(case, user, reads=None) -> dict:  # type: ignore[no-untyp
         "case": case,
         "meeting": meeting,
         "board": board,
-        "may_schedule": _may_schedule(user, case),
+        "may_schedule": can_schedule_meeting(user, case),
     }

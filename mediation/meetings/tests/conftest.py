@@ -16,15 +16,15 @@ def at(day, hour=10, minute=0):
 
 
 def working_days_from_today(days):
-    from mediation.deadlines.services import service_calendar
+    from mediation.deadlines.clocks import service_calendar
 
     return service_calendar().add_working_days(timezone.localdate(), days)
 
 
 @pytest.fixture
 def arranging_case(open_case, case_officer_cal):
-    from mediation.cases.workflow import case_take_step
     from mediation.domain.case_states import CaseState, Step
+    from mediation.workflow.services import case_take_step
 
     case = case_take_step(
         case=open_case,

@@ -10,7 +10,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from mediation.cases.models import Case
-from mediation.cases.services import ServiceError, StaleCase
+from mediation.common.errors import ServiceError, StaleCase
 from mediation.domain.case_states import CaseState
 from mediation.meetings import services
 from mediation.meetings.models import MediatorCall, Meeting, MeetingLetter, SlotAnswer
@@ -247,8 +247,8 @@ def test_the_mediator_records_a_call(arranging_case, slot, case_officer_cal, med
 
 
 def test_a_meeting_that_took_place_cannot_be_moved(arranging_case, slot, case_officer_cal):
-    from mediation.cases.workflow import case_take_step
     from mediation.domain.case_states import Step
+    from mediation.workflow.services import case_take_step
 
     meeting = book(arranging_case, slot, case_officer_cal)
     case_take_step(

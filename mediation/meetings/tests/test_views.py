@@ -13,6 +13,7 @@ from mediation.meetings import services
 from mediation.meetings.models import MediatorCall, Meeting, MeetingLetter, SlotOffer
 from mediation.meetings.tests.conftest import ONLINE, at, working_days_from_today
 from mediation.notifications.models import Message
+from mediation.workflow import services as workflow_services
 
 pytestmark = pytest.mark.django_db
 
@@ -312,11 +313,11 @@ def _book_for(case_fixture_case, user, day, hour=10):
 def _other_case(officer, local_authority, mediator):
     from mediation.cases import services as case_services
     from mediation.cases.tests.factories import enquiry_data
-    from mediation.cases.workflow import case_take_step
     from mediation.domain.case_states import Route, Step
+    from mediation.workflow.services import case_take_step
 
     enquiry = case_services.enquiry_record(by=officer, data=enquiry_data(local_authority))
-    case = case_services.case_open_from_enquiry(
+    case = workflow_services.case_open_from_enquiry(
         enquiry=enquiry, route=Route.MEDIATION, owner=officer, by=officer
     )
     case = case_services.case_assign_mediator(case=case, mediator=mediator, by=officer)

@@ -16,7 +16,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from mediation.audit.models import AuditEvent
-from mediation.audit.services import audit_record, audit_seal_pending, audit_verify
+from mediation.audit.services import audit_record, audit_seal_pending
+from mediation.audit.verification import audit_verify
 from mediation.ops.archive_crypto import generate_key_pair
 from mediation.ops.backups import (
     BackupError,

@@ -6,6 +6,9 @@ from typing import Any
 
 from django import template
 
+from mediation.outcomes.selectors import case_panel
+from mediation.outcomes.services import may_write
+
 register = template.Library()
 
 
@@ -18,9 +21,6 @@ def get_item(mapping: dict, key: Any) -> Any:
 def outcome_case_panel(case: Any, user: Any) -> dict[str, Any]:
     """The statement's status, links, and the agreed actions with their status (a fixed number
     of queries, however many actions)."""
-    from mediation.outcomes.selectors import case_panel
-    from mediation.outcomes.services import may_write
-
     panel = case_panel(case)
     return {
         "case": case,

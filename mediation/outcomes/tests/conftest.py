@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from mediation.cases.models import Party
+from mediation.workflow import services as workflow_services
 
 TODAY = timezone.localdate()
 HELD = TODAY - timedelta(days=30)
@@ -22,14 +23,14 @@ def held_case(case_officer_cal, mediator_mia, local_authority):
 def make_held_case(case_officer_cal, mediator_mia, local_authority, *, held=HELD):
     from mediation.cases import services
     from mediation.cases.tests.factories import enquiry_data
-    from mediation.cases.workflow import case_take_step
     from mediation.domain.case_states import CaseState, Route, Step
+    from mediation.workflow.services import case_take_step
 
     enquiry = services.enquiry_record(
         by=case_officer_cal,
         data=enquiry_data(local_authority, notice_sent_on=TODAY - timedelta(days=45)),
     )
-    case = services.case_open_from_enquiry(
+    case = workflow_services.case_open_from_enquiry(
         enquiry=enquiry,
         route=Route.MEDIATION,
         owner=case_officer_cal,

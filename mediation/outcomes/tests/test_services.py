@@ -9,8 +9,8 @@ from datetime import timedelta
 
 import pytest
 
-from mediation.cases.models import MediatorNote, Party, TimelineEntry
-from mediation.cases.services import ServiceError
+from mediation.cases.models import MediatorNote, Party
+from mediation.common.errors import ServiceError
 from mediation.deadlines.models import Deadline
 from mediation.deadlines.services import deadline_recalculate
 from mediation.documents.models import GeneratedDocument
@@ -20,6 +20,7 @@ from mediation.notifications.models import Message
 from mediation.outcomes import documents, selectors, services
 from mediation.outcomes.models import AgreedAction, Delivery, OutcomeStatement, PartyAgreement
 from mediation.outcomes.tests.conftest import HELD, TODAY, agree_all, write_statement
+from mediation.timeline.models import TimelineEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -401,8 +402,8 @@ def test_draft_actions_have_no_stored_deadline_but_show_a_preview(held_case, med
 
 
 def test_agreed_actions_are_in_the_work_queue_and_the_reminders(final_case, manager_sue):
-    from mediation.cases.services import case_key_dates_update
     from mediation.deadlines.reminders import deadline_reminders_send
+    from mediation.workflow.services import case_key_dates_update
 
     statement = _statement(final_case)
     assessment = statement.actions.order_by("position").first()

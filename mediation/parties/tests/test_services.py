@@ -11,7 +11,8 @@ from django.db import connection
 
 from mediation.audit.models import AuditEvent
 from mediation.cases.models import Party
-from mediation.cases.services import ServiceError
+from mediation.common import errors
+from mediation.common.errors import ServiceError
 from mediation.domain.attendance import Status
 from mediation.parties import selectors, services
 from mediation.parties.models import AttendanceRequest, ExpenseLine
@@ -80,7 +81,7 @@ def test_update_writes_timeline_and_audit_with_field_names_only(open_case, case_
 
 @pytest.mark.parametrize("who", ["mediator_mia", "mediator_max"])
 def test_mediators_cannot_change_parties(open_case, cast, who):
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(errors.NotAllowed):
         person(open_case, cast[who], "supporter", "Ann", supports=parent_of(open_case))
 
 
@@ -145,7 +146,7 @@ def test_information_provider_objection_then_mediator_decision(
 @pytest.mark.parametrize("who", ["case_officer_cal", "case_officer_cleo", "mediator_max"])
 def test_only_the_cases_mediator_or_a_manager_decides(open_case, cast, who):
     teacher = person(open_case, cast["case_officer_cal"], "information_provider", "Teacher")
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(errors.NotAllowed):
         services.attendance_mediator_decide(
             party=teacher, allows=True, reason="Because", by=cast[who]
         )
@@ -301,7 +302,7 @@ def test_authority_only_for_body_representatives(open_case, case_officer_cal, me
             by=case_officer_cal,
         )
     la = person(open_case, case_officer_cal, "la_representative", "Lee")
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(errors.NotAllowed):
         services.authority_confirm(
             party=la, issues=["education"], confirmed_on=date(2026, 11, 20), by=mediator_mia
         )
@@ -356,7 +357,7 @@ def test_expenses_claim_and_lines(open_case, case_officer_cal, mediator_mia):
     # open_case has education and health issues: the LA arranged it and pays.
     assert view.assessed.payer == "la"
     assert ExpenseLine.objects.filter(claim=claim).count() == 2
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(errors.NotAllowed):
         services.expense_claim_start(
             case=open_case, claimant=parent, received_on=date(2026, 11, 25), by=mediator_mia
         )

@@ -12,6 +12,7 @@ from mediation.cases.models import Party
 from mediation.parties import services
 from mediation.parties.models import AttendanceResponse, ExpenseClaim
 from mediation.parties.tests.helpers import parent_of, person
+from mediation.workflow import services as workflow_services
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +102,7 @@ def test_party_of_another_case_is_404(client, case_officer_cal, scene, local_aut
     from mediation.domain.case_states import Route
 
     enquiry = case_services.enquiry_record(by=case_officer_cal, data=enquiry_data(local_authority))
-    other = case_services.case_open_from_enquiry(
+    other = workflow_services.case_open_from_enquiry(
         enquiry=enquiry, route=Route.MEDIATION, owner=case_officer_cal, by=case_officer_cal
     )
     login(client, case_officer_cal)

@@ -101,6 +101,7 @@ def _second_case_for(local_authority, case_officer_cal):
     from mediation.cases import services as case_services
     from mediation.cases.tests.factories import enquiry_data
     from mediation.domain.case_states import Route
+    from mediation.workflow import services as workflow_services
 
     enquiry = case_services.enquiry_record(
         by=case_officer_cal,
@@ -112,7 +113,7 @@ def _second_case_for(local_authority, case_officer_cal):
             child_last_name="Baker",
         ),
     )
-    return case_services.case_open_from_enquiry(
+    return workflow_services.case_open_from_enquiry(
         enquiry=enquiry, route=Route.MEDIATION, owner=case_officer_cal, by=case_officer_cal
     )
 

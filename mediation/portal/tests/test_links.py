@@ -240,7 +240,7 @@ def test_audit_names_the_party_as_actor(client, invited):
     views = AuditEvent.objects.filter(verb="portal.view", actor_role=f"portal:party:{party_id}")
     assert views.exists()
     assert views.first().actor is None
-    from mediation.audit.services import audit_verify_chain
+    from mediation.audit.verification import audit_verify_chain
 
     assert audit_verify_chain() is None
 

@@ -10,9 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from mediation.audit.models import AuditEvent
-from mediation.cases.models import TimelineEntry
 from mediation.portal.models import PortalLink, PortalRequest
 from mediation.portal.tests.conftest import sign_in, token_from_mail
+from mediation.timeline.models import TimelineEntry
 from mediation.uploads.tests.samples import PDF
 
 pytestmark = pytest.mark.django_db
@@ -230,7 +230,7 @@ def test_parent_downloads_their_certificate_and_letters_only(
         f"/portal/c/{ref}/documents/letters/{document.pk}/"
         in client.get(f"/portal/c/{ref}/documents/").content.decode()
     )
-    # the LA's copy of the documents page does not list the family's certificate
+    # the LA's copy of the documents and files page does not list the family's certificate
     la = client.__class__()
     sign_in(la, LA)
     assert la.get(f"/portal/c/{ref}/documents/letters/{document.pk}/").status_code == 404
@@ -265,7 +265,7 @@ def test_a_letter_to_one_party_is_not_anothers(client, invited, ref, case_office
 # Documents (uploads) ---------------------------------------------------------------------
 
 
-def test_sending_a_document_and_who_sees_it(client, invited, ref):
+def test_sending_a_file_and_who_sees_it(client, invited, ref):
     from mediation.uploads.models import Upload
 
     sign_in(client, PARENT)
@@ -275,7 +275,7 @@ def test_sending_a_document_and_who_sees_it(client, invited, ref):
     good = SimpleUploadedFile("report.pdf", PDF, "application/pdf")
     assert client.post(f"/portal/c/{ref}/documents/", {"file": good}).status_code == 302
     upload = Upload.objects.get()
-    assert upload.purpose == "party_document"
+    assert upload.purpose == "party_file"
     assert upload.uploaded_by_party_id == invited["parent"].party_id
     page = client.get(f"/portal/c/{ref}/documents/").content.decode()
     assert "report.pdf" in page
@@ -295,7 +295,7 @@ def test_sending_a_document_and_who_sees_it(client, invited, ref):
 def test_la_and_information_provider_uploads_have_their_purpose(client, invited, ref):
     from mediation.uploads.models import Upload
 
-    for email, purpose in ((LA, "la_document"), (INFO, "information")):
+    for email, purpose in ((LA, "la_file"), (INFO, "information")):
         c = client.__class__()
         sign_in(c, email)
         file = SimpleUploadedFile("a.pdf", PDF, "application/pdf")

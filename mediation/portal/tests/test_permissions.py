@@ -31,7 +31,7 @@ GATED: dict[str, set[str]] = {
     "supporter": {PARENT},
     "outcome": {PARENT, LA},
     "certificate": {PARENT},
-    "documents": {PARENT, LA, INFO},
+    "documents-and-files": {PARENT, LA, INFO},
     "document": {PARENT, LA},
     "upload": {PARENT, LA, INFO},
     "attendee": {LA},

@@ -8,6 +8,7 @@ from django.core import mail
 
 from conftest import login
 from mediation.audit.models import AuditEvent
+from mediation.common import errors
 from mediation.portal import services
 from mediation.portal.models import PortalAccess, PortalRequest
 from mediation.portal.selectors import staff_panel
@@ -67,7 +68,7 @@ def test_no_invitation_for_people_without_an_address_or_a_portal_role(
         client.get(f"/cases/{portal_case.reference}/portal/invite/{supporter.pk}/").status_code
         == 404
     )
-    with pytest.raises(services.ServiceError):
+    with pytest.raises(errors.ServiceError):
         services.access_invite(
             case=portal_case, party=supporter, kind="parent", by=case_officer_cal
         )

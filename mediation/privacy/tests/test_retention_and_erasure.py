@@ -273,7 +273,7 @@ def test_anonymising_deletes_uploaded_files_and_blanks_the_childs_views(
     upload = upload_store(
         rich_case,
         SimpleUploadedFile("report.pdf", b"%PDF-1.4\n%%EOF\n"),
-        purpose="staff_document",
+        purpose="staff_file",
         by_user=case_officer_cal,
     )
     assert storage().exists(upload.stored_name)

@@ -111,7 +111,7 @@ def test_subject_access_download_needs_step_up_and_holds_the_persons_data(
     upload_store(
         open_case,
         SimpleUploadedFile("my-letter.pdf", b"%PDF-1.4\nfrom Sarah\n%%EOF\n"),
-        purpose="party_document",
+        purpose="party_file",
         by_party=parent,
     )
     login(client, manager_sue)

@@ -13,9 +13,9 @@ from django.urls import reverse
 
 from conftest import login
 from mediation.audit.models import AuditEvent
-from mediation.cases.models import TimelineEntry
 from mediation.cases.tests.factories import LocalAuthorityFactory
 from mediation.reports.tests.helpers import at, make_case
+from mediation.timeline.models import TimelineEntry
 
 pytestmark = pytest.mark.django_db
 

@@ -28,11 +28,11 @@ def files(open_case, case_officer_cal, parent, la_officer, child):
         return services.upload_store(open_case, upload(name, samples.PDF), **kwargs)
 
     made = {
-        "parent_own": store("parent.pdf", purpose=Purpose.PARTY_DOCUMENT, by_party=parent),
-        "la_shared": store("la.pdf", purpose=Purpose.LA_DOCUMENT, by_party=la_officer),
-        "la_private": store("la2.pdf", purpose=Purpose.LA_DOCUMENT, by_party=la_officer),
-        "staff": store("staff.pdf", purpose=Purpose.STAFF_DOCUMENT, by_user=case_officer_cal),
-        "removed": store("old.pdf", purpose=Purpose.PARTY_DOCUMENT, by_party=parent),
+        "parent_own": store("parent.pdf", purpose=Purpose.PARTY_FILE, by_party=parent),
+        "la_shared": store("la.pdf", purpose=Purpose.LA_FILE, by_party=la_officer),
+        "la_private": store("la2.pdf", purpose=Purpose.LA_FILE, by_party=la_officer),
+        "staff": store("staff.pdf", purpose=Purpose.STAFF_FILE, by_user=case_officer_cal),
+        "removed": store("old.pdf", purpose=Purpose.PARTY_FILE, by_party=parent),
     }
     services.upload_share(made["la_shared"], by_user=case_officer_cal, shared=True)
     services.upload_remove(made["removed"], by_user=case_officer_cal, reason="Wrong file")

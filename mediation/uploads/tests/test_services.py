@@ -13,8 +13,9 @@ from django.conf import settings
 from django.db import IntegrityError, connection
 
 from mediation.audit.models import AuditEvent
-from mediation.cases.models import TimelineEntry
-from mediation.cases.services import ServiceError
+from mediation.common.errors import ServiceError
+from mediation.timeline import services as timeline_services
+from mediation.timeline.models import TimelineEntry
 from mediation.uploads import services
 from mediation.uploads.models import ChildViews, Purpose, Upload
 from mediation.uploads.services import UploadRejected, upload_store
@@ -56,7 +57,7 @@ REFUSED = [
 ]
 
 
-def _store(case, file, by, purpose=Purpose.STAFF_DOCUMENT, **kwargs):
+def _store(case, file, by, purpose=Purpose.STAFF_FILE, **kwargs):
     return upload_store(case, file, purpose=purpose, by_user=by, **kwargs)
 
 
@@ -82,7 +83,7 @@ def test_other_content_is_refused_whatever_its_name(
     assert not Upload.objects.exists()
     assert not upload_root.exists() or not any(upload_root.iterdir())
     event = AuditEvent.objects.get(verb="upload.rejected")
-    assert event.detail == {"reason": "type", "purpose": "staff_document"}
+    assert event.detail == {"reason": "type", "purpose": "staff_file"}
 
 
 def test_a_pdf_called_exe_is_kept_as_a_pdf(open_case, case_officer_cal):
@@ -98,8 +99,8 @@ def test_a_pdf_called_exe_is_kept_as_a_pdf(open_case, case_officer_cal):
         ("../../etc/passwd.pdf", "passwd.pdf"),
         ("..\\..\\windows\\system.pdf", "system.pdf"),
         ('/tmp/"quoted";name.pdf', "quotedname.pdf"),
-        ("..", "document.pdf"),
-        ("", "document.pdf"),
+        ("..", "file.pdf"),
+        ("", "file.pdf"),
         ("a" * 300 + ".pdf", "a" * 146 + ".pdf"),
     ],
 )
@@ -153,7 +154,7 @@ def test_empty_file_is_refused(open_case, case_officer_cal):
     assert refused.value.message == "The selected file is empty"
 
 
-def test_document_size_limit(open_case, case_officer_cal, settings):
+def test_paper_or_photo_size_limit(open_case, case_officer_cal, settings):
     settings.UPLOAD_MAX_DOCUMENT_MB = 1
     settings.UPLOAD_MAX_MEDIA_MB = 3
     big_pdf = samples.PDF + b"0" * (1024 * 1024)
@@ -240,7 +241,7 @@ def test_scanner_fails_closed(
     assert not Upload.objects.exists()
     assert not upload_root.exists() or not any(upload_root.iterdir())
     event = AuditEvent.objects.get(verb="upload.rejected")
-    assert event.detail == {"reason": reason, "purpose": "staff_document"}
+    assert event.detail == {"reason": reason, "purpose": "staff_file"}
     assert event.case_id == open_case.pk
 
 
@@ -273,13 +274,13 @@ def test_store_writes_timeline_and_an_audit_event_without_names(open_case, paren
     stored = upload_store(
         open_case,
         upload("Alex Smith EHCP.pdf", samples.PDF),
-        purpose=Purpose.PARTY_DOCUMENT,
+        purpose=Purpose.PARTY_FILE,
         by_party=parent,
     )
     assert stored.uploaded_by_party == parent and stored.uploaded_by_user is None
     line = TimelineEntry.objects.filter(case=open_case).order_by("-id").first()
     assert line.summary == (
-        f"Document “Alex Smith EHCP.pdf” added by {parent.name} (Parent or carer) (PDF, 1 KB)"
+        f"File “Alex Smith EHCP.pdf” added by {parent.name} (Parent or carer) (PDF, 1 KB)"
     )
     event = AuditEvent.objects.get(verb="upload.store")
     assert event.actor is None
@@ -293,7 +294,8 @@ def test_failed_database_write_deletes_the_stored_file(
     def broken(**kwargs):
         raise IntegrityError("simulated")
 
-    monkeypatch.setattr(services, "audit_record", broken)
+    # The audit event is written with the history line, by mediation.timeline.
+    monkeypatch.setattr(timeline_services, "audit_record", broken)
     with pytest.raises(IntegrityError):
         _store(open_case, upload("letter.pdf", samples.PDF), case_officer_cal)
     assert not Upload.objects.exists()
@@ -302,7 +304,7 @@ def test_failed_database_write_deletes_the_stored_file(
 
 def test_sender_must_be_given_and_on_the_case(open_case, case_officer_cal, enquiry):
     with pytest.raises(ValueError):
-        upload_store(open_case, upload("a.pdf", samples.PDF), purpose=Purpose.STAFF_DOCUMENT)
+        upload_store(open_case, upload("a.pdf", samples.PDF), purpose=Purpose.STAFF_FILE)
     with pytest.raises(ValueError):
         _store(open_case, upload("a.pdf", samples.PDF), case_officer_cal, purpose="anything")
 
@@ -322,7 +324,7 @@ def test_remove_needs_a_reason_and_is_audited(open_case, case_officer_cal):
 
 def test_share_and_unshare(open_case, case_officer_cal, parent):
     stored = upload_store(
-        open_case, upload("a.pdf", samples.PDF), purpose=Purpose.PARTY_DOCUMENT, by_party=parent
+        open_case, upload("a.pdf", samples.PDF), purpose=Purpose.PARTY_FILE, by_party=parent
     )
     services.upload_share(stored, by_user=case_officer_cal, shared=True)
     stored.refresh_from_db()
@@ -405,14 +407,14 @@ def test_child_views_refused_attachment_saves_nothing(open_case, case_officer_ca
 def test_child_views_failing_after_a_stored_attachment_deletes_it(
     open_case, case_officer_cal, upload_root, monkeypatch
 ):
-    real = services._timeline_add
+    real = services.timeline_record
 
     def fail_on_views_line(**kwargs):
-        if "views recorded" in kwargs["summary"]:
+        if "views recorded" in str(kwargs["summary"]):
             raise IntegrityError("simulated")
         return real(**kwargs)
 
-    monkeypatch.setattr(services, "_timeline_add", fail_on_views_line)
+    monkeypatch.setattr(services, "timeline_record", fail_on_views_line)
     with pytest.raises(IntegrityError):
         services.child_views_record(
             open_case,
@@ -511,4 +513,4 @@ def test_a_full_disk_leaves_no_partial_file_and_says_so(
     assert not Upload.objects.exists()
     assert list(upload_root.iterdir()) == []
     event = AuditEvent.objects.get(verb="upload.rejected")
-    assert event.detail == {"reason": "storage_failed", "purpose": "staff_document"}
+    assert event.detail == {"reason": "storage_failed", "purpose": "staff_file"}

@@ -11,6 +11,7 @@ from mediation.uploads import services
 from mediation.uploads.models import ChildViews, Purpose, Upload
 from mediation.uploads.tests import samples
 from mediation.uploads.tests.samples import upload
+from mediation.workflow import services as workflow_services
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ ROLES = [
 VIEW = (200, 200, 200, 404, 200, 200)
 MANAGE = (200, 200, 403, 404, 200, 200)
 GET_PAGES = {
-    "case-documents": VIEW,
+    "case-files": VIEW,
     "download": VIEW,
     "child-views-record": VIEW,
     "upload": MANAGE,
@@ -38,7 +39,7 @@ def stored(open_case, case_officer_cal):
     return services.upload_store(
         open_case,
         upload("letter.pdf", samples.PDF),
-        purpose=Purpose.STAFF_DOCUMENT,
+        purpose=Purpose.STAFF_FILE,
         by_user=case_officer_cal,
     )
 
@@ -74,12 +75,10 @@ def test_signed_out_goes_to_sign_in(client, open_case, stored, name):
     assert "/login" in response["Location"] or "sign-in" in response["Location"]
 
 
-def test_case_page_links_to_documents(client, open_case, case_officer_cal):
+def test_case_page_links_to_the_files(client, open_case, case_officer_cal):
     login(client, case_officer_cal)
     response = client.get(reverse("cases:detail", args=[open_case.reference]))
-    assert (
-        reverse("uploads:case-documents", args=[open_case.reference]).encode() in response.content
-    )
+    assert reverse("uploads:case-files", args=[open_case.reference]).encode() in response.content
 
 
 # Downloads -------------------------------------------------------------------------------------
@@ -103,7 +102,7 @@ def test_download_name_with_quotes_and_accents_is_safe(client, open_case, case_o
     file = upload("x.pdf", samples.PDF)
     file._name = 'Zoë "report"\r\nSet-Cookie: x.pdf'
     item = services.upload_store(
-        open_case, file, purpose=Purpose.STAFF_DOCUMENT, by_user=case_officer_cal
+        open_case, file, purpose=Purpose.STAFF_FILE, by_user=case_officer_cal
     )
     login(client, case_officer_cal)
     response = client.get(_url("download", open_case, item))
@@ -131,7 +130,7 @@ def test_upload_of_another_case_is_not_found_through_this_one(
     other_enquiry = case_services.enquiry_record(
         by=case_officer_cal, data=enquiry_data(local_authority)
     )
-    other = case_services.case_open_from_enquiry(
+    other = workflow_services.case_open_from_enquiry(
         enquiry=other_enquiry, route=Route.MEDIATION, owner=case_officer_cal, by=case_officer_cal
     )
     login(client, case_officer_cal)
@@ -151,21 +150,21 @@ def test_upload_through_the_page(client, open_case, case_officer_cal, upload_roo
     login(client, case_officer_cal)
     response = client.post(
         _url("upload", open_case),
-        {"file": upload("Report.PDF", samples.PDF), "purpose": "la_document", "share": "on"},
+        {"file": upload("Report.PDF", samples.PDF), "purpose": "la_file", "share": "on"},
     )
     assert response.status_code == 302
     item = Upload.objects.get()
-    assert item.purpose == "la_document" and item.shared_with_parties
+    assert item.purpose == "la_file" and item.shared_with_parties
     assert item.uploaded_by_user == case_officer_cal
     assert (upload_root / item.stored_name).exists()
-    page = client.get(_url("case-documents", open_case))
+    page = client.get(_url("case-files", open_case))
     assert b"Report.pdf" in page.content and b"Shared" in page.content
 
 
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"purpose": "staff_document"}, "Select a file"),
+        ({"purpose": "staff_file"}, "Select a file"),
         ({"file": upload("page.pdf", samples.HTML)}, services.NOT_ALLOWED),
         ({"file": upload("picture.svg", samples.SVG)}, services.NOT_ALLOWED),
         ({"file": upload("empty.pdf", b"")}, "The selected file is empty"),
@@ -189,7 +188,7 @@ def test_too_large_upload_is_a_message_not_an_error(client, open_case, case_offi
     big = samples.PDF + b"0" * (settings.FILE_UPLOAD_MAX_MEMORY_SIZE + 1024 * 1024)
     login(client, case_officer_cal)
     response = client.post(
-        _url("upload", open_case), {"file": upload("big.pdf", big), "purpose": "staff_document"}
+        _url("upload", open_case), {"file": upload("big.pdf", big), "purpose": "staff_file"}
     )
     assert response.status_code == 400
     assert (
@@ -199,12 +198,12 @@ def test_too_large_upload_is_a_message_not_an_error(client, open_case, case_offi
     assert not Upload.objects.exists()
 
 
-def test_document_over_its_limit_says_so(client, open_case, case_officer_cal, settings):
+def test_paper_or_photo_over_its_limit_says_so(client, open_case, case_officer_cal, settings):
     settings.UPLOAD_MAX_DOCUMENT_MB = 1
     login(client, case_officer_cal)
     big = samples.PDF + b"0" * (1024 * 1024)
     response = client.post(
-        _url("upload", open_case), {"file": upload("big.pdf", big), "purpose": "staff_document"}
+        _url("upload", open_case), {"file": upload("big.pdf", big), "purpose": "staff_file"}
     )
     assert response.status_code == 400
     assert "The selected file must be smaller than 1 MB" in response.content.decode()
@@ -220,7 +219,7 @@ def test_virus_found_is_shown_next_to_the_field(
     login(client, case_officer_cal)
     response = client.post(
         _url("upload", open_case),
-        {"file": upload("letter.pdf", samples.PDF), "purpose": "staff_document"},
+        {"file": upload("letter.pdf", samples.PDF), "purpose": "staff_file"},
     )
     assert response.status_code == 400
     assert services.INFECTED in response.content.decode()
@@ -234,14 +233,14 @@ def test_remove_form_invalid_then_valid(client, open_case, stored, case_officer_
     login(client, case_officer_cal)
     response = client.post(_url("remove", open_case, stored), {"reason": "   "})
     assert response.status_code == 400
-    assert "Enter why you are removing the document" in response.content.decode()
+    assert "Enter why you are removing the file" in response.content.decode()
     stored.refresh_from_db()
     assert not stored.is_removed
     response = client.post(_url("remove", open_case, stored), {"reason": "Sent to the wrong case"})
     assert response.status_code == 302
     stored.refresh_from_db()
     assert stored.is_removed
-    page = client.get(_url("case-documents", open_case))
+    page = client.get(_url("case-files", open_case))
     assert b"letter.pdf removed" in page.content
     assert _url("download", open_case, stored).encode() not in page.content
 
@@ -269,7 +268,7 @@ def test_record_views_through_the_page(client, open_case, mediator_mia):
     views = ChildViews.objects.get()
     assert views.recorded_by_user == mediator_mia and views.share_with == "mediator_only"
     assert views.attachments.get().content_type == "image/png"
-    page = client.get(_url("case-documents", open_case)).content.decode()
+    page = client.get(_url("case-files", open_case)).content.decode()
     assert "Drawing with Mr Okafor" in page and "Only for the mediator" in page
     assert "drawing.png" in page
     assert AuditEvent.objects.filter(verb="child_views.view").exists()
@@ -331,7 +330,7 @@ def test_staff_cannot_choose_the_portal(client, open_case, case_officer_cal):
 def _add_rows(case, user, n):
     for i in range(n):
         services.upload_store(
-            case, upload(f"doc{i}.pdf", samples.PDF), purpose=Purpose.STAFF_DOCUMENT, by_user=user
+            case, upload(f"doc{i}.pdf", samples.PDF), purpose=Purpose.STAFF_FILE, by_user=user
         )
         services.child_views_record(
             case,
@@ -341,15 +340,15 @@ def _add_rows(case, user, n):
         )
 
 
-def test_documents_page_queries_do_not_grow(
+def test_files_page_queries_do_not_grow(
     client, open_case, case_officer_cal, parent, django_assert_num_queries
 ):
     login(client, case_officer_cal)
     _add_rows(open_case, case_officer_cal, 1)
     services.upload_store(
-        open_case, upload("p.pdf", samples.PDF), purpose=Purpose.PARTY_DOCUMENT, by_party=parent
+        open_case, upload("p.pdf", samples.PDF), purpose=Purpose.PARTY_FILE, by_party=parent
     )
-    url = _url("case-documents", open_case)
+    url = _url("case-files", open_case)
     client.get(url)
     with django_assert_num_queries(12) as first:
         assert client.get(url).status_code == 200
@@ -364,7 +363,7 @@ def test_a_pdf_html_polyglot_is_only_ever_a_pdf_download(client, open_case, case
     item = services.upload_store(
         open_case,
         upload("page.html", polyglot),
-        purpose=Purpose.STAFF_DOCUMENT,
+        purpose=Purpose.STAFF_FILE,
         by_user=case_officer_cal,
     )
     assert item.stored_name.endswith(".pdf") and item.original_name == "page.pdf"

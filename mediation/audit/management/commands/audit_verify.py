@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from mediation.audit import checkpoints
-from mediation.audit.services import audit_verify
+from mediation.audit.verification import audit_verify
 
 
 class Command(BaseCommand):

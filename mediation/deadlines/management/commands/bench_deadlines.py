@@ -17,16 +17,18 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from mediation.accounts.models import Role, User
 from mediation.authorities.models import LocalAuthority
-from mediation.cases.models import Case, DecisionType
-from mediation.deadlines.services import deadline_recalculate, service_calendar
+from mediation.cases.models import Case
+from mediation.deadlines.clocks import service_calendar
+from mediation.deadlines.services import deadline_recalculate
 from mediation.domain.case_states import CaseState, Route
+from mediation.domain.decisions import APPEALABLE_DECISIONS
 
-DECISIONS = [d for d in DecisionType if d != DecisionType.OTHER_DISAGREEMENT]
+DECISIONS = list(APPEALABLE_DECISIONS)
 
 
 class Command(BaseCommand):
@@ -90,7 +92,6 @@ class Command(BaseCommand):
                 for case in created[chunk_start : chunk_start + 1000]:
                     deadline_recalculate(case=case, calendar=calendar)
         unchanged = time.perf_counter() - started
-        from django.db import connection
 
         self.stdout.write("| path | database | cases | seconds | cases per second |")
         self.stdout.write("|---|---|---:|---:|---:|")

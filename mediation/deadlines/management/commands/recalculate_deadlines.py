@@ -3,7 +3,8 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from mediation.cases.models import Case
-from mediation.deadlines.services import deadline_recalculate, service_calendar
+from mediation.deadlines.clocks import service_calendar
+from mediation.deadlines.services import deadline_recalculate
 from mediation.domain.case_states import CaseState
 
 

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class TimelineConfig(AppConfig):
+    name = "mediation.timeline"
+    label = "timeline"
+    verbose_name = "Case history"

@@ -1,0 +1,125 @@
+"""What the staff pages about a case read from its workflow: the steps that make sense now, and
+what the case page and My work read once for all their panels."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from mediation.accounts.models import User
+from mediation.cases.models import Case, Outcome, Party
+from mediation.cases.selectors import my_work_for_user
+from mediation.deadlines.clocks import (
+    ActionFacts,
+    agreed_actions_of,
+    case_facts,
+    service_calendar,
+)
+from mediation.deadlines.selectors import CaseClocks, case_clocks
+from mediation.domain.calendar import WorkingCalendar
+from mediation.domain.case_states import (
+    CaseSituation,
+    CaseState,
+    Route,
+    StepOffer,
+    steps_available,
+)
+from mediation.domain.deadlines import DeadlineCode, compute_deadlines
+from mediation.domain.decisions import APPEALABLE_DECISIONS
+from mediation.parties.selectors import parties_with_attendance
+
+
+def case_situation(
+    case: Case,
+    *,
+    calendar: WorkingCalendar | None = None,
+    actions: list[ActionFacts] | None = None,
+) -> CaseSituation:
+    """`calendar` and `actions` (the agreed actions) are read here unless given."""
+    facts = case_facts(case, actions=actions)
+    allowed = (
+        compute_deadlines(facts, calendar or service_calendar()).certificate_allowed
+        if facts
+        else False
+    )
+    appealable = case.decision_type in APPEALABLE_DECISIONS
+    return CaseSituation(
+        route=Route(case.route),
+        state=CaseState(case.status),
+        certificate_required=appealable and not case.section_i_only,
+        certificate_allowed=allowed,
+        certificate_issued=case.certificate_issued_on is not None,
+        health_issues=case.issue_health,
+        health_only=case.issue_health and not (case.issue_education or case.issue_social_care),
+        health_body_notified=case.health_body_notified_on is not None,
+        la_unable_notified=case.la_unable_to_arrange_notified_on is not None,
+        mediation_held=case.mediation_held_on is not None,
+        everyone_agreed=case.everyone_agreed_on is not None,
+        agreement_reached=case.outcome in {Outcome.AGREED_ALL, Outcome.AGREED_PART},
+    )
+
+
+def case_steps(
+    case: Case,
+    *,
+    calendar: WorkingCalendar | None = None,
+    actions: list[ActionFacts] | None = None,
+) -> list[StepOffer]:
+    return steps_available(case_situation(case, calendar=calendar, actions=actions))
+
+
+@dataclass(frozen=True)
+class Attention:
+    overdue: int
+    due_soon: int
+
+
+def my_work_attention(*, user: User, calendar: WorkingCalendar | None = None) -> Attention:
+    """How many of the user's open cases have their next deadline overdue or due soon
+    (one query; pass the service calendar if the page already has it)."""
+    today = timezone.localdate()
+    calendar = calendar or service_calendar()
+    soon_until = calendar.add_working_days(today, settings.DEADLINE_DUE_SOON_WORKING_DAYS)
+    counts = (
+        my_work_for_user(user=user)
+        .order_by()
+        .filter(next_deadline_due__lte=soon_until)
+        .aggregate(
+            overdue=Count("pk", filter=Q(next_deadline_due__lt=today)),
+            due_soon=Count("pk", filter=Q(next_deadline_due__gte=today)),
+        )
+    )
+    return Attention(overdue=counts["overdue"], due_soon=counts["due_soon"])
+
+
+@dataclass(frozen=True)
+class CasePageReads:
+    """What several panels of the case page need, read once for the whole page instead of
+    once per panel. The page is a GET that changes nothing between the panels, so each panel
+    sees exactly what it would have read itself."""
+
+    parties: list[Party]  # main contact first, with attendance (parties_with_attendance)
+    calendar: WorkingCalendar
+    actions: list[ActionFacts]  # the agreed actions the clocks use
+    clocks: CaseClocks
+    mediation_by: date | None  # the stored "mediation by" deadline, if any
+
+
+def case_page_reads(*, case: Case) -> CasePageReads:
+    calendar = service_calendar()
+    actions = agreed_actions_of(case)
+    clocks = case_clocks(case=case, calendar=calendar, actions=actions)
+    mediation_by = next(
+        (d.due for d in clocks.deadlines if d.code == DeadlineCode.MEDIATION_BY), None
+    )
+    return CasePageReads(
+        parties=parties_with_attendance(case),
+        calendar=calendar,
+        actions=actions,
+        clocks=clocks,
+        mediation_by=mediation_by,
+    )
