@@ -24,7 +24,7 @@ def seed(count: int) -> None:
     from mediation.notifications.services import message_queue
 
     with open(os.devnull, "w") as quiet:
-        call_command("load_demo_data", cases=12, stdout=quiet)
+        call_command("load_demo_data", stdout=quiet)
     with transaction.atomic():
         for number in range(count):
             message_queue(
