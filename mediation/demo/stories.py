@@ -423,7 +423,7 @@ def statement_draft(w: World) -> Steps:
 @story(
     "statement-agreed",
     MEDIATION,
-    "Outcome statement agreed by everyone, to make final",
+    "Outcome recorded; statement agreed by everyone, to make final; certificate due",
     "Ava Chaudhry",
 )
 def statement_agreed(w: World) -> Steps:
