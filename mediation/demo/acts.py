@@ -112,11 +112,15 @@ class Family:
     notice_days_before_call: int = 10  # calendar days from the decision letter to the call
     section_i_only: bool = False
     history: str = ""
-    phone: str = "07700 900123"
+    phone: str = ""  # a number in Ofcom's drama range, one per caller, unless given
 
     @property
     def child(self) -> str:
         return f"{self.child_first} {self.child_last}"
+
+    @property
+    def phone_number(self) -> str:
+        return self.phone or f"07700 900{100 + sum(map(ord, self.caller)) % 900:03d}"
 
     @property
     def email_address(self) -> str:
@@ -165,9 +169,6 @@ class DemoCase:
         self._case = Case.objects.get(pk=self.case.pk)
         return self._case
 
-    def staff(self, username: str) -> User:
-        return self.world.staff[username]
-
     @property
     def mediator(self) -> User:
         assert self.case.mediator is not None, "assign a mediator first"
@@ -175,7 +176,7 @@ class DemoCase:
 
     # The first call -------------------------------------------------------------------------------
 
-    def first_call(self, *, by: str | None = None) -> Enquiry:
+    def first_call(self) -> Enquiry:
         """Record the family's first call as an enquiry (today, by the demo's clock)."""
         f = self.family
         today = self.today()
@@ -184,14 +185,14 @@ class DemoCase:
         while notice is not None and notice.weekday() >= 5:  # LAs send letters on weekdays
             notice -= timedelta(days=1)
         self.enquiry = cases.enquiry_record(
-            by=self.world.staff[by] if by else self.owner,
+            by=self.owner,
             data={
                 "caller_type": f.caller_type,
                 "caller_name": f.caller,
                 "caller_relationship": f.relationship
                 if f.caller_type == CallerType.PARENT_CARER
                 else "",
-                "phone": f.phone,
+                "phone": f.phone_number,
                 "email": f.email_address,
                 "address": "" if f.email else f"14 Mill Lane\n{self.authority.name.split()[0]}",
                 "preferred_contact": f.preferred_contact,

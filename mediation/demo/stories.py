@@ -361,7 +361,6 @@ def statement_draft(w: World) -> Steps:
             notice_days_before_call=14,
             history="The LA wrote to say it will stop maintaining the plan when Zara starts "
             "college. Zara disagrees.",
-            phone="07700 900461",
         ),
         owner="priya.officer",
         authority="WDC",
@@ -948,7 +947,6 @@ def certificate_due(w: World) -> Steps:
             notice_days_before_call=20,
             history="Idris wants to appeal the decision to stop his plan and does not want "
             "mediation.",
-            phone="07700 900588",
         ),
         owner="priya.officer",
         authority="NFD",
