@@ -1359,7 +1359,7 @@ def invoice_and_credit_note(w: World) -> Steps:
     credit_note_issue(
         invoice=invoice,
         quantities={line.pk: 1},
-        reason="One of these was invoiced twice: it is on last month's invoice too.",
+        reason="Agreed with Northfield: the first line of each month is covered by the set-up fee.",
         release=False,
         by=manager,
     )
