@@ -112,7 +112,9 @@ class Family:
     notice_days_before_call: int = 10  # calendar days from the decision letter to the call
     section_i_only: bool = False
     history: str = ""
-    phone: str = ""  # a number in Ofcom's drama range, one per caller, unless given
+    # A number in Ofcom's range for drama (020 7946 0000 to 0999), one per caller, unless given:
+    # invented, yet a well-formed UK number.
+    phone: str = ""
 
     @property
     def child(self) -> str:
@@ -120,7 +122,7 @@ class Family:
 
     @property
     def phone_number(self) -> str:
-        return self.phone or f"07700 900{100 + sum(map(ord, self.caller)) % 900:03d}"
+        return self.phone or f"020 7946 0{sum(map(ord, self.caller)) % 1000:03d}"
 
     @property
     def email_address(self) -> str:
