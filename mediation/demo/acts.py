@@ -406,7 +406,7 @@ class DemoCase:
                 "venue_address": "2 Station Road, Northfield",
                 "access_details": "Step-free entrance from the car park; quiet room available.",
             },
-            "phone": {"phone_details": "Dial 0300 123 4567 and enter 4821 when asked."},
+            "phone": {"phone_details": "Dial 020 7946 0999 and enter 4821 when asked."},
         }[offered.mode]
         meeting = meetings.meeting_book(
             case=self.case,
