@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.urls import reverse
 
@@ -247,7 +249,7 @@ def test_remove_form_invalid_then_valid(client, open_case, stored, case_officer_
 
 # Children's views ------------------------------------------------------------------------------
 
-VIEWS = {
+VIEWS: dict[str, Any] = {
     "given_via": "meeting",
     "going_well": "Drawing with Mr Okafor",
     "hard": "The bus",

@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import audit_sealing_queries, login
+from mediation.accounts.models import User
 from mediation.audit.models import AuditEvent
 from mediation.cases import services
-from mediation.cases.models import Party
+from mediation.cases.models import Case, Party
 from mediation.workflow import services as workflow_services
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +27,7 @@ pytestmark = pytest.mark.django_db
 CASE_PAGE_QUERIES = 21
 
 
-def _grow(case, by) -> None:  # type: ignore[no-untyped-def]
+def _grow(case: Case, by: User) -> None:
     from mediation.portal import services as portal
 
     for n in range(3):
