@@ -14,7 +14,6 @@ from django.core import mail
 from conftest import login
 from mediation.audit.models import AuditEvent
 from mediation.cases.models import Party
-from mediation.common.dispatch import enqueue_on_commit
 from mediation.deadlines.services import deadline_recalculate
 from mediation.notifications.models import Message
 from mediation.outcomes.models import AgreedAction, OutcomeStatement
@@ -174,10 +173,11 @@ def test_generation_is_idempotent_and_asking_again_makes_a_new_version(
     # The tasks the service starts (other work also waits for the commit: on PostgreSQL the
     # audit log seals its events then).
     started = []
+    enqueue = services.enqueue_on_commit
 
     def enqueue_and_note(task_name, **arguments):
         started.append(task_name)
-        enqueue_on_commit(task_name, **arguments)
+        enqueue(task_name, **arguments)
 
     monkeypatch.setattr(services, "enqueue_on_commit", enqueue_and_note)
     with django_capture_on_commit_callbacks(execute=True):
