@@ -1,6 +1,6 @@
 """The demo's clock: each step of a demo case is taken on the day it happened.
 
-The demo cases are made by the services a person uses (ADR 0027). A service records when it
+The demo cases are made by the services a person uses (ADR 0028). A service records when it
 ran (`timezone.now()`: the case's opening, its history, the audit log, a letter's date), so a
 case that went through its steps over six weeks must have its services run on those six weeks'
 days, not all today. `clock_at` runs a block of code with the clock set to a past moment,

@@ -76,6 +76,7 @@ def demo_links() -> list[DemoLink]:
             # from it, as soon as this commits.
             with transaction.atomic():
                 link = access_new_link(access=access, by=access.case.owner)
+                assert link.message_id is not None  # _link_issue queues its email
                 url = Message.objects.get(pk=link.message_id).secret
         links.append(DemoLink(journey, access.case.reference, access.party.name, url, new))
     return links

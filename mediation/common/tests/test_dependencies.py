@@ -27,7 +27,7 @@ DEVELOPMENT_ONLY = {
 }  # fmt: skip
 # Code in mediation/ that a server never runs, so it may use a development tool: the demo's
 # clock (time-machine), used only by `manage.py load_demo_data`, which `make run` and the tests
-# run with requirements-dev.txt installed; a server must never load the demo (ADR 0027).
+# run with requirements-dev.txt installed; a server must never load the demo (ADR 0028).
 DEVELOPMENT_CODE = {"mediation/demo/clock.py": {"time_machine"}}
 
 

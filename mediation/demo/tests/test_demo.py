@@ -326,10 +326,11 @@ def check_my_work_looks_like_an_ordinary_day() -> list[str]:
     problems = []
     for username in ("casey.officer", "priya.officer"):
         due = [
-            c.next_deadline_due
-            for c in Case.objects.filter(owner__username=username)
+            day
+            for day in Case.objects.filter(owner__username=username)
             .exclude(status=S.CLOSED)
-            .exclude(next_deadline_due=None)
+            .values_list("next_deadline_due", flat=True)
+            if day is not None
         ]
         spread = Counter(
             "overdue" if d < today else "this week" if d <= week else "later" for d in due
