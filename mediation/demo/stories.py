@@ -6,8 +6,8 @@ together, in time order). Days are working days from the day the demo is loaded:
 is twelve working days ago, so the demo looks the same whichever day it is loaded.
 
 The dates are chosen so the demo looks like a service on an ordinary day: each case officer has
-a few deadlines this week, one or two overdue (an agreed action the LA is late with, a meeting
-the LA could not arrange in time), and the rest ahead; no family's appeal deadline has passed
+a few deadlines this week, one overdue (an agreed action the LA is late with; the LA late in
+telling the health body), and the rest ahead; no family's appeal deadline has passed
 unless the case says what the family decided. `JOURNEYS` names the portal link to try for each
 kind of party; docs/guide/try-the-demo.md lists the cases to open for each journey.
 """
@@ -28,6 +28,7 @@ from mediation.cases.models import (
     PartyRole,
 )
 from mediation.demo.acts import DemoCase, Family, World
+from mediation.domain.attendance import EDUCATION, HEALTH, SOCIAL_CARE
 from mediation.domain.case_states import Route, Step
 from mediation.domain.deadlines import ActionKind
 from mediation.invoicing import selectors as invoicing_selectors
@@ -41,7 +42,6 @@ from mediation.uploads.models import Purpose, ShareWith
 Steps = Iterator[datetime]
 WHO = AgreedAction.Who
 SECTION = AgreedAction.Section
-EDUCATION, SOCIAL_CARE, HEALTH = "education", "social_care", "health"
 
 MEDIATION = "Mediation"
 CERTIFICATE = "Certificate without mediation"
