@@ -209,9 +209,10 @@ def _portal_clients(case, officer) -> list[Client]:
     try:
         for access in PortalAccess.objects.filter(case=case):
             access_new_link(access=access, by=officer)
-        access_invite(
-            case=case, party=parties["la_representative"], kind=AccessKind.LA_OFFICER, by=officer
-        )
+        la_officer = parties["la_representative"]
+        if not PortalAccess.objects.filter(party=la_officer, revoked_at=None).exists():
+            # The demo may have invited the case's LA officer already (sent a new link above).
+            access_invite(case=case, party=la_officer, kind=AccessKind.LA_OFFICER, by=officer)
         access_invite(case=case, party=provider, kind=AccessKind.INFORMATION_PROVIDER, by=officer)
         access_invite(
             case=case, party=child, kind=AccessKind.CHILD_VIEWS, send_to=helper, by=officer

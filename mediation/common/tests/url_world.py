@@ -60,13 +60,11 @@ class Target:
 
 
 def rich_case():
-    """The case _fill_gaps completed: a meeting, letters, an outcome statement and actions."""
+    """The demo's case that has been furthest along its route and is still open (following up
+    its agreed actions: a meeting, letters, an outcome statement, actions, a certificate)."""
     from mediation.cases.models import Case
-    from mediation.outcomes.models import AgreedAction
 
-    return Case.objects.get(
-        pk=AgreedAction.objects.order_by("pk").values_list("case", flat=True)[0]
-    )
+    return Case.objects.filter(status="follow_up").order_by("pk").first()
 
 
 def target_for(name, pattern):
@@ -138,15 +136,10 @@ def _fill_gaps():
     from mediation.privacy.services import erasure_request
 
     officer = User.objects.get(username="casey.officer")
-    meeting = (
-        Meeting.objects.filter(
-            case__mediator__isnull=False, case__parties__role="la_representative"
-        )
-        .order_by("pk")
-        .first()
-    )
+    case = rich_case()
+    assert case is not None, "the demo has a case following up its agreed actions"
+    meeting = Meeting.objects.filter(case=case).order_by("pk").first()
     assert meeting is not None
-    case = meeting.case
     party = case.parties.order_by("pk").first()
     assert party is not None
 
@@ -279,5 +272,5 @@ def _invoice_and_report(manager):
 @pytest.fixture
 def world(db):
     with open("/dev/null", "w") as quiet:
-        call_command("load_demo_data", cases=30, stdout=quiet)
+        call_command("load_demo_data", stdout=quiet)
     _fill_gaps()
