@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from mediation.accounts.models import Role, User
+from mediation.audit.reads import read_listed, read_noted
 from mediation.cases import permissions, selectors, services
 from mediation.cases.forms import (
     CaseSearchForm,
@@ -20,7 +21,7 @@ from mediation.cases.forms import (
     EnquiryForm,
     NoteForm,
 )
-from mediation.cases.models import Enquiry, MediatorConflict
+from mediation.cases.models import Case, Enquiry, MediatorConflict
 from mediation.cases.step_forms import (
     AssignMediatorForm,
     CaseLinkForm,
@@ -62,6 +63,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         for_case_table(selectors.case_search(user=request.user, filters=filters)),
         number=page_number_from(request.GET.get("page")),
     )
+    read_listed(page.items, model=Case)
     query_without_page = request.GET.copy()
     query_without_page.pop("page", None)
     return render(
@@ -141,6 +143,7 @@ def enquiry_list(request: HttpRequest) -> HttpResponse:
     page = paginate(
         enquiries.order_by("-received_at", "-id"), number=page_number_from(request.GET.get("page"))
     )
+    read_listed(page.items, model=Enquiry)
     return render(request, "cases/enquiry_list.html", {"page": page, "show": show})
 
 
@@ -273,6 +276,7 @@ def case_link_add(request: HttpRequest, reference: str) -> HttpResponse:
 def mediator_conflicts(request: HttpRequest, user_id: int) -> HttpResponse:
     """Conflicts of interest recorded for a mediator: they are refused cases that match."""
     mediator = get_object_or_404(User, pk=user_id, role=Role.MEDIATOR)
+    read_noted(mediator)  # the conflicts name families and schools
     form = MediatorConflictForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.mediator_conflict_add(

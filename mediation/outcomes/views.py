@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mediation.accounts.models import User
+from mediation.audit.reads import read_noted
 from mediation.cases.models import Case, Outcome
 from mediation.cases.selectors import access_case
 from mediation.common.errors import ServiceError
@@ -60,6 +61,7 @@ def _statement(case: Case) -> OutcomeStatement:
     if statement is None:
         raise Http404("No outcome statement yet")
     statement.case = case
+    read_noted(statement)
     return statement
 
 
@@ -82,6 +84,7 @@ def statement(request: HttpRequest, reference: str) -> HttpResponse:
             },
         )
     current.case = case
+    read_noted(current)
     page = selectors.statement_page(current)
     context = {
         "case": case,

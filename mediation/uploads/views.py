@@ -15,7 +15,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from mediation.audit.services import audit_record
+from mediation.audit.reads import read_listed, read_noted
 from mediation.cases.models import Case
 from mediation.cases.selectors import access_case
 from mediation.common.views import (
@@ -70,14 +70,8 @@ def upload_download(request: HttpRequest, reference: str, upload_id: int) -> Fil
     upload = selectors.access_upload(
         user=request.user, reference=reference, upload_id=upload_id, request=request
     )
-    audit_record(
-        actor=request.user,
-        verb="document.download",
-        target=upload,
-        case_id=upload.case_id,
-        request=request,
-        detail={"purpose": upload.purpose, "sha256": upload.sha256},
-    )
+    # Noted as read by access_upload: one "document.download" event names it (ADR 0027).
+    read_noted(upload, purpose=upload.purpose, sha256=upload.sha256)
     return upload_response(upload)
 
 
@@ -88,15 +82,10 @@ def case_files(request: HttpRequest, reference: str) -> HttpResponse:
     uploads = list(selectors.case_uploads(case, for_user=request.user))
     views = list(selectors.case_child_views(case, for_user=request.user))
     attachment_ids = {a.pk for v in views for a in v.live_attachments}
+    # The page's read event lists the files and children's views shown (without their words).
+    read_listed([u.pk for u in uploads], model=Upload)
     if views:
-        # Reading a child's own words is recorded, without the words.
-        audit_record(
-            actor=request.user,
-            verb="child_views.view",
-            case_id=case.pk,
-            request=request,
-            detail={"count": len(views)},
-        )
+        read_noted(case, child_views=[v.pk for v in views])
     return render(
         request,
         "uploads/case_files.html",

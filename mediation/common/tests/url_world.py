@@ -57,6 +57,8 @@ class Target:
     name: str
     url: str
     case: object | None
+    # The URL names a real row (a case, a party, a user ...): refusing it is audited.
+    names_a_row: bool = False
 
 
 def rich_case():
@@ -117,7 +119,12 @@ def target_for(name, pattern):
     if not name.startswith("enquiries:") and "reference" not in kwargs:
         case = None
     query = QUERY_STRINGS.get(name, "")
-    return Target(name=name, url=reverse(name, kwargs=kwargs) + query, case=case)
+    return Target(
+        name=name,
+        url=reverse(name, kwargs=kwargs) + query,
+        case=case,
+        names_a_row=bool(set(kwargs) - {"token"}),
+    )
 
 
 def _first_choice(model, field):
