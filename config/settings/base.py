@@ -253,6 +253,9 @@ RETENTION_NOTICE_DAYS = env_int("RETENTION_NOTICE_DAYS", 14)
 # Exports and bulk downloads ask for a fresh authenticator code; it is good for this long.
 STEP_UP_SECONDS = env_int("STEP_UP_SECONDS", 5 * 60)
 SESSION_SAVE_EVERY_REQUEST = False
+# "Saved" and "Sent" messages wait in the server-side session, never in a cookie the browser
+# (or anyone reading it) holds (issue 20): Django's default keeps them in a signed, readable one.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

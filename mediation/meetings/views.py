@@ -246,7 +246,7 @@ def call_record(request: HttpRequest, reference: str, call_id: int) -> HttpRespo
             note=form.cleaned_data["note"],
             request=request,
         )
-        messages.success(request, f"Call with {call.party.name} recorded")
+        messages.success(request, "Call recorded")
         return redirect("meetings:detail", reference=case.reference)
     return render_form_page(
         request,
@@ -277,7 +277,7 @@ def letter_posted(request: HttpRequest, reference: str, letter_id: int) -> HttpR
     if message is None:
         raise Http404("No such letter")
     message_mark_posted(message=message)
-    messages.success(request, f"Letter to {letter.party.name} marked as posted")
+    messages.success(request, "Letter marked as posted")
     return redirect("meetings:detail", reference=case.reference)
 
 

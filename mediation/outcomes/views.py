@@ -215,7 +215,7 @@ def agreement(request: HttpRequest, reference: str) -> HttpResponse:
                 given_for_hash=form.cleaned_data["content_hash"],
                 request=request,
             )
-            messages.success(request, f"{party.name}'s agreement recorded")
+            messages.success(request, "Agreement recorded")
             return redirect("outcomes:statement", reference=case.reference)
     return render_form_page(
         request,
@@ -296,7 +296,7 @@ def delivery_posted(request: HttpRequest, reference: str, delivery_id: int) -> H
     if delivery.channel != Message.Channel.LETTER:
         raise Http404("Not a letter")
     message_mark_posted(message=Message.objects.get(pk=delivery.message_id))
-    messages.success(request, f"Letter to {delivery.recipient_name} marked as posted")
+    messages.success(request, "Letter marked as posted")
     return redirect("outcomes:statement", reference=case.reference)
 
 

@@ -94,7 +94,9 @@ def new_link(request: HttpRequest) -> HttpResponse:
         return render(request, "portal/new_link.html", {"form": form})
     if not form.is_valid():
         return render_form_page(request, "portal/new_link.html", {"form": form}, invalid=True)
-    services.sign_in_links_request(
+    # Nothing here looks the address up: the answer and its timing are the same for every
+    # address (the lookup and the email happen in a background task).
+    services.sign_in_links_ask(
         email=form.cleaned_data["email"], client=client_ip(request) or "unknown", request=request
     )
     return render(

@@ -132,7 +132,7 @@ def upload_add(request: HttpRequest, reference: str) -> HttpResponse:
         return render_form_page(request, "uploads/upload_form.html", context, invalid=True)
     if form.cleaned_data["share"]:
         services.upload_share(upload, by_user=request.user, shared=True, request=request)
-    messages.success(request, f"{upload.original_name} added")
+    messages.success(request, "File added")
     return _back(case)
 
 
@@ -149,8 +149,9 @@ def upload_share(request: HttpRequest, reference: str, upload_id: int) -> HttpRe
         services.upload_share(upload, by_user=request.user, shared=shared, request=request)
         messages.success(
             request,
-            f"{upload.original_name} is {'now shared' if shared else 'no longer shared'} "
-            "with the parties",
+            "The file is now shared with the parties"
+            if shared
+            else "The file is no longer shared with the parties",
         )
     return _back(upload.case)
 
@@ -174,7 +175,7 @@ def upload_remove(request: HttpRequest, reference: str, upload_id: int) -> HttpR
         services.upload_remove(
             upload, by_user=request.user, reason=form.cleaned_data["reason"], request=request
         )
-        messages.success(request, f"{upload.original_name} removed")
+        messages.success(request, "File removed")
     return _back(case)
 
 

@@ -241,7 +241,7 @@ def test_remove_form_invalid_then_valid(client, open_case, stored, case_officer_
     stored.refresh_from_db()
     assert stored.is_removed
     page = client.get(_url("case-files", open_case))
-    assert b"letter.pdf removed" in page.content
+    assert b"File removed" in page.content
     assert _url("download", open_case, stored).encode() not in page.content
 
 
