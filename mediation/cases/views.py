@@ -42,9 +42,32 @@ def can_handle_enquiries(user) -> bool:  # type: ignore[no-untyped-def]
     return user.can_handle_enquiries
 
 
+# The case list's search lives in the session, not the URL: names typed into it would
+# otherwise end up in browser history, proxy and server logs (issue 20). The form posts; the
+# results page reads the search from the session, and only the page number is in the URL.
+SEARCH_SESSION_KEY = "case_search"
+SEARCH_FIELDS = ("q", "route", "status", "owner", "local_authority")
+
+
 @staff_view()
+@require_http_methods(["GET", "POST"])
 def case_list(request: HttpRequest) -> HttpResponse:
-    form = CaseSearchForm(request.GET or None)
+    if request.method == "POST":
+        if request.POST.get("action") == "clear":
+            request.session.pop(SEARCH_SESSION_KEY, None)
+            return redirect("cases:list")
+        posted = CaseSearchForm(request.POST)
+        if posted.is_valid():
+            request.session[SEARCH_SESSION_KEY] = {
+                name: request.POST.get(name, "") for name in SEARCH_FIELDS
+            }
+            return redirect("cases:list")
+        return _case_list_page(request, posted)
+    saved = request.session.get(SEARCH_SESSION_KEY)
+    return _case_list_page(request, CaseSearchForm(saved if isinstance(saved, dict) else None))
+
+
+def _case_list_page(request: HttpRequest, form: CaseSearchForm) -> HttpResponse:
     filters = selectors.CaseFilters(open_only=True)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -63,9 +86,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         for_case_table(selectors.case_search(user=request.user, filters=filters)),
         number=page_number_from(request.GET.get("page")),
     )
-    read_listed(page.items, model=Case)
-    query_without_page = request.GET.copy()
-    query_without_page.pop("page", None)
+    read_listed(page.items, model=Case)  # the ids shown, never what was typed
     return render(
         request,
         "cases/case_list.html",
@@ -73,8 +94,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "search_form": form,
             "page": page,
             "rows": case_rows(page.items),
-            "query_string": query_without_page.urlencode(),
+            "query_string": "",
+            "searched": form.is_bound,
         },
+        status=400 if form.is_bound and not form.is_valid() else 200,
     )
 
 
