@@ -99,7 +99,6 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_otp",
-    "django_otp.plugins.otp_totp",
     "axes",
     "csp",
     "mediation.common",
@@ -368,6 +367,15 @@ BACKUP_PG_BIN = env_str("BACKUP_PG_BIN", "")
 # "{path}" in it is replaced by the file's path): exit 0 clean, 1 infected, else error.
 UPLOAD_MAX_DOCUMENT_MB = env_int("UPLOAD_MAX_DOCUMENT_MB", 20)
 UPLOAD_MAX_MEDIA_MB = env_int("UPLOAD_MAX_MEDIA_MB", 200)
+# A .docx is unpacked once before it is kept, and refused if it unpacks to more than this, or
+# (beyond 10 MB) to more than this many times its own size, or holds more parts (a "zip bomb").
+UPLOAD_MAX_UNPACKED_MB = env_int("UPLOAD_MAX_UNPACKED_MB", 100)
+UPLOAD_MAX_PACKING_RATIO = env_int("UPLOAD_MAX_PACKING_RATIO", 100)
+UPLOAD_MAX_ARCHIVE_PARTS = env_int("UPLOAD_MAX_ARCHIVE_PARTS", 1000)
+# Photos are written again without their metadata; one with more pixels is refused unopened.
+UPLOAD_MAX_IMAGE_PIXELS = env_int("UPLOAD_MAX_IMAGE_PIXELS", 50_000_000)
+# All the files of one case together (removed ones too: removing hides, it does not delete).
+UPLOAD_CASE_QUOTA_MB = env_int("UPLOAD_CASE_QUOTA_MB", 2000)
 UPLOAD_VIRUS_SCANNER = env_str("UPLOAD_VIRUS_SCANNER", "")
 UPLOAD_VIRUS_SCAN_TIMEOUT = env_int("UPLOAD_VIRUS_SCAN_TIMEOUT", 120)
 

@@ -7,9 +7,8 @@ from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from mediation.accounts.models import User
+from mediation.accounts.models import EncryptedTOTPDevice, User
 from mediation.audit.services import audit_record
 from mediation.notifications.services import message_queue
 
@@ -80,7 +79,7 @@ def staff_two_factor_reset(*, user: User, by: User, request: HttpRequest | None 
     sign-in; every session of theirs ends now (ASVS 7.4.2)."""
     if user.pk == by.pk:
         raise ValueError("Ask another manager to reset your own authenticator")
-    TOTPDevice.objects.filter(user=user).delete()
+    EncryptedTOTPDevice.objects.filter(user=user).delete()
     _end_sessions_of(user)
     audit_record(actor=by, verb="user.two_factor_reset", target=user, request=request)
     security_notice(
