@@ -7,7 +7,7 @@ Run it against an empty, throwaway database (it migrates it and loads 30 demo ca
 SQLite: DATABASE_URL=sqlite:////tmp/x.sqlite3; PostgreSQL: a cluster from scripts/pg_throwaway.sh.
 Prints the median time of a request to the case page, a party's page and My work, with and
 without the middleware (rounds alternate, so a busy machine slows both alike), and the
-difference. The figures are in docs/adr/0027-every-read-and-refusal-audited.md.
+difference. The figures are in docs/adr/0028-every-read-and-refusal-audited.md.
 """
 
 from __future__ import annotations
@@ -49,7 +49,9 @@ def main() -> None:
 
     officer = User.objects.get(username="casey.officer")
     case = Case.objects.filter(parties__isnull=False).order_by("pk").first()
+    assert case is not None, "the demo data has cases with parties"
     party = case.parties.order_by("pk").first()
+    assert party is not None
     urls = {
         "case page": reverse("cases:detail", args=[case.reference]),
         "party page": reverse("parties:detail", args=[case.reference, party.pk]),

@@ -7,6 +7,7 @@ below. In production DJANGO_DEBUG is unset and every secret must come from the e
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -138,7 +139,7 @@ MIDDLEWARE = [
     "mediation.accounts.middleware.AbsoluteSessionTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "mediation.accounts.middleware.RequireTwoFactorMiddleware",
-    # One audit event per request: what it showed, or what it refused (ADR 0027).
+    # One audit event per request: what it showed, or what it refused (ADR 0028).
     "mediation.audit.middleware.ReadAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -310,7 +311,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (

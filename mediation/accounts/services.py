@@ -49,8 +49,10 @@ def staff_user_save(
     if employed_by is not None:
         user.employed_by_authorities.set(employed_by)
     if changed_credentials and not creating:
-        own = request is not None and by.pk == user.pk and hasattr(request, "session")
-        _end_sessions_of(user, keep=request.session.session_key if own else None)
+        keep = None
+        if request is not None and by.pk == user.pk and hasattr(request, "session"):
+            keep = request.session.session_key  # one's own: this session gets a new key instead
+        _end_sessions_of(user, keep=keep)
     if password and not creating:
         security_notice(
             user,

@@ -1,4 +1,4 @@
-"""Every read of personal data and every refusal: one audit event per request (ADR 0027).
+"""Every read of personal data and every refusal: one audit event per request (ADR 0028).
 
 Views do not write these events. The access selectors that find what a page shows note it
 (`read_noted(party)`, `read_listed(cases)`), and a refusal of something that exists is noted
@@ -26,6 +26,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponseBase
 
@@ -160,7 +161,7 @@ def access_one(
     404 as for a row that does not exist."""
     try:
         found = rows.get(pk=pk)
-    except (rows.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         model = rows.model
         exists = _exists(model, pk)
         if exists:

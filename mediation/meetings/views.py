@@ -7,12 +7,13 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mediation.accounts.models import User
+from mediation.accounts.types import AuthenticatedHttpRequest
 from mediation.audit.reads import read_listed, read_noted
 from mediation.cases.models import Case
 from mediation.cases.permissions import can_take_step
@@ -42,7 +43,7 @@ def _require_scheduler(user: User, case: Case) -> None:
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def slots(request: HttpRequest, reference: str) -> HttpResponse:
+def slots(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     """Offered dates, who can come to each, and a form to offer another."""
     case = access_case(user=request.user, reference=reference, request=request)
     may_schedule = can_schedule_meeting(request.user, case)
@@ -75,7 +76,7 @@ def slots(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def slot_answers(request: HttpRequest, reference: str, slot_id: int) -> HttpResponse:
+def slot_answers(request: AuthenticatedHttpRequest, reference: str, slot_id: int) -> HttpResponse:
     case = access_case(user=request.user, reference=reference, request=request)
     _require_scheduler(request.user, case)
     slot = selectors.access_slot(case, slot_id)
@@ -100,7 +101,7 @@ def slot_answers(request: HttpRequest, reference: str, slot_id: int) -> HttpResp
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def book(request: HttpRequest, reference: str, slot_id: int) -> HttpResponse:
+def book(request: AuthenticatedHttpRequest, reference: str, slot_id: int) -> HttpResponse:
     case = access_case(user=request.user, reference=reference, request=request)
     _require_scheduler(request.user, case)
     slot = selectors.access_slot(case, slot_id)
@@ -129,7 +130,7 @@ def book(request: HttpRequest, reference: str, slot_id: int) -> HttpResponse:
 
 
 @staff_view()
-def meeting_detail(request: HttpRequest, reference: str) -> HttpResponse:
+def meeting_detail(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = access_case(user=request.user, reference=reference, request=request)
     meeting = selectors.meeting_current(case)
     if meeting is None:
@@ -159,7 +160,7 @@ def meeting_detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def reschedule(request: HttpRequest, reference: str, meeting_id: int) -> HttpResponse:
+def reschedule(request: AuthenticatedHttpRequest, reference: str, meeting_id: int) -> HttpResponse:
     case = access_case(user=request.user, reference=reference, request=request)
     _require_scheduler(request.user, case)
     meeting = selectors.access_meeting(case, meeting_id)
@@ -199,7 +200,7 @@ def reschedule(request: HttpRequest, reference: str, meeting_id: int) -> HttpRes
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def cancel(request: HttpRequest, reference: str, meeting_id: int) -> HttpResponse:
+def cancel(request: AuthenticatedHttpRequest, reference: str, meeting_id: int) -> HttpResponse:
     case = access_case(user=request.user, reference=reference, request=request)
     if not can_take_step(request.user, case, Step.CANCEL_MEETING):
         raise PermissionDenied
@@ -232,7 +233,7 @@ def _may_record_call(user: User, case: Case) -> bool:
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def call_record(request: HttpRequest, reference: str, call_id: int) -> HttpResponse:
+def call_record(request: AuthenticatedHttpRequest, reference: str, call_id: int) -> HttpResponse:
     case = access_case(user=request.user, reference=reference, request=request)
     if not _may_record_call(request.user, case):
         raise PermissionDenied
@@ -257,7 +258,9 @@ def call_record(request: HttpRequest, reference: str, call_id: int) -> HttpRespo
 
 
 @staff_view()
-def letter_download(request: HttpRequest, reference: str, letter_id: int) -> HttpResponse:
+def letter_download(
+    request: AuthenticatedHttpRequest, reference: str, letter_id: int
+) -> HttpResponse:
     case = access_case(user=request.user, reference=reference, request=request)
     letter = selectors.access_letter(case, letter_id)
     if letter.document_id is None:
@@ -269,11 +272,17 @@ def letter_download(request: HttpRequest, reference: str, letter_id: int) -> Htt
 
 @staff_view()
 @require_POST
-def letter_posted(request: HttpRequest, reference: str, letter_id: int) -> HttpResponse:
+def letter_posted(
+    request: AuthenticatedHttpRequest, reference: str, letter_id: int
+) -> HttpResponse:
     case = access_case(user=request.user, reference=reference, request=request)
     _require_scheduler(request.user, case)
     letter = selectors.access_letter(case, letter_id)
-    message = Message.objects.filter(pk=letter.message_id).first()
+    message = (
+        Message.objects.filter(pk=letter.message_id).first()
+        if letter.message_id is not None
+        else None
+    )
     if message is None:
         raise Http404("No such letter")
     message_mark_posted(message=message)
@@ -292,7 +301,7 @@ def _parse_day(value: str | None, default: date) -> date:
 
 
 @staff_view()
-def calendar_page(request: HttpRequest) -> HttpResponse:
+def calendar_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Booked meetings by week or by month: the whole service for case officers and managers,
     a mediator's own only for a mediator."""
     view = "month" if request.GET.get("view") == "month" else "week"

@@ -18,11 +18,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.core import signing
+from django.db.models import QuerySet
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -83,7 +84,7 @@ def current_access(request: HttpRequest) -> PortalAccess | None:
     )
 
 
-def sibling_accesses(access: PortalAccess):  # noqa: ANN201 (QuerySet[PortalAccess])
+def sibling_accesses(access: PortalAccess) -> QuerySet[PortalAccess]:
     """The active accesses of the person signed in: the same email address, on any case, except
     child's views links (a child's link never opens anything but its own form)."""
     if access.kind == AccessKind.CHILD_VIEWS:
@@ -107,6 +108,13 @@ def _refusal_of_a_real_case(reference: str | None, **detail: Any) -> None:
         refusal_noted(Case, case_id, case_id=case_id, **detail)
 
 
+class PortalRequest(HttpRequest):
+    """A request to a portal page (portal_view): `portal_access` is the signed-in person's access
+    for the page, which the portal's base template reads. Used in annotations only."""
+
+    portal_access: PortalAccess
+
+
 def portal_view(*kinds: str) -> Callable[..., Any]:
     """The gate of every portal page. Views get `(request, access, ...)`; a URL with a
     `reference` gets the access of the signed-in person for that case."""
@@ -126,16 +134,17 @@ def portal_view(*kinds: str) -> Callable[..., Any]:
             reads_actor(signed_in.actor, verb=PORTAL_READ)
             access = signed_in
             if reference is not None:
-                access = (
+                for_case = (
                     sibling_accesses(signed_in)
                     .select_related("case", "party", "case__local_authority")
                     .filter(case__reference=reference)
                     .order_by("id")
                     .first()
                 )
-                if access is None or access.kind == AccessKind.CHILD_VIEWS:
+                if for_case is None or for_case.kind == AccessKind.CHILD_VIEWS:
                     _refusal_of_a_real_case(reference, object="portal_case")
                     return not_found(request)
+                access = for_case
                 reads_actor(access.actor, verb=PORTAL_READ)
             if access.kind not in kinds:
                 refusal_noted(
@@ -146,8 +155,9 @@ def portal_view(*kinds: str) -> Callable[..., Any]:
                 )
                 return not_found(request)
             read_noted(access)
-            request.portal_access = access  # type: ignore[attr-defined]
-            return view(request, access, *args, **kwargs)
+            portal_request = cast(PortalRequest, request)  # it gains its access here
+            portal_request.portal_access = access
+            return view(portal_request, access, *args, **kwargs)
 
         return wrapped
 

@@ -69,7 +69,9 @@ def without_metadata(file: IO[bytes], *, extension: str, most_pixels: int) -> io
 def _copy_without_info(image: Image.Image) -> Image.Image:
     """The same image, without the EXIF, XMP and text the decoder collected. JPEG's "keep"
     options need the decoded JPEG itself, so its info is emptied rather than the image copied."""
-    kept = {key: image.info[key] for key in ("transparency", "dpi") if key in image.info}
+    kept: dict[str | tuple[int, int], Any] = {
+        key: image.info[key] for key in ("transparency", "dpi") if key in image.info
+    }
     image.info = kept
     if hasattr(image, "_exif"):
         image._exif = None  # noqa: SLF001 (Pillow caches the EXIF it read here)

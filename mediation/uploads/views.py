@@ -11,10 +11,11 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mediation.accounts.types import AuthenticatedHttpRequest
 from mediation.audit.reads import read_listed, read_noted
 from mediation.cases.models import Case
 from mediation.cases.selectors import access_case
@@ -56,7 +57,7 @@ def upload_response(upload: Upload) -> FileResponse:
     return response
 
 
-def _case(request: HttpRequest, reference: str) -> Case:
+def _case(request: AuthenticatedHttpRequest, reference: str) -> Case:
     return access_case(user=request.user, reference=reference, request=request)
 
 
@@ -66,18 +67,20 @@ def _back(case: Case) -> HttpResponse:
 
 @staff_view()
 @require_http_methods(["GET"])
-def upload_download(request: HttpRequest, reference: str, upload_id: int) -> FileResponse:
+def upload_download(
+    request: AuthenticatedHttpRequest, reference: str, upload_id: int
+) -> FileResponse:
     upload = selectors.access_upload(
         user=request.user, reference=reference, upload_id=upload_id, request=request
     )
-    # Noted as read by access_upload: one "document.download" event names it (ADR 0027).
+    # Noted as read by access_upload: one "document.download" event names it (ADR 0028).
     read_noted(upload, purpose=upload.purpose, sha256=upload.sha256)
     return upload_response(upload)
 
 
 @staff_view()
 @require_http_methods(["GET"])
-def case_files(request: HttpRequest, reference: str) -> HttpResponse:
+def case_files(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference)
     uploads = list(selectors.case_uploads(case, for_user=request.user))
     views = list(selectors.case_child_views(case, for_user=request.user))
@@ -101,7 +104,7 @@ def case_files(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def upload_add(request: HttpRequest, reference: str) -> HttpResponse:
+def upload_add(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference)
     if not can_manage_uploads(request.user, case):
         raise PermissionDenied
@@ -138,7 +141,7 @@ def upload_add(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_view()
 @require_POST
-def upload_share(request: HttpRequest, reference: str, upload_id: int) -> HttpResponse:
+def upload_share(request: AuthenticatedHttpRequest, reference: str, upload_id: int) -> HttpResponse:
     upload = selectors.access_upload(
         user=request.user, reference=reference, upload_id=upload_id, request=request
     )
@@ -158,7 +161,9 @@ def upload_share(request: HttpRequest, reference: str, upload_id: int) -> HttpRe
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def upload_remove(request: HttpRequest, reference: str, upload_id: int) -> HttpResponse:
+def upload_remove(
+    request: AuthenticatedHttpRequest, reference: str, upload_id: int
+) -> HttpResponse:
     upload = selectors.access_upload(
         user=request.user, reference=reference, upload_id=upload_id, request=request
     )
@@ -181,7 +186,7 @@ def upload_remove(request: HttpRequest, reference: str, upload_id: int) -> HttpR
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def child_views_add(request: HttpRequest, reference: str) -> HttpResponse:
+def child_views_add(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference)
     if not can_record_child_views(request.user, case):
         raise PermissionDenied

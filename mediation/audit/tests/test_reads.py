@@ -1,4 +1,4 @@
-"""One audit event per request for what it showed or refused (mediation.audit.reads, ADR 0027).
+"""One audit event per request for what it showed or refused (mediation.audit.reads, ADR 0028).
 
 The URL matrix (mediation/common/tests/test_every_url.py) checks the event of every page for
 every kind of visitor; these tests pin the rules themselves: what a forbidden object looks like
@@ -71,7 +71,7 @@ def test_a_forbidden_party_looks_missing_but_the_log_names_it(
     before = _last_id()
     forbidden = client.get(reverse("parties:detail", args=[open_case.reference, stranger.pk]))
     (refusal,) = _events_after(before)
-    missing_id = Party.objects.order_by("-pk").first().pk + 1000
+    missing_id = Party.objects.order_by("-pk").values_list("pk", flat=True)[0] + 1000
     before = _last_id()
     missing = client.get(reverse("parties:detail", args=[open_case.reference, missing_id]))
     (missing_event,) = _events_after(before)
@@ -163,7 +163,7 @@ def test_another_door_names_its_own_actor_and_a_file_is_a_download(open_case):
     reads_record(
         request, HttpResponse(headers={"Content-Disposition": "attachment"}), reads_end(token)
     )
-    event = AuditEvent.objects.order_by("-id").first()
+    event = AuditEvent.objects.order_by("-id")[0]
     assert (event.verb, event.actor_id, event.actor_role) == (DOWNLOAD, None, "api:token:7")
     assert event.case_id == open_case.pk
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from conftest import login
+from conftest import audit_write_queries, login
 from mediation.audit.models import AuditEvent
-from mediation.audit.tests.counts import audit_write_queries
 from mediation.cases import services
 from mediation.cases.models import Case, Contact, Enquiry
 from mediation.cases.tests.factories import enquiry_data
@@ -406,7 +405,7 @@ def test_list_pages_use_a_fixed_number_of_queries(
 ):
     _make_cases(case_officer_cal, local_authority, 3)
     login(client, case_officer_cal)
-    # 12, and the page's read event (ADR 0027)
+    # 12, and the page's read event (ADR 0028)
     with django_assert_max_num_queries(12 + audit_write_queries()) as small:
         client.get(reverse(url_name))
     _make_cases(case_officer_cal, local_authority, 20)

@@ -67,11 +67,12 @@ def test_the_address_travels_to_the_task_encrypted(client, invited, monkeypatch)
     sent = []
     backend = task_backends["default"]
     original = backend.enqueue
-    monkeypatch.setattr(
-        backend,
-        "enqueue",
-        lambda task, args, kwargs: sent.append(kwargs) or original(task, args, kwargs),
-    )
+
+    def enqueue(task, args, kwargs):
+        sent.append(kwargs)
+        return original(task, args, kwargs)
+
+    monkeypatch.setattr(backend, "enqueue", enqueue)
     _response, _sql, work = _ask_later(client, monkeypatch, KNOWN, "203.0.113.3")
     monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
     for item in work:

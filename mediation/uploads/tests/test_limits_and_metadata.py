@@ -44,7 +44,7 @@ def _photo(fmt: str, *, size=(60, 40), orientation: int | None = None, text: boo
         exif[ORIENTATION] = orientation
     image = Image.new("RGB", size, (200, 30, 30))
     buffer = io.BytesIO()
-    options = {"exif": exif.tobytes()}
+    options: dict[str, object] = {"exif": exif.tobytes()}
     if text:
         from PIL.PngImagePlugin import PngInfo
 
