@@ -102,11 +102,15 @@ def read_noted(obj: models.Model, *, case_id: int | None = None, **detail: Any) 
     reads.detail.update(detail)
 
 
-def read_listed(objects: Iterable[models.Model | int], *, model: type[models.Model]) -> None:
-    """The request shows a list of `model` rows (a page of search results, a work queue)."""
+def read_listed(
+    objects: Iterable[models.Model | int], *, model: type[models.Model], **detail: Any
+) -> None:
+    """The request shows a list of `model` rows (a page of search results, a work queue);
+    `detail` may list other rows shown with them (ids only)."""
     reads = _current.get()
     if reads is None:
         return
+    reads.detail.update(detail)
     reads.listed_type = model._meta.label_lower
     reads.listed_ids = [int(o if isinstance(o, int) else o.pk) for o in objects][:LISTED_MAX]
 

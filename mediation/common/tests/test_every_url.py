@@ -345,7 +345,7 @@ SHOWS: dict[str, Shows] = {
     "privacy:subject-access": NoPersonalData(
         "the search form; a search writes privacy.subject_access_search"
     ),
-    "privacy:subject-access-download": OwnEvent("privacy.subject_access_export"),
+    "privacy:subject-access-download": OwnEvent("export.subject_access"),
     "audit:log": OwnEvent("audit.search"),
     "audit:check": BUTTON,
     "notifications:outbox": NoPersonalData("development only: no such page in production"),
