@@ -319,6 +319,7 @@ class CaseSearchForm(forms.Form):
         required=False,
         max_length=100,
         help_text="Reference, child's or parent's name, or local authority",
+        error_messages={"max_length": "Search must be 100 characters or fewer"},
     )
     route = forms.ChoiceField(
         label="Route",

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from mediation.accounts.models import Role, User
 from mediation.accounts.types import AuthenticatedHttpRequest
+from mediation.audit.reads import read_listed, read_noted
 from mediation.cases import permissions, selectors, services
 from mediation.cases.forms import (
     CaseSearchForm,
@@ -21,7 +22,7 @@ from mediation.cases.forms import (
     EnquiryForm,
     NoteForm,
 )
-from mediation.cases.models import Enquiry, MediatorConflict
+from mediation.cases.models import Case, Enquiry, MediatorConflict
 from mediation.cases.step_forms import (
     AssignMediatorForm,
     CaseLinkForm,
@@ -42,9 +43,32 @@ def can_handle_enquiries(user: User) -> bool:
     return user.can_handle_enquiries
 
 
+# The case list's search lives in the session, not the URL: names typed into it would
+# otherwise end up in browser history, proxy and server logs (issue 20). The form posts; the
+# results page reads the search from the session, and only the page number is in the URL.
+SEARCH_SESSION_KEY = "case_search"
+SEARCH_FIELDS = ("q", "route", "status", "owner", "local_authority")
+
+
 @staff_view()
+@require_http_methods(["GET", "POST"])
 def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = CaseSearchForm(request.GET or None)
+    if request.method == "POST":
+        if request.POST.get("action") == "clear":
+            request.session.pop(SEARCH_SESSION_KEY, None)
+            return redirect("cases:list")
+        posted = CaseSearchForm(request.POST)
+        if posted.is_valid():
+            request.session[SEARCH_SESSION_KEY] = {
+                name: request.POST.get(name, "") for name in SEARCH_FIELDS
+            }
+            return redirect("cases:list")
+        return _case_list_page(request, posted)
+    saved = request.session.get(SEARCH_SESSION_KEY)
+    return _case_list_page(request, CaseSearchForm(saved if isinstance(saved, dict) else None))
+
+
+def _case_list_page(request: AuthenticatedHttpRequest, form: CaseSearchForm) -> HttpResponse:
     filters = selectors.CaseFilters(open_only=True)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -63,8 +87,7 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         for_case_table(selectors.case_search(user=request.user, filters=filters)),
         number=page_number_from(request.GET.get("page")),
     )
-    query_without_page = request.GET.copy()
-    query_without_page.pop("page", None)
+    read_listed(page.items, model=Case)  # the ids shown, never what was typed
     return render(
         request,
         "cases/case_list.html",
@@ -72,8 +95,10 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "search_form": form,
             "page": page,
             "rows": case_rows(page.items),
-            "query_string": query_without_page.urlencode(),
+            "query_string": "",
+            "searched": form.is_bound,
         },
+        status=400 if form.is_bound and not form.is_valid() else 200,
     )
 
 
@@ -142,6 +167,7 @@ def enquiry_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = paginate(
         enquiries.order_by("-received_at", "-id"), number=page_number_from(request.GET.get("page"))
     )
+    read_listed(page.items, model=Enquiry)
     return render(request, "cases/enquiry_list.html", {"page": page, "show": show})
 
 
@@ -274,6 +300,7 @@ def case_link_add(request: AuthenticatedHttpRequest, reference: str) -> HttpResp
 def mediator_conflicts(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
     """Conflicts of interest recorded for a mediator: they are refused cases that match."""
     mediator = get_object_or_404(User, pk=user_id, role=Role.MEDIATOR)
+    read_noted(mediator)  # the conflicts name families and schools
     form = MediatorConflictForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.mediator_conflict_add(

@@ -92,19 +92,6 @@ def document_store(
     )
 
 
-def document_record_download(
-    *, document: GeneratedDocument, by: User, request: HttpRequest | None = None
-) -> None:
-    audit_record(
-        actor=by,
-        verb="document.download",
-        target=document,
-        case_id=document.case_id,
-        request=request,
-        detail={"kind": document.kind, "version": document.version, "sha256": document.sha256},
-    )
-
-
 # ---------------------------------------------------------------------------------------------
 # Letter wording
 # ---------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mediation.accounts.models import User
 from mediation.accounts.types import AuthenticatedHttpRequest
+from mediation.audit.reads import read_listed, read_noted
 from mediation.cases.models import Case
 from mediation.cases.permissions import can_take_step
 from mediation.cases.selectors import access_case
@@ -28,7 +29,7 @@ from mediation.meetings.forms import (
     RescheduleForm,
     SlotForm,
 )
-from mediation.meetings.models import MediatorCall, MeetingLetter
+from mediation.meetings.models import Meeting
 from mediation.meetings.permissions import can_schedule_meeting
 from mediation.notifications.models import Message
 from mediation.notifications.services import message_mark_posted
@@ -134,6 +135,7 @@ def meeting_detail(request: AuthenticatedHttpRequest, reference: str) -> HttpRes
     meeting = selectors.meeting_current(case)
     if meeting is None:
         return redirect("meetings:slots", reference=case.reference)
+    read_noted(meeting)
     letters = list(meeting.letters.select_related("party"))
     posted = set(
         Message.objects.filter(
@@ -235,12 +237,7 @@ def call_record(request: AuthenticatedHttpRequest, reference: str, call_id: int)
     case = access_case(user=request.user, reference=reference, request=request)
     if not _may_record_call(request.user, case):
         raise PermissionDenied
-    try:
-        call = MediatorCall.objects.select_related("meeting", "meeting__case", "party").get(
-            pk=call_id, meeting__case=case
-        )
-    except MediatorCall.DoesNotExist:
-        raise Http404("No such call") from None
+    call = selectors.access_call(case, call_id)
     form = CallForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.mediator_call_record(
@@ -250,7 +247,7 @@ def call_record(request: AuthenticatedHttpRequest, reference: str, call_id: int)
             note=form.cleaned_data["note"],
             request=request,
         )
-        messages.success(request, f"Call with {call.party.name} recorded")
+        messages.success(request, "Call recorded")
         return redirect("meetings:detail", reference=case.reference)
     return render_form_page(
         request,
@@ -265,10 +262,7 @@ def letter_download(
     request: AuthenticatedHttpRequest, reference: str, letter_id: int
 ) -> HttpResponse:
     case = access_case(user=request.user, reference=reference, request=request)
-    try:
-        letter = MeetingLetter.objects.get(pk=letter_id, meeting__case=case)
-    except MeetingLetter.DoesNotExist:
-        raise Http404("No such letter") from None
+    letter = selectors.access_letter(case, letter_id)
     if letter.document_id is None:
         raise Http404("No such letter")
     # Kept for old links: the PDF is a generated document, downloaded (access-checked and
@@ -283,15 +277,16 @@ def letter_posted(
 ) -> HttpResponse:
     case = access_case(user=request.user, reference=reference, request=request)
     _require_scheduler(request.user, case)
-    try:
-        letter = MeetingLetter.objects.select_related("party").get(pk=letter_id, meeting__case=case)
-        if letter.message_id is None:
-            raise Http404("No such letter")
-        message = Message.objects.get(pk=letter.message_id)
-    except (MeetingLetter.DoesNotExist, Message.DoesNotExist):
-        raise Http404("No such letter") from None
+    letter = selectors.access_letter(case, letter_id)
+    message = (
+        Message.objects.filter(pk=letter.message_id).first()
+        if letter.message_id is not None
+        else None
+    )
+    if message is None:
+        raise Http404("No such letter")
     message_mark_posted(message=message)
-    messages.success(request, f"Letter to {letter.party.name} marked as posted")
+    messages.success(request, "Letter marked as posted")
     return redirect("meetings:detail", reference=case.reference)
 
 
@@ -328,6 +323,7 @@ def calendar_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     meetings = selectors.meetings_between(
         user=user, start=start, end=end, mediator_id=mediator_id if user.sees_all_cases else None
     )
+    read_listed(meetings, model=Meeting)
     by_day = selectors.calendar_days(meetings)
     if view == "week":
         days = [

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, F, Q
-from django.http import Http404
 from django.utils import timezone
 
+from mediation.audit.reads import access_one
 from mediation.authorities.models import LocalAuthority
 from mediation.cases.models import Case, Party
 from mediation.common.queries import value_by_key, without_jit
@@ -79,19 +79,22 @@ def actions_of(statement: OutcomeStatement) -> list[AgreedAction]:
 
 
 def access_action(*, case: Case, action_id: int) -> AgreedAction:
-    try:
-        return AgreedAction.objects.select_related("statement", "case").get(case=case, pk=action_id)
-    except AgreedAction.DoesNotExist:
-        raise Http404("No such agreed action on this case") from None
+    return access_one(
+        AgreedAction.objects.select_related("statement", "case").filter(case=case),
+        action_id,
+        not_found="No such agreed action on this case",
+    )
 
 
 def access_delivery(*, case: Case, delivery_id: int) -> Delivery:
-    try:
-        return Delivery.objects.select_related("statement", "statement__case", "party").get(
-            statement__case=case, pk=delivery_id
-        )
-    except Delivery.DoesNotExist:
-        raise Http404("No such message on this case") from None
+    return access_one(
+        Delivery.objects.select_related("statement", "statement__case", "party").filter(
+            statement__case=case
+        ),
+        delivery_id,
+        not_found="No such message on this case",
+        case_id=case.pk,
+    )
 
 
 def agreeing_parties(case: Case) -> list[Party]:

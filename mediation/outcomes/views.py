@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mediation.accounts.models import User
 from mediation.accounts.types import AuthenticatedHttpRequest
+from mediation.audit.reads import read_noted
 from mediation.cases.models import Case, Outcome
 from mediation.cases.selectors import access_case
 from mediation.common.errors import ServiceError
@@ -61,6 +62,7 @@ def _statement(case: Case) -> OutcomeStatement:
     if statement is None:
         raise Http404("No outcome statement yet")
     statement.case = case
+    read_noted(statement)
     return statement
 
 
@@ -83,6 +85,7 @@ def statement(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse
             },
         )
     current.case = case
+    read_noted(current)
     page = selectors.statement_page(current)
     context = {
         "case": case,
@@ -217,7 +220,7 @@ def agreement(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse
                 given_for_hash=form.cleaned_data["content_hash"],
                 request=request,
             )
-            messages.success(request, f"{party.name}'s agreement recorded")
+            messages.success(request, "Agreement recorded")
             return redirect("outcomes:statement", reference=case.reference)
     return render_form_page(
         request,
@@ -302,7 +305,7 @@ def delivery_posted(
     if delivery.channel != Message.Channel.LETTER:
         raise Http404("Not a letter")
     message_mark_posted(message=Message.objects.get(pk=delivery.message_id))
-    messages.success(request, f"Letter to {delivery.recipient_name} marked as posted")
+    messages.success(request, "Letter marked as posted")
     return redirect("outcomes:statement", reference=case.reference)
 
 

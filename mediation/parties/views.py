@@ -104,7 +104,7 @@ def party_add(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse
             party = services.party_add(
                 case=case, by=request.user, data=form.service_data(), request=request
             )
-            messages.success(request, f"{party.name} added")
+            messages.success(request, "Person added to the case")
             return redirect(_party_url(case, party))
     return _form_page(
         request,
@@ -135,7 +135,7 @@ def party_edit(request: AuthenticatedHttpRequest, reference: str, party_id: int)
             services.party_update(
                 party=party, by=request.user, data=form.service_data(), request=request
             )
-            messages.success(request, f"Details of {party.name} saved")
+            messages.success(request, "Details saved")
             return redirect(_party_url(case, party))
     return _form_page(
         request,

@@ -27,6 +27,8 @@ from django.utils import timezone
 from mediation.accounts.models import User
 from mediation.audit.services import audit_record
 from mediation.cases.models import Case, Party, PartyRole
+from mediation.common.dispatch import enqueue_on_commit
+from mediation.common.encryption import encrypt_text
 from mediation.common.errors import ServiceError
 from mediation.documents.services import rate_take
 from mediation.domain import attendance as rules
@@ -373,25 +375,49 @@ def normalise_email(value: str) -> str:
 
 
 @transaction.atomic
-def sign_in_links_request(
+def sign_in_links_ask(
     *, email: str, client: str, request: HttpRequest | None = None, now: datetime | None = None
-) -> LinkRequestResult:
-    """Email a sign-in link for each active access with this address (not child's views links,
-    which staff send). The caller shows the same page whatever this returns."""
+) -> bool:
+    """In the request: the same work whatever the address, so that neither the answer nor its
+    timing says whether anyone has it (issue 20). The limit per client address is taken here;
+    the address is looked up, limited and sent to by `sign_in_links_task` after the commit. It
+    travels to the task encrypted (the task queue is a table like any other). Returns False
+    when this client asked too often (nothing is queued)."""
+    if not rate_take(
+        key=f"portal:client:{client}",
+        limit=settings.PORTAL_LINK_REQUESTS_PER_CLIENT,
+        window=RATE_WINDOW,
+        now=now,
+    ):
+        audit_record(
+            actor=None,
+            verb="portal.link_request_limited",
+            request=request,
+            detail={"limit": "client"},
+        )
+        return False
+    audit_record(actor=None, verb="portal.link_request", request=request)
+    enqueue_on_commit(
+        "mediation.portal.tasks.sign_in_links_task",
+        sealed_email=encrypt_text(normalise_email(email)),
+    )
+    return True
+
+
+@transaction.atomic
+def sign_in_links_send(*, email: str, now: datetime | None = None) -> LinkRequestResult:
+    """In the task: email a sign-in link for each active access with this address (not child's
+    views links, which staff send), within the limit per address."""
     email = normalise_email(email)
     address_key = "portal:address:" + hashlib.sha256(email.encode()).hexdigest()[:32]
-    for key, limit in (
-        (address_key, settings.PORTAL_LINK_REQUESTS_PER_ADDRESS),
-        (f"portal:client:{client}", settings.PORTAL_LINK_REQUESTS_PER_CLIENT),
+    if not rate_take(
+        key=address_key,
+        limit=settings.PORTAL_LINK_REQUESTS_PER_ADDRESS,
+        window=RATE_WINDOW,
+        now=now,
     ):
-        if not rate_take(key=key, limit=limit, window=RATE_WINDOW, now=now):
-            audit_record(
-                actor=None,
-                verb="portal.link_request_limited",
-                request=request,
-                detail={"limit": key.split(":")[1]},
-            )
-            return LinkRequestResult(limited=True, sent=0)
+        audit_record(actor=None, verb="portal.link_request_limited", detail={"limit": "address"})
+        return LinkRequestResult(limited=True, sent=0)
     accesses = list(
         PortalAccess.objects.filter(email=email, revoked_at=None)
         .exclude(kind=AccessKind.CHILD_VIEWS)
@@ -403,17 +429,11 @@ def sign_in_links_request(
             continue
         _link_issue(access, purpose=LinkPurpose.SIGN_IN, by=None, now=now)
         audit_record(
-            actor=access.actor,
-            verb="portal.link_request",
-            target=access,
-            case_id=access.case_id,
-            request=request,
+            actor=access.actor, verb="portal.link_sent", target=access, case_id=access.case_id
         )
         sent += 1
     if not sent:
-        audit_record(
-            actor=None, verb="portal.link_request", request=request, detail={"matched": False}
-        )
+        audit_record(actor=None, verb="portal.link_sent", detail={"matched": False})
     return LinkRequestResult(limited=False, sent=sent)
 
 

@@ -28,7 +28,8 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from mediation.audit.services import audit_record
+from mediation.audit.reads import read_noted, reads_actor, refusal_noted
+from mediation.cases.models import Case
 from mediation.portal.models import AccessKind, PortalAccess
 
 SESSION_KEY = "portal_access"
@@ -93,6 +94,20 @@ def sibling_accesses(access: PortalAccess) -> QuerySet[PortalAccess]:
     )
 
 
+# The verb of a party's reads in the audit log (staff reads are "read").
+PORTAL_READ = "portal.view"
+
+
+def _refusal_of_a_real_case(reference: str | None, **detail: Any) -> None:
+    """A portal URL naming a case that exists, refused: noted for the audit log (a URL naming
+    no real case is only a 404)."""
+    if reference is None:
+        return
+    case_id = Case.objects.filter(reference=reference).values_list("pk", flat=True).first()
+    if case_id is not None:
+        refusal_noted(Case, case_id, case_id=case_id, **detail)
+
+
 class PortalRequest(HttpRequest):
     """A request to a portal page (portal_view): `portal_access` is the signed-in person's access
     for the page, which the portal's base template reads. Used in annotations only."""
@@ -108,12 +123,16 @@ def portal_view(*kinds: str) -> Callable[..., Any]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             signed_in = current_access(request)
+            reference = kwargs.pop("reference", None)
             if signed_in is None:
                 if request.session.get(SESSION_KEY):
                     portal_sign_out(request)  # revoked or timed out: end it
+                _refusal_of_a_real_case(reference)
                 return not_found(request)
+            # Whatever this request shows or refuses is recorded with the party as the actor
+            # (one event per request, mediation.audit.reads).
+            reads_actor(signed_in.actor, verb=PORTAL_READ)
             access = signed_in
-            reference = kwargs.pop("reference", None)
             if reference is not None:
                 for_case = (
                     sibling_accesses(signed_in)
@@ -123,31 +142,19 @@ def portal_view(*kinds: str) -> Callable[..., Any]:
                     .first()
                 )
                 if for_case is None or for_case.kind == AccessKind.CHILD_VIEWS:
-                    audit_record(
-                        actor=signed_in.actor,
-                        verb="access.denied",
-                        request=request,
-                        detail={"object": "portal_case"},
-                    )
+                    _refusal_of_a_real_case(reference, object="portal_case")
                     return not_found(request)
                 access = for_case
+                reads_actor(access.actor, verb=PORTAL_READ)
             if access.kind not in kinds:
-                audit_record(
-                    actor=access.actor,
-                    verb="access.denied",
+                refusal_noted(
+                    PortalAccess,
+                    access.pk,
                     case_id=access.case_id,
-                    request=request,
-                    detail={"object": "portal_page", "page": view.__name__},
+                    object="portal_page",
                 )
                 return not_found(request)
-            audit_record(
-                actor=access.actor,
-                verb="portal.view",
-                target=access,
-                case_id=access.case_id,
-                request=request,
-                detail={"page": view.__name__},
-            )
+            read_noted(access)
             portal_request = cast(PortalRequest, request)  # it gains its access here
             portal_request.portal_access = access
             return view(portal_request, access, *args, **kwargs)

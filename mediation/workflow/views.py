@@ -14,9 +14,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from mediation.accounts.types import AuthenticatedHttpRequest
+from mediation.audit.reads import read_listed
 from mediation.cases import permissions
 from mediation.cases import selectors as case_selectors
-from mediation.cases.models import Enquiry
+from mediation.cases.models import Case, Enquiry
 from mediation.cases.tables import case_rows, for_case_table
 from mediation.cases.views import can_handle_enquiries
 from mediation.common.pagination import page_number_from, paginate
@@ -40,6 +41,7 @@ def my_work(request: AuthenticatedHttpRequest) -> HttpResponse:
         for_case_table(case_selectors.my_work_for_user(user=request.user)),
         number=page_number_from(request.GET.get("page")),
     )
+    read_listed(page.items, model=Case)
     calendar = service_calendar()  # closure days: read once for the page
     return render(
         request,
@@ -57,7 +59,6 @@ def case_detail(request: AuthenticatedHttpRequest, reference: str) -> HttpRespon
     case = case_selectors.access_case(
         user=request.user, reference=reference, request=request, related=("enquiry",)
     )
-    case_selectors.case_record_view(user=request.user, case=case, request=request)
     reads = selectors.case_page_reads(case=case)
     return render(
         request,
@@ -145,6 +146,7 @@ def team_work(request: AuthenticatedHttpRequest) -> HttpResponse:
         user=request.user, owner_id=int(owner) if owner.isdigit() else None
     )
     page = paginate(for_case_table(cases), number=page_number_from(request.GET.get("page")))
+    read_listed(page.items, model=Case)
     return render(
         request,
         "cases/team_work.html",
