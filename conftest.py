@@ -126,5 +126,5 @@ def audit_sealing_queries() -> int:
 def audit_write_queries() -> int:
     """Every query one audit event costs a request inside a test's transaction: the savepoint,
     the event, its queue row (PostgreSQL) or the chain's head and its seal (SQLite), the
-    release. A page's read event (ADR 0028) adds this to its pinned count."""
+    release. A page's read event (ADR 0029) adds this to its pinned count."""
     return 4 + audit_sealing_queries()

@@ -7,7 +7,7 @@ Run it against an empty, throwaway database (it migrates it and loads 30 demo ca
 SQLite: DATABASE_URL=sqlite:////tmp/x.sqlite3; PostgreSQL: a cluster from scripts/pg_throwaway.sh.
 Prints the median time of a request to the case page, a party's page and My work, with and
 without the middleware (rounds alternate, so a busy machine slows both alike), and the
-difference. The figures are in docs/adr/0028-every-read-and-refusal-audited.md.
+difference. The figures are in docs/adr/0029-every-read-and-refusal-audited.md.
 """
 
 from __future__ import annotations

@@ -139,7 +139,7 @@ MIDDLEWARE = [
     "mediation.accounts.middleware.AbsoluteSessionTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "mediation.accounts.middleware.RequireTwoFactorMiddleware",
-    # One audit event per request: what it showed, or what it refused (ADR 0028).
+    # One audit event per request: what it showed, or what it refused (ADR 0029).
     "mediation.audit.middleware.ReadAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

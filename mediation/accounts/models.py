@@ -84,7 +84,7 @@ def _new_totp_key() -> str:
 
 class EncryptedTOTPDevice(TimestampMixin, ThrottlingMixin, Device):
     """A staff member's authenticator app: django-otp's TOTP device with its secret encrypted
-    at rest with the field keys (ADR 0029), like the other sensitive fields.
+    at rest with the field keys (ADR 0030), like the other sensitive fields.
 
     django-otp's own `TOTPDevice` keeps the secret as plain hex, so anyone with the database
     (or a backup) had everyone's second factor. The fields and the checking are django-otp's

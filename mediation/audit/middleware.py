@@ -1,4 +1,4 @@
-"""One audit event per request for what it showed or refused (mediation.audit.reads, ADR 0028)."""
+"""One audit event per request for what it showed or refused (mediation.audit.reads, ADR 0029)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Every read of personal data and every refusal: one audit event per request (ADR 0028).
+"""Every read of personal data and every refusal: one audit event per request (ADR 0029).
 
 Views do not write these events. The access selectors that find what a page shows note it
 (`read_noted(party)`, `read_listed(cases)`), and a refusal of something that exists is noted

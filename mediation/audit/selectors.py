@@ -11,7 +11,7 @@ from mediation.audit.models import AuditEvent
 from mediation.common.days import day_start
 
 # What a manager can ask for, in words, mapped to the verbs recorded ("x." matches every verb
-# starting "x."). The log is append-only, so verbs recorded before ADR 0028 keep their meaning:
+# starting "x."). The log is append-only, so verbs recorded before ADR 0029 keep their meaning:
 # reads were "case.view" and "child_views.view", now every read is "read" ("portal.view" for
 # a party's) naming its object.
 VERB_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {

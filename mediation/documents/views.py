@@ -39,7 +39,7 @@ def download(request: AuthenticatedHttpRequest, reference: str, document_id: int
     document = selectors.access_document(
         user=request.user, reference=reference, document_id=document_id, request=request
     )
-    # Noted as read by access_document: one "document.download" event names it (ADR 0028).
+    # Noted as read by access_document: one "document.download" event names it (ADR 0029).
     read_noted(document, kind=document.kind, version=document.version, sha256=document.sha256)
     return pdf_response(bytes(document.pdf), document.filename)
 

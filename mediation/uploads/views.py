@@ -73,7 +73,7 @@ def upload_download(
     upload = selectors.access_upload(
         user=request.user, reference=reference, upload_id=upload_id, request=request
     )
-    # Noted as read by access_upload: one "document.download" event names it (ADR 0028).
+    # Noted as read by access_upload: one "document.download" event names it (ADR 0029).
     read_noted(upload, purpose=upload.purpose, sha256=upload.sha256)
     return upload_response(upload)
 

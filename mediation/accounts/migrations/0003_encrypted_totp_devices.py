@@ -1,4 +1,4 @@
-"""Authenticator secrets encrypted at rest (ADR 0029): a device model of our own whose key is
+"""Authenticator secrets encrypted at rest (ADR 0030): a device model of our own whose key is
 an EncryptedTextField, and every existing django-otp TOTP device moved into it, its secret
 encrypted, then removed from django-otp's table (which stays, empty: the app is no longer
 installed). Signed-in sessions name the old device and are asked for a code once."""

@@ -1,4 +1,4 @@
-"""Authenticator secrets are encrypted at rest (issue 20, ADR 0029), and the devices of
+"""Authenticator secrets are encrypted at rest (issue 20, ADR 0030), and the devices of
 django-otp's plain-text table are moved into the encrypted model by migration 0003."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""One audit event per request for what it showed or refused (mediation.audit.reads, ADR 0028).
+"""One audit event per request for what it showed or refused (mediation.audit.reads, ADR 0029).
 
 The URL matrix (mediation/common/tests/test_every_url.py) checks the event of every page for
 every kind of visitor; these tests pin the rules themselves: what a forbidden object looks like

@@ -48,7 +48,7 @@ def _pages() -> list[tuple[str, str, dict[str, str] | None]]:
 
 
 # The exact number of queries per page for a signed-in case officer: session, user, device,
-# then the page's own, then its read event (ADR 0028, added in _counts) (the session is written at most once a minute, ADR 0018, so not here).
+# then the page's own, then its read event (ADR 0029, added in _counts) (the session is written at most once a minute, ADR 0018, so not here).
 # Pinned so that a change shows up in review: raise a number only for a reason worth a query
 # on every load of the busiest pages.
 PINNED = {

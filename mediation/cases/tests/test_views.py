@@ -405,7 +405,7 @@ def test_list_pages_use_a_fixed_number_of_queries(
 ):
     _make_cases(case_officer_cal, local_authority, 3)
     login(client, case_officer_cal)
-    # 12, and the page's read event (ADR 0028)
+    # 12, and the page's read event (ADR 0029)
     with django_assert_max_num_queries(12 + audit_write_queries()) as small:
         client.get(reverse(url_name))
     _make_cases(case_officer_cal, local_authority, 20)

@@ -221,7 +221,7 @@ NOT_FOUND_IN_THIS_STATE = {
 }
 
 
-# What each URL shows, for the audit log (ADR 0028): every page, PDF and download that shows
+# What each URL shows, for the audit log (ADR 0029): every page, PDF and download that shows
 # personal data writes one event naming what it showed, and every refusal writes one
 # "access.denied". Declare each new URL here; the message of a failing test says how.
 @dataclass(frozen=True)
@@ -439,7 +439,7 @@ def test_every_url_declares_what_it_shows():
         "such as access_case and access_party do, or call mediation.audit.reads.read_noted), "
         'Lists("app.model") for a list (read_listed), Downloads("app.model") for a PDF or file, '
         'OwnEvent("verb") if the view writes its own event, or NoPersonalData("why") '
-        "(docs/adr/0028-every-read-and-refusal-audited.md)"
+        "(docs/adr/0029-every-read-and-refusal-audited.md)"
     )
     assert sorted(SHOWS.keys() - names) == [], "remove URLs that no longer exist from SHOWS"
 
@@ -533,7 +533,7 @@ def test_every_url_by_every_kind_of_visitor(world):
             def request(
                 method, client=client, user=user, refused=refused, target=target, kind=kind
             ):
-                # Each request's audit events: the right read, or one refusal (ADR 0028).
+                # Each request's audit events: the right read, or one refusal (ADR 0029).
                 before = _last_event_id()
                 response = client.get(target.url) if method == "GET" else client.post(target.url)
                 for problem in _audit_problems(
@@ -568,7 +568,7 @@ def test_every_url_by_every_kind_of_visitor(world):
                 assert "no-store" in got.get("Cache-Control", ""), target.name
             assert got.status_code < 500, (target.name, kind)
     assert unexpected == [], "\n".join(map(str, unexpected))
-    assert unaudited == [], "Audit events not as declared in SHOWS (ADR 0028):\n" + "\n".join(
+    assert unaudited == [], "Audit events not as declared in SHOWS (ADR 0029):\n" + "\n".join(
         map(str, unaudited)
     )
 

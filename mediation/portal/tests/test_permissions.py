@@ -82,7 +82,7 @@ def _case_names() -> list[str]:
 
 def _gate_let_through(client, url: str, method: str = "get") -> tuple[bool, int, bytes]:
     """Did the gate let the party through to the view? The request's one audit event says so
-    (ADR 0028): a read ("portal.view", or "document.download" for a file) naming the party, or,
+    (ADR 0029): a read ("portal.view", or "document.download" for a file) naming the party, or,
     when the view itself then refused, an "access.denied" naming the party that the gate did
     not write (the gate's own refusals say "portal_page" or "portal_case")."""
     before = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0

@@ -1,4 +1,4 @@
-"""The privacy pages that show a person or a case write their read event (ADR 0028); the URL
+"""The privacy pages that show a person or a case write their read event (ADR 0029); the URL
 matrix cannot reach them past the step-up and the search, so they are checked here."""
 
 from __future__ import annotations
