@@ -73,13 +73,17 @@ def audit_record(
 
     `actor` is a staff user, None (an anonymous visitor), or a string naming someone without an
     account, e.g. "portal:party:12" for a party using the portal; the string is kept as the role.
-    The event is written at once and sealed into the chain in order (see the module's doc).
+    An object with an `audit_name` (an LA's system using the API, "api:token:3") is kept the
+    same way. The event is written at once and sealed into the chain in order (see the
+    module's doc).
     """
     user = actor if getattr(actor, "is_authenticated", False) else None
     if user is not None:
         role = getattr(user, "role", "")
+    elif isinstance(actor, str):
+        role = actor[:30]
     else:
-        role = actor[:30] if isinstance(actor, str) else ""
+        role = str(getattr(actor, "audit_name", ""))[:30]
     event = AuditEvent.objects.create(
         at=timezone.now(),
         actor=user,
