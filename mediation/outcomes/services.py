@@ -45,6 +45,8 @@ from mediation.outcomes.selectors import (
 )
 from mediation.timeline.models import TimelineKind
 from mediation.timeline.services import timeline_record
+from mediation.webhooks.models import EventKind
+from mediation.webhooks.services import webhook_event_record
 from mediation.workflow.selectors import case_steps
 from mediation.workflow.services import case_key_dates_update, case_take_step
 
@@ -393,6 +395,11 @@ def statement_finalise(
         detail={"hash": statement.content_hash},
     )
     deadline_recalculate(case=case, by=by, reason="outcome statement final")
+    webhook_event_record(
+        case=case,
+        kind=EventKind.STATEMENT_FINAL,
+        data={"outcome": statement.outcome, "agreed_actions": statement.actions.count()},
+    )
     return statement
 
 

@@ -55,6 +55,8 @@ from mediation.domain.dates import format_day
 from mediation.domain.decisions import APPEALABLE_DECISIONS
 from mediation.timeline.models import TimelineKind
 from mediation.timeline.services import timeline_record
+from mediation.webhooks.models import EventKind
+from mediation.webhooks.services import webhook_event_record
 from mediation.workflow.selectors import case_steps
 
 
@@ -150,6 +152,11 @@ def case_open_from_enquiry(
         detail={"route": route.value, "enquiry": enquiry.reference},
     )
     deadline_recalculate(case=case, by=by, reason="case opened")
+    webhook_event_record(
+        case=case,
+        kind=EventKind.CASE_OPENED,
+        data={"route": case.route, "decision_type": case.decision_type},
+    )
     return case
 
 
