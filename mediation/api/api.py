@@ -17,7 +17,7 @@ from django.core import signing
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import NinjaAPI, Query
+from ninja import NinjaAPI, Query, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
@@ -41,6 +41,7 @@ from .schemas import (
     EndpointIn,
     EndpointOut,
     ErrorsOut,
+    IsoDateTime,
     LaInformedIn,
     NewEndpointOut,
     Stage,
@@ -258,7 +259,7 @@ def _after_cursor(cases: QuerySet[Case], cursor: str) -> QuerySet[Case]:
 )
 def case_list(
     request: HttpRequest,
-    changed_since: datetime | None = None,
+    changed_since: IsoDateTime | None = None,
     stage: Stage | None = None,
     cursor: str | None = Query(None, max_length=500),  # type: ignore[type-arg]
     limit: int = Query(50, ge=1, le=PAGE_MAX),  # type: ignore[type-arg]
@@ -445,7 +446,7 @@ def webhook_create(request: HttpRequest, payload: EndpointIn) -> Any:
         by=system,
         request=request,
     )
-    return 201, {**_endpoint_out(made.endpoint), "secret": made.secret}
+    return Status(201, {**_endpoint_out(made.endpoint), "secret": made.secret})
 
 
 @api.delete(
@@ -460,4 +461,4 @@ def webhook_delete(request: HttpRequest, endpoint_id: int) -> Any:
     if endpoint is None:
         raise HttpError(404, "There is no such webhook endpoint for this local authority.")
     endpoint_remove(endpoint=endpoint, by=_system(request), request=request)
-    return 204, None
+    return Status(204, None)

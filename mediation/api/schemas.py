@@ -8,12 +8,27 @@ from enum import StrEnum
 from typing import Annotated
 
 from ninja import Field, Schema
+from pydantic import BeforeValidator
 
 from mediation.domain.case_states import CaseState, Route
 from mediation.domain.decisions import DecisionType
 from mediation.webhooks.models import EventKind
 
-Text = Annotated[str, Field(max_length=2000)]
+
+def _written_as_text(value: object) -> object:
+    """Dates and times are ISO 8601 text only: pydantic would also take a number as a moment
+    since 1970, which the schema does not allow and an LA's system would never mean."""
+    if isinstance(value, str):
+        if value.strip().replace(".", "", 1).lstrip("+-").isdigit():
+            raise ValueError("Enter a date like 2026-03-09 (or a date and time, with a zone).")
+        return value
+    if isinstance(value, date):  # already parsed (a datetime is a date too)
+        return value
+    raise ValueError("Enter a date like 2026-03-09 (or a date and time, with a zone).")
+
+
+IsoDate = Annotated[date, BeforeValidator(_written_as_text)]
+IsoDateTime = Annotated[datetime, BeforeValidator(_written_as_text)]
 
 
 class Stage(StrEnum):
@@ -154,26 +169,26 @@ class CasePageOut(Schema):
 
 
 class LaInformedIn(Schema):
-    on: date = Field(description="The day the LA was told that the family wants mediation.")
+    on: IsoDate = Field(description="The day the LA was told that the family wants mediation.")
 
 
 class AttendeeIn(Schema):
     name: Annotated[str, Field(min_length=1, max_length=120)]
     email: Annotated[str, Field(max_length=254)] = ""
     issues: Annotated[list[LaIssue], Field(min_length=1, max_length=2)]
-    confirmed_on: date = Field(description="The day the LA confirmed their authority.")
+    confirmed_on: IsoDate = Field(description="The day the LA confirmed their authority.")
 
 
 class ActionDoneIn(Schema):
-    done_on: date
+    done_on: IsoDate
     evidence: Annotated[str, Field(min_length=1, max_length=2000)] = Field(
         description="How it can be seen that it was done (kept encrypted, shown to staff)."
     )
 
 
 class ActionNewDateIn(Schema):
-    new_due: date
-    agreed_in_writing_on: date
+    new_due: IsoDate
+    agreed_in_writing_on: IsoDate
     reason: Annotated[str, Field(min_length=1, max_length=2000)]
 
 
