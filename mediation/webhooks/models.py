@@ -107,6 +107,9 @@ class WebhookDelivery(models.Model):
     # When the current try claimed the delivery: a try whose worker died is taken up again
     # once WEBHOOK_LEASE_SECONDS have passed since.
     sending_started_at = models.DateTimeField(null=True, blank=True)
+    # When a try was last handed to the task worker, so the worker's sweep does not queue it
+    # again while it waits (cleared when a try starts).
+    enqueued_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

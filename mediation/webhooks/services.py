@@ -215,8 +215,9 @@ def webhook_event_record(
         data=data or {},
         dedupe_key=dedupe_key,
     )
+    now = timezone.now()
     deliveries = WebhookDelivery.objects.bulk_create(
-        WebhookDelivery(event=event, endpoint=endpoint) for endpoint in endpoints
+        WebhookDelivery(event=event, endpoint=endpoint, enqueued_at=now) for endpoint in endpoints
     )
     for delivery in deliveries:
         enqueue_on_commit(DELIVER_TASK, delivery_id=delivery.pk)
@@ -322,6 +323,7 @@ def webhook_deliver(*, delivery_id: int) -> bool:
         .update(
             status=WebhookDelivery.Status.SENDING,
             sending_started_at=now,
+            enqueued_at=None,
             attempts=F("attempts") + 1,
         )
     )
@@ -369,16 +371,37 @@ def webhook_deliver(*, delivery_id: int) -> bool:
     return False
 
 
-def webhooks_deliver_due(limit: int = 200) -> int:
-    """Try every delivery that is due (a retry whose wait is over) or whose worker died while
-    sending it; returns how many were delivered. Run by the task worker's periodic duty."""
+def _due() -> Q:
+    """Deliveries to try now: a retry whose wait is over, or a try whose worker died."""
     now = timezone.now()
     lease_ran_out = now - timedelta(seconds=settings.WEBHOOK_LEASE_SECONDS)
-    due = list(
-        WebhookDelivery.objects.filter(
-            Q(status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now)
-            | Q(status=WebhookDelivery.Status.SENDING, sending_started_at__lt=lease_ran_out)
+    return Q(status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now) | Q(
+        status=WebhookDelivery.Status.SENDING, sending_started_at__lt=lease_ran_out
+    )
+
+
+def webhooks_enqueue_due(limit: int = 500) -> int:
+    """Hand every delivery that is due to the task worker, once (run by the worker's periodic
+    duty, so a slow endpoint never holds up the other duties). Returns how many were queued."""
+    now = timezone.now()
+    lease_ran_out = now - timedelta(seconds=settings.WEBHOOK_LEASE_SECONDS)
+    with transaction.atomic():
+        due = list(
+            WebhookDelivery.objects.filter(_due())
+            .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=lease_ran_out))
+            .order_by("next_attempt_at", "id")
+            .values_list("pk", flat=True)[:limit]
         )
+        WebhookDelivery.objects.filter(pk__in=due).update(enqueued_at=now)
+        for pk in due:
+            enqueue_on_commit(DELIVER_TASK, delivery_id=pk)
+    return len(due)
+
+
+def webhooks_deliver_due(limit: int = 200) -> int:
+    """Try every delivery that is due, here and now; returns how many were delivered."""
+    due = list(
+        WebhookDelivery.objects.filter(_due())
         .order_by("next_attempt_at", "id")
         .values_list("pk", flat=True)[:limit]
     )

@@ -1,6 +1,6 @@
 from django_tasks import task
 
-from mediation.webhooks.services import webhook_deliver, webhooks_deliver_due
+from mediation.webhooks.services import webhook_deliver, webhooks_enqueue_due
 
 
 @task()
@@ -9,5 +9,5 @@ def deliver_webhook_task(delivery_id: int) -> bool:
 
 
 @task()
-def deliver_due_webhooks_task() -> int:
-    return webhooks_deliver_due()
+def enqueue_due_webhooks_task() -> int:
+    return webhooks_enqueue_due()
