@@ -56,7 +56,6 @@ from mediation.webhooks.models import (
 
 logger = logging.getLogger(__name__)
 
-DELIVER_TASK = "mediation.webhooks.tasks.deliver_webhook_task"
 SIGNATURE_VERSION = "v1"
 SECRET_PREFIX = "whsec_"
 
@@ -220,7 +219,7 @@ def webhook_event_record(
         WebhookDelivery(event=event, endpoint=endpoint, enqueued_at=now) for endpoint in endpoints
     )
     for delivery in deliveries:
-        enqueue_on_commit(DELIVER_TASK, delivery_id=delivery.pk)
+        enqueue_on_commit("mediation.webhooks.tasks.deliver_webhook_task", delivery_id=delivery.pk)
     return event
 
 
@@ -394,7 +393,7 @@ def webhooks_enqueue_due(limit: int = 500) -> int:
         )
         WebhookDelivery.objects.filter(pk__in=due).update(enqueued_at=now)
         for pk in due:
-            enqueue_on_commit(DELIVER_TASK, delivery_id=pk)
+            enqueue_on_commit("mediation.webhooks.tasks.deliver_webhook_task", delivery_id=pk)
     return len(due)
 
 

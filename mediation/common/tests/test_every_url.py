@@ -78,6 +78,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "outcomes:posted": CASE_STAFF,
     # a case: the office, not the mediator
     "cases:link-add": OFFICE,
+    "cases:la-reference": OFFICE,
     # the first step offered on this case is an office step (mediators' own steps: cases tests)
     "cases:step": OFFICE,
     "parties:add": OFFICE,
@@ -172,6 +173,21 @@ ACCESS: dict[str, frozenset[str]] = {
     "invoicing:credit-note-new": MANAGERS,
     "invoicing:credit-note-pdf": MANAGERS,
     "invoicing:credit-note-csv": MANAGERS,
+    # the LAs' API: tokens and webhooks of each LA's system (managers)
+    "api_access:home": MANAGERS,
+    "api_access:authority": MANAGERS,
+    "api_access:token-new": MANAGERS,
+    "api_access:token-revoke": MANAGERS,
+    "api_access:endpoint-new": MANAGERS,
+    "api_access:endpoint": MANAGERS,
+    "api_access:endpoint-remove": MANAGERS,
+    # the API's schema and documentation page: public, no data
+    "api:openapi-json": PUBLIC,
+    "api:openapi-view": PUBLIC,
+    # a staff member's own calendar subscription
+    "calendar_feeds:subscription": ALL_STAFF,
+    "calendar_feeds:new-address": ALL_STAFF,
+    "calendar_feeds:turn-off": ALL_STAFF,
 }
 
 # Portal pages behind a party's link: no staff member and no stranger gets in (404). Each kind of
@@ -197,6 +213,27 @@ for _name in [
 ]:
     ACCESS[f"portal:{_name}"] = PORTAL_GATED
 
+# The LAs' API answers only a token of an LA's system (Authorization: Bearer): no session of
+# any visitor gets in (401), and a GET-only operation refuses a POST (405). Who may use each
+# operation with which token: mediation/api/tests/test_permissions.py.
+API_TOKEN_ONLY = frozenset({"api-token"})
+for _name in [
+    "cases",
+    "case_detail",
+    "la_informed",
+    "attendee",
+    "action_done",
+    "action_new_date",
+    "webhooks",
+    "webhook_create",
+    "webhook_detail",
+]:
+    ACCESS[f"api:{_name}"] = API_TOKEN_ONLY
+# django-ninja's name for /api/v1/ itself, which is no page: 404 for everyone.
+ACCESS["api:api-root"] = PORTAL_GATED
+# A calendar feed answers only its own token (this world's is made up): 404 for everyone.
+ACCESS["calendar_feeds:feed"] = PORTAL_GATED
+
 # Pages open to visitors who are not signed in (everything else sends them to sign in).
 OPEN_TO_ANONYMOUS = {
     "accounts:sign-in",
@@ -204,9 +241,14 @@ OPEN_TO_ANONYMOUS = {
     "documents:verify",
     "csp-report",
     "ops:healthz",
-} | {name for name, allowed in ACCESS.items() if name.startswith("portal:")}
-# The only view that takes a POST without a CSRF token (browsers send CSP reports without one).
-CSRF_EXEMPT = {"csp-report"}
+} | {
+    name
+    for name, allowed in ACCESS.items()
+    if name.startswith(("portal:", "api:")) or name == "calendar_feeds:feed"
+}
+# The views that take a POST without a CSRF token: browsers send CSP reports without one, and
+# the API is used with a token, never a cookie.
+CSRF_EXEMPT = {"csp-report"} | {name for name in ACCESS if name.startswith("api:")}
 # Pages an allowed visitor still finds "not found" in this world's state, and why.
 NOT_FOUND_IN_THIS_STATE = {
     "documents:certificate-revoke": "the case has no certificate to revoke",
@@ -266,7 +308,11 @@ def test_every_url_by_every_kind_of_visitor(world):
             key = user.username if user else ""
             client = clients.get(key) or clients.setdefault(key, _client(user))
             got = client.get(target.url)
-            if allowed is PORTAL_GATED:
+            if allowed is API_TOKEN_ONLY:
+                for method, response in (("GET", got), ("POST", client.post(target.url))):
+                    if response.status_code not in (401, 405):
+                        unexpected.append((target.name, kind, method, response.status_code))
+            elif allowed is PORTAL_GATED:
                 for method, response in (("GET", got), ("POST", client.post(target.url))):
                     if response.status_code not in (403, 404, 405, 410):
                         unexpected.append((target.name, kind, method, response.status_code))

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from mediation.accounts.models import Role, User
 from mediation.accounts.two_factor import device_with_key
+from mediation.api.demo import DEMO_TOKEN, demo_api_access
 from mediation.authorities.models import LocalAuthority
 from mediation.cases import selectors as case_selectors
 from mediation.cases import services
@@ -168,6 +169,8 @@ class Command(BaseCommand):
             while created < cases:
                 created += self._create_case(rng, number, staff, authorities)
                 number += 1
+            # After the cases: its endpoint hears what happens from now on (Manage → API access).
+            demo_api_access(authority=authorities[0], manager=staff["morgan.manager"])
         self.stdout.write(
             self.style.SUCCESS(f"Loaded {len(authorities)} local authorities and {cases} cases.")
         )
@@ -205,6 +208,9 @@ class Command(BaseCommand):
                 f"demo sign-in: {username} / {DEMO_PASSWORD} / authenticator key "
                 f"{demo_authenticator_key(username)} ({Role(role).label})"
             )
+        self.stdout.write(
+            f"demo API token ({AUTHORITIES[0][0]}, read and write): {DEMO_TOKEN} (see docs/api.md)"
+        )
 
     def _create_staff(self) -> dict[str, User]:
         staff = {}
