@@ -5,13 +5,15 @@ permission → one service → redirect. Their URLs are in the cases namespace (
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from mediation.accounts.types import AuthenticatedHttpRequest
 from mediation.cases import permissions
 from mediation.cases import selectors as case_selectors
 from mediation.cases.models import Enquiry
@@ -33,7 +35,7 @@ from mediation.workflow.forms import KeyDatesForm, OpenCaseForm, StepForm, expec
 
 
 @staff_view()
-def my_work(request: HttpRequest) -> HttpResponse:
+def my_work(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = paginate(
         for_case_table(case_selectors.my_work_for_user(user=request.user)),
         number=page_number_from(request.GET.get("page")),
@@ -51,7 +53,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view()
-def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+def case_detail(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = case_selectors.access_case(
         user=request.user, reference=reference, request=request, related=("enquiry",)
     )
@@ -84,12 +86,15 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_view(can_handle_enquiries)
 @require_http_methods(["GET", "POST"])
-def enquiry_open_case(request: HttpRequest, reference: str) -> HttpResponse:
+def enquiry_open_case(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     enquiry = case_selectors.access_enquiry(user=request.user, reference=reference)
     if enquiry.status != Enquiry.Status.OPEN:
         messages.success(request, "This enquiry has already been dealt with")
         return redirect("enquiries:detail", reference=enquiry.reference)
-    form_kwargs = {"decision_type": enquiry.decision_type, "section_i_only": enquiry.section_i_only}
+    form_kwargs: dict[str, Any] = {
+        "decision_type": enquiry.decision_type,
+        "section_i_only": enquiry.section_i_only,
+    }
     if request.method == "POST":
         form = OpenCaseForm(request.POST, **form_kwargs)
         if form.is_valid():
@@ -116,7 +121,7 @@ def enquiry_open_case(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def key_dates_edit(request: HttpRequest, reference: str) -> HttpResponse:
+def key_dates_edit(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = case_selectors.access_case(user=request.user, reference=reference, request=request)
     form = KeyDatesForm(request.POST if request.method == "POST" else None, case=case)
     if request.method == "POST":
@@ -133,7 +138,7 @@ def key_dates_edit(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @staff_view(can_handle_enquiries)
-def team_work(request: HttpRequest) -> HttpResponse:
+def team_work(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every open case of the service, nearest statutory deadline first."""
     owner = request.GET.get("owner", "")
     cases = case_selectors.team_work_queue(
@@ -155,7 +160,7 @@ def team_work(request: HttpRequest) -> HttpResponse:
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def case_step(request: HttpRequest, reference: str, step: str) -> HttpResponse:
+def case_step(request: AuthenticatedHttpRequest, reference: str, step: str) -> HttpResponse:
     """One step of the workflow: a short form, a confirmation page if it cannot be undone,
     then the change. A step that is not offered now is refused with the reason."""
     case = case_selectors.access_case(user=request.user, reference=reference, request=request)
