@@ -208,7 +208,7 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 def _system(request: HttpRequest) -> AuthoritySystem:
-    return request.api_system  # type: ignore[attr-defined, no-any-return]
+    return request.api_system  # type: ignore[attr-defined]
 
 
 def _require(request: HttpRequest, scope: Scope) -> None:
@@ -261,8 +261,8 @@ def case_list(
     request: HttpRequest,
     changed_since: IsoDateTime | None = None,
     stage: Stage | None = None,
-    cursor: str | None = Query(None, max_length=500),  # type: ignore[type-arg]
-    limit: int = Query(50, ge=1, le=PAGE_MAX),  # type: ignore[type-arg]
+    cursor: str | None = Query(None, max_length=500),
+    limit: int = Query(50, ge=1, le=PAGE_MAX),
 ) -> CasePageOut | dict[str, Any]:
     """Every case of the token's LA, ordered by when it last changed (then by an internal
     number), `limit` at a time. `changed_since` keeps cases changed at or after that moment;

@@ -202,7 +202,7 @@ class WriteOut(Schema):
 
 class EndpointIn(Schema):
     url: Annotated[str, Field(min_length=1, max_length=500)]
-    events: Annotated[list[EventCode], Field(min_length=1, max_length=20)]  # type: ignore[valid-type]
+    events: Annotated[list[EventCode], Field(min_length=1, max_length=20)]
     description: Annotated[str, Field(max_length=100)] = ""
 
 

@@ -37,7 +37,7 @@ def authorities_with_access() -> list[AuthorityAccess]:
         .values_list("local_authority_id", "n")
     )
     return [
-        AuthorityAccess(la, la.usable, endpoints.get(la.pk, 0))  # type: ignore[attr-defined]
+        AuthorityAccess(la, la.usable, endpoints.get(la.pk, 0))
         for la in authorities
     ]
 

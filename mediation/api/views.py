@@ -9,11 +9,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mediation.accounts.types import AuthenticatedHttpRequest
 from mediation.authorities.models import LocalAuthority
 from mediation.common.views import (
     manager_view,
@@ -31,12 +32,12 @@ from .models import ApiToken
 
 
 @manager_view
-def access_home(request: HttpRequest) -> HttpResponse:
+def access_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "api/access_home.html", {"rows": selectors.authorities_with_access()})
 
 
 @manager_view
-def authority_access(request: HttpRequest, authority_id: int) -> HttpResponse:
+def authority_access(request: AuthenticatedHttpRequest, authority_id: int) -> HttpResponse:
     authority = get_object_or_404(LocalAuthority, pk=authority_id)
     return render(
         request,
@@ -53,7 +54,7 @@ def authority_access(request: HttpRequest, authority_id: int) -> HttpResponse:
 
 @manager_view
 @require_http_methods(["GET", "POST"])
-def token_new(request: HttpRequest, authority_id: int) -> HttpResponse:
+def token_new(request: AuthenticatedHttpRequest, authority_id: int) -> HttpResponse:
     authority = get_object_or_404(LocalAuthority, pk=authority_id)
     form = TokenForm(
         request.POST if request.method == "POST" else None,
@@ -68,7 +69,7 @@ def token_new(request: HttpRequest, authority_id: int) -> HttpResponse:
                     name=form.cleaned_data["name"],
                     scopes=form.cleaned_data["scopes"],
                     expires_on=form.cleaned_data["expires_on"],
-                    by=request.user,  # type: ignore[arg-type]
+                    by=request.user,
                     request=request,
                 )
                 return render(
@@ -82,17 +83,17 @@ def token_new(request: HttpRequest, authority_id: int) -> HttpResponse:
 
 @manager_view
 @require_POST
-def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+def token_revoke(request: AuthenticatedHttpRequest, token_id: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=token_id)
     with refusal_shown_as_message(request):
-        services.token_revoke(token=token, by=request.user, request=request)  # type: ignore[arg-type]
+        services.token_revoke(token=token, by=request.user, request=request)
         messages.success(request, f"Token \u201c{token.name}\u201d revoked: it no longer works")
     return redirect("api_access:authority", authority_id=token.local_authority_id)
 
 
 @manager_view
 @require_http_methods(["GET", "POST"])
-def endpoint_new(request: HttpRequest, authority_id: int) -> HttpResponse:
+def endpoint_new(request: AuthenticatedHttpRequest, authority_id: int) -> HttpResponse:
     authority = get_object_or_404(LocalAuthority, pk=authority_id)
     form = EndpointForm(request.POST if request.method == "POST" else None)
     context = {"authority": authority, "form": form}
@@ -104,7 +105,7 @@ def endpoint_new(request: HttpRequest, authority_id: int) -> HttpResponse:
                     url=form.cleaned_data["url"],
                     events=form.cleaned_data["events"],
                     description=form.cleaned_data["description"],
-                    by=request.user,  # type: ignore[arg-type]
+                    by=request.user,
                     request=request,
                 )
                 return render(
@@ -117,7 +118,7 @@ def endpoint_new(request: HttpRequest, authority_id: int) -> HttpResponse:
 
 
 @manager_view
-def endpoint_detail(request: HttpRequest, endpoint_id: int) -> HttpResponse:
+def endpoint_detail(request: AuthenticatedHttpRequest, endpoint_id: int) -> HttpResponse:
     endpoint = get_object_or_404(
         WebhookEndpoint.objects.select_related("local_authority"), pk=endpoint_id
     )
@@ -134,9 +135,9 @@ def endpoint_detail(request: HttpRequest, endpoint_id: int) -> HttpResponse:
 
 @manager_view
 @require_POST
-def endpoint_remove_view(request: HttpRequest, endpoint_id: int) -> HttpResponse:
+def endpoint_remove_view(request: AuthenticatedHttpRequest, endpoint_id: int) -> HttpResponse:
     endpoint = get_object_or_404(WebhookEndpoint, pk=endpoint_id)
     with refusal_shown_as_message(request):
-        endpoint_remove(endpoint=endpoint, by=request.user, request=request)  # type: ignore[arg-type]
+        endpoint_remove(endpoint=endpoint, by=request.user, request=request)
         messages.success(request, "Endpoint removed: nothing more is sent to it")
     return redirect("api_access:authority", authority_id=endpoint.local_authority_id)

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from mediation.accounts.types import AuthenticatedHttpRequest
 from mediation.common.views import staff_view
 
 from .models import CalendarFeed
@@ -25,17 +26,17 @@ def _addresses(token: str) -> dict[str, str]:
 
 
 @staff_view()
-def subscription(request: HttpRequest) -> HttpResponse:
+def subscription(request: AuthenticatedHttpRequest) -> HttpResponse:
     feed = CalendarFeed.objects.filter(user=request.user).first()
     return render(request, "calendar_feeds/subscription.html", {"feed": feed})
 
 
 @staff_view()
 @require_POST
-def new_address(request: HttpRequest) -> HttpResponse:
+def new_address(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Turn the subscription on, or replace its address; the new address is shown once."""
     had_one = CalendarFeed.objects.filter(user=request.user).exists()
-    token = feed_new_address(user=request.user, request=request)  # type: ignore[arg-type]
+    token = feed_new_address(user=request.user, request=request)
     feed = CalendarFeed.objects.get(user=request.user)
     return render(
         request,
@@ -46,8 +47,8 @@ def new_address(request: HttpRequest) -> HttpResponse:
 
 @staff_view()
 @require_POST
-def turn_off(request: HttpRequest) -> HttpResponse:
-    if feed_turn_off(user=request.user, request=request):  # type: ignore[arg-type]
+def turn_off(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if feed_turn_off(user=request.user, request=request):
         messages.success(request, "Calendar subscription turned off: its address no longer works")
     return redirect("calendar_feeds:subscription")
 

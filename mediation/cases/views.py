@@ -293,7 +293,7 @@ def mediator_conflicts(request: AuthenticatedHttpRequest, user_id: int) -> HttpR
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def la_reference_edit(request: HttpRequest, reference: str) -> HttpResponse:
+def la_reference_edit(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = selectors.access_case(user=request.user, reference=reference, request=request)
     if not permissions.can_change_la_reference(request.user):
         raise PermissionDenied

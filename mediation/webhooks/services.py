@@ -208,7 +208,7 @@ def webhook_event_record(
         return None
     event = WebhookEvent.objects.create(
         local_authority_id=authority_id,
-        case=case,
+        case_id=case.pk,
         case_reference=case.reference,  # type: ignore[attr-defined]
         kind=kind.value,
         data=data or {},

@@ -47,7 +47,7 @@ class Api:
 
     def __init__(self, token: str | None) -> None:
         self.client = Client()
-        self.headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+        self.headers: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
 
     def get(self, path: str, **params: Any):
         return self.client.get(f"/api/v1{path}", params, **self.headers)

@@ -43,7 +43,9 @@ def test_a_manager_makes_a_token_sees_it_once_and_revokes_it(
         },
     )
     assert made.status_code == 200
-    secret = re.search(r'id="new-token">([^<]+)<', made.content.decode()).group(1)
+    found = re.search(r'id="new-token">([^<]+)<', made.content.decode())
+    assert found is not None
+    secret = found.group(1)
     api = type(client)()
     assert api.get("/api/v1/cases", HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 200
     page = client.get(reverse("api_access:authority", args=[local_authority.pk])).content.decode()
@@ -89,7 +91,9 @@ def test_an_endpoint_with_its_secret_once_and_its_log(client, manager_sue, local
     assert none.status_code == 400 and "Select at least one kind of event" in none.content.decode()
     made = client.post(url, {"url": "https://send.example.gov.uk/e", "events": ["case.opened"]})
     assert made.status_code == 200
-    secret = re.search(r'id="new-secret">([^<]+)<', made.content.decode()).group(1)
+    found = re.search(r'id="new-secret">([^<]+)<', made.content.decode())
+    assert found is not None
+    secret = found.group(1)
     endpoint = WebhookEndpoint.objects.get()
     assert endpoint.secret == secret and secret.startswith("whsec_")
     detail = client.get(reverse("api_access:endpoint", args=[endpoint.pk])).content.decode()

@@ -114,7 +114,9 @@ def test_scopes_and_authorities(
     from mediation.outcomes.models import AgreedAction
 
     settings.WEBHOOK_MAX_ENDPOINTS = 20
-    action_id = AgreedAction.objects.filter(case=final_case, who="la").first().pk
+    action = AgreedAction.objects.filter(case=final_case, who="la").first()
+    assert action is not None
+    action_id = action.pk
     _method, _path, _body, scope = OPERATIONS[key]
     outcomes = {}
     for name, scopes in (("read", ["read"]), ("write", ["write"]), ("both", ["read", "write"])):

@@ -37,7 +37,7 @@ schema.app = get_wsgi_application()  # every request, the checks' own probes too
 
 @pytest.fixture
 def world(db, settings, make_token, local_authority, other_case, final_case, open_case):
-    from mediation.cases.tests.factories import UserFactory
+    from mediation.accounts.models import User
     from mediation.outcomes.models import AgreedAction
     from mediation.webhooks.services import endpoint_register
 
@@ -48,7 +48,7 @@ def world(db, settings, make_token, local_authority, other_case, final_case, ope
         url="https://send.example.gov.uk/events",
         events=["meeting.booked"],
         description="",
-        by=UserFactory(role="manager"),
+        by=User.objects.create(username="schema.manager", role="manager"),
     ).endpoint
     return {
         "token": make_token(local_authority, ["read", "write"]),

@@ -21,7 +21,9 @@ pytestmark = pytest.mark.django_db
 def _turn_on(client) -> str:
     """Turn the subscription on (or make a new address) and return the feed's path."""
     page = client.post(reverse("calendar_feeds:new-address")).content.decode()
-    address = re.search(r'id="feed-address">([^<]+)<', page).group(1)
+    found = re.search(r'id="feed-address">([^<]+)<', page)
+    assert found is not None
+    address = found.group(1)
     return address.removeprefix("http://127.0.0.1:8000")
 
 
@@ -93,7 +95,9 @@ def test_the_mediators_feed_shows_time_reference_and_link_only(
     _response, (cancelled,) = _events(anonymous, path)
     assert (str(cancelled["uid"]), str(cancelled["status"])) == (uid, "CANCELLED")
     reads = AuditEvent.objects.filter(verb="calendar_feed.read")
-    assert reads.count() == 3 and reads.first().actor_role.startswith("calendar:feed:")
+    first = reads.first()
+    assert reads.count() == 3 and first is not None
+    assert first.actor_role.startswith("calendar:feed:")
 
 
 def test_the_case_officer_sees_the_meetings_of_their_cases_only(

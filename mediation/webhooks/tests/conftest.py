@@ -24,7 +24,8 @@ def manager(db):
 
 @pytest.fixture
 def endpoint(local_authority, manager, receiver):
-    """An endpoint of NFD at the receiver, for every kind of event; `.secret` is its secret."""
+    """An endpoint of NFD at the receiver, for every kind of event (`.endpoint`), with its
+    secret (`.secret`)."""
     from mediation.webhooks.models import EventKind
     from mediation.webhooks.services import endpoint_register
 
@@ -35,5 +36,4 @@ def endpoint(local_authority, manager, receiver):
         description="Test",
         by=manager,
     )
-    made.endpoint.plain_secret = made.secret
-    return made.endpoint
+    return made

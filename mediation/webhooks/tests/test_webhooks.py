@@ -55,11 +55,12 @@ def test_a_delivery_is_signed_and_says_only_what_happened(open_case, endpoint, r
         kind=EventKind.MEETING_BOOKED,
         data={"starts_at": "2026-12-01T10:00:00+00:00"},
     )
+    assert event is not None
     _deliver_all()
     (got,) = receiver.received
-    assert verify(endpoint.plain_secret, got.headers, got.body)
+    assert verify(endpoint.secret, got.headers, got.body)
     assert not verify("whsec_another", got.headers, got.body)
-    assert not verify(endpoint.plain_secret, got.headers, got.body + b" ")
+    assert not verify(endpoint.secret, got.headers, got.body + b" ")
     assert got.headers["Mediation-Event-Id"] == str(event.public_id)
     assert got.headers["Mediation-Event-Type"] == "meeting.booked"
     assert got.json == {
@@ -83,7 +84,7 @@ def test_an_old_signature_is_refused_by_the_check(open_case, endpoint, receiver)
         webhook_event_record(case=open_case, kind=EventKind.CASE_OPENED)
         _deliver_all()
     (got,) = receiver.received
-    assert not verify(endpoint.plain_secret, got.headers, got.body)  # 10 minutes old
+    assert not verify(endpoint.secret, got.headers, got.body)  # 10 minutes old
 
 
 def test_retried_with_backoff_then_never_sent_again(open_case, endpoint, receiver, settings):
@@ -237,9 +238,9 @@ def test_nothing_is_recorded_without_an_endpoint_that_wants_it(
 
 
 def test_another_las_endpoint_hears_nothing(open_case, manager, receiver):
-    from mediation.cases.tests.factories import LocalAuthorityFactory
+    from mediation.authorities.models import LocalAuthority
 
-    other = LocalAuthorityFactory(code="SOU")
+    other = LocalAuthority.objects.create(name="Southmoor City Council", code="SOU")
     endpoint_register(
         authority=other, url=receiver.url, events=list(EventKind.values), description="", by=manager
     )
