@@ -211,7 +211,12 @@ def _system(request: HttpRequest) -> AuthoritySystem:
     return request.api_system  # type: ignore[attr-defined]
 
 
-def _require(request: HttpRequest, scope: Scope) -> None:
+def _require(request: HttpRequest, scope: Scope, *query: str) -> None:
+    """The token's scope, and no query parameter but those named (a misspelt filter would
+    otherwise be ignored silently and return every case)."""
+    unknown = sorted(set(request.GET) - set(query))
+    if unknown:
+        raise BadInput(unknown[0][:50], "This operation does not take this query parameter.")
     token: ApiToken = request.auth  # type: ignore[attr-defined]
     if not token.allows(scope):
         raise ScopeMissing(
@@ -268,7 +273,7 @@ def case_list(
     number), `limit` at a time. `changed_since` keeps cases changed at or after that moment;
     `stage` keeps cases at that stage. A case that changes while you page through appears
     again on a later page, with its new details."""
-    _require(request, Scope.READ)
+    _require(request, Scope.READ, "changed_since", "stage", "cursor", "limit")
     cases = Case.objects.filter(local_authority_id=_system(request).local_authority_id)
     if changed_since is not None:
         cases = cases.filter(last_activity_at__gte=_aware(changed_since))

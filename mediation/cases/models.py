@@ -199,7 +199,10 @@ class Case(models.Model):
     child_setting = models.CharField(max_length=150, blank=True)
     # The LA's own reference for this child or case, as its SEND system knows it: shown to the
     # LA through the API so its system can match our cases to its records (staff enter it).
-    la_reference = models.CharField("The LA's reference", max_length=50, blank=True)
+    # db_default: rows written in bulk without it (the synthetic generator) get "" too.
+    la_reference = models.CharField(
+        "The LA's reference", max_length=50, blank=True, default="", db_default=""
+    )
 
     decision_type = models.CharField(max_length=30, choices=DECISION_CHOICES)
     notice_sent_on = models.DateField(null=True, blank=True)

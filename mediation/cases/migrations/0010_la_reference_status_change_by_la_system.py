@@ -15,7 +15,13 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="case",
             name="la_reference",
-            field=models.CharField(blank=True, max_length=50, verbose_name="The LA's reference"),
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=50,
+                verbose_name="The LA's reference",
+            ),
         ),
         migrations.AlterField(
             model_name="casestatuschange",
