@@ -150,3 +150,11 @@ def test_a_page_of_fifty_cases_reads_a_fixed_number_of_queries(
     with CaptureQueriesContext(connection) as fifty:
         api.get("/cases", limit=50)
     assert len(fifty) == len(five)
+
+
+def test_a_moment_with_any_zone_offset_is_read_in_utc(nfd_api, open_case):
+    # PostgreSQL refuses offsets beyond 15 hours; ISO 8601 and Python allow up to 24 (found by
+    # schemathesis).
+    response = nfd_api.get("/cases", changed_since="2026-02-01T10:27:22-19:51")
+    assert response.status_code == 200
+    assert nfd_api.get("/cases", changed_since="9999-12-31T23:59:59-23:00").status_code == 400

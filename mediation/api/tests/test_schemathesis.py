@@ -36,7 +36,23 @@ schema.app = get_wsgi_application()  # every request, the checks' own probes too
 
 
 @pytest.fixture
-def world(db, settings, make_token, local_authority, other_case, final_case, open_case):
+def connection_kept():
+    """Django's WSGI handler closes the database connection after each request, which would end
+    the test's transaction on PostgreSQL: as Django's own test client does, it is kept open."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def world(
+    db, connection_kept, settings, make_token, local_authority, other_case, final_case, open_case
+):
     from mediation.accounts.models import User
     from mediation.outcomes.models import AgreedAction
     from mediation.webhooks.services import endpoint_register

@@ -95,19 +95,18 @@ def database_url(tmp_path):
         return
     import psycopg
 
-    settings = connection.settings_dict
+    found = connection.get_connection_params()
     name = f"webhook_fault_{os.getpid()}"
-    params = {
-        "host": settings["HOST"],
-        "port": settings["PORT"] or None,
-        "user": settings["USER"],
-        "password": settings["PASSWORD"] or None,
+    params = {key: found[key] for key in ("host", "port", "user", "password") if found.get(key)} | {
         "dbname": "postgres",
         "autocommit": True,
     }
     with psycopg.connect(**params) as server:
         server.execute(f'CREATE DATABASE "{name}"')
-    yield f"postgres://{settings['USER']}@/{name}?host={settings['HOST']}&port={settings['PORT']}"
+    yield (
+        f"postgres://{params.get('user', 'postgres')}@/{name}"
+        f"?host={params.get('host', '')}&port={params.get('port', 5432)}"
+    )
     with psycopg.connect(**params) as server:
         server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
