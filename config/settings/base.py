@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "mediation.audit",
     "mediation.authorities",
     "mediation.timeline",
+    "mediation.webhooks",
     "mediation.cases",
     "mediation.deadlines",
     "mediation.parties",
@@ -120,7 +121,10 @@ INSTALLED_APPS = [
     "mediation.reports",
     "mediation.invoicing",
     "mediation.privacy",
+    "mediation.api",
+    "mediation.calendar_feeds",
     "mediation.demo",
+    "ninja",  # the API's documentation page (Swagger UI from its own static files, no CDN)
 ]
 
 MIDDLEWARE = [
@@ -144,6 +148,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "mediation.common.middleware.NoStoreMiddleware",
+    "mediation.api.middleware.ApiCallAuditMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
@@ -424,6 +429,33 @@ PORTAL_CHILD_VIEWS_DAYS = env_int("PORTAL_CHILD_VIEWS_DAYS", 14)
 # "Get a new sign-in link": requests allowed per email address and per client address per hour.
 PORTAL_LINK_REQUESTS_PER_ADDRESS = env_int("PORTAL_LINK_REQUESTS_PER_ADDRESS", 3)
 PORTAL_LINK_REQUESTS_PER_CLIENT = env_int("PORTAL_LINK_REQUESTS_PER_CLIENT", 20)
+
+# The LA API (mediation.api; docs/api.md, ADR 0027): requests allowed per token in each window
+# (answered 429 with Retry-After beyond it), and the longest a token may be made to last.
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 120)
+API_RATE_WINDOW_SECONDS = env_int("API_RATE_WINDOW_SECONDS", 60)
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 366)
+# Webhooks to the LAs' systems (mediation.webhooks). Each try waits this long for an answer; a
+# try whose worker died is taken up again after the lease; a failed try is tried again after
+# each wait in turn (30 s, 2 min, 10 min, 30 min, 1 h, 2 h, 4 h, 8 h), then given up.
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
+WEBHOOK_LEASE_SECONDS = env_int("WEBHOOK_LEASE_SECONDS", 120)
+WEBHOOK_RETRY_SECONDS = [
+    int(seconds)
+    for seconds in env_list(
+        "WEBHOOK_RETRY_SECONDS", ["30", "120", "600", "1800", "3600", "7200", "14400", "28800"]
+    )
+]
+WEBHOOK_SWEEP_SECONDS = env_int("WEBHOOK_SWEEP_SECONDS", 15)
+WEBHOOK_RESPONSE_EXCERPT = 500  # characters of each answer kept in the log
+WEBHOOK_KEEP_DAYS = env_int("WEBHOOK_KEEP_DAYS", 90)
+WEBHOOK_MAX_ENDPOINTS = env_int("WEBHOOK_MAX_ENDPOINTS", 5)
+# Plain http and addresses on local networks, for trying webhooks out on one machine only:
+# production sends only to https addresses on the internet (no request into our own network).
+WEBHOOK_ALLOW_LOCAL_ADDRESSES = env_bool("WEBHOOK_ALLOW_LOCAL_ADDRESSES", default=DEBUG)
+# Calendar feeds (mediation.calendar_feeds): how far back and ahead a feed shows meetings.
+CALENDAR_FEED_DAYS_BACK = env_int("CALENDAR_FEED_DAYS_BACK", 60)
+CALENDAR_FEED_DAYS_AHEAD = env_int("CALENDAR_FEED_DAYS_AHEAD", 400)
 
 LOGGING = {
     "version": 1,

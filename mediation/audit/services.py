@@ -74,14 +74,18 @@ def audit_record(
 
     `actor` is a staff user, None (an anonymous visitor), or a string naming someone without an
     account, e.g. "portal:party:12" for a party using the portal; the string is kept as the role.
-    The event is written at once and sealed into the chain in order (see the module's doc).
-    `target_label` names the object by (model label, id) when the row itself is not at hand.
+    An object with an `audit_name` (an LA's system using the API, "api:token:3") is kept the
+    same way. The event is written at once and sealed into the chain in order (see the
+    module's doc). `target_label` names the object by (model label, id) when the row itself is
+    not at hand.
     """
     user = actor if getattr(actor, "is_authenticated", False) else None
     if user is not None:
         role = getattr(user, "role", "")
+    elif isinstance(actor, str):
+        role = actor[:30]
     else:
-        role = actor[:30] if isinstance(actor, str) else ""
+        role = str(getattr(actor, "audit_name", ""))[:30]
     if target is not None:
         object_type, object_id = target._meta.label_lower, str(target.pk)
     else:

@@ -357,3 +357,22 @@ class CloseEnquiryForm(forms.Form):
         rows=3,
         empty_message="Enter what information was given",
     )
+
+
+class LaReferenceForm(forms.Form):
+    la_reference = forms.CharField(
+        label="The local authority's reference",
+        max_length=50,
+        required=False,
+        help_text="The number the LA's own SEND system uses for this child or case, so its "
+        "system can match our case to its records. Leave it empty if not known.",
+        error_messages={"max_length": "The reference must be 50 characters or fewer"},
+    )
+
+    def clean_la_reference(self) -> str:
+        value = " ".join(self.cleaned_data["la_reference"].split())
+        if any(not (c.isalnum() or c in " -_/.") for c in value):
+            raise forms.ValidationError(
+                "The reference can use only letters, numbers, spaces and - _ / ."
+            )
+        return value

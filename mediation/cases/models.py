@@ -197,6 +197,12 @@ class Case(models.Model):
     child_last_name = models.CharField(max_length=80)
     child_date_of_birth = models.DateField()
     child_setting = models.CharField(max_length=150, blank=True)
+    # The LA's own reference for this child or case, as its SEND system knows it: shown to the
+    # LA through the API so its system can match our cases to its records (staff enter it).
+    # db_default: rows written in bulk without it (the synthetic generator) get "" too.
+    la_reference = models.CharField(
+        "The LA's reference", max_length=50, blank=True, default="", db_default=""
+    )
 
     decision_type = models.CharField(max_length=30, choices=DECISION_CHOICES)
     notice_sent_on = models.DateField(null=True, blank=True)
@@ -331,7 +337,10 @@ class CaseStatusChange(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_changes")
     from_state = models.CharField(max_length=30, blank=True)
     to_state = models.CharField(max_length=30)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Empty when an LA's system moved the case through the API (the audit event names it).
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     at = models.DateTimeField(default=timezone.now)
     reason = EncryptedTextField(blank=True)
 

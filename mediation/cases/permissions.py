@@ -27,3 +27,8 @@ def can_read_mediator_notes(user: User, case: Case) -> bool:
 
 def can_link_cases(user: User) -> bool:
     return user.sees_all_cases
+
+
+def can_change_la_reference(user: User) -> bool:
+    """The office (case officers and managers) records the LA's own reference."""
+    return user.sees_all_cases

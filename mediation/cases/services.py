@@ -234,3 +234,27 @@ def mediator_conflict_add(
     conflict = MediatorConflict.objects.create(mediator=mediator, created_by=by, **data)
     audit_record(actor=by, verb="mediator_conflict.create", target=conflict, request=request)
     return conflict
+
+
+@transaction.atomic
+def case_la_reference_update(
+    *, case: Case, by: User, la_reference: str, request: HttpRequest | None = None
+) -> Case:
+    """Record the LA's own reference for the case (shown to the LA's system through the API)."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    la_reference = la_reference.strip()[:50]
+    if case.la_reference == la_reference:
+        return case
+    case.la_reference = la_reference
+    case.save(update_fields=["la_reference"])
+    timeline_record(
+        case=case,
+        by=by,
+        summary=f"The LA's reference recorded: {la_reference}"
+        if la_reference
+        else "The LA's reference removed",
+        verb="case.la_reference_update",
+        target=case,
+        request=request,
+    )
+    return case

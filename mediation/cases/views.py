@@ -20,6 +20,7 @@ from mediation.cases.forms import (
     CloseEnquiryForm,
     ContactForm,
     EnquiryForm,
+    LaReferenceForm,
     NoteForm,
 )
 from mediation.cases.models import Case, Enquiry, MediatorConflict
@@ -313,5 +314,32 @@ def mediator_conflicts(request: AuthenticatedHttpRequest, user_id: int) -> HttpR
         request,
         "cases/mediator_conflicts.html",
         {"mediator": mediator, "form": form, "conflicts": conflicts},
+        invalid=request.method == "POST",
+    )
+
+
+@staff_view()
+@require_http_methods(["GET", "POST"])
+def la_reference_edit(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    case = selectors.access_case(user=request.user, reference=reference, request=request)
+    if not permissions.can_change_la_reference(request.user):
+        raise PermissionDenied
+    form = LaReferenceForm(
+        request.POST if request.method == "POST" else None,
+        initial={"la_reference": case.la_reference},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.case_la_reference_update(
+            case=case,
+            by=request.user,
+            la_reference=form.cleaned_data["la_reference"],
+            request=request,
+        )
+        messages.success(request, "The LA's reference saved")
+        return redirect("cases:detail", reference=case.reference)
+    return render_form_page(
+        request,
+        "cases/la_reference_form.html",
+        {"case": case, "form": form},
         invalid=request.method == "POST",
     )

@@ -17,6 +17,7 @@ from django.http import HttpRequest
 
 from mediation.accounts.models import User
 from mediation.audit.services import audit_record
+from mediation.authorities.actors import Actor
 from mediation.cases.models import Case
 from mediation.common.dispatch import enqueue_on_commit
 from mediation.deadlines.clocks import (
@@ -43,7 +44,11 @@ class DeadlineChange:
 
 @transaction.atomic
 def deadline_recalculate(
-    *, case: Case, by: User | None = None, reason: str = "", calendar: WorkingCalendar | None = None
+    *,
+    case: Case,
+    by: Actor | None = None,
+    reason: str = "",
+    calendar: WorkingCalendar | None = None,
 ) -> list[DeadlineChange]:
     """Recompute and store the case's deadlines; record each change of date in its history.
 
@@ -83,7 +88,7 @@ def deadline_recalculate(
 
 
 def _record_changes(
-    *, case: Case, changes: list[DeadlineChange], by: User | None, reason: str
+    *, case: Case, changes: list[DeadlineChange], by: Actor | None, reason: str
 ) -> None:
     because = f" ({reason})" if reason else ""
     lines = []

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mediation.accounts.models import User
+from mediation.api.demo import demo_api_access
 from mediation.cases.models import Case
 from mediation.common.pdf import html_to_pdf
 from mediation.deadlines.clocks import service_calendar
@@ -81,6 +82,9 @@ def demo_load(*, only: Collection[str] = ()) -> LoadReport:
         files={"pdf": _sample_file()},
     )
     _play(world, [story for story in STORIES if not only or story.key in only])
+    # After the cases, so its endpoint hears only what happens from now on (Manage → API access).
+    with transaction.atomic():
+        demo_api_access(authority=authorities[cast.AUTHORITIES[0][1]], manager=manager)
     return LoadReport(cases=Case.objects.count(), seconds=round(stopwatch.monotonic() - started, 1))
 
 

@@ -44,6 +44,8 @@ from mediation.notifications.models import Message
 from mediation.notifications.services import message_queue
 from mediation.timeline.models import TimelineKind
 from mediation.timeline.services import timeline_record
+from mediation.webhooks.models import EventKind
+from mediation.webhooks.services import webhook_event_record
 
 # Verification codes: no 0/O, 1/I/L, so they can be read out on the phone and typed from paper.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -376,6 +378,15 @@ def certificate_issue(
         request=request,
         detail={"reference": facts.reference, "kind": facts.kind, "sha256": document.sha256},
     )
+    webhook_event_record(
+        case=case,
+        kind=EventKind.CERTIFICATE_ISSUED,
+        data={
+            "reference": certificate.reference,
+            "kind": certificate.kind,
+            "issued_on": certificate.issued_on.isoformat(),
+        },
+    )
     return certificate
 
 
@@ -479,6 +490,11 @@ def certificate_revoke(
         target=certificate,
         request=request,
         detail={"reference": certificate.reference},
+    )
+    webhook_event_record(
+        case=certificate.case,
+        kind=EventKind.CERTIFICATE_REVOKED,
+        data={"reference": certificate.reference},
     )
     return certificate
 

@@ -41,9 +41,21 @@ from mediation.notifications.models import Message
 from mediation.notifications.services import message_queue
 from mediation.timeline.models import TimelineKind
 from mediation.timeline.services import timeline_record
+from mediation.webhooks.models import EventKind
+from mediation.webhooks.services import webhook_event_record
 from mediation.workflow.services import case_key_dates_update, case_take_step
 
 DETAIL_FIELDS = ("online_link", "venue_name", "venue_address", "access_details", "phone_details")
+
+
+def _event_data(meeting: Meeting) -> dict[str, Any]:
+    """What an LA's system is told about a meeting (mediation.webhooks): when, how long, how."""
+    return {
+        "starts_at": meeting.starts_at.isoformat(),
+        "duration_minutes": meeting.duration_minutes,
+        "mode": meeting.mode,
+        "sequence": meeting.sequence,
+    }
 
 
 def short_notice_refusal(meeting_date: date, today: date) -> str:
@@ -185,6 +197,7 @@ def meeting_book(
     case_key_dates_update(
         case=case, by=by, changes={"meeting_confirmation_sent_on": today}, request=request
     )
+    webhook_event_record(case=case, kind=EventKind.MEETING_BOOKED, data=_event_data(meeting))
     return meeting
 
 
@@ -257,6 +270,11 @@ def meeting_reschedule(
         changes={"meeting_planned_on": new_date, "meeting_confirmation_sent_on": today},
         request=request,
     )
+    webhook_event_record(
+        case=meeting.case,
+        kind=EventKind.MEETING_MOVED,
+        data={**_event_data(meeting), "previous_starts_at": old.isoformat()},
+    )
     return meeting
 
 
@@ -306,6 +324,9 @@ def meeting_cancel(
         target=meeting,
         request=request,
         detail={"sequence": meeting.sequence},
+    )
+    webhook_event_record(
+        case=meeting.case, kind=EventKind.MEETING_CANCELLED, data=_event_data(meeting)
     )
     return meeting
 

@@ -133,7 +133,10 @@ class ActionVariation(models.Model):
     new_due = models.DateField()
     agreed_in_writing_on = models.DateField()
     reason = EncryptedTextField()
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Empty when the LA reported the new date through the API (the audit event names it).
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:

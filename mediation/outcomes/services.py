@@ -17,8 +17,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from mediation.accounts.models import Role, User
+from mediation.authorities.actors import Actor, AuthoritySystem, staff_member
 from mediation.cases.models import Case, ContactPreference, Outcome, Party
-from mediation.common.errors import ServiceError
+from mediation.common.errors import NotAllowed, ServiceError
 from mediation.common.pdf import sha256_hex
 from mediation.deadlines.services import deadline_recalculate
 from mediation.documents.models import DocumentKind, GeneratedDocument
@@ -44,6 +45,8 @@ from mediation.outcomes.selectors import (
 )
 from mediation.timeline.models import TimelineKind
 from mediation.timeline.services import timeline_record
+from mediation.webhooks.models import EventKind
+from mediation.webhooks.services import webhook_event_record
 from mediation.workflow.selectors import case_steps
 from mediation.workflow.services import case_key_dates_update, case_take_step
 
@@ -392,6 +395,11 @@ def statement_finalise(
         detail={"hash": statement.content_hash},
     )
     deadline_recalculate(case=case, by=by, reason="outcome statement final")
+    webhook_event_record(
+        case=case,
+        kind=EventKind.STATEMENT_FINAL,
+        data={"outcome": statement.outcome, "agreed_actions": statement.actions.count()},
+    )
     return statement
 
 
@@ -582,25 +590,40 @@ def _action_locked(action: AgreedAction) -> AgreedAction:
     return action
 
 
+def _check_la_reports(by: AuthoritySystem, action: AgreedAction) -> None:
+    """An LA's system reports on the actions its own LA agreed to, on its own cases."""
+    if not by.acts_for(action.case.local_authority_id):
+        raise NotAllowed("A local authority reports on the actions of its own cases only.")
+    if action.who != AgreedAction.Who.LA:
+        raise NotAllowed(
+            f"This action is for {AgreedAction.Who(action.who).label.lower()}, not the local "
+            "authority: tell the service about it instead."
+        )
+
+
 @transaction.atomic
 def action_mark_done(
     *,
     action: AgreedAction,
-    by: User,
+    by: Actor,
     done_on: date,
     evidence: str,
     request: HttpRequest | None = None,
 ) -> AgreedAction:
-    if not may_follow_up(by):
+    """Record an agreed action as done, with the date and how we know. By a case officer or
+    manager, or by the LA's own system (through the API) for an action the LA agreed to."""
+    if isinstance(by, User) and not may_follow_up(by):
         raise ServiceError("Only a case officer or manager records agreed actions as done.")
     action = _action_locked(action)
+    if isinstance(by, AuthoritySystem):
+        _check_la_reports(by, action)
     if done_on > timezone.localdate():
         raise ServiceError("The date it was done must be today or in the past.")
     if not evidence.strip():
         raise ServiceError("Say how you know it was done.")
     action.done_on = done_on
     action.done_evidence = evidence.strip()
-    action.done_recorded_by = by
+    action.done_recorded_by = staff_member(by)
     action.save(update_fields=["done_on", "done_evidence", "done_recorded_by"])
     timeline_record(
         case=action.case,
@@ -618,16 +641,19 @@ def action_mark_done(
 def action_vary(
     *,
     action: AgreedAction,
-    by: User,
+    by: Actor,
     new_due: date,
     agreed_in_writing_on: date,
     reason: str,
     request: HttpRequest | None = None,
 ) -> ActionVariation:
-    """A new due date agreed in writing by the parties (reg 42(5)); moves the deadline."""
-    if not may_follow_up(by):
+    """A new due date agreed in writing by the parties (reg 42(5)); moves the deadline. By a
+    case officer or manager, or by the LA's own system for an action the LA agreed to."""
+    if isinstance(by, User) and not may_follow_up(by):
         raise ServiceError("Only a case officer or manager records a change of date.")
     action = _action_locked(action)
+    if isinstance(by, AuthoritySystem):
+        _check_la_reports(by, action)
     if action.done_on is not None:
         raise ServiceError("This action is already done.")
     if not reason.strip():
@@ -644,7 +670,7 @@ def action_vary(
         new_due=new_due,
         agreed_in_writing_on=agreed_in_writing_on,
         reason=reason.strip(),
-        by=by,
+        by=staff_member(by),
     )
     action.varied_due = new_due
     action.save(update_fields=["varied_due"])

@@ -9,11 +9,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from mediation.accounts.models import User
+from mediation.authorities.actors import Actor, AuthoritySystem, staff_member
 from mediation.cases.models import Case, Party, PartyRole
 from mediation.common.errors import NotAllowed, ServiceError
 from mediation.domain import attendance as rules
@@ -58,6 +60,15 @@ BODY_FOR_ROLE = {
 def _check_can_change(by: User, case: Case) -> None:
     if not permissions.can_change_parties(by, case):
         raise NotAllowed("Only case officers and managers can change the people on a case.")
+
+
+def _check_may_confirm_authority(by: Actor, case: Case, party: Party) -> None:
+    """Staff who change parties; or the LA's own system, for its own representatives."""
+    if isinstance(by, AuthoritySystem):
+        if by.acts_for(case.local_authority_id) and party.role == PartyRole.LA_REPRESENTATIVE:
+            return
+        raise NotAllowed("A local authority confirms the authority of its own attendee only.")
+    _check_can_change(by, case)
 
 
 def _lock(case: Case) -> Case:
@@ -303,13 +314,13 @@ def authority_confirm(
     party: Party,
     issues: list[str],
     confirmed_on: date,
-    by: User,
+    by: Actor,
     request: HttpRequest | None = None,
 ) -> list[AuthorityConfirmation]:
     """Record the issues the LA (or health body) confirmed this attendee can decide (reg 37(1)).
     Issues not listed are withdrawn."""
     case = _lock(party.case)
-    _check_can_change(by, case)
+    _check_may_confirm_authority(by, case, party)
     body = BODY_FOR_ROLE.get(PartyRole(party.role))
     if body is None:
         raise ServiceError("Authority is confirmed for LA and health body representatives only.")
@@ -328,7 +339,7 @@ def authority_confirm(
             defaults={
                 "case": case,
                 "confirmed_on": confirmed_on,
-                "recorded_by": by,
+                "recorded_by": staff_member(by),
                 "recorded_at": timezone.now(),
             },
         )
@@ -348,6 +359,79 @@ def authority_confirm(
         detail={"issues": sorted(issues), "confirmed_on": confirmed_on.isoformat()},
     )
     return kept
+
+
+@transaction.atomic
+def la_attendee_name(
+    *,
+    case: Case,
+    by: Actor,
+    name: str,
+    email: str,
+    issues: list[str],
+    confirmed_on: date,
+    request: HttpRequest | None = None,
+) -> tuple[Party, bool]:
+    """The LA names who attends the meeting for it and confirms the issues they can decide
+    (reg 37(1)); used by the LA's own system through the API.
+
+    The attendee is one of the case's LA representatives, found by email address (or by name
+    when no email is given), or added. Returns (the attendee, whether anything changed): naming
+    the same person with the same issues again records nothing.
+    """
+    case = _lock(case)
+    if isinstance(by, AuthoritySystem):
+        if not by.acts_for(case.local_authority_id):
+            raise NotAllowed("A local authority names attendees on its own cases only.")
+    else:
+        _check_can_change(by, case)
+    name, email = name.strip(), email.strip().lower()
+    if not name:
+        raise ServiceError("Enter the name of the person who will attend for the LA.")
+    if not issues:
+        raise ServiceError("Choose the issues they can make decisions on.")
+    representatives = Party.objects.filter(case=case, role=PartyRole.LA_REPRESENTATIVE)
+    attendee = next(
+        (
+            p
+            for p in representatives
+            if (p.email.lower() == email if email else p.name.lower() == name.lower())
+        ),
+        None,
+    )
+    created = attendee is None
+    if attendee is None:
+        attendee = Party(
+            case=case,
+            role=PartyRole.LA_REPRESENTATIVE,
+            name=name[:120],
+            email=email,
+            organisation=case.local_authority.name[:150],
+            preferred_contact="email" if email else "phone",
+        )
+        try:
+            attendee.full_clean()
+        except ValidationError as invalid:
+            if "email" in invalid.message_dict:
+                raise ServiceError("Enter an email address like name@example.gov.uk.") from None
+            raise ServiceError("Check the attendee's name and email address.") from None
+        attendee.save()
+        attendance_refresh(case)
+        timeline_record(
+            case=case,
+            by=by,
+            summary=f"{attendee.name} named to attend for the LA",
+            verb="party.create",
+            target=attendee,
+            request=request,
+        )
+    held = set(AuthorityConfirmation.objects.filter(party=attendee).values_list("issue", flat=True))
+    if not created and held == set(issues):
+        return attendee, False
+    authority_confirm(
+        party=attendee, issues=issues, confirmed_on=confirmed_on, by=by, request=request
+    )
+    return attendee, True
 
 
 @transaction.atomic

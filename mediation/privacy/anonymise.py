@@ -21,7 +21,12 @@ CASE_DATA: list[tuple[str, str, dict[str, object]]] = [
     (
         "cases.Case",
         "pk",
-        {"child_first_name": ANONYMISED, "child_last_name": "", "child_setting": ""},
+        {
+            "child_first_name": ANONYMISED,
+            "child_last_name": "",
+            "child_setting": "",
+            "la_reference": "",
+        },
     ),
     ("cases.CaseStatusChange", "case", {"reason": ""}),
     (
@@ -96,6 +101,9 @@ KEPT_AS_THEY_ARE: dict[str, str] = {
     "privacy.RetentionCandidate": "the retention queue itself",
     "privacy.AnonymisedCase": "the record that anonymising happened",
     "portal.PortalLink": "hashes of links, all dead once the access is revoked",
+    "webhooks.WebhookEvent": "a case reference, dates and codes; never names or free text",
+    "webhooks.WebhookDelivery": "whether an event reached the LA's system",
+    "webhooks.WebhookAttempt": "status codes and the start of the LA system's answers",
 }
 
 # The enquiry a case came from holds the first call's details.

@@ -45,9 +45,11 @@ def timeline_record(
 ) -> TimelineEntry | None:
     """Record a change on `case`: its line in the case's history and its audit event.
 
-    `by` is a staff user, None (the system), or a string naming someone without an account,
-    such as "portal:party:12" (see audit_record). `summary` is the line people read; a list
-    gives one line each (a form that changed several dates) under one audit event, and None
+    `by` is a staff user, None (the system), a string naming someone without an account,
+    such as "portal:party:12" (see audit_record), or an LA's system using the API
+    (mediation.authorities.actors.AuthoritySystem, whose `history_suffix` ends each line).
+    `summary` is the line people read; a list gives one line each (a form that changed several
+    dates) under one audit event, and None
     (or an empty list) records the audit event alone, for a change with nothing new to show
     (an agreed action saved unchanged). `verb`, `target`, `request` and `detail` are the audit
     event's (audit_record); its case is `case`. `contact` or `note` link the line to the
@@ -55,6 +57,9 @@ def timeline_record(
     of the change.
     """
     lines = [summary] if isinstance(summary, str) else list(summary or ())
+    # Someone without an account (an LA's system through the API) says where the line came from.
+    suffix = getattr(by, "history_suffix", "")
+    lines = [line[: SUMMARY_MAX - len(suffix)] + suffix for line in lines] if suffix else lines
     entry = None
     for line in lines:
         # By id: the case, contact and note are the cases app's, which sits above this one.

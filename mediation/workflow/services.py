@@ -25,6 +25,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from mediation.accounts.models import Role, User
+from mediation.authorities.actors import Actor, AuthoritySystem, staff_member
 from mediation.cases.models import (
     CallerType,
     Case,
@@ -37,7 +38,7 @@ from mediation.cases.models import (
     PartyRole,
 )
 from mediation.cases.services import reference_next
-from mediation.common.errors import ServiceError, StaleCase
+from mediation.common.errors import NotAllowed, ServiceError, StaleCase
 from mediation.deadlines.services import deadline_recalculate
 from mediation.documents.services import certificate_issue
 from mediation.domain.case_states import (
@@ -54,6 +55,8 @@ from mediation.domain.dates import format_day
 from mediation.domain.decisions import APPEALABLE_DECISIONS
 from mediation.timeline.models import TimelineKind
 from mediation.timeline.services import timeline_record
+from mediation.webhooks.models import EventKind
+from mediation.webhooks.services import webhook_event_record
 from mediation.workflow.selectors import case_steps
 
 
@@ -149,6 +152,11 @@ def case_open_from_enquiry(
         detail={"route": route.value, "enquiry": enquiry.reference},
     )
     deadline_recalculate(case=case, by=by, reason="case opened")
+    webhook_event_record(
+        case=case,
+        kind=EventKind.CASE_OPENED,
+        data={"route": case.route, "decision_type": case.decision_type},
+    )
     return case
 
 
@@ -157,7 +165,7 @@ def case_transition(
     *,
     case: Case,
     to_state: CaseState,
-    by: User,
+    by: Actor,
     reason: str = "",
     expected_state: CaseState | None = None,
     request: HttpRequest | None = None,
@@ -190,7 +198,7 @@ def case_transition(
         case=case,
         from_state=from_state.value,
         to_state=to_state.value,
-        by=by,
+        by=staff_member(by),
         at=now,
         reason=reason,
     )
@@ -276,7 +284,20 @@ def _certificate_kind(case: Case) -> str:
     return CertificateKind.DECLINED
 
 
-def _apply(case: Case, step: Step, data: dict[str, Any], by: User) -> tuple[list[str], str]:
+# The steps a local authority's own system may take through the API, on its own cases: telling
+# the service the date it was told that the family wants mediation.
+STEPS_AN_LA_MAY_TAKE = frozenset({Step.INFORM_LA})
+
+
+def _check_actor_may_take(by: Actor, case: Case, step: Step) -> None:
+    """Staff are checked by the views (cases.permissions.can_take_step); an LA's system here."""
+    if isinstance(by, AuthoritySystem) and not (
+        step in STEPS_AN_LA_MAY_TAKE and by.acts_for(case.local_authority_id)
+    ):
+        raise NotAllowed("Only the service's staff can take that step.")
+
+
+def _apply(case: Case, step: Step, data: dict[str, Any], by: Actor) -> tuple[list[str], str]:
     """Set the fields the step records. Returns (changed field names, a line for the history)."""
     fields: dict[str, Any] = {}
     line = STEPS[step].label
@@ -314,7 +335,7 @@ def _apply(case: Case, step: Step, data: dict[str, Any], by: User) -> tuple[list
         case Step.ISSUE_CERTIFICATE:
             fields["certificate_issued_on"] = when
             fields["certificate_kind"] = _certificate_kind(case)
-            fields["certificate_issued_by"] = data.get("adviser") or by
+            fields["certificate_issued_by"] = data.get("adviser") or staff_member(by)
             line = (
                 f"Certificate issued {format_day(when)}: "
                 f"{CertificateKind(fields['certificate_kind']).label}"
@@ -348,13 +369,16 @@ def case_take_step(
     *,
     case: Case,
     step: Step,
-    by: User,
+    by: Actor,
     data: dict[str, Any],
     expected_state: CaseState,
     request: HttpRequest | None = None,
 ) -> Case:
-    """Take one step on the case, if it is available now; refuse it with the reason otherwise."""
+    """Take one step on the case, if it is available now; refuse it with the reason otherwise.
+
+    `by` is a staff member, or an LA's system through the API (STEPS_AN_LA_MAY_TAKE only)."""
     case = Case.objects.select_for_update().get(pk=case.pk)
+    _check_actor_may_take(by, case, step)
     if case.status != expected_state:
         raise StaleCase(
             "Someone else changed this case while you were working on it. "
@@ -383,6 +407,7 @@ def case_take_step(
         deadline_recalculate(case=case, by=by)
         case.last_activity_at = timezone.now()
     if step == Step.ISSUE_CERTIFICATE:
+        assert isinstance(by, User)  # an LA's system never issues one (_check_actor_may_take)
         # After the deadlines were recomputed, so the certificate carries the appeal deadline
         # that runs from its date of issue; in this transaction, so no step without certificate.
         certificate_issue(case=case, by=by, adviser=data.get("adviser"), request=request)

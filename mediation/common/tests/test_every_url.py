@@ -80,6 +80,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "outcomes:posted": CASE_STAFF,
     # a case: the office, not the mediator
     "cases:link-add": OFFICE,
+    "cases:la-reference": OFFICE,
     # the first step offered on this case is an office step (mediators' own steps: cases tests)
     "cases:step": OFFICE,
     "parties:add": OFFICE,
@@ -174,6 +175,21 @@ ACCESS: dict[str, frozenset[str]] = {
     "invoicing:credit-note-new": MANAGERS,
     "invoicing:credit-note-pdf": MANAGERS,
     "invoicing:credit-note-csv": MANAGERS,
+    # the LAs' API: tokens and webhooks of each LA's system (managers)
+    "api_access:home": MANAGERS,
+    "api_access:authority": MANAGERS,
+    "api_access:token-new": MANAGERS,
+    "api_access:token-revoke": MANAGERS,
+    "api_access:endpoint-new": MANAGERS,
+    "api_access:endpoint": MANAGERS,
+    "api_access:endpoint-remove": MANAGERS,
+    # the API's schema and documentation page: public, no data
+    "api:openapi-json": PUBLIC,
+    "api:openapi-view": PUBLIC,
+    # a staff member's own calendar subscription
+    "calendar_feeds:subscription": ALL_STAFF,
+    "calendar_feeds:new-address": ALL_STAFF,
+    "calendar_feeds:turn-off": ALL_STAFF,
 }
 
 # Portal pages behind a party's link: no staff member and no stranger gets in (404). Each kind of
@@ -200,6 +216,28 @@ PORTAL_GATED_PAGES = [
 for _name in PORTAL_GATED_PAGES:
     ACCESS[f"portal:{_name}"] = PORTAL_GATED
 
+# The LAs' API answers only a token of an LA's system (Authorization: Bearer): no session of
+# any visitor gets in (401), and a GET-only operation refuses a POST (405). Who may use each
+# operation with which token: mediation/api/tests/test_permissions.py.
+API_TOKEN_ONLY = frozenset({"api-token"})
+API_TOKEN_ONLY_NAMES = [
+    "cases",
+    "case_detail",
+    "la_informed",
+    "attendee",
+    "action_done",
+    "action_new_date",
+    "webhooks",
+    "webhook_create",
+    "webhook_detail",
+]
+for _name in API_TOKEN_ONLY_NAMES:
+    ACCESS[f"api:{_name}"] = API_TOKEN_ONLY
+# django-ninja's name for /api/v1/ itself, which is no page: 404 for everyone.
+ACCESS["api:api-root"] = PORTAL_GATED
+# A calendar feed answers only its own token (this world's is made up): 404 for everyone.
+ACCESS["calendar_feeds:feed"] = PORTAL_GATED
+
 # Pages open to visitors who are not signed in (everything else sends them to sign in).
 OPEN_TO_ANONYMOUS = {
     "accounts:sign-in",
@@ -207,9 +245,14 @@ OPEN_TO_ANONYMOUS = {
     "documents:verify",
     "csp-report",
     "ops:healthz",
-} | {name for name, allowed in ACCESS.items() if name.startswith("portal:")}
-# The only view that takes a POST without a CSRF token (browsers send CSP reports without one).
-CSRF_EXEMPT = {"csp-report"}
+} | {
+    name
+    for name, allowed in ACCESS.items()
+    if name.startswith(("portal:", "api:")) or name == "calendar_feeds:feed"
+}
+# The views that take a POST without a CSRF token: browsers send CSP reports without one, and
+# the API is used with a token, never a cookie.
+CSRF_EXEMPT = {"csp-report"} | {name for name in ACCESS if name.startswith("api:")}
 # Pages an allowed visitor still finds "not found" in this world's state, and why.
 NOT_FOUND_IN_THIS_STATE = {
     "documents:certificate-revoke": "the case has no certificate to revoke",
@@ -288,6 +331,7 @@ SHOWS: dict[str, Shows] = {
     "enquiries:open-case": Reads("cases.enquiry"),
     "enquiries:close": Reads("cases.enquiry"),
     "cases:detail": CASE,
+    "cases:la-reference": CASE,
     "cases:contact-add": CASE,
     "cases:note-add": CASE,
     "cases:key-dates": CASE,
@@ -404,6 +448,29 @@ SHOWS: dict[str, Shows] = {
     "portal:signed-out": SIGNING_IN,
     "portal:views-thanks": NoPersonalData("a thank-you page"),
 }
+
+# The LAs' API answers only an LA system's token; its middleware records every call with the
+# token as the actor ("api.call", or "api.refused" without a good token), so a signed-in visitor
+# never reaches the views (401, checked above).
+SHOWS |= {f"api:{name}": OwnEvent("api.call") for name in API_TOKEN_ONLY_NAMES}
+SHOWS |= {
+    "api:api-root": NoPersonalData("no page: 404 for everyone"),
+    "api:openapi-json": NoPersonalData("the API's schema"),
+    "api:openapi-view": NoPersonalData("the API's documentation page"),
+    "api_access:home": NoPersonalData("each LA's tokens and endpoints: names, never a case"),
+    "api_access:authority": NoPersonalData("one LA's tokens and endpoints"),
+    "api_access:endpoint": NoPersonalData("an endpoint's deliveries: event kinds and results"),
+    "api_access:endpoint-new": NoPersonalData("an empty form"),
+    "api_access:endpoint-remove": NoPersonalData("a confirmation"),
+    "api_access:token-new": NoPersonalData("an empty form"),
+    "api_access:token-revoke": NoPersonalData("a confirmation"),
+    # The feed's own read event names the feed as its actor (calendar_feed.read); here the
+    # made-up token answers 404 for everyone.
+    "calendar_feeds:feed": OwnEvent("calendar_feed.read"),
+    "calendar_feeds:new-address": NoPersonalData("the signed-in person's own feed address"),
+    "calendar_feeds:subscription": NoPersonalData("the signed-in person's own feed address"),
+    "calendar_feeds:turn-off": NoPersonalData("a confirmation"),
+}
 for _name in PORTAL_GATED_PAGES:
     SHOWS[f"portal:{_name}"] = NoPersonalData("behind a party's link: the portal's own matrix")
 
@@ -515,6 +582,14 @@ def test_every_url_by_every_kind_of_visitor(world):
     clients: dict[str, Client] = {}
     for target in _targets():
         allowed = ACCESS[target.name]
+        if target.name == "ops:healthz":
+            # The world's worker reported when it was made; the walk may take over a minute
+            # (HEALTH_WORKER_STALE_SECONDS) on a busy machine, so it reports again.
+            from django.utils import timezone
+
+            from mediation.ops.worker import heartbeat_beat
+
+            heartbeat_beat("url-world", timezone.now())
         mediator = target.case.mediator if target.case else users["maya.mediator"]
         other = next(u for u in users.values() if u.role == "mediator" and u != mediator)
         visitors = {
@@ -543,7 +618,11 @@ def test_every_url_by_every_kind_of_visitor(world):
                 return response
 
             got = request("GET")
-            if allowed is PORTAL_GATED:
+            if allowed is API_TOKEN_ONLY:
+                for method, response in (("GET", got), ("POST", request("POST"))):
+                    if response.status_code not in (401, 405):
+                        unexpected.append((target.name, kind, method, response.status_code))
+            elif allowed is PORTAL_GATED:
                 for method, response in (("GET", got), ("POST", request("POST"))):
                     if response.status_code not in (403, 404, 405, 410):
                         unexpected.append((target.name, kind, method, response.status_code))

@@ -45,6 +45,8 @@ ID_SOURCES = {
     "closure_id": ("deadlines.ClosureDay", None),
     "change_id": ("deadlines.CalendarChange", None),
     "user_id": ("accounts.User", None),
+    "token_id": ("api.ApiToken", None),
+    "endpoint_id": ("webhooks.WebhookEndpoint", None),
 }
 
 

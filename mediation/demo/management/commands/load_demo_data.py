@@ -13,7 +13,14 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from mediation.accounts.models import Role
-from mediation.demo.cast import DEMO_PASSWORD, SIGN_IN_ORDER, STAFF, demo_authenticator_key
+from mediation.api.demo import DEMO_TOKEN
+from mediation.demo.cast import (
+    AUTHORITIES,
+    DEMO_PASSWORD,
+    SIGN_IN_ORDER,
+    STAFF,
+    demo_authenticator_key,
+)
 from mediation.demo.loader import StoryFailed, demo_is_loaded, demo_load
 
 
@@ -40,4 +47,7 @@ class Command(BaseCommand):
                 f"demo sign-in: {username} / {DEMO_PASSWORD} / authenticator key "
                 f"{demo_authenticator_key(username)} ({Role(roles[username]).label})"
             )
+        self.stdout.write(
+            f"demo API token ({AUTHORITIES[0][0]}, read and write): {DEMO_TOKEN} (see docs/api.md)"
+        )
         self.stdout.write("Portal links for each kind of party: manage.py demo_links")
