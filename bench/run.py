@@ -404,7 +404,13 @@ def measure_existing(bench: Bench, run: Run, args: argparse.Namespace) -> None:
 
 
 def cookie_headers(sample: dict) -> list[str]:
-    return [f"{sample['cookie_name']}={key}" for key in sample["sessions"]]
+    """One Cookie header per session: the session and its signed seen stamp, as a browser
+    sends them (the stamp is issued again once a minute; wrk keeps no cookies, so after the
+    first minute every response carries a new one: a little more than a browser costs)."""
+    return [
+        f"{sample['cookie_name']}={key}; {sample['seen_cookie_name']}={seen}"
+        for key, seen in zip(sample["sessions"], sample["seen"], strict=True)
+    ]
 
 
 def verdict(ok: bool) -> str:
