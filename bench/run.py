@@ -18,7 +18,9 @@
 5. The timings in TIMINGS (deadline engine pure and through the database, a certificate PDF...).
 6. A table (requests per second, p50, p99, ratio to the floor, growth from small to large,
    the targets met or not), printed and written to bench/results/<date>-<db>-<large>.md with
-   the machine's CPU, cores, memory and load.
+   the machine's CPU, cores, memory and load; the raw figures beside it (.json) and the
+   table drawn as a chart (.svg: requests a second per page at both sizes, floors marked;
+   bench/chart.py).
 
 To add a page or a timing, add one line to PAGES or TIMINGS.
 """
@@ -45,6 +47,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote_plus
 
+from chart import rows_from_results, svg_chart  # bench/chart.py, beside this script
 from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -617,6 +620,9 @@ def main() -> None:
     path.write_text(text)
     raw = {f"{name} @ {size}": vars(result) for (name, size), result in run.results.items()}
     path.with_suffix(".json").write_text(json.dumps(raw, indent=1))
+    pages, sizes, values = rows_from_results(raw)
+    title = f"Benchmark {started:%Y-%m-%d %H:%M} UTC, {args.db}: requests a second per page"
+    path.with_suffix(".svg").write_text(svg_chart(pages, sizes, values, title))
     log(f"written to {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
 
 
