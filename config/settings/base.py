@@ -192,6 +192,9 @@ if env_str("DATABASE_REPLICA_URL", "-") != "-":
         env_str("DATABASE_REPLICA_URL"), conn_max_age=60, conn_health_checks=True
     )
     DATABASE_ROUTERS = ["mediation.common.replica.ReportReplicaRouter"]
+# A replica further behind than this (with WAL still to replay) is not read: reports fall back
+# to the main database and a warning is logged (mediation/common/replica.py).
+DATABASE_REPLICA_MAX_LAG_SECONDS = env_int("DATABASE_REPLICA_MAX_LAG_SECONDS", 30)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
