@@ -578,7 +578,8 @@ def main() -> None:
     parser.add_argument(
         "--pages",
         help="only the pages whose names contain one of these comma-separated words, "
-        "and the floors (for a quick look while working, not for the published figures)",
+        "and the three floors, the signed-in one included (for a quick look while working, "
+        "not for the published figures)",
     )
     args = parser.parse_args()
     if args.pages:
@@ -586,7 +587,7 @@ def main() -> None:
         PAGES[:] = [
             p
             for p in PAGES
-            if p.floor or p.template_floor or any(w in p.name.lower() for w in words)
+            if p.name.startswith("floor:") or any(w in p.name.lower() for w in words)
         ]
     SEED = args.seed
     if shutil.which("wrk") is None:
