@@ -191,6 +191,10 @@ if env_str("DATABASE_REPLICA_URL", "-") != "-":
     DATABASES["replica"] = dj_database_url.parse(
         env_str("DATABASE_REPLICA_URL"), conn_max_age=60, conn_health_checks=True
     )
+    # A replica host that drops packets must not hold a report for TCP's own timeout (minutes):
+    # after 3 s the check gives up and the report reads the main database.
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
     DATABASE_ROUTERS = ["mediation.common.replica.ReportReplicaRouter"]
 # A replica further behind than this (with WAL still to replay) is not read: reports fall back
 # to the main database and a warning is logged (mediation/common/replica.py).

@@ -110,7 +110,7 @@ def test_database_replica_url_adds_the_replica_and_the_router():
     code = (
         "import config.settings.test as s; "
         "print(sorted(s.DATABASES), s.DATABASES['replica']['HOST'], s.DATABASE_ROUTERS, "
-        "s.DATABASE_REPLICA_MAX_LAG_SECONDS)"
+        "s.DATABASE_REPLICA_MAX_LAG_SECONDS, s.DATABASES['replica']['OPTIONS'])"
     )
     env = dict(
         os.environ, PYTHONPATH=str(ROOT), DATABASE_REPLICA_URL="postgres://u@replica.internal/db"
@@ -120,7 +120,7 @@ def test_database_replica_url_adds_the_replica_and_the_router():
     ).stdout
     assert "['default', 'replica'] replica.internal" in out
     assert "mediation.common.replica.ReportReplicaRouter" in out
-    assert out.strip().endswith(" 30")
+    assert out.strip().endswith(" 30 {'connect_timeout': 3}")
 
 
 @pytest.mark.postgres_only
