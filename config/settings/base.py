@@ -129,19 +129,20 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "mediation.common.csp.CSPMiddleware",  # django-csp's, the header built once
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before everything that reads the database: a lost connection is retried once for reads,
     # then answered with a 503 page that still gets the security headers above.
     "mediation.ops.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "mediation.accounts.middleware.IdleSessionRenewalMiddleware",
+    "mediation.accounts.middleware.IdleSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The user and their authenticator device in one query: Django's AuthenticationMiddleware
+    # and django-otp's OTPMiddleware together (ADR 0050).
+    "mediation.accounts.middleware.SignedInUserMiddleware",
     "mediation.common.middleware.RejectNulCharactersMiddleware",
     "mediation.accounts.middleware.AbsoluteSessionTimeoutMiddleware",
-    "django_otp.middleware.OTPMiddleware",
     "mediation.accounts.middleware.RequireTwoFactorMiddleware",
     # One audit event per request: what it showed, or what it refused (ADR 0029).
     "mediation.audit.middleware.ReadAuditMiddleware",
@@ -196,7 +197,14 @@ if env_str("DATABASE_REPLICA_URL", "-") != "-":
     DATABASES["replica"] = dj_database_url.parse(
         env_str("DATABASE_REPLICA_URL"), conn_max_age=60, conn_health_checks=True
     )
+    # A replica host that drops packets must not hold a report for TCP's own timeout (minutes):
+    # after 3 s the check gives up and the report reads the main database.
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
     DATABASE_ROUTERS = ["mediation.common.replica.ReportReplicaRouter"]
+# A replica further behind than this (with WAL still to replay) is not read: reports fall back
+# to the main database and a warning is logged (mediation/common/replica.py).
+DATABASE_REPLICA_MAX_LAG_SECONDS = env_int("DATABASE_REPLICA_MAX_LAG_SECONDS", 30)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -241,8 +249,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
-# Sessions: 30 minutes idle, ended when the browser closes. The idle limit is pushed back at
-# most once a minute (IdleSessionRenewalMiddleware, ADR 0018), not written on every request.
+# Sessions: 30 minutes idle, ended when the browser closes. The session row is read in one
+# plain query and never written to renew the idle limit: that is counted from a signed "seen"
+# cookie the server issues at most once a minute (mediation.accounts.sessions, ADR 0050).
+SESSION_ENGINE = "mediation.accounts.sessions"
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_RENEW_SECONDS = 60
 # However active, a session ends this long after sign-in (AbsoluteSessionTimeoutMiddleware).

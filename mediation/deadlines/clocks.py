@@ -8,7 +8,7 @@ and builds the service's working calendar (England & Wales bank holidays plus cl
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -136,6 +136,24 @@ _agreed_actions: list[AgreedActionsSource] = []
 def agreed_actions_source(source: AgreedActionsSource) -> None:
     """Set how the agreed actions of a case are read (called once, by mediation.outcomes)."""
     _agreed_actions[:] = [source]
+
+
+# The same for many cases at once (a recompute of every open case): {case id: actions}, one
+# query whatever the number of cases.
+AgreedActionsManySource = Callable[[Sequence[Case]], dict[int, list[ActionFacts]]]
+_agreed_actions_many: list[AgreedActionsManySource] = []
+
+
+def agreed_actions_many_source(source: AgreedActionsManySource) -> None:
+    """Set how the agreed actions of many cases are read (called once, by mediation.outcomes)."""
+    _agreed_actions_many[:] = [source]
+
+
+def agreed_actions_of_many(cases: Sequence[Case]) -> dict[int, list[ActionFacts]]:
+    """`agreed_actions_of` for each case, by case id, in one query."""
+    if not _agreed_actions_many:
+        raise ImproperlyConfigured("mediation.outcomes must be installed: it keeps agreed actions")
+    return _agreed_actions_many[0](cases)
 
 
 def agreed_actions_of(case: Case) -> list[ActionFacts]:

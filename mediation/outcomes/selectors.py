@@ -7,6 +7,7 @@ Each function runs a fixed number of queries, however many actions, agreements o
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,7 +17,7 @@ from django.utils import timezone
 from mediation.audit.reads import access_one
 from mediation.authorities.models import LocalAuthority
 from mediation.cases.models import Case, Party
-from mediation.common.queries import value_by_key, without_jit
+from mediation.common.queries import ids_in, value_by_key, without_jit
 from mediation.deadlines.clocks import (
     AGREED_ACTION_PREFIX,
     ActionFacts,
@@ -58,12 +59,38 @@ def final_action_facts(case: Case) -> list[ActionFacts]:
     rows = (
         AgreedAction.objects.filter(case=case, statement__status=OutcomeStatement.Status.FINAL)
         .order_by("position", "id")
-        .values_list("pk", "kind", "agreed_due", "varied_due", "done_on")
+        .values_list(*_ACTION_FACT_COLUMNS)
     )
-    return [
-        ActionFacts(str(pk), kind, varied or agreed, done)
-        for pk, kind, agreed, varied, done in rows
-    ]
+    return [_action_facts(*row) for row in rows]
+
+
+_ACTION_FACT_COLUMNS = ("pk", "kind", "agreed_due", "varied_due", "done_on")
+
+
+def _action_facts(
+    pk: int, kind: str, agreed: date | None, varied: date | None, done: date | None
+) -> ActionFacts:
+    return ActionFacts(str(pk), kind, varied or agreed, done)
+
+
+def final_action_facts_many(cases: Sequence[Case]) -> dict[int, list[ActionFacts]]:
+    """`final_action_facts` of many cases, by case id, in one query (none if no case has an
+    outcome): for recomputing the clocks of many cases at once."""
+    found: dict[int, list[ActionFacts]] = {case.pk: [] for case in cases}
+    with_outcome = [case.pk for case in cases if case.outcome]
+    if not with_outcome:
+        return found
+    rows = (
+        AgreedAction.objects.filter(
+            ids_in("case_id", with_outcome, model=AgreedAction),
+            statement__status=OutcomeStatement.Status.FINAL,
+        )
+        .order_by("case_id", "position", "id")
+        .values_list("case_id", *_ACTION_FACT_COLUMNS)
+    )
+    for case_id, *row in rows:
+        found[case_id].append(_action_facts(*row))
+    return found
 
 
 def statement_for_case(case: Case) -> OutcomeStatement | None:

@@ -3,7 +3,7 @@
 A party has no user account. Signing in (the POST of "Continue" on a link) flushes the session
 (a new session key; any staff sign-in in that browser ends) and stores a signed value holding
 the PortalAccess id and the time. The session is Django's own, so the 30-minute idle limit
-(SESSION_COOKIE_AGE, renewed once a minute by IdleSessionRenewalMiddleware) is the staff one; the absolute limit
+(SESSION_COOKIE_AGE, kept by IdleSessionMiddleware without writes, ADR 0050) is the staff one; the absolute limit
 (SESSION_ABSOLUTE_AGE) is checked here. Nothing from request.user is ever consulted, so a staff
 session reaches no portal data, and no portal session reaches a staff page (they need a user).
 

@@ -20,7 +20,7 @@ from mediation.accounts.types import AuthenticatedHttpRequest
 from mediation.cases.models import AppealLodged
 from mediation.cases.selectors import access_case
 from mediation.common.pagination import page_number_from, paginate
-from mediation.common.replica import report_reads
+from mediation.common.replica import report_reads, report_reads_streamed
 from mediation.common.views import (
     refusal_shown_as_message,
     refusal_shown_on,
@@ -185,10 +185,12 @@ def cases(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render_form_page(request, "reports/cases.html", context, invalid=True)
     filters = _filters(form)
-    page = paginate(
-        selectors.metric_rows(metric, filters, part=part),
-        number=page_number_from(request.GET.get("page")),
-    )
+    with report_reads():  # the figure's rows: from the read replica, if one is configured
+        page = paginate(
+            selectors.metric_rows(metric, filters, part=part),
+            number=page_number_from(request.GET.get("page")),
+        )
+        rows = _drill_rows(metric, page.items)
     query = {**_link_query(form), "metric": metric.key}
     if part != "all":
         query["part"] = part
@@ -196,7 +198,7 @@ def cases(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "filters": filters,
             "page": page,
-            "rows": _drill_rows(metric, page.items),
+            "rows": rows,
             "query_string": urlencode(query),
             "dashboard_query": urlencode(_link_query(form)),
             "heading": filters_heading(filters),
@@ -228,7 +230,8 @@ def _csv_response(
         kind=kind, by=request.user, filters_detail=_filters_detail(form), request=request
     )
     response = StreamingHttpResponse(
-        exports.csv_lines(rows(filters)), content_type="text/csv; charset=utf-8"
+        report_reads_streamed(exports.csv_lines(rows(filters))),  # the replica, if configured
+        content_type="text/csv; charset=utf-8",
     )
     name = f"{kind}-{filters.period.start:%Y%m%d}-{filters.period.end:%Y%m%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

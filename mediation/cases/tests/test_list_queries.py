@@ -47,23 +47,24 @@ def _pages() -> list[tuple[str, str, dict[str, str] | None]]:
     ]
 
 
-# The exact number of queries per page for a signed-in case officer: session, user, device,
-# then the page's own, then its read event (ADR 0029, added in _counts) (the session is written at most once a minute, ADR 0018, so not here).
+# The exact number of queries per page for a signed-in case officer: the session, the user with
+# their device (one query, ADR 0050), then the page's own (a GET writes no session), then its
+# read event (ADR 0029, added in _counts).
 # Pinned so that a change shows up in review: raise a number only for a reason worth a query
 # on every load of the busiest pages.
 PINNED = {
-    "my work": 3 + 3,  # the page of cases, closure days, the overdue and due-soon counts
-    "team queue": 3 + 3,  # the page of cases, closure days, owners for the filter
-    "team queue, one owner": 3 + 3,
-    "case list": 3 + 3,  # the page of cases, owners and LAs for the filters
-    "case list, filtered": 3 + 3,
-    "case list, all statuses": 3 + 3,
-    "search by name": 3 + 3,
-    "search by reference": 3 + 3,
-    "enquiries": 3 + 1,
-    "enquiries, all": 3 + 1,
-    "calendar, week": 3 + 2,
-    "calendar, month": 3 + 2,
+    "my work": 2 + 3,  # the page of cases, closure days, the overdue and due-soon counts
+    "team queue": 2 + 3,  # the page of cases, closure days, owners for the filter
+    "team queue, one owner": 2 + 3,
+    "case list": 2 + 3,  # the page of cases, owners and LAs for the filters
+    "case list, filtered": 2 + 3,
+    "case list, all statuses": 2 + 3,
+    "search by name": 2 + 3,
+    "search by reference": 2 + 3,
+    "enquiries": 2 + 1,
+    "enquiries, all": 2 + 1,
+    "calendar, week": 2 + 2,
+    "calendar, month": 2 + 2,
 }
 
 

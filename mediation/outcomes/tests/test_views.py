@@ -372,11 +372,11 @@ def test_final_statement_page_queries_do_not_grow(
 def test_report_page_queries_are_pinned(client, final_case, manager_sue, django_assert_num_queries):
     login(client, manager_sue)
     client.get(reverse("outcomes:report"))
-    # Session, user, two-factor device (the session is not saved: ADR 0018), then one aggregate
+    # The session, the user with their device (ADR 0050), then one aggregate
     # and the LAs' names; on PostgreSQL also the savepoint turning JIT off around the aggregate
     # (savepoint, set, reset, release: mediation.common.queries.without_jit).
     jit = 4 if connection.vendor == "postgresql" else 0
-    with django_assert_num_queries(5 + jit) as counted:
+    with django_assert_num_queries(4 + jit) as counted:
         client.get(reverse("outcomes:report"))
     assert sum("GROUP BY" in q["sql"] for q in counted.captured_queries) == 1
 

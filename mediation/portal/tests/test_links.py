@@ -251,10 +251,19 @@ def test_audit_names_the_party_as_actor(client, invited):
 
 
 def test_the_session_has_the_staff_idle_limit(client, invited):
-    from django.conf import settings
+    """30 minutes idle end a portal session too (mediation.accounts.sessions, ADR 0050)."""
+    import time_machine
 
-    sign_in(client, "omar.hassan@northfield.example.gov.uk")
-    assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE == 30 * 60
+    page = f"/portal/c/{invited['la_officer'].case.reference}/"
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        sign_in(client, "omar.hassan@northfield.example.gov.uk")
+        assert client.get(page).status_code == 200
+        clock.shift(timedelta(minutes=29))
+        assert client.get(page).status_code == 200
+        clock.shift(timedelta(minutes=29))
+        assert client.get(page).status_code == 200  # 58 minutes, never 30 idle
+        clock.shift(timedelta(minutes=30, seconds=1))
+        assert client.get(page).status_code == 404  # signed out: the one "not found" page
 
 
 def test_portal_sign_in_ends_a_staff_session_in_that_browser(client, invited, case_officer_cal):

@@ -353,8 +353,9 @@ def test_files_page_queries_do_not_grow(
     )
     url = _url("case-files", open_case)
     client.get(url)
-    # 11, and the read's audit event is sealed in the request on SQLite
-    with django_assert_num_queries(11 + audit_sealing_queries()) as first:
+    # 10 (the user and their device in one query, ADR 0050), and the read's audit event is
+    # sealed in the request on SQLite
+    with django_assert_num_queries(10 + audit_sealing_queries()) as first:
         assert client.get(url).status_code == 200
     _add_rows(open_case, case_officer_cal, 3)
     with django_assert_num_queries(len(first.captured_queries)):
