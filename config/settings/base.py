@@ -121,6 +121,8 @@ INSTALLED_APPS = [
     "mediation.reports",
     "mediation.invoicing",
     "mediation.privacy",
+    "mediation.exchange",
+    "mediation.feedback",
     "mediation.demo",
 ]
 

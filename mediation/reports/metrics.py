@@ -91,11 +91,13 @@ class Metric:
         return Kind.COUNT
 
 
-# Closures that stop the clocks: a deadline never met on such a case was missed by nobody.
+# Closures that stop the clocks: a deadline never met on such a case was missed by nobody. A
+# case handed over to another provider goes on there: its open deadlines are theirs.
 CLOCK_STOPPING_CLOSURES = (
     ClosureOutcome.LA_CHANGED_DECISION,
     ClosureOutcome.WITHDRAWN,
     ClosureOutcome.NO_CONSENT,
+    ClosureOutcome.HANDED_OVER,
 )
 
 _ON_TIME = Q(met_on__isnull=False, met_on__lte=F("due"))
