@@ -88,6 +88,7 @@ urlpatterns = [
     path("", include("mediation.privacy.urls")),
     path("", include("mediation.privacy.audit_log_urls")),
     path("", include("mediation.exchange.urls")),
+    path("", include("mediation.feedback.urls")),
     path("csp-report/", csp.csp_report, name="csp-report"),
     path("", include("mediation.ops.urls")),
 ]
