@@ -371,6 +371,14 @@ COLUMNS: Final[tuple[Column, ...]] = (
         ("meeting", "mediation date", "date of meeting", "meeting booked", "meeting booked for"),
     ),
     C(
+        "meeting_confirmation_sent_on",
+        "Meeting letter sent",
+        Kind.DATE,
+        False,
+        ("meeting confirmation sent", "confirmation sent", "meeting letter"),
+        "The day the written confirmation of the meeting was sent.",
+    ),
+    C(
         "meeting_held_on",
         "Meeting held",
         Kind.DATE,
@@ -392,6 +400,14 @@ COLUMNS: Final[tuple[Column, ...]] = (
         False,
         ("outcome date", "concluded", "mediation concluded", "date concluded"),
         "The meeting date if empty.",
+    ),
+    C(
+        "outcome_circulated_on",
+        "Outcome statement sent",
+        Kind.DATE,
+        False,
+        ("outcome statement sent out", "statement sent", "outcome circulated"),
+        "The day the outcome statement was sent to everyone.",
     ),
     C(
         "certificate_issued_on",

@@ -90,9 +90,11 @@ def _person(user: Any) -> str:
 
 
 def _first_contact(case: Case) -> date | None:
-    if case.enquiry is not None:
-        return timezone.localdate(case.enquiry.received_at)
-    return case.adviser_contacted_on
+    """The day the family first contacted the adviser: as recorded on the case, else the day
+    of the enquiry the case was opened from."""
+    if case.adviser_contacted_on is not None or case.enquiry is None:
+        return case.adviser_contacted_on
+    return timezone.localdate(case.enquiry.received_at)
 
 
 def case_values(case: Case) -> dict[str, Any]:
@@ -131,9 +133,11 @@ def case_values(case: Case) -> dict[str, Any]:
         "la_unable_on": case.la_unable_to_arrange_notified_on,
         "everyone_agreed_on": case.everyone_agreed_on,
         "meeting_on": case.meeting_planned_on,
+        "meeting_confirmation_sent_on": case.meeting_confirmation_sent_on,
         "meeting_held_on": case.mediation_held_on,
         "outcome": Outcome(case.outcome).label if case.outcome else "",
         "outcome_on": outcome_on,
+        "outcome_circulated_on": case.outcome_circulated_on,
         "certificate_issued_on": case.certificate_issued_on,
         "certificate_reference": certificates[0].reference if certificates else "",
     }

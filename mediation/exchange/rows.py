@@ -111,6 +111,8 @@ STEP_OF_DATE: dict[str, Step] = {
     "outcome_on": Step.RECORD_OUTCOME,
     "certificate_issued_on": Step.ISSUE_CERTIFICATE,
 }
+# Columns recorded on the case's key dates (the same names as the case's fields).
+KEY_DATE_COLUMNS = ("meeting_confirmation_sent_on", "outcome_circulated_on")
 _ROUTE_DATES: dict[Route, frozenset[str]] = {
     Route.MEDIATION: frozenset(STEP_OF_DATE) - {"everyone_agreed_on"},
     Route.CERTIFICATE_ONLY: frozenset({"mediation_declined_on", "certificate_issued_on"}),
@@ -129,6 +131,8 @@ _FACT_OF_DATE: dict[str, Fact] = {
     "meeting_on": Fact.MEETING_DATE,
     "meeting_held_on": Fact.MEDIATION_HELD,
     "certificate_issued_on": Fact.CERTIFICATE_ISSUED,
+    "meeting_confirmation_sent_on": Fact.MEETING_CONFIRMATION_SENT,
+    "outcome_circulated_on": Fact.OUTCOME_CIRCULATED,
 }
 
 
@@ -150,6 +154,8 @@ class CaseRow:
     certificate_reference: str = ""
     first_contact_on: date | None = None
     dates: dict[str, date] = field(default_factory=dict)  # STEP_OF_DATE keys
+    # Dates recorded on the case's key dates after its steps (they move no stage).
+    key_dates: dict[str, date] = field(default_factory=dict)
 
     def steps(self) -> list[tuple[Step, dict[str, Any]]]:
         """The steps that record the row's events, oldest first (on one day, in the order the
@@ -170,6 +176,8 @@ class CaseRow:
             if key == "certificate_issued_on":
                 data["issued_elsewhere"] = self.certificate_reference or True
             taken.append((STEP_OF_DATE[key], data))
+        if self.stage == CaseState.FOLLOW_UP:  # a stage no date gives: its own step, last
+            taken.append((Step.START_FOLLOW_UP, {}))
         return taken
 
 
@@ -287,6 +295,7 @@ def read_row(
             certificate_reference=values.get("certificate_reference") or "",
             first_contact_on=values.get("first_contact_on"),
             dates={key: values[key] for key in STEP_OF_DATE if values.get(key)},
+            key_dates={key: values[key] for key in KEY_DATE_COLUMNS if values.get(key)},
         ),
         [],
     )

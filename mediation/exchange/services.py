@@ -40,6 +40,7 @@ from mediation.domain.case_states import STATE_LABELS, STEPS, CaseState, Route, 
 from mediation.domain.dates import format_day_long
 from mediation.exchange import reading
 from mediation.exchange.columns import BY_KEY, REQUIRED
+from mediation.exchange.handover import archive_read, case_take_over_extras
 from mediation.exchange.models import (
     CaseloadImport,
     ColumnMapping,
@@ -75,6 +76,9 @@ def saved_mapping() -> dict[str, str]:
 
 
 def table_of(job: CaseloadImport) -> reading.Table:
+    if job.kind == FileKind.ARCHIVE:
+        cases = archive_read(bytes(job.content)).files.get("cases.csv", b"")
+        return reading.read_table(cases, kind=FileKind.CSV)
     return reading.read_table(bytes(job.content), kind=job.kind, saved=saved_mapping())
 
 
@@ -97,11 +101,11 @@ def caseload_import_upload(
     try:
         kind = reading.kind_of(data)
         if kind == FileKind.ARCHIVE:
-            raise ServiceError(
-                "This is a hand-over archive: import it from “Take over cases from another "
-                "provider”."
-            )
-        table = reading.read_table(data, kind=kind, saved=saved_mapping())
+            # Every file checked against the manifest before anything else is read.
+            archived = archive_read(data).files.get("cases.csv", b"")
+            table = reading.read_table(archived, kind=FileKind.CSV)
+        else:
+            table = reading.read_table(data, kind=kind, saved=saved_mapping())
     except reading.FileUnreadable as unreadable:
         raise ServiceError(str(unreadable)) from None
     if not table.rows:
@@ -124,6 +128,9 @@ def caseload_import_upload(
         request=request,
         detail={"kind": kind, "size": len(data), "sha256": job.sha256, "rows": len(table.rows)},
     )
+    if kind == FileKind.ARCHIVE:
+        # An archive's columns are ours: nothing to match; the dry run starts at once.
+        job = caseload_import_map(job=job, mapping=dict(job.mapping), by=by, request=request)
     return job
 
 
@@ -208,10 +215,16 @@ _STEP_WORDS: dict[Step, str] = {
 
 
 def case_from_row(
-    row: CaseRow, *, by: User, source: str, request: HttpRequest | None = None
+    row: CaseRow,
+    *,
+    by: User,
+    source: str,
+    then: Callable[[Case], None] | None = None,
+    request: HttpRequest | None = None,
 ) -> Case:
     """Make one case from a checked row through the staff services (call inside a transaction).
-    `source` names where the row came from, for the case's history."""
+    `source` names where the row came from, for the case's history; `then(case)` adds what the
+    row cannot hold (a hand-over archive's people, meeting, statement, history, documents)."""
     received = timezone.make_aware(
         datetime.combine(row.first_contact_on or timezone.localdate(), time(12, 0))
     )
@@ -251,6 +264,11 @@ def case_from_row(
                 f"{_STEP_WORDS.get(step, STEPS[step].label.lower())} "
                 f"({format_day_long(data['on'])}) could not be recorded: {refusal}"
             ) from None
+    if row.key_dates:
+        case = case_key_dates_update(case=case, by=by, changes=row.key_dates, request=request)
+    if then is not None:
+        then(case)
+        case.refresh_from_db()
     if row.stage is not None and case.status != row.stage:
         raise RowRefused(
             f"the stage given is “{STATE_LABELS[row.stage]}”, but the dates on the row put the "
@@ -291,11 +309,13 @@ class _Undo(Exception):
         self.summary = summary
 
 
-def row_try(row: CaseRow, *, by: User, source: str) -> tuple[str, list[str]]:
+def row_try(
+    row: CaseRow, *, by: User, source: str, then: Callable[[Case], None] | None = None
+) -> tuple[str, list[str]]:
     """The dry run of one row: make it, describe it, undo it. (summary, problems)."""
     try:
         with transaction.atomic():
-            case = case_from_row(row, by=by, source=source)
+            case = case_from_row(row, by=by, source=source, then=then)
             raise _Undo(describe(case))
     except _Undo as undone:
         return undone.summary, []
@@ -399,16 +419,38 @@ def _run_rows(
     _progress(job.pk, len(table.rows))
 
 
+def _source_and_extras(
+    job: CaseloadImport, *, by: User, dry_run: bool
+) -> tuple[str, Callable[[CaseRow], Callable[[Case], None] | None]]:
+    """Where the rows come from (for each case's history) and, for a hand-over archive, what
+    adds each case's people, meeting, statement, history and documents after its row."""
+    if job.kind != FileKind.ARCHIVE:
+        return f"the file {job.file_name}", lambda row: None
+    archive = archive_read(bytes(job.content))
+
+    def extras(row: CaseRow) -> Callable[[Case], None] | None:
+        record = archive.record(row.reference)
+        if record is None:
+            return None
+
+        def then(case: Case) -> None:
+            case_take_over_extras(case, record, by=by, archive=archive, dry_run=dry_run)
+
+        return then
+
+    return archive.source, extras
+
+
 def caseload_import_check(*, job_id: int) -> bool:
     """The dry run (the task's body): every row made and undone, what it would make and every
     problem kept row by row. Returns False if the job was not waiting for it."""
     job = CaseloadImport.objects.select_related("uploaded_by", "default_owner").get(pk=job_id)
     if job.status != CaseloadImport.Status.CHECKING:
         return False
-    source = f"the file {job.file_name}"
+    source, extras = _source_and_extras(job, by=job.uploaded_by, dry_run=True)
 
     def dry_run(row: _Row, parsed: CaseRow) -> tuple[str, str, list[str], Case | None]:
-        summary, problems = row_try(parsed, by=job.uploaded_by, source=source)
+        summary, problems = row_try(parsed, by=job.uploaded_by, source=source, then=extras(parsed))
         result = ImportRow.Result.PROBLEM if problems else ImportRow.Result.WOULD_CREATE
         return result, summary, problems, None
 
@@ -462,7 +504,7 @@ def caseload_import_run(*, job_id: int) -> bool:
     if job.status != CaseloadImport.Status.IMPORTING or job.started_by is None:
         return False
     by = job.started_by
-    source = f"the file {job.file_name}"
+    source, extras = _source_and_extras(job, by=by, dry_run=False)
     ready = set(
         job.rows.filter(result=ImportRow.Result.WOULD_CREATE).values_list("row_number", flat=True)
     )
@@ -475,7 +517,7 @@ def caseload_import_run(*, job_id: int) -> bool:
             return ImportRow.Result.PROBLEM, "", [f"Row {row.number}: not checked"], None
         try:
             with transaction.atomic():
-                case = case_from_row(parsed, by=by, source=source)
+                case = case_from_row(parsed, by=by, source=source, then=extras(parsed))
         except ServiceError as refusal:
             return (
                 ImportRow.Result.PROBLEM,

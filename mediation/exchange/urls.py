@@ -16,4 +16,16 @@ urlpatterns = [
     path(ONE + "progress/", views.import_progress, name="import-progress"),
     path(ONE + "start/", views.import_run, name="import-run"),
     path("manage/caseload/export/", views.export_caseload, name="export"),
+    path("manage/hand-over/", views.handover_start, name="handover"),
+    path("manage/hand-over/<int:handover_id>/", views.handover_detail, name="handover-detail"),
+    path(
+        "manage/hand-over/<int:handover_id>/progress/",
+        views.handover_progress,
+        name="handover-progress",
+    ),
+    path(
+        "manage/hand-over/<int:handover_id>/archive.zip",
+        views.handover_download,
+        name="handover-download",
+    ),
 ]

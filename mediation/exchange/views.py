@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mediation.accounts.step_up import step_up_required
 from mediation.accounts.types import AuthenticatedHttpRequest
 from mediation.audit.services import audit_record
+from mediation.cases.models import OPEN_CASE, Case
 from mediation.common.views import (
     manager_view,
     refusal_shown_as_message,
@@ -23,9 +24,16 @@ from mediation.common.views import (
     render_form_page,
 )
 from mediation.exchange import export, services
+from mediation.exchange import handover as handover_services
 from mediation.exchange.columns import COLUMNS
-from mediation.exchange.forms import CaseloadUploadForm, ColumnsForm, ExportForm
-from mediation.exchange.models import CaseloadImport, ImportRow
+from mediation.exchange.forms import (
+    CaseloadUploadForm,
+    ColumnsForm,
+    ExportForm,
+    HandoverCloseForm,
+    HandoverForm,
+)
+from mediation.exchange.models import CaseloadImport, Handover, ImportRow
 from mediation.exchange.reading import FileUnreadable
 
 RECENT = 20
@@ -201,5 +209,105 @@ def export_caseload(request: AuthenticatedHttpRequest) -> HttpResponseBase:
             content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# Handing over an LA's open cases ----------------------------------------------------------------
+
+
+def _handover(handover_id: int) -> Handover:
+    return get_object_or_404(
+        Handover.objects.select_related("local_authority", "made_by").defer("archive"),
+        pk=handover_id,
+    )
+
+
+@manager_view
+@require_http_methods(["GET", "POST"])
+def handover_start(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = HandoverForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        with refusal_shown_on(form, "la"):
+            handover = handover_services.handover_start(
+                authority=form.cleaned_data["la"], by=request.user, request=request
+            )
+            return redirect("exchange:handover-detail", handover_id=handover.pk)
+    counts = dict(
+        Case.objects.filter(OPEN_CASE)
+        .order_by()
+        .values_list("local_authority__name")
+        .annotate(count=Count("pk"))
+    )
+    handovers = list(
+        Handover.objects.select_related("local_authority", "made_by").defer("archive")[:RECENT]
+    )
+    return render_form_page(
+        request,
+        "exchange/handover_start.html",
+        {"form": form, "counts": sorted(counts.items()), "handovers": handovers},
+        invalid=request.method == "POST",
+    )
+
+
+@manager_view
+@require_http_methods(["GET", "POST"])
+def handover_detail(request: AuthenticatedHttpRequest, handover_id: int) -> HttpResponse:
+    handover = _handover(handover_id)
+    form = HandoverCloseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        with refusal_shown_on(form, "confirm"):
+            handover_services.handover_close_start(
+                handover=handover, by=request.user, request=request
+            )
+            messages.success(request, "Closing the cases. This page shows how far it has got.")
+            return redirect("exchange:handover-detail", handover_id=handover.pk)
+    cases = list(
+        Case.objects.filter(pk__in=handover.case_ids)
+        .only("reference", "status", "route", "child_first_name", "child_last_name")
+        .order_by("reference")
+    )
+    audit_record(actor=request.user, verb="handover.view", target=handover, request=request)
+    return render_form_page(
+        request,
+        "exchange/handover_detail.html",
+        {
+            "handover": handover,
+            "cases": cases,
+            "form": form,
+            "Status": Handover.Status,
+            "progress_url": reverse("exchange:handover-progress", args=[handover.pk]),
+            "not_closed": [line for line in handover.not_closed.splitlines() if line],
+        },
+        invalid=request.method == "POST",
+    )
+
+
+@manager_view
+@require_GET
+def handover_progress(request: AuthenticatedHttpRequest, handover_id: int) -> JsonResponse:
+    handover = _handover(handover_id)
+    return JsonResponse(
+        {
+            "status": handover.status,
+            "status_text": handover.get_status_display(),
+            "done": handover.cases_done,
+            "total": len(handover.case_ids),
+            "percent": handover.percent,
+            "finished": not handover.in_progress,
+        }
+    )
+
+
+@manager_view
+@require_GET
+@step_up_required  # every open case of an LA leaves the service: a fresh code first
+def handover_download(request: AuthenticatedHttpRequest, handover_id: int) -> HttpResponse:
+    handover = get_object_or_404(Handover.objects.select_related("local_authority"), pk=handover_id)
+    if not handover.sha256:
+        raise Http404("The archive is not ready")
+    handover_services.handover_record_download(handover=handover, by=request.user, request=request)
+    response = HttpResponse(bytes(handover.archive), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{handover.filename}"'
     response["Cache-Control"] = "no-store"
     return response

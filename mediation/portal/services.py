@@ -386,7 +386,9 @@ def child_link_used_up(*, access: PortalAccess, request: HttpRequest | None = No
 
 
 @transaction.atomic
-def access_ensure(*, case: Case, party: Party, kind: str, email: str, by: User | None) -> PortalAccess:
+def access_ensure(
+    *, case: Case, party: Party, kind: str, email: str, by: User | None
+) -> PortalAccess:
     """The party's active access of `kind`, made (with no email: the caller sends its own) if
     they have none, for a service above the portal that sends its own link (the end-of-case
     survey)."""

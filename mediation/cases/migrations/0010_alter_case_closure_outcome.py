@@ -4,15 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0009_timeline_moves_to_its_own_app'),
+        ("cases", "0009_timeline_moves_to_its_own_app"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='case',
-            name='closure_outcome',
-            field=models.CharField(blank=True, choices=[('completed', 'Completed'), ('la_changed_decision', 'LA changed its decision'), ('withdrawn', 'Family withdrew'), ('no_consent', 'Not everyone agreed to take part'), ('handed_over', 'Handed over to another provider'), ('other', 'Other')], max_length=30),
+            model_name="case",
+            name="closure_outcome",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("completed", "Completed"),
+                    ("la_changed_decision", "LA changed its decision"),
+                    ("withdrawn", "Family withdrew"),
+                    ("no_consent", "Not everyone agreed to take part"),
+                    ("handed_over", "Handed over to another provider"),
+                    ("other", "Other"),
+                ],
+                max_length=30,
+            ),
         ),
     ]

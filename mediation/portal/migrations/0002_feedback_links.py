@@ -6,26 +6,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portal', '0001_initial'),
+        ("portal", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='portalaccess',
-            name='created_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="portalaccess",
+            name="created_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AlterField(
-            model_name='portalaccess',
-            name='kind',
-            field=models.CharField(choices=[('parent', 'Parent, carer or young person'), ('la_officer', 'Local authority officer'), ('information_provider', 'Information provider'), ('child_views', "Child's views link"), ('feedback', 'Feedback survey link')], max_length=30),
+            model_name="portalaccess",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("parent", "Parent, carer or young person"),
+                    ("la_officer", "Local authority officer"),
+                    ("information_provider", "Information provider"),
+                    ("child_views", "Child's views link"),
+                    ("feedback", "Feedback survey link"),
+                ],
+                max_length=30,
+            ),
         ),
         migrations.AlterField(
-            model_name='portallink',
-            name='purpose',
-            field=models.CharField(choices=[('invitation', 'Invitation'), ('sign_in', 'Sign-in link'), ('child_views', "Child's views link"), ('feedback', 'Feedback survey link')], max_length=20),
+            model_name="portallink",
+            name="purpose",
+            field=models.CharField(
+                choices=[
+                    ("invitation", "Invitation"),
+                    ("sign_in", "Sign-in link"),
+                    ("child_views", "Child's views link"),
+                    ("feedback", "Feedback survey link"),
+                ],
+                max_length=20,
+            ),
         ),
     ]
