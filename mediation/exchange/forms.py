@@ -12,7 +12,7 @@ from mediation.authorities.models import LocalAuthority
 from mediation.common.forms import ModelChoiceField
 from mediation.exchange.columns import BY_KEY, COLUMNS, REQUIRED
 from mediation.exchange.reading import Table
-from mediation.exchange.services import MAX_UPLOAD_BYTES
+from mediation.exchange.services import MAX_ARCHIVE_UPLOAD_BYTES, MAX_UPLOAD_BYTES
 
 
 def _owners() -> ModelChoiceField:
@@ -33,8 +33,9 @@ class CaseloadUploadForm(forms.Form):
     file = forms.FileField(
         label="Upload the caseload",
         help_text="A CSV file or an Excel workbook (.xlsx), up to 10 MB, one case a row, with "
-        "the headings in the first rows.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+        "the headings in the first rows; or a hand-over archive (.zip) from another service "
+        "that uses this product.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.zip,text/csv"}),
         error_messages={
             "required": "Choose a CSV file or an Excel workbook",
             "empty": "The file is empty",
@@ -49,13 +50,15 @@ class CaseloadUploadForm(forms.Form):
     def clean_file(self) -> Any:
         file = self.cleaned_data["file"]
         name = (file.name or "").lower()
-        if not name.endswith((".csv", ".xlsx", ".txt")):
+        if not name.endswith((".csv", ".xlsx", ".txt", ".zip")):
             raise forms.ValidationError(
-                "The file must be a CSV file or an Excel workbook (.xlsx). In Excel, choose "
-                "Save As and pick one of them"
+                "The file must be a CSV file, an Excel workbook (.xlsx) or a hand-over archive "
+                "(.zip). In Excel, choose Save As and pick CSV or Excel Workbook"
             )
-        if file.size > MAX_UPLOAD_BYTES:
+        if file.size > MAX_UPLOAD_BYTES and not name.endswith(".zip"):
             raise forms.ValidationError("The file must be 10 MB or smaller: split it into parts")
+        if file.size > MAX_ARCHIVE_UPLOAD_BYTES:
+            raise forms.ValidationError("A hand-over archive must be 200 MB or smaller")
         return file
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -29,6 +30,8 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from mediation.exchange.columns import automatic_match
 from mediation.exchange.parsing import as_text, normalise_heading
+
+logger = logging.getLogger(__name__)
 
 MAX_ROWS: Final = 5000
 MAX_COLUMNS: Final = 80
@@ -103,7 +106,12 @@ def _csv_grid(data: bytes) -> tuple[str, list[list[Any]], set[tuple[int, int]]]:
         raise FileUnreadable("The file is not text: save it as CSV or as an Excel workbook.")
     if "\x00" in text:
         raise FileUnreadable("The file is not text: save it as CSV or as an Excel workbook.")
-    rows = list(csv.reader(io.StringIO(text), delimiter=_delimiter(text)))
+    try:
+        rows = list(csv.reader(io.StringIO(text), delimiter=_delimiter(text)))
+    except csv.Error:
+        raise FileUnreadable(
+            "The file could not be read as CSV: save it again from your spreadsheet as CSV."
+        ) from None
     if len(rows) > MAX_ROWS + HEADING_SEARCH_ROWS:
         raise FileUnreadable(f"The file has more than {MAX_ROWS:,} rows: split it into parts.")
     return "", [list(row) for row in rows], set()
@@ -115,9 +123,14 @@ def _delimiter(text: str) -> str:
     sample = "\n".join(text.splitlines()[:30])
     best, best_score = ",", (0, 0)
     for delimiter in (",", ";", "\t"):
-        widths = Counter(
-            len(row) for row in csv.reader(io.StringIO(sample), delimiter=delimiter) if any(row)
-        )
+        try:
+            widths = Counter(
+                len(row)
+                for row in csv.reader(io.StringIO(sample), delimiter=delimiter)
+                if any(row)
+            )
+        except csv.Error:
+            continue
         width, often = max(widths.items(), key=lambda item: (item[1], item[0]), default=(0, 0))
         score = (width, often) if width > 1 else (0, 0)
         if score > best_score:
@@ -131,6 +144,9 @@ def _xlsx_grid(data: bytes) -> tuple[str, list[list[Any]], set[tuple[int, int]]]
         # a formula last showed, not the formula.
         book = load_workbook(io.BytesIO(data), data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
+        raise FileUnreadable("The workbook could not be opened: save it again in Excel.") from None
+    except Exception:  # noqa: BLE001 (a damaged workbook fails in many ways inside openpyxl)
+        logger.warning("caseload import: a workbook openpyxl could not read", exc_info=True)
         raise FileUnreadable("The workbook could not be opened: save it again in Excel.") from None
     sheet = next(
         (ws for ws in book.worksheets if ws.sheet_state == "visible" and ws.max_row > 1),

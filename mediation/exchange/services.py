@@ -60,6 +60,7 @@ from mediation.workflow.services import (
 logger = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_ARCHIVE_UPLOAD_BYTES = 200 * 1024 * 1024  # a hand-over archive holds every PDF of an LA
 PROGRESS_EVERY = 5  # rows between two progress updates
 
 
@@ -94,7 +95,10 @@ def caseload_import_upload(
     """Keep an uploaded file for importing; refused (ServiceError) if it cannot be read."""
     if not may_import(by):
         raise ServiceError("Only managers can import a caseload.")
-    if len(data) > MAX_UPLOAD_BYTES:
+    is_archive = data[:4] == b"PK\x03\x04" and file_name.lower().endswith(".zip")
+    if is_archive and len(data) > MAX_ARCHIVE_UPLOAD_BYTES:
+        raise ServiceError("A hand-over archive must be 200 MB or smaller.")
+    if not is_archive and len(data) > MAX_UPLOAD_BYTES:
         raise ServiceError("The file is larger than 10 MB: split it into parts.")
     if default_owner.role == Role.MEDIATOR or not default_owner.is_active:
         raise ServiceError("Choose an active case officer or manager.")

@@ -134,6 +134,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "reports:export-cases": MANAGERS,
     "reports:export-counts": MANAGERS,
     "reports:export-appeals": MANAGERS,
+    "reports:export-feedback": MANAGERS,
     "reports:quarterly": MANAGERS,
     "reports:quarterly-detail": MANAGERS,
     "reports:quarterly-pdf": MANAGERS,
@@ -172,6 +173,25 @@ ACCESS: dict[str, frozenset[str]] = {
     "invoicing:credit-note-new": MANAGERS,
     "invoicing:credit-note-pdf": MANAGERS,
     "invoicing:credit-note-csv": MANAGERS,
+    # a caseload in and out, and handing over an LA's open cases: managers
+    "exchange:import": MANAGERS,
+    "exchange:import-template": MANAGERS,
+    "exchange:import-columns": MANAGERS,
+    "exchange:import-detail": MANAGERS,
+    "exchange:import-progress": MANAGERS,
+    "exchange:import-run": MANAGERS,
+    "exchange:export": MANAGERS,
+    "exchange:handover": MANAGERS,
+    "exchange:handover-detail": MANAGERS,
+    "exchange:handover-progress": MANAGERS,
+    "exchange:handover-download": MANAGERS,
+    # the end-of-case survey: its answers are read and recorded by the office (not mediators:
+    # many comments are about the mediator)
+    "feedback:case": OFFICE,
+    "feedback:record": OFFICE,
+    "feedback:send": OFFICE,
+    # the survey's thank-you page shows nothing about any case
+    "feedback:thanks": PUBLIC,
 }
 
 # Portal pages behind a party's link: no staff member and no stranger gets in (404). Each kind of
@@ -196,6 +216,8 @@ for _name in [
     "views",
 ]:
     ACCESS[f"portal:{_name}"] = PORTAL_GATED
+# The survey behind a person's link (the portal's gate, kind "feedback" only).
+ACCESS["feedback:survey"] = PORTAL_GATED
 
 # Pages open to visitors who are not signed in (everything else sends them to sign in).
 OPEN_TO_ANONYMOUS = {
@@ -205,6 +227,8 @@ OPEN_TO_ANONYMOUS = {
     "csp-report",
     "ops:healthz",
 } | {name for name, allowed in ACCESS.items() if name.startswith("portal:")}
+# The survey's own doors: its page answers a stranger "not found"; its thank-you page is public.
+OPEN_TO_ANONYMOUS |= {"feedback:survey", "feedback:thanks"}
 # The only view that takes a POST without a CSRF token (browsers send CSP reports without one).
 CSRF_EXEMPT = {"csp-report"}
 # Pages an allowed visitor still finds "not found" in this world's state, and why.
