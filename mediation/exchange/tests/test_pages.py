@@ -173,3 +173,30 @@ def test_a_manager_hands_over_an_las_open_cases(
     )
     case_page = client.get(reverse("cases:detail", args=[open_case.reference])).content.decode()
     assert "handed over to another provider" in case_page.lower()
+
+
+def test_the_list_pages_read_a_fixed_number_of_queries(
+    client,
+    authorities,
+    manager_sue,
+    case_officer_cal,
+    django_capture_on_commit_callbacks,
+    django_assert_max_num_queries,
+):
+    """The check of every row, the files uploaded and the hand-overs: one query per list, however
+    many rows (6 rows here, 4 of them cases)."""
+    login(client, manager_sue)
+    _upload(client, messy_csv(), "old-system.csv", case_officer_cal)
+    job = CaseloadImport.objects.get()
+    chosen = {f"column_{index}": key for index, key in job.mapping.items()}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("exchange:import-columns", args=[job.pk]), chosen)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("exchange:import-run", args=[job.pk]))
+    for url, most in (
+        (reverse("exchange:import-detail", args=[job.pk]), 10),
+        (reverse("exchange:import"), 5),
+        (reverse("exchange:handover"), 6),
+    ):
+        with django_assert_max_num_queries(most):
+            assert client.get(url).status_code == 200
