@@ -88,6 +88,8 @@ urlpatterns = [
     path("", include("mediation.invoicing.urls")),
     path("", include("mediation.privacy.urls")),
     path("", include("mediation.privacy.audit_log_urls")),
+    path("", include("mediation.exchange.urls")),
+    path("", include("mediation.feedback.urls")),
     path("csp-report/", csp.csp_report, name="csp-report"),
     path("api/v1/", la_api.urls),
     path("", include("mediation.api.urls")),

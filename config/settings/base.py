@@ -123,6 +123,8 @@ INSTALLED_APPS = [
     "mediation.privacy",
     "mediation.api",
     "mediation.calendar_feeds",
+    "mediation.exchange",
+    "mediation.feedback",
     "mediation.demo",
     "ninja",  # the API's documentation page (Swagger UI from its own static files, no CDN)
 ]
@@ -436,6 +438,8 @@ NOTIFICATIONS_KEEP_SENT_SECRETS = env_bool("NOTIFICATIONS_KEEP_SENT_SECRETS", de
 PORTAL_INVITATION_HOURS = env_int("PORTAL_INVITATION_HOURS", 7 * 24)
 PORTAL_SIGN_IN_MINUTES = env_int("PORTAL_SIGN_IN_MINUTES", 15)
 PORTAL_CHILD_VIEWS_DAYS = env_int("PORTAL_CHILD_VIEWS_DAYS", 14)
+# The end-of-case survey's link (mediation.feedback) works for this many days.
+PORTAL_FEEDBACK_DAYS = env_int("PORTAL_FEEDBACK_DAYS", 28)
 # "Get a new sign-in link": requests allowed per email address and per client address per hour.
 PORTAL_LINK_REQUESTS_PER_ADDRESS = env_int("PORTAL_LINK_REQUESTS_PER_ADDRESS", 3)
 PORTAL_LINK_REQUESTS_PER_CLIENT = env_int("PORTAL_LINK_REQUESTS_PER_CLIENT", 20)

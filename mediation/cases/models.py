@@ -60,6 +60,7 @@ class ClosureOutcome(models.TextChoices):
     LA_CHANGED_DECISION = "la_changed_decision", "LA changed its decision"
     WITHDRAWN = "withdrawn", "Family withdrew"
     NO_CONSENT = "no_consent", "Not everyone agreed to take part"
+    HANDED_OVER = "handed_over", "Handed over to another provider"
     OTHER = "other", "Other"
 
 

@@ -357,6 +357,56 @@ def mediator_call_record(
     return call
 
 
+@transaction.atomic
+def meeting_take_over(
+    *,
+    case: Case,
+    by: User,
+    starts_at: datetime,
+    duration_minutes: int,
+    mode: str,
+    details: dict[str, Any],
+    short_notice_consent: bool,
+    source: str,
+    request: HttpRequest | None = None,
+) -> Meeting:
+    """A meeting the service that had the case before booked (a hand-over, mediation.exchange):
+    kept as it was booked, with nobody told again (they were told then). The case's stage and
+    meeting date come from its steps, taken before this; a meeting still ahead gets the
+    mediator's calls to make."""
+    today = timezone.localdate()
+    if mode not in MeetingMode.values:
+        raise ServiceError("Say how the meeting is held: online, at a venue or by phone.")
+    if case.meeting_planned_on != timezone.localtime(starts_at).date():
+        raise ServiceError("The meeting's date is not the one recorded on the case.")
+    if Meeting.objects.filter(case=case, status=Meeting.Status.BOOKED).exists():
+        raise ServiceError("A meeting is already booked.")
+    meeting = Meeting.objects.create(
+        case=case,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        mode=mode,
+        short_notice_consent=short_notice_consent,
+        booked_by=by,
+        **{name: (details.get(name) or "") for name in DETAIL_FIELDS},
+    )
+    MeetingChange.objects.create(
+        meeting=meeting, kind=MeetingChange.Kind.BOOKED, sequence=0, new_starts_at=starts_at, by=by
+    )
+    if meeting.local_start.date() >= today:
+        _calls_create(meeting, today)
+    timeline_record(
+        case=case,
+        by=by,
+        summary=f"Meeting on {format_day(meeting.local_start.date())} handed over from {source} "
+        "as it was booked there (no one told again)",
+        verb="meeting.take_over",
+        target=meeting,
+        request=request,
+    )
+    return meeting
+
+
 def _calls_create(meeting: Meeting, today: date) -> None:
     due = call_due(meeting.local_start.date(), today, service_calendar())
     MediatorCall.objects.bulk_create(

@@ -269,6 +269,73 @@ def action_remove(*, action: AgreedAction, by: User, request: HttpRequest | None
     deadline_recalculate(case=statement.case, by=by, reason="agreed actions changed")
 
 
+@transaction.atomic
+def statement_take_over(
+    *,
+    case: Case,
+    by: User,
+    key_points: str,
+    outcome: str,
+    final: bool,
+    version: int,
+    actions: list[dict[str, Any]],
+    source: str,
+    earlier_hash: str = "",
+    request: HttpRequest | None = None,
+) -> OutcomeStatement:
+    """An outcome statement written, agreed and perhaps made final at the service that had the
+    case before (a hand-over, mediation.exchange): kept as it was, with its agreed actions in
+    order; nobody is asked to agree it again. Its fingerprint is worked out again here (it
+    names the case's reference, which is new); the earlier one is kept in the history line.
+    Actions done or given a new date there are then recorded through action_mark_done and
+    action_vary."""
+    if not may_write(by, case):
+        raise ServiceError("Only the case's mediator or a case officer can write the statement.")
+    if OutcomeStatement.objects.filter(case=case).exists():
+        raise ServiceError("This case already has an outcome statement.")
+    _check_outcome(case, outcome)
+    if final and case.mediation_held_on is None:
+        raise ServiceError("Record that the meeting took place first.")
+    now = timezone.now()
+    statement = OutcomeStatement.objects.create(
+        case=case,
+        key_points=key_points,
+        outcome=outcome,
+        status=OutcomeStatement.Status.FINAL if final else OutcomeStatement.Status.DRAFT,
+        version=max(version, 1),
+        content_hash="",
+        created_by=by,
+        finalised_by=by if final else None,
+        finalised_at=now if final else None,
+    )
+    for position, data in enumerate(actions, start=1):
+        _check_action(statement, data, by)
+        AgreedAction.objects.create(
+            statement=statement,
+            case=case,
+            position=position,
+            **{name: data.get(name) for name in ACTION_FIELDS},
+        )
+    statement.content_hash = content_hash(statement)
+    statement.save(update_fields=["content_hash"])
+    state = (
+        f"final, version {statement.version}" if final else f"draft, version {statement.version}"
+    )
+    earlier = f"; its fingerprint there {earlier_hash[:12]}" if earlier_hash else ""
+    timeline_record(
+        case=case,
+        by=by,
+        summary=f"Outcome statement handed over from {source} ({state}, {len(actions)} agreed "
+        f"action{'s' if len(actions) != 1 else ''}){earlier}",
+        verb="outcome.statement_take_over",
+        target=statement,
+        request=request,
+        detail={"hash": statement.content_hash, "earlier_hash": earlier_hash},
+    )
+    deadline_recalculate(case=case, by=by, reason="outcome statement handed over")
+    return statement
+
+
 # Agreement to accuracy and making final ----------------------------------------------------
 
 

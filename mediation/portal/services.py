@@ -42,6 +42,7 @@ from mediation.outcomes.services import statement_locked, statement_require_draf
 from mediation.parties.models import AuthorityConfirmation
 from mediation.parties.services import attendance_refresh
 from mediation.portal.models import (
+    ONE_FORM_KINDS,
     AccessKind,
     LinkPurpose,
     PortalAccess,
@@ -64,6 +65,8 @@ def lifetime(purpose: str) -> timedelta:
         return timedelta(minutes=settings.PORTAL_SIGN_IN_MINUTES)
     if purpose == LinkPurpose.CHILD_VIEWS:
         return timedelta(days=settings.PORTAL_CHILD_VIEWS_DAYS)
+    if purpose == LinkPurpose.FEEDBACK:
+        return timedelta(days=settings.PORTAL_FEEDBACK_DAYS)
     return timedelta(hours=settings.PORTAL_INVITATION_HOURS)
 
 
@@ -121,17 +124,21 @@ def email_wording(purpose: str, notice: str = "") -> tuple[str, str]:
     return subject, body
 
 
-def _link_issue(
+def link_make(
     access: PortalAccess,
     *,
     purpose: str,
     by: User | None,
     now: datetime | None = None,
-    notice: str = "",
-) -> PortalLink:
-    """Make a new link for `access`, revoke its earlier unused ones, and queue the email."""
+    revoke_earlier: bool = True,
+) -> tuple[PortalLink, str]:
+    """A new link for `access` and its address (to put in one email, never stored). Earlier
+    unused links stop working unless `revoke_earlier` is False."""
     now = now or timezone.now()
-    PortalLink.objects.filter(access=access, used_at=None, revoked_at=None).update(revoked_at=now)
+    if revoke_earlier:
+        PortalLink.objects.filter(access=access, used_at=None, revoked_at=None).update(
+            revoked_at=now
+        )
     token = secrets.token_urlsafe(32)
     link = PortalLink.objects.create(
         access=access,
@@ -141,6 +148,19 @@ def _link_issue(
         created_by=by,
         expires_at=now + lifetime(purpose),
     )
+    return link, f"{settings.SITE_URL}{reverse('portal:link', args=[token])}"
+
+
+def _link_issue(
+    access: PortalAccess,
+    *,
+    purpose: str,
+    by: User | None,
+    now: datetime | None = None,
+    notice: str = "",
+) -> PortalLink:
+    """Make a new link for `access`, revoke its earlier unused ones, and queue the email."""
+    link, address = link_make(access, purpose=purpose, by=by, now=now)
     subject, body = email_wording(purpose, notice)
     message, _created = message_queue(
         key=f"portal-link:{link.pk}",
@@ -149,7 +169,7 @@ def _link_issue(
         subject=subject,
         body=body,
         case_id=access.case_id,
-        secret=f"{settings.SITE_URL}{reverse('portal:link', args=[token])}",
+        secret=address,
     )
     link.message_id = message.pk
     link.save(update_fields=["message_id"])
@@ -213,6 +233,8 @@ def access_new_link(
     access = PortalAccess.objects.select_for_update().select_related("party").get(pk=access.pk)
     if not access.is_active:
         raise ServiceError("This access was revoked: invite them again instead.")
+    if access.kind == AccessKind.FEEDBACK:
+        raise ServiceError("Send the survey again from the case's feedback page.")
     link = _link_issue(access, purpose=_purpose_for_invitation(access), by=by)
     timeline_record(
         case=access.case,
@@ -309,7 +331,8 @@ def link_use(
 ) -> PortalAccess | None:
     """Use the link (the POST of "Continue"): the access it signs in, or None if it cannot be
     used (unknown, used, expired, revoked, or its access revoked). A child's views link stays
-    usable until the views are sent; every other link is used up now."""
+    usable until the views are sent, a survey link until the answers are; every other link is
+    used up now."""
     now = now or timezone.now()
     found = link_find(token)
     if found is None:
@@ -336,7 +359,7 @@ def link_use(
             detail={"reason": reason, "purpose": link.purpose},
         )
         return None
-    if link.purpose != LinkPurpose.CHILD_VIEWS:
+    if link.purpose not in (LinkPurpose.CHILD_VIEWS, LinkPurpose.FEEDBACK):
         link.used_at = now
         link.save(update_fields=["used_at"])
     audit_record(
@@ -361,6 +384,42 @@ def child_link_used_up(*, access: PortalAccess, request: HttpRequest | None = No
         target=access,
         case_id=access.case_id,
         request=request,
+    )
+
+
+@transaction.atomic
+def access_ensure(
+    *, case: Case, party: Party, kind: str, email: str, by: User | None
+) -> PortalAccess:
+    """The party's active access of `kind`, made (with no email: the caller sends its own) if
+    they have none, for a service above the portal that sends its own link (the end-of-case
+    survey)."""
+    if party.case_id != case.pk:
+        raise ServiceError("That person is not on this case.")
+    existing = PortalAccess.objects.filter(party=party, kind=kind, revoked_at=None).first()
+    if existing is not None:
+        return existing
+    return PortalAccess.objects.create(
+        case=case, party=party, kind=kind, email=normalise_email(email), created_by=by
+    )
+
+
+@transaction.atomic
+def access_used_up(
+    *,
+    access: PortalAccess,
+    verb: str,
+    by: User | None = None,
+    request: HttpRequest | None = None,
+) -> None:
+    """A one-form access whose form was sent (or answered for them, `by` a staff member): its
+    links stop working and the access ends, so the form cannot be sent twice. Audited with
+    `verb`; the actor is `by`, or the party."""
+    now = timezone.now()
+    PortalLink.objects.filter(access=access, used_at=None).update(used_at=now)
+    PortalAccess.objects.filter(pk=access.pk, revoked_at=None).update(revoked_at=now)
+    audit_record(
+        actor=by or access.actor, verb=verb, target=access, case_id=access.case_id, request=request
     )
 
 
@@ -420,7 +479,7 @@ def sign_in_links_send(*, email: str, now: datetime | None = None) -> LinkReques
         return LinkRequestResult(limited=True, sent=0)
     accesses = list(
         PortalAccess.objects.filter(email=email, revoked_at=None)
-        .exclude(kind=AccessKind.CHILD_VIEWS)
+        .exclude(kind__in=ONE_FORM_KINDS)
         .select_related("case")
     )
     sent = 0

@@ -30,7 +30,7 @@ from django.shortcuts import render
 
 from mediation.audit.reads import read_noted, reads_actor, refusal_noted
 from mediation.cases.models import Case
-from mediation.portal.models import AccessKind, PortalAccess
+from mediation.portal.models import ONE_FORM_KINDS, AccessKind, PortalAccess
 
 SESSION_KEY = "portal_access"
 _SALT = "mediation.portal.session"
@@ -86,11 +86,11 @@ def current_access(request: HttpRequest) -> PortalAccess | None:
 
 def sibling_accesses(access: PortalAccess) -> QuerySet[PortalAccess]:
     """The active accesses of the person signed in: the same email address, on any case, except
-    child's views links (a child's link never opens anything but its own form)."""
-    if access.kind == AccessKind.CHILD_VIEWS:
+    child's views and survey links (such a link never opens anything but its own form)."""
+    if access.kind in ONE_FORM_KINDS:
         return PortalAccess.objects.filter(pk=access.pk, revoked_at=None)
     return PortalAccess.objects.filter(email=access.email, revoked_at=None).exclude(
-        kind=AccessKind.CHILD_VIEWS
+        kind__in=ONE_FORM_KINDS
     )
 
 
@@ -141,7 +141,7 @@ def portal_view(*kinds: str) -> Callable[..., Any]:
                     .order_by("id")
                     .first()
                 )
-                if for_case is None or for_case.kind == AccessKind.CHILD_VIEWS:
+                if for_case is None or for_case.kind in ONE_FORM_KINDS:
                     _refusal_of_a_real_case(reference, object="portal_case")
                     return not_found(request)
                 access = for_case

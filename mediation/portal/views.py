@@ -55,6 +55,8 @@ CHILD = AccessKind.CHILD_VIEWS
 def _home_for(access: PortalAccess) -> HttpResponse:
     if access.kind == CHILD:
         return redirect("portal:views")
+    if access.kind == AccessKind.FEEDBACK:
+        return redirect("feedback:survey")
     if len(selectors.your_cases(access)) > 1:
         return redirect("portal:cases")
     return redirect("portal:case", reference=access.case.reference)

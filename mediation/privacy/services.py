@@ -22,7 +22,7 @@ from mediation.cases.models import Case, Enquiry, Party
 from mediation.common.days import day_start
 from mediation.domain.case_states import CaseState
 from mediation.domain.retention import CaseRetention, add_years, latest_closure_and_birth_due
-from mediation.privacy.anonymise import CASE_DATA, ENQUIRY_DATA, PARTY_DATA
+from mediation.privacy.anonymise import CASE_DATA, ENQUIRY_DATA, PARTY_DATA, PARTY_ROWS
 from mediation.privacy.models import AnonymisedCase, ErasureRequest, LegalHold, RetentionCandidate
 from mediation.timeline.services import timeline_record
 from mediation.uploads.models import Upload
@@ -97,6 +97,8 @@ def _delete_uploads(case: Case) -> None:
 def party_erase(*, party: Party, by: User, request: HttpRequest | None = None) -> None:
     with transaction.atomic():
         Party.objects.filter(pk=party.pk).update(**PARTY_DATA)
+        for label, lookup, values in PARTY_ROWS:
+            apps.get_model(label).objects.filter(**{lookup: party.pk}).update(**values)
         audit_record(
             actor=by,
             verb="privacy.erase_party",

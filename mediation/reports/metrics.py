@@ -33,6 +33,7 @@ from mediation.deadlines.models import Deadline
 from mediation.domain.case_states import Route
 from mediation.domain.deadlines import CERTIFICATE_CODES, DeadlineCode
 from mediation.domain.decisions import DecisionType
+from mediation.feedback.models import SATISFIED, Agreement, Participant, Recommend
 from mediation.outcomes.models import AgreedAction
 
 
@@ -41,6 +42,7 @@ class Source(StrEnum):
     CASE = "case"
     DEADLINE = "deadline"
     ACTION = "action"
+    FEEDBACK = "feedback"  # answers to the end-of-case survey (mediation.feedback)
 
 
 class Kind(StrEnum):
@@ -57,6 +59,7 @@ class Section(StrEnum):
     OUTCOMES = "Outcomes of meetings"
     ISSUES = "Issues and decisions disputed"
     THEMES = "Agreed actions by EHC plan section"
+    FEEDBACK = "What people thought of the service"
 
 
 @dataclass(frozen=True)
@@ -91,11 +94,13 @@ class Metric:
         return Kind.COUNT
 
 
-# Closures that stop the clocks: a deadline never met on such a case was missed by nobody.
+# Closures that stop the clocks: a deadline never met on such a case was missed by nobody. A
+# case handed over to another provider goes on there: its open deadlines are theirs.
 CLOCK_STOPPING_CLOSURES = (
     ClosureOutcome.LA_CHANGED_DECISION,
     ClosureOutcome.WITHDRAWN,
     ClosureOutcome.NO_CONSENT,
+    ClosureOutcome.HANDED_OVER,
 )
 
 _ON_TIME = Q(met_on__isnull=False, met_on__lte=F("due"))
@@ -184,6 +189,83 @@ def _outcome_metric(outcome: Outcome, name: str) -> Metric:
 
 def _section_choices() -> list[tuple[str, str]]:
     return list(AgreedAction.Section.choices)
+
+
+_SURVEY = (
+    "Answers to the end-of-case survey given in the period (through the survey link, or by "
+    "phone and recorded by staff), one a person a case"
+)
+
+
+def _feedback_metrics() -> tuple[Metric, ...]:
+    """What the people on a case thought, from the end-of-case survey: each a rate with its
+    count (the answers given), for everyone and then for each kind of participant."""
+    columns = (("Answered", "answered_at"), ("Who", "participant"))
+    everyone = (
+        Metric(
+            key="feedback_satisfied",
+            name="Satisfied with the service",
+            definition=f"{_SURVEY}, and how many said they were very satisfied or satisfied.",
+            source=Source.FEEDBACK,
+            date_field="answered_at",
+            section=Section.FEEDBACK,
+            met=Q(satisfaction__in=[value.value for value in SATISFIED]),
+            columns=columns,
+            rows_noun="answers",
+        ),
+        Metric(
+            key="feedback_heard",
+            name="Felt listened to",
+            definition=f"{_SURVEY}, and how many said yes, they felt listened to.",
+            source=Source.FEEDBACK,
+            date_field="answered_at",
+            section=Section.FEEDBACK,
+            met=Q(felt_heard=Agreement.YES.value),
+            columns=columns,
+            rows_noun="answers",
+        ),
+        Metric(
+            key="feedback_clear",
+            name="Found the information clear",
+            definition=f"{_SURVEY}, and how many said yes, the information was clear.",
+            source=Source.FEEDBACK,
+            date_field="answered_at",
+            section=Section.FEEDBACK,
+            met=Q(information_clear=Agreement.YES.value),
+            columns=columns,
+            rows_noun="answers",
+        ),
+        Metric(
+            key="feedback_recommend",
+            name="Would recommend the service",
+            definition=f"{_SURVEY}, and how many said yes, they would recommend it.",
+            source=Source.FEEDBACK,
+            date_field="answered_at",
+            section=Section.FEEDBACK,
+            met=Q(would_recommend=Recommend.YES.value),
+            columns=columns,
+            rows_noun="answers",
+        ),
+    )
+    by_kind = tuple(
+        Metric(
+            key=f"feedback_satisfied_{kind.value}",
+            name=f"Satisfied: {kind.label.lower()}",
+            definition=(
+                f"{_SURVEY}, from {kind.label.lower()}, and how many said they were very "
+                "satisfied or satisfied."
+            ),
+            source=Source.FEEDBACK,
+            date_field="answered_at",
+            section=Section.FEEDBACK,
+            where=Q(participant=kind.value),
+            met=Q(satisfaction__in=[value.value for value in SATISFIED]),
+            columns=columns,
+            rows_noun="answers",
+        )
+        for kind in Participant
+    )
+    return everyone + by_kind
 
 
 METRICS: tuple[Metric, ...] = (
@@ -388,6 +470,8 @@ METRICS: tuple[Metric, ...] = (
     ),
     # Themes -----------------------------------------------------------------------------------
     *(_section_metric(value, label) for value, label in _section_choices()),
+    # What people thought ------------------------------------------------------------------------
+    *_feedback_metrics(),
 )
 
 BY_KEY: dict[str, Metric] = {metric.key: metric for metric in METRICS}

@@ -10,6 +10,7 @@ urlpatterns = [
     path("reports/export/cases.csv", views.export_cases, name="export-cases"),
     path("reports/export/counts.csv", views.export_counts, name="export-counts"),
     path("reports/export/appeals.csv", views.export_appeals, name="export-appeals"),
+    path("reports/export/feedback.csv", views.export_feedback, name="export-feedback"),
     path("reports/quarterly/", views.quarterly, name="quarterly"),
     path("reports/quarterly/<int:report_id>/", views.quarterly_detail, name="quarterly-detail"),
     path("reports/quarterly/<int:report_id>/pdf/", views.quarterly_pdf, name="quarterly-pdf"),

@@ -30,6 +30,7 @@ from mediation.common.views import (
 from mediation.deadlines.labels import deadline_label
 from mediation.domain.case_states import ROUTE_LABELS, Route
 from mediation.reports import exports, selectors, services
+from mediation.reports.feedback import feedback_comments, feedback_rows
 from mediation.reports.forms import AppealForm, QuarterlyReportForm, ReportFilterForm
 from mediation.reports.metrics import Kind, Source
 from mediation.reports.models import QuarterlyReport
@@ -110,10 +111,16 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     filters = _filters(form)
     with report_reads():  # a read replica, when one is configured (docs/scaling.md)
         board = selectors.dashboard(filters, authorities=form.authorities.values())
+        comments = feedback_comments(filters)
     query = _link_query(form)
     context.update(dashboard_context(board, link_query=query))
     context.update(
-        {"filters": filters, "heading": filters_heading(filters), "export_qs": urlencode(query)}
+        {
+            "filters": filters,
+            "heading": filters_heading(filters),
+            "export_qs": urlencode(query),
+            "comments": comments,
+        }
     )
     return render(request, "reports/dashboard.html", context)
 
@@ -124,6 +131,14 @@ PART_TITLES = {"all": "", "met": "met the standard", "missed": "did not meet the
 def _drill_rows(metric, page_items: list[Any]) -> list[dict[str, Any]]:  # noqa: ANN001
     """Each row's reference, link and the dates that place it in the figure."""
     rows = []
+    met_ids: set[int] = set()
+    if metric.source is Source.FEEDBACK and metric.met is not None and page_items:
+        # Which answers on this page met the standard: one query, by the figure's own filter.
+        met_ids = set(
+            type(page_items[0])
+            ._default_manager.filter(metric.met, pk__in=[item.pk for item in page_items])
+            .values_list("pk", flat=True)
+        )
     for item in page_items:
         if metric.source is Source.ENQUIRY:
             case = getattr(item, "case", None) if hasattr(item, "case") else None
@@ -149,12 +164,16 @@ def _drill_rows(metric, page_items: list[Any]) -> list[dict[str, Any]]:  # noqa:
                 value = AppealLodged(value).label if value else "Not recorded"
             elif path == "kind" and metric.source is Source.ACTION:
                 value = item.kind_label
+            elif path == "participant" and metric.source is Source.FEEDBACK:
+                value = item.get_participant_display()
             elif hasattr(value, "tzinfo") and hasattr(value, "hour"):
                 value = timezone.localtime(value).date()
             values.append(value)
         met = None
         if metric.kind is Kind.RATE and metric.source is Source.DEADLINE:
             met = item.met_on is not None and item.met_on <= item.due
+        elif metric.kind is Kind.RATE and metric.source is Source.FEEDBACK:
+            met = item.pk in met_ids
         elif metric.kind is Kind.RATE:
             assert case is not None  # the other rates count cases (Source.CASE)
             met = case.appeal_lodged == AppealLodged.YES
@@ -249,6 +268,12 @@ def export_cases(request: AuthenticatedHttpRequest) -> HttpResponseBase:
 @step_up_required  # data leaving the service: a fresh code first
 def export_counts(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     return _csv_response(request, "counts", exports.counts_rows)
+
+
+@staff_view(services.may_manage_reports)
+@step_up_required  # data leaving the service: a fresh code first
+def export_feedback(request: AuthenticatedHttpRequest) -> HttpResponseBase:
+    return _csv_response(request, "feedback-anonymised", feedback_rows)
 
 
 @staff_view(services.may_manage_reports)

@@ -41,6 +41,9 @@ class TimelineEntry(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Who did it, for a line written at the service that had the case before a hand-over
+    # (mediation.exchange): a person with no account here.
+    actor_name = models.CharField(max_length=150, blank=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     summary = models.CharField(max_length=300)
     contact = models.ForeignKey("cases.Contact", null=True, blank=True, on_delete=models.CASCADE)

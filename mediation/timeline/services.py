@@ -81,6 +81,39 @@ def timeline_record(
     return entry
 
 
+def timeline_take_over(
+    *,
+    case: models.Model,
+    by: Any,
+    lines: Sequence[tuple[datetime, str, str, str]],
+    source: str,
+    request: HttpRequest | None = None,
+) -> int:
+    """The history of a case handed over from another provider (mediation.exchange): each line
+    (at, kind, summary, who did it there) kept with its own time, in one insert, and one audit
+    event naming where it came from. Returns how many lines were written."""
+    known = set(TimelineKind.values)
+    written = TimelineEntry.objects.bulk_create(
+        TimelineEntry(
+            case_id=case.pk,
+            at=at,
+            kind=kind if kind in known else TimelineKind.DETAILS,
+            summary=summary[:SUMMARY_MAX],
+            actor_name=who[:150],
+        )
+        for at, kind, summary, who in lines
+    )
+    audit_record(
+        actor=by,
+        verb="timeline.take_over",
+        target=case,
+        case_id=case.pk,
+        request=request,
+        detail={"lines": len(written), "source": source[:200]},
+    )
+    return len(written)
+
+
 def timeline_lines(
     *, case: models.Model, by: Any, summaries: Sequence[str], kind: str
 ) -> list[TimelineEntry]:

@@ -219,7 +219,8 @@ class StepForm(forms.Form):
         if step == Step.CLOSE:
             self.fields["closure_outcome"] = forms.ChoiceField(
                 label="Why is the case closing?",
-                choices=ClosureOutcome.choices,
+                # A hand-over closes its cases itself (Manage, hand over open cases).
+                choices=[c for c in ClosureOutcome.choices if c[0] != ClosureOutcome.HANDED_OVER],
                 widget=forms.RadioSelect,
                 error_messages={"required": "Select why the case is closing"},
             )

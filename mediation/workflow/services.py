@@ -335,11 +335,17 @@ def _apply(case: Case, step: Step, data: dict[str, Any], by: Actor) -> tuple[lis
         case Step.ISSUE_CERTIFICATE:
             fields["certificate_issued_on"] = when
             fields["certificate_kind"] = _certificate_kind(case)
-            fields["certificate_issued_by"] = data.get("adviser") or staff_member(by)
+            elsewhere = data.get("issued_elsewhere")
+            fields["certificate_issued_by"] = (
+                None if elsewhere else (data.get("adviser") or staff_member(by))
+            )
             line = (
                 f"Certificate issued {format_day(when)}: "
                 f"{CertificateKind(fields['certificate_kind']).label}"
             )
+            if elsewhere:
+                reference = f" ({elsewhere})" if isinstance(elsewhere, str) else ""
+                line += f", by the service that had the case before{reference}: none made here"
         case Step.FAMILY_WITHDRAWS:
             fields["mediation_declined_on"] = when
             line = f"Family said they no longer want mediation: {format_day(when)}"
@@ -406,9 +412,11 @@ def case_take_step(
     else:
         deadline_recalculate(case=case, by=by)
         case.last_activity_at = timezone.now()
-    if step == Step.ISSUE_CERTIFICATE:
+    if step == Step.ISSUE_CERTIFICATE and not data.get("issued_elsewhere"):
         assert isinstance(by, User)  # an LA's system never issues one (_check_actor_may_take)
         # After the deadlines were recomputed, so the certificate carries the appeal deadline
         # that runs from its date of issue; in this transaction, so no step without certificate.
+        # A certificate another provider issued before the case came here (a caseload import,
+        # mediation.exchange) is recorded with its date and reference, and none is made.
         certificate_issue(case=case, by=by, adviser=data.get("adviser"), request=request)
     return case

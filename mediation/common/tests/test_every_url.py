@@ -137,6 +137,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "reports:export-cases": MANAGERS,
     "reports:export-counts": MANAGERS,
     "reports:export-appeals": MANAGERS,
+    "reports:export-feedback": MANAGERS,
     "reports:quarterly": MANAGERS,
     "reports:quarterly-detail": MANAGERS,
     "reports:quarterly-pdf": MANAGERS,
@@ -190,6 +191,25 @@ ACCESS: dict[str, frozenset[str]] = {
     "calendar_feeds:subscription": ALL_STAFF,
     "calendar_feeds:new-address": ALL_STAFF,
     "calendar_feeds:turn-off": ALL_STAFF,
+    # a caseload in and out, and handing over an LA's open cases: managers
+    "exchange:import": MANAGERS,
+    "exchange:import-template": MANAGERS,
+    "exchange:import-columns": MANAGERS,
+    "exchange:import-detail": MANAGERS,
+    "exchange:import-progress": MANAGERS,
+    "exchange:import-run": MANAGERS,
+    "exchange:export": MANAGERS,
+    "exchange:handover": MANAGERS,
+    "exchange:handover-detail": MANAGERS,
+    "exchange:handover-progress": MANAGERS,
+    "exchange:handover-download": MANAGERS,
+    # the end-of-case survey: its answers are read and recorded by the office (not mediators:
+    # many comments are about the mediator)
+    "feedback:case": OFFICE,
+    "feedback:record": OFFICE,
+    "feedback:send": OFFICE,
+    # the survey's thank-you page shows nothing about any case
+    "feedback:thanks": PUBLIC,
 }
 
 # Portal pages behind a party's link: no staff member and no stranger gets in (404). Each kind of
@@ -215,6 +235,8 @@ PORTAL_GATED_PAGES = [
 ]
 for _name in PORTAL_GATED_PAGES:
     ACCESS[f"portal:{_name}"] = PORTAL_GATED
+# The survey behind a person's link (the portal's gate, kind "feedback" only).
+ACCESS["feedback:survey"] = PORTAL_GATED
 
 # The LAs' API answers only a token of an LA's system (Authorization: Bearer): no session of
 # any visitor gets in (401), and a GET-only operation refuses a POST (405). Who may use each
@@ -250,6 +272,8 @@ OPEN_TO_ANONYMOUS = {
     for name, allowed in ACCESS.items()
     if name.startswith(("portal:", "api:")) or name == "calendar_feeds:feed"
 }
+# The survey's own doors: its page answers a stranger "not found"; its thank-you page is public.
+OPEN_TO_ANONYMOUS |= {"feedback:survey", "feedback:thanks"}
 # The views that take a POST without a CSRF token: browsers send CSP reports without one, and
 # the API is used with a token, never a cookie.
 CSRF_EXEMPT = {"csp-report"} | {name for name in ACCESS if name.startswith("api:")}
@@ -408,9 +432,11 @@ SHOWS: dict[str, Shows] = {
     "reports:dashboard": FIGURES,
     "reports:cases": FIGURES,
     "reports:appeal": CASE,
-    "reports:export-cases": OwnEvent("export.cases"),
-    "reports:export-counts": OwnEvent("export.counts"),
-    "reports:export-appeals": OwnEvent("export.appeals"),
+    # Each export writes one "report.export" event naming the export and its filters.
+    "reports:export-cases": OwnEvent("report.export"),
+    "reports:export-counts": OwnEvent("report.export"),
+    "reports:export-appeals": OwnEvent("report.export"),
+    "reports:export-feedback": OwnEvent("report.export"),
     "reports:quarterly": FIGURES,
     "reports:quarterly-detail": FIGURES,
     "reports:quarterly-pdf": FIGURES,
@@ -470,6 +496,28 @@ SHOWS |= {
     "calendar_feeds:new-address": NoPersonalData("the signed-in person's own feed address"),
     "calendar_feeds:subscription": NoPersonalData("the signed-in person's own feed address"),
     "calendar_feeds:turn-off": NoPersonalData("a confirmation"),
+}
+# A caseload in and out, and handing over an LA's open cases (managers): the pages about one
+# import or hand-over write their own event; the exports and the archive write theirs.
+SHOWS |= {
+    "exchange:import": NoPersonalData("an upload form and the past imports' file names"),
+    "exchange:import-template": NoPersonalData("an empty spreadsheet with the column names"),
+    "exchange:import-columns": OwnEvent("caseload_import.view"),
+    "exchange:import-detail": OwnEvent("caseload_import.view"),
+    "exchange:import-progress": NoPersonalData("how many rows are done"),
+    "exchange:import-run": BUTTON,
+    "exchange:export": OwnEvent("caseload.export"),
+    "exchange:handover": NoPersonalData("a form choosing an LA, and past hand-overs' counts"),
+    "exchange:handover-detail": OwnEvent("handover.view"),
+    "exchange:handover-progress": NoPersonalData("how many cases are done"),
+    "exchange:handover-download": OwnEvent("handover.download"),
+    # The end-of-case survey: the office reads a case's answers; the survey itself is behind
+    # a person's link (the portal's gate) and its thank-you page shows nothing.
+    "feedback:case": CASE,
+    "feedback:record": CASE,
+    "feedback:send": CASE,
+    "feedback:survey": NoPersonalData("behind a person's link: the portal's own matrix"),
+    "feedback:thanks": NoPersonalData("a thank-you page"),
 }
 for _name in PORTAL_GATED_PAGES:
     SHOWS[f"portal:{_name}"] = NoPersonalData("behind a party's link: the portal's own matrix")

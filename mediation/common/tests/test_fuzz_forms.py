@@ -228,7 +228,24 @@ def _portal_clients(case, officer) -> list[Client]:
             client = Client()
             if client.post(f"/portal/link/{found.group(1)}/").status_code == 302:
                 clients.append(client)
-    assert len(clients) >= 4, "a portal session for each kind of party"
+    # The end-of-case survey's link (mediation.feedback): a session that opens the survey only.
+    from mediation.feedback.models import SurveyInvitation
+    from mediation.portal.models import LinkPurpose
+    from mediation.portal.services import access_ensure, link_make
+
+    survey = access_ensure(
+        case=case, party=helper, kind=AccessKind.FEEDBACK, email=helper.email, by=officer
+    )
+    SurveyInvitation.objects.create(
+        case=case, party=helper, participant="parent", access=survey, sent_to=helper.email
+    )
+    _link, address = link_make(survey, purpose=LinkPurpose.FEEDBACK, by=officer)
+    found = re.search(r"/portal/link/([A-Za-z0-9_-]+)/", address)
+    assert found is not None
+    client = Client()
+    if client.post(found.group(0)).status_code == 302:
+        clients.append(client)
+    assert len(clients) >= 5, "a portal session for each kind of party, and the survey's"
     return clients
 
 

@@ -47,6 +47,8 @@ ID_SOURCES = {
     "user_id": ("accounts.User", None),
     "token_id": ("api.ApiToken", None),
     "endpoint_id": ("webhooks.WebhookEndpoint", None),
+    "import_id": ("exchange.CaseloadImport", None),
+    "handover_id": ("exchange.Handover", None),
 }
 
 
@@ -230,11 +232,33 @@ def _fill_gaps():
         purpose="staff_file",
         by_user=officer,
     )
+    _import_and_handover(case, User.objects.get(username="morgan.manager"))
     erasure_request(
         case=Case.objects.get(pk=case.pk),
         by=User.objects.get(username="morgan.manager"),
         scope="case",
         reason="Test",
+    )
+
+
+def _import_and_handover(case, manager):
+    """A caseload file waiting for its columns to be matched, and a hand-over archive made."""
+    from mediation.exchange.models import Handover
+    from mediation.exchange.services import caseload_import_upload
+
+    caseload_import_upload(
+        by=manager,
+        file_name="caseload.csv",
+        data=b"Reference,Local authority,Route\nX-1,NFD,Mediation\n",
+        default_owner=manager,
+    )
+    Handover.objects.create(
+        local_authority=case.local_authority,
+        case_ids=[case.pk],
+        made_by=manager,
+        status=Handover.Status.READY,
+        archive=b"PK\x05\x06" + b"\x00" * 18,
+        sha256="0" * 64,
     )
 
 

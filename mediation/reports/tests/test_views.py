@@ -230,7 +230,7 @@ def test_dashboard_query_count_is_fixed(client, manager_sue, world, django_asser
     login(client, manager_sue)
     client.get(DASHBOARD)
     # The session, the user with their OTP device (ADR 0050), the LA list (also naming the LAs
-    # of the outcomes table), 11 report queries: the same with 4
+    # of the outcomes table), 12 report queries, 1 for the survey's comments: the same with 4
     # cases or a million, 2 LAs or 150. On PostgreSQL also the savepoint turning JIT off
     # around the report queries (savepoint, set, reset, release).
     for number in range(6):
@@ -241,7 +241,7 @@ def test_dashboard_query_count_is_fixed(client, manager_sue, world, django_asser
             outcome="not_agreed",
         )
     jit = 4 if connection.vendor == "postgresql" else 0
-    with django_assert_num_queries(14 + jit):
+    with django_assert_num_queries(16 + jit):
         page = client.get(DASHBOARD, {"period": "2026-Q2"})
     assert page.status_code == 200
     assert page.content.decode().count("Extra Council") == 3 * 6  # LA list, chart and table
