@@ -335,7 +335,29 @@ def certificate_issue(
     request: HttpRequest | None = None,
 ) -> Certificate:
     """Make the case's certificate from what the workflow recorded (date, kind, adviser), keep
-    its PDF, and send it to the family and the LA, one logged message per recipient."""
+    its PDF, and send it to the family and the LA, one logged message per recipient; with its
+    line in the case's history and its audit event."""
+    certificate, line, detail = certificate_make(case=case, by=by, adviser=adviser)
+    timeline_record(
+        case=case,
+        by=by,
+        kind=TimelineKind.CONTACT,
+        summary=line,
+        verb="certificate.issue",
+        target=certificate,
+        request=request,
+        detail=detail,
+    )
+    return certificate
+
+
+@transaction.atomic
+def certificate_make(
+    *, case: Case, by: User, adviser: User | None = None
+) -> tuple[Certificate, str, dict[str, str]]:
+    """`certificate_issue` without its history line and audit event, which the caller writes
+    (the workflow records the step and the certificate as one change): the certificate, the
+    line for the history and the audit detail."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     refusal = certificate_refusal(case)
     if refusal:
@@ -378,17 +400,11 @@ def certificate_issue(
         document=document,
     )
     sent = _certificate_send(case=case, certificate=certificate, facts=facts, by=by)
-    timeline_record(
-        case=case,
-        by=by,
-        kind=TimelineKind.CONTACT,
-        summary=f"Certificate {facts.reference} made and sent: {sent}",
-        verb="certificate.issue",
-        target=certificate,
-        request=request,
-        detail={"reference": facts.reference, "kind": facts.kind, "sha256": document.sha256},
+    return (
+        certificate,
+        f"Certificate {facts.reference} made and sent: {sent}",
+        {"reference": facts.reference, "kind": facts.kind, "sha256": document.sha256},
     )
-    return certificate
 
 
 def _certificate_send(

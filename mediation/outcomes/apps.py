@@ -10,6 +10,9 @@ class OutcomesConfig(AppConfig):
         # The deadlines app sits below this one, so it cannot import the agreed actions it
         # needs for their clocks: hand it the reader (mediation.deadlines.clocks).
         from mediation.deadlines.clocks import agreed_actions_source  # noqa: PLC0415 (apps load before models)
-        from mediation.outcomes.selectors import final_action_facts  # noqa: PLC0415 (apps load before models)
+        from mediation.outcomes.selectors import (  # noqa: PLC0415 (apps load before models)
+            final_action_facts,
+            outcome_finalised_on,
+        )
 
-        agreed_actions_source(final_action_facts)
+        agreed_actions_source(final_action_facts, outcome_finalised_on)

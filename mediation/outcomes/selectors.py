@@ -58,12 +58,42 @@ def final_action_facts(case: Case) -> list[ActionFacts]:
     rows = (
         AgreedAction.objects.filter(case=case, statement__status=OutcomeStatement.Status.FINAL)
         .order_by("position", "id")
-        .values_list("pk", "kind", "agreed_due", "varied_due", "done_on")
+        .values_list(
+            "pk",
+            "kind",
+            "agreed_due",
+            "varied_due",
+            "done_on",
+            "no_plan_notice_on",
+            "final_plan_sent_on",
+            "follow_up_exception",
+        )
     )
     return [
-        ActionFacts(str(pk), kind, varied or agreed, done)
-        for pk, kind, agreed, varied, done in rows
+        ActionFacts(
+            str(pk),
+            kind,
+            varied or agreed,
+            done,
+            no_plan,
+            final_plan,
+            AgreedAction.FollowUpException(exception).label if exception else "",
+        )
+        for pk, kind, agreed, varied, done, no_plan, final_plan, exception in rows
     ]
+
+
+def outcome_finalised_on(case: Case) -> date | None:
+    """The day (Europe/London) the case's outcome statement was made final, if it was: the
+    fact rules' "outcome recorded" (one query; none when the case has no outcome yet)."""
+    if not case.outcome:
+        return None
+    finalised = (
+        OutcomeStatement.objects.filter(case=case, status=OutcomeStatement.Status.FINAL)
+        .values_list("finalised_at", flat=True)
+        .first()
+    )
+    return timezone.localdate(finalised) if finalised is not None else None
 
 
 def statement_for_case(case: Case) -> OutcomeStatement | None:
