@@ -125,6 +125,9 @@ class Refusal:
     field: str
     message: str
     fact: Fact | None = None
+    # The earlier date of a date-order rule ("" if none): a form that changed that date shows
+    # the message next to it when it does not have `field`.
+    other: str = ""
 
 
 def field_of(violation: Violation) -> str:
@@ -326,7 +329,10 @@ def case_change_refusals(
         )
         if _key(v) not in old
     ]
-    refusals = [Refusal(field_of(v), v.message, v.field) for v in new]
+    refusals = [
+        Refusal(field_of(v), v.message, v.field, CASE_FIELDS.get(v.other, "") if v.other else "")
+        for v in new
+    ]
     if check_stage and not refusals:
         situation = situation_of(case, after, calendar=calendar, actions=stored_actions)
         refusals.extend(_stage_refusals(case, before, after, situation))
@@ -346,7 +352,9 @@ def add_to_form(
     action field) to the form's field; one the form does not have goes to the error summary."""
     mapping = fields or {}
     for refusal in refusals:
-        target = mapping.get(refusal.field, refusal.field)
+        target: str | None = mapping.get(refusal.field, refusal.field)
+        if target not in form.fields and refusal.other:
+            target = mapping.get(refusal.other, refusal.other)
         if target not in form.fields:
             target = None
         if refusal.message not in form.errors.get(target or "__all__", []):

@@ -254,3 +254,11 @@ def test_messages_are_logged_per_recipient(due_case, manager_sue, remind):
     remind(date(2026, 11, 11))
     assert Message.objects.filter(status=Message.Status.SENT).count() == 2
     assert set(Message.objects.values_list("case_id", flat=True)) == {due_case.pk}
+
+
+def test_reminders_fall_on_working_days(due_case, manager_sue, remind):
+    # Due Tue 10 Nov 2026: nothing on Sat 7 or Sun 8 Nov, the overdue reminder on Wed 11 Nov.
+    assert remind(date(2026, 11, 7)).messages_created == 0
+    assert remind(date(2026, 11, 8)).messages_created == 0
+    assert not mail.outbox
+    assert remind(date(2026, 11, 9)).messages_created == 1
