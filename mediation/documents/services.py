@@ -117,11 +117,22 @@ MEETING_LETTER_CODES = {
 }
 
 
+# The letters about an overdue agreed action, one for each kind of owner.
+OVERDUE_LETTER_CODES = frozenset(
+    {
+        LetterCode.OVERDUE_ACTION,
+        LetterCode.OVERDUE_ACTION_HEALTH,
+        LetterCode.OVERDUE_ACTION_SCHOOL,
+        LetterCode.OVERDUE_ACTION_FAMILY,
+    }
+)
+
+
 def letter_placeholders(code: str) -> dict[str, str]:
     """The placeholders a letter's wording may use."""
     if code in MEETING_LETTER_CODES.values():
         return wording.MEETING_PLACEHOLDERS
-    if code == LetterCode.OVERDUE_ACTION:
+    if code in OVERDUE_LETTER_CODES:
         return wording.OVERDUE_PLACEHOLDERS
     return wording.PLACEHOLDERS
 
@@ -220,6 +231,7 @@ def _sample_meeting_values() -> dict[str, str]:
 
 def _sample_overdue_values() -> dict[str, str]:
     return {
+        "recipient_name": "Sampleshire Council",
         "local_authority": "Sampleshire Council",
         "reference": "MED-2026-00000",
         "child_name": "Alex Sample",
@@ -263,6 +275,7 @@ def _facts_preview_context(*, code: str, title: str, body: str) -> dict:
         context.update(
             case={"reference": values["reference"], "child_name": values["child_name"]},
             authority={"name": values["local_authority"]},
+            recipient_name=values["recipient_name"],
             action={
                 "what": "Issue the amended EHC plan",
                 "get_who_display": "The local authority",
@@ -294,7 +307,7 @@ def letter_preview(*, code: str, title: str, body: str) -> tuple[str, bytes]:
         context = letter_preview_context(code=code, title=title, body=body)
         html = render_to_string("meetings/letter.html", context)
         return html, html_to_pdf(html, extra_css=render_to_string("meetings/letter.css", context))
-    if code == LetterCode.OVERDUE_ACTION:
+    if code in OVERDUE_LETTER_CODES:
         context = letter_preview_context(code=code, title=title, body=body)
         html = render_to_string("outcomes/overdue_letter.html", context)
         return html, html_to_pdf(html, extra_css=render_to_string("outcomes/document.css"))

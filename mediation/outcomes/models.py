@@ -242,10 +242,11 @@ class Delivery(models.Model):
 
 
 class ActionChase(models.Model):
-    """Chasing an overdue action: a letter to the LA, or an escalation to the managers."""
+    """Chasing an overdue action: a letter to whoever agreed to do it (the LA, the health body,
+    the school with a copy to the LA, or the family), or an escalation to the managers."""
 
     class Kind(models.TextChoices):
-        LETTER = "letter", "Letter to the local authority"
+        LETTER = "letter", "Letter to whoever agreed to do it"
         ESCALATION = "escalation", "Escalated to the managers"
 
     action = models.ForeignKey(AgreedAction, on_delete=models.CASCADE, related_name="chases")

@@ -206,6 +206,12 @@ class DecisionForm(forms.Form):
         error_messages={"invalid_choice": "Select part or all of the meeting"},
     )
     child_scope_detail = text_field("Which part of the meeting?", max_length=200, required=False)
+    statement_to_child = forms.BooleanField(
+        label="The family and I agreed the child gets a copy of the outcome statement",
+        required=False,
+        help_text="Leave it unticked unless you both agreed: the statement then goes to the "
+        "child, or to the adult helping them.",
+    )
     reason = long_text_field(
         "Reason", required=True, rows=3, empty_message="Give the reason for your decision"
     )
@@ -216,6 +222,7 @@ class DecisionForm(forms.Form):
         if not is_child:
             del self.fields["child_scope"]
             del self.fields["child_scope_detail"]
+            del self.fields["statement_to_child"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

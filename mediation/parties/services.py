@@ -211,10 +211,12 @@ def attendance_mediator_decide(
     by: User,
     child_scope: str = "",
     child_scope_detail: str = "",
+    statement_to_child: bool = False,
     request: HttpRequest | None = None,
 ) -> AttendanceRequest:
     """The mediator's decision on someone attending (reg 38(1)(c)-(e)). Only the case's
-    assigned mediator, or a manager, may record it."""
+    assigned mediator, or a manager, may record it. For a child allowed to attend, whether the
+    family and the mediator agreed the child gets a copy of the outcome statement."""
     case = _lock(party.case)
     if not permissions.can_decide_attendance(by, case):
         raise NotAllowed("Only the case's mediator or a manager can record this decision.")
@@ -231,13 +233,19 @@ def attendance_mediator_decide(
     if row.basis == rules.Basis.CHILD_AGREEMENT and allows and child_scope:
         attendance.child_scope = child_scope
         attendance.child_scope_detail = child_scope_detail if child_scope == ChildScope.PART else ""
+    attendance.statement_to_child = (
+        row.basis == rules.Basis.CHILD_AGREEMENT and allows and statement_to_child
+    )
     attendance.save()
     new = attendance_refresh(case).row_for(party.pk)
+    summary = f"Mediator {'allowed' if allows else 'refused'} {party.name} attending: "
+    summary += new.status_label.lower()
+    if attendance.statement_to_child:
+        summary += "; the family and the mediator agreed they get the outcome statement"
     timeline_record(
         case=case,
         by=by,
-        summary=f"Mediator {'allowed' if allows else 'refused'} {party.name} attending: "
-        f"{new.status_label.lower()}",
+        summary=summary,
         verb="attendance.decision",
         target=attendance,
         request=request,

@@ -245,10 +245,12 @@ def attendance_decision(request: HttpRequest, reference: str, party_id: int) -> 
                 reason=data["reason"],
                 child_scope=data.get("child_scope", ""),
                 child_scope_detail=data.get("child_scope_detail", ""),
+                statement_to_child=bool(data.get("statement_to_child")),
                 by=request.user,
                 request=request,
             )
-            messages.success(request, "Decision recorded")
+            verdict = "may attend" if data["decision"] == "allowed" else "may not attend"
+            messages.success(request, f"Decision recorded: {row.party.name} {verdict}")
             return redirect(_party_url(case, row.party))
     return _form_page(
         request,

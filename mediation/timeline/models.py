@@ -42,7 +42,9 @@ class TimelineEntry(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    summary = models.CharField(max_length=300)
+    # One change is one line, which may name several things done together (a step, its stage
+    # and the certificate it made): room for them, never cut in the ordinary course.
+    summary = models.CharField(max_length=1000)
     contact = models.ForeignKey("cases.Contact", null=True, blank=True, on_delete=models.CASCADE)
     note = models.ForeignKey("cases.CaseNote", null=True, blank=True, on_delete=models.CASCADE)
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 from mediation.audit.services import audit_record
 from mediation.timeline.models import TimelineEntry, TimelineKind
 
-SUMMARY_MAX = 300  # TimelineEntry.summary's length: longer lines are cut, never refused
+SUMMARY_MAX = 1000  # TimelineEntry.summary's length: longer lines are cut, never refused
 
 
 def _history_actor(by: Any) -> Any:

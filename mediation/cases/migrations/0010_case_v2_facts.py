@@ -19,26 +19,25 @@ def flags_from_recorded_facts(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0009_timeline_moves_to_its_own_app'),
-        ('meetings', '0004_alter_slotanswer_recorded_by'),
+        ("cases", "0009_timeline_moves_to_its_own_app"),
+        ("meetings", "0004_alter_slotanswer_recorded_by"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='case',
-            name='health_body_told_la_on',
+            model_name="case",
+            name="health_body_told_la_on",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='case',
-            name='la_not_a_party',
+            model_name="case",
+            name="la_not_a_party",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='case',
-            name='short_notice_agreed',
+            model_name="case",
+            name="short_notice_agreed",
             field=models.BooleanField(default=False),
         ),
         migrations.RunPython(flags_from_recorded_facts, migrations.RunPython.noop),

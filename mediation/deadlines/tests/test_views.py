@@ -74,7 +74,10 @@ def test_recording_key_dates_recomputes(client, case_officer_cal, open_case):
     assert case.next_deadline_code == "health_bodies_notified_by"
     assert case.next_deadline_due == date(2026, 11, 11)
     page = client.get(response.url).content.decode()
-    assert "Saved: LA told that the family wants mediation. The deadlines were worked out again" in page
+    assert (
+        "Saved: LA told that the family wants mediation. The deadlines were worked out again"
+        in page
+    )
     # The same form again, unchanged: nothing is saved, and the page says so.
     response = client.post(url, _key_dates_post(case))
     assert "Nothing was changed" in client.get(response.url).content.decode()

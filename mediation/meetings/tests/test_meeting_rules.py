@@ -97,7 +97,9 @@ def test_a_closure_day_is_named_and_the_form_asks_beside_the_field(
     client, arranging_case, case_officer_cal, manager_sue
 ):
     day = working_days_from_today(12)
-    ClosureDay.objects.create(day=day, name="Staff training", kind="closure", created_by=manager_sue)
+    ClosureDay.objects.create(
+        day=day, name="Staff training", kind="closure", created_by=manager_sue
+    )
     login(client, case_officer_cal)
     url = reverse("meetings:slots", args=[arranging_case.reference])
     post = {

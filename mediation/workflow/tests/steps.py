@@ -34,7 +34,12 @@ def to_meeting_held(
 
 
 def to_concluded(
-    case: Case, by: User, *, outcome: str = "agreed_all", on: date = date(2026, 11, 20), **dates: Any
+    case: Case,
+    by: User,
+    *,
+    outcome: str = "agreed_all",
+    on: date = date(2026, 11, 20),
+    **dates: Any,
 ) -> Case:
     """A mediation case whose meeting was held and whose outcome is recorded."""
     case = to_meeting_held(case, by, meeting=on, **dates)
