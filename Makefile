@@ -59,10 +59,11 @@ lock: $(STAMP)
 outdated: $(STAMP)
 	@$(PY) scripts/outdated.py
 
-## lint: ruff, import-linter, and bandit (medium and high findings, each exception justified in place; pyproject.toml)
+## lint: ruff, import-linter, mypy (the whole project; .mypy_cache keeps it quick) and bandit (medium and high findings, each exception justified in place; pyproject.toml)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 	@# bandit warns about every justified exception it meets on lines it also reads for other tests; only findings fail.
 	$(VENV)/bin/bandit -c pyproject.toml -r mediation config scripts bench --severity-level medium -q 2> >(grep -v "nosec encountered" >&2)
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,6 +15,7 @@ from mediation.accounts import two_factor as two_factor_devices
 from mediation.accounts.forms import SignInForm, StaffUserForm, TwoFactorCodeForm
 from mediation.accounts.models import User
 from mediation.accounts.services import security_notice, staff_two_factor_reset, staff_user_save
+from mediation.accounts.types import AuthenticatedHttpRequest
 from mediation.audit.services import audit_record
 from mediation.common.views import manager_view, render_form_page
 
@@ -25,12 +27,12 @@ class SignInView(auth_views.LoginView):
     authentication_form = SignInForm
     redirect_authenticated_user = True
 
-    def form_valid(self, form: SignInForm) -> HttpResponse:
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
         audit_record(actor=form.get_user(), verb="auth.sign_in_password", request=self.request)
         return response
 
-    def form_invalid(self, form: SignInForm) -> HttpResponse:
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         audit_record(actor=None, verb="auth.sign_in_failed", request=self.request)
         return super().form_invalid(form)
 
@@ -53,14 +55,14 @@ class SignOutView(auth_views.LogoutView):
 
 
 @manager_view
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     users = User.objects.order_by("-is_active", "first_name", "last_name")
     return render(request, "accounts/user_list.html", {"users": users})
 
 
 @manager_view
 @require_http_methods(["GET", "POST"])
-def user_edit(request: HttpRequest, user_id: int | None = None) -> HttpResponse:
+def user_edit(request: AuthenticatedHttpRequest, user_id: int | None = None) -> HttpResponse:
     instance = get_object_or_404(User, pk=user_id) if user_id else User()
     form = StaffUserForm(request.POST if request.method == "POST" else None, instance=instance)
     if request.method == "POST":
@@ -82,7 +84,7 @@ def user_edit(request: HttpRequest, user_id: int | None = None) -> HttpResponse:
 
 @manager_view
 @require_http_methods(["POST"])
-def user_two_factor_reset(request: HttpRequest, user_id: int) -> HttpResponse:
+def user_two_factor_reset(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
     user = get_object_or_404(User, pk=user_id)
     try:
         staff_two_factor_reset(user=user, by=request.user, request=request)
@@ -97,7 +99,7 @@ def user_two_factor_reset(request: HttpRequest, user_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def two_factor(request: HttpRequest) -> HttpResponse:
+def two_factor(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Second step of signing in: a code from the authenticator app."""
     device = two_factor_devices.confirmed_device(request.user)
     if device is None:
@@ -115,7 +117,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
+def two_factor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """First sign-in: add the service to an authenticator app and prove it works."""
     if two_factor_devices.confirmed_device(request.user) is not None:
         return redirect("accounts:two-factor")

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from mediation.accounts.models import Role, User
+from mediation.accounts.types import AuthenticatedHttpRequest
 from mediation.cases import permissions, selectors, services
 from mediation.cases.forms import (
     CaseSearchForm,
@@ -37,12 +38,12 @@ from mediation.common.views import (
 )
 
 
-def can_handle_enquiries(user) -> bool:  # type: ignore[no-untyped-def]
+def can_handle_enquiries(user: User) -> bool:
     return user.can_handle_enquiries
 
 
 @staff_view()
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CaseSearchForm(request.GET or None)
     filters = selectors.CaseFilters(open_only=True)
     if form.is_bound and form.is_valid():
@@ -78,7 +79,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def contact_add(request: HttpRequest, reference: str) -> HttpResponse:
+def contact_add(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = selectors.access_case(user=request.user, reference=reference, request=request)
     parties = list(case.parties.all())
     form = ContactForm(request.POST if request.method == "POST" else None, parties=parties)
@@ -106,7 +107,7 @@ def contact_add(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def note_add(request: HttpRequest, reference: str) -> HttpResponse:
+def note_add(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = selectors.access_case(user=request.user, reference=reference, request=request)
     form = NoteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
@@ -126,7 +127,7 @@ def note_add(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @staff_view(can_handle_enquiries)
-def enquiry_list(request: HttpRequest) -> HttpResponse:
+def enquiry_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     show = request.GET.get("show", "open")
     enquiries = selectors.enquiry_list_for_user(user=request.user)
     if show != "all":
@@ -146,7 +147,7 @@ def enquiry_list(request: HttpRequest) -> HttpResponse:
 
 @staff_view(can_handle_enquiries)
 @require_http_methods(["GET", "POST"])
-def enquiry_new(request: HttpRequest) -> HttpResponse:
+def enquiry_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = EnquiryForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_valid():
@@ -160,14 +161,14 @@ def enquiry_new(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view(can_handle_enquiries)
-def enquiry_detail(request: HttpRequest, reference: str) -> HttpResponse:
+def enquiry_detail(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     enquiry = selectors.access_enquiry(user=request.user, reference=reference)
     return render(request, "cases/enquiry_detail.html", {"enquiry": enquiry})
 
 
 @staff_view(can_handle_enquiries)
 @require_http_methods(["GET", "POST"])
-def enquiry_close(request: HttpRequest, reference: str) -> HttpResponse:
+def enquiry_close(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     enquiry = selectors.access_enquiry(user=request.user, reference=reference)
     form = CloseEnquiryForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
@@ -192,7 +193,7 @@ def enquiry_close(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def assign_mediator(request: HttpRequest, reference: str) -> HttpResponse:
+def assign_mediator(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = selectors.access_case(user=request.user, reference=reference, request=request)
     if not permissions.can_assign_mediator(request.user, case):
         raise PermissionDenied
@@ -214,7 +215,7 @@ def assign_mediator(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def mediator_notes(request: HttpRequest, reference: str) -> HttpResponse:
+def mediator_notes(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = selectors.access_case(user=request.user, reference=reference, request=request)
     if not permissions.can_read_mediator_notes(request.user, case):
         raise Http404("No such page")
@@ -236,7 +237,7 @@ def mediator_notes(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def case_link_add(request: HttpRequest, reference: str) -> HttpResponse:
+def case_link_add(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = selectors.access_case(user=request.user, reference=reference, request=request)
     if not permissions.can_link_cases(request.user):
         raise PermissionDenied
@@ -270,7 +271,7 @@ def case_link_add(request: HttpRequest, reference: str) -> HttpResponse:
 
 @manager_view
 @require_http_methods(["GET", "POST"])
-def mediator_conflicts(request: HttpRequest, user_id: int) -> HttpResponse:
+def mediator_conflicts(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
     """Conflicts of interest recorded for a mediator: they are refused cases that match."""
     mediator = get_object_or_404(User, pk=user_id, role=Role.MEDIATOR)
     form = MediatorConflictForm(request.POST if request.method == "POST" else None)

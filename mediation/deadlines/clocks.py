@@ -24,18 +24,20 @@ from mediation.cases.models import Case
 from mediation.deadlines.models import ClosureDay, Deadline
 from mediation.domain.calendar import WorkingCalendar
 from mediation.domain.deadlines import (
+    ActionKind,
     AgreedAction,
     CaseEvent,
     CaseFacts,
     DeadlineCode,
     DeadlineWarning,
     FollowUpStep,
+    IssueKind,
     agreed_action_code,
     case_follow_up_milestones,
     compute_deadlines,
     follow_up_milestone_code,
 )
-from mediation.domain.decisions import APPEALABLE_DECISIONS
+from mediation.domain.decisions import APPEALABLE_DECISIONS, DecisionType
 
 #: The first step of every agreed action: "agreed_action_due:<id>" (reg 42(2)/(3)/(5)).
 AGREED_ACTION_PREFIX = agreed_action_code("")
@@ -209,19 +211,19 @@ def case_facts(case: Case, *, actions: list[ActionFacts] | None = None) -> CaseF
     issues = {
         name
         for name, flag in (
-            ("education", case.issue_education),
-            ("health", case.issue_health),
-            ("social_care", case.issue_social_care),
+            (IssueKind.EDUCATION, case.issue_education),
+            (IssueKind.HEALTH, case.issue_health),
+            (IssueKind.SOCIAL_CARE, case.issue_social_care),
         )
         if flag
-    } or {"education"}
+    } or {IssueKind.EDUCATION}
     return CaseFacts(
-        decision_type=case.decision_type,
+        decision_type=DecisionType(case.decision_type),
         notice_sent=case.notice_sent_on,
         section_i_only=case.section_i_only,
         issues=frozenset(issues),
         events={event: getattr(case, name) for event, name in EVENT_FIELDS.items()},
-        agreed_actions=tuple(AgreedAction(a.id, a.kind, a.agreed_due) for a in actions),
+        agreed_actions=tuple(AgreedAction(a.id, ActionKind(a.kind), a.agreed_due) for a in actions),
         short_notice_agreed=case.short_notice_agreed,
         la_not_a_party=case.la_not_a_party,
     )

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from mediation.accounts.types import AuthenticatedHttpRequest
 from mediation.audit.services import client_ip
 from mediation.common.views import (
     manager_view,
@@ -33,7 +34,7 @@ def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
 
 @staff_view()
 @require_http_methods(["GET"])
-def download(request: HttpRequest, reference: str, document_id: int) -> HttpResponse:
+def download(request: AuthenticatedHttpRequest, reference: str, document_id: int) -> HttpResponse:
     document = selectors.access_document(
         user=request.user, reference=reference, document_id=document_id, request=request
     )
@@ -43,7 +44,7 @@ def download(request: HttpRequest, reference: str, document_id: int) -> HttpResp
 
 @manager_view
 @require_http_methods(["GET", "POST"])
-def certificate_revoke(request: HttpRequest, reference: str) -> HttpResponse:
+def certificate_revoke(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     certificate = selectors.access_current_certificate(
         user=request.user, reference=reference, request=request
     )
@@ -68,7 +69,7 @@ def certificate_revoke(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @manager_view
-def letter_templates(request: HttpRequest) -> HttpResponse:
+def letter_templates(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "documents/letter_templates.html",
@@ -78,7 +79,7 @@ def letter_templates(request: HttpRequest) -> HttpResponse:
 
 @manager_view
 @require_http_methods(["GET", "POST"])
-def letter_template_edit(request: HttpRequest, code: str) -> HttpResponse:
+def letter_template_edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     if code not in LetterCode.values:
         raise Http404("No such letter")
     current = services.letter_template_current(code)

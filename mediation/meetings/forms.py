@@ -10,7 +10,7 @@ from django import forms
 from django.utils import timezone
 
 from mediation.cases.models import Case
-from mediation.common.forms import GovukDateField, today_in_london
+from mediation.common.forms import GovukDateField, choice_field, today_in_london
 from mediation.deadlines.clocks import service_calendar
 from mediation.domain.case_states import CaseState
 from mediation.domain.meetings import DEFAULT_DURATION_MINUTES, enough_notice
@@ -124,7 +124,8 @@ class NonWorkingDayFields(forms.Form):
 
 class SlotForm(WhenFields, NonWorkingDayFields):
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         self.check_day(data.get("on"))
         return data
 
@@ -244,7 +245,8 @@ class BookForm(DetailsFields):
         self.slot, self.case = slot, case
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         day = self.slot.local_start.date()
         self.check_details(self.slot.mode, day)
         self.check_facts(self.case, day, None)
@@ -295,7 +297,7 @@ class RescheduleForm(WhenFields, DetailsFields, NonWorkingDayFields):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.case = case
-        self.fields["confirmed_by_phone"].choices = [
+        choice_field(self, "confirmed_by_phone").choices = [
             (
                 person.attendee.key,
                 f"{person.attendee.name}"
@@ -306,7 +308,8 @@ class RescheduleForm(WhenFields, DetailsFields, NonWorkingDayFields):
         ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         self.check_details(data.get("mode"), data.get("on"))
         self.check_day(data.get("on"))
         self.check_facts(self.case, data.get("on"), "on")

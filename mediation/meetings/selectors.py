@@ -65,7 +65,7 @@ def case_attendees(case: Case, parties: list[Party] | None = None) -> list[CaseA
         people.append(
             CaseAttendee(Attendee(f"party:{p.pk}", p.name, required), p, p.get_role_display())
         )
-    if case.mediator_id:
+    if case.mediator is not None:
         people.append(
             CaseAttendee(
                 Attendee(f"mediator:{case.mediator_id}", case.mediator.display_name, True),
@@ -125,7 +125,7 @@ def case_recipients(case: Case) -> list[tuple[Recipient, Party | None]]:
                     p,
                 )
             )
-        elif case.mediator_id:
+        elif case.mediator is not None:
             recipients.append(
                 (
                     Recipient(

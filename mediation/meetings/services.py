@@ -154,7 +154,9 @@ def slot_answers_record(
             continue
         changed += 1
         kind, _, pk = key.partition(":")
-        lookup = {"party_id": int(pk)} if kind == "party" else {"mediator_id": int(pk)}
+        lookup: dict[str, Any] = (
+            {"party_id": int(pk)} if kind == "party" else {"mediator_id": int(pk)}
+        )
         if available is None:
             SlotAnswer.objects.filter(slot=slot, **lookup).delete()
             continue

@@ -7,12 +7,13 @@ from datetime import date, datetime, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mediation.accounts.models import User
+from mediation.accounts.types import AuthenticatedHttpRequest
 from mediation.cases.models import Case
 from mediation.cases.permissions import can_take_step
 from mediation.cases.selectors import access_case
@@ -42,7 +43,7 @@ def _require_scheduler(user: User, case: Case) -> None:
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def slots(request: HttpRequest, reference: str) -> HttpResponse:
+def slots(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     """Offered dates, who can come to each, and a form to offer another."""
     case = access_case(user=request.user, reference=reference, request=request)
     may_schedule = can_schedule_meeting(request.user, case)
@@ -79,7 +80,7 @@ def slots(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def slot_answers(request: HttpRequest, reference: str, slot_id: int) -> HttpResponse:
+def slot_answers(request: AuthenticatedHttpRequest, reference: str, slot_id: int) -> HttpResponse:
     case = access_case(user=request.user, reference=reference, request=request)
     _require_scheduler(request.user, case)
     slot = selectors.access_slot(case, slot_id)
@@ -109,7 +110,7 @@ def slot_answers(request: HttpRequest, reference: str, slot_id: int) -> HttpResp
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def book(request: HttpRequest, reference: str, slot_id: int) -> HttpResponse:
+def book(request: AuthenticatedHttpRequest, reference: str, slot_id: int) -> HttpResponse:
     case = access_case(user=request.user, reference=reference, request=request)
     _require_scheduler(request.user, case)
     slot = selectors.access_slot(case, slot_id)
@@ -138,7 +139,7 @@ def book(request: HttpRequest, reference: str, slot_id: int) -> HttpResponse:
 
 
 @staff_view()
-def meeting_detail(request: HttpRequest, reference: str) -> HttpResponse:
+def meeting_detail(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = access_case(user=request.user, reference=reference, request=request)
     meeting = selectors.meeting_current(case)
     if meeting is None:
@@ -175,7 +176,7 @@ def meeting_detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def reschedule(request: HttpRequest, reference: str, meeting_id: int) -> HttpResponse:
+def reschedule(request: AuthenticatedHttpRequest, reference: str, meeting_id: int) -> HttpResponse:
     case = access_case(user=request.user, reference=reference, request=request)
     _require_scheduler(request.user, case)
     meeting = selectors.access_meeting(case, meeting_id)
@@ -222,7 +223,7 @@ def reschedule(request: HttpRequest, reference: str, meeting_id: int) -> HttpRes
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def cancel(request: HttpRequest, reference: str, meeting_id: int) -> HttpResponse:
+def cancel(request: AuthenticatedHttpRequest, reference: str, meeting_id: int) -> HttpResponse:
     case = access_case(user=request.user, reference=reference, request=request)
     if not can_take_step(request.user, case, Step.CANCEL_MEETING):
         raise PermissionDenied
@@ -271,7 +272,7 @@ def _may_record_call(user: User, case: Case) -> bool:
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def call_record(request: HttpRequest, reference: str, call_id: int) -> HttpResponse:
+def call_record(request: AuthenticatedHttpRequest, reference: str, call_id: int) -> HttpResponse:
     case = access_case(user=request.user, reference=reference, request=request)
     if not _may_record_call(request.user, case):
         raise PermissionDenied
@@ -301,7 +302,9 @@ def call_record(request: HttpRequest, reference: str, call_id: int) -> HttpRespo
 
 
 @staff_view()
-def letter_download(request: HttpRequest, reference: str, letter_id: int) -> HttpResponse:
+def letter_download(
+    request: AuthenticatedHttpRequest, reference: str, letter_id: int
+) -> HttpResponse:
     case = access_case(user=request.user, reference=reference, request=request)
     try:
         letter = MeetingLetter.objects.get(pk=letter_id, meeting__case=case)
@@ -316,11 +319,15 @@ def letter_download(request: HttpRequest, reference: str, letter_id: int) -> Htt
 
 @staff_view()
 @require_POST
-def letter_posted(request: HttpRequest, reference: str, letter_id: int) -> HttpResponse:
+def letter_posted(
+    request: AuthenticatedHttpRequest, reference: str, letter_id: int
+) -> HttpResponse:
     case = access_case(user=request.user, reference=reference, request=request)
     _require_scheduler(request.user, case)
     try:
         letter = MeetingLetter.objects.select_related("party").get(pk=letter_id, meeting__case=case)
+        if letter.message_id is None:
+            raise Http404("No such letter")
         message = Message.objects.get(pk=letter.message_id)
     except (MeetingLetter.DoesNotExist, Message.DoesNotExist):
         raise Http404("No such letter") from None
@@ -340,7 +347,7 @@ def _parse_day(value: str | None, default: date) -> date:
 
 
 @staff_view()
-def calendar_page(request: HttpRequest) -> HttpResponse:
+def calendar_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Booked meetings by week or by month: the whole service for case officers and managers,
     a mediator's own only for a mediator."""
     view = "month" if request.GET.get("view") == "month" else "week"

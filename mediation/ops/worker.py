@@ -22,6 +22,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import close_old_connections, connections
@@ -36,7 +37,7 @@ from mediation.ops.models import WorkerHeartbeat
 logger = logging.getLogger(__name__)
 
 
-def heartbeat_beat(worker_id: str, started_at: object) -> None:
+def heartbeat_beat(worker_id: str, started_at: datetime) -> None:
     WorkerHeartbeat.objects.update_or_create(
         worker_id=worker_id,
         defaults={
@@ -49,7 +50,7 @@ def heartbeat_beat(worker_id: str, started_at: object) -> None:
 
 
 def heartbeats_prune(older_than_hours: int = 24) -> int:
-    cutoff = timezone.now() - timezone.timedelta(hours=older_than_hours)
+    cutoff = timezone.now() - timedelta(hours=older_than_hours)
     return WorkerHeartbeat.objects.filter(beat_at__lt=cutoff).delete()[0]
 
 

@@ -7,8 +7,8 @@ from typing import Any
 from django import forms
 
 from mediation.cases.models import Case, Outcome, Party
-from mediation.common.forms import GovukDateField, today_in_london
-from mediation.outcomes.models import AgreedAction, PartyAgreement
+from mediation.common.forms import GovukDateField, choice_field, today_in_london
+from mediation.outcomes.models import ACTION_KIND_CHOICES, AgreedAction, PartyAgreement
 from mediation.outcomes.services import ACTION_FORM_FIELDS, action_check
 from mediation.workflow.facts import add_to_form
 
@@ -68,7 +68,7 @@ class ActionForm(forms.Form):
     kind = forms.ChoiceField(
         label="What kind of action is it?",
         help_text="This sets the time limit (regulations 42 and 44).",
-        choices=AgreedAction._meta.get_field("kind").choices,
+        choices=ACTION_KIND_CHOICES,
         widget=forms.RadioSelect,
         error_messages={"required": "Select what kind of action it is"},
     )
@@ -98,7 +98,8 @@ class ActionForm(forms.Form):
         return self.cleaned_data.get("section") or AgreedAction.Section.NOT_SURE
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not self.errors:
             refusals = action_check(
                 self.case, self.action, is_final=False, due=data.get("agreed_due")
@@ -124,7 +125,7 @@ class AgreementForm(forms.Form):
 
     def __init__(self, *args: Any, parties: list[Party], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["party"].choices = [
+        choice_field(self, "party").choices = [
             (p.pk, f"{p.name} ({p.get_role_display()})") for p in parties
         ]
 
@@ -181,7 +182,8 @@ class DoneForm(ActionDatesForm):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         self.check_dates({}, done_on=data.get("done_on"))
         return data
 
@@ -208,7 +210,8 @@ class VaryForm(ActionDatesForm):
         return value
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         self.check_dates(
             {"action_due": "new_due"},
             due=data.get("new_due"),
@@ -249,7 +252,8 @@ class FollowUpForm(ActionDatesForm):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if (
             data.get("follow_up_exception")
             and not (data.get("follow_up_exception_note") or "").strip()
@@ -281,7 +285,8 @@ class PeriodForm(forms.Form):
     end = GovukDateField(label="To")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("start"), data.get("end")
         if start and end and end < start:
             self.add_error("end", "To must be the same as or after From")

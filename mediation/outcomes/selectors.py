@@ -456,14 +456,14 @@ def honoured_on_time(*, start: date, end: date, today: date | None = None) -> li
     index probe a row), so the cost follows the period's deadlines, not every case ever held (a
     join to the cases table is done by PostgreSQL by reading the whole table)."""
     today = today or timezone.localdate()
-    authority = value_by_key(Case, "local_authority_id", key="case_id")
+    authority_of_case = value_by_key(Case, "local_authority_id", key="case_id")
     with without_jit(Deadline):
         counts = list(
             Deadline.objects.filter(
                 code__startswith=AGREED_ACTION_PREFIX, due__gte=start, due__lte=end
             )
             .filter(Q(due__lt=today) | Q(met_on__isnull=False))
-            .annotate(authority_id=authority)
+            .annotate(authority_id=authority_of_case)
             .order_by()
             .values("authority_id")
             .annotate(

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mediation.accounts.models import User
+from mediation.accounts.types import AuthenticatedHttpRequest
 from mediation.cases.models import Case, Outcome
 from mediation.cases.selectors import access_case
 from mediation.common.errors import ServiceError
@@ -44,7 +45,7 @@ from mediation.outcomes.forms import (
 from mediation.outcomes.models import AgreedAction, OutcomeStatement
 
 
-def _case(request: HttpRequest, reference: str) -> Case:
+def _case(request: AuthenticatedHttpRequest, reference: str) -> Case:
     return access_case(user=request.user, reference=reference, request=request)
 
 
@@ -71,7 +72,7 @@ def _error(form, error: ServiceError) -> None:  # noqa: ANN001
 
 
 @staff_view()
-def statement(request: HttpRequest, reference: str) -> HttpResponse:
+def statement(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference)
     current = selectors.statement_for_case(case)
     if current is None:
@@ -123,7 +124,7 @@ def _follow_up_context(case: Case, page: selectors.StatementPage) -> dict[str, o
 
 
 @staff_view()
-def statement_pdf(request: HttpRequest, reference: str) -> HttpResponse:
+def statement_pdf(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference)
     current = _statement(case)
     _html, pdf = documents.statement_pdf(current)
@@ -132,7 +133,7 @@ def statement_pdf(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def statement_edit(request: HttpRequest, reference: str) -> HttpResponse:
+def statement_edit(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference)
     _require_writer(request.user, case)
     current = selectors.statement_for_case(case)
@@ -169,7 +170,9 @@ def statement_edit(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def action_form(request: HttpRequest, reference: str, action_id: int | None = None) -> HttpResponse:
+def action_form(
+    request: AuthenticatedHttpRequest, reference: str, action_id: int | None = None
+) -> HttpResponse:
     case = _case(request, reference)
     _require_writer(request.user, case)
     current = _statement(case)
@@ -216,7 +219,9 @@ def action_form(request: HttpRequest, reference: str, action_id: int | None = No
 
 @staff_view()
 @require_POST
-def action_remove(request: HttpRequest, reference: str, action_id: int) -> HttpResponse:
+def action_remove(
+    request: AuthenticatedHttpRequest, reference: str, action_id: int
+) -> HttpResponse:
     case = _case(request, reference)
     _require_writer(request.user, case)
     action = selectors.access_action(case=case, action_id=action_id)
@@ -228,7 +233,7 @@ def action_remove(request: HttpRequest, reference: str, action_id: int) -> HttpR
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def agreement(request: HttpRequest, reference: str) -> HttpResponse:
+def agreement(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference)
     _require_writer(request.user, case)
     current = _statement(case)
@@ -270,7 +275,7 @@ def _post_service(request: HttpRequest, case: Case, call, success: str) -> HttpR
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def finalise(request: HttpRequest, reference: str) -> HttpResponse:
+def finalise(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     """Making the statement final has its own confirmation page: what is being locked (the
     version, who agreed it, the actions), then the change."""
     case = _case(request, reference)
@@ -298,7 +303,7 @@ def finalise(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_view()
 @require_POST
-def circulate(request: HttpRequest, reference: str) -> HttpResponse:
+def circulate(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference)
     _require_writer(request.user, case)
     with refusal_shown_as_message(request):
@@ -320,7 +325,7 @@ def circulate(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_view()
 @require_POST
-def resend(request: HttpRequest, reference: str, delivery_id: int) -> HttpResponse:
+def resend(request: AuthenticatedHttpRequest, reference: str, delivery_id: int) -> HttpResponse:
     case = _case(request, reference)
     _require_writer(request.user, case)
     delivery = selectors.access_delivery(case=case, delivery_id=delivery_id)
@@ -333,7 +338,9 @@ def resend(request: HttpRequest, reference: str, delivery_id: int) -> HttpRespon
 
 
 @staff_view()
-def delivery_letter(request: HttpRequest, reference: str, delivery_id: int) -> HttpResponse:
+def delivery_letter(
+    request: AuthenticatedHttpRequest, reference: str, delivery_id: int
+) -> HttpResponse:
     case = _case(request, reference)
     delivery = selectors.access_delivery(case=case, delivery_id=delivery_id)
     if delivery.document_id is not None:
@@ -349,7 +356,9 @@ def delivery_letter(request: HttpRequest, reference: str, delivery_id: int) -> H
 
 @staff_view()
 @require_POST
-def delivery_posted(request: HttpRequest, reference: str, delivery_id: int) -> HttpResponse:
+def delivery_posted(
+    request: AuthenticatedHttpRequest, reference: str, delivery_id: int
+) -> HttpResponse:
     case = _case(request, reference)
     _require_writer(request.user, case)
     delivery = selectors.access_delivery(case=case, delivery_id=delivery_id)
@@ -369,7 +378,7 @@ def delivery_posted(request: HttpRequest, reference: str, delivery_id: int) -> H
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def addendum(request: HttpRequest, reference: str) -> HttpResponse:
+def addendum(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference)
     _require_writer(request.user, case)
     current = _statement(case)
@@ -414,7 +423,7 @@ _FOLLOW_UP_FIELDS = (
 
 
 def _follow_up_form(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     reference: str,
     action_id: int,
     *,
@@ -452,7 +461,7 @@ def _follow_up_form(
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def action_done(request: HttpRequest, reference: str, action_id: int) -> HttpResponse:
+def action_done(request: AuthenticatedHttpRequest, reference: str, action_id: int) -> HttpResponse:
     return _follow_up_form(
         request,
         reference,
@@ -472,7 +481,9 @@ def action_done(request: HttpRequest, reference: str, action_id: int) -> HttpRes
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def action_follow_up(request: HttpRequest, reference: str, action_id: int) -> HttpResponse:
+def action_follow_up(
+    request: AuthenticatedHttpRequest, reference: str, action_id: int
+) -> HttpResponse:
     """Reg 44's later steps of an action (assessment, plan): their dates and any exception."""
     case = _case(request, reference)
     action = _final_action(case, action_id)
@@ -510,7 +521,7 @@ def action_follow_up(request: HttpRequest, reference: str, action_id: int) -> Ht
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def action_vary(request: HttpRequest, reference: str, action_id: int) -> HttpResponse:
+def action_vary(request: AuthenticatedHttpRequest, reference: str, action_id: int) -> HttpResponse:
     return _follow_up_form(
         request,
         reference,
@@ -532,7 +543,9 @@ def action_vary(request: HttpRequest, reference: str, action_id: int) -> HttpRes
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def action_escalate(request: HttpRequest, reference: str, action_id: int) -> HttpResponse:
+def action_escalate(
+    request: AuthenticatedHttpRequest, reference: str, action_id: int
+) -> HttpResponse:
     return _follow_up_form(
         request,
         reference,
@@ -547,7 +560,9 @@ def action_escalate(request: HttpRequest, reference: str, action_id: int) -> Htt
 
 
 @staff_view()
-def action_letter_preview(request: HttpRequest, reference: str, action_id: int) -> HttpResponse:
+def action_letter_preview(
+    request: AuthenticatedHttpRequest, reference: str, action_id: int
+) -> HttpResponse:
     case = _case(request, reference)
     _require_follow_up(request.user)
     action = _final_action(case, action_id)
@@ -557,7 +572,9 @@ def action_letter_preview(request: HttpRequest, reference: str, action_id: int) 
 
 @staff_view()
 @require_POST
-def action_letter_send(request: HttpRequest, reference: str, action_id: int) -> HttpResponse:
+def action_letter_send(
+    request: AuthenticatedHttpRequest, reference: str, action_id: int
+) -> HttpResponse:
     case = _case(request, reference)
     _require_follow_up(request.user)
     action = _final_action(case, action_id)
@@ -576,7 +593,7 @@ def action_letter_send(request: HttpRequest, reference: str, action_id: int) -> 
 
 
 @staff_view(lambda user: user.can_manage_service)
-def report(request: HttpRequest) -> HttpResponse:
+def report(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Per LA: agreed actions honoured on time out of those due, for a period."""
     today = timezone.localdate()
     bound = any(key.startswith(("start", "end")) for key in request.GET)

@@ -202,13 +202,14 @@ def _warnings(case: Case, rows: list[PartyAttendance]) -> list[str]:
         health=case.issue_health,
     )
     confirmed: dict[str, set[str]] = {rules.LA_BODY: set(), rules.HEALTH_BODY: set()}
+    body_of_role: dict[str, str] = {
+        PartyRole.LA_REPRESENTATIVE: rules.LA_BODY,
+        PartyRole.HEALTH_REPRESENTATIVE: rules.HEALTH_BODY,
+    }
     for row in rows:
         if row.status == rules.Status.NOT_ATTENDING:
             continue
-        body = {
-            PartyRole.LA_REPRESENTATIVE: rules.LA_BODY,
-            PartyRole.HEALTH_REPRESENTATIVE: rules.HEALTH_BODY,
-        }.get(row.party.role)
+        body = body_of_role.get(row.party.role)
         if body:
             confirmed[body].update(a.issue for a in row.authorities)
     gaps = rules.authority_gaps(needed, confirmed)

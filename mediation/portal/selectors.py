@@ -19,7 +19,7 @@ from mediation.documents.models import Certificate, GeneratedDocument
 from mediation.meetings.models import Meeting, MeetingLetter, SlotAnswer, SlotOffer
 from mediation.meetings.selectors import case_attendees
 from mediation.notifications.models import Message
-from mediation.outcomes.models import ActionChase, Delivery
+from mediation.outcomes.models import ActionChase, Delivery, OutcomeStatement
 from mediation.outcomes.selectors import statement_for_case
 from mediation.portal.models import AccessKind, PortalAccess, PortalLink, PortalRequest
 from mediation.portal.session import sibling_accesses
@@ -203,7 +203,7 @@ def visible_documents(access: PortalAccess) -> list[GeneratedDocument]:
     )
 
 
-def statement_for(access: PortalAccess):  # noqa: ANN201 (OutcomeStatement | None)
+def statement_for(access: PortalAccess) -> OutcomeStatement | None:
     """The outcome statement once the meeting has been held (draft, to agree) or final."""
     case = access.case
     statement = statement_for_case(case)
@@ -212,8 +212,7 @@ def statement_for(access: PortalAccess):  # noqa: ANN201 (OutcomeStatement | Non
     return statement
 
 
-def current_certificate(access: PortalAccess):  # noqa: ANN201 (Certificate | None)
-
+def current_certificate(access: PortalAccess) -> Certificate | None:
     return (
         Certificate.objects.filter(case_id=access.case_id, revoked_at=None)
         .select_related("document")

@@ -34,7 +34,7 @@ from mediation.meetings.models import SlotAnswer, SlotOffer
 from mediation.meetings.selectors import case_attendees
 from mediation.notifications.models import SECRET_MARK
 from mediation.notifications.services import message_queue
-from mediation.outcomes.models import PartyAgreement
+from mediation.outcomes.models import AgreedAction, PartyAgreement
 from mediation.outcomes.selectors import agreeing_parties
 from mediation.outcomes.services import statement_locked, statement_require_draft
 from mediation.parties.models import AuthorityConfirmation
@@ -463,7 +463,7 @@ def slot_answers_save(
 @transaction.atomic
 def agreement_save(
     *, access: PortalAccess, given_for_hash: str, request: HttpRequest | None = None
-):  # noqa: ANN201 (PartyAgreement)
+) -> PartyAgreement:
     """The party agrees the outcome statement is accurate, for the version they read."""
     case = access.case
     statement = statement_locked(case)
@@ -561,7 +561,7 @@ def request_add(
     access: PortalAccess,
     kind: str,
     details: str,
-    action=None,  # noqa: ANN001 (AgreedAction | None)
+    action: AgreedAction | None = None,
     on_date: date | None = None,
     request: HttpRequest | None = None,
 ) -> PortalRequest:

@@ -18,11 +18,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.core import signing
+from django.db.models import QuerySet
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -82,7 +83,7 @@ def current_access(request: HttpRequest) -> PortalAccess | None:
     )
 
 
-def sibling_accesses(access: PortalAccess):  # noqa: ANN201 (QuerySet[PortalAccess])
+def sibling_accesses(access: PortalAccess) -> QuerySet[PortalAccess]:
     """The active accesses of the person signed in: the same email address, on any case, except
     child's views links (a child's link never opens anything but its own form)."""
     if access.kind == AccessKind.CHILD_VIEWS:
@@ -90,6 +91,13 @@ def sibling_accesses(access: PortalAccess):  # noqa: ANN201 (QuerySet[PortalAcce
     return PortalAccess.objects.filter(email=access.email, revoked_at=None).exclude(
         kind=AccessKind.CHILD_VIEWS
     )
+
+
+class PortalRequest(HttpRequest):
+    """A request to a portal page (portal_view): `portal_access` is the signed-in person's access
+    for the page, which the portal's base template reads. Used in annotations only."""
+
+    portal_access: PortalAccess
 
 
 def portal_view(*kinds: str) -> Callable[..., Any]:
@@ -107,14 +115,14 @@ def portal_view(*kinds: str) -> Callable[..., Any]:
             access = signed_in
             reference = kwargs.pop("reference", None)
             if reference is not None:
-                access = (
+                for_case = (
                     sibling_accesses(signed_in)
                     .select_related("case", "party", "case__local_authority")
                     .filter(case__reference=reference)
                     .order_by("id")
                     .first()
                 )
-                if access is None or access.kind == AccessKind.CHILD_VIEWS:
+                if for_case is None or for_case.kind == AccessKind.CHILD_VIEWS:
                     audit_record(
                         actor=signed_in.actor,
                         verb="access.denied",
@@ -122,6 +130,7 @@ def portal_view(*kinds: str) -> Callable[..., Any]:
                         detail={"object": "portal_case"},
                     )
                     return not_found(request)
+                access = for_case
             if access.kind not in kinds:
                 audit_record(
                     actor=access.actor,
@@ -139,8 +148,9 @@ def portal_view(*kinds: str) -> Callable[..., Any]:
                 request=request,
                 detail={"page": view.__name__},
             )
-            request.portal_access = access  # type: ignore[attr-defined]
-            return view(request, access, *args, **kwargs)
+            portal_request = cast(PortalRequest, request)  # it gains its access here
+            portal_request.portal_access = access
+            return view(portal_request, access, *args, **kwargs)
 
         return wrapped
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mediation.audit.services import audit_record, client_ip
+from mediation.cases.models import Party
 from mediation.common.views import refusal_shown_on, render_form_page
 from mediation.deadlines.selectors import case_clocks
 from mediation.documents.models import GeneratedDocument
@@ -223,7 +224,7 @@ def supporter(request: HttpRequest, access: PortalAccess) -> HttpResponse:
     if not form.is_valid():
         return render_form_page(request, "portal/supporter.html", context, invalid=True)
     data = form.cleaned_data
-    kind_label = dict(form.fields["supporter_kind"].choices)[data["supporter_kind"]]
+    kind_label = Party.SupporterKind(data["supporter_kind"]).label
     details = f"Name: {data['name']}\nWho they are: {kind_label}"
     if data["note"].strip():
         details += f"\nNote: {data['note'].strip()}"
@@ -295,7 +296,7 @@ def certificate(request: HttpRequest, access: PortalAccess) -> HttpResponse:
     return pdf_response(bytes(found.document.pdf), f"{found.reference}.pdf")
 
 
-UPLOAD_PURPOSE = {
+UPLOAD_PURPOSE: dict[str, str] = {
     PARENT: "party_file",
     LA: "la_file",
     INFO: "information",
@@ -340,7 +341,7 @@ def documents_and_files(request: HttpRequest, access: PortalAccess) -> HttpRespo
 
 @portal_view(PARENT, LA, INFO)
 @require_http_methods(["GET"])
-def upload(request: HttpRequest, access: PortalAccess, upload_id: int) -> HttpResponse:
+def upload(request: HttpRequest, access: PortalAccess, upload_id: int) -> HttpResponseBase:
     found = case_uploads(access.case, for_party=access.party).filter(pk=upload_id).first()
     if found is None:
         return not_found(request)

@@ -16,6 +16,8 @@ Parties (the portal):
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest
 
@@ -23,6 +25,13 @@ from mediation.accounts.models import User
 from mediation.cases.models import Case, Party
 from mediation.cases.selectors import access_case
 from mediation.uploads.models import ChildViews, ShareWith, Upload
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class LiveAttachments(TypedDict):
+    live_attachments: list[Upload]  # the files not removed, oldest first (prefetched)
 
 
 def staff_may_see_case(user: User, case: Case) -> bool:
@@ -58,18 +67,19 @@ def case_uploads(
 
 def case_child_views(
     case: Case, *, for_user: User | None = None, for_party: Party | None = None
-) -> QuerySet[ChildViews]:
+) -> QuerySet[WithAnnotations[ChildViews, LiveAttachments]]:
     """Staff on the case see every view; a party (the portal) sees only the views it sent."""
     if (for_user is None) == (for_party is None):
         raise ValueError("Give exactly one of for_user and for_party")
-    if for_user is not None and not staff_may_see_case(for_user, case):
-        return ChildViews.objects.none()
-    if for_party is not None and for_party.case_id != case.pk:
-        return ChildViews.objects.none()
     attachments = Upload.objects.filter(removed_at__isnull=True).order_by("created_at", "id")
     views = ChildViews.objects.filter(case=case)
-    if for_party is not None:
-        views = views.filter(submitted_via_party=for_party)
+    if for_user is not None and not staff_may_see_case(for_user, case):
+        views = ChildViews.objects.none()
+    elif for_party is not None:
+        if for_party.case_id != case.pk:
+            views = ChildViews.objects.none()
+        else:
+            views = views.filter(submitted_via_party=for_party)
     return (
         views.select_related("recorded_by_user", "submitted_via_party")
         .prefetch_related(Prefetch("attachments", queryset=attachments, to_attr="live_attachments"))

@@ -28,7 +28,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core.files import File
-from django.core.files.storage import storages
+from django.core.files.storage import Storage, storages
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -64,7 +64,7 @@ class UploadRejected(Exception):
 # Checks ----------------------------------------------------------------------------------------
 
 
-def storage():  # type: ignore[no-untyped-def]
+def storage() -> Storage:
     """The uploads storage (looked up on each call so tests can point it elsewhere)."""
     return storages["uploads"]
 
@@ -377,7 +377,7 @@ def upload_share(
     )
     if upload.is_removed:
         raise ServiceError("The file has been removed")
-    if shared and upload.child_views_id is not None and upload.child_views.mediator_only:
+    if shared and upload.child_views is not None and upload.child_views.mediator_only:
         raise ServiceError(
             "This is part of views the child or young person asked to be seen only by the mediator"
         )

@@ -11,10 +11,11 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mediation.accounts.types import AuthenticatedHttpRequest
 from mediation.audit.services import audit_record
 from mediation.cases.models import Case
 from mediation.cases.selectors import access_case
@@ -56,7 +57,7 @@ def upload_response(upload: Upload) -> FileResponse:
     return response
 
 
-def _case(request: HttpRequest, reference: str) -> Case:
+def _case(request: AuthenticatedHttpRequest, reference: str) -> Case:
     return access_case(user=request.user, reference=reference, request=request)
 
 
@@ -66,7 +67,9 @@ def _back(case: Case) -> HttpResponse:
 
 @staff_view()
 @require_http_methods(["GET"])
-def upload_download(request: HttpRequest, reference: str, upload_id: int) -> FileResponse:
+def upload_download(
+    request: AuthenticatedHttpRequest, reference: str, upload_id: int
+) -> FileResponse:
     upload = selectors.access_upload(
         user=request.user, reference=reference, upload_id=upload_id, request=request
     )
@@ -83,7 +86,7 @@ def upload_download(request: HttpRequest, reference: str, upload_id: int) -> Fil
 
 @staff_view()
 @require_http_methods(["GET"])
-def case_files(request: HttpRequest, reference: str) -> HttpResponse:
+def case_files(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference)
     uploads = list(selectors.case_uploads(case, for_user=request.user))
     views = list(selectors.case_child_views(case, for_user=request.user))
@@ -112,7 +115,7 @@ def case_files(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def upload_add(request: HttpRequest, reference: str) -> HttpResponse:
+def upload_add(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference)
     if not can_manage_uploads(request.user, case):
         raise PermissionDenied
@@ -149,7 +152,7 @@ def upload_add(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_view()
 @require_POST
-def upload_share(request: HttpRequest, reference: str, upload_id: int) -> HttpResponse:
+def upload_share(request: AuthenticatedHttpRequest, reference: str, upload_id: int) -> HttpResponse:
     upload = selectors.access_upload(
         user=request.user, reference=reference, upload_id=upload_id, request=request
     )
@@ -168,7 +171,9 @@ def upload_share(request: HttpRequest, reference: str, upload_id: int) -> HttpRe
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def upload_remove(request: HttpRequest, reference: str, upload_id: int) -> HttpResponse:
+def upload_remove(
+    request: AuthenticatedHttpRequest, reference: str, upload_id: int
+) -> HttpResponse:
     upload = selectors.access_upload(
         user=request.user, reference=reference, upload_id=upload_id, request=request
     )
@@ -191,7 +196,7 @@ def upload_remove(request: HttpRequest, reference: str, upload_id: int) -> HttpR
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def child_views_add(request: HttpRequest, reference: str) -> HttpResponse:
+def child_views_add(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference)
     if not can_record_child_views(request.user, case):
         raise PermissionDenied

@@ -343,7 +343,7 @@ def _certificate_kind(case: Case) -> str:
 
 
 def step_changes(
-    case: Case, step: Step, data: Mapping[str, Any], by: User
+    case: Case, step: Step, data: Mapping[str, Any], by: User | None
 ) -> tuple[dict[str, Any], str]:
     """What taking `step` with `data` would record on the case (field -> value), and the line
     for its history. Changes nothing: forms check these against the fact rules before the
@@ -385,7 +385,7 @@ def step_changes(
         case Step.ISSUE_CERTIFICATE:
             fields["certificate_issued_on"] = when
             fields["certificate_kind"] = _certificate_kind(case)
-            fields["certificate_issued_by"] = data.get("adviser") or by
+            fields["certificate_issued_by"] = data.get("adviser") or by  # None: a form's check
             line = (
                 f"Certificate issued {format_day(when)}: "
                 f"{CertificateKind(fields['certificate_kind']).label}"

@@ -5,6 +5,7 @@ permission → one service → redirect. Their URLs are in the cases namespace (
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -14,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from mediation.accounts.models import User
+from mediation.accounts.types import AuthenticatedHttpRequest
 from mediation.cases import permissions
 from mediation.cases import selectors as case_selectors
 from mediation.cases.models import Case, Enquiry
@@ -42,7 +44,7 @@ from mediation.workflow.services import FLAG_LABELS, KEY_DATE_LABELS
 
 
 @staff_view()
-def my_work(request: HttpRequest) -> HttpResponse:
+def my_work(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = paginate(
         for_case_table(case_selectors.my_work_for_user(user=request.user)),
         number=page_number_from(request.GET.get("page")),
@@ -60,7 +62,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view()
-def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+def case_detail(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = case_selectors.access_case(
         user=request.user, reference=reference, request=request, related=("enquiry",)
     )
@@ -95,12 +97,15 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_view(can_handle_enquiries)
 @require_http_methods(["GET", "POST"])
-def enquiry_open_case(request: HttpRequest, reference: str) -> HttpResponse:
+def enquiry_open_case(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     enquiry = case_selectors.access_enquiry(user=request.user, reference=reference)
     if enquiry.status != Enquiry.Status.OPEN:
         messages.success(request, "This enquiry has already been dealt with")
         return redirect("enquiries:detail", reference=enquiry.reference)
-    form_kwargs = {"decision_type": enquiry.decision_type, "section_i_only": enquiry.section_i_only}
+    form_kwargs: dict[str, Any] = {
+        "decision_type": enquiry.decision_type,
+        "section_i_only": enquiry.section_i_only,
+    }
     if request.method == "POST":
         form = OpenCaseForm(request.POST, **form_kwargs)
         if form.is_valid():
@@ -127,7 +132,7 @@ def enquiry_open_case(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def key_dates_edit(request: HttpRequest, reference: str) -> HttpResponse:
+def key_dates_edit(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = case_selectors.access_case(user=request.user, reference=reference, request=request)
     form = KeyDatesForm(request.POST if request.method == "POST" else None, case=case)
     if request.method == "POST":
@@ -161,7 +166,7 @@ def _saved_words(changed: dict[str, object]) -> str:
 
 
 @staff_view(can_handle_enquiries)
-def team_work(request: HttpRequest) -> HttpResponse:
+def team_work(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every open case of the service, nearest statutory deadline first."""
     owner = request.GET.get("owner", "")
     cases = case_selectors.team_work_queue(
@@ -198,7 +203,7 @@ def _pending_answers(request: HttpRequest, case_pk: int, step: Step) -> QueryDic
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def case_step(request: HttpRequest, reference: str, step: str) -> HttpResponse:
+def case_step(request: AuthenticatedHttpRequest, reference: str, step: str) -> HttpResponse:
     """One step of the workflow: a short form, a "check your answers" page if it cannot be
     undone (its answers kept in the session meanwhile, so Change and Back return to them),
     then the change. A step that is not offered now is refused with the reason."""
@@ -296,7 +301,9 @@ def _answers(form: StepForm) -> list[tuple[str, str, str]]:
         elif isinstance(value, User):
             words = value.display_name
         elif isinstance(field, forms.ChoiceField) and value is not None:
-            words = str(dict(field.choices).get(value, value))
+            choices: Any = field.choices
+            labels = {str(key): label for key, label in choices}
+            words = str(labels.get(str(value), value))
         else:
             words = str(value or "")
         shown.append((str(field.label), words, name))

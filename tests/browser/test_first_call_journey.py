@@ -24,6 +24,7 @@ def current_code(username):
     from mediation.accounts.two_factor import confirmed_device
 
     device = confirmed_device(User.objects.get(username=username))
+    assert device is not None
     return f"{TOTP(device.bin_key, step=device.step, t0=device.t0).token():06d}"
 
 
@@ -31,7 +32,7 @@ def staff(username, first, last, role):
     from mediation.accounts.two_factor import device_with_key
     from mediation.cases.tests.factories import UserFactory
 
-    user = UserFactory(username=username, first_name=first, last_name=last, role=role)
+    user = UserFactory.create(username=username, first_name=first, last_name=last, role=role)
     device_with_key(user, AUTHENTICATOR_KEY)
     return user
 

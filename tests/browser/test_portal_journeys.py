@@ -53,7 +53,7 @@ def portal_case():
     from mediation.workflow import services as workflow_services
 
     officer = staff("casey", "Casey", "Morgan", Role.CASE_OFFICER)
-    authority = LocalAuthorityFactory(name="Eastmoor County Council", code="EMC")
+    authority = LocalAuthorityFactory.create(name="Eastmoor County Council", code="EMC")
     enquiry = services.enquiry_record(by=officer, data=enquiry_data(authority))
     case = workflow_services.case_open_from_enquiry(
         enquiry=enquiry, route=Route.MEDIATION, owner=officer, by=officer
@@ -149,8 +149,10 @@ def open_emailed_link(page, live_server, to, subject=None):
         m for m in reversed(mail.outbox) if to in m.to and (subject is None or m.subject == subject)
     )
     for word in ("Whitfield", "Isla", "Eastmoor", "MED-"):
-        assert word not in message.subject + message.body
-    path = re.search(r"https?://[^/\s]+(/portal/link/[^\s]+/)", message.body).group(1)
+        assert word not in f"{message.subject}{message.body}"
+    found = re.search(r"https?://[^/\s]+(/portal/link/[^\s]+/)", str(message.body))
+    assert found is not None
+    path = found.group(1)
     page.goto(f"{live_server.url}{path}")
     page.wait_for_selector("h1")
     assert_accessible(page)

@@ -323,7 +323,9 @@ def test_resetting_the_authenticator_ends_sessions_and_asks_for_a_new_one(
     # At the next sign-in (password only) they are sent to set up a new app.
     fresh = Client()
     fresh.force_login(case_officer_cal)
-    assert fresh.get(reverse("accounts:two-factor")).url == reverse("accounts:two-factor-setup")
+    assert fresh.get(reverse("accounts:two-factor"))["Location"] == reverse(
+        "accounts:two-factor-setup"
+    )
 
 
 def test_a_manager_cannot_reset_their_own_authenticator(client, manager_sue):

@@ -26,6 +26,7 @@ def _generate(cases: int) -> None:
 
 def _pages() -> list[tuple[str, str]]:
     case = Case.objects.order_by("-opened_at").first()
+    assert case is not None
     la = case.local_authority_id
     return [
         ("my work", reverse("cases:my-work")),

@@ -80,30 +80,30 @@ def target_for(name, pattern):
     for kwarg in re.findall(r"<(?:\w+:)?(\w+)>", str(pattern.pattern)):
         if kwarg == "reference":
             kwargs[kwarg] = (
-                Enquiry.objects.order_by("pk").first().reference
+                Enquiry.objects.earliest("pk").reference
                 if name.startswith("enquiries:")
                 else case.reference
             )
         elif kwarg == "step":
             kwargs[kwarg] = case_steps(case)[0].step
         elif kwarg == "code":
-            kwargs[kwarg] = LetterTemplate.objects.order_by("pk").first().code
+            kwargs[kwarg] = LetterTemplate.objects.earliest("pk").code
         elif kwarg == "user_id":
-            kwargs[kwarg] = User.objects.filter(role="mediator").order_by("pk").first().pk
+            kwargs[kwarg] = User.objects.filter(role="mediator").earliest("pk").pk
         elif kwarg == "token":
             kwargs[kwarg] = "not-a-real-link-token"
         elif kwarg == "number":
             from mediation.invoicing.models import Invoice
 
-            kwargs[kwarg] = Invoice.objects.order_by("pk").first().number
+            kwargs[kwarg] = Invoice.objects.earliest("pk").number
         elif kwarg == "note":
             from mediation.invoicing.models import CreditNote
 
-            kwargs[kwarg] = CreditNote.objects.order_by("pk").first().number
+            kwargs[kwarg] = CreditNote.objects.earliest("pk").number
         elif kwarg == "authority_id" and name.startswith("invoicing:"):
             from mediation.invoicing.models import Tariff
 
-            kwargs[kwarg] = Tariff.objects.order_by("pk").first().local_authority_id
+            kwargs[kwarg] = Tariff.objects.earliest("pk").local_authority_id
         elif kwarg == "party_id" and name == "parties:authority":
             kwargs[kwarg] = case.parties.filter(role=PartyRole.LA_REPRESENTATIVE).first().pk
         else:
@@ -145,8 +145,10 @@ def _fill_gaps():
         .order_by("pk")
         .first()
     )
+    assert meeting is not None
     case = meeting.case
     party = case.parties.order_by("pk").first()
+    assert party is not None
 
     def document(kind):
         return GeneratedDocument.objects.create(
@@ -172,6 +174,7 @@ def _fill_gaps():
             document=document("meeting_letter"),
         )
     if not AgreedAction.objects.filter(case=case).exists():
+        assert case.mediator is not None  # the world's meeting case has its mediator
         statement = OutcomeStatement.objects.filter(
             case=case
         ).first() or OutcomeStatement.objects.create(
@@ -244,6 +247,7 @@ def _invoice_and_report(manager):
     from mediation.reports.services import quarterly_report_request
 
     held = Case.objects.filter(route="mediation", mediation_held_on__isnull=False).first()
+    assert held is not None
     authority = held.local_authority
     if not Tariff.objects.filter(local_authority=authority, activity=Activity.MEDIATION).exists():
         Tariff.objects.create(
@@ -259,6 +263,7 @@ def _invoice_and_report(manager):
         authority=authority, start=start, end=end, fingerprint=draft.fingerprint, by=manager
     )
     line = invoice.lines.first()
+    assert line is not None
     credit_note_issue(
         invoice=invoice, quantities={line.pk: 1}, reason="Test", release=False, by=manager
     )

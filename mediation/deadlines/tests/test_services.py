@@ -40,6 +40,7 @@ def _informed(case, by, on=date(2026, 11, 5)):
 
 def test_web_app_dates_match_the_command_line(open_case, case_officer_cal):
     case = to_concluded(open_case, case_officer_cal, outcome="not_agreed")
+    assert case.notice_sent_on is not None
     payload = {
         "decision": {
             "type": case.decision_type,

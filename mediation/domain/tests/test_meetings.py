@@ -201,12 +201,12 @@ def test_the_mediators_call_always_falls_on_a_working_day(meeting, today):
 
 
 def test_notice_agrees_with_the_engines_meeting_notice_by():
-    from mediation.domain.deadlines import CaseEvent, CaseFacts, compute_deadlines
+    from mediation.domain.deadlines import CaseEvent, CaseFacts, DecisionType, compute_deadlines
 
     for offset in range(0, 400, 5):
         meeting = D(2026, 1, 2) + timedelta(days=offset)
         facts = CaseFacts(
-            decision_type="refuse_assessment",
+            decision_type=DecisionType.REFUSE_ASSESSMENT,
             notice_sent=D(2025, 12, 1),
             events={CaseEvent.MEETING_DATE: meeting},
         )

@@ -177,7 +177,7 @@ def test_moving_asks_everyone_again_and_tells_everyone(
             confirmed_by_phone=[f"party:{parent.pk}", f"mediator:{mediator_mia.pk}"],
         )
     # The new date is offered like any other, with the phone confirmations as answers.
-    assert moved.slot.local_start.date() == new_day
+    assert moved.slot is not None and moved.slot.local_start.date() == new_day
     answers = {a.attendee_key: a.available for a in SlotAnswer.objects.filter(slot=moved.slot)}
     assert answers == {f"party:{parent.pk}": True, f"mediator:{mediator_mia.pk}": True}
     # Everyone is told; those who did not confirm are asked whether it suits them.
@@ -186,6 +186,7 @@ def test_moving_asks_everyone_again_and_tells_everyone(
     assert asked == {"omar.hassan@northfield.example.gov.uk", "priya.nair@icb.example.nhs.uk"}
     letter = MeetingLetter.objects.get(meeting=meeting, sequence=1)
     assert letter.party.name == "Grace Whitfield"  # the supporter who prefers letters
+    assert letter.document is not None
     assert "whether you can come on the new date" in letter.document.html
     # One change: one history line and one audit event (the deadlines it moved follow).
     verbs, lines = changes_written(arranging_case, *since)

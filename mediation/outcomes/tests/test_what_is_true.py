@@ -34,7 +34,9 @@ def pdf_text(pdf: bytes, tmp_path) -> str:
 
 
 def _first_action(case) -> AgreedAction:
-    return AgreedAction.objects.filter(case=case).order_by("position").first()
+    action = AgreedAction.objects.filter(case=case).order_by("position").first()
+    assert action is not None
+    return action
 
 
 # Dates of actions --------------------------------------------------------------------------
@@ -170,8 +172,7 @@ def test_a_reg_44_3_exception_sets_the_later_limits_aside(final_case, case_offic
     )
     later = Deadline.objects.filter(case=final_case, code__contains=f"_by:{assessment.pk}")
     assert {d.set_aside for d in later} == {
-        "Exception recorded (reg 44(3)): The child or family away from the area for 2 weeks or "
-        "more"
+        "Exception recorded (reg 44(3)): The child or family away from the area for 2 weeks or more"
     }
     final_case.refresh_from_db()
     assert not final_case.next_deadline_code.startswith(

@@ -48,7 +48,8 @@ EMAILS = {
 }
 
 
-def _names() -> set[str]:
+def _names() -> set[str | None]:
+    """The portal's URL names (None for a URL without one: the matrix test then names it)."""
     return {p.name for p in urlpatterns if isinstance(p, URLPattern)}
 
 
@@ -67,7 +68,7 @@ def _url(name: str, reference: str) -> str:
 
 
 def _gated_names() -> list[str]:
-    return sorted(n for n in _names() if n in GATED)
+    return sorted(n for n in _names() if n is not None and n in GATED)
 
 
 def _case_names() -> list[str]:

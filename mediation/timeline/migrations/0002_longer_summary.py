@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('timeline', '0001_initial'),
+        ("timeline", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='timelineentry',
-            name='summary',
+            model_name="timelineentry",
+            name="summary",
             field=models.CharField(max_length=1000),
         ),
     ]

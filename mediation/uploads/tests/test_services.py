@@ -7,6 +7,7 @@ import hashlib
 import shutil
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -279,6 +280,7 @@ def test_store_writes_timeline_and_an_audit_event_without_names(open_case, paren
     )
     assert stored.uploaded_by_party == parent and stored.uploaded_by_user is None
     line = TimelineEntry.objects.filter(case=open_case).order_by("-id").first()
+    assert line is not None
     assert line.summary == (
         f"File “Alex Smith EHCP.pdf” added by {parent.name} (Parent or carer) (PDF, 1 KB)"
     )
@@ -340,7 +342,7 @@ def test_share_and_unshare(open_case, case_officer_cal, parent):
 
 # Children's views -----------------------------------------------------------------------------
 
-VIEWS = {
+VIEWS: dict[str, Any] = {
     "given_via": "phone",
     "going_well": "I like my teaching assistant Mrs Green",
     "hard": "Lunchtimes are too loud",
@@ -373,6 +375,7 @@ def test_child_views_are_encrypted_at_rest(open_case, case_officer_cal):
         "party_id": None,
     }
     line = TimelineEntry.objects.filter(case=open_case).order_by("-id").first()
+    assert line is not None
     assert "views recorded" in line.summary and "Green" not in line.summary
 
 

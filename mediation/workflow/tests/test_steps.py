@@ -229,6 +229,7 @@ def test_reopening_needs_a_reason_and_returns_to_the_start(case_officer_cal, loc
     case = take(case, Step.REOPEN, case_officer_cal, reason="Family called back")
     assert case.status == CaseState.MEDIATION_REQUESTED and case.closed_at is None
     line = TimelineEntry.objects.filter(case=case).order_by("-at", "-id").first()
+    assert line is not None and line.note is not None
     assert line.summary == "Reopened at “Mediation requested”"
     assert line.note.text == "Family called back"
     event = AuditEvent.objects.filter(case_id=case.pk, verb="case.step.reopen").get()

@@ -373,7 +373,7 @@ class Command(BaseCommand):
         slot = meetings.slot_offer_add(
             case=case, by=owner, starts_at=start, duration_minutes=120, mode="online"
         )
-        answers = {
+        answers: dict[str, bool | None] = {
             person.attendee.key: True
             for person in case_attendees(case)
             if not person.attendee.key.startswith("mediator:none")
