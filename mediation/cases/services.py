@@ -27,6 +27,7 @@ from mediation.cases.models import (
 )
 from mediation.cases.selectors import mediator_refusal
 from mediation.common.errors import ServiceError
+from mediation.common.words import lower_first
 from mediation.timeline.models import TimelineKind
 from mediation.timeline.services import timeline_record
 
@@ -213,7 +214,7 @@ def case_link_add(
     if CaseLink.objects.filter(from_case__in=[case, other], to_case__in=[case, other]).exists():
         raise ServiceError("These cases are already linked.")
     link = CaseLink.objects.create(from_case=case, to_case=other, kind=kind, created_by=by)
-    label = CaseLink.Kind(kind).label.lower()
+    label = lower_first(CaseLink.Kind(kind).label)
     # The link is on both cases: each one's history and audit trail shows it.
     for this, that in ((case, other), (other, case)):
         timeline_record(

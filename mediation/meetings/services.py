@@ -28,6 +28,7 @@ from mediation.accounts.models import User
 from mediation.audit.services import audit_record
 from mediation.cases.models import Case, ContactPreference, Party
 from mediation.common.errors import ServiceError
+from mediation.common.words import lower_first
 from mediation.deadlines.clocks import service_calendar
 from mediation.documents.models import DocumentKind
 from mediation.documents.services import document_store
@@ -533,7 +534,7 @@ def _notify(
                 )
                 letters += 1
     return (
-        f"Meeting {MeetingChange.Kind(kind).label.lower()}: {emails} email"
+        f"Meeting {lower_first(MeetingChange.Kind(kind).label)}: {emails} email"
         f"{'s' if emails != 1 else ''} with calendar invitation sent, {letters} letter"
         f"{'s' if letters != 1 else ''} to print and post"
     )

@@ -25,6 +25,7 @@ from mediation.accounts.models import Role, User
 from mediation.cases.models import Case, ContactPreference, Outcome, Party
 from mediation.common.errors import ServiceError
 from mediation.common.pdf import sha256_hex
+from mediation.common.words import lower_first
 from mediation.deadlines.clocks import agreed_actions_of
 from mediation.deadlines.services import deadline_recalculate
 from mediation.documents.models import DocumentKind, GeneratedDocument
@@ -380,7 +381,7 @@ def agreement_record(
         case=case,
         by=by,
         summary=f"{party.name} agreed the outcome statement (version {statement.version}, "
-        f"{PartyAgreement.Method(method).label.lower()})",
+        f"{lower_first(PartyAgreement.Method(method).label)})",
         verb="outcome.agreement_record",
         target=agreement,
         request=request,
@@ -660,7 +661,7 @@ def delivery_resend(
         by=by,
         kind=TimelineKind.CONTACT,
         summary=f"Outcome statement sent again to {delivery.recipient_name} "
-        f"({Message.Channel(delivery.channel).label.lower()})",
+        f"({lower_first(Message.Channel(delivery.channel).label)})",
         verb="outcome.delivery_resend",
         target=resent,
         request=request,

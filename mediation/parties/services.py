@@ -16,6 +16,7 @@ from django.utils import timezone
 from mediation.accounts.models import User
 from mediation.cases.models import Case, Party, PartyRole
 from mediation.common.errors import NotAllowed, ServiceError
+from mediation.common.words import lower_first
 from mediation.domain import attendance as rules
 from mediation.domain import expenses as money
 from mediation.parties import permissions, selectors
@@ -115,7 +116,7 @@ def party_add(
     timeline_record(
         case=case,
         by=by,
-        summary=f"{party.name} added as {party.get_role_display().lower()}",
+        summary=f"{party.name} added as {lower_first(party.get_role_display())}",
         verb="party.create",
         target=party,
         request=request,
@@ -133,6 +134,8 @@ def party_update(
     party = Party.objects.select_for_update().get(pk=party.pk)
     values = _clean_party(case, data, party)
     changed = [name for name, value in values.items() if getattr(party, name) != value]
+    if not changed:
+        return party  # nothing to save: no history line, no audit event
     for name, value in values.items():
         setattr(party, name, value)
     party.full_clean()
@@ -193,7 +196,7 @@ def attendance_response_record(
     timeline_record(
         case=case,
         by=by,
-        summary=f"{responder.name} {verb} {party.name} attending: {new.status_label.lower()}",
+        summary=f"{responder.name} {verb} {party.name} attending: {lower_first(new.status_label)}",
         verb="attendance.response",
         target=row.request,
         request=request,
@@ -241,7 +244,7 @@ def attendance_mediator_decide(
     attendance.save()
     new = attendance_refresh(case).row_for(party.pk)
     summary = f"Mediator {'allowed' if allows else 'refused'} {party.name} attending: "
-    summary += new.status_label.lower()
+    summary += lower_first(new.status_label)
     if attendance.statement_to_child:
         summary += "; the family and the mediator agreed they get the outcome statement"
     timeline_record(
@@ -290,9 +293,9 @@ def attendance_plan_update(
     elif attendance.not_attending:
         summary = f"{party.name} will not attend the meeting"
     else:
-        summary = f"{party.name}'s attendance: {new.status_label.lower()}"
+        summary = f"{party.name}'s attendance: {lower_first(new.status_label)}"
     if party.role == PartyRole.CHILD and not attendance.not_attending:
-        summary += f" ({attendance.get_child_scope_display().lower()})"
+        summary += f" ({lower_first(attendance.get_child_scope_display())})"
     timeline_record(
         case=case,
         by=by,
@@ -326,6 +329,10 @@ def authority_confirm(
         raise ServiceError("Choose issues this body can decide on.")
     if confirmed_on > timezone.localdate():
         raise ServiceError("The date of confirmation must be today or in the past.")
+    recorded = {a.issue: a.confirmed_on for a in AuthorityConfirmation.objects.filter(party=party)}
+    if recorded == {issue: confirmed_on for issue in issues}:
+        # The same issues on the same date: nothing to save, nothing to record.
+        return list(AuthorityConfirmation.objects.filter(party=party))
     before = selectors.authority_warnings(case)
     AuthorityConfirmation.objects.filter(party=party).exclude(issue__in=issues).delete()
     kept = []

@@ -14,6 +14,7 @@ from django.utils import timezone
 from mediation.accounts.models import User
 from mediation.cases.models import Case, Party
 from mediation.cases.selectors import my_work_for_user
+from mediation.common.words import lower_first
 from mediation.deadlines.clocks import (
     EVENT_FIELDS,
     ActionFacts,
@@ -112,7 +113,7 @@ def warning_views(case: Case, warnings: list[DeadlineWarning]) -> list[WarningVi
         elif name is not None:
             label = KEY_DATE_LABELS.get(name, name)
             url = f"{key_dates}#id_{name}_0"
-            views.append(WarningView(warning.message, label[0].lower() + label[1:], url))
+            views.append(WarningView(warning.message, lower_first(label), url))
         else:
             views.append(WarningView(warning.message, "", ""))
     return views

@@ -23,6 +23,7 @@ from mediation.cases.tables import case_rows, for_case_table
 from mediation.cases.views import can_handle_enquiries
 from mediation.common.pagination import page_number_from, paginate
 from mediation.common.views import refusal_shown_on, render_form_page, staff_view
+from mediation.common.words import lower_first
 from mediation.deadlines.clocks import service_calendar
 from mediation.deadlines.selectors import (
     SHORT_NOTICE_LABEL,
@@ -161,7 +162,7 @@ def _saved_words(changed: dict[str, object]) -> str:
     ]
     if any(name.startswith("issue_") for name in changed):
         labels.append("The issues")
-    listed = ", ".join(label[0].lower() + label[1:] for label in labels)
+    listed = ", ".join(lower_first(label) for label in labels)
     return f"Saved: {listed[0].upper() + listed[1:]}. The deadlines were worked out again"
 
 
@@ -280,7 +281,7 @@ def _step_done_words(step: Step, case: Case) -> str:
         return f"Case reopened at “{case.get_status_display()}”"
     if step == Step.CLOSE:
         return "Case closed. It can be reopened from the case page if needed"
-    return f"Saved: {STEPS[step].label[0].lower() + STEPS[step].label[1:]}"
+    return f"Saved: {lower_first(STEPS[step].label)}"
 
 
 def _check_page(request: HttpRequest, context: dict[str, object], form: StepForm) -> HttpResponse:

@@ -6,7 +6,16 @@ from django import template
 from django.forms import BoundField
 from django.utils.safestring import SafeString
 
+from mediation.common.words import lower_first as _lower_first
+
 register = template.Library()
+
+
+@register.filter
+def lower_first(text: object) -> str:
+    """A label in the middle of a sentence, its abbreviations kept (mediation.common.words)."""
+    return _lower_first(str(text))
+
 
 # Keys are Django's BoundField.widget_type: the widget class name without "Input"/"Widget".
 TEXT_LIKE = {"text", "email", "number", "password", "url", "tel", "search"}
