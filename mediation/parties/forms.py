@@ -15,7 +15,7 @@ from mediation.cases.forms import (
     text_field,
 )
 from mediation.cases.models import Case, ContactPreference, Party, PartyRole
-from mediation.common.forms import GovukDateField, choice_field
+from mediation.common.forms import GovukDateField, PhoneNumberField, choice_field
 from mediation.domain import attendance as rules
 from mediation.domain import expenses as money
 from mediation.parties.models import AuthorityIssue, ChildScope, ExpenseKind
@@ -57,7 +57,7 @@ class PartyForm(forms.Form):
         required=False,
         help_text="Needed for information providers, for example the school or CAMHS team.",
     )
-    phone = text_field("Phone number", max_length=30, required=False)
+    phone = PhoneNumberField(required=False)
     email = forms.EmailField(
         label="Email address",
         required=False,
@@ -153,6 +153,12 @@ class PartyForm(forms.Form):
             and "email" not in self.errors
         ):
             self.add_error("email", "Enter an email address, as they prefer email")
+        if (
+            data.get("preferred_contact") == ContactPreference.LETTER
+            and not (data.get("address") or "").strip()
+            and "address" not in self.errors
+        ):
+            self.add_error("address", "Enter a postal address, as they prefer letters")
         return data
 
     def service_data(self) -> dict[str, Any]:

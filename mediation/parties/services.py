@@ -16,6 +16,7 @@ from django.utils import timezone
 from mediation.accounts.models import User
 from mediation.cases.models import Case, Party, PartyRole
 from mediation.common.errors import NotAllowed, ServiceError
+from mediation.common.forms import PHONE_MESSAGE, phone_number_formatted
 from mediation.common.words import lower_first
 from mediation.domain import attendance as rules
 from mediation.domain import expenses as money
@@ -84,6 +85,11 @@ def attendance_refresh(case: Case) -> selectors.CaseAttendance:
 
 def _clean_party(case: Case, data: dict[str, Any], party: Party | None = None) -> dict[str, Any]:
     values = {name: data[name] for name in PARTY_FIELDS if name in data}
+    if values.get("phone"):
+        formatted = phone_number_formatted(values["phone"])
+        if formatted is None:
+            raise ServiceError(field_messages=[("phone", PHONE_MESSAGE)])
+        values["phone"] = formatted
     supports = values.get("supports")
     if supports is not None and (
         supports.case_id != case.pk or (party and supports.pk == party.pk)

@@ -150,6 +150,13 @@ PARTY_BASE = {
             "Enter an email address, as they prefer email",
             "Tom Whitfield",
         ),
+        (
+            {"preferred_contact": "letter"},
+            "Enter a postal address, as they prefer letters",
+            "Tom Whitfield",
+        ),
+        ({"phone": "0770 090"}, "Enter a UK phone number, like 01632 960 001", "0770 090"),
+        ({"phone": "call me"}, "Enter a UK phone number", "call me"),
     ],
 )
 def test_party_form_invalid_input(client, case_officer_cal, scene, changes, message, kept):
@@ -184,10 +191,11 @@ def test_add_and_edit_a_party(client, case_officer_cal, scene):
     assert "Attends by right" in page and "Interpreter needed: BSL" in page
     response = client.post(
         reverse("parties:edit", args=[scene["case"].reference, ann.pk]),
-        {**PARTY_BASE, "name": "Ann Advocate", "language": "Welsh"},
+        {**PARTY_BASE, "name": "Ann Advocate", "language": "Welsh", "phone": "+447700900982"},
     )
     assert response.status_code == 302
     ann.refresh_from_db()
+    assert ann.phone == "07700 900982"  # checked and kept as people write it
     assert (ann.role, ann.language, ann.supports_id, ann.interpreter_language) == (
         "parent_carer",
         "Welsh",
