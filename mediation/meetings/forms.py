@@ -21,6 +21,7 @@ from mediation.workflow.facts import add_to_form, case_change_refusals
 
 TIME_RE = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*(am|pm)?\s*$", re.IGNORECASE)
 MAX_NOTE = 500
+MAX_TEXT = 1000
 
 
 def parse_time(value: str) -> time | None:
@@ -180,13 +181,21 @@ class DetailsFields(forms.Form):
     )
     venue_name = forms.CharField(label="Venue name (in person)", required=False, max_length=150)
     venue_address = forms.CharField(
-        label="Venue address", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label="Venue address",
+        required=False,
+        max_length=MAX_NOTE,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": f"The venue address must be {MAX_NOTE} characters or fewer"},
     )
     access_details = forms.CharField(
         label="Getting there and access",
         required=False,
         help_text="Parking, step-free access, quiet room, which door to use",
+        max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "max_length": f"Getting there and access must be {MAX_TEXT} characters or fewer"
+        },
     )
     short_notice_consent = forms.BooleanField(
         label="The family has agreed to less than 5 working days' notice",
