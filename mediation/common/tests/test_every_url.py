@@ -93,6 +93,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "meetings:cancel": OFFICE,
     "outcomes:action-done": OFFICE,
     "outcomes:action-vary": OFFICE,
+    "outcomes:action-follow-up": OFFICE,
     "outcomes:action-escalate": OFFICE,
     "outcomes:action-letter": OFFICE,
     "outcomes:action-letter-send": OFFICE,

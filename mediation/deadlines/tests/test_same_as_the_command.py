@@ -146,9 +146,7 @@ def test_the_app_stores_the_commands_deadlines_for_many_random_cases(manager_sue
         assert exit_code == 0, output
         expected = {d["code"]: d for d in json.loads(output)["deadlines"]}
         stored = {d.code: d for d in Deadline.objects.filter(case=case)}
-        app_only = {
-            code for code in stored if is_agreed_action_code(code) and code not in expected
-        }
+        app_only = {code for code in stored if is_agreed_action_code(code) and code not in expected}
         assert all(
             code.startswith(("agreed_action_no_plan_notice_by:", "agreed_action_final_plan_by:"))
             for code in app_only

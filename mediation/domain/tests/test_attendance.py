@@ -280,7 +280,9 @@ def test_what_happens_next_never_waits_for_someone_who_objected():
     assert step.text == "The mediator must decide: a party objected" and not step.who
     child = AttendanceFacts(Basis.CHILD_AGREEMENT, consenters=frozenset({1}), agreed=frozenset({1}))
     assert next_for_attendance(child).text == "The mediator must decide: the family agreed"
-    refused = AttendanceFacts(Basis.CHILD_AGREEMENT, consenters=frozenset({1}), objected=frozenset({1}))
+    refused = AttendanceFacts(
+        Basis.CHILD_AGREEMENT, consenters=frozenset({1}), objected=frozenset({1})
+    )
     assert next_for_attendance(refused).text == "They cannot attend: the family objected"
     decided = AttendanceFacts(
         Basis.CONSENT_OR_MEDIATOR, consenters=frozenset({1}), objected=frozenset({1}),
