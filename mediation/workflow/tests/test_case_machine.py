@@ -1,11 +1,12 @@
 """A stateful property test through the services (issue 18 item 8, first part): hypothesis takes
 a case of a random route along random sequences of the steps it offers, with random dates and
-outcomes, closing and reopening it. After every step, taken or refused:
+outcomes, closing and reopening it, and edits its key dates as the key dates page does. After
+every step or edit, taken or refused:
 
 - the case's stage fits its recorded facts (the fact rules refuse nothing about the case as saved);
 - the stored deadlines are the engine's answer for those facts;
-- a step taken wrote exactly one history line of its own (deadline lines apart) and one audit
-  event; a step refused changed nothing and wrote nothing.
+- a step or edit that changed something wrote exactly one history line of its own (deadline
+  lines apart) and one audit event; one refused changed nothing and wrote nothing.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from mediation.deadlines.models import Deadline
 from mediation.domain.case_states import CaseState, Route
 from mediation.timeline.models import TimelineEntry, TimelineKind
 from mediation.workflow import services as workflow_services
-from mediation.workflow.facts import case_change_refusals
+from mediation.workflow.facts import KEY_DATE_LABELS, case_change_refusals
 from mediation.workflow.selectors import case_steps
 
 pytestmark = pytest.mark.django_db
@@ -107,6 +108,31 @@ class CaseAlongItsRoute(RuleBasedStateMachine):
         lines, events = _trail(self.case)
         assert (lines - trail[0], events - trail[1]) == (1, 1), offer.step
 
+    @rule(
+        field=st.sampled_from(sorted(KEY_DATE_LABELS)),
+        days=st.one_of(st.none(), st.integers(-30, 90)),
+    )
+    def edit_a_key_date(self, field: str, days: int | None) -> None:
+        value = None if days is None else NOTICE + timedelta(days=days)
+        if field == "notice_sent_on" and value is None:
+            return  # the form requires it
+        before, trail = _saved(self.case), _trail(self.case)
+        try:
+            workflow_services.case_key_dates_update(
+                case=self.case, by=self.officer, changes={field: value}
+            )
+        except ServiceError:
+            SEEN[f"refused: {field}"] += 1
+            assert _saved(self.case) == before, "a refused date changed the case"
+            assert _trail(self.case) == trail, "a refused date wrote history or audit"
+            return
+        if before[field] == value:
+            assert _trail(self.case) == trail, "an unchanged date wrote history"
+            return
+        SEEN[f"changed: {field}"] += 1
+        lines, events = _trail(self.case)
+        assert (lines - trail[0], events - trail[1]) == (1, 1), field
+
     @invariant()
     def the_case_holds_only_what_is_true(self) -> None:
         case = Case.objects.get(pk=self.case.pk)
@@ -138,3 +164,4 @@ def test_random_steps_closes_and_reopens_keep_the_case_true():
     # The runs went along the routes: cases were closed and reopened, and steps refused.
     assert SEEN["taken: close"] and SEEN["taken: reopen"] and SEEN["taken: book-meeting"]
     assert any(name.startswith("refused: ") for name in SEEN)
+    assert any(name.startswith("changed: ") for name in SEEN)
