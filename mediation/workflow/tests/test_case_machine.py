@@ -1,4 +1,4 @@
-"""A stateful property test through the services (issue 18 item 8, first part): hypothesis takes
+"""Stateful property tests (issue 18 item 8). The first goes through the services: hypothesis takes
 a case of a random route along random sequences of the steps it offers, with random dates and
 outcomes, closing and reopening it, and edits its key dates as the key dates page does. After
 every step or edit, taken or refused:
@@ -7,6 +7,9 @@ every step or edit, taken or refused:
 - the stored deadlines are the engine's answer for those facts;
 - a step or edit that changed something wrote exactly one history line of its own (deadline
   lines apart) and one audit event; one refused changed nothing and wrote nothing.
+
+The second posts random answers to the step pages with the test client and fails on any server
+error. Neither moves meetings yet (the meetings service's slots and moves).
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from datetime import timedelta
 from itertools import count
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -27,7 +32,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from conftest import _make_user
+from conftest import _make_user, login
 from mediation.audit.models import AuditEvent
 from mediation.cases import services as case_services
 from mediation.cases.models import Case, ClosureOutcome, Outcome
@@ -35,7 +40,7 @@ from mediation.cases.tests.factories import LocalAuthorityFactory, enquiry_data
 from mediation.common.errors import ServiceError
 from mediation.deadlines.clocks import compute_for_case, service_calendar, stored_values
 from mediation.deadlines.models import Deadline
-from mediation.domain.case_states import CaseState, Route
+from mediation.domain.case_states import CaseState, Route, Step
 from mediation.timeline.models import TimelineEntry, TimelineKind
 from mediation.workflow import services as workflow_services
 from mediation.workflow.facts import KEY_DATE_LABELS, case_change_refusals
@@ -172,3 +177,83 @@ def test_random_steps_closes_and_reopens_keep_the_case_true():
     assert SEEN["taken: issue-certificate"]
     assert any(name.startswith("refused: ") for name in SEEN)
     assert any(name.startswith("changed: ") for name in SEEN)
+
+
+class CaseThroughThePages(RuleBasedStateMachine):
+    """The same through the step pages with the test client, with answers that are sometimes
+    wrong (a garbled date, a stale page, an unknown choice, a step not offered): never a server
+    error, and the case stays true."""
+
+    case: Case
+
+    @initialize(route=st.sampled_from(list(Route)))
+    def open_a_case(self, route: Route) -> None:
+        n = next(_people)
+        self.officer = _make_user(f"pageofficer{n}", "Cal", "Officer", "case_officer")
+        self.manager = _make_user(f"pagemanager{n}", "Sue", "Manager", "manager")
+        authority = LocalAuthorityFactory.create(name=f"Southfield {n} Council", code=f"S{n}")
+        enquiry = case_services.enquiry_record(
+            by=self.officer, data=enquiry_data(authority, notice_sent_on=NOTICE)
+        )
+        self.case = workflow_services.case_open_from_enquiry(
+            enquiry=enquiry, route=route, owner=self.officer, by=self.officer
+        )
+        self.client = Client()
+
+    @rule(data=st.data())
+    def post_a_step(self, data: st.DataObject) -> None:
+        self.case.refresh_from_db()
+        offered = [offer.step for offer in case_steps(self.case) if not offer.blocked_because]
+        step = data.draw(st.sampled_from(offered or list(Step)) | st.sampled_from(list(Step)))
+        by = data.draw(st.sampled_from([self.officer, self.manager]), label="by")
+        login(self.client, by)
+        day = NOTICE + timedelta(
+            days=data.draw(st.one_of(st.just(DAYS_TO_TODAY), st.integers(0, 90)), label="days")
+        )
+        garbled = data.draw(st.sampled_from(["", "31", "x", "0"]) | st.none(), label="garbled")
+        post = {
+            "on_0": garbled if garbled is not None else str(day.day),
+            "on_1": str(day.month),
+            "on_2": str(day.year),
+            "outcome": data.draw(st.sampled_from([*Outcome.values, "nonsense"]), label="outcome"),
+            "closure_outcome": data.draw(st.sampled_from(ClosureOutcome.values), label="why"),
+            "appeal_lodged": data.draw(st.sampled_from(["yes", "no", "not_known", ""])),
+            "reason": "Checked with the family",
+            "adviser": str(self.officer.pk),
+            "to_state": data.draw(st.sampled_from(["", *(state.value for state in CaseState)])),
+            "expected_state": data.draw(st.sampled_from([self.case.status, "closed"])),
+        }
+        url = reverse("cases:step", args=[self.case.reference, step.value])
+        response = self.client.post(url, post)
+        assert response.status_code < 500, (step, post)
+        if response.status_code == 302 and response["Location"].endswith("?check"):
+            check = self.client.get(response["Location"])
+            assert check.status_code == 200, step
+            response = self.client.post(
+                url, {"confirmed": "yes", "expected_state": post["expected_state"]}
+            )
+            assert response.status_code < 500, (step, post)
+        SEEN[f"page {response.status_code}: {step.value}"] += 1
+
+    @invariant()
+    def the_case_holds_only_what_is_true(self) -> None:
+        case = Case.objects.get(pk=self.case.pk)
+        assert case_change_refusals(case, {}) == []
+        assert self.client.get(reverse("cases:detail", args=[case.reference])).status_code in {
+            200,
+            302,  # signed out before the first step
+        }
+
+
+def test_random_posts_to_the_step_pages_never_fail_and_keep_the_case_true():
+    run_state_machine_as_test(
+        CaseThroughThePages,
+        settings=settings(
+            max_examples=20,
+            stateful_step_count=10,
+            deadline=None,
+            derandomize=True,
+            suppress_health_check=[HealthCheck.too_slow],
+        ),
+    )
+    assert SEEN["page 302: close"] and any(k.startswith("page 400") for k in SEEN)
