@@ -79,9 +79,14 @@ def local_authority(db):
 @pytest.fixture
 def enquiry(case_officer_cal, local_authority):
     from mediation.cases import services
-    from mediation.cases.tests.factories import enquiry_data
+    from mediation.cases.tests.factories import ENQUIRY_RECEIVED, enquiry_data
 
-    return services.enquiry_record(by=case_officer_cal, data=enquiry_data(local_authority))
+    # Received the day after the decision notice, so the family's first contact with the
+    # mediation adviser comes before every event the tests record (the fact rules refuse a
+    # certificate dated before it).
+    return services.enquiry_record(
+        by=case_officer_cal, data=enquiry_data(local_authority, received_at=ENQUIRY_RECEIVED)
+    )
 
 
 @pytest.fixture

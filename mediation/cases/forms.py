@@ -11,7 +11,13 @@ from django.utils import timezone
 from mediation.accounts.models import Role, User
 from mediation.authorities.models import LocalAuthority
 from mediation.cases.models import CallerType, Contact, ContactPreference, Party
-from mediation.common.forms import GovukDateField, ModelChoiceField, choice_field, today_in_london
+from mediation.common.forms import (
+    GovukDateField,
+    ModelChoiceField,
+    PhoneNumberField,
+    choice_field,
+    today_in_london,
+)
 from mediation.domain.case_states import ROUTE_LABELS, STATE_LABELS, CaseState, Route
 from mediation.domain.decisions import APPEALABLE_DECISIONS, DECISION_CHOICES, DecisionType
 
@@ -78,7 +84,7 @@ class EnquiryForm(forms.Form):
         required=False,
         help_text="For example mother, grandparent, foster carer or IASS worker.",
     )
-    phone = text_field("Phone number", max_length=30, required=False)
+    phone = PhoneNumberField(required=False)
     email = forms.EmailField(
         label="Email address",
         required=False,

@@ -227,6 +227,15 @@ class Case(models.Model):
     outcome_circulated_on = models.DateField(null=True, blank=True)
     certificate_issued_on = models.DateField(null=True, blank=True)
     agreement_made_on = models.DateField(null=True, blank=True)
+    # Reg 42(4): where the LA was not a party, the health body tells it about the agreement.
+    health_body_told_la_on = models.DateField(null=True, blank=True)
+
+    # Reg 37(2): the family agreed to less than 5 working days' notice of the booked meeting
+    # (set where the meeting is booked or moved; who recorded it is in the timeline).
+    short_notice_agreed = models.BooleanField(default=False)
+    # Reg 35(3): a mediation about health issues only is arranged by the health body and the LA
+    # is not a party to it (so the health body tells the LA of any agreement, reg 42(4)).
+    la_not_a_party = models.BooleanField(default=False)
 
     # What happened: recorded by the workflow steps (mediation.workflow.services).
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)

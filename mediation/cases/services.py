@@ -27,6 +27,8 @@ from mediation.cases.models import (
 )
 from mediation.cases.selectors import mediator_refusal
 from mediation.common.errors import ServiceError
+from mediation.common.forms import PHONE_MESSAGE, phone_number_formatted
+from mediation.common.words import lower_first
 from mediation.timeline.models import TimelineKind
 from mediation.timeline.services import timeline_record
 
@@ -73,6 +75,12 @@ def enquiry_record(
 ) -> Enquiry:
     """Record a first contact (usually a phone call) as an enquiry."""
     now = timezone.now()
+    data = dict(data)
+    if data.get("phone"):
+        formatted = phone_number_formatted(str(data["phone"]))
+        if formatted is None:
+            raise ServiceError(field_messages=[("phone", PHONE_MESSAGE)])
+        data["phone"] = formatted
     enquiry = Enquiry(
         reference=reference_next(
             prefix=settings.ENQUIRY_REFERENCE_PREFIX, year=timezone.localdate(now).year
@@ -213,7 +221,7 @@ def case_link_add(
     if CaseLink.objects.filter(from_case__in=[case, other], to_case__in=[case, other]).exists():
         raise ServiceError("These cases are already linked.")
     link = CaseLink.objects.create(from_case=case, to_case=other, kind=kind, created_by=by)
-    label = CaseLink.Kind(kind).label.lower()
+    label = lower_first(CaseLink.Kind(kind).label)
     # The link is on both cases: each one's history and audit trail shows it.
     for this, that in ((case, other), (other, case)):
         timeline_record(

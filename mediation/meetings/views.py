@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar as stdlib_calendar
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -20,6 +20,7 @@ from mediation.cases.permissions import can_take_step
 from mediation.cases.selectors import access_case
 from mediation.common.views import refusal_shown_on, render_form_page, staff_view
 from mediation.domain.case_states import Step
+from mediation.domain.dates import format_day_long
 from mediation.meetings import selectors, services
 from mediation.meetings.forms import (
     AnswersForm,
@@ -51,16 +52,20 @@ def slots(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
         raise PermissionDenied
     form = SlotForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        with refusal_shown_on(form):
-            services.slot_offer_add(
+        with refusal_shown_on(form, fields={"non_working_day_reason": "non_working_day_confirmed"}):
+            slot = services.slot_offer_add(
                 case=case,
                 by=request.user,
                 starts_at=form.starts_at(),
                 duration_minutes=form.cleaned_data["duration_minutes"],
                 mode=form.cleaned_data["mode"],
+                non_working_day_reason=form.cleaned_data["non_working_day_reason"],
                 request=request,
             )
-            messages.success(request, "Date offered")
+            messages.success(
+                request,
+                f"Date offered: {format_day_long(slot.local_start.date())}, {_time(slot.local_start)}",
+            )
             return redirect("meetings:slots", reference=case.reference)
     context = {
         "case": case,
@@ -86,10 +91,15 @@ def slot_answers(request: AuthenticatedHttpRequest, reference: str, slot_id: int
         request.POST if request.method == "POST" else None, attendees=attendees, current=current
     )
     if request.method == "POST" and form.is_valid():
-        services.slot_answers_record(
+        changed = services.slot_answers_record(
             slot=slot, by=request.user, answers=form.answers(), request=request
         )
-        messages.success(request, "Answers saved")
+        messages.success(
+            request,
+            f"Answers saved for {changed} {'person' if changed == 1 else 'people'}"
+            if changed
+            else "Nothing was changed",
+        )
         return redirect("meetings:slots", reference=case.reference)
     return render_form_page(
         request,
@@ -107,10 +117,10 @@ def book(request: AuthenticatedHttpRequest, reference: str, slot_id: int) -> Htt
     slot = selectors.access_slot(case, slot_id)
     board = selectors.slot_board(case)
     row = next(r for r in board.rows if r.slot.pk == slot.pk)
-    form = BookForm(request.POST if request.method == "POST" else None, slot=slot)
+    form = BookForm(request.POST if request.method == "POST" else None, slot=slot, case=case)
     if request.method == "POST" and form.is_valid():
         with refusal_shown_on(form):
-            services.meeting_book(
+            meeting = services.meeting_book(
                 case=case,
                 slot=slot,
                 by=request.user,
@@ -119,7 +129,7 @@ def book(request: AuthenticatedHttpRequest, reference: str, slot_id: int) -> Htt
                 expected_state=expected_state_posted(request),
                 request=request,
             )
-            messages.success(request, "Meeting booked and confirmations sent")
+            messages.success(request, _told(meeting, "Meeting booked for"))
             return redirect("meetings:detail", reference=case.reference)
     return render_form_page(
         request,
@@ -142,12 +152,20 @@ def meeting_detail(request: AuthenticatedHttpRequest, reference: str) -> HttpRes
             pk__in=[letter.message_id for letter in letters], status=Message.Status.SENT
         ).values_list("pk", flat=True)
     )
+    waiting: list[str] = []
+    if meeting.is_booked and meeting.slot_id is not None:
+        row = next(
+            (r for r in selectors.slot_board(case).rows if r.slot.pk == meeting.slot_id), None
+        )
+        if row is not None:
+            waiting = [a.name for a in row.match.not_answered if a.required]
     return render(
         request,
         "meetings/detail.html",
         {
             "case": case,
             "meeting": meeting,
+            "waiting_for": waiting,
             "changes": list(meeting.changes.select_related("by")),
             "letters": letters,
             "posted": posted,
@@ -174,10 +192,15 @@ def reschedule(request: AuthenticatedHttpRequest, reference: str, meeting_id: in
         "mode": meeting.mode,
         **{name: getattr(meeting, name) for name in services.DETAIL_FIELDS},
     }
-    form = RescheduleForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = RescheduleForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        case=case,
+        attendees=selectors.case_attendees(case),
+    )
     if request.method == "POST" and form.is_valid():
-        with refusal_shown_on(form):
-            services.meeting_reschedule(
+        with refusal_shown_on(form, fields={"non_working_day_reason": "non_working_day_confirmed"}):
+            meeting = services.meeting_reschedule(
                 meeting=meeting,
                 by=request.user,
                 starts_at=form.starts_at(),
@@ -186,9 +209,11 @@ def reschedule(request: AuthenticatedHttpRequest, reference: str, meeting_id: in
                 details=form.details(),
                 reason=form.cleaned_data["reason"],
                 short_notice_consent=form.cleaned_data["short_notice_consent"],
+                confirmed_by_phone=form.cleaned_data["confirmed_by_phone"],
+                non_working_day_reason=form.cleaned_data["non_working_day_reason"],
                 request=request,
             )
-            messages.success(request, "Meeting moved and everyone told")
+            messages.success(request, _told(meeting, "Meeting moved to"))
             return redirect("meetings:detail", reference=case.reference)
     return render_form_page(
         request,
@@ -217,7 +242,7 @@ def cancel(request: AuthenticatedHttpRequest, reference: str, meeting_id: int) -
                 expected_state=expected_state_posted(request),
                 request=request,
             )
-            messages.success(request, "Meeting cancelled and everyone told")
+            messages.success(request, "Meeting cancelled. Everyone invited has been told")
             return redirect("meetings:detail", reference=case.reference)
     return render_form_page(
         request,
@@ -225,6 +250,22 @@ def cancel(request: AuthenticatedHttpRequest, reference: str, meeting_id: int) -
         {"case": case, "meeting": meeting, "form": form},
         invalid=request.method == "POST",
     )
+
+
+def _time(moment: datetime) -> str:
+    return f"{moment:%-I:%M%p}".lower().replace(":00", "")
+
+
+def _told(meeting: Meeting, what: str) -> str:
+    """The success message of a booking or a move: when, and who was told how."""
+    start = meeting.local_start
+    letters = meeting.letters.filter(sequence=meeting.sequence).count()
+    told = (
+        f"Everyone invited has been sent a confirmation{f'; {letters} letter' if letters else ''}"
+    )
+    if letters:
+        told += f"{'s' if letters != 1 else ''} to print and post"
+    return f"{what} {format_day_long(start.date())}, {_time(start)}. {told}"
 
 
 def _may_record_call(user: User, case: Case) -> bool:

@@ -16,7 +16,8 @@ class OutcomesConfig(AppConfig):
         from mediation.outcomes.selectors import (  # noqa: PLC0415 (apps load before models)
             final_action_facts,
             final_action_facts_many,
+            outcome_finalised_on,
         )
 
-        agreed_actions_source(final_action_facts)
+        agreed_actions_source(final_action_facts, outcome_finalised_on)
         agreed_actions_many_source(final_action_facts_many)

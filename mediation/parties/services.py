@@ -18,6 +18,8 @@ from mediation.accounts.models import User
 from mediation.authorities.actors import Actor, AuthoritySystem, staff_member
 from mediation.cases.models import Case, Party, PartyRole
 from mediation.common.errors import NotAllowed, ServiceError
+from mediation.common.forms import PHONE_MESSAGE, phone_number_formatted
+from mediation.common.words import lower_first
 from mediation.domain import attendance as rules
 from mediation.domain import expenses as money
 from mediation.parties import permissions, selectors
@@ -94,6 +96,11 @@ def attendance_refresh(case: Case) -> selectors.CaseAttendance:
 
 def _clean_party(case: Case, data: dict[str, Any], party: Party | None = None) -> dict[str, Any]:
     values = {name: data[name] for name in PARTY_FIELDS if name in data}
+    if values.get("phone"):
+        formatted = phone_number_formatted(values["phone"])
+        if formatted is None:
+            raise ServiceError(field_messages=[("phone", PHONE_MESSAGE)])
+        values["phone"] = formatted
     supports = values.get("supports")
     if supports is not None and (
         supports.case_id != case.pk or (party and supports.pk == party.pk)
@@ -126,7 +133,7 @@ def party_add(
     timeline_record(
         case=case,
         by=by,
-        summary=f"{party.name} added as {party.get_role_display().lower()}",
+        summary=f"{party.name} added as {lower_first(party.get_role_display())}",
         verb="party.create",
         target=party,
         request=request,
@@ -144,6 +151,8 @@ def party_update(
     party = Party.objects.select_for_update().get(pk=party.pk)
     values = _clean_party(case, data, party)
     changed = [name for name, value in values.items() if getattr(party, name) != value]
+    if not changed:
+        return party  # nothing to save: no history line, no audit event
     for name, value in values.items():
         setattr(party, name, value)
     party.full_clean()
@@ -204,7 +213,7 @@ def attendance_response_record(
     timeline_record(
         case=case,
         by=by,
-        summary=f"{responder.name} {verb} {party.name} attending: {new.status_label.lower()}",
+        summary=f"{responder.name} {verb} {party.name} attending: {lower_first(new.status_label)}",
         verb="attendance.response",
         target=row.request,
         request=request,
@@ -223,10 +232,12 @@ def attendance_mediator_decide(
     by: User,
     child_scope: str = "",
     child_scope_detail: str = "",
+    statement_to_child: bool = False,
     request: HttpRequest | None = None,
 ) -> AttendanceRequest:
     """The mediator's decision on someone attending (reg 38(1)(c)-(e)). Only the case's
-    assigned mediator, or a manager, may record it."""
+    assigned mediator, or a manager, may record it. For a child allowed to attend, whether the
+    family and the mediator agreed the child gets a copy of the outcome statement."""
     case = _lock(party.case)
     if not permissions.can_decide_attendance(by, case):
         raise NotAllowed("Only the case's mediator or a manager can record this decision.")
@@ -244,13 +255,19 @@ def attendance_mediator_decide(
     if row.basis == rules.Basis.CHILD_AGREEMENT and allows and child_scope:
         attendance.child_scope = child_scope
         attendance.child_scope_detail = child_scope_detail if child_scope == ChildScope.PART else ""
+    attendance.statement_to_child = (
+        row.basis == rules.Basis.CHILD_AGREEMENT and allows and statement_to_child
+    )
     attendance.save()
     new = attendance_refresh(case).row_for(party.pk)
+    summary = f"Mediator {'allowed' if allows else 'refused'} {party.name} attending: "
+    summary += lower_first(new.status_label)
+    if attendance.statement_to_child:
+        summary += "; the family and the mediator agreed they get the outcome statement"
     timeline_record(
         case=case,
         by=by,
-        summary=f"Mediator {'allowed' if allows else 'refused'} {party.name} attending: "
-        f"{new.status_label.lower()}",
+        summary=summary,
         verb="attendance.decision",
         target=attendance,
         request=request,
@@ -293,9 +310,9 @@ def attendance_plan_update(
     elif attendance.not_attending:
         summary = f"{party.name} will not attend the meeting"
     else:
-        summary = f"{party.name}'s attendance: {new.status_label.lower()}"
+        summary = f"{party.name}'s attendance: {lower_first(new.status_label)}"
     if party.role == PartyRole.CHILD and not attendance.not_attending:
-        summary += f" ({attendance.get_child_scope_display().lower()})"
+        summary += f" ({lower_first(attendance.get_child_scope_display())})"
     timeline_record(
         case=case,
         by=by,
@@ -329,6 +346,10 @@ def authority_confirm(
         raise ServiceError("Choose issues this body can decide on.")
     if confirmed_on > timezone.localdate():
         raise ServiceError("The date of confirmation must be today or in the past.")
+    recorded = {a.issue: a.confirmed_on for a in AuthorityConfirmation.objects.filter(party=party)}
+    if recorded == {issue: confirmed_on for issue in issues}:
+        # The same issues on the same date: nothing to save, nothing to record.
+        return list(AuthorityConfirmation.objects.filter(party=party))
     before = selectors.authority_warnings(case)
     AuthorityConfirmation.objects.filter(party=party).exclude(issue__in=issues).delete()
     kept = []

@@ -20,6 +20,7 @@ from mediation.accounts.models import User
 from mediation.audit.services import audit_record
 from mediation.cases.models import Case, Enquiry, Party
 from mediation.common.days import day_start
+from mediation.common.words import lower_first
 from mediation.domain.case_states import CaseState
 from mediation.domain.retention import CaseRetention, add_years, latest_closure_and_birth_due
 from mediation.privacy.anonymise import CASE_DATA, ENQUIRY_DATA, PARTY_DATA, PARTY_ROWS
@@ -71,7 +72,7 @@ def case_anonymise(
         timeline_record(
             case=case,
             by=by,
-            summary=f"Personal details removed ({AnonymisedCase.Reason(reason).label.lower()})",
+            summary=f"Personal details removed ({lower_first(AnonymisedCase.Reason(reason).label)})",
             verb="privacy.anonymise",
             target=case,
             request=request,

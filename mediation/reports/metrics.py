@@ -28,6 +28,7 @@ from enum import StrEnum
 from django.db.models import Exists, F, OuterRef, Q
 
 from mediation.cases.models import AppealLodged, CertificateKind, ClosureOutcome, Outcome
+from mediation.common.words import lower_first
 from mediation.deadlines.clocks import AGREED_ACTION_PREFIX
 from mediation.deadlines.models import Deadline
 from mediation.domain.case_states import Route
@@ -129,7 +130,7 @@ def _decision_metric(choice: DecisionType) -> Metric:
         name=choice.label,
         definition=(
             "Cases opened in the period about this kind of local authority decision "
-            f"({choice.label[0].lower() + choice.label[1:]})."
+            f"({lower_first(choice.label)})."
         ),
         source=Source.CASE,
         date_field="opened_at",
@@ -176,7 +177,7 @@ def _outcome_metric(outcome: Outcome, name: str) -> Metric:
         name=name,
         definition=(
             "Meetings (mediation or disagreement resolution) held in the period whose recorded "
-            f"outcome was: {outcome.label.lower()}."
+            f"outcome was: {lower_first(outcome.label)}."
         ),
         source=Source.CASE,
         date_field="mediation_held_on",

@@ -27,6 +27,7 @@ from mediation.common.views import (
     render_form_page,
     staff_view,
 )
+from mediation.common.words import lower_first
 from mediation.deadlines.labels import deadline_label
 from mediation.domain.case_states import ROUTE_LABELS, Route
 from mediation.reports import exports, selectors, services
@@ -95,7 +96,11 @@ def _filters_detail(form: ReportFilterForm) -> dict[str, str]:
 
 def filters_heading(filters: selectors.ReportFilters) -> str:
     authority = filters.authority.name if filters.authority else "every local authority"
-    route = f"{ROUTE_LABELS[Route(filters.route)].lower()} route" if filters.route else "all routes"
+    route = (
+        f"{lower_first(ROUTE_LABELS[Route(filters.route)])} route"
+        if filters.route
+        else "all routes"
+    )
     return f"{filters.period.label}: {authority}, {route}"
 
 

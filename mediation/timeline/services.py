@@ -21,7 +21,7 @@ from mediation.audit.services import audit_record
 from mediation.common.bulk import insert_rows
 from mediation.timeline.models import TimelineEntry, TimelineKind
 
-SUMMARY_MAX = 300  # TimelineEntry.summary's length: longer lines are cut, never refused
+SUMMARY_MAX = 1000  # TimelineEntry.summary's length: longer lines are cut, never refused
 
 
 def _history_actor(by: Any) -> Any:

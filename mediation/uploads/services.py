@@ -39,6 +39,7 @@ from mediation.accounts.models import User
 from mediation.audit.services import audit_record
 from mediation.cases.models import Case, Party, PartyRole
 from mediation.common.errors import ServiceError
+from mediation.common.words import lower_first
 from mediation.timeline.services import timeline_record
 from mediation.uploads import detection, images
 from mediation.uploads.models import ChildViews, GivenVia, Purpose, ShareWith, Upload
@@ -537,8 +538,8 @@ def child_views_record(
                 case=case,
                 by=by_user,
                 summary=f"Child's or young person's views recorded "
-                f"({views.get_given_via_display().lower()}{attached}; "
-                f"shared with {views.get_share_with_display().lower()})",
+                f"({lower_first(views.get_given_via_display())}{attached}; "
+                f"shared with {lower_first(views.get_share_with_display())})",
                 verb="child_views.record",
                 target=views,
                 request=request,

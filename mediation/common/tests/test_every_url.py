@@ -96,6 +96,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "meetings:cancel": OFFICE,
     "outcomes:action-done": OFFICE,
     "outcomes:action-vary": OFFICE,
+    "outcomes:action-follow-up": OFFICE,
     "outcomes:action-escalate": OFFICE,
     "outcomes:action-letter": OFFICE,
     "outcomes:action-letter-send": OFFICE,
@@ -284,6 +285,8 @@ NOT_FOUND_IN_THIS_STATE = {
     "outcomes:action-add": "the statement is final",
     "outcomes:action-edit": "the statement is final",
     "outcomes:agreement": "agreements are recorded on a draft",
+    "outcomes:action-follow-up": "the world's agreed action is not an assessment or a plan, "
+    "the only kinds with later steps (mediation/outcomes/tests cover the page)",
     "reports:quarterly-pdf": "the report is made after the transaction commits, never in this test",
 }
 
@@ -393,6 +396,7 @@ SHOWS: dict[str, Shows] = {
     "outcomes:edit": STATEMENT,
     "outcomes:action-add": STATEMENT,
     "outcomes:action-edit": ACTION,
+    "outcomes:action-follow-up": ACTION,
     "outcomes:action-remove": BUTTON,
     "outcomes:agreement": STATEMENT,
     "outcomes:finalise": BUTTON,

@@ -16,6 +16,7 @@ from django.utils import timezone
 from mediation.audit.models import AuditEvent
 from mediation.cases.models import Case, ClosureOutcome, Enquiry, Party
 from mediation.common.errors import ServiceError
+from mediation.deadlines.clocks import service_calendar
 from mediation.deadlines.models import Deadline
 from mediation.documents.models import GeneratedDocument
 from mediation.domain.case_states import CaseState, Route, Step
@@ -51,7 +52,11 @@ def caseload(
     by = case_officer_cal
     # 1. A mediation whose meeting is booked (letters sent, the mediator's calls to make).
     booked = _step(open_case, Step.INFORM_LA, by, on=TODAY - timedelta(days=3))
-    day = TODAY + timedelta(days=21)
+    # A working day about three weeks away (a bank holiday needs its own confirmation).
+    calendar = service_calendar()
+    day = calendar.add_working_days(
+        calendar.subtract_working_days(TODAY + timedelta(days=21), 1), 1
+    )
     slot = slot_offer_add(
         case=booked,
         by=by,

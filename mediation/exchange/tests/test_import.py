@@ -14,6 +14,7 @@ from mediation.cases.models import Case, Party
 from mediation.common.errors import ServiceError
 from mediation.deadlines.models import Deadline
 from mediation.domain.case_states import CaseState
+from mediation.domain.decisions import APPEALABLE_DECISIONS
 from mediation.exchange import services
 from mediation.exchange.models import CaseloadImport, ColumnMapping, ImportedCase, ImportRow
 from mediation.exchange.tests.conftest import messy_csv, messy_xlsx, run_on_commit
@@ -126,7 +127,12 @@ def test_a_messy_csv_is_checked_row_by_row_then_imported_once(
     assert made["ABC-004"].issue_social_care and not made["ABC-004"].issue_education
     # Deadlines worked out for every case, as the steps were taken.
     for case in made.values():
-        assert Deadline.objects.filter(case=case).exists(), case.reference
+        clocked = case.decision_type in APPEALABLE_DECISIONS and case.notice_sent_on is not None
+        assert Deadline.objects.filter(case=case).exists() == clocked, (
+            case.reference,
+            case.decision_type,
+            case.notice_sent_on,
+        )
     assert made["ABC-001"].next_deadline_code == "mediation_by"
     # Each step is in the case's history, and the import too; nothing was sent to anyone.
     lines = list(TimelineEntry.objects.filter(case=first).values_list("summary", flat=True))
@@ -174,7 +180,10 @@ def test_a_workbook_with_merged_headings_and_excel_dates(
     assert made["X-1"].adviser_contacted_on == date(2026, 9, 10)  # a serial number
     assert made["X-2"].child_date_of_birth == date(2012, 1, 5)  # a serial number
     contact = Party.objects.get(case=made["X-1"], is_main_contact=True)
-    assert (contact.phone, contact.email) == ("7700900123", "sarah@example.com")
+    assert (contact.phone, contact.email) == (
+        "07700 900123",
+        "sarah@example.com",
+    )  # as UK numbers are written
 
 
 def test_the_mapping_is_remembered_for_the_next_file(

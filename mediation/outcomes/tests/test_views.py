@@ -142,9 +142,19 @@ def test_assigned_mediator_writes_and_finalises(client, held_case, mediator_mia)
         )
         assert response.status_code == 302, response.content
     assert PartyAgreement.objects.filter(statement=statement).count() == 3
-    client.post(reverse("outcomes:finalise", args=[ref]))
+    # Making it final has its own confirmation page: what is locked, with Change and Back.
+    page = client.get(reverse("outcomes:finalise", args=[ref])).content.decode()
+    assert "Check before you make the outcome statement final" in page
+    assert "Once final, the statement is locked" in page and "Assess Isla" in page
+    assert f'href="{reverse("outcomes:statement", args=[ref])}" class="govuk-back-link"' in page
+    client.post(reverse("outcomes:finalise", args=[ref]))  # not confirmed: nothing happens
+    statement.refresh_from_db()
+    assert not statement.is_final
+    response = client.post(reverse("outcomes:finalise", args=[ref]), {"confirmed": "yes"})
     statement.refresh_from_db()
     assert statement.is_final
+    message = client.get(response.url).content.decode()
+    assert "Outcome statement made final (version 2)" in message
     page = client.get(reverse("outcomes:statement", args=[ref])).content.decode()
     # Locked: no links that change it.
     for name in ("edit", "action-add", "agreement"):

@@ -297,10 +297,13 @@ def test_dates_offered_tell_invited_parties_once_a_day(invited, case_officer_cal
     mail.outbox.clear()
     case = invited["parent"].case
     for days in (10, 11):
+        starts_at = timezone.now() + timedelta(days=days)
+        while starts_at.weekday() >= 5:  # a weekday: a weekend date needs a reason
+            starts_at += timedelta(days=2)
         slot_offer_add(
             case=case,
             by=case_officer_cal,
-            starts_at=timezone.now() + timedelta(days=days),
+            starts_at=starts_at,
             duration_minutes=120,
             mode="online",
         )

@@ -45,7 +45,10 @@ def test_case_page_queries_do_not_grow(
     workflow_services.case_key_dates_update(
         case=open_case,
         by=case_officer_cal,
-        changes={"notice_sent_on": timezone.localdate() - timedelta(days=10)},
+        changes={
+            "notice_sent_on": timezone.localdate() - timedelta(days=10),
+            "adviser_contacted_on": timezone.localdate() - timedelta(days=9),
+        },
     )
     login(client, case_officer_cal)
     url = reverse("cases:detail", args=[open_case.reference])
