@@ -14,6 +14,7 @@ from mediation.workflow import urls as workflow_urls
 manage_urlpatterns = (
     [
         path("", authority_views.manage_home, name="home"),
+        path("service-details/", authority_views.service_details, name="service-details"),
         path("local-authorities/", authority_views.authority_list, name="authorities"),
         path("local-authorities/new/", authority_views.authority_edit, name="authority-new"),
         path(

@@ -73,6 +73,13 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # The provider that runs this deployment, shown in the header, footer, letters and emails.
 SERVICE_NAME = env_str("SERVICE_NAME", "SEND Mediation Case Manager")
 PROVIDER_NAME = env_str("PROVIDER_NAME", "Northfield Mediation Service")
+# How parties reach the service: the first values of Manage → Service details (managers change
+# them there; mediation.common.service_details). Each process keeps them this many seconds.
+SERVICE_PHONE = env_str("SERVICE_PHONE", "")
+SERVICE_OPENING_HOURS = env_str("SERVICE_OPENING_HOURS", "Monday to Friday, 9am to 5pm")
+SERVICE_EMAIL = env_str("SERVICE_EMAIL", "")
+SERVICE_POSTAL_ADDRESS = env_str("SERVICE_POSTAL_ADDRESS", "")
+SERVICE_DETAILS_CACHE_SECONDS = env_int("SERVICE_DETAILS_CACHE_SECONDS", 30)
 # Reminders go to the case owner this many working days before each statutory deadline.
 DEADLINE_REMINDER_WORKING_DAYS = env_int("DEADLINE_REMINDER_WORKING_DAYS", 2)
 # A deadline is "due soon" (amber) within this many working days.

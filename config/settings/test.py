@@ -6,6 +6,12 @@ import shutil
 import tempfile
 from pathlib import Path
 
+# Made-up contact details (0161 496 is a range Ofcom keeps for drama) so every message shows them.
+os.environ.setdefault("SERVICE_PHONE", "0161 496 0000")
+os.environ.setdefault("SERVICE_EMAIL", "help@northfield-mediation.example.org")
+os.environ.setdefault(
+    "SERVICE_POSTAL_ADDRESS", "Northfield Mediation Service\n12 Mill Lane\nNorthfield\nNF1 2AB"
+)
 os.environ.setdefault("DJANGO_DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-0123456789abcdef")
 os.environ.setdefault("FIELD_ENCRYPTION_KEYS", "dGVzdC1vbmx5LWZpZWxkLWtleS0wMTIzNDU2Nzg5YWI=")

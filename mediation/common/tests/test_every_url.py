@@ -106,6 +106,7 @@ ACCESS: dict[str, frozenset[str]] = {
     # managing the service
     "manage:home": MANAGERS,
     "manage:authorities": MANAGERS,
+    "manage:service-details": MANAGERS,
     "manage:authority-new": MANAGERS,
     "manage:authority-edit": MANAGERS,
     "manage:closure-days": MANAGERS,
