@@ -24,9 +24,11 @@ setup: $(STAMP)
 	DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py migrate --verbosity 0
 
 ## run: set up, load the demo data, start the task worker and serve http://127.0.0.1:8000
+# Links in emails (SITE_URL) and Message-IDs follow the address served, unless SITE_URL is set.
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: setup
 	@DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py load_demo_data
-	@echo "Open http://$(HOST):$(PORT)/ and sign in with one of the demo sign-ins above."
+	@echo "Open $(SITE_URL)/ and sign in with one of the demo sign-ins above."
 	@trap 'kill 0' EXIT INT TERM; \
 	  export DJANGO_SETTINGS_MODULE=config.settings.dev; \
 	  $(PY) manage.py db_worker --no-reload --interval 1 & \

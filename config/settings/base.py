@@ -410,6 +410,25 @@ NOTIFICATIONS_RECORD_SENT_RETRY_SECONDS = env_int("NOTIFICATIONS_RECORD_SENT_RET
 # Keep one-time portal links in the outbox after sending (development demo only).
 NOTIFICATIONS_KEEP_SENT_SECRETS = env_bool("NOTIFICATIONS_KEEP_SENT_SECRETS", default=DEBUG)
 
+# Text messages (mediation.notifications.texts): off unless TEXT_BACKEND is "outbox"
+# (development: kept in the outbox) or "notify" (GOV.UK Notify, with its API key and an SMS
+# template whose whole content is ((body))).
+TEXT_BACKEND = env_str("TEXT_BACKEND", "")
+NOTIFY_API_KEY = env_str("NOTIFY_API_KEY", "")
+NOTIFY_SMS_TEMPLATE_ID = env_str("NOTIFY_SMS_TEMPLATE_ID", "")
+
+# What parties are asked to do and when they are reminded (mediation.portal.to_do, notices):
+# answers about offered dates within PARTY_ANSWER_WORKING_DAYS, the LA's attendee, information
+# and the child's views PARTY_BEFORE_MEETING_WORKING_DAYS before the meeting, agreement to a
+# draft statement within PARTY_AGREE_WORKING_DAYS of sending it. A reminder goes
+# PARTY_REMINDER_WORKING_DAYS before each date, and one message once it has passed; the scan
+# runs every PARTY_REMINDER_SWEEP_SECONDS beside the task worker.
+PARTY_ANSWER_WORKING_DAYS = env_int("PARTY_ANSWER_WORKING_DAYS", 3)
+PARTY_BEFORE_MEETING_WORKING_DAYS = env_int("PARTY_BEFORE_MEETING_WORKING_DAYS", 3)
+PARTY_AGREE_WORKING_DAYS = env_int("PARTY_AGREE_WORKING_DAYS", 2)
+PARTY_REMINDER_WORKING_DAYS = env_int("PARTY_REMINDER_WORKING_DAYS", 2)
+PARTY_REMINDER_SWEEP_SECONDS = env_int("PARTY_REMINDER_SWEEP_SECONDS", 3600)
+
 # The portal for families, LAs and others (mediation.portal; ADR 0011). Lifetimes of links.
 PORTAL_INVITATION_HOURS = env_int("PORTAL_INVITATION_HOURS", 7 * 24)
 PORTAL_SIGN_IN_MINUTES = env_int("PORTAL_SIGN_IN_MINUTES", 15)

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from mediation.accounts.models import Role, User
+from mediation.common.links import site_url
 from mediation.deadlines.clocks import service_calendar, work_queue_q
 from mediation.deadlines.labels import deadline_label
 from mediation.deadlines.models import Deadline
@@ -35,7 +36,7 @@ class ReminderRun:
 
 
 def _case_link(reference: str) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("cases:detail", args=[reference])
+    return site_url(reverse("cases:detail", args=[reference]))
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from mediation.cases.models import Case, CertificateKind, Party, PartyRole
+from mediation.common.links import site_url
 from mediation.common.pdf import html_to_pdf
 from mediation.documents import wording
 
@@ -58,7 +59,7 @@ th { width: 38%; font-weight: bold; }
 
 
 def verify_url() -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("documents:verify")
+    return site_url(reverse("documents:verify"))
 
 
 def html_to_tagged_pdf(html: str) -> bytes:

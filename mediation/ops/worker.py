@@ -7,7 +7,9 @@ worker in its main thread and these in two daemon threads, so one process to run
 - sealing audit events still waiting (AUDIT_SEAL_SWEEP_SECONDS, PostgreSQL; ADR 0024);
 - sending messages that are pending, failed, or whose sending lease ran out because a worker
   died mid-send (NOTIFICATIONS_SWEEP_SECONDS);
-- a signed audit checkpoint every AUDIT_CHECKPOINT_MINUTES, and the daily email of it.
+- a signed audit checkpoint every AUDIT_CHECKPOINT_MINUTES, and the daily email of it;
+- telling parties what is needed from them, reminding them before each date and once it has
+  passed (PARTY_REMINDER_SWEEP_SECONDS; mediation.portal.notices).
 
 Several workers may run: each duty is safe to run at once in two places (the sealer takes a
 lock, messages are claimed, the daily email has one key per manager and day).
@@ -32,6 +34,7 @@ from mediation.audit.services import audit_seal_pending
 from mediation.notifications.services import messages_send_pending
 from mediation.ops.audit_checkpoints import checkpoint_email_managers
 from mediation.ops.models import WorkerHeartbeat
+from mediation.portal.notices import party_reminders_send
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +64,10 @@ def send_pending_messages() -> None:
     messages_send_pending()
 
 
+def party_reminders() -> None:
+    party_reminders_send(today=timezone.localdate())
+
+
 def audit_checkpoint_when_due() -> None:
     if checkpoint_due():
         checkpoint_write()
@@ -87,6 +94,11 @@ def duties() -> list[Duty]:
             "audit checkpoint",
             lambda: min(60.0, settings.AUDIT_CHECKPOINT_MINUTES * 60.0),
             audit_checkpoint_when_due,
+        ),
+        Duty(
+            "party reminders",
+            lambda: float(settings.PARTY_REMINDER_SWEEP_SECONDS),
+            party_reminders,
         ),
         Duty("prune heartbeats", lambda: 3600.0, heartbeats_prune),
     ]

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from mediation.accounts.models import User
 from mediation.cases.models import Case, Outcome
+from mediation.common.links import site_url
 from mediation.common.pdf import html_to_pdf
 from mediation.documents.models import LetterCode
 from mediation.documents.services import letter_wording
@@ -135,9 +136,7 @@ def overdue_letter_email_body(action: AgreedAction) -> str:
 
 
 def escalation_email_body(action: AgreedAction, *, due: date, by: User) -> str:
-    link = settings.SITE_URL.rstrip("/") + reverse(
-        "outcomes:statement", args=[action.case.reference]
-    )
+    link = site_url(reverse("outcomes:statement", args=[action.case.reference]))
     return (
         f"{by.display_name} has escalated agreed action {action.number} on case "
         f"{action.case.reference}: it was due on {format_day(due)} and is not recorded as "

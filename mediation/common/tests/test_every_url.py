@@ -71,6 +71,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "outcomes:action-remove": CASE_STAFF,
     "outcomes:agreement": CASE_STAFF,
     "outcomes:finalise": CASE_STAFF,
+    "outcomes:send-for-agreement": CASE_STAFF,
     "outcomes:addendum": CASE_STAFF,
     "outcomes:circulate": CASE_STAFF,
     "outcomes:resend": CASE_STAFF,

@@ -52,7 +52,7 @@ def test_child_views_invitation_goes_to_a_chosen_adult(client, portal_case, case
     assert response.status_code == 302
     access = PortalAccess.objects.get()
     assert access.party == child and access.email == parent.email
-    assert mail.outbox[-1].subject == "A link to share your views"
+    assert mail.outbox[-1].subject == f"A link to share your views – {portal_case.reference}"
 
 
 def test_no_invitation_for_people_without_an_address_or_a_portal_role(
