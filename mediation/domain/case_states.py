@@ -261,6 +261,8 @@ class CaseSituation:
     mediation_held: bool
     everyone_agreed: bool  # disagreement resolution: all parties' consent recorded
     agreement_reached: bool  # outcome: agreed in full or in part
+    # A meeting date is booked and not yet held (the meeting panel shows it): no second booking.
+    meeting_booked: bool = False
 
 
 @dataclass(frozen=True)
@@ -290,6 +292,8 @@ def _blocked(step: Step, s: CaseSituation) -> str | None | bool:
         case Step.RECORD_CONSENT:
             return None if not s.everyone_agreed else False
         case Step.BOOK_MEETING:
+            if s.meeting_booked:
+                return False
             if s.route is Route.DISAGREEMENT_RESOLUTION and not s.everyone_agreed:
                 return "Record that everyone agrees to take part first: disagreement resolution is voluntary."
             if s.state is CaseState.CERTIFICATE_ISSUED and (

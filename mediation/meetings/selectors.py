@@ -103,6 +103,19 @@ def case_recipients(case: Case) -> list[tuple[Recipient, Party | None]]:
     return recipients
 
 
+def who_will_be_there(case: Case, *, with_names: bool) -> list[str]:
+    """Everyone invited to the meeting: roles only for emails (names stay behind the sign-in),
+    names and roles for letters and the portal."""
+    people = []
+    for recipient, party in case_recipients(case):
+        role = party.get_role_display() if party is not None else "Mediator"
+        if party is None:
+            role = "Mediator (the independent person who runs the meeting)"
+        people.append(f"{recipient.name} ({role[0].lower()}{role[1:]})" if with_names else role)
+    # Without names, one line per role: two parents are one "Parent or carer".
+    return people if with_names else list(dict.fromkeys(people))
+
+
 def case_mediation_by(case: Case) -> date | None:
     return (
         Deadline.objects.filter(case=case, code=DeadlineCode.MEDIATION_BY)

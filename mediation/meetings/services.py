@@ -36,7 +36,12 @@ from mediation.meetings.models import (
     SlotAnswer,
     SlotOffer,
 )
-from mediation.meetings.selectors import NO_MEDIATOR_KEY, case_attendees, case_recipients
+from mediation.meetings.selectors import (
+    NO_MEDIATOR_KEY,
+    case_attendees,
+    case_recipients,
+    who_will_be_there,
+)
 from mediation.notifications.models import Message
 from mediation.notifications.services import message_queue
 from mediation.timeline.models import TimelineKind
@@ -353,6 +358,8 @@ def _notify(meeting: Meeting, kind: str, *, by: User, today: date, reason: str =
     """One message per recipient and channel, idempotent on (UID, SEQUENCE, recipient).
     Returns the line for the case history: how many emails and letters went."""
     recipients = case_recipients(meeting.case)
+    roles = who_will_be_there(meeting.case, with_names=False)
+    names = who_will_be_there(meeting.case, with_names=True)
     method = documents.ics_method(kind)
     subject = documents.email_subject(meeting, kind)
     emails = letters = 0
@@ -367,7 +374,7 @@ def _notify(meeting: Meeting, kind: str, *, by: User, today: date, reason: str =
                 to_email=recipient.email,
                 to_name=recipient.name,
                 subject=subject,
-                body=documents.email_body(meeting, kind, recipient.name, reason),
+                body=documents.email_body(meeting, kind, recipient.name, reason, party, roles),
                 case_id=meeting.case_id,
                 attachments=[
                     ("meeting.ics", f"text/calendar; method={method}; charset=utf-8", ics)
@@ -376,16 +383,20 @@ def _notify(meeting: Meeting, kind: str, *, by: User, today: date, reason: str =
             emails += created
         if party is not None and _wants_letter(party):
             title, html, pdf = documents.letter_pdf(
-                meeting, kind, recipient, reason, today=format_day(today)
+                meeting, kind, recipient, reason, today=format_day(today), party=party, who=names
             )
             message, created = message_queue(
                 key=f"{base_key}:letter",
                 to_email="",
                 to_name=recipient.name,
                 subject=subject,
-                body=documents.email_body(meeting, kind, recipient.name, reason),
+                body=documents.email_body(meeting, kind, recipient.name, reason, party, roles),
                 case_id=meeting.case_id,
                 channel=Message.Channel.LETTER,
+                # The PDF goes with the message, so Letters to post can print it.
+                attachments=[
+                    (f"{meeting.case.reference}-meeting-letter.pdf", "application/pdf", pdf)
+                ],
             )
             if created:
                 document = document_store(

@@ -37,7 +37,7 @@ from mediation.domain.party_tasks import PartyTask, Stage, TaskKind
 from mediation.meetings.models import SlotAnswer, SlotOffer
 from mediation.notifications.models import SECRET_MARK
 from mediation.notifications.services import message_queue
-from mediation.outcomes.models import PartyAgreement
+from mediation.outcomes.models import AgreementRequest, PartyAgreement
 from mediation.outcomes.selectors import agreeing_parties
 from mediation.outcomes.services import statement_locked, statement_require_draft
 from mediation.parties.models import AuthorityConfirmation
@@ -553,6 +553,12 @@ def agreement_save(
     party = access.party
     if party.pk not in {p.pk for p in agreeing_parties(case)}:
         raise ServiceError("Only the people who took part as a party agree the statement.")
+    if not AgreementRequest.objects.filter(
+        statement=statement, party=party, content_hash=statement.content_hash
+    ).exists():
+        raise ServiceError(
+            "This version has not been sent to you yet. We will send it to you to check."
+        )
     if PartyAgreement.objects.filter(
         statement=statement, party=party, content_hash=statement.content_hash, voided_at=None
     ).exists():

@@ -4,19 +4,28 @@ asking for a new link, the child's thank-you page) show nothing about any case."
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mediation.audit.services import audit_record, client_ip
 from mediation.common.views import refusal_shown_on, render_form_page
-from mediation.deadlines.selectors import case_clocks
 from mediation.documents.models import GeneratedDocument
 from mediation.documents.views import pdf_response
-from mediation.meetings.documents import Recipient, how_to_join
+from mediation.meetings.documents import (
+    WHAT_TO_BRING,
+    Recipient,
+    arranged_for,
+    how_to_join,
+    length_words,
+)
 from mediation.meetings.documents import meeting_ics as build_ics
+from mediation.meetings.selectors import who_will_be_there
 from mediation.outcomes.models import PartyAgreement
 from mediation.outcomes.selectors import action_views, actions_of, agreeing_parties
 from mediation.portal import selectors, services
@@ -39,10 +48,11 @@ from mediation.portal.session import (
     portal_sign_out,
     portal_view,
 )
-from mediation.portal.tracker import tracker
+from mediation.portal.to_do import party_to_do
 from mediation.uploads.selectors import case_uploads
 from mediation.uploads.services import UploadRejected, child_views_record, upload_store
 from mediation.uploads.views import upload_response
+from mediation.workflow.selectors import case_progress
 
 PARENT = AccessKind.PARENT
 LA = AccessKind.LA_OFFICER
@@ -116,6 +126,12 @@ def signed_out(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/signed_out.html")
 
 
+@require_http_methods(["GET"])
+def words(request: HttpRequest) -> HttpResponse:
+    """The words we use, explained: no case data, open to anyone."""
+    return render(request, "portal/words.html", {"signed_in": current_access(request)})
+
+
 # Every kind except the child's link ------------------------------------------------------
 
 
@@ -128,26 +144,29 @@ def cases(request: HttpRequest, access: PortalAccess) -> HttpResponse:
 @portal_view(PARENT, LA, INFO)
 @require_http_methods(["GET"])
 def case(request: HttpRequest, access: PortalAccess) -> HttpResponse:
-    context: dict = {
+    """Who the case is about, the meeting, and what this person still has to do, by when."""
+    today = timezone.localdate()
+    found = selectors.meeting_for(access)
+    context: dict[str, Any] = {
         "access": access,
         "case": access.case,
         "several": len(selectors.your_cases(access)) > 1,
+        "today": today,
+        "to_do": party_to_do(access, today=today),
+        "meeting": found,
+        "how_to_join": how_to_join(found) if found else "",
     }
     if access.kind == PARENT:
-        context["stages"] = tracker(
-            access.case.route,
-            access.case.status,
-            certificate_issued=access.case.certificate_issued_on is not None,
-        )
-        context["appeal"] = case_clocks(case=access.case).appeal
+        context["stages"] = case_progress(access.case)
+        context["appeal"] = selectors.appeal_for(access, today=today)
+        context["certificate"] = selectors.current_certificate(access)
     if access.kind in (PARENT, LA):
-        context["meeting"] = selectors.meeting_for(access)
         context["slots_waiting"] = [
             s for s, answer in selectors.offered_slots(access) if answer is None
         ]
         context["statement"] = selectors.statement_for(access)
-    if access.kind == PARENT:
-        context["certificate"] = selectors.current_certificate(access)
+    if access.kind == LA:
+        context["overdue_actions"] = [v for v in _la_actions(access) if v.overdue]
     return render(request, "portal/case.html", context)
 
 
@@ -155,16 +174,18 @@ def case(request: HttpRequest, access: PortalAccess) -> HttpResponse:
 @require_http_methods(["GET"])
 def meeting(request: HttpRequest, access: PortalAccess) -> HttpResponse:
     found = selectors.meeting_for(access)
-    return render(
-        request,
-        "portal/meeting.html",
-        {
-            "access": access,
-            "case": access.case,
-            "meeting": found,
-            "how_to_join": how_to_join(found) if found else "",
-        },
-    )
+    context: dict[str, Any] = {
+        "access": access,
+        "case": access.case,
+        "meeting": found,
+        "how_to_join": how_to_join(found) if found else "",
+    }
+    if found is not None:
+        context.update(arranged_for(access.party))
+        context["who"] = who_will_be_there(access.case, with_names=True)
+        context["length"] = length_words(found.duration_minutes)
+        context["bring"] = WHAT_TO_BRING.get(found.mode, [])
+    return render(request, "portal/meeting.html", context)
 
 
 @portal_view(PARENT, LA)
@@ -257,6 +278,7 @@ def outcome(request: HttpRequest, access: PortalAccess) -> HttpResponse:
         not statement.is_final
         and agreed is None
         and access.party_id in {p.pk for p in agreeing_parties(access.case)}
+        and selectors.sent_to_agree(access, statement)
     )
     form = AgreementForm(
         request.POST if request.method == "POST" else None,

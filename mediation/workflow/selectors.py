@@ -30,6 +30,7 @@ from mediation.domain.case_states import (
 )
 from mediation.domain.deadlines import DeadlineCode, compute_deadlines
 from mediation.domain.decisions import APPEALABLE_DECISIONS
+from mediation.domain.progress import ProgressFacts, StageRow, family_stages
 from mediation.parties.selectors import parties_with_attendance
 
 
@@ -60,7 +61,34 @@ def case_situation(
         mediation_held=case.mediation_held_on is not None,
         everyone_agreed=case.everyone_agreed_on is not None,
         agreement_reached=case.outcome in {Outcome.AGREED_ALL, Outcome.AGREED_PART},
+        meeting_booked=meeting_is_booked(case),
     )
+
+
+def meeting_is_booked(case: Case) -> bool:
+    """A meeting date is booked and not yet held. Booking sets the date and cancelling clears
+    it, in the same transaction as the meeting itself (mediation.meetings.services), so this
+    agrees with the meeting panel."""
+    return case.meeting_planned_on is not None and case.mediation_held_on is None
+
+
+def case_progress_facts(case: Case) -> ProgressFacts:
+    """The facts the family's tracker, the case page and the meeting panel share."""
+    return ProgressFacts(
+        route=Route(case.route),
+        state=CaseState(case.status),
+        meeting_booked=meeting_is_booked(case),
+        meeting_held=case.mediation_held_on is not None,
+        certificate_required=case.decision_type in APPEALABLE_DECISIONS and not case.section_i_only,
+        certificate_issued=case.certificate_issued_on is not None,
+        family_withdrew=case.mediation_declined_on is not None,
+        agreement_reached=case.outcome in {Outcome.AGREED_ALL, Outcome.AGREED_PART},
+    )
+
+
+def case_progress(case: Case) -> list[StageRow]:
+    """The stages the family sees on the portal, for the family and for staff alike."""
+    return family_stages(case_progress_facts(case))
 
 
 def case_steps(

@@ -159,6 +159,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "portal:sign-out": PUBLIC,
     "portal:signed-out": PUBLIC,
     "portal:views-thanks": PUBLIC,
+    "portal:words": PUBLIC,
     # invoices: managers
     "invoicing:list": MANAGERS,
     "invoicing:new": MANAGERS,

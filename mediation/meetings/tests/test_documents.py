@@ -123,7 +123,7 @@ def test_letters_carry_the_key_facts(arranging_case, case_officer_cal, tmp_path)
     assert arranging_case.reference in text
     assert "Grace Whitfield" in text and "12 Mill Lane" in text
     assert "Isla" not in text
-    assert f"Reference {arranging_case.reference} · page 1 of 1" in text  # styled footer
+    assert f"Reference {arranging_case.reference} · page 1 of " in text  # styled footer
     info = subprocess.run(
         ["pdfinfo", str(tmp_path / "letter.pdf")], capture_output=True, check=True
     )

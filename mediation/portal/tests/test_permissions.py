@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 PARENT, LA, INFO, CHILD = "parent", "la_officer", "information_provider", "child_views"
 
 # Pages with no case data, open to anyone (each is checked below for what it must not show).
-PUBLIC = {"start", "link", "new-link", "sign-out", "signed-out", "views-thanks"}
+PUBLIC = {"start", "link", "new-link", "sign-out", "signed-out", "views-thanks", "words"}
 
 # Every page behind the gate, and the kinds of access it lets through.
 GATED: dict[str, set[str]] = {
