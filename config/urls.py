@@ -9,6 +9,7 @@ from mediation.cases import urls as case_file_urls
 from mediation.cases import views as case_file_views
 from mediation.common import csp
 from mediation.deadlines import views as deadline_views
+from mediation.ops.webhooks import delivery_webhook
 from mediation.workflow import urls as workflow_urls
 
 manage_urlpatterns = (
@@ -91,6 +92,12 @@ urlpatterns = [
     path("csp-report/", csp.csp_report, name="csp-report"),
     path("", include("mediation.ops.urls")),
 ]
+if settings.EMAIL_PROVIDER:
+    # The email provider's delivery reports (django-anymail; ADR 0027): only the configured
+    # provider's tracking webhook, behind anymail's authentication.
+    urlpatterns.append(
+        path("email/events/", delivery_webhook(settings.EMAIL_PROVIDER), name="email-events")
+    )
 if settings.SHOW_DEV_OUTBOX:
     # Development only: production settings have no outbox page at all.
     urlpatterns.append(path("outbox/", include("mediation.notifications.urls")))

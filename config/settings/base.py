@@ -6,6 +6,7 @@ below. In production DJANGO_DEBUG is unset and every secret must come from the e
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -394,6 +395,23 @@ EMAIL_BACKEND = env_str(
 )
 if EMAIL_BACKEND == "smtp":
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+# Optional: an email provider's API through django-anymail (EMAIL_BACKEND=anymail), which also
+# reports what happened to each message (delivered, bounced, marked as spam) to the tracking
+# webhook at /email/events/, authenticated by ANYMAIL_WEBHOOK_SECRET ("user:password", basic
+# auth, as every provider supports). EMAIL_PROVIDER is anymail's name for the provider:
+# postmark, sendgrid, mailgun, amazon_ses, brevo, sparkpost... Every environment variable
+# ANYMAIL_<NAME> becomes anymail's setting <NAME> (ANYMAIL_POSTMARK_SERVER_TOKEN,
+# ANYMAIL_SENDGRID_API_KEY...). SMTP stays the production default. ADR 0027.
+EMAIL_PROVIDER = env_str("EMAIL_PROVIDER", "")
+ANYMAIL = {
+    name.removeprefix("ANYMAIL_"): value
+    for name, value in os.environ.items()
+    if name.startswith("ANYMAIL_") and value
+}
+if EMAIL_BACKEND == "anymail":
+    if not EMAIL_PROVIDER:
+        raise ImproperlyConfigured("EMAIL_BACKEND=anymail needs EMAIL_PROVIDER (e.g. postmark).")
+    EMAIL_BACKEND = f"anymail.backends.{EMAIL_PROVIDER}.EmailBackend"
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")

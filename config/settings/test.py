@@ -24,6 +24,10 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 from config.settings.base import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; tests
+# The delivery webhook is on in tests (Postmark's format), with a made-up secret; email itself
+# stays in the test outbox.
+EMAIL_PROVIDER = "postmark"
+ANYMAIL = {"WEBHOOK_SECRET": "webhook:test-only-secret", "POSTMARK_SERVER_TOKEN": "test"}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 _TEST_UPLOAD_ROOT = tempfile.mkdtemp(prefix="mediation-test-uploads-")

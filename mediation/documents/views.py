@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from mediation.audit.services import client_ip
+from mediation.audit.services import audit_record, client_ip
 from mediation.common.views import (
     manager_view,
     refusal_shown_as_message,
@@ -147,3 +147,47 @@ def verify(request: HttpRequest) -> HttpResponse:
         return response
     context.update(checked=True, certificate=certificate, form=VerifyForm())
     return render(request, "documents/verify.html", context)
+
+
+# Letters to post ------------------------------------------------------------------------------
+
+
+@staff_view(lambda user: user.sees_all_cases)
+@require_http_methods(["GET"])
+def letters_to_post(request: HttpRequest) -> HttpResponse:
+    """Every letter waiting to be printed and posted: print it, post it, mark it as posted."""
+    letters = selectors.letters_to_post(user=request.user)
+    audit_record(
+        actor=request.user,
+        verb="letters.view",
+        request=request,
+        detail={"letters": len(letters)},
+    )
+    return render(request, "documents/letters_to_post.html", {"letters": letters})
+
+
+@staff_view(lambda user: user.sees_all_cases)
+@require_http_methods(["GET"])
+def letter_pdf(request: HttpRequest, message_id: int) -> HttpResponse:
+    letter = selectors.access_letter(user=request.user, message_id=message_id)
+    attachment = letter.attachments.filter(content_type="application/pdf").first()
+    if attachment is None:
+        raise Http404("This letter has no PDF here: print it from its case.")
+    audit_record(
+        actor=request.user,
+        verb="document.download",
+        target=letter,
+        case_id=letter.case_id,
+        request=request,
+    )
+    return pdf_response(bytes(attachment.content), attachment.filename)
+
+
+@staff_view(lambda user: user.sees_all_cases)
+@require_http_methods(["POST"])
+def letter_posted(request: HttpRequest, message_id: int) -> HttpResponse:
+    letter = selectors.access_letter(user=request.user, message_id=message_id)
+    with refusal_shown_as_message(request):
+        services.letter_mark_posted(letter=letter, by=request.user, request=request)
+        messages.success(request, f"Letter to {letter.recipient_name} marked as posted.")
+    return redirect("documents:letters-to-post")

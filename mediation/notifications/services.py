@@ -4,7 +4,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email import encoders
 from email.mime.base import MIMEBase
 from email.mime.text import MIMEText
@@ -206,4 +206,45 @@ def message_mark_posted(*, message: Message) -> Message:
         message.sent_at = timezone.now()
         message.attempts += 1
         message.save(update_fields=["status", "sent_at", "attempts"])
+    return message
+
+
+# What the provider reports back ------------------------------------------------------------
+
+# A later report never hides a worse one: "delivered" arriving after "bounced" (reports can come
+# out of order) leaves "bounced"; a complaint after delivery is shown.
+_DELIVERY_RANK = {
+    Message.Delivery.UNKNOWN: 0,
+    Message.Delivery.QUEUED: 1,
+    Message.Delivery.DEFERRED: 2,
+    Message.Delivery.DELIVERED: 3,
+    Message.Delivery.OPENED: 4,
+    Message.Delivery.BOUNCED: 5,
+    Message.Delivery.REJECTED: 5,
+    Message.Delivery.FAILED: 5,
+    Message.Delivery.UNSUBSCRIBED: 6,
+    Message.Delivery.COMPLAINED: 6,
+}
+
+
+def delivery_status_record(
+    *, provider_id: str, status: str, at: datetime, detail: str = ""
+) -> Message | None:
+    """Record what the email or text provider says happened to a message (None if the
+    message is not ours, or the report says nothing new). Idempotent: the same report twice
+    changes nothing."""
+    if not provider_id or status not in _DELIVERY_RANK:
+        return None
+    message = Message.objects.select_for_update().filter(provider_id=provider_id).first()
+    if message is None:
+        return None
+    current = Message.Delivery(message.delivery_status)
+    if _DELIVERY_RANK[Message.Delivery(status)] < _DELIVERY_RANK[current] or (
+        status == current and message.delivery_status_at is not None
+    ):
+        return None
+    message.delivery_status = status
+    message.delivery_status_at = at
+    message.delivery_detail = detail[:300]
+    message.save(update_fields=["delivery_status", "delivery_status_at", "delivery_detail"])
     return message

@@ -18,12 +18,19 @@ from django.utils import timezone
 from mediation.cases.models import Case, Party, PartyRole
 from mediation.deadlines.selectors import case_clocks
 from mediation.documents.models import Certificate, GeneratedDocument
+from mediation.domain.party_tasks import TASK_SUBJECT, Stage, TaskKind
 from mediation.meetings.models import Meeting, MeetingLetter, SlotAnswer, SlotOffer
 from mediation.meetings.selectors import case_attendees
 from mediation.notifications.models import Message
 from mediation.outcomes.models import ActionChase, AgreementRequest, Delivery, OutcomeStatement
 from mediation.outcomes.selectors import statement_for_case
-from mediation.portal.models import AccessKind, PortalAccess, PortalLink, PortalRequest
+from mediation.portal.models import (
+    AccessKind,
+    PartyNotice,
+    PortalAccess,
+    PortalLink,
+    PortalRequest,
+)
 from mediation.portal.session import sibling_accesses
 
 # Staff panel ------------------------------------------------------------------------------
@@ -89,10 +96,35 @@ class PartyRow:
         return [kind for kind in self.kinds if kind not in given]
 
 
+@dataclass(frozen=True)
+class NoticeRow:
+    notice: PartyNotice
+    what: str
+    stage: str
+
+    @property
+    def how(self) -> str:
+        """ "email and letter"."""
+        return " and ".join(self.notice.channels.split(","))
+
+    @property
+    def due(self) -> date | None:
+        return date.fromisoformat(self.notice.due_key) if self.notice.due_key else None
+
+    @property
+    def to_ring(self) -> bool:
+        """No email, address or mobile: the case officer phones them."""
+        return self.notice.channels == "phone"
+
+
+STAGE_WORDS = {Stage.NOTICE: "Asked", Stage.REMINDER: "Reminded", Stage.OVERDUE: "Overdue: chased"}
+
+
 @dataclass
 class StaffPanel:
     parties: list[PartyRow]
     requests: list[PortalRequest]
+    notices: list[NoticeRow] = field(default_factory=list)
 
 
 def staff_panel(case: Case, parties: list[Party] | None = None) -> StaffPanel:
@@ -129,7 +161,17 @@ def staff_panel(case: Case, parties: list[Party] | None = None) -> StaffPanel:
         .select_related("access__party", "action")
         .order_by("-created_at", "-id")[:50]
     )
-    return StaffPanel(rows, requests)
+    notices = [
+        NoticeRow(
+            notice,
+            TASK_SUBJECT.get(TaskKind(notice.task_key.split(":")[0]), notice.task_key),
+            STAGE_WORDS.get(Stage(notice.stage), notice.stage),
+        )
+        for notice in PartyNotice.objects.filter(case=case)
+        .select_related("party")
+        .order_by("-created_at", "-id")[:30]
+    ]
+    return StaffPanel(rows, requests, notices)
 
 
 # Portal pages -----------------------------------------------------------------------------

@@ -4,7 +4,7 @@ what the case page and My work read once for all their panels."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db.models import Count, Q
@@ -31,6 +31,7 @@ from mediation.domain.case_states import (
 from mediation.domain.deadlines import DeadlineCode, compute_deadlines
 from mediation.domain.decisions import APPEALABLE_DECISIONS
 from mediation.domain.progress import ProgressFacts, StageRow, family_stages
+from mediation.notifications.models import FAILED_DELIVERY, Message
 from mediation.parties.selectors import parties_with_attendance
 
 
@@ -151,3 +152,69 @@ def case_page_reads(*, case: Case) -> CasePageReads:
         clocks=clocks,
         mediation_by=mediation_by,
     )
+
+
+@dataclass(frozen=True)
+class FailedDelivery:
+    """A message the email or text provider says did not reach the person."""
+
+    message: Message
+    reference: str
+    phone: str  # the person's number on the case, to ring them instead
+
+    @property
+    def sentence(self) -> str:
+        """ "Email to Sam Patel bounced: phone them on 0161 496 0000"."""
+        what = Message.Channel(self.message.channel).label
+        name = self.message.recipient_name or self.message.recipient_email or "them"
+        status = {
+            Message.Delivery.BOUNCED: "bounced",
+            Message.Delivery.REJECTED: "was refused",
+            Message.Delivery.FAILED: "did not arrive",
+            Message.Delivery.COMPLAINED: "was marked as spam",
+        }.get(Message.Delivery(self.message.delivery_status), "did not arrive")
+        how = f"phone them on {self.phone}" if self.phone else "phone them"
+        return f"{what} to {name} {status}: {how}"
+
+
+FAILED_SHOWN_DAYS = 30
+
+
+def failed_deliveries(*, case_ids: list[int]) -> list[FailedDelivery]:
+    """Messages on these cases that did not reach the person in the last FAILED_SHOWN_DAYS
+    days, newest first (two queries)."""
+    if not case_ids:
+        return []
+    since = timezone.now() - timedelta(days=FAILED_SHOWN_DAYS)
+    failed = list(
+        Message.objects.filter(
+            case_id__in=case_ids,
+            delivery_status__in=FAILED_DELIVERY,
+            delivery_status_at__gte=since,
+        )
+        .defer("body", "secret")
+        .order_by("-delivery_status_at", "-id")[:50]
+    )
+    if not failed:
+        return []
+    parties = list(
+        Party.objects.filter(case_id__in={m.case_id for m in failed}).values_list(
+            "case_id", "email", "phone", "case__reference"
+        )
+    )
+    phones = {(case_id, email.lower()): phone for case_id, email, phone, _ref in parties if email}
+    references = {case_id: reference for case_id, _e, _p, reference in parties}
+    return [
+        FailedDelivery(
+            message=m,
+            reference=references.get(m.case_id or 0, ""),
+            phone=phones.get((m.case_id or 0, m.recipient_email.lower()), ""),
+        )
+        for m in failed
+    ]
+
+
+def my_failed_deliveries(*, user: User) -> list[FailedDelivery]:
+    """Failed messages on the open cases in the user's work queue."""
+    case_ids = list(my_work_for_user(user=user).order_by().values_list("pk", flat=True)[:2000])
+    return failed_deliveries(case_ids=case_ids)

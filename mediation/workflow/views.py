@@ -27,6 +27,7 @@ from mediation.common.views import (
 from mediation.deadlines.clocks import service_calendar
 from mediation.deadlines.selectors import next_deadline_views
 from mediation.domain.case_states import STEPS, Route, Step
+from mediation.domain.progress import stage_now
 from mediation.timeline.selectors import case_timeline
 from mediation.workflow import selectors, services
 from mediation.workflow.forms import KeyDatesForm, OpenCaseForm, StepForm, expected_state_posted
@@ -46,6 +47,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": case_rows(page.items, next_deadline_views(page.items, calendar=calendar)),
             "attention": selectors.my_work_attention(user=request.user, calendar=calendar),
+            "failed_deliveries": selectors.my_failed_deliveries(user=request.user),
         },
     )
 
@@ -78,6 +80,8 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "can_read_mediator_notes": permissions.can_read_mediator_notes(request.user, case),
             "can_link_cases": permissions.can_link_cases(request.user),
             "links": case_selectors.case_links(case=case, user=request.user),
+            "failed_deliveries": selectors.failed_deliveries(case_ids=[case.pk]),
+            "family_stage": stage_now(selectors.case_progress(case)),
         },
     )
 

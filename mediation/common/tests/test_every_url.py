@@ -37,11 +37,17 @@ ACCESS: dict[str, frozenset[str]] = {
     "csp-report": PUBLIC,
     # the load balancer's and monitoring's health check: no personal data, no sign-in
     "ops:healthz": PUBLIC,
+    # the email provider's delivery reports: no sign-in, its own basic authentication
+    # (mediation/ops/tests/test_delivery_webhook.py)
+    "email-events": PUBLIC,
     # lists every staff member has (scoped to what each may see)
     "cases:my-work": ALL_STAFF,
     "cases:list": ALL_STAFF,
     "meetings:calendar": ALL_STAFF,
     "cases:team": OFFICE,
+    "documents:letters-to-post": OFFICE,
+    "documents:letter-pdf": OFFICE,
+    "documents:letter-posted": OFFICE,
     # enquiries are for the office
     "enquiries:list": OFFICE,
     "enquiries:new": OFFICE,
@@ -207,9 +213,11 @@ OPEN_TO_ANONYMOUS = {
     "documents:verify",
     "csp-report",
     "ops:healthz",
+    "email-events",
 } | {name for name, allowed in ACCESS.items() if name.startswith("portal:")}
-# The only view that takes a POST without a CSRF token (browsers send CSP reports without one).
-CSRF_EXEMPT = {"csp-report"}
+# The views that take a POST without a CSRF token: browsers send CSP reports without one, and
+# the email provider authenticates its delivery reports with basic auth instead.
+CSRF_EXEMPT = {"csp-report", "email-events"}
 # Pages an allowed visitor still finds "not found" in this world's state, and why.
 NOT_FOUND_IN_THIS_STATE = {
     "documents:certificate-revoke": "the case has no certificate to revoke",

@@ -21,9 +21,10 @@ pytestmark = pytest.mark.django_db
 # session, user, device; the case (with its enquiry); the audit of the read (savepoint, lock
 # the chain head, insert, update the head, release); closure days, deadlines, parties and
 # their authority confirmations; timeline, notes, links; meeting, slot offers; outcome
-# statement; documents; portal accesses, portal requests. 33 before the panels shared their
+# statement; documents; portal accesses, portal requests, what parties were asked to do;
+# messages that did not arrive. 33 before the panels shared their
 # reads and the session stopped being saved on every request (ADR 0018).
-CASE_PAGE_QUERIES = 22
+CASE_PAGE_QUERIES = 24
 
 
 def _grow(case, by) -> None:  # type: ignore[no-untyped-def]
