@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -31,6 +31,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mediation.cases.models import Case, ContactPreference, Party
+from mediation.common.days import day_bounds
 from mediation.common.links import site_url
 from mediation.common.pdf import html_to_pdf
 from mediation.common.service_details import ServiceContact, service_contact
@@ -41,6 +42,9 @@ from mediation.domain.dates import format_day_long
 from mediation.domain.party_tasks import TASK_SUBJECT, PartyTask, Stage, TaskKind, message_due
 from mediation.notifications.models import SECRET_MARK, Message
 from mediation.notifications.services import message_queue
+from mediation.meetings.models import Meeting
+from mediation.meetings.selectors import case_attendees
+from mediation.notifications.text_backends import texts_enabled
 from mediation.notifications.texts import is_mobile, text_queue
 from mediation.portal.models import LinkPurpose, PartyNotice
 from mediation.portal.services import lifetime_words, link_make
@@ -272,9 +276,48 @@ def cases_with_party_tasks() -> list[int]:
     )
 
 
+def meeting_text_reminders(*, today: date) -> int:
+    """The day before each booked meeting, a text to each invited party who prefers texts and
+    gave a mobile number (once per meeting and date: a moved meeting gets a new one)."""
+    if not texts_enabled():
+        return 0
+    tomorrow = today + timedelta(days=1)
+    start, end = day_bounds(tomorrow, tomorrow)
+    contact = service_contact()
+    queued = 0
+    meetings = Meeting.objects.filter(
+        status=Meeting.Status.BOOKED, starts_at__gte=start, starts_at__lt=end
+    ).select_related("case")
+    for meeting in meetings:
+        when = timezone.localtime(meeting.starts_at)
+        time_words = f"{when:%-I:%M%p}".lower().replace(":00", "")
+        for person in case_attendees(meeting.case):
+            party = person.party
+            if (
+                party is None
+                or party.preferred_contact != ContactPreference.TEXT
+                or not is_mobile(party.phone)
+            ):
+                continue
+            _text, created = text_queue(
+                key=f"meeting-reminder:{meeting.uid}:{meeting.sequence}:{party.pk}",
+                to_phone=party.phone,
+                to_name=party.name,
+                body=(
+                    f"{contact.name}: reminder, your mediation meeting is tomorrow, "
+                    f"{format_day_long(tomorrow)} at {time_words} (case {meeting.case.reference}). "
+                    f"How to join is in your email or letter. Questions: phone "
+                    f"{contact.phone or contact.email}."
+                ),
+                case_id=meeting.case_id,
+            )
+            queued += created
+    return queued
+
+
 def party_reminders_send(*, today: date | None = None) -> NoticeRun:
     """The daily (or hourly) scan: every case, each in its own transaction, so one case that
-    fails is logged and the others still go."""
+    fails is logged and the others still go; then the texts the day before each meeting."""
     today = today or timezone.localdate()
     calendar = service_calendar()
     cases = messages = 0
@@ -285,4 +328,5 @@ def party_reminders_send(*, today: date | None = None) -> NoticeRun:
             logger.exception("Party reminders failed for case %s", case_id)
             continue
         cases += 1
+    messages += meeting_text_reminders(today=today)
     return NoticeRun(cases=cases, messages=messages)

@@ -401,3 +401,25 @@ def test_texts_for_people_who_prefer_them(portal_case, case_officer_cal, setting
     assert "Sam" not in text.body and len(text.body) <= 306
     settings.TEXT_BACKEND = ""
     assert sam.pk
+
+
+def test_a_text_the_day_before_the_meeting_for_people_who_prefer_texts(
+    invited, case_officer_cal, settings
+):
+    settings.TEXT_BACKEND = "outbox"
+    parent = invited["parent"].party
+    parent.preferred_contact = "text"
+    parent.phone = "07700 900456"
+    parent.save()
+    meeting = _book(invited["parent"].case, case_officer_cal)
+    day_before = meeting.local_start.date() - timedelta(days=1)
+    with time_machine.travel(day_before):
+        notices.party_reminders_send()
+        notices.party_reminders_send()
+    texts = Message.objects.filter(
+        channel="text", idempotency_key__startswith="meeting-reminder:"
+    )
+    assert [t.recipient_phone for t in texts] == ["07700 900456"]  # once, and only to them
+    body = texts.get().body
+    assert "tomorrow" in body and format_day_long(meeting.local_start.date()) in body
+    assert PHONE in body and "Whitfield" not in body
