@@ -1,8 +1,8 @@
 """The service's own contact details, set by managers (Manage → Service details).
 
 One row. Every page footer, email and letter that tells someone how to reach the service reads
-it through `mediation.common.service_details.service_contact`, so no text says "phone us"
-without the number.
+it through `mediation.common.service_details.service_contact`, so every text that asks
+someone to ring shows the number.
 """
 
 from __future__ import annotations

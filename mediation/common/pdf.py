@@ -19,6 +19,7 @@ h1 { font-size: 18pt; margin: 0 0 8pt; } h2 { font-size: 13pt; margin: 14pt 0 6p
 table { border-collapse: collapse; width: 100%; } th, td { text-align: left; vertical-align: top;
   padding: 4pt 6pt 4pt 0; border-bottom: 0.5pt solid #b1b4b6; }
 .muted { color: #505a5f; font-size: 9.5pt; }
+tr, li, .facts { break-inside: avoid; } h1, h2, h3 { break-after: avoid; }
 """
 
 

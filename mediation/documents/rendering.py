@@ -16,6 +16,7 @@ from django.urls import reverse
 from mediation.cases.models import Case, CertificateKind, Party, PartyRole
 from mediation.common.links import site_url
 from mediation.common.pdf import html_to_pdf
+from mediation.common.service_details import service_contact
 from mediation.documents import wording
 
 FAMILY_ROLES = (PartyRole.PARENT_CARER, PartyRole.YOUNG_PERSON, PartyRole.REPRESENTATIVE)
@@ -110,6 +111,7 @@ def certificate_context(case: Case, facts: CertificateFacts) -> dict:
         "kind_meaning": meaning,
         "family": family_parties(case),
         "provider": settings.PROVIDER_NAME,
+        "contact": service_contact(),
         "verify_url": verify_url(),
     }
 

@@ -17,6 +17,7 @@ from mediation.accounts.models import User
 from mediation.cases.models import Case, Outcome
 from mediation.common.links import site_url
 from mediation.common.pdf import html_to_pdf
+from mediation.common.service_details import service_contact
 from mediation.documents.models import LetterCode
 from mediation.documents.services import letter_wording
 from mediation.domain.dates import format_day
@@ -60,7 +61,7 @@ def statement_pdf(statement: OutcomeStatement) -> tuple[str, bytes]:
 def statement_email_body(case: Case, name: str) -> str:
     return render_to_string(
         "outcomes/email_statement.txt",
-        {"name": name, "reference": case.reference, "provider": settings.PROVIDER_NAME},
+        {"name": name, "reference": case.reference, "contact": service_contact()},
     )
 
 

@@ -40,10 +40,10 @@ from mediation.domain.calendar import WorkingCalendar
 from mediation.domain.case_states import CaseState
 from mediation.domain.dates import format_day_long
 from mediation.domain.party_tasks import TASK_SUBJECT, PartyTask, Stage, TaskKind, message_due
-from mediation.notifications.models import SECRET_MARK, Message
-from mediation.notifications.services import message_queue
 from mediation.meetings.models import Meeting
 from mediation.meetings.selectors import case_attendees
+from mediation.notifications.models import SECRET_MARK, Message
+from mediation.notifications.services import message_queue
 from mediation.notifications.text_backends import texts_enabled
 from mediation.notifications.texts import is_mobile, text_queue
 from mediation.portal.models import LinkPurpose, PartyNotice

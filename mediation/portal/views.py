@@ -40,7 +40,7 @@ from mediation.portal.forms import (
     SlotAnswersForm,
     SupporterForm,
 )
-from mediation.portal.models import AccessKind, PortalAccess, PortalRequest
+from mediation.portal.models import AccessKind, LinkPurpose, PortalAccess, PortalRequest
 from mediation.portal.session import (
     current_access,
     not_found,
@@ -83,14 +83,21 @@ def start(request: HttpRequest) -> HttpResponse:
 def link(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows only a Continue button (mail scanners that open links use nothing up); the
     POST uses the link and signs in. A link that cannot be used gets one friendly page."""
+    found = services.link_find(token)
+    # A child's views link has its own pages, in words for a child (no "sign in").
+    child = found is not None and found.purpose == LinkPurpose.CHILD_VIEWS
+    unusable = "portal/child_link_unusable.html" if child else "portal/link_unusable.html"
     if request.method == "GET":
-        found = services.link_find(token)
         if found is None or not found.is_usable():
-            return render(request, "portal/link_unusable.html", status=410)
-        return render(request, "portal/link_continue.html")
+            return render(request, unusable, {"child_page": child}, status=410)
+        return render(
+            request,
+            "portal/child_link_continue.html" if child else "portal/link_continue.html",
+            {"child_page": child},
+        )
     access = services.link_use(token=token, request=request)
     if access is None:
-        return render(request, "portal/link_unusable.html", status=410)
+        return render(request, unusable, {"child_page": child}, status=410)
     portal_sign_in(request, access)
     return _home_for(access)
 
@@ -512,6 +519,7 @@ def views(request: HttpRequest, access: PortalAccess) -> HttpResponse:
     context = {
         "form": form,
         "first_name": access.party.name.split()[0] if access.party.name else "",
+        "child_page": True,
     }
     if request.method == "GET":
         return render(request, "portal/views.html", context)
@@ -543,4 +551,4 @@ def views(request: HttpRequest, access: PortalAccess) -> HttpResponse:
 
 @require_http_methods(["GET"])
 def views_thanks(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/views_thanks.html")
+    return render(request, "portal/views_thanks.html", {"child_page": True})

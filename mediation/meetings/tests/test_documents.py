@@ -179,7 +179,7 @@ def test_the_letters_wording_is_editable_and_issued_letters_never_change(
     )
     first = MeetingLetter.objects.get(meeting=meeting).document
     before = (bytes(first.pdf), first.sha256)
-    assert "please phone us as soon as you can" in _pdf_text(before[0], tmp_path)
+    assert "tell us as soon as you can" in _pdf_text(before[0], tmp_path)
     letter_template_save(
         code="meeting_rescheduled",
         title="Your meeting has a new date",
