@@ -64,7 +64,7 @@ def verify_url() -> str:
 
 
 def html_to_tagged_pdf(html: str) -> bytes:
-    return html_to_pdf(html, extra_css=PDF_EXTRA_CSS, tagged=True)
+    return html_to_pdf(html, extra_css=PDF_EXTRA_CSS)
 
 
 def render_document(template: str, context: dict) -> tuple[str, bytes]:

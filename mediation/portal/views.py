@@ -22,6 +22,7 @@ from mediation.meetings.documents import (
     Recipient,
     arranged_for,
     how_to_join,
+    ics_method,
     length_words,
 )
 from mediation.meetings.documents import meeting_ics as build_ics
@@ -207,7 +208,10 @@ def meeting_ics(request: HttpRequest, access: PortalAccess) -> HttpResponse:
         kind="booked",
         attendees=[Recipient(f"party:{party.pk}", party.name, access.email, True)],
     )
-    response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
+    # RFC 5545 3.7.2: a body with METHOD must say it in the Content-Type too.
+    response = HttpResponse(
+        ics, content_type=f"text/calendar; charset=utf-8; method={ics_method('booked')}"
+    )
     response["Content-Disposition"] = 'attachment; filename="mediation-meeting.ics"'
     response["X-Content-Type-Options"] = "nosniff"
     return response

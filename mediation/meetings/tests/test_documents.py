@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
+from mediation.common.tests.pdf_ua import assert_pdf_ua
 from mediation.domain.case_states import CaseState
 from mediation.meetings import services
 from mediation.meetings.models import MeetingLetter
@@ -116,6 +117,7 @@ def test_letters_carry_the_key_facts(arranging_case, case_officer_cal, tmp_path)
     )
     letter = MeetingLetter.objects.get(meeting=meeting)
     text = _pdf_text(bytes(letter.document.pdf), tmp_path)
+    assert_pdf_ua(bytes(letter.document.pdf), title_contains=arranging_case.reference)
     assert f"{day:%A} {day.day} {day:%B %Y}" in text
     assert "10am to 12pm" in text
     assert "Northfield Community Centre, 4 Station Road, Northfield" in text

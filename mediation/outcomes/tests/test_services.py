@@ -11,6 +11,7 @@ import pytest
 
 from mediation.cases.models import MediatorNote, Party
 from mediation.common.errors import ServiceError
+from mediation.common.tests.pdf_ua import assert_pdf_ua
 from mediation.deadlines.models import Deadline
 from mediation.deadlines.services import deadline_recalculate
 from mediation.documents.models import GeneratedDocument
@@ -313,6 +314,7 @@ def test_circulate_emails_the_pdf_and_makes_letters(final_case, case_officer_cal
     (attachment,) = email.attachments.all()
     assert attachment.content_type == "application/pdf"
     assert bytes(attachment.content).startswith(b"%PDF")
+    assert_pdf_ua(bytes(attachment.content), title_contains="Outcome statement")
     letter = Message.objects.get(channel="letter")
     assert letter.recipient_name == "Grace Whitfield" and letter.attachments.count() == 1
     final_case.refresh_from_db()
@@ -536,6 +538,7 @@ def test_the_overdue_letter_cites_the_regulation_the_agreement_and_the_action(
     message = Message.objects.get(pk=chase.message_ids[0])
     assert message.recipient_email == final_case.local_authority.contact_email
     text = pdf_text(bytes(message.attachments.get().content), tmp_path)
+    assert_pdf_ua(bytes(message.attachments.get().content), title_contains=final_case.reference)
     from mediation.domain.dates import format_day
 
     for expected in (

@@ -13,6 +13,7 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
+from mediation.common.tests.pdf_ua import assert_pdf_ua
 from mediation.deadlines.clocks import service_calendar
 from mediation.domain.case_states import CaseState, Step
 from mediation.domain.dates import format_day_long
@@ -359,6 +360,7 @@ def test_people_who_prefer_letters_get_a_letter_to_print(portal_case, case_offic
     letter = letters.first()
     pdf = bytes(letter.attachments.get().content)
     assert pdf.startswith(b"%PDF") and letter.status == Message.Status.PENDING
+    assert_pdf_ua(pdf, title_contains=portal_case.reference)
     assert letter.recipient_name == "Grace Patel"
     assert portal_case.reference in letter.subject
 

@@ -145,6 +145,8 @@ def test_meeting_details_and_calendar_file(client, invited, ref, case_officer_ca
     assert ics["Content-Type"].startswith("text/calendar")
     assert "attachment" in ics["Content-Disposition"]
     text = ics.content.decode()
+    # the Content-Type names the same METHOD as the body (RFC 5545 3.7.2)
+    assert "METHOD:REQUEST" in text and "method=REQUEST" in ics["Content-Type"]
     assert meeting.uid in text and PARENT in text
     assert LA not in text  # only their own address in the invitation
 
