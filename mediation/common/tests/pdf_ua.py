@@ -25,8 +25,7 @@ def assert_pdf_ua(pdf: bytes, *, title_contains: str = "") -> None:
             assert meta.get("pdfuaid:part") == "1", "no PDF/UA-1 identifier"
         for page in document.pages:
             fonts = page.get("/Resources", {}).get("/Font", {})
-            for name in fonts.keys():
-                font = fonts[name]
+            for name, font in fonts.items():
                 descendants = font.get("/DescendantFonts")
                 described = descendants[0] if descendants is not None else font
                 descriptor = described.get("/FontDescriptor")
