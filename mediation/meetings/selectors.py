@@ -210,6 +210,14 @@ def access_meeting(case: Case, meeting_id: int) -> Meeting:
         raise Http404("No such meeting") from None
 
 
+def meeting_status_label(meeting: Meeting, case: Case) -> str:
+    """The meeting as the case page shows it: "Booked", "Held" (once the case records that it
+    took place, the same fact the family's tracker reads) or "Cancelled"."""
+    if not meeting.is_booked:
+        return "Cancelled"
+    return "Held" if case.mediation_held_on is not None else "Booked"
+
+
 def meeting_current(case: Case) -> Meeting | None:
     """The booked meeting, else the most recently cancelled one."""
     return case.meetings.order_by("status", "-booked_at", "-id").first()

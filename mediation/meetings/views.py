@@ -145,6 +145,7 @@ def meeting_detail(request: HttpRequest, reference: str) -> HttpResponse:
         {
             "case": case,
             "meeting": meeting,
+            "meeting_status": selectors.meeting_status_label(meeting, case),
             "changes": list(meeting.changes.select_related("by")),
             "letters": letters,
             "posted": posted,

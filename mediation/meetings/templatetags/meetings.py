@@ -6,7 +6,12 @@ from django import template
 from django.utils import timezone
 
 from mediation.meetings.permissions import can_schedule_meeting
-from mediation.meetings.selectors import calls_for_mediator, meeting_current, slot_board
+from mediation.meetings.selectors import (
+    calls_for_mediator,
+    meeting_current,
+    meeting_status_label,
+    slot_board,
+)
 
 register = template.Library()
 
@@ -31,6 +36,7 @@ def case_meeting_panel(case, user, reads=None) -> dict:  # type: ignore[no-untyp
     return {
         "case": case,
         "meeting": meeting,
+        "meeting_status": meeting_status_label(meeting, case) if meeting else "",
         "board": board,
         "may_schedule": can_schedule_meeting(user, case),
     }
