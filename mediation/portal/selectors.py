@@ -128,8 +128,9 @@ class StaffPanel:
 
 
 def staff_panel(case: Case, parties: list[Party] | None = None) -> StaffPanel:
-    """Everyone on the case who has or could have portal access: five queries at most, one
-    fewer when the case page passes the parties it has already read (any order)."""
+    """Everyone on the case who has or could have portal access, and what parties were asked
+    to do: six queries at most, one fewer when the case page passes the parties it has already
+    read (any order)."""
     if parties is None:
         parties = list(Party.objects.filter(case=case).order_by("id"))
     else:

@@ -628,3 +628,21 @@ def test_supporter_gets_the_statement_but_does_not_agree(held_case):
     recipients = {p.name for p in selectors.circulation_recipients(held_case)}
     assert "Grace Whitfield" in recipients
     assert isinstance(held_case.parties.get(name="Grace Whitfield"), Party)
+
+
+def test_staff_reminders_put_statutory_deadlines_first_and_label_service_standards(final_case):
+    from mediation.deadlines.reminders import deadline_reminders_send
+
+    deadline_reminders_send(today=TODAY)
+    reminders = list(Message.objects.filter(idempotency_key__startswith="deadline:").order_by("id"))
+    standards = [m for m in reminders if "Outcome statement to be sent out" in m.subject]
+    statutory = [m for m in reminders if m not in standards]
+    assert standards and statutory
+    for message in standards:
+        assert "(service standard)" in message.subject
+        assert message.body.startswith("This service standard (our own, not the law's)")
+    for message in statutory:
+        assert "(service standard)" not in message.subject
+        assert message.body.startswith("This statutory deadline")
+    # queued in that order: every statutory reminder before the first service standard
+    assert max(m.pk for m in statutory) < min(m.pk for m in standards)
