@@ -237,7 +237,8 @@ def test_staff_portal_pages(client, invited, cast, who):
     for action in ("new-link", "revoke"):
         url = reverse(f"portal_staff:{action}", args=[case.reference, invited[LA].pk])
         expected = 302 if STAFF_EXPECTED[who] == 200 else STAFF_EXPECTED[who]
-        assert client.post(url).status_code == expected, action
+        data = {"confirm": "yes"} if action == "revoke" else {}  # revoking asks first
+        assert client.post(url, data).status_code == expected, action
     invited[LA].refresh_from_db()
     assert invited[LA].is_active == (STAFF_EXPECTED[who] != 200)
     url = reverse("portal_staff:request-done", args=[case.reference, 999999])
