@@ -19,13 +19,16 @@ class LocalAuthority(models.Model):
         "SENDIASS name",
         max_length=120,
         blank=True,
+        default="",
         db_default="",
         help_text="The local SEND Information, Advice and Support Service, for example Eastmoor SENDIASS.",
     )
     # Database defaults too, so rows written in bulk without these columns stay valid.
-    iass_phone = models.CharField("SENDIASS phone number", max_length=30, blank=True, db_default="")
-    iass_email = models.EmailField("SENDIASS email address", blank=True, db_default="")
-    iass_website = models.URLField("SENDIASS website", blank=True, db_default="")
+    iass_phone = models.CharField(
+        "SENDIASS phone number", max_length=30, blank=True, default="", db_default=""
+    )
+    iass_email = models.EmailField("SENDIASS email address", blank=True, default="", db_default="")
+    iass_website = models.URLField("SENDIASS website", blank=True, default="", db_default="")
     active = models.BooleanField(
         default=True, help_text="Only active local authorities can be chosen for new cases."
     )

@@ -317,6 +317,8 @@ class CaseSearchForm(forms.Form):
         required=False,
         max_length=100,
         help_text="Reference, child's or parent's name, or local authority",
+        # A search box: the widget's own input type, not a second "type" attribute.
+        widget=forms.SearchInput(),
     )
     route = forms.ChoiceField(
         label="Route",
@@ -344,7 +346,6 @@ class CaseSearchForm(forms.Form):
         self.fields["local_authority"].choices = [("", "Any local authority")] + [
             (str(pk), name) for pk, name in LocalAuthority.objects.values_list("pk", "name")
         ]
-        self.fields["q"].widget.attrs["type"] = "search"
 
 
 class CloseEnquiryForm(forms.Form):
