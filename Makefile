@@ -35,18 +35,18 @@ run: setup
 	  while true; do $(PY) manage.py send_deadline_reminders; $(PY) manage.py apply_retention; sleep 3600; done & \
 	  $(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
-## system-packages: Debian's Chromium, poppler and ClamAV (browser tests, PDF checks, the upload scanner test), installed if missing
+## system-packages: Debian's Chromium, poppler, ClamAV and a Java runtime (browser tests, PDF checks, the upload scanner test, the Nu Html Checker), installed if missing
 system-packages:
-	@if ! command -v chromium >/dev/null || ! command -v pdftotext >/dev/null || ! command -v clamscan >/dev/null; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils clamav >/dev/null; \
-	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils clamav >/dev/null; fi; \
+	@if ! command -v chromium >/dev/null || ! command -v pdftotext >/dev/null || ! command -v clamscan >/dev/null || ! command -v java >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils clamav default-jre-headless >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils clamav default-jre-headless >/dev/null; fi; \
 	fi
 
-## node-packages: axe-core for the accessibility checks (and the Sass build tools)
-node-packages: node_modules/axe-core/axe.min.js
-node_modules/axe-core/axe.min.js: package-lock.json
-	npm ci --silent --no-audit --no-fund
-	@touch $@
+## node-packages: axe-core and the Nu Html Checker (vnu-jar) for the browser tests' checks (and the Sass build tools)
+node-packages: node_modules/axe-core/axe.min.js node_modules/vnu-jar/build/dist/vnu.jar
+node_modules/axe-core/axe.min.js node_modules/vnu-jar/build/dist/vnu.jar &: package-lock.json
+	npm ci --silent --no-audit --no-fund --ignore-scripts
+	@touch node_modules/axe-core/axe.min.js node_modules/vnu-jar/build/dist/vnu.jar
 
 ## lock: pin requirements.txt and requirements-dev.txt again from requirements*.in, with hashes (uv).
 ## Keeps today's versions unless asked: `make lock UPGRADE=1` takes every newest release the .in

@@ -213,9 +213,11 @@ def access_meeting(case: Case, meeting_id: int) -> Meeting:
 def meeting_status_label(meeting: Meeting, case: Case) -> str:
     """The meeting as the case page shows it: "Booked", "Held" (once the case records that it
     took place, the same fact the family's tracker reads) or "Cancelled"."""
-    if not meeting.is_booked:
+    if case.mediation_held_on is not None and meeting.is_booked:
+        return "Held"
+    if not meeting.is_booked or case.meeting_planned_on is None:
         return "Cancelled"
-    return "Held" if case.mediation_held_on is not None else "Booked"
+    return "Booked"
 
 
 def meeting_current(case: Case) -> Meeting | None:

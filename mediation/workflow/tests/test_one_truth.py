@@ -49,7 +49,11 @@ def _check(case: Case, seen_pages: dict[str, str], client) -> None:
     meeting = meeting_current(case)
     # what the meeting panel shows: "Booked" only for a meeting still to happen
     booked = meeting is not None and meeting_status_label(meeting, case) == "Booked"
+    # ... and before the meeting, what the parties see on the portal is the same
+    portal_sees = Meeting.objects.filter(case=case, status=Meeting.Status.BOOKED).exists()
     where = f"{case.route}/{case.status} (booked={booked}, held={case.mediation_held_on})"
+    if case.mediation_held_on is None:
+        assert portal_sees == booked, where
     now = [row for row in rows if row.status == "now"]
     assert len(now) <= 1, where
     meeting_stage = _stage(rows, "Meeting booked")
