@@ -23,12 +23,14 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 setup: $(STAMP)
 	DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py migrate --verbosity 0
 
-## run: set up, load the demo data, start the task worker and serve http://127.0.0.1:8000
-# Links in emails (SITE_URL) and Message-IDs follow the address served, unless SITE_URL is set.
+## run: set up, load the demo data (once), print working portal links, start the task worker and serve http://127.0.0.1:8000
+# Links in emails (SITE_URL), Message-IDs and the demo's portal links follow the address served, unless SITE_URL is set.
 run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: setup
 	@DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py load_demo_data
-	@echo "Open $(SITE_URL)/ and sign in with one of the demo sign-ins above."
+	@DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py demo_links
+	@echo "Open $(SITE_URL)/ and sign in with one of the demo sign-ins above,"
+	@echo "or open a portal link above in a private window. The demo: docs/guide/try-the-demo.md"
 	@trap 'kill 0' EXIT INT TERM; \
 	  export DJANGO_SETTINGS_MODULE=config.settings.dev; \
 	  $(PY) manage.py db_worker --no-reload --interval 1 & \
@@ -61,10 +63,11 @@ lock: $(STAMP)
 outdated: $(STAMP)
 	@$(PY) scripts/outdated.py
 
-## lint: ruff, import-linter, and bandit (medium and high findings, each exception justified in place; pyproject.toml)
+## lint: ruff, import-linter, mypy (the whole project; .mypy_cache keeps it quick) and bandit (medium and high findings, each exception justified in place; pyproject.toml)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 	@# bandit warns about every justified exception it meets on lines it also reads for other tests; only findings fail.
 	$(VENV)/bin/bandit -c pyproject.toml -r mediation config scripts bench --severity-level medium -q 2> >(grep -v "nosec encountered" >&2)
 

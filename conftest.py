@@ -123,3 +123,21 @@ def login(client, user):
     session["otp_device_id"] = device.persistent_id
     session.save()
     return client
+
+
+def audit_sealing_queries() -> int:
+    """The queries an audit event costs in the request beyond its insert and its queue row:
+    SQLite seals each event at once (reads the chain's head, inserts the seal); PostgreSQL puts
+    it in the queue (one insert) and seals it after the commit, which a test's transaction never
+    reaches (mediation/audit/services.py). So a page that records one read costs one query more
+    on SQLite; query counts pinned exactly add this."""
+    from django.db import connection
+
+    return 1 if connection.vendor == "sqlite" else 0
+
+
+def audit_write_queries() -> int:
+    """Every query one audit event costs a request inside a test's transaction: the savepoint,
+    the event, its queue row (PostgreSQL) or the chain's head and its seal (SQLite), the
+    release. A page's read event (ADR 0028) adds this to its pinned count."""
+    return 4 + audit_sealing_queries()

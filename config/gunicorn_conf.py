@@ -6,6 +6,7 @@ asks (ASVS 13.4.6, "no version banners"): it is taken out of every response belo
 """
 
 import os
+from typing import Any
 
 from gunicorn.http import wsgi
 
@@ -20,7 +21,7 @@ errorlog = "-"
 _default_headers = wsgi.Response.default_headers
 
 
-def _default_headers_without_server(self):  # type: ignore[no-untyped-def]
+def _default_headers_without_server(self: Any) -> list[str]:
     return [line for line in _default_headers(self) if not line.startswith("Server:")]
 
 

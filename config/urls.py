@@ -93,7 +93,7 @@ urlpatterns = [
     path("", include("mediation.ops.urls")),
 ]
 if settings.EMAIL_PROVIDER:
-    # The email provider's delivery reports (django-anymail; ADR 0027): only the configured
+    # The email provider's delivery reports (django-anymail; ADR 0040): only the configured
     # provider's tracking webhook, behind anymail's authentication.
     urlpatterns.append(
         path("email/events/", delivery_webhook(settings.EMAIL_PROVIDER), name="email-events")

@@ -87,7 +87,7 @@ def _holidays_in_year(year: int) -> Mapping[date, str]:
     if not first <= year <= last:
         raise ValueError(f"bank holiday data covers {first}-{last}, not {year}")
     # The same as holidays.UK(subdiv="ENG", years=year); the package's __init__ is untyped.
-    table = _EnglandAndWales(subdiv="ENG", years=year)  # type: ignore[no-untyped-call]
+    table = _EnglandAndWales(subdiv="ENG", years=year)  # type: ignore[no-untyped-call]  # see above
     # The package also lists the actual weekend date of a holiday (Sat 26 Dec 2026 "Boxing
     # Day") beside the substitute Monday. Harmless (weekends are non-working anyway); kept so
     # the data stays as published.

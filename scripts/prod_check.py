@@ -188,14 +188,14 @@ def main() -> int:
                 ],
             ),
         ):
-            log = (scratch / f"{name}.log").open("w")
+            log_file = (scratch / f"{name}.log").open("w")
             processes.append(
                 subprocess.Popen(  # noqa: S603 (our own programs)
                     command,
                     cwd=ROOT,
                     env=environment,
                     start_new_session=True,
-                    stdout=log,
+                    stdout=log_file,
                     stderr=subprocess.STDOUT,
                 )
             )

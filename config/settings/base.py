@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -107,7 +108,6 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_otp",
-    "django_otp.plugins.otp_totp",
     "axes",
     "csp",
     "mediation.common",
@@ -147,6 +147,8 @@ MIDDLEWARE = [
     "mediation.accounts.middleware.AbsoluteSessionTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "mediation.accounts.middleware.RequireTwoFactorMiddleware",
+    # One audit event per request: what it showed, or what it refused (ADR 0028).
+    "mediation.audit.middleware.ReadAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "mediation.common.middleware.NoStoreMiddleware",
@@ -259,6 +261,9 @@ RETENTION_NOTICE_DAYS = env_int("RETENTION_NOTICE_DAYS", 14)
 # Exports and bulk downloads ask for a fresh authenticator code; it is good for this long.
 STEP_UP_SECONDS = env_int("STEP_UP_SECONDS", 5 * 60)
 SESSION_SAVE_EVERY_REQUEST = False
+# "Saved" and "Sent" messages wait in the server-side session, never in a cookie the browser
+# (or anyone reading it) holds (issue 20): Django's default keeps them in a signed, readable one.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -314,7 +319,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
@@ -371,6 +376,15 @@ BACKUP_PG_BIN = env_str("BACKUP_PG_BIN", "")
 # "{path}" in it is replaced by the file's path): exit 0 clean, 1 infected, else error.
 UPLOAD_MAX_DOCUMENT_MB = env_int("UPLOAD_MAX_DOCUMENT_MB", 20)
 UPLOAD_MAX_MEDIA_MB = env_int("UPLOAD_MAX_MEDIA_MB", 200)
+# A .docx is unpacked once before it is kept, and refused if it unpacks to more than this, or
+# (beyond 10 MB) to more than this many times its own size, or holds more parts (a "zip bomb").
+UPLOAD_MAX_UNPACKED_MB = env_int("UPLOAD_MAX_UNPACKED_MB", 100)
+UPLOAD_MAX_PACKING_RATIO = env_int("UPLOAD_MAX_PACKING_RATIO", 100)
+UPLOAD_MAX_ARCHIVE_PARTS = env_int("UPLOAD_MAX_ARCHIVE_PARTS", 1000)
+# Photos are written again without their metadata; one with more pixels is refused unopened.
+UPLOAD_MAX_IMAGE_PIXELS = env_int("UPLOAD_MAX_IMAGE_PIXELS", 50_000_000)
+# All the files of one case together (removed ones too: removing hides, it does not delete).
+UPLOAD_CASE_QUOTA_MB = env_int("UPLOAD_CASE_QUOTA_MB", 2000)
 UPLOAD_VIRUS_SCANNER = env_str("UPLOAD_VIRUS_SCANNER", "")
 UPLOAD_VIRUS_SCAN_TIMEOUT = env_int("UPLOAD_VIRUS_SCAN_TIMEOUT", 120)
 
@@ -401,7 +415,7 @@ if EMAIL_BACKEND == "smtp":
 # auth, as every provider supports). EMAIL_PROVIDER is anymail's name for the provider:
 # postmark, sendgrid, mailgun, amazon_ses, brevo, sparkpost... Every environment variable
 # ANYMAIL_<NAME> becomes anymail's setting <NAME> (ANYMAIL_POSTMARK_SERVER_TOKEN,
-# ANYMAIL_SENDGRID_API_KEY...). SMTP stays the production default. ADR 0027.
+# ANYMAIL_SENDGRID_API_KEY...). SMTP stays the production default. ADR 0040.
 EMAIL_PROVIDER = env_str("EMAIL_PROVIDER", "")
 ANYMAIL = {
     name.removeprefix("ANYMAIL_"): value

@@ -7,7 +7,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 
 from mediation.accounts.models import Role, User
-from mediation.common.forms import safe_formfield
+from mediation.common.forms import choice_field, safe_formfield
 
 
 class SignInForm(AuthenticationForm):
@@ -79,7 +79,7 @@ class StaffUserForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("first_name", "last_name", "email"):
             self.fields[name].required = True
-        self.fields["role"].choices = Role.choices
+        choice_field(self, "role").choices = Role.choices
         if self.instance.pk is None:
             self.fields["password"].required = True
             self.fields["password"].error_messages["required"] = "Enter an initial password"

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods
 
 from mediation.accounts import two_factor as two_factor_devices
 from mediation.accounts.forms import TwoFactorCodeForm
+from mediation.accounts.types import AuthenticatedHttpRequest
 from mediation.audit.services import audit_record
 from mediation.common.views import render_form_page
 
@@ -38,11 +39,11 @@ def step_up_is_fresh(request: HttpRequest) -> bool:
     return verified_at is not None and 0 <= time.time() - verified_at < step_up_seconds()
 
 
-def step_up_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def step_up_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Wrap an export view: without a fresh code, ask for one and come back to the same URL."""
 
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated or step_up_is_fresh(request):
             # Anonymous users fall through to the view's own sign-in check.
             return view(request, *args, **kwargs)
@@ -60,7 +61,7 @@ def step_up_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def step_up(request: HttpRequest) -> HttpResponse:
+def step_up(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Ask for a new code before an export; on success go back to the export."""
     device = two_factor_devices.confirmed_device(request.user)
     if device is None:
@@ -71,6 +72,7 @@ def step_up(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             request.session[SESSION_KEY] = time.time()
+            request.session.cycle_key()  # a new session id for the session that may now export
             audit_record(actor=request.user, verb="auth.step_up_verified", request=request)
             return redirect(target)
         audit_record(actor=request.user, verb="auth.step_up_failed", request=request)

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,6 +18,7 @@ from mediation.accounts import two_factor as two_factor_devices
 from mediation.accounts.forms import SignInForm, StaffUserForm, TwoFactorCodeForm
 from mediation.accounts.models import User
 from mediation.accounts.services import security_notice, staff_two_factor_reset, staff_user_save
+from mediation.accounts.types import AuthenticatedHttpRequest
 from mediation.audit.services import audit_record
 from mediation.common.views import manager_view, render_form_page
 
@@ -25,19 +30,20 @@ class SignInView(auth_views.LoginView):
     authentication_form = SignInForm
     redirect_authenticated_user = True
 
-    def form_valid(self, form: SignInForm) -> HttpResponse:
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
         audit_record(actor=form.get_user(), verb="auth.sign_in_password", request=self.request)
         return response
 
-    def form_invalid(self, form: SignInForm) -> HttpResponse:
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         audit_record(actor=None, verb="auth.sign_in_failed", request=self.request)
         return super().form_invalid(form)
 
     def get_success_url(self) -> str:
         target = self.get_redirect_url()
         step = reverse("accounts:two-factor")
-        return f"{step}?next={target}" if target else step
+        # Encoded: an address holding "&" or "#" must come back whole, not as extra parameters.
+        return f"{step}?{urlencode({'next': target})}" if target else step
 
 
 class SignOutView(auth_views.LogoutView):
@@ -53,14 +59,14 @@ class SignOutView(auth_views.LogoutView):
 
 
 @manager_view
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     users = User.objects.order_by("-is_active", "first_name", "last_name")
     return render(request, "accounts/user_list.html", {"users": users})
 
 
 @manager_view
 @require_http_methods(["GET", "POST"])
-def user_edit(request: HttpRequest, user_id: int | None = None) -> HttpResponse:
+def user_edit(request: AuthenticatedHttpRequest, user_id: int | None = None) -> HttpResponse:
     instance = get_object_or_404(User, pk=user_id) if user_id else User()
     form = StaffUserForm(request.POST if request.method == "POST" else None, instance=instance)
     if request.method == "POST":
@@ -72,6 +78,10 @@ def user_edit(request: HttpRequest, user_id: int | None = None) -> HttpResponse:
                 by=request.user,
                 request=request,
             )
+            if user.pk == request.user.pk:
+                # A change to one's own account (a new password or role): the session goes on
+                # with a new key, and with the new password's hash (the others were ended).
+                update_session_auth_hash(request, user)
             messages.success(request, f"Saved {user.display_name}")
             return redirect("manage:users")
         return render_form_page(
@@ -82,7 +92,7 @@ def user_edit(request: HttpRequest, user_id: int | None = None) -> HttpResponse:
 
 @manager_view
 @require_http_methods(["POST"])
-def user_two_factor_reset(request: HttpRequest, user_id: int) -> HttpResponse:
+def user_two_factor_reset(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
     user = get_object_or_404(User, pk=user_id)
     try:
         staff_two_factor_reset(user=user, by=request.user, request=request)
@@ -97,7 +107,7 @@ def user_two_factor_reset(request: HttpRequest, user_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def two_factor(request: HttpRequest) -> HttpResponse:
+def two_factor(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Second step of signing in: a code from the authenticator app."""
     device = two_factor_devices.confirmed_device(request.user)
     if device is None:
@@ -106,6 +116,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             otp_login(request, device)
+            request.session.cycle_key()  # a new session id for the fully signed-in session
             audit_record(actor=request.user, verb="auth.two_factor_verified", request=request)
             return redirect(_safe_next(request))
         audit_record(actor=request.user, verb="auth.two_factor_failed", request=request)
@@ -115,7 +126,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
+def two_factor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """First sign-in: add the service to an authenticator app and prove it works."""
     if two_factor_devices.confirmed_device(request.user) is not None:
         return redirect("accounts:two-factor")
@@ -131,6 +142,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
+            request.session.cycle_key()  # a new session id for the fully signed-in session
             audit_record(actor=request.user, verb="auth.two_factor_added", request=request)
             security_notice(
                 request.user,

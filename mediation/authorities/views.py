@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from mediation.accounts.types import AuthenticatedHttpRequest
 from mediation.authorities.forms import LocalAuthorityForm, ServiceDetailsForm
 from mediation.authorities.models import LocalAuthority
 from mediation.authorities.services import local_authority_save, service_details_save
@@ -13,18 +14,20 @@ from mediation.common.views import manager_view, render_form_page
 
 
 @manager_view
-def manage_home(request: HttpRequest) -> HttpResponse:
+def manage_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "manage/home.html")
 
 
 @manager_view
-def authority_list(request: HttpRequest) -> HttpResponse:
+def authority_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "authorities/list.html", {"authorities": LocalAuthority.objects.all()})
 
 
 @manager_view
 @require_http_methods(["GET", "POST"])
-def authority_edit(request: HttpRequest, authority_id: int | None = None) -> HttpResponse:
+def authority_edit(
+    request: AuthenticatedHttpRequest, authority_id: int | None = None
+) -> HttpResponse:
     instance = (
         get_object_or_404(LocalAuthority, pk=authority_id) if authority_id else LocalAuthority()
     )
@@ -44,7 +47,7 @@ def authority_edit(request: HttpRequest, authority_id: int | None = None) -> Htt
 
 @manager_view
 @require_http_methods(["GET", "POST"])
-def service_details(request: HttpRequest) -> HttpResponse:
+def service_details(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The service's name, phone number, opening hours, email and postal address: shown in
     every page footer, email and letter that says how to reach us."""
     form = ServiceDetailsForm(

@@ -11,7 +11,7 @@ from django.utils import timezone
 from mediation.accounts.models import Role, User
 from mediation.authorities.models import LocalAuthority
 from mediation.cases.models import CallerType, Contact, ContactPreference, Party
-from mediation.common.forms import GovukDateField, ModelChoiceField, today_in_london
+from mediation.common.forms import GovukDateField, ModelChoiceField, choice_field, today_in_london
 from mediation.domain.case_states import ROUTE_LABELS, STATE_LABELS, CaseState, Route
 from mediation.domain.decisions import APPEALABLE_DECISIONS, DECISION_CHOICES, DecisionType
 
@@ -152,7 +152,8 @@ class EnquiryForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         caller_type = data.get("caller_type")
         if caller_type in {CallerType.PARENT_CARER, CallerType.ON_BEHALF} and not data.get(
             "caller_relationship"
@@ -264,7 +265,7 @@ class ContactForm(forms.Form):
     def __init__(self, *args: Any, parties: list[Party], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.parties = {str(p.pk): p for p in parties}
-        self.fields["party"].choices = (
+        choice_field(self, "party").choices = (
             [("", "Choose a person")]
             + [(str(p.pk), str(p)) for p in parties]
             + [("other", "Someone else")]
@@ -285,7 +286,8 @@ class ContactForm(forms.Form):
             raise forms.ValidationError("Enter a time like 09:15 or 14:30") from None
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("party") == "other" and not data.get("with_name"):
             self.add_error("with_name", "Enter the name of the person")
         day, at = data.get("occurred_on"), data.get("occurred_time")
@@ -317,6 +319,7 @@ class CaseSearchForm(forms.Form):
         required=False,
         max_length=100,
         help_text="Reference, child's or parent's name, or local authority",
+        error_messages={"max_length": "Search must be 100 characters or fewer"},
         # A search box: the widget's own input type, not a second "type" attribute.
         widget=forms.SearchInput(),
     )
@@ -340,10 +343,10 @@ class CaseSearchForm(forms.Form):
         owners = User.objects.filter(role__in=[Role.CASE_OFFICER, Role.MANAGER]).only(
             "first_name", "last_name", "username"
         )
-        self.fields["owner"].choices = [("", "Anyone")] + [
+        choice_field(self, "owner").choices = [("", "Anyone")] + [
             (str(u.pk), u.display_name) for u in owners
         ]
-        self.fields["local_authority"].choices = [("", "Any local authority")] + [
+        choice_field(self, "local_authority").choices = [("", "Any local authority")] + [
             (str(pk), name) for pk, name in LocalAuthority.objects.values_list("pk", "name")
         ]
 

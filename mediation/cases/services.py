@@ -190,7 +190,9 @@ def case_assign_mediator(
 
 
 @transaction.atomic
-def mediator_note_add(*, case: Case, by: User, text: str, request: HttpRequest | None = None):  # noqa: ANN201
+def mediator_note_add(
+    *, case: Case, by: User, text: str, request: HttpRequest | None = None
+) -> MediatorNote:
     """A private note by the case's own mediator; nobody else can add or read these."""
     if case.mediator_id != by.pk:
         raise ServiceError("Only the case's mediator can keep private notes on it.")
@@ -205,8 +207,7 @@ def mediator_note_add(*, case: Case, by: User, text: str, request: HttpRequest |
 @transaction.atomic
 def case_link_add(
     *, case: Case, other: Case, kind: str, by: User, request: HttpRequest | None = None
-):  # noqa: ANN201
-
+) -> CaseLink:
     if other.pk == case.pk:
         raise ServiceError("A case cannot be linked to itself.")
     if CaseLink.objects.filter(from_case__in=[case, other], to_case__in=[case, other]).exists():
@@ -229,8 +230,7 @@ def case_link_add(
 @transaction.atomic
 def mediator_conflict_add(
     *, mediator: User, by: User, data: dict[str, Any], request: HttpRequest | None = None
-):  # noqa: ANN201
-
+) -> MediatorConflict:
     conflict = MediatorConflict.objects.create(mediator=mediator, created_by=by, **data)
     audit_record(actor=by, verb="mediator_conflict.create", target=conflict, request=request)
     return conflict

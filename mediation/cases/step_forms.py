@@ -80,10 +80,13 @@ class MediatorConflictForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["local_authority"].queryset = LocalAuthority.objects.all()
+        field = self.fields["local_authority"]
+        assert isinstance(field, ModelChoiceField)
+        field.queryset = LocalAuthority.objects.all()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not (data.get("local_authority") or data.get("setting_name") or data.get("family_name")):
             raise forms.ValidationError(
                 "Enter a local authority, a school or setting, or a family name"

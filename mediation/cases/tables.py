@@ -14,7 +14,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import Protocol
 
-from django.db.models import QuerySet
+from django.db.models import Field, QuerySet
 from django.utils import timezone
 
 from mediation.cases.models import Case
@@ -48,7 +48,9 @@ def for_case_table(cases: QuerySet[Case]) -> QuerySet[Case]:
 def _labels(field_name: str) -> dict[str, str]:
     """A choice field's labels by value: what get_FOO_display gives, without rebuilding the
     mapping on every call as Django does (the choices are fixed in the code)."""
-    return {value: str(label) for value, label in Case._meta.get_field(field_name).flatchoices}
+    field = Case._meta.get_field(field_name)
+    assert isinstance(field, Field)
+    return {value: str(label) for value, label in field.flatchoices}
 
 
 def _display(case: Case, field_name: str) -> str:

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from mediation.accounts.models import Role, User
+from mediation.accounts.types import AuthenticatedHttpRequest
+from mediation.audit.reads import read_listed, read_noted
 from mediation.cases import permissions, selectors, services
 from mediation.cases.forms import (
     CaseSearchForm,
@@ -20,7 +22,7 @@ from mediation.cases.forms import (
     EnquiryForm,
     NoteForm,
 )
-from mediation.cases.models import Enquiry, MediatorConflict
+from mediation.cases.models import Case, Enquiry, MediatorConflict
 from mediation.cases.step_forms import (
     AssignMediatorForm,
     CaseLinkForm,
@@ -37,13 +39,36 @@ from mediation.common.views import (
 )
 
 
-def can_handle_enquiries(user) -> bool:  # type: ignore[no-untyped-def]
+def can_handle_enquiries(user: User) -> bool:
     return user.can_handle_enquiries
 
 
+# The case list's search lives in the session, not the URL: names typed into it would
+# otherwise end up in browser history, proxy and server logs (issue 20). The form posts; the
+# results page reads the search from the session, and only the page number is in the URL.
+SEARCH_SESSION_KEY = "case_search"
+SEARCH_FIELDS = ("q", "route", "status", "owner", "local_authority")
+
+
 @staff_view()
-def case_list(request: HttpRequest) -> HttpResponse:
-    form = CaseSearchForm(request.GET or None)
+@require_http_methods(["GET", "POST"])
+def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        if request.POST.get("action") == "clear":
+            request.session.pop(SEARCH_SESSION_KEY, None)
+            return redirect("cases:list")
+        posted = CaseSearchForm(request.POST)
+        if posted.is_valid():
+            request.session[SEARCH_SESSION_KEY] = {
+                name: request.POST.get(name, "") for name in SEARCH_FIELDS
+            }
+            return redirect("cases:list")
+        return _case_list_page(request, posted)
+    saved = request.session.get(SEARCH_SESSION_KEY)
+    return _case_list_page(request, CaseSearchForm(saved if isinstance(saved, dict) else None))
+
+
+def _case_list_page(request: AuthenticatedHttpRequest, form: CaseSearchForm) -> HttpResponse:
     filters = selectors.CaseFilters(open_only=True)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -62,8 +87,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         for_case_table(selectors.case_search(user=request.user, filters=filters)),
         number=page_number_from(request.GET.get("page")),
     )
-    query_without_page = request.GET.copy()
-    query_without_page.pop("page", None)
+    read_listed(page.items, model=Case)  # the ids shown, never what was typed
     return render(
         request,
         "cases/case_list.html",
@@ -71,14 +95,16 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "search_form": form,
             "page": page,
             "rows": case_rows(page.items),
-            "query_string": query_without_page.urlencode(),
+            "query_string": "",
+            "searched": form.is_bound,
         },
+        status=400 if form.is_bound and not form.is_valid() else 200,
     )
 
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def contact_add(request: HttpRequest, reference: str) -> HttpResponse:
+def contact_add(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = selectors.access_case(user=request.user, reference=reference, request=request)
     parties = list(case.parties.all())
     form = ContactForm(request.POST if request.method == "POST" else None, parties=parties)
@@ -106,7 +132,7 @@ def contact_add(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def note_add(request: HttpRequest, reference: str) -> HttpResponse:
+def note_add(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = selectors.access_case(user=request.user, reference=reference, request=request)
     form = NoteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
@@ -126,7 +152,7 @@ def note_add(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @staff_view(can_handle_enquiries)
-def enquiry_list(request: HttpRequest) -> HttpResponse:
+def enquiry_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     show = request.GET.get("show", "open")
     enquiries = selectors.enquiry_list_for_user(user=request.user)
     if show != "all":
@@ -141,12 +167,13 @@ def enquiry_list(request: HttpRequest) -> HttpResponse:
     page = paginate(
         enquiries.order_by("-received_at", "-id"), number=page_number_from(request.GET.get("page"))
     )
+    read_listed(page.items, model=Enquiry)
     return render(request, "cases/enquiry_list.html", {"page": page, "show": show})
 
 
 @staff_view(can_handle_enquiries)
 @require_http_methods(["GET", "POST"])
-def enquiry_new(request: HttpRequest) -> HttpResponse:
+def enquiry_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = EnquiryForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_valid():
@@ -160,14 +187,14 @@ def enquiry_new(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view(can_handle_enquiries)
-def enquiry_detail(request: HttpRequest, reference: str) -> HttpResponse:
+def enquiry_detail(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     enquiry = selectors.access_enquiry(user=request.user, reference=reference)
     return render(request, "cases/enquiry_detail.html", {"enquiry": enquiry})
 
 
 @staff_view(can_handle_enquiries)
 @require_http_methods(["GET", "POST"])
-def enquiry_close(request: HttpRequest, reference: str) -> HttpResponse:
+def enquiry_close(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     enquiry = selectors.access_enquiry(user=request.user, reference=reference)
     form = CloseEnquiryForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
@@ -192,7 +219,7 @@ def enquiry_close(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def assign_mediator(request: HttpRequest, reference: str) -> HttpResponse:
+def assign_mediator(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = selectors.access_case(user=request.user, reference=reference, request=request)
     if not permissions.can_assign_mediator(request.user, case):
         raise PermissionDenied
@@ -214,7 +241,7 @@ def assign_mediator(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def mediator_notes(request: HttpRequest, reference: str) -> HttpResponse:
+def mediator_notes(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = selectors.access_case(user=request.user, reference=reference, request=request)
     if not permissions.can_read_mediator_notes(request.user, case):
         raise Http404("No such page")
@@ -236,7 +263,7 @@ def mediator_notes(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def case_link_add(request: HttpRequest, reference: str) -> HttpResponse:
+def case_link_add(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = selectors.access_case(user=request.user, reference=reference, request=request)
     if not permissions.can_link_cases(request.user):
         raise PermissionDenied
@@ -270,9 +297,10 @@ def case_link_add(request: HttpRequest, reference: str) -> HttpResponse:
 
 @manager_view
 @require_http_methods(["GET", "POST"])
-def mediator_conflicts(request: HttpRequest, user_id: int) -> HttpResponse:
+def mediator_conflicts(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
     """Conflicts of interest recorded for a mediator: they are refused cases that match."""
     mediator = get_object_or_404(User, pk=user_id, role=Role.MEDIATOR)
+    read_noted(mediator)  # the conflicts name families and schools
     form = MediatorConflictForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.mediator_conflict_add(

@@ -117,7 +117,7 @@ def _blocked_host(report: dict[str, Any]) -> str:
 @require_POST
 def csp_report(request: HttpRequest) -> HttpResponse:
     """Accept a CSP violation report and log the directive and blocked host; store nothing."""
-    content_type = request.content_type.lower()
+    content_type = (request.content_type or "").lower()
     if content_type not in CSP_REPORT_CONTENT_TYPES:
         return HttpResponse(status=415)
     try:

@@ -18,7 +18,9 @@ from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
-from django.utils.timezone import template_localtime
+from django.utils.timezone import (  # type: ignore[attr-defined]  # missing from django-stubs
+    template_localtime,
+)
 
 
 class GovukFormRenderer(TemplatesSetting):
@@ -74,7 +76,7 @@ class GovukDateInput(forms.MultiWidget):
     template_name = "govuk/forms/widgets/date.html"
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        widgets = {
+        widgets: dict[str, forms.Widget | type[forms.Widget]] = {
             "day": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": "2"}),
             "month": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": "2"}),
             "year": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": "4"}),
@@ -141,6 +143,13 @@ class GovukDateField(forms.MultiValueField):
         return self.compress([str(part) if part is not None else "" for part in (value or [])])
 
 
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """The form's choice field `name`, to set its choices (`form.fields` holds any kind of field)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField), name
+    return field
+
+
 def strip_or_empty(value: str | None) -> str:
     return (value or "").strip()
 
@@ -196,7 +205,7 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                     code="invalid_choice",
                     params={"value": each},
                 )
-        return super()._check_values(value)
+        return super()._check_values(value)  # type: ignore[misc]  # private, not in django-stubs
 
 
 def safe_formfield(db_field: Any, **kwargs: Any) -> Any:

@@ -3,7 +3,7 @@ and refusing NUL characters. The session lifetimes are mediation.accounts.middle
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 
 
@@ -45,5 +45,5 @@ class RejectNulCharactersMiddleware:
         return self.get_response(request)
 
 
-def _has_nul(data) -> bool:  # type: ignore[no-untyped-def]
+def _has_nul(data: QueryDict) -> bool:
     return any("\x00" in key or any("\x00" in value for value in data.getlist(key)) for key in data)

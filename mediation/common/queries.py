@@ -42,4 +42,4 @@ def value_by_key(model: type[Model], field: str, *, key: str) -> Subquery:
     PostgreSQL runs only for the rows it keeps. A join to the cases table, or an IN list it
     hashes, is planned as a read of every case ever held: a cost growing with the history
     instead of with the period (ADR 0021)."""
-    return Subquery(model.objects.filter(pk=OuterRef(key)).order_by().values(field)[:1])
+    return Subquery(model._default_manager.filter(pk=OuterRef(key)).order_by().values(field)[:1])

@@ -11,7 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 
 from mediation.common.errors import ServiceError
@@ -20,10 +20,10 @@ from mediation.common.errors import ServiceError
 def staff_view(check: Callable[[Any], bool] | None = None) -> Callable[..., Any]:
     """Sign-in required; `check(user)` must also pass (else 403) for role-limited pages."""
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @login_required
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if check is not None and not check(request.user):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
@@ -33,7 +33,7 @@ def staff_view(check: Callable[[Any], bool] | None = None) -> Callable[..., Any]
     return decorator
 
 
-def manager_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def manager_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """A page for managers and administrators only (maintaining the service); others get 403."""
     return staff_view(lambda user: user.can_manage_service)(view)
 

@@ -24,15 +24,18 @@ from mediation.domain.calendar import WorkingCalendar
 from mediation.domain.dates import format_day
 from mediation.domain.deadlines import (
     MEETING_NOTICE_WORKING_DAYS,
+    ActionKind,
     AgreedAction,
     CaseEvent,
     CaseFacts,
     DeadlineCode,
+    DeadlineWarning,
+    IssueKind,
     agreed_action_code,
     compute_deadlines,
     meeting_confirmation_latest,
 )
-from mediation.domain.decisions import APPEALABLE_DECISIONS
+from mediation.domain.decisions import APPEALABLE_DECISIONS, DecisionType
 
 MEETING_CONFIRMATION_CODE = "meeting_confirmation_by"
 AGREED_ACTION_PREFIX = agreed_action_code("")
@@ -156,19 +159,19 @@ def case_facts(case: Case, *, actions: list[ActionFacts] | None = None) -> CaseF
     issues = {
         name
         for name, flag in (
-            ("education", case.issue_education),
-            ("health", case.issue_health),
-            ("social_care", case.issue_social_care),
+            (IssueKind.EDUCATION, case.issue_education),
+            (IssueKind.HEALTH, case.issue_health),
+            (IssueKind.SOCIAL_CARE, case.issue_social_care),
         )
         if flag
-    } or {"education"}
+    } or {IssueKind.EDUCATION}
     return CaseFacts(
-        decision_type=case.decision_type,
+        decision_type=DecisionType(case.decision_type),
         notice_sent=case.notice_sent_on,
         section_i_only=case.section_i_only,
         issues=frozenset(issues),
         events={event: getattr(case, name) for event, name in EVENT_FIELDS.items()},
-        agreed_actions=tuple(AgreedAction(a.id, a.kind, a.agreed_due) for a in actions),
+        agreed_actions=tuple(AgreedAction(a.id, ActionKind(a.kind), a.agreed_due) for a in actions),
     )
 
 
@@ -185,11 +188,11 @@ class ComputedDeadline:
 
 def compute_for_case(
     case: Case, calendar: WorkingCalendar, *, actions: list[ActionFacts] | None = None
-) -> tuple[list[ComputedDeadline], list[str]]:
+) -> tuple[list[ComputedDeadline], list[DeadlineWarning]]:
     """Every deadline of the case and the engine's warnings (reads only the case's agreed
     actions, unless `actions` gives them: the synthetic data generator computes in bulk)."""
     computed: list[ComputedDeadline] = []
-    warnings: list[str] = []
+    warnings: list[DeadlineWarning] = []
     if case.decision_type in APPEALABLE_DECISIONS and case.notice_sent_on is not None:
         if actions is None:
             actions = agreed_actions_of(case)

@@ -18,7 +18,7 @@ from mediation.deadlines.clocks import (
 from mediation.deadlines.labels import TAG_CLASS, deadline_label, status_text
 from mediation.deadlines.models import Deadline
 from mediation.domain.calendar import WorkingCalendar
-from mediation.domain.deadlines import DeadlineState, deadline_status
+from mediation.domain.deadlines import DeadlineState, DeadlineWarning, deadline_status
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ def _view(
 class CaseClocks:
     deadlines: list[DeadlineView]
     appeal: DeadlineView | None
-    warnings: list[str]
+    warnings: list[DeadlineWarning]
     certificate_required: bool | None
 
 

@@ -3,11 +3,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mediation.accounts.types import AuthenticatedHttpRequest
 from mediation.common.views import manager_view, render_form_page
 from mediation.deadlines import services
 from mediation.deadlines.clocks import bank_holidays
@@ -17,7 +18,7 @@ from mediation.deadlines.models import CalendarChange, ClosureDay
 
 @manager_view
 @require_http_methods(["GET", "POST"])
-def closure_days(request: HttpRequest) -> HttpResponse:
+def closure_days(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Bank holidays (read-only, from the pinned `holidays` package) and closure days (editable)."""
     holidays = bank_holidays()
     form = ClosureDayForm(
@@ -52,7 +53,7 @@ def closure_days(request: HttpRequest) -> HttpResponse:
 
 @manager_view
 @require_POST
-def closure_day_remove(request: HttpRequest, closure_id: int) -> HttpResponse:
+def closure_day_remove(request: AuthenticatedHttpRequest, closure_id: int) -> HttpResponse:
     closure = get_object_or_404(ClosureDay, pk=closure_id)
     change = services.closure_day_remove(closure=closure, by=request.user, request=request)
     messages.success(request, "Day removed. Open deadlines are being worked out again")
@@ -60,6 +61,6 @@ def closure_day_remove(request: HttpRequest, closure_id: int) -> HttpResponse:
 
 
 @manager_view
-def calendar_change(request: HttpRequest, change_id: int) -> HttpResponse:
+def calendar_change(request: AuthenticatedHttpRequest, change_id: int) -> HttpResponse:
     change = get_object_or_404(CalendarChange.objects.select_related("by"), pk=change_id)
     return render(request, "deadlines/calendar_change.html", {"change": change})

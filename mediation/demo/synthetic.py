@@ -49,7 +49,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
@@ -398,9 +398,12 @@ class CaseDraft:
     preferred: str = ""
     timeline: list[tuple[datetime, int | None, str, str]] = field(default_factory=list)
     audit: list[BulkAuditEvent] = field(default_factory=list)
-    last_at: datetime | None = None
+    last_at: datetime = field(init=False)  # the latest step so far
     actions: list[ActionFacts] = field(default_factory=list)
     computed: list[Any] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.last_at = self.opened
 
     @property
     def health_only(self) -> bool:
@@ -839,14 +842,15 @@ class Generator:
 
     def _deadlines(self, d: CaseDraft) -> None:
         """The deadlines, through the same engine as the web app (no database reads)."""
-        facts = SimpleNamespace(**d.fields)
-        computed, _warnings = compute_for_case(facts, self.calendar, actions=d.actions)  # type: ignore[arg-type]
-        stored = []
-        for item, values in stored_values(facts, computed):  # type: ignore[arg-type]
+        # The engine reads only a case's attributes: its fields stand in for the row.
+        facts = cast(Case, SimpleNamespace(**d.fields))
+        computed, _warnings = compute_for_case(facts, self.calendar, actions=d.actions)
+        stored: list[Deadline] = []
+        for item, values in stored_values(facts, computed):
             row = {"id": d.ids.take(Deadline), "case_id": d.case_id, "code": item.code,
                    "computed_at": d.last_at, **values}  # fmt: skip
             d.batch.add(Deadline, row)
-            stored.append(SimpleNamespace(**row))
+            stored.append(cast(Deadline, SimpleNamespace(**row)))  # likewise
             d.timeline.append(
                 (d.last_at, None, TimelineKind.DEADLINE.value,
                  f"Deadline set: {deadline_label(item.code)}, {format_day(item.due)}"[:300])

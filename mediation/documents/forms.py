@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from mediation.documents import wording
@@ -28,7 +30,9 @@ class LetterTemplateForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, placeholders: dict[str, str] | None = None, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(
+        self, *args: Any, placeholders: dict[str, str] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.placeholders = placeholders
 

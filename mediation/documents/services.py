@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -20,7 +21,7 @@ from django.utils import timezone
 from mediation.accounts.models import User
 from mediation.audit.services import audit_record
 from mediation.authorities.models import LocalAuthority
-from mediation.cases.models import Case, ContactPreference
+from mediation.cases.models import Case, ContactPreference, Party
 from mediation.cases.services import reference_next
 from mediation.common.errors import ServiceError
 from mediation.common.pdf import html_to_pdf, sha256_hex
@@ -88,19 +89,6 @@ def document_store(
         pdf=pdf,
         sha256=sha256_hex(pdf),
         generated_by=by,
-    )
-
-
-def document_record_download(
-    *, document: GeneratedDocument, by: User, request: HttpRequest | None = None
-) -> None:
-    audit_record(
-        actor=by,
-        verb="document.download",
-        target=document,
-        case_id=document.case_id,
-        request=request,
-        detail={"kind": document.kind, "version": document.version, "sha256": document.sha256},
     )
 
 
@@ -236,7 +224,7 @@ def _facts_preview_context(*, code: str, title: str, body: str) -> dict:
     meeting_kind = next((k for k, c in MEETING_LETTER_CODES.items() if c == code), None)
     values = _sample_meeting_values() if meeting_kind else _sample_overdue_values()
     opening, closing = wording.split_at_facts(body, values, letter_placeholders(code))
-    context = {
+    context: dict[str, Any] = {
         "title": title,
         "paragraphs": opening,
         "opening": opening,
@@ -322,7 +310,7 @@ def certificate_current(case: Case) -> Certificate | None:
     return Certificate.objects.filter(case=case, revoked_at__isnull=True).first()
 
 
-def _wants_letter(party) -> bool:  # type: ignore[no-untyped-def]
+def _wants_letter(party: Party) -> bool:
     return party.preferred_contact == ContactPreference.LETTER or not party.email
 
 

@@ -27,7 +27,7 @@ from datetime import date, datetime, timedelta
 from enum import Enum, StrEnum
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Final
+from typing import Final, cast
 
 from mediation.domain.calendar import WEEKEND, SkippedDay, WorkingCalendar
 from mediation.domain.dates import (
@@ -373,7 +373,7 @@ class Period:
         key = (self._label, self.before, start)
         cached = calendar.results_cache.get(key)
         if cached is not None:
-            return cached  # type: ignore[return-value]
+            return cast(tuple[date, str], cached)  # what this key was given
         result = self._explain(start, calendar)
         calendar.remember(key, result)
         return result
@@ -857,7 +857,7 @@ def _appeal_deadline(
     key = ("appeal_deadline", facts.notice_sent, certificate_issued, certificate_allowed)
     cached = service_calendar.results_cache.get(key)
     if cached is not None:
-        return cached  # type: ignore[return-value]
+        return cast(Deadline, cached)  # what this key was given
     deadline = _work_out_appeal_deadline(
         facts.notice_sent, certificate_issued, service_calendar, notice_base, certificate_allowed
     )
@@ -911,7 +911,7 @@ def _appeal_move(base: date, service_calendar: WorkingCalendar) -> tuple[date, s
     key = ("appeal_move", base)
     cached = service_calendar.results_cache.get(key)
     if cached is not None:
-        return cached  # type: ignore[return-value]
+        return cast(tuple[date, str], cached)  # what this key was given
     calendar = service_calendar.without_closure_days()
     if (base.month, base.day) >= (12, 25) or (base.month, base.day) == (1, 1):
         new_year = date(base.year + 1 if base.month == 12 else base.year, 1, 1)

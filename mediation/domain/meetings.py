@@ -27,6 +27,7 @@ from mediation.domain.deadlines import (
     compute_deadlines,
     meeting_confirmation_latest,
 )
+from mediation.domain.decisions import DecisionType
 
 #: Reg 39(1): the certificate is due within 3 working days of the conclusion of the mediation.
 CERTIFICATE_WORKING_DAYS = 3
@@ -87,7 +88,7 @@ def appeal_deadline_without_certificate(
 ) -> date:
     """The family's appeal deadline from the decision notice alone: notice sent + 2 months, with
     the Tribunal's Christmas/August and next-working-day rules (compute_deadlines, no events)."""
-    facts = CaseFacts(decision_type=decision_type, notice_sent=notice_sent)
+    facts = CaseFacts(decision_type=DecisionType(decision_type), notice_sent=notice_sent)
     return compute_deadlines(facts, calendar).by_code()[DeadlineCode.APPEAL_DEADLINE].due
 
 

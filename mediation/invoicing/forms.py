@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import calendar
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 
@@ -37,14 +37,21 @@ class PercentInput(forms.TextInput):
         )
 
 
-class _ErrorClassMixin:
+# A mixin for forms: the type checker reads it as one (BaseForm), Python as a plain class.
+if TYPE_CHECKING:
+    _Form = forms.BaseForm
+else:
+    _Form = object
+
+
+class _ErrorClassMixin(_Form):
     """Add the GOV.UK error class to custom inputs (the govuk tag adds it to standard ones)."""
 
     def full_clean(self) -> None:
-        super().full_clean()  # type: ignore[misc]
-        for name in self.errors:  # type: ignore[attr-defined]
-            if name in self.fields:  # type: ignore[attr-defined]
-                widget = self.fields[name].widget  # type: ignore[attr-defined]
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
                 if isinstance(widget, PoundsInput | PercentInput):
                     widget.attrs["class"] += " govuk-input--error"
 
@@ -122,7 +129,8 @@ class TariffForm(_ErrorClassMixin, forms.Form):
         return _basis_points(self.cleaned_data["vat_rate"])
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("effective_from"), data.get("effective_to")
         if start and end and end < start:
             self.add_error(
@@ -188,7 +196,8 @@ class InvoicePeriodForm(forms.Form):
     end = GovukDateField(label="Last day", required=False, help_text="For other dates")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         kind = data.get("period")
         year = data.get("year")
         if kind in {"month", "quarter"}:
@@ -200,6 +209,7 @@ class InvoicePeriodForm(forms.Form):
                 self.add_error("quarter", "Choose the quarter")
             if self.errors:
                 return data
+            assert year is not None  # else "Enter the year" above
             if kind == "month":
                 month = int(data["month"])
                 data["start"] = date(year, month, 1)
@@ -268,7 +278,8 @@ class CreditNoteForm(forms.Form):
         self.order_fields([*(f for f in self.fields if f.startswith("line_")), "reason", "release"])
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         quantities = {
             line.pk: data.get(f"line_{line.pk}") or 0
             for line in self.lines

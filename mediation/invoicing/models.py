@@ -19,6 +19,7 @@ Billing rules (what counts, when): docs/adr/0012-invoicing-billing-rules.md.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -79,7 +80,7 @@ class Tariff(models.Model):
     def __str__(self) -> str:
         return f"{self.local_authority_id} {self.activity} from {self.effective_from}"
 
-    def applies_on(self, day) -> bool:  # type: ignore[no-untyped-def]
+    def applies_on(self, day: date) -> bool:
         return self.effective_from <= day and (
             self.effective_to is None or day <= self.effective_to
         )

@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import F, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -32,7 +33,7 @@ from mediation.cases.models import Case, CertificateKind, Enquiry
 from mediation.common.days import day_bounds
 from mediation.deadlines.clocks import service_calendar
 from mediation.documents.models import Certificate
-from mediation.domain.billing import is_late_cancellation, line_amounts
+from mediation.domain.billing import LineAmounts, is_late_cancellation, line_amounts
 from mediation.domain.case_states import Route
 from mediation.domain.dates import format_day
 from mediation.invoicing.models import (
@@ -45,6 +46,9 @@ from mediation.invoicing.models import (
     Tariff,
 )
 from mediation.meetings.models import MeetingChange
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 ACTIVITY_ORDER = list(Activity.values)
 
@@ -88,7 +92,7 @@ class DraftLine:
     def total_pence(self) -> int:
         return self.amounts().total
 
-    def amounts(self):  # type: ignore[no-untyped-def]
+    def amounts(self) -> LineAmounts:
         return line_amounts(
             quantity=self.quantity,
             unit_price_pence=self.unit_price_pence,
@@ -165,8 +169,8 @@ def activities_in_period(
         received_at__gte=since,
         received_at__lt=until,
     ).annotate(billed=_billed_number(authority, Activity.INFORMATION_CALL))
-    enquiries = enquiries.values_list("pk", "reference", "received_at", "billed")
-    for pk, reference, received_at, billed in enquiries:
+    enquiry_rows = enquiries.values_list("pk", "reference", "received_at", "billed")
+    for pk, reference, received_at, billed in enquiry_rows:
         rows.append(
             (
                 ActivityRow(
@@ -205,6 +209,7 @@ def activities_in_period(
             .values_list("pk", "reference", "mediation_held_on", "billed")
         )
         for pk, reference, held_on, billed in held:
+            assert held_on is not None  # the filter above
             rows.append((ActivityRow(activity, pk, reference, held_on), billed))
 
     notice = {
@@ -359,7 +364,11 @@ def invoice_status(invoice: Invoice, credited: int) -> str:
     return Status.PART_CREDITED
 
 
-def get_invoice(number: str) -> Invoice:
+class Credited(TypedDict):
+    credited: int  # pence credited by the invoice's credit notes (credited_pence)
+
+
+def get_invoice(number: str) -> WithAnnotations[Invoice, Credited]:
     return get_object_or_404(
         Invoice.objects.select_related("local_authority", "issued_by").annotate(
             credited=credited_pence()

@@ -8,12 +8,13 @@ from datetime import date
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mediation.accounts.step_up import step_up_required
+from mediation.accounts.types import AuthenticatedHttpRequest
 from mediation.authorities.models import LocalAuthority
 from mediation.common.pagination import page_number_from, paginate
 from mediation.common.views import (
@@ -34,7 +35,7 @@ from mediation.notifications.models import Message
 
 
 @manager_view
-def tariff_authorities(request: HttpRequest) -> HttpResponse:
+def tariff_authorities(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "invoicing/tariff_authorities.html",
@@ -43,7 +44,7 @@ def tariff_authorities(request: HttpRequest) -> HttpResponse:
 
 
 @manager_view
-def tariff_list(request: HttpRequest, authority_id: int) -> HttpResponse:
+def tariff_list(request: AuthenticatedHttpRequest, authority_id: int) -> HttpResponse:
     authority = get_object_or_404(LocalAuthority, pk=authority_id)
     tariffs = Tariff.objects.filter(local_authority=authority).order_by(
         "activity", "-effective_from"
@@ -72,7 +73,7 @@ def _tariff_initial(tariff: Tariff) -> dict:
 @manager_view
 @require_http_methods(["GET", "POST"])
 def tariff_edit(
-    request: HttpRequest, authority_id: int, tariff_id: int | None = None
+    request: AuthenticatedHttpRequest, authority_id: int, tariff_id: int | None = None
 ) -> HttpResponse:
     authority = get_object_or_404(LocalAuthority, pk=authority_id)
     tariff = (
@@ -109,7 +110,7 @@ STATUS_CHOICES = [("", "Any status")] + list(selectors.Status.LABELS.items())
 
 
 @manager_view
-def invoice_list(request: HttpRequest) -> HttpResponse:
+def invoice_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     authority_raw = request.GET.get("authority", "")
     authority_id = int(authority_raw) if authority_raw.isdigit() else None
     status = request.GET.get("status", "")
@@ -141,7 +142,7 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
 
 @manager_view
 @require_http_methods(["GET"])
-def invoice_new(request: HttpRequest) -> HttpResponse:
+def invoice_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Choose an LA and a period; once chosen, the preview with the "Issue invoice" button."""
     form = InvoicePeriodForm(request.GET or None)
     context: dict = {"form": form, "draft": None}
@@ -173,7 +174,7 @@ def _draft_query(authority_id: int, start: date, end: date) -> str:
 
 @manager_view
 @require_POST
-def invoice_issue(request: HttpRequest) -> HttpResponse:
+def invoice_issue(request: AuthenticatedHttpRequest) -> HttpResponse:
     try:
         authority = LocalAuthority.objects.get(pk=int(request.POST.get("local_authority", "")))
         start = date.fromisoformat(request.POST.get("start", ""))
@@ -196,7 +197,7 @@ def invoice_issue(request: HttpRequest) -> HttpResponse:
 
 
 @manager_view
-def invoice_detail(request: HttpRequest, number: str) -> HttpResponse:
+def invoice_detail(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     invoice = selectors.get_invoice(number)
     lines = selectors.invoice_lines(invoice)
     activities = selectors.invoice_activities(invoice)
@@ -235,7 +236,7 @@ def invoice_detail(request: HttpRequest, number: str) -> HttpResponse:
 @manager_view
 @step_up_required  # a download of billing data: a fresh code first
 @require_http_methods(["GET"])
-def invoice_pdf(request: HttpRequest, number: str) -> HttpResponse:
+def invoice_pdf(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     invoice = selectors.get_invoice(number)
     services.record_download(document=invoice, file_format="pdf", by=request.user, request=request)
     return pdf_response(bytes(invoice.pdf), invoice.filename)
@@ -251,7 +252,7 @@ def _csv_response(text: str, filename: str) -> HttpResponse:
 @manager_view
 @step_up_required  # a download of billing data: a fresh code first
 @require_http_methods(["GET"])
-def invoice_csv(request: HttpRequest, number: str) -> HttpResponse:
+def invoice_csv(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     invoice = selectors.get_invoice(number)
     services.record_download(document=invoice, file_format="csv", by=request.user, request=request)
     return _csv_response(services.invoice_csv(invoice), f"{invoice.number}.csv")
@@ -269,7 +270,7 @@ def _credit_note(invoice_number: str, number: str) -> CreditNote:
 @manager_view
 @step_up_required  # a download of billing data: a fresh code first
 @require_http_methods(["GET"])
-def credit_note_pdf(request: HttpRequest, number: str, note: str) -> HttpResponse:
+def credit_note_pdf(request: AuthenticatedHttpRequest, number: str, note: str) -> HttpResponse:
     credit_note = _credit_note(number, note)
     services.record_download(
         document=credit_note, file_format="pdf", by=request.user, request=request
@@ -280,7 +281,7 @@ def credit_note_pdf(request: HttpRequest, number: str, note: str) -> HttpRespons
 @manager_view
 @step_up_required  # a download of billing data: a fresh code first
 @require_http_methods(["GET"])
-def credit_note_csv(request: HttpRequest, number: str, note: str) -> HttpResponse:
+def credit_note_csv(request: AuthenticatedHttpRequest, number: str, note: str) -> HttpResponse:
     credit_note = _credit_note(number, note)
     services.record_download(
         document=credit_note, file_format="csv", by=request.user, request=request
@@ -290,7 +291,7 @@ def credit_note_csv(request: HttpRequest, number: str, note: str) -> HttpRespons
 
 @manager_view
 @require_http_methods(["GET", "POST"])
-def credit_note_new(request: HttpRequest, number: str) -> HttpResponse:
+def credit_note_new(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     invoice = selectors.get_invoice(number)
     lines = selectors.invoice_lines(invoice)
     credited = selectors.line_credited_quantities(invoice)
@@ -322,7 +323,7 @@ def credit_note_new(request: HttpRequest, number: str) -> HttpResponse:
 
 @manager_view
 @require_POST
-def invoice_send(request: HttpRequest, number: str) -> HttpResponse:
+def invoice_send(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     invoice = selectors.get_invoice(number)
     note_number = request.POST.get("credit_note", "")
     credit_note = _credit_note(number, note_number) if note_number else None

@@ -74,7 +74,7 @@ def meeting_ics(
         address.params["cn"] = vText(person.name)
         address.params["role"] = vText("REQ-PARTICIPANT" if person.required else "OPT-PARTICIPANT")
         address.params["partstat"] = vText("NEEDS-ACTION")
-        event.add("attendee", address, encode=0)
+        event.add("attendee", address, encode=False)
     cal.add_component(event)
     cal.add_missing_timezones()
     return cal.to_ical()

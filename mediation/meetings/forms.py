@@ -195,7 +195,8 @@ class BookForm(DetailsFields):
         self.slot = slot
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         self.check_details(self.slot.mode, self.slot.local_start.date())
         return data
 
@@ -230,7 +231,8 @@ class RescheduleForm(WhenFields, DetailsFields):
     ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         self.check_details(data.get("mode"), data.get("on"))
         return data
 

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from mediation.accounts.models import Role, User
+from mediation.audit.reads import access_one
 from mediation.cases.models import Case, Party
 from mediation.cases.selectors import case_list_for_user
 from mediation.common.days import day_bounds
@@ -29,7 +29,7 @@ from mediation.domain.meetings import (
     role_is_invited,
 )
 from mediation.meetings.documents import Recipient
-from mediation.meetings.models import MediatorCall, Meeting, SlotOffer
+from mediation.meetings.models import MediatorCall, Meeting, MeetingLetter, SlotOffer
 from mediation.parties.selectors import attendance_for_parties, parties_with_attendance
 
 NO_MEDIATOR_KEY = "mediator:none"
@@ -62,7 +62,7 @@ def case_attendees(case: Case, parties: list[Party] | None = None) -> list[CaseA
         people.append(
             CaseAttendee(Attendee(f"party:{p.pk}", p.name, required), p, p.get_role_display())
         )
-    if case.mediator_id:
+    if case.mediator is not None:
         people.append(
             CaseAttendee(
                 Attendee(f"mediator:{case.mediator_id}", case.mediator.display_name, True),
@@ -91,7 +91,7 @@ def case_recipients(case: Case) -> list[tuple[Recipient, Party | None]]:
                     p,
                 )
             )
-        elif case.mediator_id:
+        elif case.mediator is not None:
             recipients.append(
                 (
                     Recipient(
@@ -197,17 +197,31 @@ def slot_board(
 
 
 def access_slot(case: Case, slot_id: int) -> SlotOffer:
-    try:
-        return case.slot_offers.get(pk=slot_id)
-    except SlotOffer.DoesNotExist:
-        raise Http404("No such slot") from None
+    return access_one(case.slot_offers.all(), slot_id, not_found="No such slot")
 
 
 def access_meeting(case: Case, meeting_id: int) -> Meeting:
-    try:
-        return case.meetings.select_related("case").get(pk=meeting_id)
-    except Meeting.DoesNotExist:
-        raise Http404("No such meeting") from None
+    return access_one(case.meetings.select_related("case"), meeting_id, not_found="No such meeting")
+
+
+def access_call(case: Case, call_id: int) -> MediatorCall:
+    return access_one(
+        MediatorCall.objects.select_related("meeting", "meeting__case", "party").filter(
+            meeting__case=case
+        ),
+        call_id,
+        not_found="No such call",
+        case_id=case.pk,
+    )
+
+
+def access_letter(case: Case, letter_id: int) -> MeetingLetter:
+    return access_one(
+        MeetingLetter.objects.select_related("party").filter(meeting__case=case),
+        letter_id,
+        not_found="No such letter",
+        case_id=case.pk,
+    )
 
 
 def meeting_status_label(meeting: Meeting, case: Case) -> str:

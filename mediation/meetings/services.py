@@ -108,7 +108,9 @@ def slot_answers_record(
         if key not in known:
             raise ServiceError("That person is not invited to this meeting.")
         kind, _, pk = key.partition(":")
-        lookup = {"party_id": int(pk)} if kind == "party" else {"mediator_id": int(pk)}
+        lookup: dict[str, Any] = (
+            {"party_id": int(pk)} if kind == "party" else {"mediator_id": int(pk)}
+        )
         if available is None:
             SlotAnswer.objects.filter(slot=slot, **lookup).delete()
             continue

@@ -7,12 +7,14 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mediation.accounts.models import User
+from mediation.accounts.types import AuthenticatedHttpRequest
+from mediation.audit.reads import read_listed, read_noted
 from mediation.cases.models import Case
 from mediation.cases.permissions import can_take_step
 from mediation.cases.selectors import access_case
@@ -27,7 +29,7 @@ from mediation.meetings.forms import (
     RescheduleForm,
     SlotForm,
 )
-from mediation.meetings.models import MediatorCall, MeetingLetter
+from mediation.meetings.models import Meeting
 from mediation.meetings.permissions import can_schedule_meeting
 from mediation.notifications.models import Message
 from mediation.notifications.services import message_mark_posted
@@ -41,7 +43,7 @@ def _require_scheduler(user: User, case: Case) -> None:
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def slots(request: HttpRequest, reference: str) -> HttpResponse:
+def slots(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     """Offered dates, who can come to each, and a form to offer another."""
     case = access_case(user=request.user, reference=reference, request=request)
     may_schedule = can_schedule_meeting(request.user, case)
@@ -74,7 +76,7 @@ def slots(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def slot_answers(request: HttpRequest, reference: str, slot_id: int) -> HttpResponse:
+def slot_answers(request: AuthenticatedHttpRequest, reference: str, slot_id: int) -> HttpResponse:
     case = access_case(user=request.user, reference=reference, request=request)
     _require_scheduler(request.user, case)
     slot = selectors.access_slot(case, slot_id)
@@ -99,7 +101,7 @@ def slot_answers(request: HttpRequest, reference: str, slot_id: int) -> HttpResp
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def book(request: HttpRequest, reference: str, slot_id: int) -> HttpResponse:
+def book(request: AuthenticatedHttpRequest, reference: str, slot_id: int) -> HttpResponse:
     case = access_case(user=request.user, reference=reference, request=request)
     _require_scheduler(request.user, case)
     slot = selectors.access_slot(case, slot_id)
@@ -128,11 +130,12 @@ def book(request: HttpRequest, reference: str, slot_id: int) -> HttpResponse:
 
 
 @staff_view()
-def meeting_detail(request: HttpRequest, reference: str) -> HttpResponse:
+def meeting_detail(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = access_case(user=request.user, reference=reference, request=request)
     meeting = selectors.meeting_current(case)
     if meeting is None:
         return redirect("meetings:slots", reference=case.reference)
+    read_noted(meeting)
     letters = list(meeting.letters.select_related("party"))
     posted = set(
         Message.objects.filter(
@@ -158,7 +161,7 @@ def meeting_detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def reschedule(request: HttpRequest, reference: str, meeting_id: int) -> HttpResponse:
+def reschedule(request: AuthenticatedHttpRequest, reference: str, meeting_id: int) -> HttpResponse:
     case = access_case(user=request.user, reference=reference, request=request)
     _require_scheduler(request.user, case)
     meeting = selectors.access_meeting(case, meeting_id)
@@ -198,7 +201,7 @@ def reschedule(request: HttpRequest, reference: str, meeting_id: int) -> HttpRes
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def cancel(request: HttpRequest, reference: str, meeting_id: int) -> HttpResponse:
+def cancel(request: AuthenticatedHttpRequest, reference: str, meeting_id: int) -> HttpResponse:
     case = access_case(user=request.user, reference=reference, request=request)
     if not can_take_step(request.user, case, Step.CANCEL_MEETING):
         raise PermissionDenied
@@ -231,16 +234,11 @@ def _may_record_call(user: User, case: Case) -> bool:
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def call_record(request: HttpRequest, reference: str, call_id: int) -> HttpResponse:
+def call_record(request: AuthenticatedHttpRequest, reference: str, call_id: int) -> HttpResponse:
     case = access_case(user=request.user, reference=reference, request=request)
     if not _may_record_call(request.user, case):
         raise PermissionDenied
-    try:
-        call = MediatorCall.objects.select_related("meeting", "meeting__case", "party").get(
-            pk=call_id, meeting__case=case
-        )
-    except MediatorCall.DoesNotExist:
-        raise Http404("No such call") from None
+    call = selectors.access_call(case, call_id)
     form = CallForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.mediator_call_record(
@@ -250,7 +248,7 @@ def call_record(request: HttpRequest, reference: str, call_id: int) -> HttpRespo
             note=form.cleaned_data["note"],
             request=request,
         )
-        messages.success(request, f"Call with {call.party.name} recorded")
+        messages.success(request, "Call recorded")
         return redirect("meetings:detail", reference=case.reference)
     return render_form_page(
         request,
@@ -261,12 +259,11 @@ def call_record(request: HttpRequest, reference: str, call_id: int) -> HttpRespo
 
 
 @staff_view()
-def letter_download(request: HttpRequest, reference: str, letter_id: int) -> HttpResponse:
+def letter_download(
+    request: AuthenticatedHttpRequest, reference: str, letter_id: int
+) -> HttpResponse:
     case = access_case(user=request.user, reference=reference, request=request)
-    try:
-        letter = MeetingLetter.objects.get(pk=letter_id, meeting__case=case)
-    except MeetingLetter.DoesNotExist:
-        raise Http404("No such letter") from None
+    letter = selectors.access_letter(case, letter_id)
     if letter.document_id is None:
         raise Http404("No such letter")
     # Kept for old links: the PDF is a generated document, downloaded (access-checked and
@@ -276,16 +273,21 @@ def letter_download(request: HttpRequest, reference: str, letter_id: int) -> Htt
 
 @staff_view()
 @require_POST
-def letter_posted(request: HttpRequest, reference: str, letter_id: int) -> HttpResponse:
+def letter_posted(
+    request: AuthenticatedHttpRequest, reference: str, letter_id: int
+) -> HttpResponse:
     case = access_case(user=request.user, reference=reference, request=request)
     _require_scheduler(request.user, case)
-    try:
-        letter = MeetingLetter.objects.select_related("party").get(pk=letter_id, meeting__case=case)
-        message = Message.objects.get(pk=letter.message_id)
-    except (MeetingLetter.DoesNotExist, Message.DoesNotExist):
-        raise Http404("No such letter") from None
+    letter = selectors.access_letter(case, letter_id)
+    message = (
+        Message.objects.filter(pk=letter.message_id).first()
+        if letter.message_id is not None
+        else None
+    )
+    if message is None:
+        raise Http404("No such letter")
     message_mark_posted(message=message)
-    messages.success(request, f"Letter to {letter.party.name} marked as posted")
+    messages.success(request, "Letter marked as posted")
     return redirect("meetings:detail", reference=case.reference)
 
 
@@ -300,7 +302,7 @@ def _parse_day(value: str | None, default: date) -> date:
 
 
 @staff_view()
-def calendar_page(request: HttpRequest) -> HttpResponse:
+def calendar_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Booked meetings by week or by month: the whole service for case officers and managers,
     a mediator's own only for a mediator."""
     view = "month" if request.GET.get("view") == "month" else "week"
@@ -322,6 +324,7 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
     meetings = selectors.meetings_between(
         user=user, start=start, end=end, mediator_id=mediator_id if user.sees_all_cases else None
     )
+    read_listed(meetings, model=Meeting)
     by_day = selectors.calendar_days(meetings)
     if view == "week":
         days = [

@@ -199,9 +199,9 @@ def _dump_database(folder: Path) -> tuple[Path, dict[str, int], dict[str, Any]]:
         connection.ensure_connection()
         with sqlite3.connect(target) as copy:
             connection.connection.backup(copy)
-            cursor = copy.cursor()
-            counts = _count_rows(cursor, _sqlite_tables(copy), connection.ops.quote_name)
-            audit = _audit_head(cursor)
+            copy_cursor = copy.cursor()
+            counts = _count_rows(copy_cursor, _sqlite_tables(copy), connection.ops.quote_name)
+            audit = _audit_head(copy_cursor)
         copy.close()
         return target, counts, audit
     if connection.vendor == "postgresql":

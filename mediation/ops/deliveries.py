@@ -4,7 +4,7 @@ in the case's history (and shows on the case and on My work, mediation.workflow.
 
 The webhook is at /email/events/ when EMAIL_PROVIDER is set; django-anymail checks its basic
 authentication (ANYMAIL WEBHOOK_SECRET) and the provider's signature where it has one before
-any event reaches `tracking_received`. ADR 0027.
+any event reaches `tracking_received`. ADR 0040.
 """
 
 from __future__ import annotations

@@ -56,15 +56,13 @@ def health_now() -> Health:
         health.database = "unavailable"
         health.problems.append("The database cannot be reached")
         return health
-    health.worker_heartbeat_age_seconds = _age(now, beat)
+    heartbeat_age = health.worker_heartbeat_age_seconds = _age(now, beat)
     queued = [at for at in (oldest_waiting["at"], oldest_due["at"]) if at is not None]
     health.oldest_queued_task_age_seconds = _age(now, min(queued)) if queued else 0.0
-    if beat is None:
+    if heartbeat_age is None:
         health.problems.append("No task worker has ever reported")
-    elif health.worker_heartbeat_age_seconds > settings.HEALTH_WORKER_STALE_SECONDS:
-        health.problems.append(
-            f"The task worker last reported {health.worker_heartbeat_age_seconds:.0f} seconds ago"
-        )
+    elif heartbeat_age > settings.HEALTH_WORKER_STALE_SECONDS:
+        health.problems.append(f"The task worker last reported {heartbeat_age:.0f} seconds ago")
     if (health.oldest_queued_task_age_seconds or 0) > settings.HEALTH_QUEUE_STALE_SECONDS:
         health.problems.append(
             f"A task has waited {health.oldest_queued_task_age_seconds:.0f} seconds to run"

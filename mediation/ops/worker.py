@@ -24,6 +24,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import close_old_connections, connections
@@ -39,7 +40,7 @@ from mediation.portal.notices import party_reminders_send
 logger = logging.getLogger(__name__)
 
 
-def heartbeat_beat(worker_id: str, started_at: object) -> None:
+def heartbeat_beat(worker_id: str, started_at: datetime) -> None:
     WorkerHeartbeat.objects.update_or_create(
         worker_id=worker_id,
         defaults={
@@ -52,7 +53,7 @@ def heartbeat_beat(worker_id: str, started_at: object) -> None:
 
 
 def heartbeats_prune(older_than_hours: int = 24) -> int:
-    cutoff = timezone.now() - timezone.timedelta(hours=older_than_hours)
+    cutoff = timezone.now() - timedelta(hours=older_than_hours)
     return WorkerHeartbeat.objects.filter(beat_at__lt=cutoff).delete()[0]
 
 

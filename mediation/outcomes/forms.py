@@ -7,8 +7,8 @@ from typing import Any
 from django import forms
 
 from mediation.cases.models import Outcome, Party
-from mediation.common.forms import GovukDateField, today_in_london
-from mediation.outcomes.models import AgreedAction, PartyAgreement
+from mediation.common.forms import GovukDateField, choice_field, today_in_london
+from mediation.outcomes.models import ACTION_KIND_CHOICES, AgreedAction, PartyAgreement
 
 MAX_TEXT = 5000
 
@@ -66,7 +66,7 @@ class ActionForm(forms.Form):
     kind = forms.ChoiceField(
         label="What kind of action is it?",
         help_text="This sets the time limit (regulations 42 and 44).",
-        choices=AgreedAction._meta.get_field("kind").choices,
+        choices=ACTION_KIND_CHOICES,
         widget=forms.RadioSelect,
         error_messages={"required": "Select what kind of action it is"},
     )
@@ -101,7 +101,7 @@ class AgreementForm(forms.Form):
 
     def __init__(self, *args: Any, parties: list[Party], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["party"].choices = [
+        choice_field(self, "party").choices = [
             (p.pk, f"{p.name} ({p.get_role_display()})") for p in parties
         ]
 
@@ -173,7 +173,8 @@ class PeriodForm(forms.Form):
     end = GovukDateField(label="To")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("start"), data.get("end")
         if start and end and end < start:
             self.add_error("end", "To must be the same as or after From")

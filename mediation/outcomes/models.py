@@ -36,6 +36,9 @@ ACTION_KIND_LABELS: dict[str, str] = {
 }
 
 
+ACTION_KIND_CHOICES = [(kind.value, ACTION_KIND_LABELS[kind]) for kind in ActionKind]
+
+
 class OutcomeStatement(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -87,9 +90,7 @@ class AgreedAction(models.Model):
     position = models.PositiveIntegerField(default=0)
     what = EncryptedTextField()
     who = models.CharField(max_length=10, choices=Who.choices)
-    kind = models.CharField(
-        max_length=30, choices=[(kind.value, ACTION_KIND_LABELS[kind]) for kind in ActionKind]
-    )
+    kind = models.CharField(max_length=30, choices=ACTION_KIND_CHOICES)
     section = models.CharField(max_length=12, choices=Section.choices)
     # A date the parties agreed in writing at the meeting (reg 42(5)); part of the statement.
     agreed_due = models.DateField(null=True, blank=True)

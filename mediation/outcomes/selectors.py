@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, F, Q
-from django.http import Http404
 from django.utils import timezone
 
+from mediation.audit.reads import access_one
 from mediation.authorities.models import LocalAuthority
 from mediation.cases.models import Case, Party
 from mediation.common.queries import value_by_key, without_jit
@@ -80,19 +80,22 @@ def actions_of(statement: OutcomeStatement) -> list[AgreedAction]:
 
 
 def access_action(*, case: Case, action_id: int) -> AgreedAction:
-    try:
-        return AgreedAction.objects.select_related("statement", "case").get(case=case, pk=action_id)
-    except AgreedAction.DoesNotExist:
-        raise Http404("No such agreed action on this case") from None
+    return access_one(
+        AgreedAction.objects.select_related("statement", "case").filter(case=case),
+        action_id,
+        not_found="No such agreed action on this case",
+    )
 
 
 def access_delivery(*, case: Case, delivery_id: int) -> Delivery:
-    try:
-        return Delivery.objects.select_related("statement", "statement__case", "party").get(
-            statement__case=case, pk=delivery_id
-        )
-    except Delivery.DoesNotExist:
-        raise Http404("No such message on this case") from None
+    return access_one(
+        Delivery.objects.select_related("statement", "statement__case", "party").filter(
+            statement__case=case
+        ),
+        delivery_id,
+        not_found="No such message on this case",
+        case_id=case.pk,
+    )
 
 
 def agreeing_parties(case: Case) -> list[Party]:
@@ -354,14 +357,14 @@ def honoured_on_time(*, start: date, end: date, today: date | None = None) -> li
     index probe a row), so the cost follows the period's deadlines, not every case ever held (a
     join to the cases table is done by PostgreSQL by reading the whole table)."""
     today = today or timezone.localdate()
-    authority = value_by_key(Case, "local_authority_id", key="case_id")
+    authority_of_case = value_by_key(Case, "local_authority_id", key="case_id")
     with without_jit(Deadline):
         counts = list(
             Deadline.objects.filter(
                 code__startswith=AGREED_ACTION_PREFIX, due__gte=start, due__lte=end
             )
             .filter(Q(due__lt=today) | Q(met_on__isnull=False))
-            .annotate(authority_id=authority)
+            .annotate(authority_id=authority_of_case)
             .order_by()
             .values("authority_id")
             .annotate(

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mediation.accounts.models import User
+from mediation.accounts.types import AuthenticatedHttpRequest
+from mediation.audit.reads import read_noted
 from mediation.cases.models import Case, Outcome
 from mediation.cases.selectors import access_case
 from mediation.common.errors import ServiceError
@@ -41,7 +43,7 @@ from mediation.outcomes.forms import (
 from mediation.outcomes.models import AgreedAction, OutcomeStatement
 
 
-def _case(request: HttpRequest, reference: str) -> Case:
+def _case(request: AuthenticatedHttpRequest, reference: str) -> Case:
     return access_case(user=request.user, reference=reference, request=request)
 
 
@@ -60,6 +62,7 @@ def _statement(case: Case) -> OutcomeStatement:
     if statement is None:
         raise Http404("No outcome statement yet")
     statement.case = case
+    read_noted(statement)
     return statement
 
 
@@ -68,7 +71,7 @@ def _error(form, error: ServiceError) -> None:  # noqa: ANN001
 
 
 @staff_view()
-def statement(request: HttpRequest, reference: str) -> HttpResponse:
+def statement(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference)
     current = selectors.statement_for_case(case)
     if current is None:
@@ -82,6 +85,7 @@ def statement(request: HttpRequest, reference: str) -> HttpResponse:
             },
         )
     current.case = case
+    read_noted(current)
     page = selectors.statement_page(current)
     context = {
         "case": case,
@@ -100,7 +104,7 @@ def statement(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @staff_view()
-def statement_pdf(request: HttpRequest, reference: str) -> HttpResponse:
+def statement_pdf(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference)
     current = _statement(case)
     _html, pdf = documents.statement_pdf(current)
@@ -109,7 +113,7 @@ def statement_pdf(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def statement_edit(request: HttpRequest, reference: str) -> HttpResponse:
+def statement_edit(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference)
     _require_writer(request.user, case)
     current = selectors.statement_for_case(case)
@@ -146,7 +150,9 @@ def statement_edit(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def action_form(request: HttpRequest, reference: str, action_id: int | None = None) -> HttpResponse:
+def action_form(
+    request: AuthenticatedHttpRequest, reference: str, action_id: int | None = None
+) -> HttpResponse:
     case = _case(request, reference)
     _require_writer(request.user, case)
     current = _statement(case)
@@ -177,7 +183,9 @@ def action_form(request: HttpRequest, reference: str, action_id: int | None = No
 
 @staff_view()
 @require_POST
-def action_remove(request: HttpRequest, reference: str, action_id: int) -> HttpResponse:
+def action_remove(
+    request: AuthenticatedHttpRequest, reference: str, action_id: int
+) -> HttpResponse:
     case = _case(request, reference)
     _require_writer(request.user, case)
     action = selectors.access_action(case=case, action_id=action_id)
@@ -189,7 +197,7 @@ def action_remove(request: HttpRequest, reference: str, action_id: int) -> HttpR
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def agreement(request: HttpRequest, reference: str) -> HttpResponse:
+def agreement(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference)
     _require_writer(request.user, case)
     current = _statement(case)
@@ -212,7 +220,7 @@ def agreement(request: HttpRequest, reference: str) -> HttpResponse:
                 given_for_hash=form.cleaned_data["content_hash"],
                 request=request,
             )
-            messages.success(request, f"{party.name}'s agreement recorded")
+            messages.success(request, "Agreement recorded")
             return redirect("outcomes:statement", reference=case.reference)
     return render_form_page(
         request,
@@ -231,7 +239,7 @@ def _post_service(request: HttpRequest, case: Case, call, success: str) -> HttpR
 
 @staff_view()
 @require_POST
-def finalise(request: HttpRequest, reference: str) -> HttpResponse:
+def finalise(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference)
     _require_writer(request.user, case)
     return _post_service(
@@ -244,7 +252,7 @@ def finalise(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_view()
 @require_POST
-def send_for_agreement(request: HttpRequest, reference: str) -> HttpResponse:
+def send_for_agreement(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference)
     _require_writer(request.user, case)
     with refusal_shown_as_message(request):
@@ -260,7 +268,7 @@ def send_for_agreement(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_view()
 @require_POST
-def circulate(request: HttpRequest, reference: str) -> HttpResponse:
+def circulate(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference)
     _require_writer(request.user, case)
     return _post_service(
@@ -273,7 +281,7 @@ def circulate(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_view()
 @require_POST
-def resend(request: HttpRequest, reference: str, delivery_id: int) -> HttpResponse:
+def resend(request: AuthenticatedHttpRequest, reference: str, delivery_id: int) -> HttpResponse:
     case = _case(request, reference)
     _require_writer(request.user, case)
     delivery = selectors.access_delivery(case=case, delivery_id=delivery_id)
@@ -286,7 +294,9 @@ def resend(request: HttpRequest, reference: str, delivery_id: int) -> HttpRespon
 
 
 @staff_view()
-def delivery_letter(request: HttpRequest, reference: str, delivery_id: int) -> HttpResponse:
+def delivery_letter(
+    request: AuthenticatedHttpRequest, reference: str, delivery_id: int
+) -> HttpResponse:
     case = _case(request, reference)
     delivery = selectors.access_delivery(case=case, delivery_id=delivery_id)
     if delivery.document_id is not None:
@@ -302,20 +312,22 @@ def delivery_letter(request: HttpRequest, reference: str, delivery_id: int) -> H
 
 @staff_view()
 @require_POST
-def delivery_posted(request: HttpRequest, reference: str, delivery_id: int) -> HttpResponse:
+def delivery_posted(
+    request: AuthenticatedHttpRequest, reference: str, delivery_id: int
+) -> HttpResponse:
     case = _case(request, reference)
     _require_writer(request.user, case)
     delivery = selectors.access_delivery(case=case, delivery_id=delivery_id)
     if delivery.channel != Message.Channel.LETTER:
         raise Http404("Not a letter")
     message_mark_posted(message=Message.objects.get(pk=delivery.message_id))
-    messages.success(request, f"Letter to {delivery.recipient_name} marked as posted")
+    messages.success(request, "Letter marked as posted")
     return redirect("outcomes:statement", reference=case.reference)
 
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def addendum(request: HttpRequest, reference: str) -> HttpResponse:
+def addendum(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference)
     _require_writer(request.user, case)
     current = _statement(case)
@@ -350,7 +362,7 @@ def _final_action(case: Case, action_id: int) -> AgreedAction:
 
 
 def _follow_up_form(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     reference: str,
     action_id: int,
     *,
@@ -379,7 +391,7 @@ def _follow_up_form(
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def action_done(request: HttpRequest, reference: str, action_id: int) -> HttpResponse:
+def action_done(request: AuthenticatedHttpRequest, reference: str, action_id: int) -> HttpResponse:
     return _follow_up_form(
         request,
         reference,
@@ -399,7 +411,7 @@ def action_done(request: HttpRequest, reference: str, action_id: int) -> HttpRes
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def action_vary(request: HttpRequest, reference: str, action_id: int) -> HttpResponse:
+def action_vary(request: AuthenticatedHttpRequest, reference: str, action_id: int) -> HttpResponse:
     return _follow_up_form(
         request,
         reference,
@@ -420,7 +432,9 @@ def action_vary(request: HttpRequest, reference: str, action_id: int) -> HttpRes
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def action_escalate(request: HttpRequest, reference: str, action_id: int) -> HttpResponse:
+def action_escalate(
+    request: AuthenticatedHttpRequest, reference: str, action_id: int
+) -> HttpResponse:
     return _follow_up_form(
         request,
         reference,
@@ -435,7 +449,9 @@ def action_escalate(request: HttpRequest, reference: str, action_id: int) -> Htt
 
 
 @staff_view()
-def action_letter_preview(request: HttpRequest, reference: str, action_id: int) -> HttpResponse:
+def action_letter_preview(
+    request: AuthenticatedHttpRequest, reference: str, action_id: int
+) -> HttpResponse:
     case = _case(request, reference)
     _require_follow_up(request.user)
     action = _final_action(case, action_id)
@@ -445,7 +461,9 @@ def action_letter_preview(request: HttpRequest, reference: str, action_id: int) 
 
 @staff_view()
 @require_POST
-def action_letter_send(request: HttpRequest, reference: str, action_id: int) -> HttpResponse:
+def action_letter_send(
+    request: AuthenticatedHttpRequest, reference: str, action_id: int
+) -> HttpResponse:
     case = _case(request, reference)
     _require_follow_up(request.user)
     action = _final_action(case, action_id)
@@ -461,7 +479,7 @@ def action_letter_send(request: HttpRequest, reference: str, action_id: int) -> 
 
 
 @staff_view(lambda user: user.can_manage_service)
-def report(request: HttpRequest) -> HttpResponse:
+def report(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Per LA: agreed actions honoured on time out of those due, for a period."""
     today = timezone.localdate()
     bound = any(key.startswith(("start", "end")) for key in request.GET)

@@ -15,7 +15,7 @@ from mediation.cases.forms import (
     text_field,
 )
 from mediation.cases.models import Case, ContactPreference, Party, PartyRole
-from mediation.common.forms import GovukDateField
+from mediation.common.forms import GovukDateField, choice_field
 from mediation.domain import attendance as rules
 from mediation.domain import expenses as money
 from mediation.parties.models import AuthorityIssue, ChildScope, ExpenseKind
@@ -33,6 +33,13 @@ def _choice(label: str, choices: Any, message: str, **kwargs: Any) -> forms.Choi
         error_messages={"required": message, "invalid_choice": message},
         **kwargs,
     )
+
+
+ATTENDING_CHOICES = [
+    ("yes", "Yes, if the rules allow"),
+    ("no", "No"),
+    ("information", "No, they will send information instead"),
+]
 
 
 class PartyForm(forms.Form):
@@ -116,14 +123,15 @@ class PartyForm(forms.Form):
         self.case = case
         others = [p for p in case.parties.all() if party is None or p.pk != party.pk]
         self.others = {p.pk: p for p in others}
-        self.fields["supports"].choices = [("", "Choose a person")] + [
+        choice_field(self, "supports").choices = [("", "Choose a person")] + [
             (p.pk, f"{p.name} ({p.get_role_display()})") for p in others
         ]
         if party is None:
             self.fields["language"].initial = "English"
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         role = data.get("role")
         if data.get("interpreter_needed") and not data.get("interpreter_language"):
             self.add_error(
@@ -149,7 +157,8 @@ class PartyForm(forms.Form):
 
     def service_data(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
-        data["supports"] = self.others.get(data.get("supports")) if data.get("supports") else None
+        supports = data.get("supports")
+        data["supports"] = self.others.get(supports) if supports else None
         return data
 
     @staticmethod
@@ -181,12 +190,13 @@ class ResponseForm(forms.Form):
     def __init__(self, *args: Any, consenters: list[Party], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.by_id = {p.pk: p for p in consenters}
-        self.fields["responder"].choices = [
+        choice_field(self, "responder").choices = [
             (p.pk, f"{p.name} ({p.get_role_display()})") for p in consenters
         ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("agrees") == "no" and not data.get("reason"):
             self.add_error("reason", "Give the reason for the objection")
         return data
@@ -218,7 +228,8 @@ class DecisionForm(forms.Form):
             del self.fields["child_scope_detail"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if self.is_child and data.get("decision") == "allowed":
             if not data.get("child_scope"):
                 self.add_error("child_scope", "Select part or all of the meeting")
@@ -229,13 +240,7 @@ class DecisionForm(forms.Form):
 
 class PlanForm(forms.Form):
     attending = _choice(
-        "Will they attend the meeting?",
-        [
-            ("yes", "Yes, if the rules allow"),
-            ("no", "No"),
-            ("information", "No, they will send information instead"),
-        ],
-        "Select whether they will attend",
+        "Will they attend the meeting?", ATTENDING_CHOICES, "Select whether they will attend"
     )
     child_scope = _choice(
         "How much of the meeting would the child attend?",
@@ -248,13 +253,14 @@ class PlanForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.party = party
         if party.role != PartyRole.INFORMATION_PROVIDER:
-            self.fields["attending"].choices = self.fields["attending"].choices[:2]
+            choice_field(self, "attending").choices = ATTENDING_CHOICES[:2]
         if party.role != PartyRole.CHILD:
             del self.fields["child_scope"]
             del self.fields["child_scope_detail"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("child_scope") == ChildScope.PART and not data.get("child_scope_detail"):
             self.add_error("child_scope_detail", "Say which part of the meeting")
         return data
@@ -285,7 +291,7 @@ class AuthorityForm(forms.Form):
             health=case.issue_health,
         )
         in_dispute = {i for issues in needed.values() for i in issues}
-        self.fields["issues"].choices = [
+        choice_field(self, "issues").choices = [
             (value, label if value in in_dispute else f"{label} (not in dispute on this case)")
             for value, label in choices
         ]
@@ -329,7 +335,7 @@ class ClaimForm(forms.Form):
     def __init__(self, *args: Any, family: list[Party], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.by_id = {p.pk: p for p in family}
-        self.fields["claimant"].choices = [
+        choice_field(self, "claimant").choices = [
             (p.pk, f"{p.name} ({p.get_role_display()})") for p in family
         ]
 
@@ -394,7 +400,8 @@ class ExpenseLineForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         kind = data.get("kind")
         if not kind:
             return data

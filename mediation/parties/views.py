@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from mediation.accounts.types import AuthenticatedHttpRequest
 from mediation.cases.models import Case, Party, PartyRole
 from mediation.cases.selectors import access_case
 from mediation.common.views import refusal_shown_on, render_form_page, staff_view
@@ -34,11 +35,11 @@ from mediation.parties.forms import (
 from mediation.parties.models import ChildScope
 
 
-def _case(request: HttpRequest, reference: str) -> Case:
+def _case(request: AuthenticatedHttpRequest, reference: str) -> Case:
     return access_case(user=request.user, reference=reference, request=request)
 
 
-def _must_change(request: HttpRequest, case: Case) -> None:
+def _must_change(request: AuthenticatedHttpRequest, case: Case) -> None:
     if not permissions.can_change_parties(request.user, case):
         raise PermissionDenied
 
@@ -78,7 +79,7 @@ def _form_page(
 
 
 @staff_view()
-def party_list(request: HttpRequest, reference: str) -> HttpResponse:
+def party_list(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference)
     state = selectors.case_attendance(case)
     return render(
@@ -94,7 +95,7 @@ def party_list(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def party_add(request: HttpRequest, reference: str) -> HttpResponse:
+def party_add(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference)
     _must_change(request, case)
     form = PartyForm(request.POST if request.method == "POST" else None, case=case)
@@ -103,7 +104,7 @@ def party_add(request: HttpRequest, reference: str) -> HttpResponse:
             party = services.party_add(
                 case=case, by=request.user, data=form.service_data(), request=request
             )
-            messages.success(request, f"{party.name} added")
+            messages.success(request, "Person added to the case")
             return redirect(_party_url(case, party))
     return _form_page(
         request,
@@ -119,7 +120,7 @@ def party_add(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def party_edit(request: HttpRequest, reference: str, party_id: int) -> HttpResponse:
+def party_edit(request: AuthenticatedHttpRequest, reference: str, party_id: int) -> HttpResponse:
     case = _case(request, reference)
     _must_change(request, case)
     party = selectors.access_party(case=case, party_id=party_id)
@@ -134,7 +135,7 @@ def party_edit(request: HttpRequest, reference: str, party_id: int) -> HttpRespo
             services.party_update(
                 party=party, by=request.user, data=form.service_data(), request=request
             )
-            messages.success(request, f"Details of {party.name} saved")
+            messages.success(request, "Details saved")
             return redirect(_party_url(case, party))
     return _form_page(
         request,
@@ -149,7 +150,7 @@ def party_edit(request: HttpRequest, reference: str, party_id: int) -> HttpRespo
 
 
 @staff_view()
-def party_detail(request: HttpRequest, reference: str, party_id: int) -> HttpResponse:
+def party_detail(request: AuthenticatedHttpRequest, reference: str, party_id: int) -> HttpResponse:
     case = _case(request, reference)
     state = selectors.case_attendance(case)
     row = state.row_for(party_id)
@@ -180,7 +181,9 @@ def _not_needed(request: HttpRequest, case: Case, party: Party, reason: str) -> 
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def attendance_response(request: HttpRequest, reference: str, party_id: int) -> HttpResponse:
+def attendance_response(
+    request: AuthenticatedHttpRequest, reference: str, party_id: int
+) -> HttpResponse:
     case = _case(request, reference)
     _must_change(request, case)
     state = selectors.case_attendance(case)
@@ -226,7 +229,9 @@ def attendance_response(request: HttpRequest, reference: str, party_id: int) -> 
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def attendance_decision(request: HttpRequest, reference: str, party_id: int) -> HttpResponse:
+def attendance_decision(
+    request: AuthenticatedHttpRequest, reference: str, party_id: int
+) -> HttpResponse:
     case = _case(request, reference)
     if not permissions.can_decide_attendance(request.user, case):
         raise PermissionDenied
@@ -265,7 +270,9 @@ def attendance_decision(request: HttpRequest, reference: str, party_id: int) -> 
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def attendance_plan(request: HttpRequest, reference: str, party_id: int) -> HttpResponse:
+def attendance_plan(
+    request: AuthenticatedHttpRequest, reference: str, party_id: int
+) -> HttpResponse:
     case = _case(request, reference)
     _must_change(request, case)
     row = selectors.case_attendance(case).row_for(party_id)
@@ -311,7 +318,9 @@ def attendance_plan(request: HttpRequest, reference: str, party_id: int) -> Http
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def authority_confirm(request: HttpRequest, reference: str, party_id: int) -> HttpResponse:
+def authority_confirm(
+    request: AuthenticatedHttpRequest, reference: str, party_id: int
+) -> HttpResponse:
     case = _case(request, reference)
     _must_change(request, case)
     row = selectors.case_attendance(case).row_for(party_id)
@@ -319,7 +328,7 @@ def authority_confirm(request: HttpRequest, reference: str, party_id: int) -> Ht
     if party.role not in services.BODY_FOR_ROLE:
         raise Http404("Authority is confirmed for LA and health body representatives only")
     confirmed = row.authorities
-    initial = {"issues": [a.issue for a in confirmed]}
+    initial: dict[str, Any] = {"issues": [a.issue for a in confirmed]}
     if confirmed:
         initial["confirmed_on"] = max(a.confirmed_on for a in confirmed)
     form = AuthorityForm(
@@ -355,7 +364,7 @@ def authority_confirm(request: HttpRequest, reference: str, party_id: int) -> Ht
 
 
 @staff_view()
-def expenses(request: HttpRequest, reference: str) -> HttpResponse:
+def expenses(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference)
     payer = selectors.case_payer(case)
 
@@ -373,7 +382,7 @@ def expenses(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def claim_new(request: HttpRequest, reference: str) -> HttpResponse:
+def claim_new(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference)
     _must_change(request, case)
     family = selectors.family_parties(case)
@@ -404,7 +413,7 @@ def claim_new(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @staff_view()
-def claim_detail(request: HttpRequest, reference: str, claim_id: int) -> HttpResponse:
+def claim_detail(request: AuthenticatedHttpRequest, reference: str, claim_id: int) -> HttpResponse:
     case = _case(request, reference)
     view = selectors.access_claim(case=case, claim_id=claim_id)
     return render(
@@ -420,7 +429,7 @@ def claim_detail(request: HttpRequest, reference: str, claim_id: int) -> HttpRes
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def line_add(request: HttpRequest, reference: str, claim_id: int) -> HttpResponse:
+def line_add(request: AuthenticatedHttpRequest, reference: str, claim_id: int) -> HttpResponse:
     case = _case(request, reference)
     _must_change(request, case)
     view = selectors.access_claim(case=case, claim_id=claim_id)

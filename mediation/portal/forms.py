@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from mediation.cases.models import Party
-from mediation.common.forms import GovukDateField
+from mediation.common.forms import GovukDateField, choice_field
 from mediation.domain import attendance as rules
 from mediation.meetings.models import SlotOffer
 from mediation.portal.models import AccessKind
@@ -80,13 +80,13 @@ class InviteForm(forms.Form):
         self, *args: Any, kinds: tuple[str, ...], recipients: list[Party], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [
+        choice_field(self, "kind").choices = [
             (kind, f"{AccessKind(kind).label}: {self.KIND_HINTS[AccessKind(kind)]}")
             for kind in kinds
         ]
         self.recipients = {str(p.pk): p for p in recipients}
         if recipients:
-            self.fields["send_to_party"].choices = [
+            choice_field(self, "send_to_party").choices = [
                 (str(p.pk), f"{p.name} ({p.get_role_display().lower()}), {p.email}")
                 for p in recipients
             ]
@@ -94,7 +94,8 @@ class InviteForm(forms.Form):
             del self.fields["send_to_party"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("kind") == AccessKind.CHILD_VIEWS and not data.get("send_to_party"):
             self.add_error("send_to_party", "Select who the link should be emailed to")
         return data
@@ -199,7 +200,8 @@ class AttendeeForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("who") == "other" and not (data.get("name") or "").strip():
             self.add_error("name", "Enter the name of the person who will attend")
         return data
@@ -222,7 +224,8 @@ class ActionProgressForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("what") == "done" and not data.get("done_on") and "done_on" not in self.errors:
             self.add_error("done_on", "Enter the date it was done")
         if data.get("what") == "new_date" and "new_date" not in self.errors:
@@ -278,10 +281,11 @@ class ChildViewsForm(forms.Form):
 
     def __init__(self, *args: Any, share_choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["share_with"].choices = share_choices
+        choice_field(self, "share_with").choices = share_choices
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         answers = [data.get(name, "") for name in ("going_well", "hard", "would_like", "who_helps")]
         if (
             not any((answer or "").strip() for answer in answers)

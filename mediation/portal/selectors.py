@@ -275,8 +275,7 @@ def sent_to_agree(access: PortalAccess, statement: OutcomeStatement) -> bool:
     ).exists()
 
 
-def current_certificate(access: PortalAccess):  # noqa: ANN201 (Certificate | None)
-
+def current_certificate(access: PortalAccess) -> Certificate | None:
     return (
         Certificate.objects.filter(case_id=access.case_id, revoked_at=None)
         .select_related("document")

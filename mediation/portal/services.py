@@ -1,7 +1,8 @@
 """Everything that writes portal accesses, links and what parties do through the portal.
 
 Staff invite, revoke and send new links (`access_invite`, `access_revoke`, `access_new_link`).
-A party asks for a sign-in link by email address (`sign_in_links_request`), opens a link
+A party asks for a sign-in link by email address (`sign_in_links_ask`, sent by
+`sign_in_links_send` in a task), opens a link
 (`link_use`, only on POST) and then acts on their case (`slot_answers_save`, `agreement_save`,
 `authority_save`, `request_add`). Each is one transaction with a timeline entry (staff-only)
 and an audit event whose actor is the party ("portal:party:<id>") or the staff member.
@@ -27,6 +28,8 @@ from django.utils import timezone
 from mediation.accounts.models import User
 from mediation.audit.services import audit_record
 from mediation.cases.models import Case, Party, PartyRole
+from mediation.common.dispatch import enqueue_on_commit
+from mediation.common.encryption import encrypt_text
 from mediation.common.errors import ServiceError
 from mediation.common.links import site_url
 from mediation.common.service_details import service_contact
@@ -37,7 +40,7 @@ from mediation.domain.party_tasks import PartyTask, Stage, TaskKind
 from mediation.meetings.models import SlotAnswer, SlotOffer
 from mediation.notifications.models import SECRET_MARK
 from mediation.notifications.services import message_queue
-from mediation.outcomes.models import AgreementRequest, PartyAgreement
+from mediation.outcomes.models import AgreedAction, AgreementRequest, PartyAgreement
 from mediation.outcomes.selectors import agreeing_parties
 from mediation.outcomes.services import statement_locked, statement_require_draft
 from mediation.parties.models import AuthorityConfirmation
@@ -447,26 +450,50 @@ def normalise_email(value: str) -> str:
 
 
 @transaction.atomic
-def sign_in_links_request(
+def sign_in_links_ask(
     *, email: str, client: str, request: HttpRequest | None = None, now: datetime | None = None
-) -> LinkRequestResult:
-    """Email a sign-in link for each active access with this address, and a new child's views
-    link for each child's views access whose views are not sent yet (the link is used up when
-    they are). The caller shows the same page whatever this returns."""
+) -> bool:
+    """In the request: the same work whatever the address, so that neither the answer nor its
+    timing says whether anyone has it (issue 20). The limit per client address is taken here;
+    the address is looked up, limited and sent to by `sign_in_links_task` after the commit. It
+    travels to the task encrypted (the task queue is a table like any other). Returns False
+    when this client asked too often (nothing is queued)."""
+    if not rate_take(
+        key=f"portal:client:{client}",
+        limit=settings.PORTAL_LINK_REQUESTS_PER_CLIENT,
+        window=RATE_WINDOW,
+        now=now,
+    ):
+        audit_record(
+            actor=None,
+            verb="portal.link_request_limited",
+            request=request,
+            detail={"limit": "client"},
+        )
+        return False
+    audit_record(actor=None, verb="portal.link_request", request=request)
+    enqueue_on_commit(
+        "mediation.portal.tasks.sign_in_links_task",
+        sealed_email=encrypt_text(normalise_email(email)),
+    )
+    return True
+
+
+@transaction.atomic
+def sign_in_links_send(*, email: str, now: datetime | None = None) -> LinkRequestResult:
+    """In the task: email a sign-in link for each active access with this address, and a new
+    child's views link for each child's views access whose views are not sent yet (the link is
+    used up when they are), within the limit per address."""
     email = normalise_email(email)
     address_key = "portal:address:" + hashlib.sha256(email.encode()).hexdigest()[:32]
-    for key, limit in (
-        (address_key, settings.PORTAL_LINK_REQUESTS_PER_ADDRESS),
-        (f"portal:client:{client}", settings.PORTAL_LINK_REQUESTS_PER_CLIENT),
+    if not rate_take(
+        key=address_key,
+        limit=settings.PORTAL_LINK_REQUESTS_PER_ADDRESS,
+        window=RATE_WINDOW,
+        now=now,
     ):
-        if not rate_take(key=key, limit=limit, window=RATE_WINDOW, now=now):
-            audit_record(
-                actor=None,
-                verb="portal.link_request_limited",
-                request=request,
-                detail={"limit": key.split(":")[1]},
-            )
-            return LinkRequestResult(limited=True, sent=0)
+        audit_record(actor=None, verb="portal.link_request_limited", detail={"limit": "address"})
+        return LinkRequestResult(limited=True, sent=0)
     accesses = list(
         PortalAccess.objects.filter(email=email, revoked_at=None).select_related("case")
     )
@@ -481,17 +508,11 @@ def sign_in_links_request(
         else:
             _link_issue(access, purpose=LinkPurpose.SIGN_IN, by=None, now=now)
         audit_record(
-            actor=access.actor,
-            verb="portal.link_request",
-            target=access,
-            case_id=access.case_id,
-            request=request,
+            actor=access.actor, verb="portal.link_sent", target=access, case_id=access.case_id
         )
         sent += 1
     if not sent:
-        audit_record(
-            actor=None, verb="portal.link_request", request=request, detail={"matched": False}
-        )
+        audit_record(actor=None, verb="portal.link_sent", detail={"matched": False})
     return LinkRequestResult(limited=False, sent=sent)
 
 
@@ -541,7 +562,7 @@ def slot_answers_save(
 @transaction.atomic
 def agreement_save(
     *, access: PortalAccess, given_for_hash: str, request: HttpRequest | None = None
-):  # noqa: ANN201 (PartyAgreement)
+) -> PartyAgreement:
     """The party agrees the outcome statement is accurate, for the version they read."""
     case = access.case
     statement = statement_locked(case)
@@ -645,7 +666,7 @@ def request_add(
     access: PortalAccess,
     kind: str,
     details: str,
-    action=None,  # noqa: ANN001 (AgreedAction | None)
+    action: AgreedAction | None = None,
     on_date: date | None = None,
     request: HttpRequest | None = None,
 ) -> PortalRequest:

@@ -18,16 +18,18 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.core import signing
+from django.db.models import QuerySet
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from mediation.audit.services import audit_record
+from mediation.audit.reads import read_noted, reads_actor, refusal_noted
+from mediation.cases.models import Case
 from mediation.portal.models import AccessKind, PortalAccess
 
 SESSION_KEY = "portal_access"
@@ -82,7 +84,7 @@ def current_access(request: HttpRequest) -> PortalAccess | None:
     )
 
 
-def sibling_accesses(access: PortalAccess):  # noqa: ANN201 (QuerySet[PortalAccess])
+def sibling_accesses(access: PortalAccess) -> QuerySet[PortalAccess]:
     """The active accesses of the person signed in: the same email address, on any case, except
     child's views links (a child's link never opens anything but its own form)."""
     if access.kind == AccessKind.CHILD_VIEWS:
@@ -90,6 +92,27 @@ def sibling_accesses(access: PortalAccess):  # noqa: ANN201 (QuerySet[PortalAcce
     return PortalAccess.objects.filter(email=access.email, revoked_at=None).exclude(
         kind=AccessKind.CHILD_VIEWS
     )
+
+
+# The verb of a party's reads in the audit log (staff reads are "read").
+PORTAL_READ = "portal.view"
+
+
+def _refusal_of_a_real_case(reference: str | None, **detail: Any) -> None:
+    """A portal URL naming a case that exists, refused: noted for the audit log (a URL naming
+    no real case is only a 404)."""
+    if reference is None:
+        return
+    case_id = Case.objects.filter(reference=reference).values_list("pk", flat=True).first()
+    if case_id is not None:
+        refusal_noted(Case, case_id, case_id=case_id, **detail)
+
+
+class PortalRequest(HttpRequest):
+    """A request to a portal page (portal_view): `portal_access` is the signed-in person's access
+    for the page, which the portal's base template reads. Used in annotations only."""
+
+    portal_access: PortalAccess
 
 
 def portal_view(*kinds: str) -> Callable[..., Any]:
@@ -100,47 +123,41 @@ def portal_view(*kinds: str) -> Callable[..., Any]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             signed_in = current_access(request)
+            reference = kwargs.pop("reference", None)
             if signed_in is None:
                 if request.session.get(SESSION_KEY):
                     portal_sign_out(request)  # revoked or timed out: end it
+                _refusal_of_a_real_case(reference)
                 return not_found(request)
+            # Whatever this request shows or refuses is recorded with the party as the actor
+            # (one event per request, mediation.audit.reads).
+            reads_actor(signed_in.actor, verb=PORTAL_READ)
             access = signed_in
-            reference = kwargs.pop("reference", None)
             if reference is not None:
-                access = (
+                for_case = (
                     sibling_accesses(signed_in)
                     .select_related("case", "party", "case__local_authority")
                     .filter(case__reference=reference)
                     .order_by("id")
                     .first()
                 )
-                if access is None or access.kind == AccessKind.CHILD_VIEWS:
-                    audit_record(
-                        actor=signed_in.actor,
-                        verb="access.denied",
-                        request=request,
-                        detail={"object": "portal_case"},
-                    )
+                if for_case is None or for_case.kind == AccessKind.CHILD_VIEWS:
+                    _refusal_of_a_real_case(reference, object="portal_case")
                     return not_found(request)
+                access = for_case
+                reads_actor(access.actor, verb=PORTAL_READ)
             if access.kind not in kinds:
-                audit_record(
-                    actor=access.actor,
-                    verb="access.denied",
+                refusal_noted(
+                    PortalAccess,
+                    access.pk,
                     case_id=access.case_id,
-                    request=request,
-                    detail={"object": "portal_page", "page": view.__name__},
+                    object="portal_page",
                 )
                 return not_found(request)
-            audit_record(
-                actor=access.actor,
-                verb="portal.view",
-                target=access,
-                case_id=access.case_id,
-                request=request,
-                detail={"page": view.__name__},
-            )
-            request.portal_access = access  # type: ignore[attr-defined]
-            return view(request, access, *args, **kwargs)
+            read_noted(access)
+            portal_request = cast(PortalRequest, request)  # it gains its access here
+            portal_request.portal_access = access
+            return view(portal_request, access, *args, **kwargs)
 
         return wrapped
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mediation.accounts.types import AuthenticatedHttpRequest
 from mediation.cases.models import Case, Party
 from mediation.cases.selectors import access_case
 from mediation.common.views import (
@@ -25,7 +26,7 @@ from mediation.portal.forms import InviteForm
 from mediation.portal.models import PortalAccess, PortalRequest
 
 
-def _case(request: HttpRequest, reference: str) -> Case:
+def _case(request: AuthenticatedHttpRequest, reference: str) -> Case:
     case = access_case(user=request.user, reference=reference, request=request)
     if not can_change_parties(request.user, case):
         raise PermissionDenied
@@ -38,7 +39,7 @@ def _back(case: Case) -> HttpResponse:
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def invite(request: HttpRequest, reference: str, party_id: int) -> HttpResponse:
+def invite(request: AuthenticatedHttpRequest, reference: str, party_id: int) -> HttpResponse:
     case = _case(request, reference)
     party = Party.objects.filter(case=case, pk=party_id).first()
     if party is None:
@@ -66,7 +67,7 @@ def invite(request: HttpRequest, reference: str, party_id: int) -> HttpResponse:
             by=request.user,
             request=request,
         )
-        messages.success(request, f"Invitation emailed to {party.name}")
+        messages.success(request, "Invitation emailed")
         return _back(case)
     return render_form_page(request, "portal/staff_invite.html", context, invalid=True)
 
@@ -80,7 +81,7 @@ def _access(case: Case, access_id: int) -> PortalAccess:
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def revoke(request: HttpRequest, reference: str, access_id: int) -> HttpResponse:
+def revoke(request: AuthenticatedHttpRequest, reference: str, access_id: int) -> HttpResponse:
     """Revoking asks first (the person's links stop working at once); the POST of the
     confirmation page revokes."""
     case = _case(request, reference)
@@ -89,24 +90,26 @@ def revoke(request: HttpRequest, reference: str, access_id: int) -> HttpResponse
         return render(request, "portal/staff_revoke_confirm.html", {"case": case, "access": access})
     with refusal_shown_as_message(request):
         services.access_revoke(access=access, by=request.user, request=request)
-        messages.success(request, f"Portal access of {access.party.name} revoked")
+        messages.success(request, "Portal access revoked")
     return _back(case)
 
 
 @staff_view()
 @require_POST
-def new_link(request: HttpRequest, reference: str, access_id: int) -> HttpResponse:
+def new_link(request: AuthenticatedHttpRequest, reference: str, access_id: int) -> HttpResponse:
     case = _case(request, reference)
     access = _access(case, access_id)
     with refusal_shown_as_message(request):
         services.access_new_link(access=access, by=request.user, request=request)
-        messages.success(request, f"New link emailed to {access.party.name}")
+        messages.success(request, "New link emailed")
     return _back(case)
 
 
 @staff_view()
 @require_POST
-def request_done(request: HttpRequest, reference: str, portal_request_id: int) -> HttpResponse:
+def request_done(
+    request: AuthenticatedHttpRequest, reference: str, portal_request_id: int
+) -> HttpResponse:
     case = _case(request, reference)
     portal_request = PortalRequest.objects.filter(case=case, pk=portal_request_id).first()
     if portal_request is None:

@@ -236,7 +236,7 @@ def case_to_do(
     # The outcome statement ---------------------------------------------------------------
     statement = statement_for_case(case)
     if statement is not None and not statement.is_final:
-        requests = {
+        sent_to_agree = {
             r.party_id: r
             for r in AgreementRequest.objects.filter(
                 statement=statement, content_hash=statement.content_hash
@@ -250,7 +250,7 @@ def case_to_do(
         }
         agreed_before = {a.party_id for a in agreements if a.voided_at is not None}
         for party in agreeing_parties(case):
-            sent = requests.get(party.pk)
+            sent = sent_to_agree.get(party.pk)
             if sent is None or party.pk in agreed_now:
                 continue
             kind = TaskKind.AGREE_AGAIN if party.pk in agreed_before else TaskKind.AGREE_STATEMENT

@@ -8,12 +8,14 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from mediation.audit.services import audit_record, client_ip
+from mediation.audit.reads import read_noted
+from mediation.audit.services import client_ip
+from mediation.cases.models import Party
 from mediation.common.views import refusal_shown_on, render_form_page
 from mediation.documents.models import GeneratedDocument
 from mediation.documents.views import pdf_response
@@ -111,7 +113,9 @@ def new_link(request: HttpRequest) -> HttpResponse:
         return render(request, "portal/new_link.html", {"form": form})
     if not form.is_valid():
         return render_form_page(request, "portal/new_link.html", {"form": form}, invalid=True)
-    services.sign_in_links_request(
+    # Nothing here looks the address up: the answer and its timing are the same for every
+    # address (the lookup and the email happen in a background task).
+    services.sign_in_links_ask(
         email=form.cleaned_data["email"], client=client_ip(request) or "unknown", request=request
     )
     return render(
@@ -255,7 +259,7 @@ def supporter(request: HttpRequest, access: PortalAccess) -> HttpResponse:
     if not form.is_valid():
         return render_form_page(request, "portal/supporter.html", context, invalid=True)
     data = form.cleaned_data
-    kind_label = dict(form.fields["supporter_kind"].choices)[data["supporter_kind"]]
+    kind_label = Party.SupporterKind(data["supporter_kind"]).label
     details = f"Name: {data['name']}\nWho they are: {kind_label}"
     if data["note"].strip():
         details += f"\nNote: {data['note'].strip()}"
@@ -328,7 +332,7 @@ def certificate(request: HttpRequest, access: PortalAccess) -> HttpResponse:
     return pdf_response(bytes(found.document.pdf), f"{found.reference}.pdf")
 
 
-UPLOAD_PURPOSE = {
+UPLOAD_PURPOSE: dict[str, str] = {
     PARENT: "party_file",
     LA: "la_file",
     INFO: "information",
@@ -373,17 +377,11 @@ def documents_and_files(request: HttpRequest, access: PortalAccess) -> HttpRespo
 
 @portal_view(PARENT, LA, INFO)
 @require_http_methods(["GET"])
-def upload(request: HttpRequest, access: PortalAccess, upload_id: int) -> HttpResponse:
+def upload(request: HttpRequest, access: PortalAccess, upload_id: int) -> HttpResponseBase:
     found = case_uploads(access.case, for_party=access.party).filter(pk=upload_id).first()
     if found is None:
         return not_found(request)
-    audit_record(
-        actor=access.actor,
-        verb="upload.download",
-        target=found,
-        case_id=access.case_id,
-        request=request,
-    )
+    read_noted(found)  # a download: one "document.download" event naming the party
     return upload_response(found)
 
 
@@ -395,6 +393,7 @@ def document_download(request: HttpRequest, access: PortalAccess, document_id: i
         return not_found(request)
 
     document = GeneratedDocument.objects.select_related("case").get(pk=found.pk)
+    read_noted(document, kind=document.kind, version=document.version, sha256=document.sha256)
     return pdf_response(bytes(document.pdf), document.filename)
 
 

@@ -48,7 +48,8 @@ class AuditSearchForm(forms.Form):
         return reference
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("on_or_after"), data.get("on_or_before")
         if start and end and end < start:
             self.add_error("on_or_before", "The to date must be the same as or after the from date")

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mediation.accounts.types import AuthenticatedHttpRequest
 from mediation.audit.models import AuditSeal
 from mediation.audit.selectors import AuditFilters, audit_search
 from mediation.audit.services import audit_record, audit_seal_pending
@@ -24,7 +25,7 @@ from mediation.privacy.audit_log_forms import AuditSearchForm
 
 @manager_view
 @require_http_methods(["GET"])
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = AuditSearchForm(request.GET or None)
     filters = AuditFilters()
     invalid = form.is_bound and not form.is_valid()
@@ -79,7 +80,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 @manager_view
 @require_POST
-def audit_check(request: HttpRequest) -> HttpResponse:
+def audit_check(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The same check as `manage.py audit_verify`: the chain, every event and the checkpoints."""
     check = audit_verify()
     audit_record(

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from mediation.common.forms import choice_field
 from mediation.privacy.models import ErasureRequest
 
 
@@ -40,12 +41,13 @@ class ErasureRequestForm(forms.Form):
     def __init__(self, *args: Any, parties: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.parties = {str(party.pk): party for party in parties}
-        self.fields["party"].choices = [("", "Choose a person")] + [
+        choice_field(self, "party").choices = [("", "Choose a person")] + [
             (str(party.pk), f"{party.name} ({party.get_role_display()})") for party in parties
         ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("scope") == ErasureRequest.Scope.PARTY:
             party = self.parties.get(data.get("party") or "")
             if party is None:
@@ -85,7 +87,8 @@ class SubjectAccessSearchForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not self.errors and not data.get("email") and not (data.get("name") or "").strip():
             self.add_error("email", "Enter an email address or a full name")
         return data

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from django.apps import apps
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -119,7 +119,7 @@ class RetentionReport:
     enquiries_anonymised: int = 0
 
 
-def _cases_due(today: date):  # type: ignore[no-untyped-def]
+def _cases_due(today: date) -> QuerySet[Case]:
     closure_cutoff, birth_cutoff = latest_closure_and_birth_due(
         today=today, rule=case_retention_rule()
     )
@@ -137,7 +137,7 @@ def _cases_due(today: date):  # type: ignore[no-untyped-def]
     )
 
 
-def _enquiries_due(today: date):  # type: ignore[no-untyped-def]
+def _enquiries_due(today: date) -> QuerySet[Enquiry]:
     received_before = day_start(
         add_years(today, -settings.RETENTION_ENQUIRY_YEARS) + timedelta(days=1)
     )
@@ -291,6 +291,8 @@ def erasure_decide(
                     case=erasure.case, reason=AnonymisedCase.Reason.ERASURE, by=by, request=request
                 )
             else:
+                # A pending party erasure names its party (party_erasure_names_the_party).
+                assert erasure.party is not None
                 party_erase(party=erasure.party, by=by, request=request)
         erasure.status = (
             ErasureRequest.Status.APPROVED if approve else ErasureRequest.Status.REFUSED

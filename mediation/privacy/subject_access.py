@@ -108,13 +108,13 @@ def _rows_pointing_at_parties(party_ids: list[int]) -> dict[str, list[dict[str, 
             continue
         for field in model._meta.concrete_fields:
             if isinstance(field, models.ForeignKey) and field.related_model is Party:
-                rows = model.objects.filter(**{f"{field.name}__in": party_ids})
+                rows = model._default_manager.filter(**{f"{field.name}__in": party_ids})
                 found.setdefault(model._meta.label, []).extend(_row(row) for row in rows)
     return {label: rows for label, rows in found.items() if rows}
 
 
 def _documents_sent_to(party_ids: list[int]) -> list[Any]:
-    documents = []
+    documents: list[Any] = []
     for model in (MeetingLetter, Delivery):
         rows = model.objects.filter(party_id__in=party_ids, document__isnull=False)
         documents.extend(row.document for row in rows.select_related("document"))

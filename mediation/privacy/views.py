@@ -6,13 +6,16 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from mediation.accounts.step_up import step_up_required
+from mediation.accounts.types import AuthenticatedHttpRequest
+from mediation.audit.reads import read_listed, read_noted
 from mediation.audit.services import audit_record
+from mediation.cases.models import Party
 from mediation.cases.selectors import access_case
 from mediation.common.views import manager_view, render_form_page
 from mediation.privacy import services
@@ -31,7 +34,7 @@ SAR_SESSION_KEY = "subject_access_person"
 
 @manager_view
 @require_http_methods(["GET"])
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     notice = timedelta(days=settings.RETENTION_NOTICE_DAYS)
     candidates = RetentionCandidate.objects.select_related("case").order_by("first_listed_on")[:100]
     preview = services.retention_run(dry_run=True) if request.GET.get("preview") else None
@@ -60,7 +63,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 @manager_view
 @require_http_methods(["GET", "POST"])
-def case_privacy(request: HttpRequest, reference: str) -> HttpResponse:
+def case_privacy(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = access_case(user=request.user, reference=reference, request=request)
     parties = list(case.parties.all())
     hold = services.active_hold(case)
@@ -128,11 +131,12 @@ def case_privacy(request: HttpRequest, reference: str) -> HttpResponse:
 @manager_view
 @step_up_required
 @require_http_methods(["GET", "POST"])
-def erasure_decide(request: HttpRequest, request_id: int) -> HttpResponse:
+def erasure_decide(request: AuthenticatedHttpRequest, request_id: int) -> HttpResponse:
     erasure = get_object_or_404(
         ErasureRequest.objects.select_related("case", "requested_by", "party"), pk=request_id
     )
     access_case(user=request.user, reference=erasure.case.reference, request=request)
+    read_noted(erasure)
     form = ErasureDecisionForm(request.POST if request.method == "POST" else None)
     own = erasure.requested_by_id == request.user.pk
     if request.method == "POST" and not own and form.is_valid():
@@ -160,7 +164,7 @@ def erasure_decide(request: HttpRequest, request_id: int) -> HttpResponse:
 
 @manager_view
 @require_http_methods(["GET", "POST"])
-def subject_access(request: HttpRequest) -> HttpResponse:
+def subject_access(request: AuthenticatedHttpRequest) -> HttpResponse:
     # The person searched for is kept in the session, not the address bar, so names and email
     # addresses do not end up in browser history or proxy logs.
     form = SubjectAccessSearchForm(request.POST if request.method == "POST" else None)
@@ -177,6 +181,14 @@ def subject_access(request: HttpRequest) -> HttpResponse:
         return redirect("privacy:subject-access")
     person_data = request.session.get(SAR_SESSION_KEY)
     found = subject_access_find(Person(**person_data)) if person_data else None
+    if found is not None:
+        # The people found are read: their ids, never the name or address searched for.
+        read_listed(
+            [party.pk for party in found.parties],
+            model=Party,
+            cases=[case.pk for case in found.child_cases],
+            enquiries=[enquiry.pk for enquiry in found.enquiries],
+        )
     return render(
         request,
         "privacy/subject_access.html",
@@ -187,7 +199,7 @@ def subject_access(request: HttpRequest) -> HttpResponse:
 @manager_view
 @step_up_required
 @require_http_methods(["GET"])
-def subject_access_download(request: HttpRequest) -> HttpResponse:
+def subject_access_download(request: AuthenticatedHttpRequest) -> HttpResponse:
     person_data = request.session.get(SAR_SESSION_KEY)
     if not person_data:
         return redirect("privacy:subject-access")

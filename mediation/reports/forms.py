@@ -7,7 +7,7 @@ from django import forms
 
 from mediation.authorities.models import LocalAuthority
 from mediation.cases.models import AppealLodged
-from mediation.common.forms import GovukDateField, ModelChoiceField, today_in_london
+from mediation.common.forms import GovukDateField, ModelChoiceField, choice_field, today_in_london
 from mediation.domain.case_states import ROUTE_LABELS, Route
 from mediation.reports.periods import (
     Period,
@@ -51,9 +51,9 @@ class ReportFilterForm(forms.Form):
     def __init__(self, *args: Any, today: date | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.today = today or today_in_london()
-        self.fields["period"].choices = period_choices(self.today)
+        choice_field(self, "period").choices = period_choices(self.today)
         self.authorities = {a.code: a for a in LocalAuthority.objects.order_by("name")}
-        self.fields["la"].choices = [("", "All local authorities")] + [
+        choice_field(self, "la").choices = [("", "All local authorities")] + [
             (a.code, a.name) for a in self.authorities.values()
         ]
         self.fields["la"].error_messages["invalid_choice"] = (
@@ -61,7 +61,8 @@ class ReportFilterForm(forms.Form):
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         token = data.get("period") or quarter_of(self.today)
         data["period"] = token
         if token == "custom":
@@ -120,4 +121,4 @@ class QuarterlyReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         today = today or today_in_london()
         groups = period_choices(today)
-        self.fields["quarter"].choices = [("", "Choose a quarter")] + groups[0][1]
+        choice_field(self, "quarter").choices = [("", "Choose a quarter")] + groups[0][1]

@@ -127,7 +127,7 @@ def base_queryset(
 ) -> QuerySet[Any]:
     """The rows of one source with their event in the period, for the filters' LA and route."""
     spec = SOURCES[source]
-    rows = _model(source).objects.filter(
+    rows = _model(source)._default_manager.filter(
         date_range_q(date_field, filters.period.start, filters.period.end)
     )
     if filters.authority is not None and not by_authority:
@@ -178,7 +178,8 @@ def _aggregates(metrics: Iterable[Metric]) -> dict[str, Any]:
         # A metric in a query of its own has its `where` in the WHERE clause (_rows).
         where = None if metric.own_query else metric.where
         if metric.kind is Kind.AVERAGE:
-            later, earlier = metric.average_of  # type: ignore[misc]
+            assert metric.average_of is not None  # what makes it Kind.AVERAGE
+            later, earlier = metric.average_of
             expressions[f"{metric.key}__avg"] = Avg(
                 ExpressionWrapper(F(later) - F(earlier), output_field=DurationField()),
                 filter=where,
@@ -384,6 +385,7 @@ def _dashboard(
     per_authority = compute_by_authority(
         filters, metrics=[BY_KEY[key] for key in OUTCOME_KEYS], today=today
     )
+    named: Iterable[LocalAuthority]
     if authorities is None:
         named = LocalAuthority.objects.filter(pk__in=list(per_authority)).order_by("name")
     else:

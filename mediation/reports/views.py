@@ -4,17 +4,19 @@ services."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mediation.accounts.step_up import step_up_required
+from mediation.accounts.types import AuthenticatedHttpRequest
 from mediation.cases.models import AppealLodged
 from mediation.cases.selectors import access_case
 from mediation.common.pagination import page_number_from, paginate
@@ -97,7 +99,7 @@ def filters_heading(filters: selectors.ReportFilters) -> str:
 
 
 @staff_view(services.may_view_reports)
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     form = _filter_form(request)
     context: dict[str, Any] = {
         "form": form,
@@ -154,6 +156,7 @@ def _drill_rows(metric, page_items: list[Any]) -> list[dict[str, Any]]:  # noqa:
         if metric.kind is Kind.RATE and metric.source is Source.DEADLINE:
             met = item.met_on is not None and item.met_on <= item.due
         elif metric.kind is Kind.RATE:
+            assert case is not None  # the other rates count cases (Source.CASE)
             met = case.appeal_lodged == AppealLodged.YES
         rows.append(
             {
@@ -170,7 +173,7 @@ def _drill_rows(metric, page_items: list[Any]) -> list[dict[str, Any]]:  # noqa:
 
 
 @staff_view(services.may_view_reports)
-def cases(request: HttpRequest) -> HttpResponse:
+def cases(request: AuthenticatedHttpRequest) -> HttpResponse:
     metric = selectors.metric_by_key(request.GET.get("metric", ""))
     if metric is None:
         raise Http404("No such figure")
@@ -207,7 +210,11 @@ def cases(request: HttpRequest) -> HttpResponse:
 # Exports: each needs a fresh authenticator code (step_up_required) ---------------------------
 
 
-def _csv_response(request: HttpRequest, kind: str, rows) -> HttpResponse:  # noqa: ANN001
+def _csv_response(
+    request: AuthenticatedHttpRequest,
+    kind: str,
+    rows: Callable[[selectors.ReportFilters], Iterator[list[Any]]],
+) -> HttpResponseBase:
     form = _filter_form(request)
     if not form.is_valid():
         return render_form_page(
@@ -231,19 +238,19 @@ def _csv_response(request: HttpRequest, kind: str, rows) -> HttpResponse:  # noq
 
 @staff_view(services.may_manage_reports)
 @step_up_required  # data leaving the service: a fresh code first
-def export_cases(request: HttpRequest) -> HttpResponse:
+def export_cases(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     return _csv_response(request, "cases-anonymised", exports.cases_rows)
 
 
 @staff_view(services.may_manage_reports)
 @step_up_required  # data leaving the service: a fresh code first
-def export_counts(request: HttpRequest) -> HttpResponse:
+def export_counts(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     return _csv_response(request, "counts", exports.counts_rows)
 
 
 @staff_view(services.may_manage_reports)
 @step_up_required  # data leaving the service: a fresh code first
-def export_appeals(request: HttpRequest) -> HttpResponse:
+def export_appeals(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     return _csv_response(request, "mediation-cases-followed-by-appeals", exports.appeals_rows)
 
 
@@ -252,7 +259,7 @@ def export_appeals(request: HttpRequest) -> HttpResponse:
 
 @staff_view(services.may_manage_reports)
 @require_http_methods(["GET", "POST"])
-def quarterly(request: HttpRequest) -> HttpResponse:
+def quarterly(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = QuarterlyReportForm(
         request.POST if request.method == "POST" else None, today=timezone.localdate()
     )
@@ -287,13 +294,13 @@ def _report(report_id: int, *, with_pdf: bool = False) -> QuarterlyReport:
 
 
 @staff_view(services.may_manage_reports)
-def quarterly_detail(request: HttpRequest, report_id: int) -> HttpResponse:
+def quarterly_detail(request: AuthenticatedHttpRequest, report_id: int) -> HttpResponse:
     report = _report(report_id)
     return render(request, "reports/quarterly_detail.html", {"report": report})
 
 
 @staff_view(services.may_manage_reports)
-def quarterly_pdf(request: HttpRequest, report_id: int) -> HttpResponse:
+def quarterly_pdf(request: AuthenticatedHttpRequest, report_id: int) -> HttpResponse:
     report = _report(report_id, with_pdf=True)
     if not report.is_ready:
         raise Http404("The report is not ready")
@@ -306,7 +313,7 @@ def quarterly_pdf(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @staff_view(services.may_manage_reports)
 @require_POST
-def quarterly_send(request: HttpRequest, report_id: int) -> HttpResponse:
+def quarterly_send(request: AuthenticatedHttpRequest, report_id: int) -> HttpResponse:
     report = _report(report_id)
     with refusal_shown_as_message(request):
         services.quarterly_report_send(report=report, by=request.user, request=request)
@@ -321,7 +328,7 @@ def quarterly_send(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @staff_view(services.may_record_appeal)
 @require_http_methods(["GET", "POST"])
-def appeal(request: HttpRequest, reference: str) -> HttpResponse:
+def appeal(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = access_case(user=request.user, reference=reference, request=request)
     form = AppealForm(
         request.POST if request.method == "POST" else None,

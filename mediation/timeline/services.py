@@ -57,14 +57,15 @@ def timeline_record(
     lines = [summary] if isinstance(summary, str) else list(summary or ())
     entry = None
     for line in lines:
+        # By id: the case, contact and note are the cases app's, which sits above this one.
         entry = TimelineEntry.objects.create(
-            case=case,
+            case_id=case.pk,
             actor=_history_actor(by),
             kind=kind,
             summary=line[:SUMMARY_MAX],
             at=at or timezone.now(),
-            contact=contact,
-            note=note,
+            contact_id=None if contact is None else contact.pk,
+            note_id=None if note is None else note.pk,
         )
         # The case's class, not an import of it: the cases app sits above this one.
         type(case)._default_manager.filter(pk=case.pk).update(last_activity_at=timezone.now())
@@ -82,6 +83,8 @@ def timeline_lines(
     them has it), and the case's last activity is left alone: a bank holiday moving a date is
     not activity on the case."""
     return TimelineEntry.objects.bulk_create(
-        TimelineEntry(case=case, actor=_history_actor(by), kind=kind, summary=line[:SUMMARY_MAX])
+        TimelineEntry(
+            case_id=case.pk, actor=_history_actor(by), kind=kind, summary=line[:SUMMARY_MAX]
+        )
         for line in summaries
     )

@@ -188,7 +188,8 @@ class ChildViewsForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         answers = [
             strip_or_empty(data.get(name))
             for name in ("going_well", "hard", "would_like", "who_helps")

@@ -134,9 +134,10 @@ class Upload(models.Model):
 
     @property
     def sender_label(self) -> str:
-        if self.uploaded_by_party_id is not None:
-            party = self.uploaded_by_party
+        party = self.uploaded_by_party
+        if party is not None:
             return f"{party.name} ({party.get_role_display()})"
-        if self.uploaded_by_user_id is not None:
-            return self.uploaded_by_user.display_name
+        user = self.uploaded_by_user
+        if user is not None:
+            return user.display_name
         return "Unknown"

@@ -16,13 +16,23 @@ Parties (the portal):
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 
 from mediation.accounts.models import User
+from mediation.audit.reads import access_one
 from mediation.cases.models import Case, Party
 from mediation.cases.selectors import access_case
 from mediation.uploads.models import ChildViews, ShareWith, Upload
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class LiveAttachments(TypedDict):
+    live_attachments: list[Upload]  # the files not removed, oldest first (prefetched)
 
 
 def staff_may_see_case(user: User, case: Case) -> bool:
@@ -58,18 +68,19 @@ def case_uploads(
 
 def case_child_views(
     case: Case, *, for_user: User | None = None, for_party: Party | None = None
-) -> QuerySet[ChildViews]:
+) -> QuerySet[WithAnnotations[ChildViews, LiveAttachments]]:
     """Staff on the case see every view; a party (the portal) sees only the views it sent."""
     if (for_user is None) == (for_party is None):
         raise ValueError("Give exactly one of for_user and for_party")
-    if for_user is not None and not staff_may_see_case(for_user, case):
-        return ChildViews.objects.none()
-    if for_party is not None and for_party.case_id != case.pk:
-        return ChildViews.objects.none()
     attachments = Upload.objects.filter(removed_at__isnull=True).order_by("created_at", "id")
     views = ChildViews.objects.filter(case=case)
-    if for_party is not None:
-        views = views.filter(submitted_via_party=for_party)
+    if for_user is not None and not staff_may_see_case(for_user, case):
+        views = ChildViews.objects.none()
+    elif for_party is not None:
+        if for_party.case_id != case.pk:
+            views = ChildViews.objects.none()
+        else:
+            views = views.filter(submitted_via_party=for_party)
     return (
         views.select_related("recorded_by_user", "submitted_via_party")
         .prefetch_related(Prefetch("attachments", queryset=attachments, to_attr="live_attachments"))
@@ -82,9 +93,6 @@ def access_upload(
 ) -> Upload:
     """The upload if the user may see its case (a 404 otherwise, as for a removed upload)."""
     case = access_case(user=user, reference=reference, request=request)
-    try:
-        upload = _uploads(case).get(pk=upload_id)
-    except Upload.DoesNotExist:
-        raise Http404("No file found") from None
+    upload = access_one(_uploads(case), upload_id, not_found="No file found")
     upload.case = case
     return upload

@@ -11,11 +11,12 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from mediation.audit.services import audit_record
+from mediation.accounts.types import AuthenticatedHttpRequest
+from mediation.audit.reads import read_listed, read_noted
 from mediation.cases.models import Case
 from mediation.cases.selectors import access_case
 from mediation.common.views import (
@@ -56,7 +57,7 @@ def upload_response(upload: Upload) -> FileResponse:
     return response
 
 
-def _case(request: HttpRequest, reference: str) -> Case:
+def _case(request: AuthenticatedHttpRequest, reference: str) -> Case:
     return access_case(user=request.user, reference=reference, request=request)
 
 
@@ -66,37 +67,28 @@ def _back(case: Case) -> HttpResponse:
 
 @staff_view()
 @require_http_methods(["GET"])
-def upload_download(request: HttpRequest, reference: str, upload_id: int) -> FileResponse:
+def upload_download(
+    request: AuthenticatedHttpRequest, reference: str, upload_id: int
+) -> FileResponse:
     upload = selectors.access_upload(
         user=request.user, reference=reference, upload_id=upload_id, request=request
     )
-    audit_record(
-        actor=request.user,
-        verb="document.download",
-        target=upload,
-        case_id=upload.case_id,
-        request=request,
-        detail={"purpose": upload.purpose, "sha256": upload.sha256},
-    )
+    # Noted as read by access_upload: one "document.download" event names it (ADR 0028).
+    read_noted(upload, purpose=upload.purpose, sha256=upload.sha256)
     return upload_response(upload)
 
 
 @staff_view()
 @require_http_methods(["GET"])
-def case_files(request: HttpRequest, reference: str) -> HttpResponse:
+def case_files(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference)
     uploads = list(selectors.case_uploads(case, for_user=request.user))
     views = list(selectors.case_child_views(case, for_user=request.user))
     attachment_ids = {a.pk for v in views for a in v.live_attachments}
+    # The page's read event lists the files and children's views shown (without their words).
+    read_listed([u.pk for u in uploads], model=Upload)
     if views:
-        # Reading a child's own words is recorded, without the words.
-        audit_record(
-            actor=request.user,
-            verb="child_views.view",
-            case_id=case.pk,
-            request=request,
-            detail={"count": len(views)},
-        )
+        read_noted(case, child_views=[v.pk for v in views])
     return render(
         request,
         "uploads/case_files.html",
@@ -112,7 +104,7 @@ def case_files(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def upload_add(request: HttpRequest, reference: str) -> HttpResponse:
+def upload_add(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference)
     if not can_manage_uploads(request.user, case):
         raise PermissionDenied
@@ -143,13 +135,13 @@ def upload_add(request: HttpRequest, reference: str) -> HttpResponse:
         return render_form_page(request, "uploads/upload_form.html", context, invalid=True)
     if form.cleaned_data["share"]:
         services.upload_share(upload, by_user=request.user, shared=True, request=request)
-    messages.success(request, f"{upload.original_name} added")
+    messages.success(request, "File added")
     return _back(case)
 
 
 @staff_view()
 @require_POST
-def upload_share(request: HttpRequest, reference: str, upload_id: int) -> HttpResponse:
+def upload_share(request: AuthenticatedHttpRequest, reference: str, upload_id: int) -> HttpResponse:
     upload = selectors.access_upload(
         user=request.user, reference=reference, upload_id=upload_id, request=request
     )
@@ -160,15 +152,18 @@ def upload_share(request: HttpRequest, reference: str, upload_id: int) -> HttpRe
         services.upload_share(upload, by_user=request.user, shared=shared, request=request)
         messages.success(
             request,
-            f"{upload.original_name} is {'now shared' if shared else 'no longer shared'} "
-            "with the parties",
+            "The file is now shared with the parties"
+            if shared
+            else "The file is no longer shared with the parties",
         )
     return _back(upload.case)
 
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def upload_remove(request: HttpRequest, reference: str, upload_id: int) -> HttpResponse:
+def upload_remove(
+    request: AuthenticatedHttpRequest, reference: str, upload_id: int
+) -> HttpResponse:
     upload = selectors.access_upload(
         user=request.user, reference=reference, upload_id=upload_id, request=request
     )
@@ -185,13 +180,13 @@ def upload_remove(request: HttpRequest, reference: str, upload_id: int) -> HttpR
         services.upload_remove(
             upload, by_user=request.user, reason=form.cleaned_data["reason"], request=request
         )
-        messages.success(request, f"{upload.original_name} removed")
+        messages.success(request, "File removed")
     return _back(case)
 
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def child_views_add(request: HttpRequest, reference: str) -> HttpResponse:
+def child_views_add(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference)
     if not can_record_child_views(request.user, case):
         raise PermissionDenied

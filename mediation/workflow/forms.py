@@ -50,7 +50,8 @@ class OpenCaseForm(forms.Form):
         self.section_i_only = section_i_only
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         route = data.get("route")
         if route in {Route.MEDIATION, Route.CERTIFICATE_ONLY} and (
             self.decision_type not in APPEALABLE_DECISIONS
@@ -133,7 +134,8 @@ class KeyDatesForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         sent = data.get("notice_sent_on")
         if (
             self.case.decision_type in APPEALABLE_DECISIONS

@@ -5,16 +5,19 @@ permission → one service → redirect. Their URLs are in the cases namespace (
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from mediation.accounts.types import AuthenticatedHttpRequest
+from mediation.audit.reads import read_listed
 from mediation.cases import permissions
 from mediation.cases import selectors as case_selectors
-from mediation.cases.models import Enquiry
+from mediation.cases.models import Case, Enquiry
 from mediation.cases.tables import case_rows, for_case_table
 from mediation.cases.views import can_handle_enquiries
 from mediation.common.pagination import page_number_from, paginate
@@ -34,11 +37,12 @@ from mediation.workflow.forms import KeyDatesForm, OpenCaseForm, StepForm, expec
 
 
 @staff_view()
-def my_work(request: HttpRequest) -> HttpResponse:
+def my_work(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = paginate(
         for_case_table(case_selectors.my_work_for_user(user=request.user)),
         number=page_number_from(request.GET.get("page")),
     )
+    read_listed(page.items, model=Case)
     calendar = service_calendar()  # closure days: read once for the page
     return render(
         request,
@@ -53,11 +57,10 @@ def my_work(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view()
-def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+def case_detail(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = case_selectors.access_case(
         user=request.user, reference=reference, request=request, related=("enquiry",)
     )
-    case_selectors.case_record_view(user=request.user, case=case, request=request)
     reads = selectors.case_page_reads(case=case)
     return render(
         request,
@@ -88,12 +91,15 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_view(can_handle_enquiries)
 @require_http_methods(["GET", "POST"])
-def enquiry_open_case(request: HttpRequest, reference: str) -> HttpResponse:
+def enquiry_open_case(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     enquiry = case_selectors.access_enquiry(user=request.user, reference=reference)
     if enquiry.status != Enquiry.Status.OPEN:
         messages.success(request, "This enquiry has already been dealt with")
         return redirect("enquiries:detail", reference=enquiry.reference)
-    form_kwargs = {"decision_type": enquiry.decision_type, "section_i_only": enquiry.section_i_only}
+    form_kwargs: dict[str, Any] = {
+        "decision_type": enquiry.decision_type,
+        "section_i_only": enquiry.section_i_only,
+    }
     if request.method == "POST":
         form = OpenCaseForm(request.POST, **form_kwargs)
         if form.is_valid():
@@ -120,7 +126,7 @@ def enquiry_open_case(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def key_dates_edit(request: HttpRequest, reference: str) -> HttpResponse:
+def key_dates_edit(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = case_selectors.access_case(user=request.user, reference=reference, request=request)
     form = KeyDatesForm(request.POST if request.method == "POST" else None, case=case)
     if request.method == "POST":
@@ -137,13 +143,14 @@ def key_dates_edit(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @staff_view(can_handle_enquiries)
-def team_work(request: HttpRequest) -> HttpResponse:
+def team_work(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every open case of the service, nearest statutory deadline first."""
     owner = request.GET.get("owner", "")
     cases = case_selectors.team_work_queue(
         user=request.user, owner_id=int(owner) if owner.isdigit() else None
     )
     page = paginate(for_case_table(cases), number=page_number_from(request.GET.get("page")))
+    read_listed(page.items, model=Case)
     return render(
         request,
         "cases/team_work.html",
@@ -159,7 +166,7 @@ def team_work(request: HttpRequest) -> HttpResponse:
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def case_step(request: HttpRequest, reference: str, step: str) -> HttpResponse:
+def case_step(request: AuthenticatedHttpRequest, reference: str, step: str) -> HttpResponse:
     """One step of the workflow: a short form, a confirmation page if it cannot be undone,
     then the change. A step that is not offered now is refused with the reason."""
     case = case_selectors.access_case(user=request.user, reference=reference, request=request)

@@ -46,12 +46,13 @@ def browser():
         instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         new_context = instance.new_context
 
-        def watched_context(*args, **kwargs):  # type: ignore[no-untyped-def]
+        def watched_context(*args, **kwargs):
             context = new_context(*args, **kwargs)
             context.on("page", watch_documents)
             return context
 
-        instance.new_context = watched_context
+        # Every new context watches its pages (a wrapper, so each test's context does).
+        instance.new_context = watched_context  # type: ignore[method-assign]
         yield instance
         instance.close()
 
@@ -118,7 +119,7 @@ def watch_documents(page) -> None:
     """Remember the last page the server sent, so it is checked as served (the DOM after
     GOV.UK Frontend's scripts holds attributes they add, not ours)."""
 
-    def remember(response):  # type: ignore[no-untyped-def]
+    def remember(response):
         if response.request.resource_type == "document" and response.frame == page.main_frame:
             page._served_document = response
 

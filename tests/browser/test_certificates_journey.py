@@ -47,7 +47,9 @@ def test_issue_download_and_verify_a_certificate(page, live_server, tmp_path):
     panel = page.locator("#certificate + *")
     assert panel.is_visible()
     assert_accessible(page)
-    reference = re.search(r"CERT-\d{4}-\d{5}", page.content()).group(0)
+    found = re.search(r"CERT-\d{4}-\d{5}", page.content())
+    assert found is not None
+    reference = found.group(0)
     assert "Revoke certificate" not in page.content()  # managers only
     with page.expect_download() as download_info:
         page.get_by_role("link", name=f"Download certificate {reference} (PDF)").click()
@@ -57,7 +59,9 @@ def test_issue_download_and_verify_a_certificate(page, live_server, tmp_path):
     download.save_as(saved)
     text = pdf_text(saved)
     assert reference in text and "Isla Whitfield" in text
-    code = re.search(r"Verification code: ([A-Z0-9]{4}-[A-Z0-9]{4})", text).group(1)
+    found = re.search(r"Verification code: ([A-Z0-9]{4}-[A-Z0-9]{4})", text)
+    assert found is not None
+    code = found.group(1)
 
     # Anyone, signed out, can check it: the right code, then a wrong one.
     page.context.clear_cookies()

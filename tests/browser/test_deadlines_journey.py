@@ -32,7 +32,7 @@ def case_with_decision(db):
 
     officer = staff("casey", "Casey", "Morgan", Role.CASE_OFFICER)
     staff("morgan", "Morgan", "Ellis", Role.MANAGER)
-    authority = LocalAuthorityFactory(name="Eastmoor County Council", code="EMC")
+    authority = LocalAuthorityFactory.create(name="Eastmoor County Council", code="EMC")
     enquiry = services.enquiry_record(
         by=officer, data=enquiry_data(authority, notice_sent_on=date(2026, 11, 2))
     )

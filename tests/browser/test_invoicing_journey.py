@@ -97,7 +97,9 @@ def test_tariff_preview_issue_download_and_credit(page, live_server, october, tm
     assert page.get_by_text("MED-2026-00042, 30 October 2026").is_visible()
     page.get_by_role("button", name="Issue invoice").click()
     page.wait_for_selector("h1:has-text('Invoice INV-')")
-    number = re.search(r"INV-\d{4}-\d{5}", page.locator("h1").inner_text()).group(0)
+    found = re.search(r"INV-\d{4}-\d{5}", page.locator("h1").inner_text())
+    assert found is not None
+    number = found.group(0)
     assert_accessible(page)
 
     # The first download asks for a fresh code from the authenticator app.

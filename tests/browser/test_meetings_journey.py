@@ -26,7 +26,7 @@ def arranging_case():
 
     officer = staff("casey", "Casey", "Morgan", Role.CASE_OFFICER)
     mediator = staff("maya", "Maya", "Mediator", Role.MEDIATOR)
-    authority = LocalAuthorityFactory(name="Eastmoor County Council", code="EMC")
+    authority = LocalAuthorityFactory.create(name="Eastmoor County Council", code="EMC")
     enquiry = services.enquiry_record(by=officer, data=enquiry_data(authority))
     case = workflow_services.case_open_from_enquiry(
         enquiry=enquiry, route=Route.MEDIATION, owner=officer, by=officer

@@ -29,7 +29,7 @@ def held_case():
     today = timezone.localdate()
     officer = staff("casey", "Casey", "Morgan", Role.CASE_OFFICER)
     mediator = staff("maya", "Maya", "Mediator", Role.MEDIATOR)
-    authority = LocalAuthorityFactory(name="Eastmoor County Council", code="EMC")
+    authority = LocalAuthorityFactory.create(name="Eastmoor County Council", code="EMC")
     enquiry = services.enquiry_record(
         by=officer, data=enquiry_data(authority, notice_sent_on=today - timedelta(days=20))
     )
@@ -164,6 +164,7 @@ def test_follow_up_an_overdue_action_and_read_the_report(page, live_server):
             data={"what": what, "who": "la", "kind": kind, "section": "F", "agreed_due": None},
         )
     statement = selectors.statement_for_case(case)
+    assert statement is not None
     for party in selectors.agreeing_parties(case):
         services.agreement_record(
             case=case,

@@ -28,7 +28,7 @@ def case_reference(db):
     from mediation.workflow import services as workflow_services
 
     manager = staff("morgan", "Morgan", "Ellis", Role.MANAGER)
-    enquiry = services.enquiry_record(by=manager, data=enquiry_data(LocalAuthorityFactory()))
+    enquiry = services.enquiry_record(by=manager, data=enquiry_data(LocalAuthorityFactory.create()))
     case = workflow_services.case_open_from_enquiry(
         enquiry=enquiry, route=Route.MEDIATION, owner=manager, by=manager
     )

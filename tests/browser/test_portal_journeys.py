@@ -53,7 +53,7 @@ def portal_case():
     from mediation.workflow import services as workflow_services
 
     officer = staff("casey", "Casey", "Morgan", Role.CASE_OFFICER)
-    authority = LocalAuthorityFactory(name="Eastmoor County Council", code="EMC")
+    authority = LocalAuthorityFactory.create(name="Eastmoor County Council", code="EMC")
     enquiry = services.enquiry_record(by=officer, data=enquiry_data(authority))
     case = workflow_services.case_open_from_enquiry(
         enquiry=enquiry, route=Route.MEDIATION, owner=officer, by=officer
@@ -153,10 +153,12 @@ def open_emailed_link(page, live_server, to, subject=None, button="Continue"):
         if to in m.to and (subject is None or m.subject.startswith(subject))
     )
     for word in ("Whitfield", "Isla", "Eastmoor"):
-        assert word not in message.subject + message.body
-    assert re.search(r"MED-\d{4}-\d{5}", message.subject), message.subject
-    assert "0161 496 0000" in message.body
-    path = re.search(r"https?://[^/\s]+(/portal/link/[^\s]+/)", message.body).group(1)
+        assert word not in f"{message.subject}{message.body}"
+    assert re.search(r"MED-\d{4}-\d{5}", str(message.subject)), message.subject
+    assert "0161 496 0000" in str(message.body)
+    found = re.search(r"https?://[^/\s]+(/portal/link/[^\s]+/)", str(message.body))
+    assert found is not None
+    path = found.group(1)
     page.goto(f"{live_server.url}{path}")
     page.wait_for_selector("h1")
     assert_accessible(page)
@@ -186,7 +188,7 @@ def test_parent_is_invited_by_staff_and_does_their_part(phone, live_server, uplo
     assert_accessible(page)
     page.get_by_label("Parent, carer or young person").check()
     page.get_by_role("button", name="Send the invitation").click()
-    page.wait_for_selector("text=Invitation emailed to Sarah Whitfield")
+    page.wait_for_selector("text=Invitation emailed")
     assert page.locator("text=email sent").first.is_visible()
 
     from django.core import mail

@@ -30,6 +30,7 @@ def next_code(username):
     from mediation.accounts.two_factor import confirmed_device
 
     device = confirmed_device(User.objects.get(username=username))
+    assert device is not None
     totp = TOTP(device.bin_key, step=device.step, t0=device.t0)
     totp.time = time.time() + device.step
     return f"{totp.token():06d}"

@@ -35,7 +35,7 @@ def case_reference(db, settings, tmp_path):
         },
     }
     officer = staff("casey", "Casey", "Morgan", Role.CASE_OFFICER)
-    enquiry = services.enquiry_record(by=officer, data=enquiry_data(LocalAuthorityFactory()))
+    enquiry = services.enquiry_record(by=officer, data=enquiry_data(LocalAuthorityFactory.create()))
     case = workflow_services.case_open_from_enquiry(
         enquiry=enquiry, route=Route.MEDIATION, owner=officer, by=officer
     )

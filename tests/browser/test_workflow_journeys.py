@@ -32,7 +32,7 @@ def make_case(route, *, notice_days_ago=20, contacted_days_ago=None, **overrides
     officer = User.objects.filter(username="casey").first() or staff(
         "casey", "Casey", "Morgan", Role.CASE_OFFICER
     )
-    authority = LocalAuthorityFactory()
+    authority = LocalAuthorityFactory.create()
     data = enquiry_data(
         authority, notice_sent_on=TODAY - timedelta(days=notice_days_ago), **overrides
     )

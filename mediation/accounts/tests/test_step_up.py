@@ -39,7 +39,7 @@ def test_export_without_fresh_code_redirects_to_the_code_page(client, manager_su
     login(client, manager_sue)
     response = _export(_request(client, manager_sue))
     assert response.status_code == 302
-    assert response.url == reverse("accounts:step-up") + "?next=%2Freports%2Fexport.csv"
+    assert response["Location"] == reverse("accounts:step-up") + "?next=%2Freports%2Fexport.csv"
     assert AuditEvent.objects.filter(verb="auth.step_up_asked", actor_id=manager_sue.pk).exists()
 
 
@@ -50,7 +50,8 @@ def test_right_code_returns_to_the_export_and_lasts_a_few_minutes(client, manage
         reverse("accounts:step-up"), {"code": _code(device), "next": "/reports/export.csv"}
     )
     assert response.status_code == 302 and response.url == "/reports/export.csv"
-    assert _export(_request(client, manager_sue)).content == b"the export"
+    response = _export(_request(client, manager_sue))
+    assert isinstance(response, HttpResponse) and response.content == b"the export"
     # After the window the code is asked for again.
     session = client.session
     session[step_up.SESSION_KEY] = time.time() - settings.STEP_UP_SECONDS - 1

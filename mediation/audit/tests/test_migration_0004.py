@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -30,7 +31,7 @@ def _write_legacy_events(apps, count: int) -> list[int]:
     previous, ids = chain.LEGACY_GENESIS, []
     start = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
     for number in range(count):
-        values = {
+        values: dict[str, Any] = {
             "at": start + timedelta(minutes=number),
             "actor_id": None,
             "actor_role": "portal:party:1",

@@ -12,6 +12,12 @@ from mediation.cases.models import CallerType, ContactPreference
 from mediation.domain.decisions import DecisionType
 
 
+def _save(user: User, create: bool) -> None:
+    """After the password is set (skip_postgeneration_save: factory_boy no longer saves)."""
+    if create:
+        user.save()
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
@@ -24,10 +30,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     role = Role.CASE_OFFICER
     password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
 
-    @factory.post_generation
-    def saved(self, create: bool, extracted: object, **kwargs: object) -> None:
-        if create:
-            self.save()
+    saved = factory.PostGeneration(lambda user, create, extracted, **kwargs: _save(user, create))
 
 
 class LocalAuthorityFactory(factory.django.DjangoModelFactory):

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from django.http import Http404
 
+from mediation.accounts.models import User
 from mediation.audit.models import AuditEvent
 from mediation.cases import selectors, services
 from mediation.cases.tests.factories import LocalAuthorityFactory, enquiry_data
@@ -51,7 +52,7 @@ def test_missing_case_is_also_404_and_not_audited_as_a_case(mediator_max):
 def three_cases(case_officer_cal, case_officer_cleo, local_authority):
     other_la = LocalAuthorityFactory(name="Eastmoor County Council", code="EMC")
     made = {}
-    for key, overrides, route, owner in [
+    cases: list[tuple[str, dict[str, object], Route, User]] = [
         ("isla", {}, Route.MEDIATION, case_officer_cal),
         (
             "noah",
@@ -76,7 +77,8 @@ def three_cases(case_officer_cal, case_officer_cleo, local_authority):
             Route.DISAGREEMENT_RESOLUTION,
             case_officer_cal,
         ),
-    ]:
+    ]
+    for key, overrides, route, owner in cases:
         data = enquiry_data(local_authority)
         data.update(overrides)
         enquiry = services.enquiry_record(by=owner, data=data)

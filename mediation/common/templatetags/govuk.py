@@ -38,7 +38,7 @@ def govuk_widget(field: BoundField) -> SafeString:
         classes.append("govuk-select--error")
     if field.errors and widget_type == "govukdate":
         classes.append("govuk-input--error")
-    attrs: dict[str, str] = {"class": " ".join(c for c in classes if c)}
+    attrs: dict[str, str | bool] = {"class": " ".join(c for c in classes if c)}
     described_by = []
     if field.help_text:
         described_by.append(f"{field.auto_id}-hint")

@@ -5,13 +5,15 @@ name, a title set, every font embedded, and the PDF/UA identifier in its metadat
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pikepdf
 
 
-def assert_pdf_ua(pdf: bytes, *, title_contains: str = "") -> None:
+def assert_pdf_ua(pdf: bytes | memoryview, *, title_contains: str = "") -> None:
     with pikepdf.open(io.BytesIO(bytes(pdf))) as document:
-        root = document.Root
+        # The PDF's objects are read loosely (a missing key reads as an empty dictionary).
+        root: Any = document.Root
         assert root.get("/MarkInfo", {}).get("/Marked") is True, "not tagged"
         tree = root.get("/StructTreeRoot")
         assert tree is not None and tree.get("/K") is not None, "no structure tree"
@@ -23,6 +25,7 @@ def assert_pdf_ua(pdf: bytes, *, title_contains: str = "") -> None:
         assert title_contains in title, title
         with document.open_metadata() as meta:
             assert meta.get("pdfuaid:part") == "1", "no PDF/UA-1 identifier"
+        page: Any
         for page in document.pages:
             fonts = page.get("/Resources", {}).get("/Font", {})
             for name, font in fonts.items():

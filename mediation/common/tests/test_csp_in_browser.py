@@ -63,6 +63,7 @@ def journey(base: str, code_for_now, case_reference: str, problems: list[str]) -
         watch(page, problems, base)
 
         first = page.goto(f"{base}/sign-in/")
+        assert first is not None
         assert "'unsafe-inline'" not in first.headers["content-security-policy"]
         assert scripts_ran(page)
         page.locator("#id_username").fill("morgan")
@@ -120,7 +121,7 @@ def test_staff_pages_work_with_the_policy_enforced(live_server, open_case):
     from mediation.accounts.two_factor import pending_device
     from mediation.cases.tests.factories import UserFactory
 
-    manager = UserFactory(username="morgan", first_name="Morgan", last_name="Ellis")
+    manager = UserFactory.create(username="morgan", first_name="Morgan", last_name="Ellis")
     manager.role = Role.MANAGER
     manager.save()
     device = pending_device(manager)  # the set-up page shows this device's key

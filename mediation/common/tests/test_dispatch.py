@@ -25,8 +25,11 @@ def _task_names() -> set[str]:
                 and getattr(node.func, "id", None) == "enqueue_on_commit"
                 and node.args
             ):
-                assert isinstance(node.args[0], ast.Constant), f"{path}: name the task literally"
-                names.add(node.args[0].value)
+                name = node.args[0]
+                assert isinstance(name, ast.Constant) and isinstance(name.value, str), (
+                    f"{path}: name the task literally"
+                )
+                names.add(name.value)
     return names
 
 
@@ -52,9 +55,12 @@ def test_the_task_is_enqueued_after_the_commit_not_before(
             started.append(arguments)
 
     looked_up = []
-    monkeypatch.setattr(
-        dispatch, "import_string", lambda name: looked_up.append(name) or Recorder()
-    )
+
+    def look_up(name: str) -> Recorder:
+        looked_up.append(name)
+        return Recorder()
+
+    monkeypatch.setattr(dispatch, "import_string", look_up)
     with django_capture_on_commit_callbacks(execute=True):
         enqueue_on_commit("mediation.notifications.tasks.send_message_task", message_id=7)
         assert started == [] and looked_up == []

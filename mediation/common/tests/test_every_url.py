@@ -7,6 +7,8 @@ one mediator; the other mediator is the "unrelated" visitor who must get 403 or 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -185,8 +187,8 @@ ACCESS: dict[str, frozenset[str]] = {
 
 # Portal pages behind a party's link: no staff member and no stranger gets in (404). Each kind of
 # party on its own and another case is the portal's own matrix (portal/tests/test_permissions.py).
-PORTAL_GATED = frozenset()
-for _name in [
+PORTAL_GATED: frozenset[str] = frozenset()
+PORTAL_GATED_PAGES = [
     "cases",
     "case",
     "meeting",
@@ -203,7 +205,8 @@ for _name in [
     "action",
     "information",
     "views",
-]:
+]
+for _name in PORTAL_GATED_PAGES:
     ACCESS[f"portal:{_name}"] = PORTAL_GATED
 
 # Pages open to visitors who are not signed in (everything else sends them to sign in).
@@ -229,6 +232,193 @@ NOT_FOUND_IN_THIS_STATE = {
 }
 
 
+# What each URL shows, for the audit log (ADR 0028): every page, PDF and download that shows
+# personal data writes one event naming what it showed, and every refusal writes one
+# "access.denied". Declare each new URL here; the message of a failing test says how.
+@dataclass(frozen=True)
+class Reads:
+    """A page about one object: one "read" event naming it ("app.model", its id, its case)."""
+
+    object_type: str
+
+
+@dataclass(frozen=True)
+class Lists:
+    """A list (a queue, search results): one "read" event with the ids shown."""
+
+    object_type: str
+
+
+@dataclass(frozen=True)
+class Downloads:
+    """A PDF or file sent as an attachment: one "document.download" event naming it."""
+
+    object_type: str
+
+
+@dataclass(frozen=True)
+class OwnEvent:
+    """The view records what it shows with its own verb (an export, the audit log's search)."""
+
+    verb: str
+
+
+@dataclass(frozen=True)
+class NoPersonalData:
+    """Nothing about a case or a person on it: no read event. Say why."""
+
+    why: str
+
+
+Shows = Reads | Lists | Downloads | OwnEvent | NoPersonalData
+SIGNING_IN = NoPersonalData("signing in: nothing about a case")
+BUTTON = NoPersonalData("a button (POST only): its change is audited by the service")
+SERVICE_SETTINGS = NoPersonalData("the service's settings: no case data")
+BILLING = NoPersonalData("billing an LA: case references and dates, no names or details")
+FIGURES = NoPersonalData("figures: counts, and case references without names")
+CASE = Reads("cases.case")
+STATEMENT = Reads("outcomes.outcomestatement")
+ACTION = Reads("outcomes.agreedaction")
+
+SHOWS: dict[str, Shows] = {
+    "accounts:sign-in": SIGNING_IN,
+    "accounts:sign-out": SIGNING_IN,
+    "accounts:two-factor": SIGNING_IN,
+    "accounts:step-up": SIGNING_IN,
+    "accounts:two-factor-setup": SIGNING_IN,
+    "documents:verify": NoPersonalData("public: says only whether a certificate is genuine"),
+    "csp-report": NoPersonalData("browsers' reports of blocked content"),
+    "ops:healthz": NoPersonalData("the service's health"),
+    "cases:my-work": Lists("cases.case"),
+    "cases:list": Lists("cases.case"),
+    "cases:team": Lists("cases.case"),
+    "meetings:calendar": Lists("meetings.meeting"),
+    "enquiries:list": Lists("cases.enquiry"),
+    "enquiries:new": NoPersonalData("an empty form"),
+    "enquiries:detail": Reads("cases.enquiry"),
+    "enquiries:open-case": Reads("cases.enquiry"),
+    "enquiries:close": Reads("cases.enquiry"),
+    "cases:detail": CASE,
+    "cases:contact-add": CASE,
+    "cases:note-add": CASE,
+    "cases:key-dates": CASE,
+    "cases:link-add": CASE,
+    "cases:step": CASE,
+    "cases:mediator-notes": CASE,
+    "cases:assign-mediator": CASE,
+    "parties:list": CASE,
+    "parties:detail": Reads("cases.party"),
+    "parties:add": CASE,
+    "parties:edit": Reads("cases.party"),
+    "parties:attendance": Reads("cases.party"),
+    "parties:response": Reads("cases.party"),
+    "parties:authority": Reads("cases.party"),
+    "parties:decision": Reads("cases.party"),
+    "parties:expenses": CASE,
+    "parties:claim": Reads("parties.expenseclaim"),
+    "parties:claim-new": CASE,
+    "parties:line-add": Reads("parties.expenseclaim"),
+    "meetings:detail": Reads("meetings.meeting"),
+    "meetings:slots": CASE,
+    "meetings:answers": Reads("meetings.slotoffer"),
+    "meetings:book": Reads("meetings.slotoffer"),
+    "meetings:reschedule": Reads("meetings.meeting"),
+    "meetings:cancel": Reads("meetings.meeting"),
+    "meetings:call": Reads("meetings.mediatorcall"),
+    "meetings:letter": NoPersonalData("sends the browser to documents:download, which records it"),
+    "meetings:letter-posted": BUTTON,
+    "documents:download": Downloads("documents.generateddocument"),
+    "documents:certificate-revoke": Reads("documents.certificate"),
+    "documents:letter-templates": SERVICE_SETTINGS,
+    "documents:letter-template-edit": NoPersonalData("letter wording, previewed with made-up data"),
+    "outcomes:statement": STATEMENT,
+    "outcomes:pdf": Downloads("outcomes.outcomestatement"),
+    "outcomes:edit": STATEMENT,
+    "outcomes:action-add": STATEMENT,
+    "outcomes:action-edit": ACTION,
+    "outcomes:action-remove": BUTTON,
+    "outcomes:agreement": STATEMENT,
+    "outcomes:finalise": BUTTON,
+    "outcomes:addendum": STATEMENT,
+    "outcomes:circulate": BUTTON,
+    "outcomes:resend": BUTTON,
+    "outcomes:letter": NoPersonalData("sends the browser to documents:download, which records it"),
+    "outcomes:posted": BUTTON,
+    "outcomes:action-done": ACTION,
+    "outcomes:action-vary": ACTION,
+    "outcomes:action-escalate": ACTION,
+    "outcomes:action-letter": Downloads("outcomes.agreedaction"),
+    "outcomes:action-letter-send": BUTTON,
+    "outcomes:report": FIGURES,
+    "privacy:case": CASE,
+    "privacy:overview": NoPersonalData("retention and erasure: case references, no names"),
+    "privacy:erasure-decide": Reads("privacy.erasurerequest"),
+    "privacy:subject-access": NoPersonalData(
+        "the search form; a search writes privacy.subject_access_search"
+    ),
+    "privacy:subject-access-download": OwnEvent("export.subject_access"),
+    "audit:log": OwnEvent("audit.search"),
+    "audit:check": BUTTON,
+    "notifications:outbox": NoPersonalData("development only: no such page in production"),
+    "manage:home": SERVICE_SETTINGS,
+    "manage:authorities": SERVICE_SETTINGS,
+    "manage:authority-new": SERVICE_SETTINGS,
+    "manage:authority-edit": SERVICE_SETTINGS,
+    "manage:closure-days": SERVICE_SETTINGS,
+    "manage:closure-day-remove": BUTTON,
+    "manage:calendar-change": SERVICE_SETTINGS,
+    "manage:users": NoPersonalData("staff accounts: no case data"),
+    "manage:user-new": NoPersonalData("staff accounts: no case data"),
+    "manage:user-edit": NoPersonalData("staff accounts: no case data"),
+    "manage:user-two-factor-reset": BUTTON,
+    "manage:mediator-conflicts": Reads("accounts.user"),
+    "reports:dashboard": FIGURES,
+    "reports:cases": FIGURES,
+    "reports:appeal": CASE,
+    "reports:export-cases": OwnEvent("export.cases"),
+    "reports:export-counts": OwnEvent("export.counts"),
+    "reports:export-appeals": OwnEvent("export.appeals"),
+    "reports:quarterly": FIGURES,
+    "reports:quarterly-detail": FIGURES,
+    "reports:quarterly-pdf": FIGURES,
+    "reports:quarterly-send": BUTTON,
+    "uploads:case-files": CASE,
+    "uploads:download": Downloads("uploads.upload"),
+    "uploads:child-views-record": CASE,
+    "uploads:upload": CASE,
+    "uploads:share": BUTTON,
+    "uploads:remove": Reads("uploads.upload"),
+    "portal_staff:invite": CASE,
+    "portal_staff:revoke": BUTTON,
+    "portal_staff:new-link": BUTTON,
+    "portal_staff:request-done": BUTTON,
+    "invoicing:list": BILLING,
+    "invoicing:new": BILLING,
+    "invoicing:issue": BUTTON,
+    "invoicing:tariff-authorities": SERVICE_SETTINGS,
+    "invoicing:tariffs": SERVICE_SETTINGS,
+    "invoicing:tariff-new": SERVICE_SETTINGS,
+    "invoicing:tariff-edit": SERVICE_SETTINGS,
+    "invoicing:detail": BILLING,
+    "invoicing:pdf": BILLING,
+    "invoicing:csv": BILLING,
+    "invoicing:send": BUTTON,
+    "invoicing:credit-note-new": BILLING,
+    "invoicing:credit-note-pdf": BILLING,
+    "invoicing:credit-note-csv": BILLING,
+    # The portal's public doors; its pages behind a link are audited by its gate with the party
+    # as the actor (mediation/portal/tests/test_permissions.py), one event per request too.
+    "portal:start": NoPersonalData("the portal's front door"),
+    "portal:link": NoPersonalData("a link's Continue button: no case data before it is used"),
+    "portal:new-link": NoPersonalData("asks for an email address"),
+    "portal:sign-out": SIGNING_IN,
+    "portal:signed-out": SIGNING_IN,
+    "portal:views-thanks": NoPersonalData("a thank-you page"),
+}
+for _name in PORTAL_GATED_PAGES:
+    SHOWS[f"portal:{_name}"] = NoPersonalData("behind a party's link: the portal's own matrix")
+
+
 def _visitors():
     from mediation.accounts.models import User
 
@@ -251,6 +441,78 @@ def _is_sign_in_redirect(response):
     return response.status_code == 302 and response.url.startswith(reverse("accounts:sign-in"))
 
 
+def test_every_url_declares_what_it_shows():
+    names = {name for name, _ in url_patterns()}
+    missing = sorted(names - SHOWS.keys())
+    assert missing == [], (
+        f"Declare what {', '.join(missing)} shows in SHOWS in {__file__}: "
+        'Reads("app.model") for a page about one object (note it as read: the access selectors '
+        "such as access_case and access_party do, or call mediation.audit.reads.read_noted), "
+        'Lists("app.model") for a list (read_listed), Downloads("app.model") for a PDF or file, '
+        'OwnEvent("verb") if the view writes its own event, or NoPersonalData("why") '
+        "(docs/adr/0028-every-read-and-refusal-audited.md)"
+    )
+    assert sorted(SHOWS.keys() - names) == [], "remove URLs that no longer exist from SHOWS"
+
+
+def _new_events(after_id):
+    from mediation.audit.models import AuditEvent
+
+    return list(AuditEvent.objects.filter(id__gt=after_id).order_by("id"))
+
+
+def _last_event_id():
+    from mediation.audit.models import AuditEvent
+
+    return AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+READ_VERBS = {"read", "document.download"}
+
+
+def _audit_problems(target, user, refused, response, events):
+    """What is wrong with the audit events one request wrote (empty when right)."""
+    status = response.status_code
+    actor_id = user.pk if user is not None else None
+    denials = [e for e in events if e.verb == "access.denied"]
+    reads = [e for e in events if e.verb in READ_VERBS]
+    if refused and (status == 403 or (status == 404 and target.names_a_row)):
+        if len(denials) != 1 or denials[0].actor_id != actor_id:
+            return [f"{status} without one access.denied event by the visitor: {denials}"]
+        if status == 404 and target.case is not None and denials[0].case_id != target.case.pk:
+            return [f"the refusal names case {denials[0].case_id}, not {target.case.pk}"]
+        return []
+    if refused or status != 200:
+        return []
+    shows = SHOWS[target.name]
+    if denials:
+        return [f"a 200 recorded as refused: {denials}"]
+    if isinstance(shows, NoPersonalData):
+        return [f"declared NoPersonalData but read events were written: {reads}"] if reads else []
+    if isinstance(shows, OwnEvent):
+        own = [e for e in events if e.verb == shows.verb and e.actor_id == actor_id]
+        return [] if len(own) == 1 else [f"expected one {shows.verb} event, got {events}"]
+    verb = "document.download" if isinstance(shows, Downloads) else "read"
+    if len(reads) != 1:
+        return [f"expected one {verb} event, got {reads}"]
+    event = reads[0]
+    problems = []
+    if event.verb != verb or event.object_type != shows.object_type:
+        problems.append(
+            f"expected {verb} of {shows.object_type}, got {event.verb} of {event.object_type}"
+        )
+    if event.actor_id != actor_id:
+        problems.append("the read names someone else")
+    if isinstance(shows, Lists):
+        if "listed" not in event.detail:
+            problems.append("a list's read names no rows")
+    elif not event.object_id:
+        problems.append("the read names no object")
+    elif target.case is not None and "/cases/" in target.url and event.case_id != target.case.pk:
+        problems.append(f"the read names case {event.case_id}, not {target.case.pk}")
+    return problems
+
+
 def test_every_url_has_an_access_rule():
     names = {name for name, _ in url_patterns()}
     assert sorted(names - ACCESS.keys()) == [], "add each new URL to ACCESS"
@@ -260,6 +522,7 @@ def test_every_url_has_an_access_rule():
 def test_every_url_by_every_kind_of_visitor(world):
     users = _visitors()
     unexpected = []
+    unaudited = []
     clients: dict[str, Client] = {}
     for target in _targets():
         allowed = ACCESS[target.name]
@@ -276,9 +539,23 @@ def test_every_url_by_every_kind_of_visitor(world):
         for kind, user in visitors.items():
             key = user.username if user else ""
             client = clients.get(key) or clients.setdefault(key, _client(user))
-            got = client.get(target.url)
+            refused = allowed is PORTAL_GATED or kind not in allowed
+
+            def request(
+                method, client=client, user=user, refused=refused, target=target, kind=kind
+            ):
+                # Each request's audit events: the right read, or one refusal (ADR 0028).
+                before = _last_event_id()
+                response = client.get(target.url) if method == "GET" else client.post(target.url)
+                for problem in _audit_problems(
+                    target, user, refused, response, _new_events(before)
+                ):
+                    unaudited.append((target.name, kind, method, response.status_code, problem))
+                return response
+
+            got = request("GET")
             if allowed is PORTAL_GATED:
-                for method, response in (("GET", got), ("POST", client.post(target.url))):
+                for method, response in (("GET", got), ("POST", request("POST"))):
                     if response.status_code not in (403, 404, 405, 410):
                         unexpected.append((target.name, kind, method, response.status_code))
             elif kind == "anon" and target.name not in OPEN_TO_ANONYMOUS:
@@ -290,7 +567,7 @@ def test_every_url_by_every_kind_of_visitor(world):
             elif kind not in allowed:
                 if got.status_code not in (403, 404, 405):
                     unexpected.append((target.name, kind, "GET", got.status_code))
-                posted = client.post(target.url)
+                posted = request("POST")
                 # 405: a read-only page refuses a POST before anything else happens.
                 if posted.status_code not in (403, 404, 405):
                     unexpected.append((target.name, kind, "POST", posted.status_code))
@@ -302,6 +579,9 @@ def test_every_url_by_every_kind_of_visitor(world):
                 assert "no-store" in got.get("Cache-Control", ""), target.name
             assert got.status_code < 500, (target.name, kind)
     assert unexpected == [], "\n".join(map(str, unexpected))
+    assert unaudited == [], "Audit events not as declared in SHOWS (ADR 0028):\n" + "\n".join(
+        map(str, unaudited)
+    )
 
 
 def test_a_password_without_the_code_reaches_only_the_code_page(world):
@@ -314,7 +594,7 @@ def test_a_password_without_the_code_reaches_only_the_code_page(world):
         if target.name.startswith("accounts:") or target.name in OPEN_TO_ANONYMOUS:
             continue
         response = client.get(target.url)
-        if not (response.status_code == 302 and response.url.startswith(code_page)):
+        if not (response.status_code == 302 and response["Location"].startswith(code_page)):
             leaks.append((target.name, response.status_code))
     assert leaks == [], "\n".join(map(str, leaks))
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from django import forms
 from django.contrib.messages import get_messages
-from django.contrib.messages.storage.fallback import FallbackStorage
+from django.contrib.messages.middleware import MessageMiddleware
+from django.contrib.sessions.backends.signed_cookies import SessionStore
+from django.http import HttpResponse
 from django.test import RequestFactory
 
 from mediation.common.errors import NotAllowed, ServiceError, StaleCase
@@ -54,8 +56,8 @@ def test_an_error_that_is_not_a_refusal_is_not_hidden():
 
 def test_a_refusal_without_a_form_becomes_a_message():
     request = RequestFactory().post("/")
-    request.session = {}
-    request._messages = FallbackStorage(request)
+    request.session = SessionStore()  # signed cookies: no database
+    MessageMiddleware(lambda request: HttpResponse()).process_request(request)
     with refusal_shown_as_message(request):
         raise ServiceError("This invoice has no contact email")
     assert [str(m) for m in get_messages(request)] == ["This invoice has no contact email"]

@@ -84,7 +84,9 @@ def test_two_factor_set_up_page_and_its_qr_code(client, case_officer_cal):
     response = client.get(reverse("accounts:two-factor-setup"))
     assert response.status_code == 200
     assert_baseline(response)
-    svg = re.search(r"<svg.*?</svg>", response.content.decode(), re.DOTALL).group(0)
+    found = re.search(r"<svg.*?</svg>", response.content.decode(), re.DOTALL)
+    assert found is not None
+    svg = found.group(0)
     # Inline SVG is markup, not script or style: it renders under the CSP as long as it carries
     # no style attribute or element and no script.
     assert not re.search(r"\sstyle\s*=|<style|<script|\son[a-z]+\s*=", svg, re.IGNORECASE)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 import time_machine
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _key_dates_post(case, **overrides):
-    data = {}
+    data: dict[str, Any] = {}
     for name in [
         "notice_sent_on",
         "adviser_contacted_on",

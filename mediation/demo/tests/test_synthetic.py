@@ -80,6 +80,7 @@ def test_each_case_follows_its_routes_state_machine_with_dates_in_order():
             assert case.mediation_held_on <= AS_OF.date()
         if case.certificate_issued_on:
             assert not case.section_i_only
+            assert case.adviser_contacted_on is not None
             assert case.certificate_issued_on >= case.adviser_contacted_on
         if case.route == Route.DISAGREEMENT_RESOLUTION:
             assert case.certificate_issued_on is None

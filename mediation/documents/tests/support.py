@@ -58,7 +58,7 @@ def deemed_case(officer, authority):
     return take(case, Step.ISSUE_CERTIFICATE, officer, on=date(2026, 11, 25))
 
 
-def pdf_text(pdf: bytes) -> str:
+def pdf_text(pdf: bytes | memoryview) -> str:
     """The PDF's text as pdftotext reads it, with runs of whitespace made single spaces."""
     out = subprocess.run(
         ["pdftotext", "-enc", "UTF-8", "-", "-"], input=bytes(pdf), capture_output=True, check=True
@@ -66,7 +66,7 @@ def pdf_text(pdf: bytes) -> str:
     return " ".join(out.split())
 
 
-def pdf_info(pdf: bytes) -> dict[str, str]:
+def pdf_info(pdf: bytes | memoryview) -> dict[str, str]:
     """pdfinfo's fields (Title, Pages, Page size, Tagged...)."""
     with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
         file.write(bytes(pdf))

@@ -221,7 +221,8 @@ def test_a_family_who_prefers_letters_gets_a_letter_to_post_with_the_appeal_summ
         certificate.code_display,
     ):
         assert fact in text, fact
-    assert bytes(letter_message.attachments.first().content) == bytes(letter.pdf)
+    attachment = letter_message.attachments.first()
+    assert attachment is not None and bytes(attachment.content) == bytes(letter.pdf)
     assert_pdf_ua(letter.pdf, title_contains="certificate")
 
 

@@ -638,11 +638,11 @@ def test_agreed_due_before_the_agreement_is_a_warning() -> None:
 
 def test_case_facts_accepts_plain_strings_and_converts_them() -> None:
     facts = CaseFacts(
-        decision_type="refuse_assessment",  # type: ignore[arg-type]
+        decision_type="refuse_assessment",  # type: ignore[arg-type]  # a string, on purpose
         notice_sent=D(2026, 3, 2),
-        issues=frozenset({"health"}),  # type: ignore[arg-type]
-        events={"la_informed": D(2026, 3, 3)},  # type: ignore[dict-item]
-        agreed_actions=(AgreedAction("A1", "assessment"),),  # type: ignore[arg-type]
+        issues=frozenset({"health"}),  # type: ignore[arg-type]  # likewise
+        events={"la_informed": D(2026, 3, 3)},  # type: ignore[dict-item]  # likewise
+        agreed_actions=(AgreedAction("A1", "assessment"),),  # type: ignore[arg-type]  # likewise
     )
     assert facts.decision_type is DecisionType.REFUSE_ASSESSMENT
     assert facts.issues == {IssueKind.HEALTH}

@@ -39,6 +39,7 @@ from mediation.domain.deadlines import (
     compute_deadlines,
     follow_up_milestones,
 )
+from mediation.domain.decisions import DecisionType
 from mediation.domain.tests.test_calendar import ENGLAND_AND_WALES
 
 D = date
@@ -59,11 +60,11 @@ def facts(
 ) -> CaseFacts:
     events = {**events, **(more_events or {})}
     return CaseFacts(
-        decision_type="plan_contents",  # type: ignore[arg-type]
+        decision_type=DecisionType.PLAN_CONTENTS,
         notice_sent=notice_sent,
         section_i_only=section_i_only,
-        issues=frozenset(issues),  # type: ignore[arg-type]
-        events=events,  # type: ignore[arg-type]
+        issues=frozenset(IssueKind(issue) for issue in issues),
+        events={CaseEvent(name): day for name, day in events.items()},
         agreed_actions=actions,
         short_notice_agreed=short_notice_agreed,
         la_not_a_party=la_not_a_party,
@@ -515,7 +516,7 @@ closure_sets = st.frozensets(
 issue_mixes = st.sets(st.sampled_from(["education", "health", "social_care"]), min_size=1).map(
     tuple
 )
-event_maps = st.dictionaries(st.sampled_from([event.value for event in CaseEvent]), case_dates)
+event_maps = st.dictionaries(st.sampled_from(list(CaseEvent)), case_dates)
 some_actions = st.lists(
     st.builds(
         AgreedAction,
@@ -541,7 +542,7 @@ any_case = st.builds(
             notice_sent=base.notice_sent,
             section_i_only=base.section_i_only,
             issues=base.issues,
-            events=events,  # type: ignore[arg-type]
+            events=events,
             agreed_actions=base.agreed_actions,
             short_notice_agreed=base.short_notice_agreed,
             la_not_a_party=base.la_not_a_party,

@@ -41,4 +41,6 @@ def test_the_engine_takes_an_appealable_decision(decision):
 
 def test_no_clock_runs_for_a_disagreement_with_no_appeal_right():
     with pytest.raises(ValueError, match="no appeal right"):
-        deadlines.CaseFacts(decision_type="other_disagreement", notice_sent=date(2026, 3, 2))
+        deadlines.CaseFacts(
+            decision_type=DecisionType.OTHER_DISAGREEMENT, notice_sent=date(2026, 3, 2)
+        )

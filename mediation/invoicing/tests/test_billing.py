@@ -288,6 +288,7 @@ def test_the_database_refuses_a_second_bill_for_one_activity(
 ):
     invoice = issue(local_authority, manager_sue)
     item = BilledActivity.objects.filter(invoice=invoice).first()
+    assert item is not None
     with pytest.raises(IntegrityError), transaction.atomic():
         BilledActivity.objects.create(
             invoice=invoice,

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 from django.utils import timezone
 
+from mediation.accounts.models import User
+from mediation.cases.models import Case
 from mediation.meetings.permissions import can_schedule_meeting
 from mediation.meetings.selectors import (
     calls_for_mediator,
@@ -12,17 +16,20 @@ from mediation.meetings.selectors import (
     meeting_status_label,
     slot_board,
 )
+from mediation.workflow.selectors import CasePageReads
 
 register = template.Library()
 
 
 @register.inclusion_tag("meetings/_calls_list.html")
-def mediator_calls(user) -> dict:  # type: ignore[no-untyped-def]
+def mediator_calls(user: User) -> dict[str, Any]:
     return {"calls": calls_for_mediator(user=user), "today": timezone.localdate()}
 
 
 @register.inclusion_tag("meetings/_case_panel_body.html")
-def case_meeting_panel(case, user, reads=None) -> dict:  # type: ignore[no-untyped-def]
+def case_meeting_panel(
+    case: Case, user: User, reads: CasePageReads | None = None
+) -> dict[str, Any]:
     """The meeting, the offered dates and answers, and links, for the case page. `reads`: the
     case page's CasePageReads (parties, calendar and "mediation by" date read once)."""
     meeting = meeting_current(case)

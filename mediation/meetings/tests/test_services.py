@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+from email.message import Message as EmailPart
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMessage
 from django.utils import timezone
 from icalendar import Calendar
 
@@ -32,6 +34,13 @@ def book(case, slot, user, consent=False, **kwargs):
         expected_state=CaseState(case.status),
         **kwargs,
     )
+
+
+def _calendar_part(email: EmailMessage) -> EmailPart:
+    """The invitation's text/calendar part (the email's second part)."""
+    part = email.message().get_payload(1)
+    assert isinstance(part, EmailPart)
+    return part
 
 
 def test_booking_moves_the_case_to_meeting_booked_and_records_the_dates(
@@ -74,10 +83,12 @@ def test_every_recipient_gets_one_logged_message_with_an_invitation(
     assert "Isla" not in sent.subject and "Whitfield" not in sent.subject
     assert arranging_case.reference in sent.subject
     assert "https://meet.example.org/mediation-4821" in sent.body
-    part = sent.message().get_payload()[1]
+    part = _calendar_part(sent)
     assert part.get_content_type() == "text/calendar"
     assert part.get_param("method") == "REQUEST"
-    ics = Calendar.from_ical(part.get_payload(decode=True))
+    ics_bytes = part.get_payload(decode=True)
+    assert isinstance(ics_bytes, bytes)
+    ics = Calendar.from_ical(ics_bytes)
     assert str(ics.walk("VEVENT")[0]["UID"]) == meeting.uid
     # the supporter prefers letters: a PDF is kept for staff, logged as a letter to post
     letter = Message.objects.get(case_id=arranging_case.pk, channel="letter")
@@ -85,6 +96,7 @@ def test_every_recipient_gets_one_logged_message_with_an_invitation(
     stored = MeetingLetter.objects.select_related("document").get(meeting=meeting)
     # ... stored as a generated document: kind, version, who made it, the hash of its bytes
     document = stored.document
+    assert document is not None
     assert bytes(document.pdf).startswith(b"%PDF")
     assert document.case_id == arranging_case.pk and document.kind == "meeting_letter"
     assert document.version == 1 and document.generated_by == case_officer_cal
@@ -171,7 +183,8 @@ def test_reschedule_keeps_the_uid_and_raises_the_sequence(
     case = Case.objects.get(pk=arranging_case.pk)
     assert case.meeting_planned_on == new_day
     assert case.status == CaseState.MEETING_BOOKED
-    assert moved.changes.first().reason == "The LA officer is on leave"
+    change = moved.changes.first()
+    assert change is not None and change.reason == "The LA officer is on leave"
     assert Message.objects.filter(idempotency_key__contains=f"{meeting.uid}:1:").count() == 5
     assert set(MediatorCall.objects.values_list("due_on", flat=True)) == {
         working_days_from_today(7)
@@ -204,10 +217,11 @@ def test_cancel_goes_through_the_workflow(
     case = Case.objects.get(pk=arranging_case.pk)
     assert case.status == CaseState.ARRANGING
     assert case.meeting_planned_on is None
-    assert case.status_changes.first().reason == "The family asked to pause"
+    change = case.status_changes.first()
+    assert change is not None and change.reason == "The family asked to pause"
     assert not MediatorCall.objects.exists()
     cancel_mail = next(m for m in reversed(mail.outbox) if "cancelled" in m.subject)
-    assert cancel_mail.message().get_payload()[1].get_param("method") == "CANCEL"
+    assert _calendar_part(cancel_mail).get_param("method") == "CANCEL"
     with pytest.raises(ServiceError, match="already cancelled"):
         services.meeting_cancel(
             meeting=cancelled, by=case_officer_cal, reason="x", expected_state=CaseState.ARRANGING
@@ -221,7 +235,7 @@ def test_answers_drive_the_slot_board(arranging_case, slot, case_officer_cal, me
     keys = {a.attendee.key: a for a in board.attendees}
     assert f"mediator:{mediator_mia.pk}" in keys
     assert sum(a.attendee.required for a in board.attendees) == 4  # parent, LA, health, mediator
-    required = {k: True for k, a in keys.items() if a.attendee.required}
+    required: dict[str, bool | None] = {k: True for k, a in keys.items() if a.attendee.required}
     services.slot_answers_record(slot=slot, by=case_officer_cal, answers=required)
     row = slot_board(arranging_case).rows[0]
     assert row.match.works_for_required and not row.match.all_answered

@@ -71,7 +71,7 @@ def test_claiming_starts_the_lease_and_every_attempt_has_one_message_id():
     before = timezone.now()
     assert message_send(message_id=message.pk)
     sent = Message.objects.get(pk=message.pk)
-    assert sent.sending_started_at >= before
+    assert sent.sending_started_at is not None and sent.sending_started_at >= before
     assert mail.outbox[0].extra_headers["Message-ID"] == message_id_header(sent)
     assert message_id_header(sent) == message_id_header(Message.objects.get(pk=message.pk))
 

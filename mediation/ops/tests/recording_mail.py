@@ -14,10 +14,16 @@ import os
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
+
+
+def _fault_setting(name: str) -> Any:
+    """One of fault_settings.py's own settings (the type checker knows only the test settings)."""
+    return getattr(settings, name)
 
 
 class RecordingBackend(BaseEmailBackend):
@@ -25,13 +31,15 @@ class RecordingBackend(BaseEmailBackend):
         sent = 0
         for message in email_messages:
             message_id = message.extra_headers.get("Message-ID", "")
-            marker = Path(settings.FAULT_SENDING_DIR) / f"{os.getpid()}-{time.monotonic_ns()}"
+            marker = (
+                Path(_fault_setting("FAULT_SENDING_DIR")) / f"{os.getpid()}-{time.monotonic_ns()}"
+            )
             marker.write_text(message_id)
             if os.environ.get("FAULT_HOLD") == "1":
                 time.sleep(3600)  # killed here, mid-send
-            time.sleep(settings.FAULT_SEND_SECONDS)
+            time.sleep(_fault_setting("FAULT_SEND_SECONDS"))
             line = json.dumps({"message_id": message_id, "to": message.to, "pid": os.getpid()})
-            with open(settings.FAULT_MAIL_LOG, "a") as log:
+            with open(_fault_setting("FAULT_MAIL_LOG"), "a") as log:
                 log.write(line + "\n")
                 log.flush()
                 os.fsync(log.fileno())

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
-from django.core.files.storage import storages
+from django.core.files.storage import FileSystemStorage, storages
 from django.core.management import CommandError, call_command
 from django.db import connection
 
@@ -76,7 +76,9 @@ def _wipe() -> None:
                 if not table.startswith("sqlite_"):
                     cursor.execute(f"DROP TABLE IF EXISTS {connection.ops.quote_name(table)}")
             cursor.execute("PRAGMA foreign_keys = ON")
-    for path in Path(storages["uploads"].location).rglob("*"):
+    uploads = storages["uploads"]
+    assert isinstance(uploads, FileSystemStorage)
+    for path in Path(uploads.location).rglob("*"):
         if path.is_file():
             path.unlink()
 
@@ -149,7 +151,9 @@ def test_a_changed_file_is_refused_before_anything_is_replaced(data, places, tmp
     changed = tmp_path / "changed.tar"
     with tarfile.open(archive) as source, tarfile.open(changed, "w") as target:
         for member in source.getmembers():
-            content = source.extractfile(member).read()
+            extracted = source.extractfile(member)
+            assert extracted is not None  # the archive holds files only
+            content = extracted.read()
             if member.name.endswith("letter.pdf"):
                 content = content.replace(b"a letter", b"a forged")
             member.size = len(content)

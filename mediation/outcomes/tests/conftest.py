@@ -101,6 +101,7 @@ def agree_all(case, by):
     from mediation.outcomes import selectors, services
 
     statement = selectors.statement_for_case(case)
+    assert statement is not None
     for party in selectors.agreeing_parties(case):
         services.agreement_record(
             case=case,

@@ -125,7 +125,8 @@ def test_an_edit_voids_every_agreement_and_keeps_them_as_history(held_case, medi
     page = selectors.statement_page(after)
     assert page.agreed_count == 0 and page.needed_count == 3
     assert all(row.current is None and len(row.earlier) == 1 for row in page.agreement_rows)
-    assert services.finalise_refusal(after).startswith("Not everyone has agreed this version")
+    refusal = services.finalise_refusal(after)
+    assert refusal is not None and refusal.startswith("Not everyone has agreed this version")
     assert TimelineEntry.objects.filter(
         case=held_case, summary__contains="3 agreements given for the earlier version"
     ).exists()
@@ -211,6 +212,7 @@ def test_statement_outcome_must_match_the_case(held_case, final_case, mediator_m
 def test_a_final_statement_is_locked(final_case, mediator_mia, case_officer_cal):
     statement = _statement(final_case)
     action = statement.actions.first()
+    assert action is not None
     attempts = [
         lambda: services.statement_save(
             case=final_case, by=case_officer_cal, key_points="Changed", outcome="agreed_all"
@@ -409,6 +411,7 @@ def test_agreed_actions_are_in_the_work_queue_and_the_reminders(final_case, mana
 
     statement = _statement(final_case)
     assessment = statement.actions.order_by("position").first()
+    assert assessment is not None
     # With the service's own deadlines met, the overdue assessment is the case's nearest.
     final_case = case_key_dates_update(
         case=final_case,
@@ -436,6 +439,7 @@ def test_reminders_before_the_due_date_go_to_the_owner(final_case):
     from mediation.deadlines.reminders import deadline_reminders_send
 
     plan = _statement(final_case).actions.order_by("position").last()
+    assert plan is not None
     due = HELD + timedelta(weeks=5)
     deadline_reminders_send(today=due - timedelta(days=1))
     code = agreed_action_code(str(plan.pk))
@@ -449,6 +453,7 @@ def test_reminders_before_the_due_date_go_to_the_owner(final_case):
 def test_done_meets_the_deadline_and_leaves_the_work_queue(final_case, case_officer_cal):
     statement = _statement(final_case)
     assessment = statement.actions.order_by("position").first()
+    assert assessment is not None
     done_on = HELD + timedelta(days=10)
     services.action_mark_done(
         action=assessment, by=case_officer_cal, done_on=done_on, evidence="LA letter of notice"
@@ -464,6 +469,7 @@ def test_done_meets_the_deadline_and_leaves_the_work_queue(final_case, case_offi
 def test_done_late_is_shown_as_late(final_case, case_officer_cal):
     statement = _statement(final_case)
     assessment = statement.actions.order_by("position").first()
+    assert assessment is not None
     services.action_mark_done(
         action=assessment,
         by=case_officer_cal,
@@ -486,6 +492,7 @@ def test_overdue_is_derived_from_the_due_date(final_case):
 def test_a_new_date_agreed_in_writing_moves_the_deadline(final_case, case_officer_cal):
     statement = _statement(final_case)
     assessment = statement.actions.order_by("position").first()
+    assert assessment is not None
     new_due = TODAY + timedelta(days=21)
     variation = services.action_vary(
         action=assessment,
@@ -515,6 +522,7 @@ def test_follow_up_needs_a_final_statement(held_case, mediator_mia, case_officer
 
 def test_mediators_do_not_chase_actions(final_case, mediator_mia):
     action = _statement(final_case).actions.first()
+    assert action is not None
     with pytest.raises(ServiceError):
         services.action_mark_done(action=action, by=mediator_mia, done_on=TODAY, evidence="x")
 
@@ -534,6 +542,7 @@ def test_the_overdue_letter_cites_the_regulation_the_agreement_and_the_action(
 ):
     statement = _statement(final_case)
     assessment = statement.actions.order_by("position").first()
+    assert assessment is not None
     chase = services.action_letter_send(action=assessment, by=case_officer_cal)
     message = Message.objects.get(pk=chase.message_ids[0])
     assert message.recipient_email == final_case.local_authority.contact_email
@@ -554,6 +563,7 @@ def test_the_overdue_letter_cites_the_regulation_the_agreement_and_the_action(
         case=final_case, summary__startswith="Letter to Northfield Borough Council"
     ).exists()
     document = chase.document
+    assert document is not None
     assert document.kind == "overdue_action_letter" and document.version == 1
     assert document.generated_by == case_officer_cal
     assert bytes(document.pdf) == bytes(message.attachments.get().content)
@@ -564,7 +574,9 @@ def test_the_overdue_letters_wording_is_editable_and_issued_letters_never_change
     final_case, case_officer_cal, manager_sue, tmp_path
 ):
     assessment = _statement(final_case).actions.order_by("position").first()
+    assert assessment is not None
     first = services.action_letter_send(action=assessment, by=case_officer_cal).document
+    assert first is not None
     before = (bytes(first.pdf), first.sha256)
     assert "We have no record that it has been done" in pdf_text(before[0], tmp_path)
     letter_template_save(
@@ -577,6 +589,7 @@ def test_the_overdue_letters_wording_is_editable_and_issued_letters_never_change
     first.refresh_from_db()
     assert (bytes(first.pdf), first.sha256) == before
     second = services.action_letter_send(action=assessment, by=case_officer_cal).document
+    assert second is not None
     assert second.version == 2
     text = pdf_text(bytes(second.pdf), tmp_path)
     assert "Overdue: please act now" in text and "New closing words from" in text
@@ -587,6 +600,7 @@ def test_the_overdue_letters_wording_is_editable_and_issued_letters_never_change
 
 def test_no_letter_for_an_action_not_overdue(final_case, case_officer_cal):
     plan = _statement(final_case).actions.order_by("position").last()
+    assert plan is not None
     with pytest.raises(ServiceError, match="not overdue"):
         services.action_letter_send(action=plan, by=case_officer_cal)
 
@@ -596,6 +610,7 @@ def test_no_letter_without_the_las_email(final_case, case_officer_cal):
     authority.contact_email = ""
     authority.save()
     assessment = _statement(final_case).actions.order_by("position").first()
+    assert assessment is not None
     with pytest.raises(ServiceError, match="no contact email"):
         services.action_letter_send(action=assessment, by=case_officer_cal)
 
@@ -607,6 +622,7 @@ def test_escalation_is_recorded_and_emails_the_managers(
 
     UserFactory(username="old", role="manager", is_active=False)
     assessment = _statement(final_case).actions.order_by("position").first()
+    assert assessment is not None
     chase = services.action_escalate(
         action=assessment, by=case_officer_cal, note="Third chase with no reply"
     )
@@ -620,6 +636,7 @@ def test_escalation_is_recorded_and_emails_the_managers(
 
 def test_no_escalation_for_an_action_not_overdue(final_case, case_officer_cal):
     plan = _statement(final_case).actions.order_by("position").last()
+    assert plan is not None
     with pytest.raises(ServiceError, match="not overdue"):
         services.action_escalate(action=plan, by=case_officer_cal, note="x")
 

@@ -50,6 +50,7 @@ FINAL_PAGES = {
 def _url(name, case):
     if name.startswith("action-") and name != "action-add":
         action = AgreedAction.objects.filter(case=case).order_by("position").first()
+        assert action is not None
         return reverse(f"outcomes:{name}", args=[case.reference, action.pk])
     return reverse(f"outcomes:{name}", args=[case.reference])
 
@@ -103,13 +104,16 @@ def test_unassigned_mediator_cannot_post(client, final_case, mediator_max, name)
     if name == "resend":
         args.append(1)
     elif name.startswith("action-"):
-        args.append(AgreedAction.objects.filter(case=final_case).first().pk)
+        action = AgreedAction.objects.filter(case=final_case).first()
+        assert action is not None
+        args.append(action.pk)
     assert client.post(reverse(f"outcomes:{name}", args=args)).status_code == 404
 
 
 def test_mediator_cannot_send_the_overdue_letter(client, final_case, mediator_mia):
     login(client, mediator_mia)
     action = AgreedAction.objects.filter(case=final_case).order_by("position").first()
+    assert action is not None
     url = reverse("outcomes:action-letter-send", args=[final_case.reference, action.pk])
     assert client.post(url).status_code == 403
 
@@ -170,7 +174,7 @@ def test_circulate_and_resend_through_the_pages(client, final_case, case_officer
     assert client.get(reverse("outcomes:letter", args=[ref, letter.pk]))["Location"] == download
     response = client.get(download)
     assert response["Content-Type"] == "application/pdf"
-    assert response.content == bytes(letter.document.pdf)
+    assert letter.document is not None and response.content == bytes(letter.document.pdf)
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Security-Policy"] == "sandbox"
@@ -185,7 +189,10 @@ def test_statement_download_needs_access_to_the_case(
     client, final_case, case_officer_cal, mediator_max
 ):
     services.statement_circulate(case=final_case, by=case_officer_cal, today=TODAY)
-    document = Delivery.objects.first().document
+    delivery = Delivery.objects.first()
+    assert delivery is not None
+    document = delivery.document
+    assert document is not None
     download = reverse("documents:download", args=[final_case.reference, document.pk])
     login(client, case_officer_cal)
     assert client.get(download).status_code == 200
@@ -304,6 +311,7 @@ def test_report_form_invalid(client, manager_sue):
 
 def test_report_shows_the_figures(client, final_case, case_officer_cal, manager_sue):
     action = AgreedAction.objects.filter(case=final_case).order_by("position").first()
+    assert action is not None
     services.action_mark_done(action=action, by=case_officer_cal, done_on=TODAY, evidence="x")
     login(client, manager_sue)
     page = client.get(reverse("outcomes:report")).content.decode()

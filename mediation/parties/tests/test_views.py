@@ -188,7 +188,7 @@ def test_add_and_edit_a_party(client, case_officer_cal, scene):
     )
     assert response.status_code == 302
     ann.refresh_from_db()
-    assert (ann.role, ann.language, ann.supports, ann.interpreter_language) == (
+    assert (ann.role, ann.language, ann.supports_id, ann.interpreter_language) == (
         "parent_carer",
         "Welsh",
         None,

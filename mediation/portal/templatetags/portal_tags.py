@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from django import template
+from typing import Any
 
+from django import template
+from django.template import Context
+
+from mediation.accounts.models import User
+from mediation.cases.models import Case
 from mediation.parties.permissions import can_change_parties
 from mediation.portal.selectors import staff_panel
+from mediation.workflow.selectors import CasePageReads
 
 register = template.Library()
 
 
 @register.inclusion_tag("portal/_case_panel_body.html", takes_context=True)
-def portal_case_panel(context, case, user, reads=None) -> dict:  # type: ignore[no-untyped-def]
+def portal_case_panel(
+    context: Context, case: Case, user: User, reads: CasePageReads | None = None
+) -> dict[str, Any]:
     """`reads`: the case page's CasePageReads (the case's parties read once for the page)."""
     return {
         "case": case,

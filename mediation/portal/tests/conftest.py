@@ -32,7 +32,7 @@ def token_from_mail(to: str, subject: str = "") -> str:
         ):
             continue
         if to in message.to:
-            found = LINK.search(message.body)
+            found = LINK.search(str(message.body))
             assert found, message.body
             return found.group(1)
     raise AssertionError(f"No email to {to}")

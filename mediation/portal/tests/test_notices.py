@@ -329,6 +329,7 @@ def test_a_message_whose_worker_died_mid_send_goes_once(invited, case_officer_ca
     case = invited["parent"].case
     _offer(case, case_officer_cal, 14)
     message = Message.objects.filter(idempotency_key__startswith="party-task:").first()
+    assert message is not None
     # the worker claimed it, then died before recording it as sent
     Message.objects.filter(pk=message.pk).update(
         status=Message.Status.SENDING,
@@ -358,6 +359,7 @@ def test_people_who_prefer_letters_get_a_letter_to_print(portal_case, case_offic
     letters = Message.objects.filter(channel="letter", idempotency_key__contains=f":{grace.pk}:")
     assert letters.count() == 2  # the dates, and the LA's attendee
     letter = letters.first()
+    assert letter is not None
     pdf = bytes(letter.attachments.get().content)
     assert pdf.startswith(b"%PDF") and letter.status == Message.Status.PENDING
     assert_pdf_ua(pdf, title_contains=portal_case.reference)
@@ -398,6 +400,7 @@ def test_texts_for_people_who_prefer_them(portal_case, case_officer_cal, setting
     texts = Message.objects.filter(channel="text", recipient_phone="07700 900123")
     assert texts.count() == 2
     text = texts.first()
+    assert text is not None
     assert text.status == Message.Status.SENT and text.provider_id.startswith("outbox-text-")
     assert portal_case.reference in text.body and PHONE in text.body
     assert "Sam" not in text.body and len(text.body) <= 306
@@ -418,9 +421,7 @@ def test_a_text_the_day_before_the_meeting_for_people_who_prefer_texts(
     with time_machine.travel(day_before):
         notices.party_reminders_send()
         notices.party_reminders_send()
-    texts = Message.objects.filter(
-        channel="text", idempotency_key__startswith="meeting-reminder:"
-    )
+    texts = Message.objects.filter(channel="text", idempotency_key__startswith="meeting-reminder:")
     assert [t.recipient_phone for t in texts] == ["07700 900456"]  # once, and only to them
     body = texts.get().body
     assert "tomorrow" in body and format_day_long(meeting.local_start.date()) in body

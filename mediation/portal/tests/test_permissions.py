@@ -48,7 +48,8 @@ EMAILS = {
 }
 
 
-def _names() -> set[str]:
+def _names() -> set[str | None]:
+    """The portal's URL names (None for a URL without one: the matrix test then names it)."""
     return {p.name for p in urlpatterns if isinstance(p, URLPattern)}
 
 
@@ -67,7 +68,7 @@ def _url(name: str, reference: str) -> str:
 
 
 def _gated_names() -> list[str]:
-    return sorted(n for n in _names() if n in GATED)
+    return sorted(n for n in _names() if n is not None and n in GATED)
 
 
 def _case_names() -> list[str]:
@@ -80,10 +81,19 @@ def _case_names() -> list[str]:
 
 
 def _gate_let_through(client, url: str, method: str = "get") -> tuple[bool, int, bytes]:
-    before = AuditEvent.objects.filter(verb="portal.view").count()
+    """Did the gate let the party through to the view? The request's one audit event says so
+    (ADR 0028): a read ("portal.view", or "document.download" for a file) naming the party, or,
+    when the view itself then refused, an "access.denied" naming the party that the gate did
+    not write (the gate's own refusals say "portal_page" or "portal_case")."""
+    before = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
     response = getattr(client, method)(url)
-    after = AuditEvent.objects.filter(verb="portal.view").count()
-    return after > before, response.status_code, response.content
+    events = AuditEvent.objects.filter(id__gt=before, actor_role__startswith="portal:")
+    through = any(
+        e.detail.get("object") not in ("portal_page", "portal_case")
+        for e in events
+        if e.verb in ("portal.view", "document.download", "access.denied")
+    )
+    return through, response.status_code, response.content
 
 
 def _signed_in(client, kind: str, invited) -> None:

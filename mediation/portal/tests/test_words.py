@@ -31,7 +31,7 @@ class _Text(HTMLParser):
         self._depth = 0  # inside main or footer
         self._skip = 0
 
-    def handle_starttag(self, tag, attrs):  # type: ignore[no-untyped-def]
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         classes = dict(attrs).get("class") or ""
         if tag in ("main", "footer"):
             self._depth += 1
@@ -40,13 +40,13 @@ class _Text(HTMLParser):
         if tag in ("p", "li", "h1", "h2", "h3", "label", "div", "legend", "button"):
             self.parts.append(". ")
 
-    def handle_endtag(self, tag):  # type: ignore[no-untyped-def]
+    def handle_endtag(self, tag: str) -> None:
         if tag in ("main", "footer"):
             self._depth -= 1
         if tag in ("script", "style") or (tag == "span" and self._skip):
             self._skip = max(0, self._skip - 1)
 
-    def handle_data(self, data):  # type: ignore[no-untyped-def]
+    def handle_data(self, data: str) -> None:
         if self._depth and not self._skip:
             self.parts.append(data)
 

@@ -76,7 +76,7 @@ def rich_case(open_case, case_officer_cal, mediator_mia):
 
 def _text_held_about(case):
     """Every value in every row that points at the case, read through the ORM (decrypted)."""
-    values = []
+    values: list[str] = []
     case_models = {label for label, _, _ in CASE_DATA} | set(KEPT_AS_THEY_ARE)
     lookups = {label: lookup for label, lookup, _ in CASE_DATA}
     for label in case_models:
@@ -88,9 +88,9 @@ def _text_held_about(case):
             continue
         for row in rows:
             values.extend(str(v) for v in row.values())
-    values.extend(
-        str(v) for v in Enquiry.objects.filter(pk=case.enquiry_id).values().first().values()
-    )
+    enquiry = Enquiry.objects.filter(pk=case.enquiry_id).values().first()
+    assert enquiry is not None
+    values.extend(str(v) for v in enquiry.values())
     return " ".join(values)
 
 

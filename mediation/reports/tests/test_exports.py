@@ -65,7 +65,7 @@ def world(local_authority, case_officer_cal):
     return {"cases": cases, "other": other}
 
 
-def rows_of(response) -> list[dict[str, str]]:
+def rows_of(response) -> tuple[list[dict[str, str]], str]:
     text = b"".join(response.streaming_content).decode()
     return list(csv.DictReader(io.StringIO(text))), text
 

@@ -16,7 +16,7 @@ from mediation.deadlines.models import ClosureDay, Deadline
 from mediation.deadlines.services import deadline_recalculate
 from mediation.outcomes.models import AgreedAction, OutcomeStatement
 from mediation.reports.metrics import BY_KEY, METRICS, Kind
-from mediation.reports.periods import custom_period, period_from_token
+from mediation.reports.periods import Period, custom_period, period_from_token
 from mediation.reports.selectors import (
     ReportFilters,
     compute,
@@ -30,7 +30,15 @@ from mediation.reports.tests.helpers import at, make_case
 pytestmark = pytest.mark.django_db
 
 TODAY = date(2026, 11, 28)
-Q1, Q2 = period_from_token("2026-Q1"), period_from_token("2026-Q2")
+
+
+def _quarter(token: str) -> Period:
+    period = period_from_token(token)
+    assert period is not None
+    return period
+
+
+Q1, Q2 = _quarter("2026-Q1"), _quarter("2026-Q2")
 
 
 @pytest.fixture

@@ -18,8 +18,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def people(case_officer_cal):
-    kent = LocalAuthorityFactory(name="Westhaven Borough Council", code="WHB")
-    north = LocalAuthorityFactory(name="Northbridge City Council", code="NBC")
+    kent = LocalAuthorityFactory.create(name="Westhaven Borough Council", code="WHB")
+    north = LocalAuthorityFactory.create(name="Northbridge City Council", code="NBC")
     made = {}
     for key, reference, first, last, la, parties in [
         ("amelia", "MED-2026-00042", "Amelia", "Sutton", kent, ["Grace Sutton", "Priya Shah"]),
@@ -200,6 +200,7 @@ def test_search_index_rebuilt_after_bulk_generation(case_officer_cal, monkeypatc
                 user=case_officer_cal, filters=selectors.CaseFilters(query=case.child_name)
             )
         }
-    case = Case.objects.first()
-    Party.objects.create(case=case, role="parent_carer", name="Quillon Vexbridge")
-    assert found(case_officer_cal, "Vexbridge") == {case.child_first_name.lower()}
+    first = Case.objects.first()
+    assert first is not None
+    Party.objects.create(case=first, role="parent_carer", name="Quillon Vexbridge")
+    assert found(case_officer_cal, "Vexbridge") == {first.child_first_name.lower()}

@@ -35,6 +35,7 @@ def test_a_change_writes_its_history_line_and_its_audit_event(open_case, case_of
         target=open_case,
         detail={"method": "phone"},
     )
+    assert entry is not None
     assert (entry.actor, entry.kind, entry.summary) == (
         case_officer_cal,
         "contact",
@@ -121,4 +122,5 @@ def test_the_history_is_read_newest_first_in_one_query(
     with django_assert_num_queries(1):
         lines = case_timeline(case=open_case)
         assert [line.summary for line in lines[:3]] == ["line 2", "line 1", "line 0"]
-        assert lines[0].actor.display_name
+        actor = lines[0].actor
+        assert actor is not None and actor.display_name

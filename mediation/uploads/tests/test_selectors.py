@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.http import Http404
 
@@ -12,7 +14,7 @@ from mediation.uploads.tests.samples import upload
 
 pytestmark = pytest.mark.django_db
 
-VIEWS = {
+VIEWS: dict[str, Any] = {
     "given_via": "phone",
     "going_well": "Art",
     "hard": "Maths",

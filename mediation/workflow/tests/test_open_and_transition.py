@@ -85,6 +85,7 @@ def test_transition_records_history_timeline_and_audit(open_case, case_officer_c
     )
     assert case.status == CaseState.ARRANGING
     change = CaseStatusChange.objects.filter(case=case).first()
+    assert change is not None
     assert (change.from_state, change.to_state) == (
         CaseState.MEDIATION_REQUESTED,
         CaseState.ARRANGING,
@@ -120,9 +121,8 @@ def test_closing_sets_closed_at_and_reopening_needs_a_reason(open_case, case_off
         reason="New decision letter received",
     )
     assert case.closed_at is None
-    assert (
-        CaseStatusChange.objects.filter(case=case).first().reason == "New decision letter received"
-    )
+    change = CaseStatusChange.objects.filter(case=case).first()
+    assert change is not None and change.reason == "New decision letter received"
 
 
 def test_transition_is_atomic_when_the_audit_write_fails(open_case, case_officer_cal, monkeypatch):

@@ -23,11 +23,15 @@ class Command(BaseCommand):
         quote = connection.ops.quote_name
         for model in apps.get_models():
             columns = [
-                f.column for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)
+                f.column
+                for f in model._meta.concrete_fields
+                if isinstance(f, EncryptedTextField) and f.column is not None
             ]
             if not columns:
                 continue
-            table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+            pk_column = model._meta.pk.column if model._meta.pk is not None else None
+            assert pk_column is not None  # a model with columns has a primary key column
+            table, pk = quote(model._meta.db_table), quote(pk_column)
             # Raw SQL: the stored tokens as they are, not decrypted by the field.
             with connection.cursor() as cursor:
                 cursor.execute(f"SELECT {pk}, {', '.join(quote(c) for c in columns)} FROM {table}")  # noqa: S608  # nosec B608

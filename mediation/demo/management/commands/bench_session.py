@@ -20,10 +20,9 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.core.management.base import BaseCommand, CommandError
 from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mediation.accounts import security
-from mediation.accounts.models import User
+from mediation.accounts.models import EncryptedTOTPDevice, User
 from mediation.cases.models import Case
 from mediation.demo.synthetic import reference_prefix
 
@@ -50,9 +49,9 @@ class Command(BaseCommand):
             user = User.objects.get(username=username, is_active=True)
         except User.DoesNotExist as error:
             raise CommandError(f"No active user {username!r}.") from error
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        device = EncryptedTOTPDevice.objects.filter(user=user, confirmed=True).first()
         if device is None:
-            device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
+            device = EncryptedTOTPDevice.objects.create(user=user, name="bench", confirmed=True)
         store = import_module(settings.SESSION_ENGINE).SessionStore
         keys = []
         for _ in range(sessions):
