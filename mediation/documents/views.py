@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from mediation.accounts.types import AuthenticatedHttpRequest
-from mediation.audit.reads import read_noted
-from mediation.audit.services import audit_record, client_ip
+from mediation.audit.reads import read_listed, read_noted
+from mediation.audit.services import client_ip
 from mediation.common.views import (
     manager_view,
     refusal_shown_as_message,
@@ -21,6 +21,7 @@ from mediation.common.views import (
 from mediation.documents import selectors, services
 from mediation.documents.forms import LetterTemplateForm, RevokeForm, VerifyForm
 from mediation.documents.models import LetterCode
+from mediation.notifications.models import Message
 
 
 def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
@@ -160,12 +161,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 def letters_to_post(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every letter waiting to be printed and posted: print it, post it, mark it as posted."""
     letters = selectors.letters_to_post(user=request.user)
-    audit_record(
-        actor=request.user,
-        verb="letters.view",
-        request=request,
-        detail={"letters": len(letters)},
-    )
+    read_listed([letter.message for letter in letters], model=Message)
     return render(request, "documents/letters_to_post.html", {"letters": letters})
 
 
@@ -176,13 +172,8 @@ def letter_pdf(request: AuthenticatedHttpRequest, message_id: int) -> HttpRespon
     attachment = letter.attachments.filter(content_type="application/pdf").first()
     if attachment is None:
         raise Http404("This letter has no PDF here: print it from its case.")
-    audit_record(
-        actor=request.user,
-        verb="document.download",
-        target=letter,
-        case_id=letter.case_id,
-        request=request,
-    )
+    # Sent as an attachment: the request's one event is a "document.download" naming it.
+    read_noted(letter)
     return pdf_response(bytes(attachment.content), attachment.filename)
 
 
