@@ -24,12 +24,12 @@ setup: $(STAMP)
 	DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py migrate --verbosity 0
 
 ## run: set up, load the demo data (once), print working portal links, start the task worker and serve http://127.0.0.1:8000
-# The links in emails and the demo's portal links point at the server started here.
+# Links in emails (SITE_URL), Message-IDs and the demo's portal links follow the address served, unless SITE_URL is set.
 run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: setup
 	@DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py load_demo_data
 	@DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py demo_links
-	@echo "Open http://$(HOST):$(PORT)/ and sign in with one of the demo sign-ins above,"
+	@echo "Open $(SITE_URL)/ and sign in with one of the demo sign-ins above,"
 	@echo "or open a portal link above in a private window. The demo: docs/guide/try-the-demo.md"
 	@trap 'kill 0' EXIT INT TERM; \
 	  export DJANGO_SETTINGS_MODULE=config.settings.dev; \
@@ -37,18 +37,18 @@ run: setup
 	  while true; do $(PY) manage.py send_deadline_reminders; $(PY) manage.py apply_retention; sleep 3600; done & \
 	  $(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
-## system-packages: Debian's Chromium, poppler and ClamAV (browser tests, PDF checks, the upload scanner test), installed if missing
+## system-packages: Debian's Chromium, poppler, ClamAV and a Java runtime (browser tests, PDF checks, the upload scanner test, the Nu Html Checker), installed if missing
 system-packages:
-	@if ! command -v chromium >/dev/null || ! command -v pdftotext >/dev/null || ! command -v clamscan >/dev/null; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils clamav >/dev/null; \
-	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils clamav >/dev/null; fi; \
+	@if ! command -v chromium >/dev/null || ! command -v pdftotext >/dev/null || ! command -v clamscan >/dev/null || ! command -v java >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils clamav default-jre-headless >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils clamav default-jre-headless >/dev/null; fi; \
 	fi
 
-## node-packages: axe-core for the accessibility checks (and the Sass build tools)
-node-packages: node_modules/axe-core/axe.min.js
-node_modules/axe-core/axe.min.js: package-lock.json
-	npm ci --silent --no-audit --no-fund
-	@touch $@
+## node-packages: axe-core and the Nu Html Checker (vnu-jar) for the browser tests' checks (and the Sass build tools)
+node-packages: node_modules/axe-core/axe.min.js node_modules/vnu-jar/build/dist/vnu.jar
+node_modules/axe-core/axe.min.js node_modules/vnu-jar/build/dist/vnu.jar &: package-lock.json
+	npm ci --silent --no-audit --no-fund --ignore-scripts
+	@touch node_modules/axe-core/axe.min.js node_modules/vnu-jar/build/dist/vnu.jar
 
 ## lock: pin requirements.txt and requirements-dev.txt again from requirements*.in, with hashes (uv).
 ## Keeps today's versions unless asked: `make lock UPGRADE=1` takes every newest release the .in

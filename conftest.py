@@ -19,6 +19,19 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def _service_contact_read_afresh():
+    """Each test reads the service's contact details from its own database."""
+    try:
+        from mediation.common.service_details import service_contact_forget
+    except Exception:  # noqa: BLE001 (the pure domain tests run without Django)
+        yield
+        return
+    service_contact_forget()
+    yield
+    service_contact_forget()
+
+
 # Django modules are imported inside the fixtures so that the pure domain tests can run
 # without Django (`pytest -p no:django mediation/domain`).
 def _make_user(username: str, first: str, last: str, role: str):

@@ -10,11 +10,13 @@ from mediation.cases import urls as case_file_urls
 from mediation.cases import views as case_file_views
 from mediation.common import csp
 from mediation.deadlines import views as deadline_views
+from mediation.ops.webhooks import delivery_webhook
 from mediation.workflow import urls as workflow_urls
 
 manage_urlpatterns = (
     [
         path("", authority_views.manage_home, name="home"),
+        path("service-details/", authority_views.service_details, name="service-details"),
         path("local-authorities/", authority_views.authority_list, name="authorities"),
         path("local-authorities/new/", authority_views.authority_edit, name="authority-new"),
         path(
@@ -96,6 +98,12 @@ urlpatterns = [
     path("", include("mediation.calendar_feeds.urls")),
     path("", include("mediation.ops.urls")),
 ]
+if settings.EMAIL_PROVIDER:
+    # The email provider's delivery reports (django-anymail; ADR 0040): only the configured
+    # provider's tracking webhook, behind anymail's authentication.
+    urlpatterns.append(
+        path("email/events/", delivery_webhook(settings.EMAIL_PROVIDER), name="email-events")
+    )
 if settings.SHOW_DEV_OUTBOX:
     # Development only: production settings have no outbox page at all.
     urlpatterns.append(path("outbox/", include("mediation.notifications.urls")))

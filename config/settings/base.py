@@ -6,6 +6,7 @@ below. In production DJANGO_DEBUG is unset and every secret must come from the e
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +75,13 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # The provider that runs this deployment, shown in the header, footer, letters and emails.
 SERVICE_NAME = env_str("SERVICE_NAME", "SEND Mediation Case Manager")
 PROVIDER_NAME = env_str("PROVIDER_NAME", "Northfield Mediation Service")
+# How parties reach the service: the first values of Manage → Service details (managers change
+# them there; mediation.common.service_details). Each process keeps them this many seconds.
+SERVICE_PHONE = env_str("SERVICE_PHONE", "")
+SERVICE_OPENING_HOURS = env_str("SERVICE_OPENING_HOURS", "Monday to Friday, 9am to 5pm")
+SERVICE_EMAIL = env_str("SERVICE_EMAIL", "")
+SERVICE_POSTAL_ADDRESS = env_str("SERVICE_POSTAL_ADDRESS", "")
+SERVICE_DETAILS_CACHE_SECONDS = env_int("SERVICE_DETAILS_CACHE_SECONDS", 30)
 # Reminders go to the case owner this many working days before each statutory deadline.
 DEADLINE_REMINDER_WORKING_DAYS = env_int("DEADLINE_REMINDER_WORKING_DAYS", 2)
 # A deadline is "due soon" (amber) within this many working days.
@@ -418,6 +426,23 @@ EMAIL_BACKEND = env_str(
 )
 if EMAIL_BACKEND == "smtp":
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+# Optional: an email provider's API through django-anymail (EMAIL_BACKEND=anymail), which also
+# reports what happened to each message (delivered, bounced, marked as spam) to the tracking
+# webhook at /email/events/, authenticated by ANYMAIL_WEBHOOK_SECRET ("user:password", basic
+# auth, as every provider supports). EMAIL_PROVIDER is anymail's name for the provider:
+# postmark, sendgrid, mailgun, amazon_ses, brevo, sparkpost... Every environment variable
+# ANYMAIL_<NAME> becomes anymail's setting <NAME> (ANYMAIL_POSTMARK_SERVER_TOKEN,
+# ANYMAIL_SENDGRID_API_KEY...). SMTP stays the production default. ADR 0040.
+EMAIL_PROVIDER = env_str("EMAIL_PROVIDER", "")
+ANYMAIL = {
+    name.removeprefix("ANYMAIL_"): value
+    for name, value in os.environ.items()
+    if name.startswith("ANYMAIL_") and value
+}
+if EMAIL_BACKEND == "anymail":
+    if not EMAIL_PROVIDER:
+        raise ImproperlyConfigured("EMAIL_BACKEND=anymail needs EMAIL_PROVIDER (e.g. postmark).")
+    EMAIL_BACKEND = f"anymail.backends.{EMAIL_PROVIDER}.EmailBackend"
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
@@ -433,6 +458,25 @@ NOTIFICATIONS_SENDING_LEASE_SECONDS = env_int("NOTIFICATIONS_SENDING_LEASE_SECON
 NOTIFICATIONS_RECORD_SENT_RETRY_SECONDS = env_int("NOTIFICATIONS_RECORD_SENT_RETRY_SECONDS", 60)
 # Keep one-time portal links in the outbox after sending (development demo only).
 NOTIFICATIONS_KEEP_SENT_SECRETS = env_bool("NOTIFICATIONS_KEEP_SENT_SECRETS", default=DEBUG)
+
+# Text messages (mediation.notifications.texts): off unless TEXT_BACKEND is "outbox"
+# (development: kept in the outbox) or "notify" (GOV.UK Notify, with its API key and an SMS
+# template whose whole content is ((body))).
+TEXT_BACKEND = env_str("TEXT_BACKEND", "")
+NOTIFY_API_KEY = env_str("NOTIFY_API_KEY", "")
+NOTIFY_SMS_TEMPLATE_ID = env_str("NOTIFY_SMS_TEMPLATE_ID", "")
+
+# What parties are asked to do and when they are reminded (mediation.portal.to_do, notices):
+# answers about offered dates within PARTY_ANSWER_WORKING_DAYS, the LA's attendee, information
+# and the child's views PARTY_BEFORE_MEETING_WORKING_DAYS before the meeting, agreement to a
+# draft statement within PARTY_AGREE_WORKING_DAYS of sending it. A reminder goes
+# PARTY_REMINDER_WORKING_DAYS before each date, and one message once it has passed; the scan
+# runs every PARTY_REMINDER_SWEEP_SECONDS beside the task worker.
+PARTY_ANSWER_WORKING_DAYS = env_int("PARTY_ANSWER_WORKING_DAYS", 3)
+PARTY_BEFORE_MEETING_WORKING_DAYS = env_int("PARTY_BEFORE_MEETING_WORKING_DAYS", 3)
+PARTY_AGREE_WORKING_DAYS = env_int("PARTY_AGREE_WORKING_DAYS", 2)
+PARTY_REMINDER_WORKING_DAYS = env_int("PARTY_REMINDER_WORKING_DAYS", 2)
+PARTY_REMINDER_SWEEP_SECONDS = env_int("PARTY_REMINDER_SWEEP_SECONDS", 3600)
 
 # The portal for families, LAs and others (mediation.portal; ADR 0011). Lifetimes of links.
 PORTAL_INVITATION_HOURS = env_int("PORTAL_INVITATION_HOURS", 7 * 24)

@@ -6,6 +6,12 @@ import shutil
 import tempfile
 from pathlib import Path
 
+# Made-up contact details (0161 496 is a range Ofcom keeps for drama) so every message shows them.
+os.environ.setdefault("SERVICE_PHONE", "0161 496 0000")
+os.environ.setdefault("SERVICE_EMAIL", "help@northfield-mediation.example.org")
+os.environ.setdefault(
+    "SERVICE_POSTAL_ADDRESS", "Northfield Mediation Service\n12 Mill Lane\nNorthfield\nNF1 2AB"
+)
 os.environ.setdefault("DJANGO_DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-0123456789abcdef")
 os.environ.setdefault("FIELD_ENCRYPTION_KEYS", "dGVzdC1vbmx5LWZpZWxkLWtleS0wMTIzNDU2Nzg5YWI=")
@@ -18,6 +24,10 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 from config.settings.base import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; tests
+# The delivery webhook is on in tests (Postmark's format), with a made-up secret; email itself
+# stays in the test outbox.
+EMAIL_PROVIDER = "postmark"
+ANYMAIL = {"WEBHOOK_SECRET": "webhook:test-only-secret", "POSTMARK_SERVER_TOKEN": "test"}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # Webhook tests post to a receiver on this machine (127.0.0.1, plain http).

@@ -13,6 +13,22 @@ class LocalAuthority(models.Model):
         blank=True,
         help_text="Where the service sends notices and reports for this local authority.",
     )
+    # The local SEND Information, Advice and Support Service (SENDIASS): free, impartial advice
+    # for families, named in the portal and in letters (for example after an appeal deadline).
+    iass_name = models.CharField(
+        "SENDIASS name",
+        max_length=120,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="The local SEND Information, Advice and Support Service, for example Eastmoor SENDIASS.",
+    )
+    # Database defaults too, so rows written in bulk without these columns stay valid.
+    iass_phone = models.CharField(
+        "SENDIASS phone number", max_length=30, blank=True, default="", db_default=""
+    )
+    iass_email = models.EmailField("SENDIASS email address", blank=True, default="", db_default="")
+    iass_website = models.URLField("SENDIASS website", blank=True, default="", db_default="")
     active = models.BooleanField(
         default=True, help_text="Only active local authorities can be chosen for new cases."
     )
@@ -25,3 +41,19 @@ class LocalAuthority(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def iass_contact(self) -> str:
+        """ "Eastmoor SENDIASS: phone 01632 960 111, email ...", or "" if none is set."""
+        ways = [
+            f"{label} {value}"
+            for label, value in (
+                ("phone", self.iass_phone),
+                ("email", self.iass_email),
+                ("website", self.iass_website),
+            )
+            if value
+        ]
+        if not ways:
+            return ""
+        return f"{self.iass_name or 'Your local SENDIASS'}: {', '.join(ways)}"

@@ -326,6 +326,8 @@ class CaseSearchForm(forms.Form):
         max_length=100,
         help_text="Reference, child's or parent's name, or local authority",
         error_messages={"max_length": "Search must be 100 characters or fewer"},
+        # A search box: the widget's own input type, not a second "type" attribute.
+        widget=forms.SearchInput(),
     )
     route = forms.ChoiceField(
         label="Route",
@@ -353,7 +355,6 @@ class CaseSearchForm(forms.Form):
         choice_field(self, "local_authority").choices = [("", "Any local authority")] + [
             (str(pk), name) for pk, name in LocalAuthority.objects.values_list("pk", "name")
         ]
-        self.fields["q"].widget.attrs["type"] = "search"
 
 
 class CloseEnquiryForm(forms.Form):

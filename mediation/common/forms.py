@@ -214,6 +214,28 @@ def strip_or_empty(value: str | None) -> str:
     return (value or "").strip()
 
 
+def phone_checked(value: str | None) -> str:
+    """A UK (or +country) phone number written the usual way ("0161 496 0000"), or "" if
+    empty; a ValidationError for anything that cannot be a phone number."""
+    value = strip_or_empty(value)
+    if not value:
+        return ""
+    try:
+        number = phonenumbers.parse(value, "GB")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_possible_number(number):
+        raise ValidationError(
+            "Enter a phone number, like 0161 496 0000 or +44 161 496 0000", code="phone"
+        )
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if number.country_code == 44
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(number, style)
+
+
 # Database ids are 64-bit integers. A larger number typed into a choice would reach the database
 # and fail there (SQLite raises OverflowError, PostgreSQL aborts the transaction), so it is
 # refused as an unknown choice first. Found by the form fuzzer (test_fuzz_forms.py).

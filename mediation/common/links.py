@@ -1,10 +1,13 @@
-"""Links for many rows at once (work queues, the calendar)."""
+"""Links for many rows at once (work queues, the calendar), and links in messages: every link
+in an email or letter is built from SITE_URL, the address the service is served at."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.urls import reverse
 
 _URL_SAFE = re.compile(r"[A-Za-z0-9-]+")
@@ -27,3 +30,14 @@ def url_for_each(view_name: str) -> Callable[[str], str]:
         return reverse(view_name, args=[value])
 
     return url
+
+
+def site_url(path: str = "/") -> str:
+    """The full address of `path` on this service ("https://mediation.example.org/portal/"),
+    for emails and letters. SITE_URL follows `make run PORT=...` in development."""
+    return settings.SITE_URL.rstrip("/") + "/" + path.lstrip("/")
+
+
+def site_domain() -> str:
+    """The host name the service is served at (for Message-IDs): "mediation.example.org"."""
+    return urlsplit(settings.SITE_URL).hostname or "localhost"

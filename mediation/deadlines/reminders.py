@@ -19,11 +19,13 @@ from django.db import transaction
 from django.urls import reverse
 
 from mediation.accounts.models import Role, User
+from mediation.common.links import site_url
 from mediation.deadlines.clocks import service_calendar, work_queue_q
 from mediation.deadlines.labels import deadline_label
 from mediation.deadlines.models import Deadline
 from mediation.domain.case_states import CaseState
 from mediation.domain.dates import format_day
+from mediation.domain.deadlines import is_service_standard
 from mediation.notifications.services import message_queue
 
 
@@ -35,7 +37,7 @@ class ReminderRun:
 
 
 def _case_link(reference: str) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("cases:detail", args=[reference])
+    return site_url(reverse("cases:detail", args=[reference]))
 
 
 @transaction.atomic
@@ -56,21 +58,33 @@ def deadline_reminders_send(*, today: date) -> ReminderRun:
     )
     managers = list(User.objects.filter(role=Role.MANAGER, is_active=True))
     due_soon = overdue = created = 0
-    for deadline in open_deadlines.iterator(chunk_size=500):
+    # Statutory deadlines first; the service's own standards after them, labelled as such.
+    ordered = sorted(
+        open_deadlines.iterator(chunk_size=500),
+        key=lambda d: (is_service_standard(d.code), d.due, d.pk),
+    )
+    for deadline in ordered:
         case = deadline.case
         label = deadline_label(deadline.code)
+        standard = is_service_standard(deadline.code)
+        what = (
+            "This service standard (our own, not the law's)"
+            if standard
+            else ("This statutory deadline")
+        )
+        tag = " (service standard)" if standard else ""
         if deadline.due < today:
             overdue += 1
             kind = "overdue"
-            subject = f"Overdue: {label} – case {case.reference}"
+            subject = f"Overdue: {label}{tag} – case {case.reference}"
             recipients = [case.owner, *[m for m in managers if m.pk != case.owner_id]]
-            first_line = f"This statutory deadline passed on {format_day(deadline.due)} and is not recorded as done."
+            first_line = f"{what} passed on {format_day(deadline.due)} and is not recorded as done."
         else:
             due_soon += 1
             kind = "due"
-            subject = f"Due {format_day(deadline.due)}: {label} – case {case.reference}"
+            subject = f"Due {format_day(deadline.due)}: {label}{tag} – case {case.reference}"
             recipients = [case.owner]
-            first_line = f"This statutory deadline is due on {format_day(deadline.due)}."
+            first_line = f"{what} is due on {format_day(deadline.due)}."
         body = (
             f"{first_line}\n\n{label}\nRule: {deadline.rule}\n\n"
             f"Open the case to see why this date applies and to record what was done:\n"

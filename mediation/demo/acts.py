@@ -371,7 +371,7 @@ class DemoCase:
             )
 
     def answers_recorded(self, slot: int, answers: dict[str, bool]) -> None:
-        """Answers given by phone or email, recorded by the case officer. `answers` maps a
+        """Answers given on the phone or by email, recorded by the case officer. `answers` maps a
         person's key ("family", "la"...) or "mediator" to whether they can come."""
         keys = {
             ("mediator" if a.party is None else self._key_of(a.party)): a.attendee.key
@@ -476,6 +476,11 @@ class DemoCase:
                 method=method,
                 given_for_hash=statement.content_hash,
             )
+
+    def statement_sent_to_agree(self) -> None:
+        """The draft sent to every party who has not agreed it: each is told what to check, by
+        when (an email with a portal link, or a letter), and may then agree it in the portal."""
+        outcomes.statement_send_for_agreement(case=self.case, by=self.mediator)
 
     def statement_final(self) -> None:
         outcomes.statement_finalise(case=self.case, by=self.mediator)

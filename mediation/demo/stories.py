@@ -416,7 +416,9 @@ def statement_draft(w: World) -> Steps:
         agreeing=(),
         final=False,
     )
+    yield s.at(-1, "16:30")
     s.invite("la")
+    s.statement_sent_to_agree()
 
 
 @story(
@@ -1118,6 +1120,8 @@ def resolution_held(w: World) -> Steps:
         agreeing=("family",),
         final=False,
     )
+    yield s.at(-1, "16:30")
+    s.statement_sent_to_agree()  # to the LA, who did not agree it at the meeting
 
 
 @story(

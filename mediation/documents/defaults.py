@@ -1,5 +1,7 @@
-"""The wording used until a manager saves their own (seeded by migration 0002; also the
-fallback when the table is empty, as after a test database flush)."""
+"""The wording used until a manager saves their own (seeded by migration 0002, brought up to
+date by 0005; also the fallback when the table is empty, as after a test database flush).
+{reach_us} is how to reach the service, from Manage → Service details: no letter says
+"contact us" without the number."""
 
 # (code, title, body)
 DEFAULTS: list[tuple[str, str, str]] = [
@@ -14,7 +16,8 @@ DEFAULTS: list[tuple[str, str, str]] = [
         "by {appeal_deadline}. Send a copy of the certificate with your appeal form.\n\n"
         "Anyone can check that the certificate is genuine at {verify_url} with its reference "
         "and the code {verification_code}.\n\n"
-        "If you have any questions, contact us and quote our reference {reference}.\n\n"
+        "If you have any questions, contact us. {reach_us} Please quote our reference "
+        "{reference}.\n\n"
         "{adviser}\nMediation adviser, {provider}",
     ),
     (
@@ -33,7 +36,7 @@ DEFAULTS: list[tuple[str, str, str]] = [
 
 _MEETING_CLOSING = (
     "If you cannot come, or you need anything to take part (an interpreter, a break, a quiet "
-    "room or anything else), please phone us as soon as you can.\n\n"
+    "room or anything else), tell us as soon as you can. {reach_us}\n\n"
     "Please quote reference {reference} when you contact us.\n\n"
     "Yours sincerely,\n\n"
     "{provider}"
@@ -58,7 +61,8 @@ DEFAULTS += [
         "Dear {recipient_name},\n\n"
         "The mediation meeting on {meeting_day} at {start_time} has been cancelled.\n\n"
         "Why: {reason}\n\n"
-        "We will contact you about what happens next.\n\n"
+        "We will contact you about what happens next. You do not need to do anything now.\n\n"
+        "If you have any questions, {reach_us_lower}\n\n"
         "Please quote reference {reference} when you contact us.\n\n"
         "Yours sincerely,\n\n"
         "{provider}",
@@ -73,7 +77,7 @@ DEFAULTS += [
         "do what it agreed by that date.\n\n"
         "Please do it now, or tell us when it was done, quoting our reference {reference}. If "
         "the parties agree in writing to a different timescale, please send us that agreement."
-        "\n\nYours faithfully,\n\n"
+        "\n\n{reach_us}\n\nYours faithfully,\n\n"
         "{provider}",
     ),
 ]

@@ -14,7 +14,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from mediation.cases.models import Case, CertificateKind, Party, PartyRole
+from mediation.common.links import site_url
 from mediation.common.pdf import html_to_pdf
+from mediation.common.service_details import service_contact
 from mediation.documents import wording
 
 FAMILY_ROLES = (PartyRole.PARENT_CARER, PartyRole.YOUNG_PERSON, PartyRole.REPRESENTATIVE)
@@ -58,11 +60,11 @@ th { width: 38%; font-weight: bold; }
 
 
 def verify_url() -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("documents:verify")
+    return site_url(reverse("documents:verify"))
 
 
 def html_to_tagged_pdf(html: str) -> bytes:
-    return html_to_pdf(html, extra_css=PDF_EXTRA_CSS, tagged=True)
+    return html_to_pdf(html, extra_css=PDF_EXTRA_CSS)
 
 
 def render_document(template: str, context: dict) -> tuple[str, bytes]:
@@ -109,6 +111,7 @@ def certificate_context(case: Case, facts: CertificateFacts) -> dict:
         "kind_meaning": meaning,
         "family": family_parties(case),
         "provider": settings.PROVIDER_NAME,
+        "contact": service_contact(),
         "verify_url": verify_url(),
     }
 

@@ -11,6 +11,7 @@ from mediation.audit.reads import access_one, read_noted
 from mediation.cases.models import Case
 from mediation.cases.selectors import access_case
 from mediation.documents.models import Certificate, GeneratedDocument, LetterCode, LetterTemplate
+from mediation.notifications.models import Message, MessageAttachment
 
 
 def access_document(
@@ -75,3 +76,49 @@ def letter_templates_current() -> list[tuple[str, str, LetterTemplate | None]]:
     for template in LetterTemplate.objects.select_related("created_by").order_by("code", "version"):
         latest[template.code] = template
     return [(code, label, latest.get(code)) for code, label in LetterCode.choices]
+
+
+# Letters to post ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LetterToPost:
+    message: Message
+    reference: str
+    has_pdf: bool
+
+
+def letters_to_post(*, user: User, limit: int = 200) -> list[LetterToPost]:
+    """Letters waiting to be printed and posted, oldest first, for the staff who post them (those
+    who see every case). Three queries, whatever the number of letters."""
+    if not (user.is_authenticated and user.sees_all_cases):
+        return []
+    letters = list(
+        Message.objects.filter(
+            channel=Message.Channel.LETTER,
+            status__in=[Message.Status.PENDING, Message.Status.FAILED],
+        )
+        .defer("body", "secret")
+        .order_by("created_at", "id")[:limit]
+    )
+    references = dict(
+        Case.objects.filter(pk__in={m.case_id for m in letters if m.case_id}).values_list(
+            "pk", "reference"
+        )
+    )
+    with_pdf = set(
+        MessageAttachment.objects.filter(
+            message__in=letters, content_type="application/pdf"
+        ).values_list("message_id", flat=True)
+    )
+    return [LetterToPost(m, references.get(m.case_id or 0, ""), m.pk in with_pdf) for m in letters]
+
+
+def access_letter(*, user: User, message_id: int) -> Message:
+    """A letter to post, for staff who see every case; 404 otherwise."""
+    if not (user.is_authenticated and user.sees_all_cases):
+        raise Http404
+    letter = Message.objects.filter(pk=message_id, channel=Message.Channel.LETTER).first()
+    if letter is None:
+        raise Http404
+    return letter

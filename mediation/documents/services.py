@@ -41,7 +41,7 @@ from mediation.domain.case_states import NO_CERTIFICATE_OUT_OF_TIME, NO_CERTIFIC
 from mediation.domain.deadlines import DeadlineCode, compute_deadlines
 from mediation.domain.decisions import APPEALABLE_DECISIONS
 from mediation.notifications.models import Message
-from mediation.notifications.services import message_queue
+from mediation.notifications.services import message_mark_posted, message_queue
 from mediation.timeline.models import TimelineKind
 from mediation.timeline.services import timeline_record
 from mediation.webhooks.models import EventKind
@@ -597,3 +597,25 @@ def certificate_verify(
         detail={"reference": reference, "matched": matches},
     )
     return found if matches else None
+
+
+@transaction.atomic
+def letter_mark_posted(*, letter: Message, by: User, request: HttpRequest | None = None) -> Message:
+    """A letter was printed and posted: recorded as sent, with a line in the case's history."""
+    if letter.status == Message.Status.SENT:
+        raise ServiceError("This letter is already marked as posted.")
+    message_mark_posted(message=letter)
+    case = Case.objects.filter(pk=letter.case_id).first() if letter.case_id else None
+    if case is not None:
+        timeline_record(
+            case=case,
+            by=by,
+            kind=TimelineKind.CONTACT,
+            summary=f"Letter to {letter.recipient_name} posted: {letter.subject}",
+            verb="letter.posted",
+            target=letter,
+            request=request,
+        )
+    else:
+        audit_record(actor=by, verb="letter.posted", target=letter, request=request)
+    return letter

@@ -21,4 +21,7 @@ urlpatterns = [
         name="letter-template-edit",
     ),
     path("verify-certificate/", views.verify, name="verify"),
+    path("letters-to-post/", views.letters_to_post, name="letters-to-post"),
+    path("letters-to-post/<int:message_id>/pdf/", views.letter_pdf, name="letter-pdf"),
+    path("letters-to-post/<int:message_id>/posted/", views.letter_posted, name="letter-posted"),
 ]

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from mediation.accounts.types import AuthenticatedHttpRequest
-from mediation.audit.reads import read_noted
+from mediation.audit.reads import read_listed, read_noted
 from mediation.audit.services import client_ip
 from mediation.common.views import (
     manager_view,
@@ -21,6 +21,7 @@ from mediation.common.views import (
 from mediation.documents import selectors, services
 from mediation.documents.forms import LetterTemplateForm, RevokeForm, VerifyForm
 from mediation.documents.models import LetterCode
+from mediation.notifications.models import Message
 
 
 def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
@@ -150,3 +151,37 @@ def verify(request: HttpRequest) -> HttpResponse:
         return response
     context.update(checked=True, certificate=certificate, form=VerifyForm())
     return render(request, "documents/verify.html", context)
+
+
+# Letters to post ------------------------------------------------------------------------------
+
+
+@staff_view(lambda user: user.sees_all_cases)
+@require_http_methods(["GET"])
+def letters_to_post(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Every letter waiting to be printed and posted: print it, post it, mark it as posted."""
+    letters = selectors.letters_to_post(user=request.user)
+    read_listed([letter.message for letter in letters], model=Message)
+    return render(request, "documents/letters_to_post.html", {"letters": letters})
+
+
+@staff_view(lambda user: user.sees_all_cases)
+@require_http_methods(["GET"])
+def letter_pdf(request: AuthenticatedHttpRequest, message_id: int) -> HttpResponse:
+    letter = selectors.access_letter(user=request.user, message_id=message_id)
+    attachment = letter.attachments.filter(content_type="application/pdf").first()
+    if attachment is None:
+        raise Http404("This letter has no PDF here: print it from its case.")
+    # Sent as an attachment: the request's one event is a "document.download" naming it.
+    read_noted(letter)
+    return pdf_response(bytes(attachment.content), attachment.filename)
+
+
+@staff_view(lambda user: user.sees_all_cases)
+@require_http_methods(["POST"])
+def letter_posted(request: AuthenticatedHttpRequest, message_id: int) -> HttpResponse:
+    letter = selectors.access_letter(user=request.user, message_id=message_id)
+    with refusal_shown_as_message(request):
+        services.letter_mark_posted(letter=letter, by=request.user, request=request)
+        messages.success(request, f"Letter to {letter.recipient_name} marked as posted.")
+    return redirect("documents:letters-to-post")

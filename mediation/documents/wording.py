@@ -11,7 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from string import Formatter
 
+from mediation.common.service_details import service_contact
+
 # name -> what it is replaced by (shown on the edit page).
+# Every letter may say how to reach us, from Manage → Service details.
+REACH_US: dict[str, str] = {
+    "reach_us": "How to reach us, as a sentence: Phone us on 0161 496 0000 (Monday to Friday, "
+    "9am to 5pm) or email us at ...",
+    "reach_us_lower": "The same, to follow other words: phone us on 0161 496 0000 ...",
+}
+
 PLACEHOLDERS: dict[str, str] = {
     "recipient_name": "The name of the person the letter or email is to",
     "child_name": "The child's or young person's name",
@@ -26,6 +35,7 @@ PLACEHOLDERS: dict[str, str] = {
     "notice_sent": "The date the local authority sent its decision notice",
     "adviser": "The name of the mediation adviser who issued the certificate",
     "provider": "The name of our service",
+    **REACH_US,
 }
 
 
@@ -41,6 +51,7 @@ MEETING_PLACEHOLDERS: dict[str, str] = {
     "reason": "Why the meeting was moved or cancelled, as recorded (may be empty)",
     "provider": "The name of our service",
     FACTS: "Where the meeting's date, time and how to join go (put it on a line of its own)",
+    **REACH_US,
 }
 
 OVERDUE_PLACEHOLDERS: dict[str, str] = {
@@ -54,6 +65,7 @@ OVERDUE_PLACEHOLDERS: dict[str, str] = {
     "the family, whom no regulation binds)",
     "provider": "The name of our service",
     FACTS: "Where the table of the overdue action goes (put it on a line of its own)",
+    **REACH_US,
 }
 
 
@@ -108,7 +120,10 @@ def check_wording(body: str, allowed: dict[str, str] | None = None) -> None:
 
 
 def fill(body: str, values: dict[str, str], allowed: dict[str, str] | None = None) -> str:
-    """The wording with each placeholder replaced by its value (plain text)."""
+    """The wording with each placeholder replaced by its value (plain text); {reach_us} is
+    the service's contact details as they are now."""
+    reach_us = service_contact().reach_us
+    values = {"reach_us": reach_us, "reach_us_lower": reach_us[:1].lower() + reach_us[1:], **values}
     return "".join(
         piece.literal + (str(values.get(piece.field, "")) if piece.field else "")
         for piece in _pieces(body, allowed)

@@ -87,8 +87,11 @@ TRANSITIONS: dict[Route, dict[CaseState, frozenset[CaseState]]] = {
         _S.MEETING_HELD: frozenset({_S.CONCLUDED}),
         _S.CONCLUDED: frozenset({_S.CERTIFICATE_ISSUED, _S.FOLLOW_UP, _S.CLOSED}),
         _S.CERTIFICATE_DUE: frozenset({_S.CERTIFICATE_ISSUED, _S.CLOSED}),
-        # After a deemed certificate the mediation may still go ahead (reg 39(3)).
-        _S.CERTIFICATE_ISSUED: frozenset({_S.MEETING_BOOKED, _S.FOLLOW_UP, _S.CLOSED}),
+        # After a deemed certificate the mediation may still go ahead (reg 39(3)): booked then,
+        # or already booked when the certificate was issued (then held, or cancelled).
+        _S.CERTIFICATE_ISSUED: frozenset(
+            {_S.MEETING_BOOKED, _S.MEETING_HELD, _S.ARRANGING, _S.FOLLOW_UP, _S.CLOSED}
+        ),
         _S.FOLLOW_UP: frozenset({_S.CLOSED}),
     },
     Route.CERTIFICATE_ONLY: {
@@ -195,12 +198,18 @@ STEPS: dict[Step, StepSpec] = {
     Step.CANCEL_MEETING: StepSpec(
         "Cancel the meeting",
         {_M: _S.ARRANGING, _D: _S.CONSENT_SOUGHT},
-        {_M: frozenset({_S.MEETING_BOOKED}), _D: frozenset({_S.MEETING_BOOKED})},
+        {
+            _M: frozenset({_S.MEETING_BOOKED, _S.CERTIFICATE_ISSUED}),
+            _D: frozenset({_S.MEETING_BOOKED}),
+        },
     ),
     Step.RECORD_MEETING_HELD: StepSpec(
         "Record that the meeting took place",
         {_M: _S.MEETING_HELD, _D: _S.MEETING_HELD},
-        {_M: frozenset({_S.MEETING_BOOKED}), _D: frozenset({_S.MEETING_BOOKED})},
+        {
+            _M: frozenset({_S.MEETING_BOOKED, _S.CERTIFICATE_ISSUED}),
+            _D: frozenset({_S.MEETING_BOOKED}),
+        },
     ),
     Step.RECORD_OUTCOME: StepSpec(
         "Record the outcome",
@@ -267,7 +276,8 @@ class CaseSituation:
     agreement_reached: bool  # outcome: agreed in full or in part
     # The other recorded facts that decide which stage a case can be at.
     la_informed: bool = False
-    meeting_booked: bool = False  # a meeting date is recorded (booked, not cancelled)
+    # A meeting date is booked and not yet held (the meeting panel shows it): no second booking.
+    meeting_booked: bool = False
     mediation_declined: bool = False  # the family said they do not want mediation
     outcome_recorded: bool = False
     certificate_kind: str = ""  # "declined", "after_mediation", "deemed" once issued
@@ -289,9 +299,23 @@ NO_CERTIFICATE_OUT_OF_TIME = (
 )
 
 
+CANCEL_THE_MEETING_FIRST = (
+    "Cancel the meeting first, on the meeting page, so that everyone invited is told."
+)
+
+
 def _blocked(step: Step, s: CaseSituation) -> str | None | bool:
     """Why `step` cannot be taken; None if it can; False if it makes no sense here (hidden)."""
+    if s.meeting_booked and step in {Step.CLOSE, Step.FAMILY_WITHDRAWS, Step.LA_CHANGED_DECISION}:
+        # A case that moves on from a booked meeting would leave it booked, and everyone
+        # still expecting it.
+        return CANCEL_THE_MEETING_FIRST
     match step:
+        case Step.CANCEL_MEETING | Step.RECORD_MEETING_HELD if (
+            s.state is CaseState.CERTIFICATE_ISSUED
+        ):
+            # After a deemed certificate only while a meeting is still booked.
+            return None if s.meeting_booked else False
         case Step.RECORD_HEALTH_NOTIFIED:
             return None if s.health_issues and not s.health_body_notified else False
         case Step.RECORD_LA_UNABLE:
@@ -300,6 +324,8 @@ def _blocked(step: Step, s: CaseSituation) -> str | None | bool:
         case Step.RECORD_CONSENT:
             return None if not s.everyone_agreed else False
         case Step.BOOK_MEETING:
+            if s.meeting_booked:
+                return False
             if s.route is Route.DISAGREEMENT_RESOLUTION and not s.everyone_agreed:
                 return "Record that everyone agrees to take part first: disagreement resolution is voluntary."
             if s.state is CaseState.CERTIFICATE_ISSUED and (

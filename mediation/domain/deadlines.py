@@ -142,6 +142,15 @@ class DeadlineCode(StrEnum):
     HEALTH_BODY_TELLS_LA_BY = "health_body_tells_la_by"
 
 
+# Deadlines that are the service's own standards, not the law's: always labelled as such, and
+# listed after the statutory ones.
+SERVICE_STANDARD_CODES: Final = frozenset({DeadlineCode.OUTCOME_STATEMENT_CIRCULATED_BY})
+
+
+def is_service_standard(code: str) -> bool:
+    return code in SERVICE_STANDARD_CODES
+
+
 _AGREED_ACTION_PREFIX: Final = "agreed_action_due:"
 
 

@@ -160,7 +160,7 @@ def _render(template: str, context: dict) -> tuple[str, bytes]:
     """The document's HTML and its PDF: A4, tagged PDF/UA-1 (tables and headings readable by
     screen readers), as the documents app makes certificates."""
     html = render_to_string(template, context)
-    return html, html_to_pdf(html, extra_css=PDF_CSS, tagged=True)
+    return html, html_to_pdf(html, extra_css=PDF_CSS)
 
 
 def invoice_issue(

@@ -14,7 +14,9 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from mediation.cases.models import Party
 from mediation.common.pdf import html_to_pdf
+from mediation.common.service_details import service_contact
 from mediation.documents.services import MEETING_LETTER_CODES, letter_wording
 from mediation.meetings.models import Meeting, MeetingChange, MeetingMode
 
@@ -96,10 +98,64 @@ def how_to_join(meeting: Meeting) -> str:
     return text
 
 
-def _context(meeting: Meeting, kind: str, recipient_name: str, reason: str = "") -> dict:
+# What to bring, by how the meeting happens.
+WHAT_TO_BRING: dict[str, list[str]] = {
+    MeetingMode.ONLINE: [
+        "a phone, tablet or computer with a camera and microphone",
+        "a quiet place where no one else can hear",
+        "the local authority's decision letter and any reports or plans you want to talk about",
+    ],
+    MeetingMode.VENUE: [
+        "the local authority's decision letter and any reports or plans you want to talk about",
+        "anything you need to be comfortable, like water or medicine",
+    ],
+    MeetingMode.PHONE: [
+        "a phone in a quiet place where no one else can hear",
+        "the local authority's decision letter and any reports or plans you want to talk about",
+    ],
+}
+
+
+def length_words(minutes: int) -> str:
+    """ "2 hours", "1 hour 30 minutes", "45 minutes"."""
+    hours, rest = divmod(minutes, 60)
+    parts = []
+    if hours:
+        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
+    if rest:
+        parts.append(f"{rest} minutes")
+    return " ".join(parts) or "0 minutes"
+
+
+def arranged_for(party: Party | None) -> dict[str, str]:
+    """The interpreter and the reasonable adjustments recorded for this person."""
+    if party is None:
+        return {"interpreter": "", "adjustments": ""}
+    interpreter = (
+        f"We have arranged a {party.interpreter_language or 'language'} interpreter for you."
+        if party.interpreter_needed
+        else ""
+    )
+    return {"interpreter": interpreter, "adjustments": party.reasonable_adjustments.strip()}
+
+
+def _context(
+    meeting: Meeting,
+    kind: str,
+    recipient_name: str,
+    reason: str = "",
+    party: Party | None = None,
+    who: list[str] | None = None,
+) -> dict:
     start = meeting.starts_at.astimezone(LONDON)
     end = meeting.ends_at.astimezone(LONDON)
     return {
+        **arranged_for(party),
+        "contact": service_contact(),
+        "length": length_words(meeting.duration_minutes),
+        "who": who or [],
+        "bring": WHAT_TO_BRING.get(meeting.mode, []),
+        "is_party": party is not None,
         "meeting": meeting,
         "kind": kind,
         "reference": meeting.case.reference,
@@ -136,13 +192,16 @@ def email_body(
     kind: str,
     recipient_name: str,
     reason: str = "",
+    party: Party | None = None,
+    who: list[str] | None = None,
     *,
     for_child: str = "",
     asked_again: bool = False,
 ) -> str:
-    """The email's text. For a child who may attend, words written for them (to them or to the
+    """The email's text. `who`: the roles of everyone invited (meetings.selectors.
+    who_will_be_there). For a child who may attend, words written for them (to them or to the
     adult helping them); after a move, those who did not confirm the new date are asked."""
-    context = _context(meeting, kind, recipient_name, reason)
+    context = _context(meeting, kind, recipient_name, reason, party, who)
     context.update({"child": for_child, "asked_again": asked_again})
     template = "meetings/email_meeting_child.txt" if for_child else "meetings/email_meeting.txt"
     return render_to_string(template, context)
@@ -167,12 +226,15 @@ def letter_pdf(
     recipient: Recipient,
     reason: str = "",
     today: str = "",
+    party: Party | None = None,
+    who: list[str] | None = None,
     *,
     asked_again: bool = False,
 ) -> tuple[str, str, bytes]:
-    """An A4 letter with the same facts as the email: (title, html, pdf). Its opening and
-    closing are the wording in use (LetterTemplate), the facts come from the template."""
-    context = _context(meeting, kind, recipient.name, reason)
+    """An A4 letter with the same facts as the email, and the names of who will be there (a
+    letter goes to the person's home): (title, html, pdf). Its opening and closing are the
+    wording in use (LetterTemplate), the facts come from the template."""
+    context = _context(meeting, kind, recipient.name, reason, party, who)
     context.update(
         {
             "address_lines": recipient.address.splitlines(),

@@ -137,6 +137,19 @@ def case_recipients(case: Case) -> list[tuple[Recipient, Party | None]]:
     return recipients
 
 
+def who_will_be_there(case: Case, *, with_names: bool) -> list[str]:
+    """Everyone invited to the meeting: roles only for emails (names stay behind the sign-in),
+    names and roles for letters and the portal."""
+    people = []
+    for recipient, party in case_recipients(case):
+        role = party.get_role_display() if party is not None else "Mediator"
+        if party is None:
+            role = "Mediator (the independent person who runs the meeting)"
+        people.append(f"{recipient.name} ({role[0].lower()}{role[1:]})" if with_names else role)
+    # Without names, one line per role: two parents are one "Parent or carer".
+    return people if with_names else list(dict.fromkeys(people))
+
+
 def case_mediation_by(case: Case) -> date | None:
     return (
         Deadline.objects.filter(case=case, code=DeadlineCode.MEDIATION_BY)
@@ -243,6 +256,16 @@ def access_letter(case: Case, letter_id: int) -> MeetingLetter:
         not_found="No such letter",
         case_id=case.pk,
     )
+
+
+def meeting_status_label(meeting: Meeting, case: Case) -> str:
+    """The meeting as the case page shows it: "Booked", "Held" (once the case records that it
+    took place, the same fact the family's tracker reads) or "Cancelled"."""
+    if case.mediation_held_on is not None and meeting.is_booked:
+        return "Held"
+    if not meeting.is_booked or case.meeting_planned_on is None:
+        return "Cancelled"
+    return "Booked"
 
 
 def meeting_current(case: Case) -> Meeting | None:

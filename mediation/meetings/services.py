@@ -51,7 +51,12 @@ from mediation.meetings.models import (
     SlotAnswer,
     SlotOffer,
 )
-from mediation.meetings.selectors import NO_MEDIATOR_KEY, case_attendees, case_recipients
+from mediation.meetings.selectors import (
+    NO_MEDIATOR_KEY,
+    case_attendees,
+    case_recipients,
+    who_will_be_there,
+)
 from mediation.notifications.models import Message
 from mediation.notifications.services import message_queue
 from mediation.timeline.models import TimelineKind
@@ -539,6 +544,8 @@ def _notify(
     After a move, those not in `confirmed` (attendee keys) are asked whether the new date suits
     them. Returns the line for the case history: how many emails and letters went."""
     recipients = case_recipients(meeting.case)
+    roles = who_will_be_there(meeting.case, with_names=False)
+    names = who_will_be_there(meeting.case, with_names=True)
     method = documents.ics_method(kind)
     subject = documents.email_subject(meeting, kind)
     emails = letters = 0
@@ -549,6 +556,8 @@ def _notify(
             kind,
             recipient.name,
             reason,
+            party,
+            roles,
             for_child=recipient.for_child,
             asked_again=confirmed is not None and recipient.key not in confirmed,
         )
@@ -575,6 +584,8 @@ def _notify(
                 recipient,
                 reason,
                 today=format_day(today),
+                party=party,
+                who=names,
                 asked_again=confirmed is not None and recipient.key not in confirmed,
             )
             message, created = message_queue(
@@ -585,6 +596,10 @@ def _notify(
                 body=body,
                 case_id=meeting.case_id,
                 channel=Message.Channel.LETTER,
+                # The PDF goes with the message, so Letters to post can print it.
+                attachments=[
+                    (f"{meeting.case.reference}-meeting-letter.pdf", "application/pdf", pdf)
+                ],
             )
             if created:
                 document = document_store(

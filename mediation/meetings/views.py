@@ -166,6 +166,7 @@ def meeting_detail(request: AuthenticatedHttpRequest, reference: str) -> HttpRes
             "case": case,
             "meeting": meeting,
             "waiting_for": waiting,
+            "meeting_status": selectors.meeting_status_label(meeting, case),
             "changes": list(meeting.changes.select_related("by")),
             "letters": letters,
             "posted": posted,

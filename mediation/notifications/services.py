@@ -4,7 +4,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email import encoders
 from email.mime.base import MIMEBase
 from email.mime.text import MIMEText
@@ -16,12 +16,16 @@ from django.db.models import Q
 from django.utils import timezone
 
 from mediation.common.dispatch import enqueue_on_commit
+from mediation.common.links import site_domain
 from mediation.notifications.models import Message, MessageAttachment
+from mediation.notifications.text_backends import text_backend
 
 logger = logging.getLogger(__name__)
 
 # (filename, content type with optional parameters, content)
 Attachment = tuple[str, str, bytes]
+# The channels the worker sends (a letter is printed and posted by staff).
+SENT_BY_TASK = (Message.Channel.EMAIL, Message.Channel.TEXT)
 
 
 def message_queue(
@@ -30,6 +34,7 @@ def message_queue(
     to_email: str,
     to_name: str,
     subject: str,
+    to_phone: str = "",
     body: str,
     case_id: int | None = None,
     attachments: Iterable[Attachment] = (),
@@ -46,6 +51,7 @@ def message_queue(
         idempotency_key=key,
         defaults={
             "recipient_email": to_email,
+            "recipient_phone": to_phone,
             "recipient_name": to_name,
             "subject": subject,
             "body": body,
@@ -59,7 +65,7 @@ def message_queue(
             MessageAttachment(message=message, filename=name, content_type=kind, content=content)
             for name, kind, content in attachments
         )
-    if created and channel == Message.Channel.EMAIL:
+    if created and channel in SENT_BY_TASK:
         enqueue_on_commit("mediation.notifications.tasks.send_message_task", message_id=message.pk)
     return message, created
 
@@ -68,8 +74,7 @@ def message_id_header(message: Message) -> str:
     """The same Message-ID for every attempt at one message, so a mail system that is handed it
     twice (the worker died between the hand-over and recording it) can tell it is one email."""
     digest = hashlib.sha256(message.idempotency_key.encode()).hexdigest()[:32]
-    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
-    return f"<{digest}.{message.pk}@{domain}>"
+    return f"<{digest}.{message.pk}@{site_domain()}>"
 
 
 def message_send(*, message_id: int) -> bool:
@@ -81,23 +86,19 @@ def message_send(*, message_id: int) -> bool:
     """
     claimed = Message.objects.filter(
         pk=message_id,
-        channel=Message.Channel.EMAIL,
+        channel__in=SENT_BY_TASK,
         status__in=[Message.Status.PENDING, Message.Status.FAILED],
     ).update(status=Message.Status.SENDING, sending_started_at=timezone.now())
     if not claimed:
         return False
     message = Message.objects.get(pk=message_id)
     try:
-        email = EmailMessage(
-            message.subject,
-            message.body_as_sent,
-            settings.DEFAULT_FROM_EMAIL,
-            [message.recipient_email],
-            headers={"Message-ID": message_id_header(message)},
-        )
-        for attachment in message.attachments.all():
-            email.attach(_mime_part(attachment))
-        email.send(fail_silently=False)
+        if message.channel == Message.Channel.TEXT:
+            provider_id = text_backend().send(
+                to=message.recipient_phone, body=message.body_as_sent, reference=str(message.pk)
+            )
+        else:
+            provider_id = _email_send(message)
     except Exception as error:  # noqa: BLE001 (any transport error is recorded and retried)
         Message.objects.filter(pk=message_id).update(
             status=Message.Status.FAILED,
@@ -105,11 +106,33 @@ def message_send(*, message_id: int) -> bool:
             last_error=type(error).__name__,
         )
         return False
-    sent = {"status": Message.Status.SENT, "attempts": message.attempts + 1}
+    sent: dict[str, object] = {
+        "status": Message.Status.SENT,
+        "attempts": message.attempts + 1,
+        "provider_id": provider_id[:200],
+    }
     if message.secret and not getattr(settings, "NOTIFICATIONS_KEEP_SENT_SECRETS", False):
         sent["secret"] = ""
     _record_sent(message_id, sent_at=timezone.now(), **sent)
     return True
+
+
+def _email_send(message: Message) -> str:
+    """Hand the email to the backend; the provider's id for it when the backend reports one
+    (django-anymail does: its tracking webhook names the message by it), else the Message-ID."""
+    email = EmailMessage(
+        message.subject,
+        message.body_as_sent,
+        settings.DEFAULT_FROM_EMAIL,
+        [message.recipient_email],
+        headers={"Message-ID": message_id_header(message)},
+    )
+    for attachment in message.attachments.all():
+        email.attach(_mime_part(attachment))
+    email.send(fail_silently=False)
+    status = getattr(email, "anymail_status", None)
+    found = getattr(status, "message_id", None) if status is not None else None
+    return str(found) if found else message_id_header(message)
 
 
 def _record_sent(message_id: int, **values: object) -> None:
@@ -147,7 +170,7 @@ def messages_send_pending() -> int:
     ).update(status=Message.Status.PENDING)
     sent = 0
     for message_id in Message.objects.filter(
-        channel=Message.Channel.EMAIL,
+        channel__in=SENT_BY_TASK,
         status__in=[Message.Status.PENDING, Message.Status.FAILED],
         attempts__lt=5,
     ).values_list("pk", flat=True):
@@ -183,4 +206,45 @@ def message_mark_posted(*, message: Message) -> Message:
         message.sent_at = timezone.now()
         message.attempts += 1
         message.save(update_fields=["status", "sent_at", "attempts"])
+    return message
+
+
+# What the provider reports back ------------------------------------------------------------
+
+# A later report never hides a worse one: "delivered" arriving after "bounced" (reports can come
+# out of order) leaves "bounced"; a complaint after delivery is shown.
+_DELIVERY_RANK = {
+    Message.Delivery.UNKNOWN: 0,
+    Message.Delivery.QUEUED: 1,
+    Message.Delivery.DEFERRED: 2,
+    Message.Delivery.DELIVERED: 3,
+    Message.Delivery.OPENED: 4,
+    Message.Delivery.BOUNCED: 5,
+    Message.Delivery.REJECTED: 5,
+    Message.Delivery.FAILED: 5,
+    Message.Delivery.UNSUBSCRIBED: 6,
+    Message.Delivery.COMPLAINED: 6,
+}
+
+
+def delivery_status_record(
+    *, provider_id: str, status: str, at: datetime, detail: str = ""
+) -> Message | None:
+    """Record what the email or text provider says happened to a message (None if the
+    message is not ours, or the report says nothing new). Idempotent: the same report twice
+    changes nothing."""
+    if not provider_id or status not in _DELIVERY_RANK:
+        return None
+    message = Message.objects.select_for_update().filter(provider_id=provider_id).first()
+    if message is None:
+        return None
+    current = Message.Delivery(message.delivery_status)
+    if _DELIVERY_RANK[Message.Delivery(status)] < _DELIVERY_RANK[current] or (
+        status == current and message.delivery_status_at is not None
+    ):
+        return None
+    message.delivery_status = status
+    message.delivery_status_at = at
+    message.delivery_detail = detail[:300]
+    message.save(update_fields=["delivery_status", "delivery_status_at", "delivery_detail"])
     return message

@@ -10,4 +10,9 @@ class OpsConfig(AppConfig):
     verbose_name = "Operations"
 
     def ready(self) -> None:
+        from anymail.signals import tracking  # noqa: PLC0415 (connected once the apps are ready)
+
         from mediation.ops import middleware  # noqa: F401, PLC0415 (connects its got_request_exception receiver; apps load before models)
+        from mediation.ops.deliveries import tracking_received  # noqa: PLC0415 (imports models)
+
+        tracking.connect(tracking_received, dispatch_uid="ops_delivery_tracking")

@@ -11,6 +11,8 @@ worker in its main thread and these in two daemon threads, so one process to run
 - webhook deliveries due again after a failed try, or left by a worker that died while sending
   (WEBHOOK_SWEEP_SECONDS), and the events of agreed actions now due soon or overdue (every
   15 minutes; each is recorded once); old webhook events are pruned hourly.
+- telling parties what is needed from them, reminding them before each date and once it has
+  passed (PARTY_REMINDER_SWEEP_SECONDS; mediation.portal.notices).
 
 Several workers may run: each duty is safe to run at once in two places (the sealer takes a
 lock, messages are claimed, the daily email has one key per manager and day).
@@ -38,6 +40,7 @@ from mediation.notifications.services import messages_send_pending
 from mediation.ops.audit_checkpoints import checkpoint_email_managers
 from mediation.ops.models import WorkerHeartbeat
 from mediation.webhooks.services import webhooks_enqueue_due, webhooks_prune
+from mediation.portal.notices import party_reminders_send
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +70,10 @@ def send_pending_messages() -> None:
     messages_send_pending()
 
 
+def party_reminders() -> None:
+    party_reminders_send(today=timezone.localdate())
+
+
 def audit_checkpoint_when_due() -> None:
     if checkpoint_due():
         checkpoint_write()
@@ -93,6 +100,11 @@ def duties() -> list[Duty]:
             "audit checkpoint",
             lambda: min(60.0, settings.AUDIT_CHECKPOINT_MINUTES * 60.0),
             audit_checkpoint_when_due,
+        ),
+        Duty(
+            "party reminders",
+            lambda: float(settings.PARTY_REMINDER_SWEEP_SECONDS),
+            party_reminders,
         ),
         Duty("prune heartbeats", lambda: 3600.0, heartbeats_prune),
         Duty(

@@ -15,7 +15,9 @@ from django.urls import reverse
 
 from mediation.accounts.models import User
 from mediation.cases.models import Case, Outcome
+from mediation.common.links import site_url
 from mediation.common.pdf import html_to_pdf
+from mediation.common.service_details import service_contact
 from mediation.documents.models import LetterCode
 from mediation.documents.services import letter_wording
 from mediation.domain.dates import format_day
@@ -60,7 +62,7 @@ def statement_pdf(statement: OutcomeStatement) -> tuple[str, bytes]:
 def statement_email_body(case: Case, name: str) -> str:
     return render_to_string(
         "outcomes/email_statement.txt",
-        {"name": name, "reference": case.reference, "provider": settings.PROVIDER_NAME},
+        {"name": name, "reference": case.reference, "contact": service_contact()},
     )
 
 
@@ -177,9 +179,7 @@ def overdue_copy_email_body(action: AgreedAction, owner_name: str) -> str:
 
 
 def escalation_email_body(action: AgreedAction, *, due: date, by: User) -> str:
-    link = settings.SITE_URL.rstrip("/") + reverse(
-        "outcomes:statement", args=[action.case.reference]
-    )
+    link = site_url(reverse("outcomes:statement", args=[action.case.reference]))
     return (
         f"{by.display_name} has escalated agreed action {action.number} on case "
         f"{action.case.reference}: it was due on {format_day(due)} and is not recorded as "

@@ -270,3 +270,34 @@ class ActionChase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for action {self.action_id}"
+
+
+class AgreementRequest(models.Model):
+    """One version of the draft statement sent to one party to agree (through the portal, by
+    email or by letter). A party agrees through the portal only a version sent to them; when a
+    new version is made, everyone sent or agreeing an earlier one is sent the new one and asked
+    again (`asked_again`)."""
+
+    statement = models.ForeignKey(
+        OutcomeStatement, on_delete=models.CASCADE, related_name="agreement_requests"
+    )
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="+")
+    version = models.PositiveIntegerField()
+    content_hash = models.CharField(max_length=64)
+    asked_again = models.BooleanField(default=False)
+    # Empty when the service sent it by itself (a new version to those asked before).
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["statement", "party", "content_hash"], name="one_request_per_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Version {self.version} sent to party {self.party_id} to agree"

@@ -37,6 +37,7 @@ from mediation.notifications.models import Message
 from mediation.outcomes.models import (
     ActionChase,
     AgreedAction,
+    AgreementRequest,
     Delivery,
     OutcomeStatement,
     PartyAgreement,
@@ -373,6 +374,8 @@ class AgreementRow:
     party: Party
     current: PartyAgreement | None
     earlier: list[PartyAgreement]
+    # The latest version sent to them to agree, if any.
+    sent: AgreementRequest | None = None
 
 
 @dataclass
@@ -391,6 +394,16 @@ class StatementPage:
     def all_agreed(self) -> bool:
         return self.needed_count > 0 and self.agreed_count == self.needed_count
 
+    @property
+    def waiting_count(self) -> int:
+        """Parties who have neither agreed this version nor been sent it to agree."""
+        return sum(
+            1
+            for row in self.agreement_rows
+            if row.current is None
+            and (row.sent is None or row.sent.content_hash != self.statement.content_hash)
+        )
+
 
 def statement_page(statement: OutcomeStatement) -> StatementPage:
     """Everything the statement page shows, in a fixed number of queries."""
@@ -400,6 +413,9 @@ def statement_page(statement: OutcomeStatement) -> StatementPage:
     agreements = list(
         PartyAgreement.objects.filter(statement=statement).select_related("recorded_by")
     )
+    sent: dict[int, AgreementRequest] = {}
+    for sending in AgreementRequest.objects.filter(statement=statement).order_by("sent_at", "id"):
+        sent[sending.party_id] = sending  # the latest wins
     rows = []
     for party in parties:
         mine = [a for a in agreements if a.party_id == party.pk]
@@ -407,7 +423,9 @@ def statement_page(statement: OutcomeStatement) -> StatementPage:
             (a for a in mine if a.voided_at is None and a.content_hash == statement.content_hash),
             None,
         )
-        rows.append(AgreementRow(party, current, [a for a in mine if a is not current]))
+        rows.append(
+            AgreementRow(party, current, [a for a in mine if a is not current], sent.get(party.pk))
+        )
     deliveries = list(
         Delivery.objects.filter(statement=statement).select_related("by", "resend_of")
     )

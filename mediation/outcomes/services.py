@@ -24,6 +24,7 @@ from django.utils import timezone
 from mediation.accounts.models import Role, User
 from mediation.authorities.actors import Actor, AuthoritySystem, staff_member
 from mediation.cases.models import Case, ContactPreference, Outcome, Party
+from mediation.common.dispatch import enqueue_on_commit
 from mediation.common.errors import NotAllowed, ServiceError
 from mediation.common.pdf import sha256_hex
 from mediation.common.words import lower_first
@@ -42,6 +43,7 @@ from mediation.outcomes.models import (
     ActionVariation,
     Addendum,
     AgreedAction,
+    AgreementRequest,
     Delivery,
     OutcomeStatement,
     PartyAgreement,
@@ -201,6 +203,11 @@ def _content_change_line(statement: OutcomeStatement, *, what: str) -> str | Non
     statement.version += 1
     statement.updated_at = now
     statement.save(update_fields=["content_hash", "version", "updated_at"])
+    voided_rows = list(
+        PartyAgreement.objects.filter(statement=statement, voided_at__isnull=True).values_list(
+            "party_id", "method"
+        )
+    )
     voided = PartyAgreement.objects.filter(statement=statement, voided_at__isnull=True).update(
         voided_at=now
     )
@@ -210,7 +217,54 @@ def _content_change_line(statement: OutcomeStatement, *, what: str) -> str | Non
             f"; {voided} agreement{'s' if voided != 1 else ''} given for the earlier version "
             "no longer count"
         )
+    asked = _ask_again(statement, voided_rows)
+    if asked:
+        line += f"; the new version sent to {asked} {'person' if asked == 1 else 'people'} to agree"
     return line
+
+
+def _ask_again(statement: OutcomeStatement, voided: list[tuple[int, str]]) -> int:
+    """A new version was made: everyone sent an earlier version, or who agreed one away from
+    the meeting, is sent this one and asked again. (Agreements given in the meeting, before any
+    version was sent out, are asked again in the room.)"""
+    sent_before = set(
+        AgreementRequest.objects.filter(statement=statement).values_list("party_id", flat=True)
+    )
+    agreed_away = {
+        party_id for party_id, method in voided if method != PartyAgreement.Method.IN_MEETING
+    }
+    if sent_before:
+        agreed_away |= {party_id for party_id, _method in voided}
+    wanted = sent_before | agreed_away
+    parties = [p for p in agreeing_parties(statement.case) if p.pk in wanted]
+    created = _requests_add(statement, parties, by=None, asked_again=True)
+    return len(created)
+
+
+def _requests_add(
+    statement: OutcomeStatement, parties: list[Party], *, by: User | None, asked_again: bool
+) -> list[AgreementRequest]:
+    """Record that this version went to each party to agree, and have the portal tell them."""
+    already = set(
+        AgreementRequest.objects.filter(
+            statement=statement, content_hash=statement.content_hash
+        ).values_list("party_id", flat=True)
+    )
+    created = [
+        AgreementRequest.objects.create(
+            statement=statement,
+            party=party,
+            version=statement.version,
+            content_hash=statement.content_hash,
+            asked_again=asked_again,
+            by=by,
+        )
+        for party in parties
+        if party.pk not in already
+    ]
+    if created:
+        enqueue_on_commit("mediation.portal.tasks.party_notices_task", case_id=statement.case_id)
+    return created
 
 
 # Writing the statement ------------------------------------------------------------------------
@@ -458,6 +512,47 @@ def agreement_record(
         detail={"hash": statement.content_hash, "version": statement.version},
     )
     return agreement
+
+
+@transaction.atomic
+def statement_send_for_agreement(
+    *, case: Case, by: User, request: HttpRequest | None = None
+) -> list[AgreementRequest]:
+    """Send this version of the draft to every party who has not agreed it yet, asking them to
+    check it is accurate (by email with a portal link, or by letter; mediation.portal.notices).
+    Only a version sent to them can be agreed through the portal."""
+    if not may_write(by, case):
+        raise ServiceError("Only the case's mediator or a case officer can send the statement.")
+    statement = statement_locked(case)
+    statement_require_draft(statement)
+    if statement.case.mediation_held_on is None:
+        raise ServiceError("Record that the meeting took place first.")
+    agreed = set(
+        PartyAgreement.objects.filter(
+            statement=statement, content_hash=statement.content_hash, voided_at=None
+        ).values_list("party_id", flat=True)
+    )
+    waiting = [p for p in agreeing_parties(case) if p.pk not in agreed]
+    if not waiting:
+        raise ServiceError("Every party has already agreed this version: nothing was sent.")
+    created = _requests_add(statement, waiting, by=by, asked_again=False)
+    if not created:
+        raise ServiceError(
+            "This version has already been sent to everyone who has not agreed it: nothing "
+            "was sent."
+        )
+    names = ", ".join(r.party.name for r in created)
+    timeline_record(
+        case=case,
+        by=by,
+        kind=TimelineKind.CONTACT,
+        summary=f"Draft outcome statement (version {statement.version}) sent to agree: {names}",
+        verb="outcome.send_for_agreement",
+        target=statement,
+        request=request,
+        detail={"version": statement.version, "parties": [r.party_id for r in created]},
+    )
+    return created
 
 
 def finalise_refusal(statement: OutcomeStatement) -> str | None:

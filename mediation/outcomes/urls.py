@@ -36,6 +36,7 @@ urlpatterns = [
     ),
     path(f"{_CASE}agreements/", views.agreement, name="agreement"),
     path(f"{_CASE}final/", views.finalise, name="finalise"),
+    path(f"{_CASE}send-to-agree/", views.send_for_agreement, name="send-for-agreement"),
     path(f"{_CASE}addendum/", views.addendum, name="addendum"),
     path(f"{_CASE}circulate/", views.circulate, name="circulate"),
     path(f"{_CASE}messages/<int:delivery_id>/resend/", views.resend, name="resend"),

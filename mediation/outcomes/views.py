@@ -306,6 +306,22 @@ def finalise(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
 
 @staff_view()
 @require_POST
+def send_for_agreement(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    case = _case(request, reference)
+    _require_writer(request.user, case)
+    with refusal_shown_as_message(request):
+        sent = services.statement_send_for_agreement(case=case, by=request.user, request=request)
+        names = ", ".join(r.party.name for r in sent)
+        messages.success(
+            request,
+            f"Version {sent[0].version} sent to {len(sent)} "
+            f"{'person' if len(sent) == 1 else 'people'} to agree: {names}.",
+        )
+    return redirect("outcomes:statement", reference=case.reference)
+
+
+@staff_view()
+@require_POST
 def circulate(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference)
     _require_writer(request.user, case)

@@ -263,14 +263,14 @@ class ChildViewsForm(forms.Form):
     )
     helped_by = forms.CharField(
         label="Did someone help you fill this in? (optional)",
-        help_text="For example: my mum, my teacher, my advocate.",
+        help_text="For example: my mum, my dad or my teacher.",
         required=False,
         max_length=120,
         error_messages={"max_length": "This must be 120 characters or fewer"},
     )
     attachments = GovukMultipleFileField(
         label="Add a drawing, photo, recording or video (optional)",
-        help_text="You can add up to 5 files.",
+        help_text="You can add up to 5.",
         max_files=5,
     )
     share_with = forms.ChoiceField(

@@ -160,3 +160,38 @@ class PortalRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Portal request {self.pk} ({self.kind})"
+
+
+class PartyNotice(models.Model):
+    """One message about one thing a party has to do: the notice when it appears, the reminder
+    before its date, or the message once the date has passed (mediation.domain.party_tasks).
+
+    Written in the transaction that queues the message(s), and unique, so each goes once however
+    often the scan runs; the messages themselves go out through the outbox's sending lease.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="party_notices")
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="+")
+    task_key = models.CharField(max_length=80)
+    stage = models.CharField(max_length=10)
+    # The date the task was due when this was sent ("" for a notice, which goes once whatever
+    # the date): a reminder and an overdue message go again for a new date.
+    due_key = models.CharField(max_length=10, blank=True)
+    sent_on = models.DateField()
+    # How it went: "email", "letter", "text", or "phone" when there was no way to write to
+    # them (the case officer phones instead).
+    channels = models.CharField(max_length=40, blank=True)
+    message_ids = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["party", "task_key", "stage", "due_key"], name="one_party_notice"
+            )
+        ]
+        indexes = [models.Index(fields=["case", "party"], name="party_notice_case_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.stage} of {self.task_key} to party {self.party_id}"

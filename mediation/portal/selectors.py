@@ -10,18 +10,27 @@ child's views.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db.models import Prefetch
 from django.utils import timezone
 
 from mediation.cases.models import Case, Party, PartyRole
+from mediation.deadlines.selectors import case_clocks
 from mediation.documents.models import Certificate, GeneratedDocument
+from mediation.domain.party_tasks import TASK_SUBJECT, Stage, TaskKind
 from mediation.meetings.models import Meeting, MeetingLetter, SlotAnswer, SlotOffer
 from mediation.meetings.selectors import case_attendees
 from mediation.notifications.models import Message
-from mediation.outcomes.models import ActionChase, Delivery, OutcomeStatement
+from mediation.outcomes.models import ActionChase, AgreementRequest, Delivery, OutcomeStatement
 from mediation.outcomes.selectors import statement_for_case
-from mediation.portal.models import AccessKind, PortalAccess, PortalLink, PortalRequest
+from mediation.portal.models import (
+    AccessKind,
+    PartyNotice,
+    PortalAccess,
+    PortalLink,
+    PortalRequest,
+)
 from mediation.portal.session import sibling_accesses
 
 # Staff panel ------------------------------------------------------------------------------
@@ -87,15 +96,41 @@ class PartyRow:
         return [kind for kind in self.kinds if kind not in given]
 
 
+@dataclass(frozen=True)
+class NoticeRow:
+    notice: PartyNotice
+    what: str
+    stage: str
+
+    @property
+    def how(self) -> str:
+        """ "email and letter"."""
+        return " and ".join(self.notice.channels.split(","))
+
+    @property
+    def due(self) -> date | None:
+        return date.fromisoformat(self.notice.due_key) if self.notice.due_key else None
+
+    @property
+    def to_ring(self) -> bool:
+        """No email, address or mobile: the case officer phones them."""
+        return self.notice.channels == "phone"
+
+
+STAGE_WORDS = {Stage.NOTICE: "Asked", Stage.REMINDER: "Reminded", Stage.OVERDUE: "Overdue: chased"}
+
+
 @dataclass
 class StaffPanel:
     parties: list[PartyRow]
     requests: list[PortalRequest]
+    notices: list[NoticeRow] = field(default_factory=list)
 
 
 def staff_panel(case: Case, parties: list[Party] | None = None) -> StaffPanel:
-    """Everyone on the case who has or could have portal access: five queries at most, one
-    fewer when the case page passes the parties it has already read (any order)."""
+    """Everyone on the case who has or could have portal access, and what parties were asked
+    to do: six queries at most, one fewer when the case page passes the parties it has already
+    read (any order)."""
     if parties is None:
         parties = list(Party.objects.filter(case=case).order_by("id"))
     else:
@@ -128,7 +163,17 @@ def staff_panel(case: Case, parties: list[Party] | None = None) -> StaffPanel:
         .select_related("access__party", "action")
         .order_by("-created_at", "-id")[:50]
     )
-    return StaffPanel(rows, requests)
+    notices = [
+        NoticeRow(
+            notice,
+            TASK_SUBJECT.get(TaskKind(notice.task_key.split(":")[0]), notice.task_key),
+            STAGE_WORDS.get(Stage(notice.stage), notice.stage),
+        )
+        for notice in PartyNotice.objects.filter(case=case)
+        .select_related("party")
+        .order_by("-created_at", "-id")[:30]
+    ]
+    return StaffPanel(rows, requests, notices)
 
 
 # Portal pages -----------------------------------------------------------------------------
@@ -205,12 +250,30 @@ def visible_documents(access: PortalAccess) -> list[GeneratedDocument]:
 
 
 def statement_for(access: PortalAccess) -> OutcomeStatement | None:
-    """The outcome statement once the meeting has been held (draft, to agree) or final."""
+    """The outcome statement once final, or a draft once a version of it was sent to this
+    person to agree (the portal shows the current version; they agree only that one, and only
+    once it was sent to them: `sent_to_agree`)."""
     case = access.case
     statement = statement_for_case(case)
-    if statement is None or (not statement.is_final and case.mediation_held_on is None):
+    if statement is None:
+        return None
+    if statement.is_final:
+        return statement
+    if (
+        case.mediation_held_on is None
+        or not AgreementRequest.objects.filter(
+            statement=statement, party_id=access.party_id
+        ).exists()
+    ):
         return None
     return statement
+
+
+def sent_to_agree(access: PortalAccess, statement: OutcomeStatement) -> bool:
+    """This version of the draft was sent to this person to agree."""
+    return AgreementRequest.objects.filter(
+        statement=statement, party_id=access.party_id, content_hash=statement.content_hash
+    ).exists()
 
 
 def current_certificate(access: PortalAccess) -> Certificate | None:
@@ -225,3 +288,40 @@ def open_requests(access: PortalAccess, kind: str) -> list[PortalRequest]:
     return list(
         PortalRequest.objects.filter(access=access, kind=kind).order_by("-created_at", "-id")[:20]
     )
+
+
+@dataclass(frozen=True)
+class AppealView:
+    """The family's appeal deadline in plain words, and what to do once it has passed."""
+
+    due: date
+    passed: bool
+    calculation: str
+    rule: str
+    iass_contact: str
+
+
+def appeal_for(access: PortalAccess, *, today: date | None = None) -> AppealView | None:
+    """The family's appeal deadline, if their case has one (an appealable decision whose
+    notice date we know)."""
+    today = today or timezone.localdate()
+    appeal = case_clocks(case=access.case, today=today).appeal
+    if appeal is None:
+        return None
+    return AppealView(
+        due=appeal.due,
+        passed=appeal.due < today,
+        calculation=appeal.explanation,
+        rule=appeal.rule,
+        iass_contact=access.case.local_authority.iass_contact,
+    )
+
+
+def meeting_people(access: PortalAccess, meeting: Meeting) -> list[str]:
+    """Who is invited to the meeting, as the portal shows them: names and roles."""
+    return [
+        f"{person.attendee.name} ({person.role_label.lower()})"
+        if person.role_label
+        else person.attendee.name
+        for person in case_attendees(access.case)
+    ]

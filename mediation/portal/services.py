@@ -1,7 +1,8 @@
 """Everything that writes portal accesses, links and what parties do through the portal.
 
 Staff invite, revoke and send new links (`access_invite`, `access_revoke`, `access_new_link`).
-A party asks for a sign-in link by email address (`sign_in_links_request`), opens a link
+A party asks for a sign-in link by email address (`sign_in_links_ask`, sent by
+`sign_in_links_send` in a task), opens a link
 (`link_use`, only on POST) and then acts on their case (`slot_answers_save`, `agreement_save`,
 `authority_save`, `request_add`). Each is one transaction with a timeline entry (staff-only)
 and an audit event whose actor is the party ("portal:party:<id>") or the staff member.
@@ -30,13 +31,16 @@ from mediation.cases.models import Case, Party, PartyRole
 from mediation.common.dispatch import enqueue_on_commit
 from mediation.common.encryption import encrypt_text
 from mediation.common.errors import ServiceError
+from mediation.common.links import site_url
+from mediation.common.service_details import service_contact
 from mediation.documents.services import rate_take
 from mediation.domain import attendance as rules
+from mediation.domain.dates import format_day_long
+from mediation.domain.party_tasks import PartyTask, Stage, TaskKind
 from mediation.meetings.models import SlotAnswer, SlotOffer
-from mediation.meetings.selectors import case_attendees
 from mediation.notifications.models import SECRET_MARK
 from mediation.notifications.services import message_queue
-from mediation.outcomes.models import AgreedAction, PartyAgreement
+from mediation.outcomes.models import AgreedAction, AgreementRequest, PartyAgreement
 from mediation.outcomes.selectors import agreeing_parties
 from mediation.outcomes.services import statement_locked, statement_require_draft
 from mediation.parties.models import AuthorityConfirmation
@@ -45,11 +49,13 @@ from mediation.portal.models import (
     ONE_FORM_KINDS,
     AccessKind,
     LinkPurpose,
+    PartyNotice,
     PortalAccess,
     PortalLink,
     PortalRequest,
 )
 from mediation.portal.selectors import KINDS_FOR_ROLE, child_views_recipients
+from mediation.portal.to_do import ToDo, case_to_do
 from mediation.timeline.models import TimelineKind
 from mediation.timeline.services import timeline_record
 
@@ -78,7 +84,8 @@ def _purpose_for_invitation(access: PortalAccess) -> str:
     )
 
 
-def _expiry_words(purpose: str) -> str:
+def lifetime_words(purpose: str) -> str:
+    """How long a link of this purpose works, in words ("7 days")."""
     if purpose == LinkPurpose.SIGN_IN:
         return f"{settings.PORTAL_SIGN_IN_MINUTES} minutes"
     if purpose == LinkPurpose.CHILD_VIEWS:
@@ -87,39 +94,70 @@ def _expiry_words(purpose: str) -> str:
     return f"{hours // 24} days" if hours % 24 == 0 else f"{hours} hours"
 
 
-NOTICE_DATES = "dates"
+ROLE_WORDS: dict[str, str] = {
+    AccessKind.PARENT: "",
+    AccessKind.LA_OFFICER: " for the local authority",
+    AccessKind.INFORMATION_PROVIDER: (
+        " as someone who knows the child or young person (a school, health or care worker)"
+    ),
+}
 
 
-def email_wording(purpose: str, notice: str = "") -> tuple[str, str]:
-    """(subject, body) for a link email. No names, no case details, no LA: only what is needed,
-    and the link (as SECRET_MARK; the real link is put in when the email is sent)."""
-    service = settings.PROVIDER_NAME
-    expiry = _expiry_words(purpose)
+def email_wording(
+    purpose: str, *, reference: str = "", kind: str = "", to_do: list[str] | None = None
+) -> tuple[str, str]:
+    """(subject, body) for a link email: the case reference, what is needed and by when, the
+    link (as SECRET_MARK; the real link is put in when the email is sent) and how to reach us.
+    Never the child's name, the family or the disagreement: those are behind the link."""
+    contact = service_contact()
+    expiry = lifetime_words(purpose)
+    about = f" – {reference}" if reference else ""
     if purpose == LinkPurpose.SIGN_IN:
-        subject = "Your link to sign in"
-        opening = "You asked for a link to sign in to your mediation case."
+        subject = f"Your link to sign in{about}"
+        opening = f"You asked for a link to sign in to mediation case {reference}."
     elif purpose == LinkPurpose.CHILD_VIEWS:
-        subject = "A link to share your views"
+        subject = f"A link to share your views{about}"
         opening = (
-            "You have been sent a link to share what you think before a mediation meeting. "
-            "It opens a short, friendly form."
+            "Before a mediation meeting (a meeting where an independent person, the mediator, "
+            "helps people agree), we want to know what the child or young person thinks. "
+            "This link opens a short, friendly form for them. You can help them fill it in."
         )
     else:
-        subject = "You have been invited to take part in a mediation case"
-        opening = "You have been invited to take part in a mediation case."
-    if notice == NOTICE_DATES:
-        subject = "Your mediation needs your answer"
+        subject = f"You are invited to take part in mediation case {reference}".rstrip()
         opening = (
-            "We have offered dates for your mediation meeting. Please tell us which dates "
-            "you can do."
+            f"{contact.name} runs mediation about support for children and young people with "
+            "special educational needs and disabilities (SEND). Mediation is a meeting where an "
+            "independent person, the mediator, helps everyone try to agree.\n\n"
+            f"You are invited to take part in case {reference}{ROLE_WORDS.get(kind, '')}. "
+            "Through the link below you can see the case and do your part online."
         )
+    if to_do:
+        needed = "What we need from you:\n" + "\n".join(f"- {line}" for line in to_do)
+    elif purpose == LinkPurpose.INVITATION:
+        needed = (
+            "You do not need to do anything now. We will email you when we need something "
+            "from you, and say by when."
+        )
+    else:
+        needed = ""
+    reach = "\n".join(
+        line
+        for line in (
+            f"By phone: ring us on {contact.phone_with_hours}." if contact.phone else "",
+            f"By email: write to {contact.email}." if contact.email else "",
+        )
+        if line
+    )
     body = (
         f"Hello,\n\n{opening}\n\n"
-        f"Open this link and press Continue:\n{SECRET_MARK}\n\n"
+        + (f"{needed}\n\n" if needed else "")
+        + f"Open this link and press Continue:\n{SECRET_MARK}\n\n"
         f"The link works once and stops working after {expiry}. If it has stopped working, "
-        f"ask for a new one at {settings.SITE_URL}{reverse('portal:new-link')}\n\n"
-        "If you were not expecting this email, you can ignore it.\n\n"
-        f"{service}"
+        f"ask for a new one at {site_url(reverse('portal:new-link'))}\n\n"
+        + (f"You can also do everything by phone or email instead:\n{reach}\n\n" if reach else "")
+        + (f"Please quote reference {reference}.\n\n" if reference else "")
+        + "If you were not expecting this email, you can ignore it.\n\n"
+        f"{contact.name}"
     )
     return subject, body
 
@@ -133,7 +171,8 @@ def link_make(
     revoke_earlier: bool = True,
 ) -> tuple[PortalLink, str]:
     """A new link for `access` and its address (to put in one email, never stored). Earlier
-    unused links stop working unless `revoke_earlier` is False."""
+    unused links stop working, except when the link comes with a message about something to
+    do (`revoke_earlier=False`): a reminder must not break the invitation sent before it."""
     now = now or timezone.now()
     if revoke_earlier:
         PortalLink.objects.filter(access=access, used_at=None, revoked_at=None).update(
@@ -148,7 +187,7 @@ def link_make(
         created_by=by,
         expires_at=now + lifetime(purpose),
     )
-    return link, f"{settings.SITE_URL}{reverse('portal:link', args=[token])}"
+    return link, site_url(reverse("portal:link", args=[token]))
 
 
 def _link_issue(
@@ -157,11 +196,18 @@ def _link_issue(
     purpose: str,
     by: User | None,
     now: datetime | None = None,
-    notice: str = "",
 ) -> PortalLink:
-    """Make a new link for `access`, revoke its earlier unused ones, and queue the email."""
+    """Make a new link for `access`, revoke its earlier unused ones, and queue the email. An
+    invitation lists what the person has to do now, with dates; it counts as the notice of
+    each (mediation.portal.notices sends no second one)."""
     link, address = link_make(access, purpose=purpose, by=by, now=now)
-    subject, body = email_wording(purpose, notice)
+    items = [] if purpose == LinkPurpose.SIGN_IN else _to_do_of(access)
+    subject, body = email_wording(
+        purpose,
+        reference=access.case.reference,
+        kind=access.kind,
+        to_do=[_to_do_line(item.task) for item in items],
+    )
     message, _created = message_queue(
         key=f"portal-link:{link.pk}",
         to_email=access.email,
@@ -173,7 +219,41 @@ def _link_issue(
     )
     link.message_id = message.pk
     link.save(update_fields=["message_id"])
+    today = timezone.localdate()
+    for item in items:
+        if item.task.due is not None:
+            PartyNotice.objects.get_or_create(
+                party=item.party,
+                task_key=item.task.key,
+                stage=Stage.NOTICE,
+                due_key="",
+                defaults={
+                    "case_id": access.case_id,
+                    "sent_on": today,
+                    "channels": "email",
+                    "message_ids": [message.pk],
+                },
+            )
     return link
+
+
+def _to_do_of(access: PortalAccess) -> list[ToDo]:
+    return [
+        item
+        for item in case_to_do(access.case)
+        if item.party.pk == access.party_id
+        and item.access is not None
+        and item.access.pk == access.pk
+    ]
+
+
+def _to_do_line(task: PartyTask) -> str:
+    what = (
+        f"Tell us when agreed action {task.action_number} is done"
+        if task.kind == TaskKind.ACTION_DONE
+        else task.what
+    )
+    return f"{what}, by {format_day_long(task.due)}." if task.due else f"{what}."
 
 
 # Staff ------------------------------------------------------------------------------------
@@ -286,35 +366,6 @@ def request_dealt_with(
     )
 
 
-@transaction.atomic
-def notify_dates_offered(*, case_id: int, today: date | None = None) -> int:
-    """Email each parent and LA officer with portal access who is asked about the dates: one
-    email a day at most, with a fresh link (their earlier unused link stops working)."""
-    today = today or timezone.localdate()
-    accesses = list(
-        PortalAccess.objects.filter(
-            case_id=case_id,
-            revoked_at=None,
-            kind__in=[AccessKind.PARENT, AccessKind.LA_OFFICER],
-        ).select_related("case")
-    )
-    if not accesses:
-        return 0
-    invited = {person.attendee.key for person in case_attendees(accesses[0].case)}
-    sent = 0
-    for access in accesses:
-        if f"party:{access.party_id}" not in invited:
-            continue
-        marker = f"portal-notice:{NOTICE_DATES}:{access.pk}:{today.isoformat()}"
-        if PortalLink.objects.filter(access=access, notice_key=marker).exists():
-            continue
-        link = _link_issue(access, purpose=LinkPurpose.INVITATION, by=None, notice=NOTICE_DATES)
-        link.notice_key = marker
-        link.save(update_fields=["notice_key"])
-        sent += 1
-    return sent
-
-
 # Signing in -------------------------------------------------------------------------------
 
 
@@ -423,6 +474,13 @@ def access_used_up(
     )
 
 
+def child_views_sent(access: PortalAccess) -> bool:
+    """The views were sent through this link (it is then used up for good)."""
+    return PortalLink.objects.filter(
+        access=access, purpose=LinkPurpose.CHILD_VIEWS, used_at__isnull=False
+    ).exists()
+
+
 @dataclass(frozen=True)
 class LinkRequestResult:
     limited: bool
@@ -465,8 +523,9 @@ def sign_in_links_ask(
 
 @transaction.atomic
 def sign_in_links_send(*, email: str, now: datetime | None = None) -> LinkRequestResult:
-    """In the task: email a sign-in link for each active access with this address (not child's
-    views links, which staff send), within the limit per address."""
+    """In the task: email a sign-in link for each active access with this address, and a new
+    child's views link for each child's views access whose views are not sent yet (the link is
+    used up when they are), within the limit per address."""
     email = normalise_email(email)
     address_key = "portal:address:" + hashlib.sha256(email.encode()).hexdigest()[:32]
     if not rate_take(
@@ -479,14 +538,20 @@ def sign_in_links_send(*, email: str, now: datetime | None = None) -> LinkReques
         return LinkRequestResult(limited=True, sent=0)
     accesses = list(
         PortalAccess.objects.filter(email=email, revoked_at=None)
-        .exclude(kind__in=ONE_FORM_KINDS)
+        # A survey's link is never sent again (a child's views link is, until they send them).
+        .exclude(kind=AccessKind.FEEDBACK)
         .select_related("case")
     )
     sent = 0
     for access in accesses:
         if not access.case.is_open and access.kind != AccessKind.PARENT:
             continue
-        _link_issue(access, purpose=LinkPurpose.SIGN_IN, by=None, now=now)
+        if access.kind == AccessKind.CHILD_VIEWS:
+            if not access.case.is_open or child_views_sent(access):
+                continue
+            _link_issue(access, purpose=LinkPurpose.CHILD_VIEWS, by=None, now=now)
+        else:
+            _link_issue(access, purpose=LinkPurpose.SIGN_IN, by=None, now=now)
         audit_record(
             actor=access.actor, verb="portal.link_sent", target=access, case_id=access.case_id
         )
@@ -554,6 +619,12 @@ def agreement_save(
     party = access.party
     if party.pk not in {p.pk for p in agreeing_parties(case)}:
         raise ServiceError("Only the people who took part as a party agree the statement.")
+    if not AgreementRequest.objects.filter(
+        statement=statement, party=party, content_hash=statement.content_hash
+    ).exists():
+        raise ServiceError(
+            "This version has not been sent to you yet. We will send it to you to check."
+        )
     if PartyAgreement.objects.filter(
         statement=statement, party=party, content_hash=statement.content_hash, voided_at=None
     ).exists():

@@ -80,10 +80,14 @@ def _access(case: Case, access_id: int) -> PortalAccess:
 
 
 @staff_view()
-@require_POST
+@require_http_methods(["GET", "POST"])
 def revoke(request: AuthenticatedHttpRequest, reference: str, access_id: int) -> HttpResponse:
+    """Revoking asks first (the person's links stop working at once); the POST of the
+    confirmation page revokes."""
     case = _case(request, reference)
     access = _access(case, access_id)
+    if request.method == "GET" or request.POST.get("confirm") != "yes":
+        return render(request, "portal/staff_revoke_confirm.html", {"case": case, "access": access})
     with refusal_shown_as_message(request):
         services.access_revoke(access=access, by=request.user, request=request)
         messages.success(request, "Portal access revoked")

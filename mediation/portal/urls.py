@@ -14,6 +14,7 @@ urlpatterns = [
     path("new-link/", views.new_link, name="new-link"),
     path("sign-out/", views.sign_out, name="sign-out"),
     path("signed-out/", views.signed_out, name="signed-out"),
+    path("words-we-use/", views.words, name="words"),
     path("cases/", views.cases, name="cases"),
     path(C, views.case, name="case"),
     path(C + "meeting/", views.meeting, name="meeting"),

@@ -4,21 +4,31 @@ asking for a new link, the child's thank-you page) show nothing about any case."
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mediation.audit.reads import read_noted
 from mediation.audit.services import client_ip
 from mediation.cases.models import Party
 from mediation.common.views import refusal_shown_on, render_form_page
-from mediation.deadlines.selectors import case_clocks
 from mediation.documents.models import GeneratedDocument
 from mediation.documents.views import pdf_response
-from mediation.meetings.documents import Recipient, how_to_join
+from mediation.meetings.documents import (
+    WHAT_TO_BRING,
+    Recipient,
+    arranged_for,
+    how_to_join,
+    ics_method,
+    length_words,
+)
 from mediation.meetings.documents import meeting_ics as build_ics
+from mediation.meetings.selectors import who_will_be_there
 from mediation.outcomes.models import PartyAgreement
 from mediation.outcomes.selectors import action_views, actions_of, agreeing_parties
 from mediation.portal import selectors, services
@@ -33,7 +43,7 @@ from mediation.portal.forms import (
     SlotAnswersForm,
     SupporterForm,
 )
-from mediation.portal.models import AccessKind, PortalAccess, PortalRequest
+from mediation.portal.models import AccessKind, LinkPurpose, PortalAccess, PortalRequest
 from mediation.portal.session import (
     current_access,
     not_found,
@@ -41,10 +51,11 @@ from mediation.portal.session import (
     portal_sign_out,
     portal_view,
 )
-from mediation.portal.tracker import tracker
+from mediation.portal.to_do import party_to_do
 from mediation.uploads.selectors import case_uploads
 from mediation.uploads.services import UploadRejected, child_views_record, upload_store
 from mediation.uploads.views import upload_response
+from mediation.workflow.selectors import case_progress
 
 PARENT = AccessKind.PARENT
 LA = AccessKind.LA_OFFICER
@@ -77,14 +88,21 @@ def start(request: HttpRequest) -> HttpResponse:
 def link(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows only a Continue button (mail scanners that open links use nothing up); the
     POST uses the link and signs in. A link that cannot be used gets one friendly page."""
+    found = services.link_find(token)
+    # A child's views link has its own pages, in words for a child (no "sign in").
+    child = found is not None and found.purpose == LinkPurpose.CHILD_VIEWS
+    unusable = "portal/child_link_unusable.html" if child else "portal/link_unusable.html"
     if request.method == "GET":
-        found = services.link_find(token)
         if found is None or not found.is_usable():
-            return render(request, "portal/link_unusable.html", status=410)
-        return render(request, "portal/link_continue.html")
+            return render(request, unusable, {"child_page": child}, status=410)
+        return render(
+            request,
+            "portal/child_link_continue.html" if child else "portal/link_continue.html",
+            {"child_page": child},
+        )
     access = services.link_use(token=token, request=request)
     if access is None:
-        return render(request, "portal/link_unusable.html", status=410)
+        return render(request, unusable, {"child_page": child}, status=410)
     portal_sign_in(request, access)
     return _home_for(access)
 
@@ -122,6 +140,12 @@ def signed_out(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/signed_out.html")
 
 
+@require_http_methods(["GET"])
+def words(request: HttpRequest) -> HttpResponse:
+    """The words we use, explained: no case data, open to anyone."""
+    return render(request, "portal/words.html", {"signed_in": current_access(request)})
+
+
 # Every kind except the child's link ------------------------------------------------------
 
 
@@ -134,26 +158,29 @@ def cases(request: HttpRequest, access: PortalAccess) -> HttpResponse:
 @portal_view(PARENT, LA, INFO)
 @require_http_methods(["GET"])
 def case(request: HttpRequest, access: PortalAccess) -> HttpResponse:
-    context: dict = {
+    """Who the case is about, the meeting, and what this person still has to do, by when."""
+    today = timezone.localdate()
+    found = selectors.meeting_for(access)
+    context: dict[str, Any] = {
         "access": access,
         "case": access.case,
         "several": len(selectors.your_cases(access)) > 1,
+        "today": today,
+        "to_do": party_to_do(access, today=today),
+        "meeting": found,
+        "how_to_join": how_to_join(found) if found else "",
     }
     if access.kind == PARENT:
-        context["stages"] = tracker(
-            access.case.route,
-            access.case.status,
-            certificate_issued=access.case.certificate_issued_on is not None,
-        )
-        context["appeal"] = case_clocks(case=access.case).appeal
+        context["stages"] = case_progress(access.case)
+        context["appeal"] = selectors.appeal_for(access, today=today)
+        context["certificate"] = selectors.current_certificate(access)
     if access.kind in (PARENT, LA):
-        context["meeting"] = selectors.meeting_for(access)
         context["slots_waiting"] = [
             s for s, answer in selectors.offered_slots(access) if answer is None
         ]
         context["statement"] = selectors.statement_for(access)
-    if access.kind == PARENT:
-        context["certificate"] = selectors.current_certificate(access)
+    if access.kind == LA:
+        context["overdue_actions"] = [v for v in _la_actions(access) if v.overdue]
     return render(request, "portal/case.html", context)
 
 
@@ -161,16 +188,18 @@ def case(request: HttpRequest, access: PortalAccess) -> HttpResponse:
 @require_http_methods(["GET"])
 def meeting(request: HttpRequest, access: PortalAccess) -> HttpResponse:
     found = selectors.meeting_for(access)
-    return render(
-        request,
-        "portal/meeting.html",
-        {
-            "access": access,
-            "case": access.case,
-            "meeting": found,
-            "how_to_join": how_to_join(found) if found else "",
-        },
-    )
+    context: dict[str, Any] = {
+        "access": access,
+        "case": access.case,
+        "meeting": found,
+        "how_to_join": how_to_join(found) if found else "",
+    }
+    if found is not None:
+        context.update(arranged_for(access.party))
+        context["who"] = who_will_be_there(access.case, with_names=True)
+        context["length"] = length_words(found.duration_minutes)
+        context["bring"] = WHAT_TO_BRING.get(found.mode, [])
+    return render(request, "portal/meeting.html", context)
 
 
 @portal_view(PARENT, LA)
@@ -185,7 +214,10 @@ def meeting_ics(request: HttpRequest, access: PortalAccess) -> HttpResponse:
         kind="booked",
         attendees=[Recipient(f"party:{party.pk}", party.name, access.email, True)],
     )
-    response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
+    # RFC 5545 3.7.2: a body with METHOD must say it in the Content-Type too.
+    response = HttpResponse(
+        ics, content_type=f"text/calendar; charset=utf-8; method={ics_method('booked')}"
+    )
     response["Content-Disposition"] = 'attachment; filename="mediation-meeting.ics"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -263,6 +295,7 @@ def outcome(request: HttpRequest, access: PortalAccess) -> HttpResponse:
         not statement.is_final
         and agreed is None
         and access.party_id in {p.pk for p in agreeing_parties(access.case)}
+        and selectors.sent_to_agree(access, statement)
     )
     form = AgreementForm(
         request.POST if request.method == "POST" else None,
@@ -491,6 +524,7 @@ def views(request: HttpRequest, access: PortalAccess) -> HttpResponse:
     context = {
         "form": form,
         "first_name": access.party.name.split()[0] if access.party.name else "",
+        "child_page": True,
     }
     if request.method == "GET":
         return render(request, "portal/views.html", context)
@@ -522,4 +556,4 @@ def views(request: HttpRequest, access: PortalAccess) -> HttpResponse:
 
 @require_http_methods(["GET"])
 def views_thanks(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/views_thanks.html")
+    return render(request, "portal/views_thanks.html", {"child_page": True})

@@ -234,7 +234,9 @@ def situation_of(
         everyone_agreed=values["everyone_agreed_on"] is not None,
         agreement_reached=values["outcome"] in {Outcome.AGREED_ALL, Outcome.AGREED_PART},
         la_informed=values["la_informed_on"] is not None,
-        meeting_booked=values["meeting_planned_on"] is not None,
+        # Booked and not yet held: the same as the meeting panel (workflow.selectors).
+        meeting_booked=values["meeting_planned_on"] is not None
+        and values["mediation_held_on"] is None,
         mediation_declined=values["mediation_declined_on"] is not None,
         outcome_recorded=bool(values["outcome"]),
         certificate_kind=values["certificate_kind"] or "",

@@ -4,10 +4,10 @@ what the case page and My work read once for all their panels."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -31,6 +31,9 @@ from mediation.domain.case_states import (
     steps_available,
 )
 from mediation.domain.deadlines import DeadlineCode, DeadlineWarning
+from mediation.domain.decisions import APPEALABLE_DECISIONS
+from mediation.domain.progress import ProgressFacts, StageRow, family_stages
+from mediation.notifications.models import FAILED_DELIVERY, Message
 from mediation.parties.selectors import parties_with_attendance
 from mediation.workflow.facts import KEY_DATE_LABELS, situation_of
 
@@ -43,6 +46,32 @@ def case_situation(
 ) -> CaseSituation:
     """`calendar` and `actions` (the agreed actions) are read here unless given."""
     return situation_of(case, calendar=calendar, actions=actions)
+
+
+def meeting_is_booked(case: Case) -> bool:
+    """A meeting date is booked and not yet held. Booking sets the date and cancelling clears
+    it, in the same transaction as the meeting itself (mediation.meetings.services), so this
+    agrees with the meeting panel."""
+    return case.meeting_planned_on is not None and case.mediation_held_on is None
+
+
+def case_progress_facts(case: Case) -> ProgressFacts:
+    """The facts the family's tracker, the case page and the meeting panel share."""
+    return ProgressFacts(
+        route=Route(case.route),
+        state=CaseState(case.status),
+        meeting_booked=meeting_is_booked(case),
+        meeting_held=case.mediation_held_on is not None,
+        certificate_required=case.decision_type in APPEALABLE_DECISIONS and not case.section_i_only,
+        certificate_issued=case.certificate_issued_on is not None,
+        family_withdrew=case.mediation_declined_on is not None,
+        agreement_reached=case.outcome in {Outcome.AGREED_ALL, Outcome.AGREED_PART},
+    )
+
+
+def case_progress(case: Case) -> list[StageRow]:
+    """The stages the family sees on the portal, for the family and for staff alike."""
+    return family_stages(case_progress_facts(case))
 
 
 def case_steps(
@@ -155,4 +184,72 @@ def case_page_reads(*, case: Case) -> CasePageReads:
         mediation_by=mediation_by,
         warnings=warning_views(case, clocks.warnings),
         no_certificate_because=no_certificate,
+    )
+
+
+@dataclass(frozen=True)
+class FailedDelivery:
+    """A message the email or text provider says did not reach the person."""
+
+    message: Message
+    reference: str
+    phone: str  # the person's number on the case, to ring them instead
+
+    @property
+    def sentence(self) -> str:
+        """ "Email to Sam Patel bounced: phone them on 0161 496 0000"."""
+        what = Message.Channel(self.message.channel).label
+        name = self.message.recipient_name or self.message.recipient_email or "them"
+        status = {
+            Message.Delivery.BOUNCED: "bounced",
+            Message.Delivery.REJECTED: "was refused",
+            Message.Delivery.FAILED: "did not arrive",
+            Message.Delivery.COMPLAINED: "was marked as spam",
+        }.get(Message.Delivery(self.message.delivery_status), "did not arrive")
+        how = f"phone them on {self.phone}" if self.phone else "phone them"
+        return f"{what} to {name} {status}: {how}"
+
+
+FAILED_SHOWN_DAYS = 30
+
+
+def failed_deliveries(*, case_ids: list[int] | QuerySet[Case, int]) -> list[FailedDelivery]:
+    """Messages on these cases (ids, or a query of them read as a subquery) that did not reach
+    the person in the last FAILED_SHOWN_DAYS days, newest first (one query, and one more for
+    the people's numbers when there are any)."""
+    if isinstance(case_ids, list) and not case_ids:
+        return []
+    since = timezone.now() - timedelta(days=FAILED_SHOWN_DAYS)
+    failed = list(
+        Message.objects.filter(
+            case_id__in=case_ids,
+            delivery_status__in=FAILED_DELIVERY,
+            delivery_status_at__gte=since,
+        )
+        .defer("body", "secret")
+        .order_by("-delivery_status_at", "-id")[:50]
+    )
+    if not failed:
+        return []
+    parties = list(
+        Party.objects.filter(case_id__in={m.case_id for m in failed}).values_list(
+            "case_id", "email", "phone", "case__reference"
+        )
+    )
+    phones = {(case_id, email.lower()): phone for case_id, email, phone, _ref in parties if email}
+    references = {case_id: reference for case_id, _e, _p, reference in parties}
+    return [
+        FailedDelivery(
+            message=m,
+            reference=references.get(m.case_id or 0, ""),
+            phone=phones.get((m.case_id or 0, m.recipient_email.lower()), ""),
+        )
+        for m in failed
+    ]
+
+
+def my_failed_deliveries(*, user: User) -> list[FailedDelivery]:
+    """Failed messages on the open cases in the user's work queue (the queue is a subquery)."""
+    return failed_deliveries(
+        case_ids=my_work_for_user(user=user).order_by().values_list("pk", flat=True)
     )

@@ -33,6 +33,7 @@ from mediation.deadlines.selectors import (
 )
 from mediation.domain.case_states import STEPS, Route, Step
 from mediation.domain.dates import format_day_long
+from mediation.domain.progress import stage_now
 from mediation.timeline.selectors import case_timeline
 from mediation.workflow import selectors, services
 from mediation.workflow.forms import (
@@ -60,6 +61,7 @@ def my_work(request: AuthenticatedHttpRequest) -> HttpResponse:
             "page": page,
             "rows": case_rows(page.items, next_deadline_views(page.items, calendar=calendar)),
             "attention": selectors.my_work_attention(user=request.user, calendar=calendar),
+            "failed_deliveries": selectors.my_failed_deliveries(user=request.user),
         },
     )
 
@@ -93,6 +95,8 @@ def case_detail(request: AuthenticatedHttpRequest, reference: str) -> HttpRespon
             "can_read_mediator_notes": permissions.can_read_mediator_notes(request.user, case),
             "can_link_cases": permissions.can_link_cases(request.user),
             "links": case_selectors.case_links(case=case, user=request.user),
+            "failed_deliveries": selectors.failed_deliveries(case_ids=[case.pk]),
+            "family_stage": stage_now(selectors.case_progress(case)),
         },
     )
 

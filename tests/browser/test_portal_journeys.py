@@ -142,21 +142,27 @@ def invite(case, officer, role, kind, send_to=None):
     return services.access_invite(case=case, party=party, kind=kind, by=officer, send_to=send_to)
 
 
-def open_emailed_link(page, live_server, to, subject=None):
+def open_emailed_link(page, live_server, to, subject=None, button="Continue"):
+    """Start from the newest email to `to` in the outbox (its subject starting `subject`): it
+    says what is needed, gives the case reference and our phone number, and names no one."""
     from django.core import mail
 
     message = next(
-        m for m in reversed(mail.outbox) if to in m.to and (subject is None or m.subject == subject)
+        m
+        for m in reversed(mail.outbox)
+        if to in m.to and (subject is None or m.subject.startswith(subject))
     )
-    for word in ("Whitfield", "Isla", "Eastmoor", "MED-"):
+    for word in ("Whitfield", "Isla", "Eastmoor"):
         assert word not in f"{message.subject}{message.body}"
+    assert re.search(r"MED-\d{4}-\d{5}", str(message.subject)), message.subject
+    assert "0161 496 0000" in str(message.body)
     found = re.search(r"https?://[^/\s]+(/portal/link/[^\s]+/)", str(message.body))
     assert found is not None
     path = found.group(1)
     page.goto(f"{live_server.url}{path}")
     page.wait_for_selector("h1")
     assert_accessible(page)
-    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name=button).click()
     return path
 
 
@@ -185,12 +191,19 @@ def test_parent_is_invited_by_staff_and_does_their_part(phone, live_server, uplo
     page.wait_for_selector("text=Invitation emailed")
     assert page.locator("text=email sent").first.is_visible()
 
-    path = open_emailed_link(page, live_server, PARENT)
-    page.wait_for_selector("h1:has-text('Where your case is')")
-    assert_accessible(page)
-    assert page.get_by_text("Your appeal deadline").is_visible()
+    from django.core import mail
 
-    page.get_by_role("link", name="Tell us which meeting dates you can do").click()
+    invitation = next(m for m in reversed(mail.outbox) if PARENT in m.to)
+    assert "What we need from you:" in invitation.body
+    assert "Tell us which of the meeting dates we offered you can come to, by " in invitation.body
+    path = open_emailed_link(page, live_server, PARENT, subject="You are invited")
+    page.wait_for_selector("h1:has-text('Your case')")
+    assert_accessible(page)
+    assert page.get_by_text("This case is about Isla Whitfield").is_visible()
+    assert page.get_by_text("You can appeal to the Tribunal until").is_visible()
+    assert page.locator("#to-do").is_visible()
+
+    page.get_by_role("link", name="Tell us which meeting dates you can come to").first.click()
     page.wait_for_selector("h1:has-text('Which dates can you do?')")
     page.get_by_role("button", name="Send my answers").click()
     page.wait_for_selector(".govuk-error-summary")
@@ -220,8 +233,16 @@ def test_parent_is_invited_by_staff_and_does_their_part(phone, live_server, uplo
     assert_accessible(page)
     assert Upload.objects.get().purpose == "party_file"
 
-    page.get_by_role("link", name="Back to your case").click()
-    page.get_by_role("link", name="Read the outcome statement").click()
+    # the draft statement is sent to them to agree: they start from that email
+    from mediation.outcomes.services import statement_send_for_agreement
+
+    statement_send_for_agreement(case=case, by=officer)
+    open_emailed_link(page, live_server, PARENT, subject="Check the outcome statement by")
+    page.wait_for_selector("h1:has-text('Your case')")
+    assert_accessible(page)
+    page.get_by_role(
+        "link", name="Read the outcome statement and tell us if it is accurate"
+    ).click()
     page.wait_for_selector("h1:has-text('Outcome statement')")
     assert_accessible(page)
     page.get_by_role("button", name="Send my agreement").click()
@@ -246,9 +267,12 @@ def test_parent_is_invited_by_staff_and_does_their_part(phone, live_server, uplo
         booked_by=officer,
     )
     page.reload()
+    assert page.get_by_text("Who will be there, what to bring").is_visible()
     page.get_by_role("link", name="Your meeting on").click()
     page.wait_for_selector("h1:has-text('Your meeting')")
     assert page.get_by_role("link", name="Join the online meeting").is_visible()
+    assert page.get_by_role("heading", name="What to bring").is_visible()
+    assert page.get_by_role("heading", name="If you need a change").is_visible()
     assert_accessible(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="Add it to your calendar").click()
@@ -301,7 +325,11 @@ def test_la_officer_names_attendee_answers_dates_and_reports_on_an_action(
     page.wait_for_selector('h1:has-text("Your local authority\'s part")')
     assert_accessible(page)
 
-    page.get_by_role("link", name="Name who will attend and confirm their authority").click()
+    # what they have to do is listed first, with its date
+    assert page.get_by_role(
+        "link", name="Tell us who will attend for the local authority, and what they can decide"
+    ).is_visible()
+    page.get_by_role("link", name="Name who will attend and confirm what they can decide").click()
     page.wait_for_selector("h1:has-text('Who will attend')")
     page.get_by_role("button", name="Confirm").click()
     page.wait_for_selector(".govuk-error-summary")
@@ -313,7 +341,7 @@ def test_la_officer_names_attendee_answers_dates_and_reports_on_an_action(
     page.wait_for_selector("text=We have recorded who will attend")
     assert AuthorityConfirmation.objects.get().issue == "education"
 
-    page.get_by_role("link", name="Tell us which meeting dates you can do").click()
+    page.get_by_role("link", name="Tell us which meeting dates you can come to").first.click()
     page.get_by_label("No, I cannot come").check()
     page.get_by_role("button", name="Send my answers").click()
     page.wait_for_selector("text=We have your answers")
@@ -380,8 +408,11 @@ def test_child_gives_their_views_once(phone, live_server, upload_root):
     case, officer = portal_case()
     parent = case.parties.get(role="parent_carer")
     invite(case, officer, "child", "child_views", send_to=parent)
-    path = open_emailed_link(page, live_server, PARENT, subject="A link to share your views")
+    path = open_emailed_link(
+        page, live_server, PARENT, subject="A link to share your views", button="Start"
+    )
     page.wait_for_selector("h1:has-text('Hello Isla')")
+    assert page.get_by_text("A mediator is a person who helps people agree").is_visible()
     assert_accessible(page)
     assert not page.get_by_text("Whitfield").count()
     page.get_by_role("button", name="Send").click()
@@ -399,4 +430,4 @@ def test_child_gives_their_views_once(phone, live_server, upload_root):
     views = ChildViews.objects.get()
     assert views.share_with == "mediator_only" and views.attachments.count() == 1
     page.goto(f"{live_server.url}{path}")
-    page.wait_for_selector("h1:has-text('This link cannot be used')")
+    page.wait_for_selector("h1:has-text('This link does not work now')")

@@ -39,11 +39,17 @@ ACCESS: dict[str, frozenset[str]] = {
     "csp-report": PUBLIC,
     # the load balancer's and monitoring's health check: no personal data, no sign-in
     "ops:healthz": PUBLIC,
+    # the email provider's delivery reports: no sign-in, its own basic authentication
+    # (mediation/ops/tests/test_delivery_webhook.py)
+    "email-events": PUBLIC,
     # lists every staff member has (scoped to what each may see)
     "cases:my-work": ALL_STAFF,
     "cases:list": ALL_STAFF,
     "meetings:calendar": ALL_STAFF,
     "cases:team": OFFICE,
+    "documents:letters-to-post": OFFICE,
+    "documents:letter-pdf": OFFICE,
+    "documents:letter-posted": OFFICE,
     # enquiries are for the office
     "enquiries:list": OFFICE,
     "enquiries:new": OFFICE,
@@ -73,6 +79,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "outcomes:action-remove": CASE_STAFF,
     "outcomes:agreement": CASE_STAFF,
     "outcomes:finalise": CASE_STAFF,
+    "outcomes:send-for-agreement": CASE_STAFF,
     "outcomes:addendum": CASE_STAFF,
     "outcomes:circulate": CASE_STAFF,
     "outcomes:resend": CASE_STAFF,
@@ -110,6 +117,7 @@ ACCESS: dict[str, frozenset[str]] = {
     # managing the service
     "manage:home": MANAGERS,
     "manage:authorities": MANAGERS,
+    "manage:service-details": MANAGERS,
     "manage:authority-new": MANAGERS,
     "manage:authority-edit": MANAGERS,
     "manage:closure-days": MANAGERS,
@@ -162,6 +170,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "portal:sign-out": PUBLIC,
     "portal:signed-out": PUBLIC,
     "portal:views-thanks": PUBLIC,
+    "portal:words": PUBLIC,
     # invoices: managers
     "invoicing:list": MANAGERS,
     "invoicing:new": MANAGERS,
@@ -268,6 +277,7 @@ OPEN_TO_ANONYMOUS = {
     "documents:verify",
     "csp-report",
     "ops:healthz",
+    "email-events",
 } | {
     name
     for name, allowed in ACCESS.items()
@@ -275,9 +285,10 @@ OPEN_TO_ANONYMOUS = {
 }
 # The survey's own doors: its page answers a stranger "not found"; its thank-you page is public.
 OPEN_TO_ANONYMOUS |= {"feedback:survey", "feedback:thanks"}
-# The views that take a POST without a CSRF token: browsers send CSP reports without one, and
-# the API is used with a token, never a cookie.
-CSRF_EXEMPT = {"csp-report"} | {name for name in ACCESS if name.startswith("api:")}
+# The views that take a POST without a CSRF token: browsers send CSP reports without one, the
+# email provider authenticates its delivery reports with basic auth instead, and the API is
+# used with a token, never a cookie.
+CSRF_EXEMPT = {"csp-report", "email-events"} | {name for name in ACCESS if name.startswith("api:")}
 # Pages an allowed visitor still finds "not found" in this world's state, and why.
 NOT_FOUND_IN_THIS_STATE = {
     "documents:certificate-revoke": "the case has no certificate to revoke",
@@ -391,6 +402,13 @@ SHOWS: dict[str, Shows] = {
     "documents:certificate-revoke": Reads("documents.certificate"),
     "documents:letter-templates": SERVICE_SETTINGS,
     "documents:letter-template-edit": NoPersonalData("letter wording, previewed with made-up data"),
+    "documents:letters-to-post": Lists("notifications.message"),
+    "documents:letter-pdf": Downloads("notifications.message"),
+    "documents:letter-posted": BUTTON,
+    "email-events": NoPersonalData("the email provider's delivery reports: a webhook, no page"),
+    "manage:service-details": SERVICE_SETTINGS,
+    "outcomes:send-for-agreement": BUTTON,
+    "portal:words": NoPersonalData("the words we use, explained: no case data"),
     "outcomes:statement": STATEMENT,
     "outcomes:pdf": Downloads("outcomes.outcomestatement"),
     "outcomes:edit": STATEMENT,
@@ -452,7 +470,7 @@ SHOWS: dict[str, Shows] = {
     "uploads:share": BUTTON,
     "uploads:remove": Reads("uploads.upload"),
     "portal_staff:invite": CASE,
-    "portal_staff:revoke": BUTTON,
+    "portal_staff:revoke": CASE,  # asks first: a page naming the person on the case
     "portal_staff:new-link": BUTTON,
     "portal_staff:request-done": BUTTON,
     "invoicing:list": BILLING,

@@ -108,6 +108,23 @@ def target_for(name, pattern):
             from mediation.invoicing.models import Tariff
 
             kwargs[kwarg] = Tariff.objects.earliest("pk").local_authority_id
+        elif kwarg == "message_id":
+            from mediation.notifications.models import Message
+            from mediation.notifications.services import message_queue
+
+            letter = Message.objects.filter(channel="letter", case_id=case.pk).first()
+            if letter is None:
+                letter, _created = message_queue(
+                    key="url-world-letter",
+                    to_email="",
+                    to_name="Grace Whitfield",
+                    subject=f"A letter ({case.reference})",
+                    body="A letter.",
+                    case_id=case.pk,
+                    channel="letter",
+                    attachments=[("letter.pdf", "application/pdf", b"%PDF-1.4 letter")],
+                )
+            kwargs[kwarg] = letter.pk
         elif kwarg == "party_id" and name == "parties:authority":
             kwargs[kwarg] = case.parties.filter(role=PartyRole.LA_REPRESENTATIVE).first().pk
         else:

@@ -38,7 +38,12 @@ from mediation.domain.facts import ActionDates, Fact, fact_violations
 from mediation.invoicing.models import CreditNote, Invoice
 from mediation.meetings.models import MediatorCall, Meeting, MeetingLetter, SlotAnswer, SlotOffer
 from mediation.notifications.models import Message
-from mediation.outcomes.models import AgreedAction, OutcomeStatement, PartyAgreement
+from mediation.outcomes.models import (
+    AgreedAction,
+    AgreementRequest,
+    OutcomeStatement,
+    PartyAgreement,
+)
 from mediation.outcomes.selectors import action_views, agreeing_parties
 from mediation.parties.models import ExpenseClaim
 from mediation.portal.models import AccessKind
@@ -155,6 +160,21 @@ def check_outcome_statements_and_actions() -> list[str]:
     owners: set[str] = set()
     for statement in statements:
         if not statement.is_final:
+            # A party sees a draft, and may agree it, only once it was sent to them to agree.
+            current = {"statement": statement, "content_hash": statement.content_hash}
+            agreed = set(
+                PartyAgreement.objects.filter(**current, voided_at=None).values_list(
+                    "party_id", flat=True
+                )
+            )
+            sent = set(
+                AgreementRequest.objects.filter(**current).values_list("party_id", flat=True)
+            )
+            problems += [
+                f"{statement.case.reference}: the draft was not sent to {party.name} to agree"
+                for party in agreeing_parties(statement.case)
+                if party.pk not in agreed | sent
+            ]
             continue
         actions = list(AgreedAction.objects.filter(statement=statement))
         for view in action_views(statement, actions, today=today):
@@ -394,8 +414,10 @@ def _portal_links_open_the_right_page() -> list[str]:
         path = link.url.removeprefix("http://127.0.0.1:8000")
         client = Client()
         shown = client.get(path)
-        if shown.status_code != 200 or b"Continue" not in shown.content:
-            problems.append(f"{link.journey.label}: the link does not show Continue")
+        # The child's link has its own page, in a child's words: Start rather than Continue.
+        button = "Start" if link.journey.kind == AccessKind.CHILD_VIEWS else "Continue"
+        if shown.status_code != 200 or button.encode() not in shown.content:
+            problems.append(f"{link.journey.label}: the link does not show {button}")
             continue
         signed_in = client.post(path)
         expected = (

@@ -13,6 +13,7 @@ import time_machine
 from mediation.audit.models import AuditEvent
 from mediation.cases.models import ContactPreference, Party, PartyRole
 from mediation.common import errors
+from mediation.common.tests.pdf_ua import assert_pdf_ua
 from mediation.deadlines.models import Deadline
 from mediation.documents import services
 from mediation.documents.models import Certificate, DocumentKind, GeneratedDocument
@@ -120,6 +121,7 @@ def test_each_kind_is_issued_by_the_workflow_step(
     info = pdf_info(document.pdf)
     assert "(A4)" in info["Page size"] and info["Tagged"] == "yes" and info["Pages"] == "1"
     assert info["Title"] == f"Mediation certificate {certificate.reference}"
+    assert_pdf_ua(document.pdf, title_contains=certificate.reference)
 
     # One message per recipient: the family by email (with the PDF), the LA's contact email.
     messages = Message.objects.filter(case_id=case.pk, subject__contains=certificate.reference)
@@ -226,6 +228,7 @@ def test_a_family_who_prefers_letters_gets_a_letter_to_post_with_the_appeal_summ
         assert fact in text, fact
     attachment = letter_message.attachments.first()
     assert attachment is not None and bytes(attachment.content) == bytes(letter.pdf)
+    assert_pdf_ua(letter.pdf, title_contains="certificate")
 
 
 def test_every_family_member_gets_it_and_an_la_without_email_is_flagged(

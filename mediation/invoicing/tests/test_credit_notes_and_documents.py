@@ -12,6 +12,7 @@ import pytest
 
 from mediation.audit.models import AuditEvent
 from mediation.common import errors
+from mediation.common.tests.pdf_ua import assert_pdf_ua
 from mediation.documents.tests.support import pdf_info
 from mediation.invoicing import selectors, services
 from mediation.invoicing.models import (
@@ -239,6 +240,7 @@ def test_invoice_pdf_text(invoice):
     assert "Whitfield" not in text  # references only, never names
     info = pdf_info(bytes(invoice.pdf))
     assert info["Title"] == "Invoice INV-2026-00001" and info["Tagged"] == "yes"
+    assert_pdf_ua(bytes(invoice.pdf), title_contains="Invoice INV-2026-00001")
 
 
 def test_invoice_csv(invoice):
@@ -265,6 +267,7 @@ def test_credit_note_pdf_and_csv(invoice, manager_sue):
     )
     text = pdf_text(bytes(note.pdf))
     assert "Credit note CN-2026-00001" in text
+    assert_pdf_ua(bytes(note.pdf), title_contains="Credit note CN-2026-00001")
     assert "INV-2026-00001 issued 2 December 2026" in text
     assert "Charged twice for one meeting" in text
     assert "Total credited £780.00" in text

@@ -10,7 +10,12 @@ from django.utils import timezone
 from mediation.accounts.models import User
 from mediation.cases.models import Case
 from mediation.meetings.permissions import can_schedule_meeting
-from mediation.meetings.selectors import calls_for_mediator, meeting_current, slot_board
+from mediation.meetings.selectors import (
+    calls_for_mediator,
+    meeting_current,
+    meeting_status_label,
+    slot_board,
+)
 from mediation.workflow.selectors import CasePageReads
 
 register = template.Library()
@@ -38,6 +43,7 @@ def case_meeting_panel(
     return {
         "case": case,
         "meeting": meeting,
+        "meeting_status": meeting_status_label(meeting, case) if meeting else "",
         "board": board,
         "may_schedule": can_schedule_meeting(user, case),
     }

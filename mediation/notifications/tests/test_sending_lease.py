@@ -98,3 +98,17 @@ def test_recording_the_send_outlives_a_lost_connection(monkeypatch):
     assert lost["left"] == 0
     assert Message.objects.get(pk=message.pk).status == Message.Status.SENT
     assert len(mail.outbox) == 1
+
+
+def test_message_ids_and_links_follow_the_address_the_service_is_served_at(db, settings):
+    from mediation.common.links import site_url
+    from mediation.notifications.models import Message as Sent
+    from mediation.notifications.services import message_id_header
+
+    settings.SITE_URL = "http://127.0.0.1:8123"
+    message = Sent(pk=7, idempotency_key="k")
+    assert message_id_header(message).endswith("@127.0.0.1>")
+    assert site_url("/portal/") == "http://127.0.0.1:8123/portal/"
+    settings.SITE_URL = "https://mediation.example.org/"
+    assert message_id_header(message).endswith(".7@mediation.example.org>")
+    assert site_url("portal/new-link/") == "https://mediation.example.org/portal/new-link/"

@@ -11,6 +11,7 @@ import pytest
 
 from mediation.cases.models import MediatorNote, Party
 from mediation.common.errors import ServiceError
+from mediation.common.tests.pdf_ua import assert_pdf_ua
 from mediation.deadlines.models import Deadline
 from mediation.deadlines.services import deadline_recalculate
 from mediation.documents.models import GeneratedDocument
@@ -315,6 +316,7 @@ def test_circulate_emails_the_pdf_and_makes_letters(final_case, case_officer_cal
     (attachment,) = email.attachments.all()
     assert attachment.content_type == "application/pdf"
     assert bytes(attachment.content).startswith(b"%PDF")
+    assert_pdf_ua(bytes(attachment.content), title_contains="Outcome statement")
     letter = Message.objects.get(channel="letter")
     assert letter.recipient_name == "Grace Whitfield" and letter.attachments.count() == 1
     final_case.refresh_from_db()
@@ -552,6 +554,7 @@ def test_the_overdue_letter_cites_the_regulation_the_agreement_and_the_action(
     message = Message.objects.get(pk=chase.message_ids[0])
     assert message.recipient_email == final_case.local_authority.contact_email
     text = pdf_text(bytes(message.attachments.get().content), tmp_path)
+    assert_pdf_ua(bytes(message.attachments.get().content), title_contains=final_case.reference)
     from mediation.domain.dates import format_day
 
     for expected in (
@@ -649,3 +652,21 @@ def test_supporter_gets_the_statement_but_does_not_agree(held_case):
     recipients = {p.name for p in selectors.circulation_recipients(held_case)}
     assert "Grace Whitfield" in recipients
     assert isinstance(held_case.parties.get(name="Grace Whitfield"), Party)
+
+
+def test_staff_reminders_put_statutory_deadlines_first_and_label_service_standards(final_case):
+    from mediation.deadlines.reminders import deadline_reminders_send
+
+    deadline_reminders_send(today=TODAY)
+    reminders = list(Message.objects.filter(idempotency_key__startswith="deadline:").order_by("id"))
+    standards = [m for m in reminders if "Outcome statement to be sent out" in m.subject]
+    statutory = [m for m in reminders if m not in standards]
+    assert standards and statutory
+    for message in standards:
+        assert "(service standard)" in message.subject
+        assert message.body.startswith("This service standard (our own, not the law's)")
+    for message in statutory:
+        assert "(service standard)" not in message.subject
+        assert message.body.startswith("This statutory deadline")
+    # queued in that order: every statutory reminder before the first service standard
+    assert max(m.pk for m in statutory) < min(m.pk for m in standards)

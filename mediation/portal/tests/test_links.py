@@ -48,15 +48,21 @@ def test_development_outbox_may_keep_the_link(portal_case, case_officer_cal):
     assert token_from_mail(party.email) in message.body_as_sent
 
 
-def test_invitation_email_has_no_personal_details(invited):
+def test_invitation_email_says_what_and_how_but_names_no_one(invited):
+    reference = invited["parent"].case.reference
     for message in mail.outbox:
         text = f"{message.subject}{message.body}"
-        for word in ("Isla", "Whitfield", "Northfield Borough", "MED-", "Omar", "Priya", "Sarah"):
+        # The case reference may be named (it is how people quote the case); names may not.
+        for word in ("Isla", "Whitfield", "Northfield Borough", "Omar", "Priya", "Sarah"):
             assert word not in text
         assert "/portal/link/" in message.body
+        assert reference in message.subject and f"Please quote reference {reference}" in text
+        assert "0161 496 0000 (Monday to Friday, 9am to 5pm)" in message.body
     subjects = {m.subject for m in mail.outbox}
-    assert "You have been invited to take part in a mediation case" in subjects
-    assert "A link to share your views" in subjects
+    assert f"You are invited to take part in mediation case {reference}" in subjects
+    assert f"A link to share your views – {reference}" in subjects
+    nothing_yet = [m for m in mail.outbox if "You do not need to do anything now" in m.body]
+    assert len(nothing_yet) == 3  # no dates offered, no meeting booked: nothing to do yet
 
 
 def test_get_shows_continue_and_uses_nothing(client, invited):
@@ -199,7 +205,7 @@ def test_known_and_unknown_addresses_get_identical_answers(client, invited):
     csrf = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"')
     assert csrf.sub(b"", known.content) == csrf.sub(b"", unknown.content)
     assert [m.to for m in mail.outbox] == [["omar.hassan@northfield.example.gov.uk"]]
-    assert mail.outbox[0].subject == "Your link to sign in"
+    assert mail.outbox[0].subject.startswith("Your link to sign in – MED-")
 
 
 def test_revoked_access_gets_no_link_but_the_same_answer(client, invited, case_officer_cal):
@@ -289,7 +295,7 @@ def test_staff_sign_in_ends_a_portal_session(client, invited, case_officer_cal):
     assert "portal_access" not in request.session
 
 
-def test_dates_offered_tell_invited_parties_once_a_day(invited, case_officer_cal):
+def test_dates_offered_tell_the_invited_parties_what_by_when_and_how(invited, case_officer_cal):
     from django.utils import timezone
 
     from mediation.meetings.services import slot_offer_add
@@ -307,14 +313,18 @@ def test_dates_offered_tell_invited_parties_once_a_day(invited, case_officer_cal
             duration_minutes=120,
             mode="online",
         )
-    notices = [m for m in mail.outbox if m.subject == "Your mediation needs your answer"]
+    notices = [m for m in mail.outbox if "meeting dates you can come to" in m.subject]
+    # the parent and the LA officer are invited to the meeting; the school and the child are not
     assert sorted(m.to[0] for m in notices) == [
         "omar.hassan@northfield.example.gov.uk",
         "sarah.whitfield@example.com",
     ]
     for message in notices:
-        assert "Whitfield" not in message.body and "MED-" not in message.body
+        assert "Whitfield" not in f"{message.body}{message.subject}"
+        assert case.reference in message.subject and case.reference in message.body
+        assert " by " in message.subject
         assert "/portal/link/" in message.body
+        assert "0161 496 0000" in message.body
 
 
 def test_new_link_form_with_invalid_input(client, db):

@@ -40,27 +40,40 @@ def ref(invited):
 # Parent ----------------------------------------------------------------------------------
 
 
-def test_parent_tracker_and_appeal_deadline(client, invited, ref):
+def test_parent_sees_who_what_to_do_and_the_appeal_deadline_in_words(client, invited, ref):
     sign_in(client, PARENT)
     body = client.get(f"/portal/c/{ref}/").content.decode()
+    assert "This case is about <strong>Isla Whitfield</strong>" in body
     assert "Where your case is" in body
     assert "You asked for mediation" in body and "Finding a date" in body
     assert "Now" in body and "Coming next" in body
-    assert "Your appeal deadline" in body and "The rule behind it" in body
+    assert "You do not need to do anything now" in body
+    assert "You can appeal to the Tribunal until " in body
+    assert "How we worked out this date" in body  # the calculation, inside a details element
+    assert "special educational needs and disabilities (SEND)" in body
+    assert "0161 496 0000" in body
     # what the parent must not see on their page
-    for private in ("Mediator", "case_history", "The LA refused to assess"):
+    for private in ("case_history", "The LA refused to assess", "/sign-in/"):
         assert private not in body
 
 
-def test_tracker_stages():
-    from mediation.portal.tracker import tracker
+def test_a_passed_appeal_deadline_is_said_plainly_with_what_can_still_be_done(client, invited, ref):
+    case = invited["parent"].case
+    authority = case.local_authority
+    authority.iass_name = "Northfield SENDIASS"
+    authority.iass_phone = "01632 960 222"
+    authority.save()
+    from mediation.deadlines.services import deadline_recalculate
 
-    rows = tracker("mediation", "meeting_booked")
-    assert [r.status for r in rows[:4]] == ["done", "done", "now", "next"]
-    rows = tracker("mediation", "meeting_booked", certificate_issued=True)
-    assert rows[4].status == "done"
-    assert all(r.status == "done" for r in tracker("certificate_only", "closed"))
-    assert tracker("disagreement_resolution", "consent_sought")[0].status == "now"
+    case.notice_sent_on = timezone.localdate() - timedelta(days=200)
+    case.save(update_fields=["notice_sent_on"])
+    deadline_recalculate(case=case, by=case.owner, reason="test")
+    sign_in(client, PARENT)
+    body = client.get(f"/portal/c/{ref}/").content.decode()
+    assert "The deadline has passed" in body
+    assert "permission to appeal late" in body
+    assert "Northfield SENDIASS: phone 01632 960 222" in body
+    assert "You can appeal to the Tribunal until" not in body
 
 
 def _slot(case, officer, days=10):
@@ -132,6 +145,8 @@ def test_meeting_details_and_calendar_file(client, invited, ref, case_officer_ca
     assert ics["Content-Type"].startswith("text/calendar")
     assert "attachment" in ics["Content-Disposition"]
     text = ics.content.decode()
+    # the Content-Type names the same METHOD as the body (RFC 5545 3.7.2)
+    assert "METHOD:REQUEST" in text and "method=REQUEST" in ics["Content-Type"]
     assert meeting.uid in text and PARENT in text
     assert LA not in text  # only their own address in the invitation
 
@@ -177,8 +192,19 @@ def test_parent_reads_and_agrees_the_outcome_statement(client, invited, ref, cas
     from mediation.outcomes.models import PartyAgreement
 
     sign_in(client, PARENT)
-    assert "no outcome statement yet" in client.get(f"/portal/c/{ref}/outcome/").content.decode()
+    assert (
+        "no outcome statement for you to read yet"
+        in client.get(f"/portal/c/{ref}/outcome/").content.decode()
+    )
     statement = _draft_statement(invited["parent"].case, case_officer_cal)
+    # a draft not sent to them is not theirs to read or agree yet
+    assert (
+        "no outcome statement for you to read yet"
+        in client.get(f"/portal/c/{ref}/outcome/").content.decode()
+    )
+    from mediation.outcomes.services import statement_send_for_agreement
+
+    statement_send_for_agreement(case=invited["parent"].case, by=case_officer_cal)
     body = client.get(f"/portal/c/{ref}/outcome/").content.decode()
     assert "Everyone agreed the LA will assess." in body
     _error_page(

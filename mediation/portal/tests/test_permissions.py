@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 PARENT, LA, INFO, CHILD = "parent", "la_officer", "information_provider", "child_views"
 
 # Pages with no case data, open to anyone (each is checked below for what it must not show).
-PUBLIC = {"start", "link", "new-link", "sign-out", "signed-out", "views-thanks"}
+PUBLIC = {"start", "link", "new-link", "sign-out", "signed-out", "views-thanks", "words"}
 
 # Every page behind the gate, and the kinds of access it lets through.
 GATED: dict[str, set[str]] = {
@@ -105,7 +105,7 @@ def _signed_in(client, kind: str, invited) -> None:
         from django.core import mail
 
         message = next(
-            m for m in reversed(mail.outbox) if m.subject == "A link to share your views"
+            m for m in reversed(mail.outbox) if m.subject.startswith("A link to share your views")
         )
         token = message.body.split("/portal/link/")[1].split("/")[0]
         assert services.hash_token(token) == link.token_hash
@@ -247,7 +247,8 @@ def test_staff_portal_pages(client, invited, cast, who):
     for action in ("new-link", "revoke"):
         url = reverse(f"portal_staff:{action}", args=[case.reference, invited[LA].pk])
         expected = 302 if STAFF_EXPECTED[who] == 200 else STAFF_EXPECTED[who]
-        assert client.post(url).status_code == expected, action
+        data = {"confirm": "yes"} if action == "revoke" else {}  # revoking asks first
+        assert client.post(url, data).status_code == expected, action
     invited[LA].refresh_from_db()
     assert invited[LA].is_active == (STAFF_EXPECTED[who] != 200)
     url = reverse("portal_staff:request-done", args=[case.reference, 999999])

@@ -52,7 +52,7 @@ def test_child_views_invitation_goes_to_a_chosen_adult(client, portal_case, case
     assert response.status_code == 302
     access = PortalAccess.objects.get()
     assert access.party == child and access.email == parent.email
-    assert mail.outbox[-1].subject == "A link to share your views"
+    assert mail.outbox[-1].subject == f"A link to share your views – {portal_case.reference}"
 
 
 def test_no_invitation_for_people_without_an_address_or_a_portal_role(
@@ -107,12 +107,19 @@ def test_resend_and_revoke_from_the_panel(client, invited, case_officer_cal):
     assert client.post(f"/cases/{case.reference}/portal/{access.pk}/new-link/").status_code == 302
     assert len(mail.outbox) == before + 1
     assert access.links.filter(revoked_at__isnull=True, used_at__isnull=True).count() == 1
-    assert client.post(f"/cases/{case.reference}/portal/{access.pk}/revoke/").status_code == 302
+    url = f"/cases/{case.reference}/portal/{access.pk}/revoke/"
+    # it asks first: the page, and a POST without the confirmation, change nothing
+    asked = client.get(url)
+    assert asked.status_code == 200 and "Revoke portal access" in asked.content.decode()
+    assert client.post(url).status_code == 200
+    access.refresh_from_db()
+    assert access.revoked_at is None
+    assert client.post(url, {"confirm": "yes"}).status_code == 302
     access.refresh_from_db()
     assert access.revoked_by == case_officer_cal
     assert access.links.filter(revoked_at__isnull=True, used_at__isnull=True).count() == 0
     # a second revoke or a new link for a revoked access is refused with a message, not a 500
-    assert client.post(f"/cases/{case.reference}/portal/{access.pk}/revoke/").status_code == 302
+    assert client.post(url, {"confirm": "yes"}).status_code == 302
     assert client.post(f"/cases/{case.reference}/portal/{access.pk}/new-link/").status_code == 302
     # and they can be invited again
     la = case.parties.get(role="la_representative")
@@ -125,7 +132,7 @@ def test_staff_panel_query_count_does_not_grow(
     from mediation.cases.models import Party
 
     case = invited["parent"].case
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         staff_panel(case)
     for n in range(4):
         party = Party.objects.create(
@@ -134,7 +141,7 @@ def test_staff_panel_query_count_does_not_grow(
         services.access_invite(
             case=case, party=party, kind="information_provider", by=case_officer_cal
         )
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         panel = staff_panel(case)
     assert sum(len(row.accesses) for row in panel.parties) == 8
 

@@ -14,6 +14,7 @@ from django.core import mail
 from conftest import login
 from mediation.audit.models import AuditEvent
 from mediation.cases.models import Party
+from mediation.common.tests.pdf_ua import assert_pdf_ua
 from mediation.deadlines.services import deadline_recalculate
 from mediation.notifications.models import Message
 from mediation.outcomes.models import AgreedAction, OutcomeStatement
@@ -131,6 +132,7 @@ def test_report_is_queued_then_made_then_sent(
     assert "refresh" not in page and "Download the PDF" in page
 
     text = pdf_text(bytes(report.pdf), tmp_path)
+    assert_pdf_ua(bytes(report.pdf), title_contains="Quarterly report")
     assert "Quarterly report: Northfield Borough Council" in text
     assert "Quarter 2 2026" in text
     assert "Mediations held" in text

@@ -289,3 +289,27 @@ def test_mediators_cannot_record_an_appeal(client, mediator_mia, open_case):
 def test_appeal_for_an_unknown_case_is_404(client, manager_sue):
     login(client, manager_sue)
     assert client.get(reverse("reports:appeal", args=["MED-2026-99999"])).status_code == 404
+
+
+def test_the_dashboard_links_a_case_officer_only_to_pages_they_may_open(
+    client, case_officer_cal, manager_sue
+):
+    import re as _re
+
+    from conftest import login as _login
+
+    for user in (case_officer_cal, manager_sue):
+        _login(client, user)
+        page = client.get("/reports/").content.decode()
+        links = {
+            href
+            for href in _re.findall(r'href="(/[^"#]*)"', page)
+            if not href.startswith(("/static/", "/reports/cases/"))
+        }
+        assert links
+        refused = []
+        for href in sorted(links):
+            status = client.get(href.replace("&amp;", "&")).status_code
+            if status == 403:
+                refused.append(href)
+        assert refused == [], (user.username, refused)
