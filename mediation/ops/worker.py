@@ -39,8 +39,8 @@ from mediation.audit.services import audit_seal_pending
 from mediation.notifications.services import messages_send_pending
 from mediation.ops.audit_checkpoints import checkpoint_email_managers
 from mediation.ops.models import WorkerHeartbeat
-from mediation.webhooks.services import webhooks_enqueue_due, webhooks_prune
 from mediation.portal.notices import party_reminders_send
+from mediation.webhooks.services import webhooks_enqueue_due, webhooks_prune
 
 logger = logging.getLogger(__name__)
 

@@ -46,7 +46,6 @@ from mediation.outcomes.services import statement_locked, statement_require_draf
 from mediation.parties.models import AuthorityConfirmation
 from mediation.parties.services import attendance_refresh
 from mediation.portal.models import (
-    ONE_FORM_KINDS,
     AccessKind,
     LinkPurpose,
     PartyNotice,

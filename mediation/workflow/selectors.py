@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mediation.accounts.models import User
-from mediation.cases.models import Case, Party
+from mediation.cases.models import Case, Outcome, Party
 from mediation.cases.selectors import my_work_for_user
 from mediation.common.words import lower_first
 from mediation.deadlines.clocks import (
@@ -26,6 +26,7 @@ from mediation.domain.calendar import WorkingCalendar
 from mediation.domain.case_states import (
     NO_CERTIFICATE_OUT_OF_TIME,
     CaseSituation,
+    CaseState,
     Route,
     StepOffer,
     steps_available,
