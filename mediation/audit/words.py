@@ -175,6 +175,11 @@ VERB_WORDS: Final[dict[str, str]] = {
     "feedback.record": "Recorded someone's survey answers",
     "portal.feedback_sent": "Sent a survey link",
     "portal.link_sent": "Sent a portal link",
+    # Telling parties what is needed
+    "letter.posted": "Marked a letter as posted",
+    "message.delivery_failed": "Heard that a message did not arrive",
+    "outcome.send_for_agreement": "Sent the outcome statement to the parties to agree",
+    "service_details.update": "Changed the service's contact details",
 }
 
 # One step of the workflow: "case.step.<step>", in the step's own words.

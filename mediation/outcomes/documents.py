@@ -148,10 +148,12 @@ def overdue_letter_pdf(action: AgreedAction, *, today: date) -> bytes:
 def overdue_letter_email_body(action: AgreedAction) -> str:
     reference = action.case.reference
     if action.who == AgreedAction.Who.FAMILY:
+        contact = service_contact()
+        or_call = f" or call us on {contact.phone_with_hours}" if contact.phone else ""
         return (
             f"Please find attached a letter about something you agreed at mediation (our "
-            f"reference {reference}).\n\nYou can reply to this email or call us, quoting "
-            f"{reference}.\n\n{settings.PROVIDER_NAME}\n"
+            f"reference {reference}).\n\nYou can reply to this email{or_call}, quoting "
+            f"{reference}.\n\n{contact.name}\n"
         )
     if action.who == AgreedAction.Who.SCHOOL:
         return (

@@ -110,6 +110,8 @@ KEPT_AS_THEY_ARE: dict[str, str] = {
     "webhooks.WebhookDelivery": "whether an event reached the LA's system",
     "webhooks.WebhookAttempt": "status codes and the start of the LA system's answers",
     "exchange.ImportedCase": "the reference the case had in the file it was imported from",
+    "outcomes.AgreementRequest": "which version of a statement went to whom, and when: no text",
+    "portal.PartyNotice": "which reminder went to whom, and when: codes and dates, no text",
 }
 
 # What else one person's erasure clears: rows of theirs that hold their own words or address.

@@ -68,6 +68,10 @@ def _inform_la(case, officer):
 def _offer(case, officer, days):
     from mediation.meetings.services import slot_offer_add
 
+    # On a working day (a weekend or bank holiday needs its own "yes, this date").
+    calendar, today = service_calendar(), timezone.localdate()
+    while not calendar.is_working_day(today + timedelta(days=days)):
+        days += 1
     return slot_offer_add(
         case=case,
         by=officer,
@@ -95,7 +99,7 @@ def _book(case, officer, days=14):
 def _held(case, officer):
     from mediation.workflow.services import case_take_step
 
-    with time_machine.travel(timezone.localdate() + timedelta(days=15)):
+    with time_machine.travel(case.meeting_planned_on):  # held on the day booked
         case = case_take_step(
             case=case,
             step=Step.RECORD_MEETING_HELD,
@@ -235,36 +239,38 @@ def test_an_agreed_action_is_reminded_before_its_date_and_once_overdue(invited, 
     from mediation.outcomes import services as outcome_services
 
     case = _held(_book(invited["parent"].case, case_officer_cal).case, case_officer_cal)
-    outcome_services.statement_save(
-        case=case, by=case_officer_cal, key_points="Agreed.", outcome="agreed_all"
-    )
-    due = timezone.localdate() + timedelta(days=30)
-    action = outcome_services.action_add(
-        case=case,
-        by=case_officer_cal,
-        data={
-            "what": "Send the draft plan",
-            "who": "la",
-            "kind": "not_appealable",
-            "section": "F",
-            "agreed_due": due,
-        },
-    )
-    statement = case.outcome_statement
-    statement.refresh_from_db()
-    from mediation.outcomes.models import PartyAgreement
-    from mediation.outcomes.selectors import agreeing_parties
-
-    for party in agreeing_parties(case):
-        PartyAgreement.objects.create(
-            statement=statement,
-            party=party,
-            content_hash=statement.content_hash,
-            version=statement.version,
-            method="in_meeting",
-            recorded_by=case_officer_cal,
+    # The statement is written, agreed and made final on the day of the meeting.
+    with time_machine.travel(case.mediation_held_on):
+        outcome_services.statement_save(
+            case=case, by=case_officer_cal, key_points="Agreed.", outcome="agreed_all"
         )
-    outcome_services.statement_finalise(case=case, by=case_officer_cal)
+        due = timezone.localdate() + timedelta(days=30)
+        action = outcome_services.action_add(
+            case=case,
+            by=case_officer_cal,
+            data={
+                "what": "Send the draft plan",
+                "who": "la",
+                "kind": "not_appealable",
+                "section": "F",
+                "agreed_due": due,
+            },
+        )
+        statement = case.outcome_statement
+        statement.refresh_from_db()
+        from mediation.outcomes.models import PartyAgreement
+        from mediation.outcomes.selectors import agreeing_parties
+
+        for party in agreeing_parties(case):
+            PartyAgreement.objects.create(
+                statement=statement,
+                party=party,
+                content_hash=statement.content_hash,
+                version=statement.version,
+                method="in_meeting",
+                recorded_by=case_officer_cal,
+            )
+        outcome_services.statement_finalise(case=case, by=case_officer_cal)
     action.refresh_from_db()
     calendar = service_calendar()
     remind_on = calendar.subtract_working_days(due, 2)
