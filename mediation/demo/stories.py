@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from mediation.calendar_feeds.services import feed_new_address
 from mediation.cases.models import (
     AppealLodged,
     CallerType,
@@ -642,10 +643,12 @@ def closed_after_follow_up(w: World) -> Steps:
     yield s.at(-61, "10:00")
     s.assign_mediator("maya.mediator")
     la_officer(s, "Robert Lyle")
+    s.add_person("child", PartyRole.CHILD, "Arlo Osei")
     s.step(Step.INFORM_LA)
     yield from meeting_booked(s, offered=-56, booked=-54, meeting=-45)
     yield s.at(-50, "11:00")
     s.calls_made("family", "la")
+    s.child_views()
 
     def actions(s: DemoCase) -> None:
         s.action_agreed(
@@ -674,6 +677,44 @@ def closed_after_follow_up(w: World) -> Steps:
         closure_outcome=ClosureOutcome.COMPLETED,
         appeal_lodged=AppealLodged.NO,
         reason="Every agreed action is done.",
+    )
+    # The end-of-case survey: Dad and Arlo answer through their links; the LA's officer by
+    # phone, recorded by the case officer (see the case's Feedback page).
+    yield s.at(-30, "10:05")
+    s.survey_sent()
+    yield s.at(-29, "19:40")
+    s.survey_answered(
+        "family",
+        {
+            "satisfaction": "very_satisfied",
+            "felt_heard": "yes",
+            "information_clear": "yes",
+            "would_recommend": "yes",
+        },
+        "The mediator made sure the LA heard what Arlo needs. The outcome letter was clear.",
+    )
+    yield s.at(-28, "16:15")
+    s.survey_answered(
+        "child",
+        {
+            "satisfaction": "satisfied",
+            "felt_heard": "yes",
+            "information_clear": "partly",
+            "would_recommend": "yes",
+        },
+        "I did not know what a re-assessment was at first.",
+    )
+    yield s.at(-26, "11:30")
+    s.call_logged("Called the LA's officer: he gave his survey answers.", who="la", incoming=False)
+    s.survey_recorded(
+        "la",
+        {
+            "satisfaction": "satisfied",
+            "felt_heard": "yes",
+            "information_clear": "yes",
+            "would_recommend": "not_sure",
+        },
+        "Well run. The papers came late the day before the meeting.",
     )
 
 
@@ -740,6 +781,19 @@ def declined_certificate(w: World) -> Steps:
         closure_outcome=ClosureOutcome.WITHDRAWN,
         appeal_lodged=AppealLodged.UNKNOWN,
         reason="Certificate sent; the family will appeal.",
+    )
+    yield s.at(-10, "10:05")
+    s.survey_sent()
+    yield s.at(-8, "20:10")
+    s.survey_answered(
+        "family",
+        {
+            "satisfaction": "neither",
+            "felt_heard": "partly",
+            "information_clear": "yes",
+            "would_recommend": "not_sure",
+        },
+        "Quick to send the certificate, but I would have liked a call back sooner.",
     )
 
 
@@ -1367,6 +1421,13 @@ def invoice_and_credit_note(w: World) -> Steps:
         release=False,
         by=manager,
     )
+
+
+@story("calendar-feed", OFFICE, "Maya's meetings in her own calendar: her subscription is on")
+def calendar_feed(w: World) -> Steps:
+    # The address is shown once, on the page that turns it on; Maya can give it a new one there.
+    yield w.at(-5, "08:45")
+    feed_new_address(user=w.staff["maya.mediator"])
 
 
 @story("quarterly-report", OFFICE, "Northfield's report for the last quarter")

@@ -24,8 +24,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import login
+from mediation.accounts.models import Role, User
 from mediation.audit.models import AuditEvent
 from mediation.audit.verification import audit_verify
+from mediation.calendar_feeds.models import CalendarFeed
 from mediation.cases.models import Case, CaseNote, CaseStatusChange, Contact, Enquiry
 from mediation.deadlines.clocks import compute_for_case, service_calendar, stored_values
 from mediation.deadlines.models import Deadline
@@ -35,6 +38,7 @@ from mediation.documents.models import Certificate
 from mediation.domain.case_states import CaseState, Route
 from mediation.domain.deadlines import DeadlineCode
 from mediation.domain.facts import ActionDates, Fact, fact_violations
+from mediation.feedback.models import GivenVia, Participant, SurveyResponse
 from mediation.invoicing.models import CreditNote, Invoice
 from mediation.meetings.models import MediatorCall, Meeting, MeetingLetter, SlotAnswer, SlotOffer
 from mediation.notifications.models import Message
@@ -237,6 +241,62 @@ def check_documents_and_files() -> list[str]:
     return [f"no {what}" for what, found in wanted.items() if not found]
 
 
+def check_survey_answers_and_calendar_feed() -> list[str]:
+    """Answers to the end-of-case survey on closed cases (a parent's and a child's through their
+    links, one set a case officer recorded from a phone call), shown on the case's Feedback page
+    and as satisfaction on the reports dashboard; and Maya's calendar subscription turned on."""
+    responses = list(SurveyResponse.objects.select_related("case", "party", "recorded_by"))
+    wanted = {
+        "a parent's survey answers through their link": any(
+            r.participant == Participant.PARENT and r.given_via == GivenVia.LINK for r in responses
+        ),
+        "a child's survey answers": any(r.participant == Participant.CHILD for r in responses),
+        "survey answers a case officer recorded from a phone call": any(
+            r.given_via == GivenVia.PHONE
+            and r.recorded_by is not None
+            and r.recorded_by.role == Role.CASE_OFFICER
+            for r in responses
+        ),
+        "calendar subscription for Maya": CalendarFeed.objects.filter(
+            user__username="maya.mediator"
+        ).exists(),
+    }
+    problems = [f"no {what}" for what, found in wanted.items() if not found]
+    problems += [
+        f"{r.case.reference}: survey answers on a case that is not closed"
+        for r in responses
+        if r.case.status != S.CLOSED
+    ]
+    arlo = next((r.case for r in responses if r.participant == Participant.CHILD), None)
+    if arlo is None:
+        return problems
+    client = login(Client(), User.objects.get(username="priya.officer"))
+    page = client.get(reverse("feedback:case", kwargs={"reference": arlo.reference}))
+    names = {r.party.name for r in responses if r.case_id == arlo.pk and r.party is not None}
+    if page.status_code != 200 or not all(name.encode() in page.content for name in names):
+        problems.append(f"{arlo.reference}: the Feedback page does not show everyone's answers")
+    answered = sorted(timezone.localdate(r.answered_at) for r in responses)
+    period = {"period": "custom"}
+    for name, day in (("start", answered[0]), ("end", answered[-1])):
+        period |= {f"{name}_{part}": str(getattr(day, part)) for part in ("day", "month", "year")}
+    dashboard = login(Client(), User.objects.get(username="morgan.manager")).get(
+        reverse("reports:dashboard"), period
+    )
+    figures = (
+        {
+            figure.metric.key: figure.result.total
+            for section in dashboard.context["sections"]
+            for figure in section["figures"]
+        }
+        if dashboard.status_code == 200
+        else {}
+    )
+    for kind in (Participant.PARENT, Participant.CHILD, Participant.LA_OFFICER):
+        if not figures.get(f"feedback_satisfied_{kind.value}"):
+            problems.append(f"the reports dashboard shows no satisfaction of {kind.label.lower()}")
+    return problems
+
+
 # ---------------------------------------------------------------------------------------------
 # Only what is true
 # ---------------------------------------------------------------------------------------------
@@ -389,6 +449,7 @@ CHECKS: list[Callable[[], list[str]]] = [
     check_side_roads,
     check_outcome_statements_and_actions,
     check_documents_and_files,
+    check_survey_answers_and_calendar_feed,
     check_fact_rules,
     check_recorded_in_time,
     check_what_the_panels_say,
