@@ -32,6 +32,13 @@ from mediation.demo.acts import DemoCase, Family, World
 from mediation.domain.attendance import EDUCATION, HEALTH, SOCIAL_CARE
 from mediation.domain.case_states import Route, Step
 from mediation.domain.deadlines import ActionKind
+from mediation.exchange.services import (
+    caseload_import_check,
+    caseload_import_map,
+    caseload_import_run,
+    caseload_import_start,
+    caseload_import_upload,
+)
 from mediation.invoicing import selectors as invoicing_selectors
 from mediation.invoicing.services import credit_note_issue, invoice_issue
 from mediation.outcomes.models import AgreedAction
@@ -1428,6 +1435,42 @@ def calendar_feed(w: World) -> Steps:
     # The address is shown once, on the page that turns it on; Maya can give it a new one there.
     yield w.at(-5, "08:45")
     feed_new_address(user=w.staff["maya.mediator"])
+
+
+@story("caseload-import", OFFICE, "Two cases imported from the previous provider's spreadsheet")
+def caseload_import(w: World) -> Steps:
+    """The manager uploads a caseload export, keeps the columns as matched, and imports it once
+    the dry run found both rows ready (Manage → Import a caseload from a spreadsheet). The check
+    and the import are the task worker's; they run here as it would, a minute after each step.
+    The cases are left with the manager to hand on (so no case officer's week changes)."""
+    manager = w.staff["morgan.manager"]
+
+    def on(offset: int) -> str:
+        return f"{w.day(offset):%d/%m/%Y}"
+
+    rows = [
+        "Reference,Local authority,Route,Decision disputed,Child's first name,Child's last name,"
+        "Child's date of birth,Main contact's name,Relationship to the child,Email,Issues,"
+        "Decision notice sent,First contact,LA told,Certificate issued",
+        f"PREV-0141,Northfield,Mediation,Refusal to assess,Esme,Okonjo,14/02/2016,Grace Okonjo,"
+        f"Mother,grace.okonjo@example.com,Education,{on(-16)},{on(-12)},{on(-11)},",
+        f"PREV-0144,Eastmoor,Certificate only,Refusal to amend,Finn,Darby,03/09/2012,Liam Darby,"
+        f"Father,liam.darby@example.com,Education,{on(-14)},{on(-10)},,{on(-9)}",
+    ]
+    yield w.at(-4, "14:00")
+    job = caseload_import_upload(
+        by=manager,
+        file_name="previous-provider-open-cases.csv",
+        data=("\r\n".join(rows) + "\r\n").encode(),
+        default_owner=manager,
+    )
+    job = caseload_import_map(job=job, mapping=dict(job.mapping), by=manager)
+    yield w.at(-4, "14:01")
+    caseload_import_check(job_id=job.pk)
+    yield w.at(-4, "14:10")
+    caseload_import_start(job=job, by=manager)
+    yield w.at(-4, "14:11")
+    caseload_import_run(job_id=job.pk)
 
 
 @story("quarterly-report", OFFICE, "Northfield's report for the last quarter")
