@@ -34,6 +34,9 @@ from mediation.cases.models import (
 )
 from mediation.domain.calendar import WorkingCalendar
 from mediation.domain.case_states import CaseState, Route, Step
+from mediation.feedback import services as feedback
+from mediation.feedback.models import GivenVia as AnsweredVia
+from mediation.feedback.models import SurveyInvitation
 from mediation.meetings import services as meetings
 from mediation.meetings.models import MediatorCall, Meeting, SlotOffer
 from mediation.meetings.selectors import NO_MEDIATOR_KEY, case_attendees
@@ -583,6 +586,33 @@ class DemoCase:
             helped_by="My mum wrote down what I said.",
             share_with=share_with,
             by_user=self.owner,
+        )
+
+    # The end-of-case survey ----------------------------------------------------------------------
+
+    def survey_sent(self) -> int:
+        """What the task worker does once a closing is committed: ask everyone who took part
+        (an email with a single-use link each; anyone with no email address, by phone). Nobody
+        is asked twice, so the worker's own run of it later asks nobody."""
+        return feedback.survey_invite_case(case_id=self.case.pk)
+
+    def survey_answered(self, key: str, answers: dict[str, str], comment: str = "") -> None:
+        """Someone answers through the link in their survey email, as the survey page sends it
+        (a child's answers come through the same page, in child-friendly words)."""
+        invitation = SurveyInvitation.objects.select_related("access").get(
+            case=self.case, party=self.people[key]
+        )
+        assert invitation.access is not None, "no link: record their answers from a phone call"
+        feedback.survey_answer(access=invitation.access, answers={**answers, "comment": comment})
+
+    def survey_recorded(self, key: str, answers: dict[str, str], comment: str = "") -> None:
+        """Answers someone gave on the phone, recorded by the case officer."""
+        feedback.survey_record(
+            case=self.case,
+            party=self.people[key],
+            answers={**answers, "comment": comment},
+            given_via=AnsweredVia.PHONE,
+            by=self.owner,
         )
 
     # Expenses ----------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from mediation.calendar_feeds.services import feed_new_address
 from mediation.cases.models import (
     AppealLodged,
     CallerType,
@@ -31,6 +32,13 @@ from mediation.demo.acts import DemoCase, Family, World
 from mediation.domain.attendance import EDUCATION, HEALTH, SOCIAL_CARE
 from mediation.domain.case_states import Route, Step
 from mediation.domain.deadlines import ActionKind
+from mediation.exchange.services import (
+    caseload_import_check,
+    caseload_import_map,
+    caseload_import_run,
+    caseload_import_start,
+    caseload_import_upload,
+)
 from mediation.invoicing import selectors as invoicing_selectors
 from mediation.invoicing.services import credit_note_issue, invoice_issue
 from mediation.outcomes.models import AgreedAction
@@ -642,10 +650,12 @@ def closed_after_follow_up(w: World) -> Steps:
     yield s.at(-61, "10:00")
     s.assign_mediator("maya.mediator")
     la_officer(s, "Robert Lyle")
+    s.add_person("child", PartyRole.CHILD, "Arlo Osei")
     s.step(Step.INFORM_LA)
     yield from meeting_booked(s, offered=-56, booked=-54, meeting=-45)
     yield s.at(-50, "11:00")
     s.calls_made("family", "la")
+    s.child_views()
 
     def actions(s: DemoCase) -> None:
         s.action_agreed(
@@ -674,6 +684,44 @@ def closed_after_follow_up(w: World) -> Steps:
         closure_outcome=ClosureOutcome.COMPLETED,
         appeal_lodged=AppealLodged.NO,
         reason="Every agreed action is done.",
+    )
+    # The end-of-case survey: Dad and Arlo answer through their links; the LA's officer by
+    # phone, recorded by the case officer (see the case's Feedback page).
+    yield s.at(-30, "10:05")
+    s.survey_sent()
+    yield s.at(-29, "19:40")
+    s.survey_answered(
+        "family",
+        {
+            "satisfaction": "very_satisfied",
+            "felt_heard": "yes",
+            "information_clear": "yes",
+            "would_recommend": "yes",
+        },
+        "The mediator made sure the LA heard what Arlo needs. The outcome letter was clear.",
+    )
+    yield s.at(-28, "16:15")
+    s.survey_answered(
+        "child",
+        {
+            "satisfaction": "satisfied",
+            "felt_heard": "yes",
+            "information_clear": "partly",
+            "would_recommend": "yes",
+        },
+        "I did not know what a re-assessment was at first.",
+    )
+    yield s.at(-26, "11:30")
+    s.call_logged("Called the LA's officer: he gave his survey answers.", who="la", incoming=False)
+    s.survey_recorded(
+        "la",
+        {
+            "satisfaction": "satisfied",
+            "felt_heard": "yes",
+            "information_clear": "yes",
+            "would_recommend": "not_sure",
+        },
+        "Well run. The papers came late the day before the meeting.",
     )
 
 
@@ -740,6 +788,19 @@ def declined_certificate(w: World) -> Steps:
         closure_outcome=ClosureOutcome.WITHDRAWN,
         appeal_lodged=AppealLodged.UNKNOWN,
         reason="Certificate sent; the family will appeal.",
+    )
+    yield s.at(-10, "10:05")
+    s.survey_sent()
+    yield s.at(-8, "20:10")
+    s.survey_answered(
+        "family",
+        {
+            "satisfaction": "neither",
+            "felt_heard": "partly",
+            "information_clear": "yes",
+            "would_recommend": "not_sure",
+        },
+        "Quick to send the certificate, but I would have liked a call back sooner.",
     )
 
 
@@ -1367,6 +1428,49 @@ def invoice_and_credit_note(w: World) -> Steps:
         release=False,
         by=manager,
     )
+
+
+@story("calendar-feed", OFFICE, "Maya's meetings in her own calendar: her subscription is on")
+def calendar_feed(w: World) -> Steps:
+    # The address is shown once, on the page that turns it on; Maya can give it a new one there.
+    yield w.at(-5, "08:45")
+    feed_new_address(user=w.staff["maya.mediator"])
+
+
+@story("caseload-import", OFFICE, "Two cases imported from the previous provider's spreadsheet")
+def caseload_import(w: World) -> Steps:
+    """The manager uploads a caseload export, keeps the columns as matched, and imports it once
+    the dry run found both rows ready (Manage → Import a caseload from a spreadsheet). The check
+    and the import are the task worker's; they run here as it would, a minute after each step.
+    The cases are left with the manager to hand on (so no case officer's week changes)."""
+    manager = w.staff["morgan.manager"]
+
+    def on(offset: int) -> str:
+        return f"{w.day(offset):%d/%m/%Y}"
+
+    rows = [
+        "Reference,Local authority,Route,Decision disputed,Child's first name,Child's last name,"
+        "Child's date of birth,Main contact's name,Relationship to the child,Email,Issues,"
+        "Decision notice sent,First contact,LA told,Certificate issued",
+        f"PREV-0141,Northfield,Mediation,Refusal to assess,Esme,Okonjo,14/02/2016,Grace Okonjo,"
+        f"Mother,grace.okonjo@example.com,Education,{on(-16)},{on(-12)},{on(-11)},",
+        f"PREV-0144,Eastmoor,Certificate only,Refusal to amend,Finn,Darby,03/09/2012,Liam Darby,"
+        f"Father,liam.darby@example.com,Education,{on(-14)},{on(-10)},,{on(-9)}",
+    ]
+    yield w.at(-4, "14:00")
+    job = caseload_import_upload(
+        by=manager,
+        file_name="previous-provider-open-cases.csv",
+        data=("\r\n".join(rows) + "\r\n").encode(),
+        default_owner=manager,
+    )
+    job = caseload_import_map(job=job, mapping=dict(job.mapping), by=manager)
+    yield w.at(-4, "14:01")
+    caseload_import_check(job_id=job.pk)
+    yield w.at(-4, "14:10")
+    caseload_import_start(job=job, by=manager)
+    yield w.at(-4, "14:11")
+    caseload_import_run(job_id=job.pk)
 
 
 @story("quarterly-report", OFFICE, "Northfield's report for the last quarter")

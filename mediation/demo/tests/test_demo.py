@@ -24,8 +24,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import login
+from mediation.accounts.models import Role, User
 from mediation.audit.models import AuditEvent
 from mediation.audit.verification import audit_verify
+from mediation.calendar_feeds.models import CalendarFeed
 from mediation.cases.models import Case, CaseNote, CaseStatusChange, Contact, Enquiry
 from mediation.deadlines.clocks import compute_for_case, service_calendar, stored_values
 from mediation.deadlines.models import Deadline
@@ -35,6 +38,8 @@ from mediation.documents.models import Certificate
 from mediation.domain.case_states import CaseState, Route
 from mediation.domain.deadlines import DeadlineCode
 from mediation.domain.facts import ActionDates, Fact, fact_violations
+from mediation.exchange.models import CaseloadImport, ImportedCase, ImportRow
+from mediation.feedback.models import GivenVia, Participant, SurveyResponse
 from mediation.invoicing.models import CreditNote, Invoice
 from mediation.meetings.models import MediatorCall, Meeting, MeetingLetter, SlotAnswer, SlotOffer
 from mediation.notifications.models import Message
@@ -94,6 +99,11 @@ FACT_FIELDS = {
 
 def _every_case() -> list[Case]:
     return list(Case.objects.select_related("enquiry", "local_authority").order_by("reference"))
+
+
+def _imported_case_ids() -> set[int]:
+    """Cases the demo's caseload import brought in from the previous provider."""
+    return set(ImportedCase.objects.values_list("case_id", flat=True))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -219,6 +229,9 @@ def check_documents_and_files() -> list[str]:
         "an invoice": Invoice.objects.exists(),
         "a credit note": CreditNote.objects.exists(),
         "a quarterly report, made": QuarterlyReport.objects.filter(status="ready").exists(),
+        "a caseload import, done": CaseloadImport.objects.filter(
+            status=CaseloadImport.Status.DONE, rows__result=ImportRow.Result.CREATED
+        ).exists(),
         "an open enquiry": Enquiry.objects.filter(status=Enquiry.Status.OPEN).exists(),
         "an enquiry closed with information": Enquiry.objects.filter(
             status=Enquiry.Status.CLOSED
@@ -235,6 +248,62 @@ def check_documents_and_files() -> list[str]:
         "calls the mediator made": MediatorCall.objects.filter(called_on__isnull=False).exists(),
     }
     return [f"no {what}" for what, found in wanted.items() if not found]
+
+
+def check_survey_answers_and_calendar_feed() -> list[str]:
+    """Answers to the end-of-case survey on closed cases (a parent's and a child's through their
+    links, one set a case officer recorded from a phone call), shown on the case's Feedback page
+    and as satisfaction on the reports dashboard; and Maya's calendar subscription turned on."""
+    responses = list(SurveyResponse.objects.select_related("case", "party", "recorded_by"))
+    wanted = {
+        "a parent's survey answers through their link": any(
+            r.participant == Participant.PARENT and r.given_via == GivenVia.LINK for r in responses
+        ),
+        "a child's survey answers": any(r.participant == Participant.CHILD for r in responses),
+        "survey answers a case officer recorded from a phone call": any(
+            r.given_via == GivenVia.PHONE
+            and r.recorded_by is not None
+            and r.recorded_by.role == Role.CASE_OFFICER
+            for r in responses
+        ),
+        "calendar subscription for Maya": CalendarFeed.objects.filter(
+            user__username="maya.mediator"
+        ).exists(),
+    }
+    problems = [f"no {what}" for what, found in wanted.items() if not found]
+    problems += [
+        f"{r.case.reference}: survey answers on a case that is not closed"
+        for r in responses
+        if r.case.status != S.CLOSED
+    ]
+    arlo = next((r.case for r in responses if r.participant == Participant.CHILD), None)
+    if arlo is None:
+        return problems
+    client = login(Client(), User.objects.get(username="priya.officer"))
+    page = client.get(reverse("feedback:case", kwargs={"reference": arlo.reference}))
+    names = {r.party.name for r in responses if r.case_id == arlo.pk and r.party is not None}
+    if page.status_code != 200 or not all(name.encode() in page.content for name in names):
+        problems.append(f"{arlo.reference}: the Feedback page does not show everyone's answers")
+    answered = sorted(timezone.localdate(r.answered_at) for r in responses)
+    period = {"period": "custom"}
+    for name, day in (("start", answered[0]), ("end", answered[-1])):
+        period |= {f"{name}_{part}": str(getattr(day, part)) for part in ("day", "month", "year")}
+    dashboard = login(Client(), User.objects.get(username="morgan.manager")).get(
+        reverse("reports:dashboard"), period
+    )
+    figures = (
+        {
+            figure.metric.key: figure.result.total
+            for section in dashboard.context["sections"]
+            for figure in section["figures"]
+        }
+        if dashboard.status_code == 200
+        else {}
+    )
+    for kind in (Participant.PARENT, Participant.CHILD, Participant.LA_OFFICER):
+        if not figures.get(f"feedback_satisfied_{kind.value}"):
+            problems.append(f"the reports dashboard shows no satisfaction of {kind.label.lower()}")
+    return problems
 
 
 # ---------------------------------------------------------------------------------------------
@@ -273,8 +342,13 @@ def check_recorded_in_time() -> list[str]:
     now; the status history in order."""
     now = timezone.now()
     problems = []
+    imported = _imported_case_ids()
     for case in _every_case():
         opened = timezone.localdate(case.opened_at)
+        if case.pk in imported and case.enquiry is not None:
+            # Opened here when imported: its earlier steps happened at the previous provider,
+            # after the family first contacted it (the enquiry's date).
+            opened = timezone.localdate(case.enquiry.received_at)
         after_opening = [
             getattr(case, name)
             for fact, name in FACT_FIELDS.items()
@@ -303,6 +377,7 @@ def check_what_the_panels_say() -> list[str]:
     """A meeting recorded on the case is a meeting in its meeting panel; a certificate after
     mediation has its meeting and statement."""
     problems = []
+    imported = _imported_case_ids()
     for case in _every_case():
         meetings = {
             timezone.localtime(m.starts_at).date(): m.status
@@ -319,7 +394,11 @@ def check_what_the_panels_say() -> list[str]:
             and OutcomeStatement.objects.filter(case=case, status="final").exists()
         ):
             problems.append(f"{case.reference}: a certificate after mediation without its meeting")
-        if case.certificate_issued_on and not Certificate.objects.filter(case=case).exists():
+        if (
+            case.certificate_issued_on
+            and case.pk not in imported  # issued by the previous provider, before the import
+            and not Certificate.objects.filter(case=case).exists()
+        ):
             problems.append(f"{case.reference}: a certificate date but no certificate")
     return problems
 
@@ -389,6 +468,7 @@ CHECKS: list[Callable[[], list[str]]] = [
     check_side_roads,
     check_outcome_statements_and_actions,
     check_documents_and_files,
+    check_survey_answers_and_calendar_feed,
     check_fact_rules,
     check_recorded_in_time,
     check_what_the_panels_say,
