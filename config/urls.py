@@ -40,6 +40,13 @@ manage_urlpatterns = (
             account_views.user_two_factor_reset,
             name="user-two-factor-reset",
         ),
+        path("mediators/", account_views.mediators, name="mediators"),
+        path(
+            "mediators/<int:user_id>/registration/",
+            account_views.mediator_registration,
+            name="mediator-registration",
+        ),
+        path("mediators/<int:user_id>/cpd/", account_views.mediator_cpd, name="mediator-cpd"),
         path(
             "users/<int:user_id>/conflicts/",
             case_file_views.mediator_conflicts,
