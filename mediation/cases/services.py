@@ -22,11 +22,15 @@ from mediation.cases.models import (
     Enquiry,
     MediatorConflict,
     MediatorNote,
+    ParticipationDeclined,
     Party,
     ReferenceCounter,
+    Side,
 )
 from mediation.cases.selectors import mediator_refusal
 from mediation.common.errors import ServiceError
+from mediation.domain.case_states import Route
+from mediation.domain.dates import format_day
 from mediation.timeline.models import TimelineKind
 from mediation.timeline.services import timeline_record
 
@@ -234,3 +238,40 @@ def mediator_conflict_add(
     conflict = MediatorConflict.objects.create(mediator=mediator, created_by=by, **data)
     audit_record(actor=by, verb="mediator_conflict.create", target=conflict, request=request)
     return conflict
+
+
+@transaction.atomic
+def participation_declined_record(
+    *, case: Case, by: User, data: dict[str, Any], request: HttpRequest | None = None
+) -> ParticipationDeclined:
+    """Record that someone declined to take part in disagreement resolution (voluntary,
+    CFA 2014 s57): who, why and when. Counted by the reports ("declined by the LA")."""
+    if not by.can_handle_enquiries:
+        raise ServiceError("Only case officers and managers record who declined.")
+    if case.route != Route.DISAGREEMENT_RESOLUTION:
+        raise ServiceError("Only disagreement resolution is voluntary: this case is not.")
+    declined_on = data["declined_on"]
+    if declined_on > timezone.localdate():
+        raise ServiceError("The date they told us must be today or in the past.")
+    if declined_on < timezone.localdate(case.opened_at):
+        raise ServiceError("The date they told us must be on or after the case was opened.")
+    declined = ParticipationDeclined.objects.create(
+        case=case,
+        side=data["side"],
+        reason_kind=data["reason_kind"],
+        reason=(data.get("reason") or "").strip(),
+        declined_on=declined_on,
+        recorded_by=by,
+    )
+    who = Side(declined.side).label
+    timeline_record(
+        case=case,
+        by=by,
+        summary=f"{who} declined to take part in disagreement resolution: "
+        f"{declined.get_reason_kind_display().lower()} ({format_day(declined_on)})",
+        verb="case.participation_declined",
+        target=declined,
+        request=request,
+        detail={"side": declined.side, "reason_kind": declined.reason_kind},
+    )
+    return declined

@@ -10,8 +10,8 @@ from django import forms
 from mediation.accounts.models import Role, User
 from mediation.authorities.models import LocalAuthority
 from mediation.cases.forms import MAX_LONG_TEXT
-from mediation.cases.models import CaseLink
-from mediation.common.forms import ModelChoiceField
+from mediation.cases.models import CaseLink, DeclineReason, Side
+from mediation.common.forms import GovukDateField, ModelChoiceField
 
 
 def reason_field(label: str, message: str, help_text: str = "") -> forms.CharField:
@@ -92,3 +92,50 @@ class MediatorConflictForm(forms.Form):
                 "Enter a local authority, a school or setting, or a family name"
             )
         return data
+
+
+class DeclinedForm(forms.Form):
+    """Someone declined to take part in disagreement resolution: who, why and when."""
+
+    side = forms.ChoiceField(
+        label="Who declined to take part?",
+        choices=Side.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select who declined to take part",
+            "invalid_choice": "Select who declined to take part",
+        },
+    )
+    reason_kind = forms.ChoiceField(
+        label="What is the main reason they gave?",
+        choices=DeclineReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the main reason they gave",
+            "invalid_choice": "Select the main reason they gave",
+        },
+    )
+    reason = forms.CharField(
+        label="Say more, in their words if you can (optional)",
+        max_length=MAX_LONG_TEXT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept encrypted, like other notes.",
+        error_messages={"max_length": f"This must be {MAX_LONG_TEXT:,} characters or fewer"},
+    )
+    declined_on = GovukDateField(
+        label="Date they told us", past_only=True, help_text="For example, 27 3 2027"
+    )
+
+    def __init__(self, *args: Any, opened_on: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.opened_on = opened_on
+
+    def clean_declined_on(self) -> Any:
+        value = self.cleaned_data.get("declined_on")
+        if value is not None and self.opened_on is not None and value < self.opened_on:
+            raise forms.ValidationError(
+                f"Date they told us must be on or after the day the case was opened, "
+                f"{self.opened_on:%-d %B %Y}"
+            )
+        return value

@@ -12,6 +12,7 @@ case_urlpatterns = [
     path("cases/<str:reference>/mediator/", views.assign_mediator, name="assign-mediator"),
     path("cases/<str:reference>/private-notes/", views.mediator_notes, name="mediator-notes"),
     path("cases/<str:reference>/links/new/", views.case_link_add, name="link-add"),
+    path("cases/<str:reference>/declined/", views.participation_declined, name="declined"),
 ]
 
 enquiry_urlpatterns = [

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from mediation.accounts.models import Role, User
@@ -25,6 +26,7 @@ from mediation.cases.models import Enquiry, MediatorConflict
 from mediation.cases.step_forms import (
     AssignMediatorForm,
     CaseLinkForm,
+    DeclinedForm,
     MediatorConflictForm,
     MediatorNoteForm,
 )
@@ -286,5 +288,36 @@ def mediator_conflicts(request: AuthenticatedHttpRequest, user_id: int) -> HttpR
         request,
         "cases/mediator_conflicts.html",
         {"mediator": mediator, "form": form, "conflicts": conflicts},
+        invalid=request.method == "POST",
+    )
+
+
+@staff_view(can_handle_enquiries)
+@require_http_methods(["GET", "POST"])
+def participation_declined(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    """Record that someone declined to take part in disagreement resolution."""
+    case = selectors.access_case(user=request.user, reference=reference, request=request)
+    if case.route != "disagreement_resolution":
+        raise Http404("Only disagreement resolution can be declined")
+    form = DeclinedForm(
+        request.POST if request.method == "POST" else None,
+        opened_on=timezone.localdate(case.opened_at),
+    )
+    if request.method == "POST" and form.is_valid():
+        with refusal_shown_on(form, "declined_on"):
+            declined = services.participation_declined_record(
+                case=case, by=request.user, data=form.cleaned_data, request=request
+            )
+            messages.success(
+                request,
+                f"Recorded: {declined.get_side_display().lower()} declined to take part",
+            )
+            return redirect("cases:detail", reference=case.reference)
+    selectors.case_record_view(user=request.user, case=case, request=request)
+    declines = list(case.declines.select_related("recorded_by"))
+    return render_form_page(
+        request,
+        "cases/declined_form.html",
+        {"case": case, "form": form, "declines": declines},
         invalid=request.method == "POST",
     )

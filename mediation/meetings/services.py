@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from mediation.accounts.models import User
 from mediation.audit.services import audit_record
-from mediation.cases.models import Case, ContactPreference, Party
+from mediation.cases.models import Case, ChangeReason, ContactPreference, Party, Side
 from mediation.common.errors import ServiceError
 from mediation.deadlines.clocks import service_calendar
 from mediation.documents.models import DocumentKind
@@ -58,6 +58,26 @@ def short_notice_refusal(meeting_date: date, today: date) -> str:
 def _check_notice(meeting_date: date, today: date, consent: bool) -> None:
     if not consent and not enough_notice(meeting_date, today, service_calendar()):
         raise ServiceError(short_notice_refusal(meeting_date, today))
+
+
+def _check_who_and_why(requested_by: str, reason_kind: str) -> None:
+    """Who asked for a cancellation or move, and why from the short list: each is one of its
+    list, or "" where it was not recorded (a caller that does not ask, such as an import)."""
+    if requested_by and requested_by not in Side.values:
+        raise ServiceError("Choose who asked for the change from the list.")
+    if reason_kind and reason_kind not in ChangeReason.values:
+        raise ServiceError("Choose the reason from the list.")
+
+
+def who_and_why_line(requested_by: str, reason_kind: str) -> str:
+    """For the case's history: "asked by the local authority: illness or an emergency"."""
+    if not requested_by:
+        return ""
+    line = f"asked by {Side(requested_by).label[0].lower()}{Side(requested_by).label[1:]}"
+    if reason_kind:
+        reason = ChangeReason(reason_kind).label
+        line += f": {reason[0].lower()}{reason[1:]}"
+    return line
 
 
 def _check_details(mode: str, details: dict[str, Any]) -> None:
@@ -199,10 +219,13 @@ def meeting_reschedule(
     details: dict[str, Any],
     reason: str,
     short_notice_consent: bool,
+    requested_by: str = "",
+    reason_kind: str = "",
     today: date | None = None,
     request: HttpRequest | None = None,
 ) -> Meeting:
-    """Move a booked meeting: same UID, SEQUENCE + 1, a new METHOD:REQUEST to everyone."""
+    """Move a booked meeting: same UID, SEQUENCE + 1, a new METHOD:REQUEST to everyone.
+    `requested_by` (a Side) and `reason_kind` (a ChangeReason) say who asked and why."""
     today = today or timezone.localdate()
     meeting = Meeting.objects.select_for_update().select_related("case").get(pk=meeting.pk)
     if not meeting.is_booked:
@@ -213,6 +236,7 @@ def meeting_reschedule(
         )
     if not reason.strip():
         raise ServiceError("Give the reason for moving the meeting.")
+    _check_who_and_why(requested_by, reason_kind)
     new_date = timezone.localtime(starts_at).date()
     if new_date < today:
         raise ServiceError("The new date is in the past.")
@@ -233,12 +257,16 @@ def meeting_reschedule(
         sequence=meeting.sequence,
         old_starts_at=old,
         new_starts_at=starts_at,
+        requested_by=requested_by,
+        reason_kind=reason_kind,
         reason=reason,
         by=by,
     )
     moved = (
         f"Meeting moved from {format_day(timezone.localtime(old).date())} to {format_day(new_date)}"
     )
+    if requested_by:
+        moved += f", {who_and_why_line(requested_by, reason_kind)}"
     due = call_due(new_date, today, service_calendar())
     meeting.calls.filter(called_on__isnull=True).update(due_on=due)
     told = _notify(meeting, MeetingChange.Kind.RESCHEDULED, by=by, today=today, reason=reason)
@@ -249,7 +277,7 @@ def meeting_reschedule(
         verb="meeting.reschedule",
         target=meeting,
         request=request,
-        detail={"sequence": meeting.sequence},
+        detail={"sequence": meeting.sequence, "requested_by": requested_by},
     )
     case_key_dates_update(
         case=meeting.case,
@@ -267,16 +295,20 @@ def meeting_cancel(
     by: User,
     reason: str,
     expected_state: CaseState,
+    requested_by: str = "",
+    reason_kind: str = "",
     today: date | None = None,
     request: HttpRequest | None = None,
 ) -> Meeting:
-    """Cancel through the workflow's CANCEL_MEETING step; METHOD:CANCEL, SEQUENCE + 1."""
+    """Cancel through the workflow's CANCEL_MEETING step; METHOD:CANCEL, SEQUENCE + 1.
+    `requested_by` (a Side) and `reason_kind` (a ChangeReason) say who asked and why."""
     today = today or timezone.localdate()
     meeting = Meeting.objects.select_for_update().select_related("case").get(pk=meeting.pk)
     if not meeting.is_booked:
         raise ServiceError("This meeting is already cancelled.")
     if not reason.strip():
         raise ServiceError("Give the reason for cancelling the meeting.")
+    _check_who_and_why(requested_by, reason_kind)
     case_take_step(
         case=meeting.case,
         step=Step.CANCEL_MEETING,
@@ -293,19 +325,24 @@ def meeting_cancel(
         kind=MeetingChange.Kind.CANCELLED,
         sequence=meeting.sequence,
         old_starts_at=meeting.starts_at,
+        requested_by=requested_by,
+        reason_kind=reason_kind,
         reason=reason,
         by=by,
     )
     meeting.calls.filter(called_on__isnull=True).delete()
+    told = _notify(meeting, MeetingChange.Kind.CANCELLED, by=by, today=today, reason=reason)
     timeline_record(
         case=meeting.case,
         by=by,
         kind=TimelineKind.CONTACT,
-        summary=_notify(meeting, MeetingChange.Kind.CANCELLED, by=by, today=today, reason=reason),
+        summary=[f"Meeting cancelled, {who_and_why_line(requested_by, reason_kind)}", told]
+        if requested_by
+        else told,
         verb="meeting.cancel",
         target=meeting,
         request=request,
-        detail={"sequence": meeting.sequence},
+        detail={"sequence": meeting.sequence, "requested_by": requested_by},
     )
     return meeting
 

@@ -184,6 +184,8 @@ def reschedule(request: AuthenticatedHttpRequest, reference: str, meeting_id: in
                 details=form.details(),
                 reason=form.cleaned_data["reason"],
                 short_notice_consent=form.cleaned_data["short_notice_consent"],
+                requested_by=form.cleaned_data["requested_by"],
+                reason_kind=form.cleaned_data["reason_kind"],
                 request=request,
             )
             messages.success(request, "Meeting moved and everyone told")
@@ -212,6 +214,8 @@ def cancel(request: AuthenticatedHttpRequest, reference: str, meeting_id: int) -
                 meeting=meeting,
                 by=request.user,
                 reason=form.cleaned_data["reason"],
+                requested_by=form.cleaned_data["requested_by"],
+                reason_kind=form.cleaned_data["reason_kind"],
                 expected_state=expected_state_posted(request),
                 request=request,
             )

@@ -78,6 +78,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "outcomes:posted": CASE_STAFF,
     # a case: the office, not the mediator
     "cases:link-add": OFFICE,
+    "cases:declined": OFFICE,
     # the first step offered on this case is an office step (mediators' own steps: cases tests)
     "cases:step": OFFICE,
     "parties:add": OFFICE,
@@ -217,6 +218,7 @@ NOT_FOUND_IN_THIS_STATE = {
     "outcomes:action-add": "the statement is final",
     "outcomes:action-edit": "the statement is final",
     "outcomes:agreement": "agreements are recorded on a draft",
+    "cases:declined": "the case is a mediation: only disagreement resolution can be declined",
     "reports:quarterly-pdf": "the report is made after the transaction commits, never in this test",
 }
 

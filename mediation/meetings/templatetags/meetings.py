@@ -10,7 +10,13 @@ from django.utils import timezone
 from mediation.accounts.models import User
 from mediation.cases.models import Case
 from mediation.meetings.permissions import can_schedule_meeting
-from mediation.meetings.selectors import calls_for_mediator, meeting_current, slot_board
+from mediation.meetings.selectors import (
+    calls_for_mediator,
+    case_mediation_by,
+    changes_and_declines,
+    meeting_current,
+    slot_board,
+)
 from mediation.workflow.selectors import CasePageReads
 
 register = template.Library()
@@ -35,9 +41,12 @@ def case_meeting_panel(
         if reads
         else slot_board(case)
     )
+    mediation_by = reads.mediation_by if reads else case_mediation_by(case)
     return {
         "case": case,
         "meeting": meeting,
         "board": board,
         "may_schedule": can_schedule_meeting(user, case),
+        "changes": changes_and_declines(case, mediation_by=mediation_by),
+        "may_record_decline": user.can_handle_enquiries,
     }
