@@ -40,6 +40,11 @@ manage_urlpatterns = (
             account_views.user_two_factor_reset,
             name="user-two-factor-reset",
         ),
+        path("issues/", case_file_views.issue_themes, name="issue-themes"),
+        path("issues/new/", case_file_views.issue_theme_edit, name="issue-theme-new"),
+        path(
+            "issues/<int:theme_id>/", case_file_views.issue_theme_edit, name="issue-theme-edit"
+        ),
         path("mediators/", account_views.mediators, name="mediators"),
         path(
             "mediators/<int:user_id>/registration/",

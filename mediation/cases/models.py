@@ -574,3 +574,52 @@ class ParticipationDeclined(models.Model):
 
     def __str__(self) -> str:
         return f"Declined by {self.side} on {self.declined_on}"
+
+
+class IssueTheme(models.Model):
+    """One kind of matter families and LAs disagree about (a theme of the reports): the service
+    keeps the list, and managers add to it. A theme is never deleted once used; one no longer
+    offered is made inactive, and the cases that have it keep it."""
+
+    name = models.CharField(max_length=120, unique=True)
+    hint = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="A short explanation shown beside the name, for example what it covers.",
+    )
+    active = models.BooleanField(
+        default=True, help_text="Only active issues can be added to cases."
+    )
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Issues are listed in this order (lowest first), then by name."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CaseIssue(models.Model):
+    """One issue in dispute on a case, from the service's list (IssueTheme). The outcome
+    statement gives each its own result (mediation.outcomes.models.IssueOutcome)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="disputed_issues")
+    theme = models.ForeignKey(IssueTheme, on_delete=models.PROTECT, related_name="case_issues")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["theme__position", "theme__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "theme"], name="unique_case_issue"),
+        ]
+        # Reports: cases with each issue (by the case's opening date, through the case).
+        indexes = [models.Index(fields=["theme", "case"], name="case_issue_theme_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.theme_id} on case {self.case_id}"

@@ -27,3 +27,8 @@ def can_read_mediator_notes(user: User, case: Case) -> bool:
 
 def can_link_cases(user: User) -> bool:
     return user.sees_all_cases
+
+
+def can_set_issues(user: User, case: Case) -> bool:
+    """The issues in dispute: the office, and the case's own mediator (who hears them)."""
+    return user.sees_all_cases or (case.mediator_id is not None and case.mediator_id == user.pk)

@@ -16,10 +16,12 @@ from mediation.accounts.models import User
 from mediation.audit.services import audit_record
 from mediation.cases.models import (
     Case,
+    CaseIssue,
     CaseLink,
     CaseNote,
     Contact,
     Enquiry,
+    IssueTheme,
     MediatorConflict,
     MediatorNote,
     ParticipationDeclined,
@@ -275,3 +277,73 @@ def participation_declined_record(
         detail={"side": declined.side, "reason_kind": declined.reason_kind},
     )
     return declined
+
+
+# Issues in dispute ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def issue_theme_save(
+    *, theme: IssueTheme, by: User, request: HttpRequest | None = None
+) -> IssueTheme:
+    """Add an issue to the service's list, or change one (its name, hint, order, whether it is
+    offered). Cases keep the issues they have."""
+    if not by.can_manage_service:
+        raise ServiceError("Only managers change the list of issues.")
+    name = " ".join(theme.name.split())
+    if not name:
+        raise ServiceError("Enter the name of the issue.")
+    clash = IssueTheme.objects.filter(name__iexact=name).exclude(pk=theme.pk).first()
+    if clash is not None:
+        raise ServiceError(f"“{clash.name}” is already on the list.")
+    theme.name = name
+    creating = theme.pk is None
+    theme.save()
+    audit_record(
+        actor=by,
+        verb="issue_theme.create" if creating else "issue_theme.update",
+        target=theme,
+        request=request,
+        detail={"name": theme.name, "active": theme.active},
+    )
+    return theme
+
+
+@transaction.atomic
+def case_issues_set(
+    *,
+    case: Case,
+    themes: list[IssueTheme],
+    by: User,
+    request: HttpRequest | None = None,
+) -> list[CaseIssue]:
+    """Set the issues in dispute on the case: those chosen are added, the others removed. Only
+    issues still offered can be added; one no longer offered may stay."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    current = {issue.theme_id: issue for issue in case.disputed_issues.select_related("theme")}
+    wanted = {theme.pk: theme for theme in themes}
+    added = [theme for pk, theme in wanted.items() if pk not in current]
+    removed = [issue for pk, issue in current.items() if pk not in wanted]
+    closed = [theme.name for theme in added if not theme.active]
+    if closed:
+        raise ServiceError(f"These issues are no longer offered: {', '.join(closed)}.")
+    if not added and not removed:
+        return list(current.values())
+    CaseIssue.objects.bulk_create(CaseIssue(case=case, theme=theme, added_by=by) for theme in added)
+    CaseIssue.objects.filter(pk__in=[issue.pk for issue in removed]).delete()
+    lines = [f"Issue in dispute added: {theme.name}" for theme in added] + [
+        f"Issue in dispute removed: {issue.theme.name}" for issue in removed
+    ]
+    timeline_record(
+        case=case,
+        by=by,
+        summary=lines,
+        verb="case.issues_set",
+        target=case,
+        request=request,
+        detail={
+            "added": sorted(theme.pk for theme in added),
+            "removed": sorted(issue.theme_id for issue in removed),
+        },
+    )
+    return list(case.disputed_issues.select_related("theme"))

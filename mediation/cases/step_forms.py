@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 
 from mediation.accounts.models import Role, User
 from mediation.authorities.models import LocalAuthority
 from mediation.cases.forms import MAX_LONG_TEXT
-from mediation.cases.models import CaseLink, DeclineReason, Side
-from mediation.common.forms import GovukDateField, ModelChoiceField
+from mediation.cases.models import CaseLink, DeclineReason, IssueTheme, Side
+from mediation.common.forms import GovukDateField, ModelChoiceField, ModelMultipleChoiceField
 
 
 def reason_field(label: str, message: str, help_text: str = "") -> forms.CharField:
@@ -139,3 +140,59 @@ class DeclinedForm(forms.Form):
                 f"{self.opened_on:%-d %B %Y}"
             )
         return value
+
+
+class CaseIssuesForm(forms.Form):
+    """The issues in dispute on a case, from the service's list."""
+
+    themes = ModelMultipleChoiceField(
+        label="What is the disagreement about?",
+        help_text="Select every issue that applies.",
+        queryset=IssueTheme.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={
+            "invalid_choice": "Select issues from the list",
+            "invalid_pk_value": "Select issues from the list",
+        },
+    )
+
+    def __init__(self, *args: Any, current: list[int] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The issues offered now, and any the case already has that are no longer offered.
+        field = self.fields["themes"]
+        assert isinstance(field, ModelMultipleChoiceField)
+        field.queryset = IssueTheme.objects.filter(
+            Q(active=True) | Q(pk__in=current or [])
+        ).order_by("position", "name")
+
+
+class IssueThemeForm(forms.ModelForm):
+    class Meta:
+        model = IssueTheme
+        fields = ["name", "hint", "position", "active"]
+        labels = {
+            "name": "Name of the issue",
+            "hint": "Short explanation (optional)",
+            "position": "Order in the list",
+            "active": "Offer this issue for cases",
+        }
+        error_messages = {
+            "name": {
+                "required": "Enter the name of the issue",
+                "max_length": "The name must be 120 characters or fewer",
+                "unique": "That issue is already on the list",
+            },
+            "hint": {"max_length": "The explanation must be 200 characters or fewer"},
+            "position": {
+                "required": "Enter the order in the list, as a number",
+                "invalid": "The order must be a whole number, like 10",
+                "min_value": "The order must be 0 or more",
+                "max_value": "The order must be 32767 or less",
+            },
+        }
+        widgets = {
+            "position": forms.TextInput(
+                attrs={"inputmode": "numeric", "class": "govuk-input--width-4"}
+            )
+        }

@@ -19,7 +19,12 @@ from mediation.documents.views import pdf_response
 from mediation.meetings.documents import Recipient, how_to_join
 from mediation.meetings.documents import meeting_ics as build_ics
 from mediation.outcomes.models import PartyAgreement
-from mediation.outcomes.selectors import action_views, actions_of, agreeing_parties
+from mediation.outcomes.selectors import (
+    action_views,
+    actions_of,
+    agreeing_parties,
+    deferred_notices,
+)
 from mediation.portal import selectors, services
 from mediation.portal.forms import (
     ActionProgressForm,
@@ -141,6 +146,13 @@ def case(request: HttpRequest, access: PortalAccess) -> HttpResponse:
             certificate_issued=access.case.certificate_issued_on is not None,
         )
         context["appeal"] = case_clocks(case=access.case).appeal
+        # A decision the LA could not make at the meeting, and what it does (nothing) to the
+        # appeal deadline: only once the statement is final (agreed by everyone).
+        context["deferred"] = deferred_notices(
+            access.case,
+            appeal_deadline=context["appeal"].due if context["appeal"] else None,
+            final_only=True,
+        )
     if access.kind in (PARENT, LA):
         context["meeting"] = selectors.meeting_for(access)
         context["slots_waiting"] = [

@@ -45,6 +45,8 @@ ID_SOURCES = {
     "closure_id": ("deadlines.ClosureDay", None),
     "change_id": ("deadlines.CalendarChange", None),
     "user_id": ("accounts.User", None),
+    "theme_id": ("cases.IssueTheme", None),
+    "decision_id": ("outcomes.DeferredDecision", "case"),
 }
 
 
@@ -133,7 +135,12 @@ def _fill_gaps():
     from mediation.deadlines.models import CalendarChange, ClosureDay
     from mediation.documents.models import GeneratedDocument
     from mediation.meetings.models import Meeting, MeetingLetter
-    from mediation.outcomes.models import AgreedAction, Delivery, OutcomeStatement
+    from mediation.outcomes.models import (
+        AgreedAction,
+        DeferredDecision,
+        Delivery,
+        OutcomeStatement,
+    )
     from mediation.parties.models import ExpenseClaim
     from mediation.privacy.services import erasure_request
 
@@ -201,6 +208,27 @@ def _fill_gaps():
             channel="letter",
             document=document("outcome_statement"),
             by=officer,
+        )
+    if not DeferredDecision.objects.filter(case=case).exists():
+        statement = OutcomeStatement.objects.get(case=case)
+        follow_up = AgreedAction.objects.create(
+            statement=statement,
+            case=case,
+            what="SEN panel to decide",
+            who=_first_choice(AgreedAction, "who"),
+            kind=_first_choice(AgreedAction, "kind"),
+            section=_first_choice(AgreedAction, "section"),
+            agreed_due=date(2026, 12, 8),
+            position=99,
+        )
+        DeferredDecision.objects.create(
+            statement=statement,
+            case=case,
+            action=follow_up,
+            decided_by=_first_choice(DeferredDecision, "decided_by"),
+            decision_maker="SEN panel",
+            decision_due_on=date(2026, 12, 8),
+            created_by=officer,
         )
     if not ClosureDay.objects.exists():
         ClosureDay.objects.create(

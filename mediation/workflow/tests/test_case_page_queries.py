@@ -23,9 +23,10 @@ pytestmark = pytest.mark.django_db
 # the event, queue it or seal it: see audit_sealing_queries, release); closure days, deadlines,
 # parties and their authority confirmations; timeline, notes, links; meeting, slot offers;
 # outcome statement; documents; portal accesses, portal requests; the meetings the LA asked to
-# cancel or move (issue 23). 33 before the panels shared their reads and the session stopped
+# cancel or move, the issues in dispute (issue 23; with a statement, also its decisions put
+# off). 33 before the panels shared their reads and the session stopped
 # being saved on every request (ADR 0018).
-CASE_PAGE_QUERIES = 22
+CASE_PAGE_QUERIES = 23
 
 
 def _grow(case: Case, by: User) -> None:
