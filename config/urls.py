@@ -21,6 +21,11 @@ manage_urlpatterns = (
             authority_views.authority_edit,
             name="authority-edit",
         ),
+        path("contracts/", authority_views.contract_list, name="contracts"),
+        path("contracts/new/", authority_views.contract_edit, name="contract-new"),
+        path(
+            "contracts/<int:contract_id>/", authority_views.contract_edit, name="contract-edit"
+        ),
         path("closure-days/", deadline_views.closure_days, name="closure-days"),
         path(
             "closure-days/<int:closure_id>/remove/",

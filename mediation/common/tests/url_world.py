@@ -46,6 +46,7 @@ ID_SOURCES = {
     "change_id": ("deadlines.CalendarChange", None),
     "user_id": ("accounts.User", None),
     "theme_id": ("cases.IssueTheme", None),
+    "contract_id": ("authorities.Contract", None),
     "decision_id": ("outcomes.DeferredDecision", "case"),
 }
 
@@ -102,6 +103,16 @@ def target_for(name, pattern):
             from mediation.invoicing.models import CreditNote
 
             kwargs[kwarg] = CreditNote.objects.earliest("pk").number
+        elif kwarg == "tariff_id" and name.startswith("invoicing:contract-"):
+            from mediation.invoicing.models import Tariff
+
+            kwargs[kwarg] = Tariff.objects.filter(contract__isnull=False).earliest("pk").pk
+        elif kwarg == "contract_id" and name.startswith("invoicing:"):
+            from mediation.invoicing.models import Tariff
+
+            contract_id = Tariff.objects.filter(contract__isnull=False).earliest("pk").contract_id
+            assert contract_id is not None
+            kwargs[kwarg] = contract_id
         elif kwarg == "authority_id" and name.startswith("invoicing:"):
             from mediation.invoicing.models import Tariff
 
@@ -283,6 +294,27 @@ def _invoice_and_report(manager):
             activity=Activity.MEDIATION,
             unit_price_pence=65_000,
             effective_from=date(2000, 1, 1),
+            created_by=manager,
+        )
+    if not Tariff.objects.filter(contract__isnull=False).exists():
+        from mediation.authorities.models import Contract, LocalAuthority
+        from mediation.authorities.services import contract_save
+
+        contract = Contract.objects.first()
+        if contract is None:
+            others = list(LocalAuthority.objects.exclude(pk=authority.pk).order_by("pk")[:2])
+            contract = contract_save(
+                contract=Contract(
+                    name="World contract", lead=others[0], starts_on=date(2000, 1, 1)
+                ),
+                members=others,
+                by=manager,
+            )
+        Tariff.objects.create(
+            contract=contract,
+            activity=Activity.MEDIATION,
+            unit_price_pence=60_000,
+            effective_from=date(2099, 1, 1),
             created_by=manager,
         )
     start, end = date(2000, 1, 1), date(2099, 12, 31)
