@@ -5,7 +5,7 @@ from typing import Any
 
 from django import forms
 
-from mediation.authorities.models import LocalAuthority
+from mediation.authorities.models import Contract, LocalAuthority
 from mediation.cases.models import AppealLodged
 from mediation.common.forms import GovukDateField, ModelChoiceField, choice_field, today_in_london
 from mediation.domain.case_states import ROUTE_LABELS, Route
@@ -32,6 +32,7 @@ class ReportFilterForm(forms.Form):
     """Filters of the dashboard, drill-down lists and exports (a GET form)."""
 
     la = forms.ChoiceField(label="Local authority", required=False)
+    contract = forms.ChoiceField(label="Or a contract", required=False)
     route = forms.ChoiceField(
         label="Route",
         required=False,
@@ -59,10 +60,17 @@ class ReportFilterForm(forms.Form):
         self.fields["la"].error_messages["invalid_choice"] = (
             "Select a local authority from the list"
         )
+        self.contracts = {str(c.pk): c for c in Contract.objects.order_by("name")}
+        choice_field(self, "contract").choices = [("", "No contract")] + [
+            (pk, contract.name) for pk, contract in self.contracts.items()
+        ]
+        self.fields["contract"].error_messages["invalid_choice"] = "Select a contract from the list"
 
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
+        if data.get("la") and data.get("contract"):
+            self.add_error("contract", "Select a local authority or a contract, not both")
         token = data.get("period") or quarter_of(self.today)
         data["period"] = token
         if token == "custom":
@@ -87,6 +95,9 @@ class ReportFilterForm(forms.Form):
 
     def authority(self) -> LocalAuthority | None:
         return self.authorities.get(self.cleaned_data.get("la") or "")
+
+    def chosen_contract(self) -> Contract | None:
+        return self.contracts.get(self.cleaned_data.get("contract") or "")
 
 
 class AppealForm(forms.Form):

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mediation.accounts.step_up import step_up_required
 from mediation.accounts.types import AuthenticatedHttpRequest
-from mediation.cases.models import AppealLodged
+from mediation.cases.models import IssueTheme
 from mediation.cases.selectors import access_case
 from mediation.common.pagination import page_number_from, paginate
 from mediation.common.replica import report_reads
@@ -31,13 +31,14 @@ from mediation.deadlines.labels import deadline_label
 from mediation.domain.case_states import ROUTE_LABELS, Route
 from mediation.reports import exports, selectors, services
 from mediation.reports.forms import AppealForm, QuarterlyReportForm, ReportFilterForm
-from mediation.reports.metrics import Kind, Source
+from mediation.reports.metrics import Kind, Metric, Source
 from mediation.reports.models import QuarterlyReport
 from mediation.reports.periods import period_from_token
 from mediation.reports.views_support import dashboard_context
 
 FILTER_KEYS = (
     "la",
+    "contract",
     "route",
     "period",
     "start_day",
@@ -55,9 +56,10 @@ def _filter_form(request: HttpRequest) -> ReportFilterForm:
 
 
 def _filters(form: ReportFilterForm) -> selectors.ReportFilters:
-    return selectors.ReportFilters(
-        period=form.report_period(),
+    return selectors.report_filters(
+        form.report_period(),
         authority=form.authority(),
+        contract=form.chosen_contract(),
         route=form.cleaned_data.get("route") or "",
     )
 
@@ -67,6 +69,8 @@ def _link_query(form: ReportFilterForm) -> dict[str, str]:
     query = {"period": data["period"]}
     if data.get("la"):
         query["la"] = data["la"]
+    if data.get("contract"):
+        query["contract"] = data["contract"]
     if data.get("route"):
         query["route"] = data["route"]
     if data["period"] == "custom":
@@ -86,6 +90,7 @@ def _filters_detail(form: ReportFilterForm) -> dict[str, str]:
     filters = _filters(form)
     return {
         "la": filters.authority.code if filters.authority else "all",
+        "contract": str(filters.contract.pk) if filters.contract else "",
         "route": filters.route or "all",
         "from": filters.period.start.isoformat(),
         "to": filters.period.end.isoformat(),
@@ -93,7 +98,13 @@ def _filters_detail(form: ReportFilterForm) -> dict[str, str]:
 
 
 def filters_heading(filters: selectors.ReportFilters) -> str:
-    authority = filters.authority.name if filters.authority else "every local authority"
+    authority = (
+        filters.authority.name
+        if filters.authority
+        else f"the contract “{filters.contract.name}”"
+        if filters.contract
+        else "every local authority"
+    )
     route = f"{ROUTE_LABELS[Route(filters.route)].lower()} route" if filters.route else "all routes"
     return f"{filters.period.label}: {authority}, {route}"
 
@@ -118,46 +129,71 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     return render(request, "reports/dashboard.html", context)
 
 
-PART_TITLES = {"all": "", "met": "met the standard", "missed": "did not meet the standard"}
+def _part_title(metric: Metric, part: str) -> str:
+    return {"all": "", "met": metric.met_words, "missed": metric.missed_words}[part]
 
 
-def _drill_rows(metric, page_items: list[Any]) -> list[dict[str, Any]]:  # noqa: ANN001
+def _theme_of(request: HttpRequest, metric: Metric) -> IssueTheme | None:
+    """The issue of a figure counted per issue (?theme=), or None; 404 for a wrong one."""
+    raw = request.GET.get("theme", "")
+    if not raw:
+        return None
+    if not metric.per_theme or not raw.isdigit() or len(raw) > 18:
+        raise Http404("No such issue for this figure")
+    theme = IssueTheme.objects.filter(pk=int(raw)).first()
+    if theme is None:
+        raise Http404("No such issue")
+    return theme
+
+
+def _column_value(item: Any, path: str, metric: Metric) -> Any:
+    """The value of a drill-down column: a date, or a choice in words."""
+    parent: Any = None
+    value: Any = item
+    name = path
+    for name in path.split("__"):
+        parent = value
+        value = getattr(value, name, None) if value is not None else None
+    if path == "kind" and metric.source is Source.ACTION:
+        return item.kind_label
+    if parent is not None and hasattr(parent, f"get_{name}_display"):
+        return getattr(parent, f"get_{name}_display")() if value else "Not recorded"
+    if hasattr(value, "tzinfo") and hasattr(value, "hour"):
+        return timezone.localtime(value).date()
+    return value
+
+
+def _case_of(item: Any, metric: Metric) -> Any:
+    path = selectors.SOURCES[metric.source].case
+    if path is None:
+        return getattr(item, "case", None) if hasattr(item, "case") else None
+    case = item
+    for name in path.split("__") if path else ():
+        case = getattr(case, name)
+    return case
+
+
+def _drill_rows(metric: Metric, page_items: list[Any]) -> list[dict[str, Any]]:
     """Each row's reference, link and the dates that place it in the figure."""
     rows = []
     for item in page_items:
+        case = _case_of(item, metric)
         if metric.source is Source.ENQUIRY:
-            case = getattr(item, "case", None) if hasattr(item, "case") else None
             reference = item.reference
             url = reverse("enquiries:detail", args=[reference])
             authority = item.local_authority
             route = case.get_route_display() if case else "No case opened"
             what = ""
         else:
-            case = item if metric.source is Source.CASE else item.case
             reference = case.reference
             url = reverse("cases:detail", args=[reference])
             authority, route = case.local_authority, case.get_route_display()
             what = deadline_label(item.code) if metric.source is Source.DEADLINE else ""
             if metric.source is Source.ACTION:
                 what = item.get_section_display()
-        values = []
-        for _heading, path in metric.columns:
-            value: Any = item
-            for part in path.split("__"):
-                value = getattr(value, part, None) if value is not None else None
-            if path == "appeal_lodged":
-                value = AppealLodged(value).label if value else "Not recorded"
-            elif path == "kind" and metric.source is Source.ACTION:
-                value = item.kind_label
-            elif hasattr(value, "tzinfo") and hasattr(value, "hour"):
-                value = timezone.localtime(value).date()
-            values.append(value)
-        met = None
-        if metric.kind is Kind.RATE and metric.source is Source.DEADLINE:
-            met = item.met_on is not None and item.met_on <= item.due
-        elif metric.kind is Kind.RATE:
-            assert case is not None  # the other rates count cases (Source.CASE)
-            met = case.appeal_lodged == AppealLodged.YES
+        values = [_column_value(item, path, metric) for _heading, path in metric.columns]
+        # A rate's rows carry whether each met it, worked out by the figure's own `met` filter.
+        met = getattr(item, "meets_figure", None) if metric.kind is Kind.RATE else None
         rows.append(
             {
                 "reference": reference,
@@ -185,13 +221,18 @@ def cases(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render_form_page(request, "reports/cases.html", context, invalid=True)
     filters = _filters(form)
+    theme = _theme_of(request, metric)
     page = paginate(
-        selectors.metric_rows(metric, filters, part=part),
+        selectors.metric_rows(
+            metric, filters, part=part, theme_id=theme.pk if theme is not None else None
+        ),
         number=page_number_from(request.GET.get("page")),
     )
     query = {**_link_query(form), "metric": metric.key}
     if part != "all":
         query["part"] = part
+    if theme is not None:
+        query["theme"] = str(theme.pk)
     context.update(
         {
             "filters": filters,
@@ -200,8 +241,10 @@ def cases(request: AuthenticatedHttpRequest) -> HttpResponse:
             "query_string": urlencode(query),
             "dashboard_query": urlencode(_link_query(form)),
             "heading": filters_heading(filters),
-            "part_title": PART_TITLES[part],
+            "part_title": _part_title(metric, part),
             "is_rate": metric.kind is Kind.RATE,
+            "theme": theme,
+            "theme_query": f"&theme={theme.pk}" if theme is not None else "",
         }
     )
     return render(request, "reports/cases.html", context)
