@@ -23,9 +23,7 @@ manage_urlpatterns = (
         ),
         path("contracts/", authority_views.contract_list, name="contracts"),
         path("contracts/new/", authority_views.contract_edit, name="contract-new"),
-        path(
-            "contracts/<int:contract_id>/", authority_views.contract_edit, name="contract-edit"
-        ),
+        path("contracts/<int:contract_id>/", authority_views.contract_edit, name="contract-edit"),
         path("closure-days/", deadline_views.closure_days, name="closure-days"),
         path(
             "closure-days/<int:closure_id>/remove/",
@@ -47,9 +45,7 @@ manage_urlpatterns = (
         ),
         path("issues/", case_file_views.issue_themes, name="issue-themes"),
         path("issues/new/", case_file_views.issue_theme_edit, name="issue-theme-new"),
-        path(
-            "issues/<int:theme_id>/", case_file_views.issue_theme_edit, name="issue-theme-edit"
-        ),
+        path("issues/<int:theme_id>/", case_file_views.issue_theme_edit, name="issue-theme-edit"),
         path("mediators/", account_views.mediators, name="mediators"),
         path(
             "mediators/<int:user_id>/registration/",

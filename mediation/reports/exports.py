@@ -24,13 +24,14 @@ from django.conf import settings
 from django.utils import timezone
 
 from mediation.authorities.models import LocalAuthority
-from mediation.reports.metrics import BY_KEY, METRICS, THEME_KEYS, Kind, Source
+from mediation.reports.metrics import BY_KEY, METRICS, SEN2_KEYS, THEME_KEYS, Kind, Source
 from mediation.reports.selectors import (
     MetricResult,
     ReportFilters,
     base_queryset,
     compute,
     compute_by_authority,
+    sen2_figures,
     theme_table,
 )
 
@@ -252,3 +253,28 @@ def appeals_rows(filters: ReportFilters) -> Iterator[list[Any]]:
             result.value,
             "" if result.percent is None else result.percent,
         ]
+
+
+SEN2_COLUMNS = (
+    "la_code",
+    "la_name",
+    "year",
+    "figure",
+    "figure_name",
+    "value",
+    "definition",
+)
+
+
+def sen2_rows(filters: ReportFilters) -> Iterator[list[Any]]:
+    """The SEN2 mediation figures of each LA with any in the year, then in all, each with its
+    definition (the cases behind each are listed on the SEN2 page)."""
+    yield list(SEN2_COLUMNS)
+    figures = sen2_figures(filters)
+    year = str(filters.period.start.year)
+    code, name = _scope(filters)
+    rows = [(a.code, a.name, results) for a, results in figures.by_authority]
+    for la_code, la_name, results in [*rows, (code, f"Total: {name}", figures.totals)]:
+        for key in SEN2_KEYS:
+            metric = BY_KEY[key]
+            yield [la_code, la_name, year, key, metric.name, results[key].value, metric.definition]

@@ -133,3 +133,42 @@ class QuarterlyReportForm(forms.Form):
         today = today or today_in_london()
         groups = period_choices(today)
         choice_field(self, "quarter").choices = [("", "Choose a quarter")] + groups[0][1]
+
+
+# The SEN2 collection began in its present form in 2015; earlier years are not offered.
+SEN2_FIRST_YEAR = 2015
+
+
+class Sen2Form(forms.Form):
+    """The SEN2 page and CSV: one LA or every LA, one calendar year (a GET form)."""
+
+    la = forms.ChoiceField(label="Local authority", required=False)
+    year = forms.ChoiceField(
+        label="Calendar year",
+        error_messages={
+            "required": "Select a calendar year",
+            "invalid_choice": "Select a calendar year from the list",
+        },
+    )
+
+    def __init__(self, *args: Any, today: date | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today or today_in_london()
+        self.authorities = {la.code: la for la in LocalAuthority.objects.order_by("name")}
+        choice_field(self, "la").choices = [("", "Every local authority")] + [
+            (code, authority.name) for code, authority in self.authorities.items()
+        ]
+        self.fields["la"].error_messages["invalid_choice"] = (
+            "Select a local authority from the list"
+        )
+        choice_field(self, "year").choices = [
+            (str(year), str(year)) for year in range(self.today.year, SEN2_FIRST_YEAR - 1, -1)
+        ]
+
+    def authority(self) -> LocalAuthority | None:
+        return self.authorities.get(self.cleaned_data.get("la") or "")
+
+    def period(self) -> Period:
+        period = period_from_token(self.cleaned_data["year"])
+        assert period is not None  # the year is one of the choices
+        return period

@@ -44,6 +44,7 @@ from mediation.reports.metrics import (
     KPI_BY_LA_KEYS,
     METRICS,
     OUTCOME_KEYS,
+    SEN2_KEYS,
     THEME_CASES_KEY,
     THEME_KEYS,
     THEME_RESULT_KEYS,
@@ -662,5 +663,39 @@ def _dashboard(
         themes=theme_table(filters, today=today),
         kpis_by_authority=[
             (authority, kpis[authority.pk]) for authority in named if authority.pk in kpis
+        ],
+    )
+
+
+# SEN2 return: mediation -----------------------------------------------------------------------
+
+
+@dataclass
+class Sen2Figures:
+    filters: ReportFilters
+    totals: dict[str, MetricResult]
+    by_authority: list[tuple[LocalAuthority, dict[str, MetricResult]]]
+
+
+def sen2_figures(
+    filters: ReportFilters,
+    *,
+    authorities: Iterable[LocalAuthority] | None = None,
+    today: date | None = None,
+) -> Sen2Figures:
+    """The SEN2 mediation figures for the filters (a calendar year), in all and per LA with any
+    (two aggregate queries, and one for the LA names unless `authorities` are given)."""
+    metrics = [BY_KEY[key] for key in SEN2_KEYS]
+    totals = compute(filters, metrics=metrics, today=today)
+    per_authority = compute_by_authority(filters, metrics=metrics, today=today)
+    if authorities is None:
+        authorities = LocalAuthority.objects.filter(pk__in=list(per_authority)).order_by("name")
+    return Sen2Figures(
+        filters=filters,
+        totals=totals,
+        by_authority=[
+            (authority, per_authority[authority.pk])
+            for authority in authorities
+            if authority.pk in per_authority
         ],
     )

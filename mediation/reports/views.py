@@ -30,11 +30,11 @@ from mediation.common.views import (
 from mediation.deadlines.labels import deadline_label
 from mediation.domain.case_states import ROUTE_LABELS, Route
 from mediation.reports import exports, selectors, services
-from mediation.reports.forms import AppealForm, QuarterlyReportForm, ReportFilterForm
-from mediation.reports.metrics import Kind, Metric, Source
+from mediation.reports.forms import AppealForm, QuarterlyReportForm, ReportFilterForm, Sen2Form
+from mediation.reports.metrics import BY_KEY, SEN2_KEYS, Kind, Metric, Source
 from mediation.reports.models import QuarterlyReport
 from mediation.reports.periods import period_from_token
-from mediation.reports.views_support import dashboard_context
+from mediation.reports.views_support import dashboard_context, drilldown_link
 
 FILTER_KEYS = (
     "la",
@@ -295,6 +295,94 @@ def export_counts(request: AuthenticatedHttpRequest) -> HttpResponseBase:
 @step_up_required  # data leaving the service: a fresh code first
 def export_appeals(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     return _csv_response(request, "mediation-cases-followed-by-appeals", exports.appeals_rows)
+
+
+# SEN2 figures --------------------------------------------------------------------------------
+
+
+def _sen2_form(request: HttpRequest) -> Sen2Form:
+    today = timezone.localdate()
+    # With nothing chosen: last calendar year (the return is made early in the next year).
+    data = request.GET if request.GET else {"year": str(today.year - 1)}
+    return Sen2Form(data, today=today)
+
+
+def _sen2_filters(form: Sen2Form) -> selectors.ReportFilters:
+    return selectors.ReportFilters(period=form.period(), authority=form.authority())
+
+
+@staff_view(services.may_view_reports)
+def sen2(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The mediation figures of the SEN2 return per LA and calendar year, each with its
+    definition and a link to the cases behind it."""
+    form = _sen2_form(request)
+    context: dict[str, Any] = {
+        "form": form,
+        "may_manage": services.may_manage_reports(request.user),
+    }
+    if not form.is_valid():
+        return render_form_page(request, "reports/sen2.html", context, invalid=True)
+    filters = _sen2_filters(form)
+    with report_reads():
+        figures = selectors.sen2_figures(filters, authorities=form.authorities.values())
+    year = form.cleaned_data["year"]
+
+    def links(code: str) -> list[dict[str, Any]]:
+        query = {"period": year, **({"la": code} if code else {})}
+        return [{"metric": BY_KEY[key], "link": drilldown_link(query, key)} for key in SEN2_KEYS]
+
+    la_code = filters.authority.code if filters.authority else ""
+    context.update(
+        {
+            "year": year,
+            "scope": filters.authority.name if filters.authority else "every local authority",
+            "totals": [
+                {**item, "result": figures.totals[item["metric"].key]} for item in links(la_code)
+            ],
+            "rows": [
+                {
+                    "authority": authority,
+                    "cells": [
+                        {**item, "result": results[item["metric"].key]}
+                        for item in links(authority.code)
+                    ],
+                }
+                for authority, results in figures.by_authority
+            ]
+            if filters.authority is None
+            else [],
+            "export_qs": urlencode({"year": year, **({"la": la_code} if la_code else {})}),
+        }
+    )
+    return render(request, "reports/sen2.html", context)
+
+
+@staff_view(services.may_manage_reports)
+@step_up_required  # data leaving the service: a fresh code first
+def export_sen2(request: AuthenticatedHttpRequest) -> HttpResponseBase:
+    form = _sen2_form(request)
+    if not form.is_valid():
+        return render_form_page(
+            request, "reports/sen2.html", {"form": form, "may_manage": True}, invalid=True
+        )
+    filters = _sen2_filters(form)
+    services.export_record(
+        kind="sen2-mediation",
+        by=request.user,
+        filters_detail={
+            "la": filters.authority.code if filters.authority else "all",
+            "year": form.cleaned_data["year"],
+        },
+        request=request,
+    )
+    response = StreamingHttpResponse(
+        exports.csv_lines(exports.sen2_rows(filters)), content_type="text/csv; charset=utf-8"
+    )
+    scope = filters.authority.code if filters.authority else "all"
+    name = f"sen2-mediation-{scope}-{form.cleaned_data['year']}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 # Quarterly reports --------------------------------------------------------------------------

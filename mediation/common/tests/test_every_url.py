@@ -148,6 +148,8 @@ ACCESS: dict[str, frozenset[str]] = {
     "reports:export-cases": MANAGERS,
     "reports:export-counts": MANAGERS,
     "reports:export-appeals": MANAGERS,
+    "reports:sen2": OFFICE,
+    "reports:export-sen2": MANAGERS,
     "reports:quarterly": MANAGERS,
     "reports:quarterly-detail": MANAGERS,
     "reports:quarterly-pdf": MANAGERS,
