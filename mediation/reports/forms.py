@@ -115,10 +115,15 @@ class QuarterlyReportForm(forms.Form):
         queryset=LocalAuthority.objects.order_by("name"),
         to_field_name="code",
         empty_label="Choose a local authority",
-        error_messages={
-            "required": "Select a local authority",
-            "invalid_choice": "Select a local authority from the list",
-        },
+        required=False,
+        error_messages={"invalid_choice": "Select a local authority from the list"},
+    )
+    contract = ModelChoiceField(
+        label="Or a contract (its local authorities together, sent to the lead council)",
+        queryset=Contract.objects.select_related("lead").order_by("name"),
+        empty_label="No contract",
+        required=False,
+        error_messages={"invalid_choice": "Select a contract from the list"},
     )
     quarter = forms.ChoiceField(
         label="Quarter",
@@ -133,6 +138,17 @@ class QuarterlyReportForm(forms.Form):
         today = today or today_in_london()
         groups = period_choices(today)
         choice_field(self, "quarter").choices = [("", "Choose a quarter")] + groups[0][1]
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if "la" in self.errors or "contract" in self.errors:
+            return data
+        if data.get("la") and data.get("contract"):
+            self.add_error("contract", "Select a local authority or a contract, not both")
+        elif not data.get("la") and not data.get("contract"):
+            self.add_error("la", "Select a local authority or a contract")
+        return data
 
 
 # The SEN2 collection began in its present form in 2015; earlier years are not offered.

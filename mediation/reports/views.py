@@ -399,15 +399,16 @@ def quarterly(request: AuthenticatedHttpRequest) -> HttpResponse:
         assert period is not None
         report = services.quarterly_report_request(
             authority=form.cleaned_data["la"],
+            contract=form.cleaned_data["contract"],
             year=period.start.year,
             quarter=(period.start.month - 1) // 3 + 1,
             by=request.user,
             request=request,
         )
         return redirect("reports:quarterly-detail", report_id=report.pk)
-    reports = QuarterlyReport.objects.select_related("local_authority", "requested_by").defer(
-        "html", "pdf"
-    )[:50]
+    reports = QuarterlyReport.objects.select_related(
+        "local_authority", "contract", "requested_by"
+    ).defer("html", "pdf")[:50]
     return render_form_page(
         request,
         "reports/quarterly.html",
@@ -419,7 +420,9 @@ def quarterly(request: AuthenticatedHttpRequest) -> HttpResponse:
 def _report(report_id: int, *, with_pdf: bool = False) -> QuarterlyReport:
     deferred = ("html",) if with_pdf else ("html", "pdf")
     return get_object_or_404(
-        QuarterlyReport.objects.select_related("local_authority", "requested_by").defer(*deferred),
+        QuarterlyReport.objects.select_related("local_authority", "contract", "requested_by").defer(
+            *deferred
+        ),
         pk=report_id,
     )
 

@@ -355,3 +355,62 @@ def test_the_counts_csv_has_each_issue_now_and_in_the_four_quarters_before(
     assert named[cases] == f"Issues in dispute on cases opened: {first.name}"
     totals = {row["measure"]: row["value"] for row in rows if row["la_code"] == "NFD"}
     assert totals["la_could_not_decide"] == "1" and totals["changes_by_la"] == "2"
+
+
+def test_a_quarterly_report_for_a_contract_counts_its_las_together_for_the_lead(
+    client, world, manager_sue, local_authority, django_capture_on_commit_callbacks
+):
+    third = LocalAuthority.objects.create(
+        name="Eastvale Borough Council", code="EVB", contact_email="reports@eastvale.example"
+    )
+    contract = Contract.objects.create(name="North group", lead=third, starts_on=date(2026, 1, 1))
+    contract.members.set([local_authority, third])
+    login(client, manager_sue)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("reports:quarterly"), {"contract": contract.pk, "quarter": "2026-Q2"}
+        )
+    report = QuarterlyReport.objects.get()
+    assert response.status_code == 302
+    assert (report.contract, report.local_authority, report.status) == (contract, third, "ready")
+    assert report.filename == f"quarterly-report-contract-{contract.pk}-2026-Q2-v1.pdf"
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", report.html))
+    assert "Quarterly report: North group (contract led by Eastvale Borough Council)" in text
+    assert "counted together: Eastvale Borough Council, Northfield Borough Council." in text
+    # Our LA's cases only (the other LA is not in the contract): as in the LA's own report.
+    assert f"{world['first'].name} 2 1 0 1 0 0 1 0 1 Up 300%" in text
+    # The KPIs of each member LA with any figures.
+    assert "Key figures for each local authority Local authority" in text
+    page = client.get(reverse("reports:quarterly")).content.decode()
+    assert "North group (contract led by Eastvale Borough Council)" in page
+    # Sent to the lead council.
+    client.post(reverse("reports:quarterly-send", args=[report.pk]))
+    report.refresh_from_db()
+    assert len(report.sent_message_ids) == 1
+    # The LA's own report is a separate row.
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(reverse("reports:quarterly"), {"la": third.code, "quarter": "2026-Q2"})
+    assert QuarterlyReport.objects.filter(contract=None, local_authority=third).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"quarter": "2026-Q2"}, "Select a local authority or a contract"),
+        ({"la": "NFD", "contract": "CONTRACT", "quarter": "2026-Q2"}, "not both"),
+        ({"contract": "999999", "quarter": "2026-Q2"}, "Select a contract from the list"),
+    ],
+)
+def test_the_quarterly_form_asks_for_an_la_or_a_contract(
+    client, world, manager_sue, local_authority, data, message
+):
+    contract = Contract.objects.create(
+        name="North group", lead=local_authority, starts_on=date(2026, 1, 1)
+    )
+    if data.get("contract") == "CONTRACT":
+        data = {**data, "contract": contract.pk}
+    login(client, manager_sue)
+    response = client.post(reverse("reports:quarterly"), data)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not QuarterlyReport.objects.exists()
