@@ -342,7 +342,8 @@ def quarterly_report_send(
     if not may_manage_reports(by):
         raise ServiceError("Only managers can send quarterly reports.")
     report = (
-        QuarterlyReport.objects.select_for_update()
+        # Lock only the report: PostgreSQL cannot lock the nullable side of the contract join.
+        QuarterlyReport.objects.select_for_update(of=("self",))
         .select_related("local_authority", "contract")
         .get(pk=report.pk)
     )
