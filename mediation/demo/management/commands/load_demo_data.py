@@ -22,7 +22,16 @@ from mediation.accounts.two_factor import device_with_key
 from mediation.authorities.models import LocalAuthority
 from mediation.cases import selectors as case_selectors
 from mediation.cases import services
-from mediation.cases.models import CallerType, Contact, ContactPreference, Party
+from mediation.cases.models import (
+    CallerType,
+    ChangeReason,
+    Contact,
+    ContactPreference,
+    DeclineReason,
+    IssueTheme,
+    Party,
+    Side,
+)
 from mediation.domain.case_states import Route, Step
 from mediation.domain.decisions import APPEALABLE_DECISIONS, DecisionType
 from mediation.invoicing.models import Activity, Tariff
@@ -164,6 +173,8 @@ class Command(BaseCommand):
             # Tom also works for Westdale, so he may not mediate its cases (CFA 2014 s56).
             staff["tom.mediator"].employed_by_authorities.add(authorities[3])
             self._create_tariffs(authorities, staff["morgan.manager"])
+            # The issues in dispute offered (seeded by a migration), for each case's issues.
+            self.themes = list(IssueTheme.objects.filter(active=True).order_by("position", "name"))
             created, number = 0, 0
             while created < cases:
                 created += self._create_case(rng, number, staff, authorities)
@@ -307,6 +318,10 @@ class Command(BaseCommand):
                 m for m in preferred if not case_selectors.mediator_refusal(case=case, mediator=m)
             )
             case = services.case_assign_mediator(case=case, mediator=mediator, by=owner)
+        if self.themes:
+            # One or two issues in dispute, so the reports' themes table has figures.
+            chosen = rng.sample(self.themes, k=min(len(self.themes), 1 + number % 2))
+            services.case_issues_set(case=case, themes=chosen, by=owner)
         if route != Route.CERTIFICATE_ONLY:
             authority = case.local_authority
             officer = rng.choice(["Omar Hassan", "Julia Brandt", "Kemi Adeyemi", "Robert Lyle"])
@@ -320,6 +335,19 @@ class Command(BaseCommand):
             summary="First call. Explained the options and what happens next.",
             party=case.parties.first(),
         )
+        if route == Route.DISAGREEMENT_RESOLUTION and number % 16 == 3:
+            # Disagreement resolution is voluntary: here the LA would not take part (a KPI).
+            services.participation_declined_record(
+                case=case,
+                by=owner,
+                data={
+                    "side": Side.LA,
+                    "reason_kind": DeclineReason.NOT_THEIR_DECISION,
+                    "reason": "The LA says the school must decide on the support.",
+                    "declined_on": today,
+                },
+            )
+            return True
         self._progress(rng, case, route, owner, today)
         return True
 
@@ -379,15 +407,32 @@ class Command(BaseCommand):
             if not person.attendee.key.startswith("mediator:none")
         }
         meetings.slot_answers_record(slot=slot, by=owner, answers=answers)
-        meetings.meeting_book(
+        details = {"online_link": f"https://meet.example.org/{case.reference.lower()}"}
+        meeting = meetings.meeting_book(
             case=case,
             slot=slot,
             by=owner,
-            details={"online_link": f"https://meet.example.org/{case.reference.lower()}"},
+            details=details,
             short_notice_consent=True,
             expected_state=case.status,
             today=today,
         )
+        if rng.random() < 0.6:
+            # The LA asked to move it (the reports count meetings moved by the LA).
+            later = start + timedelta(days=7)
+            meetings.meeting_reschedule(
+                meeting=meeting,
+                by=owner,
+                starts_at=later,
+                duration_minutes=120,
+                mode="online",
+                details=details,
+                reason="The LA's officer who can make decisions cannot come that day.",
+                short_notice_consent=True,
+                requested_by=Side.LA,
+                reason_kind=ChangeReason.NO_DECISION_MAKER,
+                today=today,
+            )
         case.refresh_from_db()
         return case
 
