@@ -23,10 +23,14 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 setup: $(STAMP)
 	DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py migrate --verbosity 0
 
-## run: set up, load the demo data, start the task worker and serve http://127.0.0.1:8000
+## run: set up, load the demo data (once), print working portal links, start the task worker and serve http://127.0.0.1:8000
+# The links in emails and the demo's portal links point at the server started here.
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: setup
 	@DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py load_demo_data
-	@echo "Open http://$(HOST):$(PORT)/ and sign in with one of the demo sign-ins above."
+	@DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py demo_links
+	@echo "Open http://$(HOST):$(PORT)/ and sign in with one of the demo sign-ins above,"
+	@echo "or open a portal link above in a private window. The demo: docs/guide/try-the-demo.md"
 	@trap 'kill 0' EXIT INT TERM; \
 	  export DJANGO_SETTINGS_MODULE=config.settings.dev; \
 	  $(PY) manage.py db_worker --no-reload --interval 1 & \

@@ -18,7 +18,9 @@
 5. The timings in TIMINGS (deadline engine pure and through the database, a certificate PDF...).
 6. A table (requests per second, p50, p99, ratio to the floor, growth from small to large,
    the targets met or not), printed and written to bench/results/<date>-<db>-<large>.md with
-   the machine's CPU, cores, memory and load.
+   the machine's CPU, cores, memory and load; the raw figures beside it (.json) and the
+   table drawn as a chart (.svg: requests a second per page at both sizes, floors marked;
+   bench/chart.py).
 
 To add a page or a timing, add one line to PAGES or TIMINGS.
 """
@@ -45,6 +47,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote_plus
 
+from chart import rows_from_results, svg_chart  # bench/chart.py, beside this script
 from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -404,7 +407,13 @@ def measure_existing(bench: Bench, run: Run, args: argparse.Namespace) -> None:
 
 
 def cookie_headers(sample: dict) -> list[str]:
-    return [f"{sample['cookie_name']}={key}" for key in sample["sessions"]]
+    """One Cookie header per session: the session and its signed seen stamp, as a browser
+    sends them (the stamp is issued again once a minute; wrk keeps no cookies, so after the
+    first minute every response carries a new one: a little more than a browser costs)."""
+    return [
+        f"{sample['cookie_name']}={key}; {sample['seen_cookie_name']}={seen}"
+        for key, seen in zip(sample["sessions"], sample["seen"], strict=True)
+    ]
 
 
 def verdict(ok: bool) -> str:
@@ -569,7 +578,8 @@ def main() -> None:
     parser.add_argument(
         "--pages",
         help="only the pages whose names contain one of these comma-separated words, "
-        "and the floors (for a quick look while working, not for the published figures)",
+        "and the three floors, the signed-in one included (for a quick look while working, "
+        "not for the published figures)",
     )
     args = parser.parse_args()
     if args.pages:
@@ -577,7 +587,7 @@ def main() -> None:
         PAGES[:] = [
             p
             for p in PAGES
-            if p.floor or p.template_floor or any(w in p.name.lower() for w in words)
+            if p.name.startswith("floor:") or any(w in p.name.lower() for w in words)
         ]
     SEED = args.seed
     if shutil.which("wrk") is None:
@@ -611,6 +621,9 @@ def main() -> None:
     path.write_text(text)
     raw = {f"{name} @ {size}": vars(result) for (name, size), result in run.results.items()}
     path.with_suffix(".json").write_text(json.dumps(raw, indent=1))
+    pages, sizes, values = rows_from_results(raw)
+    title = f"Benchmark {started:%Y-%m-%d %H:%M} UTC, {args.db}: requests a second per page"
+    path.with_suffix(".svg").write_text(svg_chart(pages, sizes, values, title))
     log(f"written to {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
 
 

@@ -4,6 +4,7 @@ from django.views.generic import RedirectView
 
 from mediation.accounts import step_up as account_step_up
 from mediation.accounts import views as account_views
+from mediation.api.api import api as la_api
 from mediation.authorities import views as authority_views
 from mediation.cases import urls as case_file_urls
 from mediation.cases import views as case_file_views
@@ -100,7 +101,12 @@ urlpatterns = [
     path("", include("mediation.invoicing.urls")),
     path("", include("mediation.privacy.urls")),
     path("", include("mediation.privacy.audit_log_urls")),
+    path("", include("mediation.exchange.urls")),
+    path("", include("mediation.feedback.urls")),
     path("csp-report/", csp.csp_report, name="csp-report"),
+    path("api/v1/", la_api.urls),
+    path("", include("mediation.api.urls")),
+    path("", include("mediation.calendar_feeds.urls")),
     path("", include("mediation.ops.urls")),
 ]
 if settings.SHOW_DEV_OUTBOX:

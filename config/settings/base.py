@@ -100,7 +100,6 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_otp",
-    "django_otp.plugins.otp_totp",
     "axes",
     "csp",
     "mediation.common",
@@ -108,6 +107,7 @@ INSTALLED_APPS = [
     "mediation.audit",
     "mediation.authorities",
     "mediation.timeline",
+    "mediation.webhooks",
     "mediation.cases",
     "mediation.deadlines",
     "mediation.parties",
@@ -121,28 +121,37 @@ INSTALLED_APPS = [
     "mediation.reports",
     "mediation.invoicing",
     "mediation.privacy",
+    "mediation.api",
+    "mediation.calendar_feeds",
+    "mediation.exchange",
+    "mediation.feedback",
     "mediation.demo",
+    "ninja",  # the API's documentation page (Swagger UI from its own static files, no CDN)
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "mediation.common.csp.CSPMiddleware",  # django-csp's, the header built once
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before everything that reads the database: a lost connection is retried once for reads,
     # then answered with a 503 page that still gets the security headers above.
     "mediation.ops.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "mediation.accounts.middleware.IdleSessionRenewalMiddleware",
+    "mediation.accounts.middleware.IdleSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The user and their authenticator device in one query: Django's AuthenticationMiddleware
+    # and django-otp's OTPMiddleware together (ADR 0050).
+    "mediation.accounts.middleware.SignedInUserMiddleware",
     "mediation.common.middleware.RejectNulCharactersMiddleware",
     "mediation.accounts.middleware.AbsoluteSessionTimeoutMiddleware",
-    "django_otp.middleware.OTPMiddleware",
     "mediation.accounts.middleware.RequireTwoFactorMiddleware",
+    # One audit event per request: what it showed, or what it refused (ADR 0029).
+    "mediation.audit.middleware.ReadAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "mediation.common.middleware.NoStoreMiddleware",
+    "mediation.api.middleware.ApiCallAuditMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
@@ -190,7 +199,14 @@ if env_str("DATABASE_REPLICA_URL", "-") != "-":
     DATABASES["replica"] = dj_database_url.parse(
         env_str("DATABASE_REPLICA_URL"), conn_max_age=60, conn_health_checks=True
     )
+    # A replica host that drops packets must not hold a report for TCP's own timeout (minutes):
+    # after 3 s the check gives up and the report reads the main database.
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
     DATABASE_ROUTERS = ["mediation.common.replica.ReportReplicaRouter"]
+# A replica further behind than this (with WAL still to replay) is not read: reports fall back
+# to the main database and a warning is logged (mediation/common/replica.py).
+DATABASE_REPLICA_MAX_LAG_SECONDS = env_int("DATABASE_REPLICA_MAX_LAG_SECONDS", 30)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -235,8 +251,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
-# Sessions: 30 minutes idle, ended when the browser closes. The idle limit is pushed back at
-# most once a minute (IdleSessionRenewalMiddleware, ADR 0018), not written on every request.
+# Sessions: 30 minutes idle, ended when the browser closes. The session row is read in one
+# plain query and never written to renew the idle limit: that is counted from a signed "seen"
+# cookie the server issues at most once a minute (mediation.accounts.sessions, ADR 0050).
+SESSION_ENGINE = "mediation.accounts.sessions"
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_RENEW_SECONDS = 60
 # However active, a session ends this long after sign-in (AbsoluteSessionTimeoutMiddleware).
@@ -252,6 +270,9 @@ RETENTION_NOTICE_DAYS = env_int("RETENTION_NOTICE_DAYS", 14)
 # Exports and bulk downloads ask for a fresh authenticator code; it is good for this long.
 STEP_UP_SECONDS = env_int("STEP_UP_SECONDS", 5 * 60)
 SESSION_SAVE_EVERY_REQUEST = False
+# "Saved" and "Sent" messages wait in the server-side session, never in a cookie the browser
+# (or anyone reading it) holds (issue 20): Django's default keeps them in a signed, readable one.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -364,6 +385,15 @@ BACKUP_PG_BIN = env_str("BACKUP_PG_BIN", "")
 # "{path}" in it is replaced by the file's path): exit 0 clean, 1 infected, else error.
 UPLOAD_MAX_DOCUMENT_MB = env_int("UPLOAD_MAX_DOCUMENT_MB", 20)
 UPLOAD_MAX_MEDIA_MB = env_int("UPLOAD_MAX_MEDIA_MB", 200)
+# A .docx is unpacked once before it is kept, and refused if it unpacks to more than this, or
+# (beyond 10 MB) to more than this many times its own size, or holds more parts (a "zip bomb").
+UPLOAD_MAX_UNPACKED_MB = env_int("UPLOAD_MAX_UNPACKED_MB", 100)
+UPLOAD_MAX_PACKING_RATIO = env_int("UPLOAD_MAX_PACKING_RATIO", 100)
+UPLOAD_MAX_ARCHIVE_PARTS = env_int("UPLOAD_MAX_ARCHIVE_PARTS", 1000)
+# Photos are written again without their metadata; one with more pixels is refused unopened.
+UPLOAD_MAX_IMAGE_PIXELS = env_int("UPLOAD_MAX_IMAGE_PIXELS", 50_000_000)
+# All the files of one case together (removed ones too: removing hides, it does not delete).
+UPLOAD_CASE_QUOTA_MB = env_int("UPLOAD_CASE_QUOTA_MB", 2000)
 UPLOAD_VIRUS_SCANNER = env_str("UPLOAD_VIRUS_SCANNER", "")
 UPLOAD_VIRUS_SCAN_TIMEOUT = env_int("UPLOAD_VIRUS_SCAN_TIMEOUT", 120)
 
@@ -408,9 +438,38 @@ NOTIFICATIONS_KEEP_SENT_SECRETS = env_bool("NOTIFICATIONS_KEEP_SENT_SECRETS", de
 PORTAL_INVITATION_HOURS = env_int("PORTAL_INVITATION_HOURS", 7 * 24)
 PORTAL_SIGN_IN_MINUTES = env_int("PORTAL_SIGN_IN_MINUTES", 15)
 PORTAL_CHILD_VIEWS_DAYS = env_int("PORTAL_CHILD_VIEWS_DAYS", 14)
+# The end-of-case survey's link (mediation.feedback) works for this many days.
+PORTAL_FEEDBACK_DAYS = env_int("PORTAL_FEEDBACK_DAYS", 28)
 # "Get a new sign-in link": requests allowed per email address and per client address per hour.
 PORTAL_LINK_REQUESTS_PER_ADDRESS = env_int("PORTAL_LINK_REQUESTS_PER_ADDRESS", 3)
 PORTAL_LINK_REQUESTS_PER_CLIENT = env_int("PORTAL_LINK_REQUESTS_PER_CLIENT", 20)
+
+# The LA API (mediation.api; docs/api.md, ADR 0027): requests allowed per token in each window
+# (answered 429 with Retry-After beyond it), and the longest a token may be made to last.
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 120)
+API_RATE_WINDOW_SECONDS = env_int("API_RATE_WINDOW_SECONDS", 60)
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 366)
+# Webhooks to the LAs' systems (mediation.webhooks). Each try waits this long for an answer; a
+# try whose worker died is taken up again after the lease; a failed try is tried again after
+# each wait in turn (30 s, 2 min, 10 min, 30 min, 1 h, 2 h, 4 h, 8 h), then given up.
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
+WEBHOOK_LEASE_SECONDS = env_int("WEBHOOK_LEASE_SECONDS", 120)
+WEBHOOK_RETRY_SECONDS = [
+    int(seconds)
+    for seconds in env_list(
+        "WEBHOOK_RETRY_SECONDS", ["30", "120", "600", "1800", "3600", "7200", "14400", "28800"]
+    )
+]
+WEBHOOK_SWEEP_SECONDS = env_int("WEBHOOK_SWEEP_SECONDS", 15)
+WEBHOOK_RESPONSE_EXCERPT = 500  # characters of each answer kept in the log
+WEBHOOK_KEEP_DAYS = env_int("WEBHOOK_KEEP_DAYS", 90)
+WEBHOOK_MAX_ENDPOINTS = env_int("WEBHOOK_MAX_ENDPOINTS", 5)
+# Plain http and addresses on local networks, for trying webhooks out on one machine only:
+# production sends only to https addresses on the internet (no request into our own network).
+WEBHOOK_ALLOW_LOCAL_ADDRESSES = env_bool("WEBHOOK_ALLOW_LOCAL_ADDRESSES", default=DEBUG)
+# Calendar feeds (mediation.calendar_feeds): how far back and ahead a feed shows meetings.
+CALENDAR_FEED_DAYS_BACK = env_int("CALENDAR_FEED_DAYS_BACK", 60)
+CALENDAR_FEED_DAYS_AHEAD = env_int("CALENDAR_FEED_DAYS_AHEAD", 400)
 
 LOGGING = {
     "version": 1,

@@ -20,6 +20,8 @@ from config.settings.base import *  # noqa: E402,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; tests
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Webhook tests post to a receiver on this machine (127.0.0.1, plain http).
+WEBHOOK_ALLOW_LOCAL_ADDRESSES = True
 _TEST_UPLOAD_ROOT = tempfile.mkdtemp(prefix="mediation-test-uploads-")
 atexit.register(shutil.rmtree, _TEST_UPLOAD_ROOT, ignore_errors=True)
 # The live server used by browser tests serves files from the finders, not a manifest.

@@ -7,17 +7,26 @@ from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from mediation.accounts.models import MediatorCpd, MediatorRegistration, Role, User
+from mediation.accounts.models import (
+    EncryptedTOTPDevice,
+    MediatorCpd,
+    MediatorRegistration,
+    Role,
+    User,
+)
 from mediation.audit.services import audit_record
 from mediation.common.errors import ServiceError
 from mediation.notifications.services import message_queue
 
 
-def _end_sessions_of(user: User) -> None:
-    """Delete every session of the user (ASVS 7.4.2: disabling or changing credentials ends them)."""
+def _end_sessions_of(user: User, *, keep: str | None = None) -> None:
+    """Delete every session of the user (ASVS 7.4.2: disabling or changing credentials ends them),
+    except `keep` (the session key of the request making the change, when the user changes their
+    own account: that one gets a new key instead, see accounts.views.user_edit)."""
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.session_key == keep:
+            continue
         if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
             session.delete()
 
@@ -31,16 +40,26 @@ def staff_user_save(
     employed_by: Iterable[Any] | None = None,
     request: HttpRequest | None = None,
 ) -> User:
-    """Create or update a staff account; a new password or deactivation ends the user's sessions."""
+    """Create or update a staff account. A change of privilege (a new password, a new role,
+    deactivation) ends the user's sessions: they sign in again with what they may now do. When
+    the user changes their own account, the session they made the change in is kept, and the
+    view gives it a new key."""
     creating = user.pk is None
-    changed_credentials = bool(password) or (not creating and not user.is_active)
+    role_before = (
+        None if creating else User.objects.filter(pk=user.pk).values_list("role", flat=True).first()
+    )
+    role_changed = not creating and role_before != user.role
+    changed_credentials = bool(password) or role_changed or (not creating and not user.is_active)
     if password:
         user.set_password(password)
     user.save()
     if employed_by is not None:
         user.employed_by_authorities.set(employed_by)
     if changed_credentials and not creating:
-        _end_sessions_of(user)
+        keep = None
+        if request is not None and by.pk == user.pk and hasattr(request, "session"):
+            keep = request.session.session_key  # one's own: this session gets a new key instead
+        _end_sessions_of(user, keep=keep)
     if password and not creating:
         security_notice(
             user,
@@ -53,7 +72,12 @@ def staff_user_save(
         verb="user.create" if creating else "user.update",
         target=user,
         request=request,
-        detail={"role": user.role, "active": user.is_active, "password_changed": bool(password)},
+        detail={
+            "role": user.role,
+            "active": user.is_active,
+            "password_changed": bool(password),
+            "role_changed": role_changed,
+        },
     )
     return user
 
@@ -64,7 +88,7 @@ def staff_two_factor_reset(*, user: User, by: User, request: HttpRequest | None 
     sign-in; every session of theirs ends now (ASVS 7.4.2)."""
     if user.pk == by.pk:
         raise ValueError("Ask another manager to reset your own authenticator")
-    TOTPDevice.objects.filter(user=user).delete()
+    EncryptedTOTPDevice.objects.filter(user=user).delete()
     _end_sessions_of(user)
     audit_record(actor=by, verb="user.two_factor_reset", target=user, request=request)
     security_notice(

@@ -72,6 +72,7 @@ def step_up(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             request.session[SESSION_KEY] = time.time()
+            request.session.cycle_key()  # a new session id for the session that may now export
             audit_record(actor=request.user, verb="auth.step_up_verified", request=request)
             return redirect(target)
         audit_record(actor=request.user, verb="auth.step_up_failed", request=request)

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
@@ -53,7 +56,8 @@ class SignInView(auth_views.LoginView):
     def get_success_url(self) -> str:
         target = self.get_redirect_url()
         step = reverse("accounts:two-factor")
-        return f"{step}?next={target}" if target else step
+        # Encoded: an address holding "&" or "#" must come back whole, not as extra parameters.
+        return f"{step}?{urlencode({'next': target})}" if target else step
 
 
 class SignOutView(auth_views.LogoutView):
@@ -88,6 +92,10 @@ def user_edit(request: AuthenticatedHttpRequest, user_id: int | None = None) -> 
                 by=request.user,
                 request=request,
             )
+            if user.pk == request.user.pk:
+                # A change to one's own account (a new password or role): the session goes on
+                # with a new key, and with the new password's hash (the others were ended).
+                update_session_auth_hash(request, user)
             messages.success(request, f"Saved {user.display_name}")
             return redirect("manage:users")
         return render_form_page(
@@ -215,6 +223,7 @@ def two_factor(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             otp_login(request, device)
+            request.session.cycle_key()  # a new session id for the fully signed-in session
             audit_record(actor=request.user, verb="auth.two_factor_verified", request=request)
             return redirect(_safe_next(request))
         audit_record(actor=request.user, verb="auth.two_factor_failed", request=request)
@@ -240,6 +249,7 @@ def two_factor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
+            request.session.cycle_key()  # a new session id for the fully signed-in session
             audit_record(actor=request.user, verb="auth.two_factor_added", request=request)
             security_notice(
                 request.user,

@@ -68,25 +68,35 @@ def audit_record(
     case_id: int | None = None,
     request: HttpRequest | None = None,
     detail: dict[str, Any] | None = None,
+    target_label: tuple[str, str] | None = None,
 ) -> AuditEvent:
     """Append one audit event. Call inside the transaction of the change it records.
 
     `actor` is a staff user, None (an anonymous visitor), or a string naming someone without an
     account, e.g. "portal:party:12" for a party using the portal; the string is kept as the role.
-    The event is written at once and sealed into the chain in order (see the module's doc).
+    An object with an `audit_name` (an LA's system using the API, "api:token:3") is kept the
+    same way. The event is written at once and sealed into the chain in order (see the
+    module's doc). `target_label` names the object by (model label, id) when the row itself is
+    not at hand.
     """
     user = actor if getattr(actor, "is_authenticated", False) else None
     if user is not None:
         role = getattr(user, "role", "")
+    elif isinstance(actor, str):
+        role = actor[:30]
     else:
-        role = actor[:30] if isinstance(actor, str) else ""
+        role = str(getattr(actor, "audit_name", ""))[:30]
+    if target is not None:
+        object_type, object_id = target._meta.label_lower, str(target.pk)
+    else:
+        object_type, object_id = target_label or ("", "")
     event = AuditEvent.objects.create(
         at=timezone.now(),
         actor=user,
         actor_role=role,
         verb=verb,
-        object_type=target._meta.label_lower if target is not None else "",
-        object_id=str(target.pk) if target is not None else "",
+        object_type=object_type,
+        object_id=object_id,
         case_id=case_id,
         ip_address=client_ip(request),
         request_id=getattr(request, "request_id", "") if request is not None else "",

@@ -11,7 +11,13 @@ from django.utils import timezone
 from mediation.accounts.models import Role, User
 from mediation.authorities.models import LocalAuthority
 from mediation.cases.models import CallerType, Contact, ContactPreference, Party
-from mediation.common.forms import GovukDateField, ModelChoiceField, choice_field, today_in_london
+from mediation.common.forms import (
+    GovukDateField,
+    ModelChoiceField,
+    PhoneNumberField,
+    choice_field,
+    today_in_london,
+)
 from mediation.domain.case_states import ROUTE_LABELS, STATE_LABELS, CaseState, Route
 from mediation.domain.decisions import APPEALABLE_DECISIONS, DECISION_CHOICES, DecisionType
 
@@ -78,7 +84,7 @@ class EnquiryForm(forms.Form):
         required=False,
         help_text="For example mother, grandparent, foster carer or IASS worker.",
     )
-    phone = text_field("Phone number", max_length=30, required=False)
+    phone = PhoneNumberField(required=False)
     email = forms.EmailField(
         label="Email address",
         required=False,
@@ -319,6 +325,7 @@ class CaseSearchForm(forms.Form):
         required=False,
         max_length=100,
         help_text="Reference, child's or parent's name, or local authority",
+        error_messages={"max_length": "Search must be 100 characters or fewer"},
     )
     route = forms.ChoiceField(
         label="Route",
@@ -356,3 +363,22 @@ class CloseEnquiryForm(forms.Form):
         rows=3,
         empty_message="Enter what information was given",
     )
+
+
+class LaReferenceForm(forms.Form):
+    la_reference = forms.CharField(
+        label="The local authority's reference",
+        max_length=50,
+        required=False,
+        help_text="The number the LA's own SEND system uses for this child or case, so its "
+        "system can match our case to its records. Leave it empty if not known.",
+        error_messages={"max_length": "The reference must be 50 characters or fewer"},
+    )
+
+    def clean_la_reference(self) -> str:
+        value = " ".join(self.cleaned_data["la_reference"].split())
+        if any(not (c.isalnum() or c in " -_/.") for c in value):
+            raise forms.ValidationError(
+                "The reference can use only letters, numbers, spaces and - _ / ."
+            )
+        return value

@@ -60,6 +60,7 @@ class ClosureOutcome(models.TextChoices):
     LA_CHANGED_DECISION = "la_changed_decision", "LA changed its decision"
     WITHDRAWN = "withdrawn", "Family withdrew"
     NO_CONSENT = "no_consent", "Not everyone agreed to take part"
+    HANDED_OVER = "handed_over", "Handed over to another provider"
     OTHER = "other", "Other"
 
 
@@ -232,6 +233,12 @@ class Case(models.Model):
     child_last_name = models.CharField(max_length=80)
     child_date_of_birth = models.DateField()
     child_setting = models.CharField(max_length=150, blank=True)
+    # The LA's own reference for this child or case, as its SEND system knows it: shown to the
+    # LA through the API so its system can match our cases to its records (staff enter it).
+    # db_default: rows written in bulk without it (the synthetic generator) get "" too.
+    la_reference = models.CharField(
+        "The LA's reference", max_length=50, blank=True, default="", db_default=""
+    )
 
     decision_type = models.CharField(max_length=30, choices=DECISION_CHOICES)
     notice_sent_on = models.DateField(null=True, blank=True)
@@ -255,6 +262,15 @@ class Case(models.Model):
     outcome_circulated_on = models.DateField(null=True, blank=True)
     certificate_issued_on = models.DateField(null=True, blank=True)
     agreement_made_on = models.DateField(null=True, blank=True)
+    # Reg 42(4): where the LA was not a party, the health body tells it about the agreement.
+    health_body_told_la_on = models.DateField(null=True, blank=True)
+
+    # Reg 37(2): the family agreed to less than 5 working days' notice of the booked meeting
+    # (set where the meeting is booked or moved; who recorded it is in the timeline).
+    short_notice_agreed = models.BooleanField(default=False)
+    # Reg 35(3): a mediation about health issues only is arranged by the health body and the LA
+    # is not a party to it (so the health body tells the LA of any agreement, reg 42(4)).
+    la_not_a_party = models.BooleanField(default=False)
 
     # What happened: recorded by the workflow steps (mediation.workflow.services).
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
@@ -366,7 +382,10 @@ class CaseStatusChange(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_changes")
     from_state = models.CharField(max_length=30, blank=True)
     to_state = models.CharField(max_length=30)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Empty when an LA's system moved the case through the API (the audit event names it).
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     at = models.DateTimeField(default=timezone.now)
     reason = EncryptedTextField(blank=True)
 

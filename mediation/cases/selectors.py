@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from mediation.accounts.models import Role, User
 from mediation.accounts.register import lapsed_refusal, registration_of
-from mediation.audit.services import audit_record
+from mediation.audit.reads import read_noted, refusal_noted
 from mediation.cases.models import Case, CaseLink, Enquiry, MediatorConflict
 from mediation.domain.case_states import CaseState
 from mediation.search.query import search_filter, search_words
@@ -48,30 +48,22 @@ def access_case(
 ) -> Case:
     """Return the case if `user` may see it. Missing and forbidden both give 404.
 
-    A refusal of a case that exists is audited, so repeated probing shows up in the log.
+    The case is noted as read by the request (mediation.audit.reads: one read event per page);
+    a refusal of a case that exists is audited, so repeated probing shows up in the log.
     `related`: more foreign keys to read in the same query (select_related).
     """
     try:
         cases = case_list_for_user(user=user)
         if related:
             cases = cases.select_related(*related)
-        return cases.get(reference=reference)
+        case = cases.get(reference=reference)
     except Case.DoesNotExist:
         existing_id = Case.objects.filter(reference=reference).values_list("pk", flat=True).first()
         if existing_id is not None:
-            audit_record(
-                actor=user,
-                verb="access.denied",
-                case_id=existing_id,
-                request=request,
-                detail={"object": "case"},
-            )
+            refusal_noted(Case, existing_id, case_id=existing_id, actor=user, request=request)
         raise Http404("No case found") from None
-
-
-def case_record_view(*, user: User, case: Case, request: HttpRequest | None = None) -> None:
-    """Audit a read of a case page (every read of a case is recorded, without its data)."""
-    audit_record(actor=user, verb="case.view", target=case, case_id=case.pk, request=request)
+    read_noted(case)
+    return case
 
 
 @dataclass(frozen=True)
@@ -135,10 +127,17 @@ def enquiry_list_for_user(*, user: User) -> QuerySet[Enquiry]:
 
 
 def access_enquiry(*, user: User, reference: str) -> Enquiry:
+    """The enquiry if `user` may see it (noted as read); 404 otherwise, a refusal of one that
+    exists noted for the audit log."""
     try:
-        return enquiry_list_for_user(user=user).get(reference=reference)
+        enquiry = enquiry_list_for_user(user=user).get(reference=reference)
     except Enquiry.DoesNotExist:
+        existing = Enquiry.objects.filter(reference=reference).values_list("pk", flat=True).first()
+        if existing is not None:
+            refusal_noted(Enquiry, existing, actor=user)
         raise Http404("No enquiry found") from None
+    read_noted(enquiry)
+    return enquiry
 
 
 def mediator_refusal(*, case: Case, mediator: User, today: date | None = None) -> str | None:

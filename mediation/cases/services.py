@@ -31,6 +31,8 @@ from mediation.cases.models import (
 )
 from mediation.cases.selectors import mediator_refusal
 from mediation.common.errors import ServiceError
+from mediation.common.forms import PHONE_MESSAGE, phone_number_formatted
+from mediation.common.words import lower_first
 from mediation.domain.case_states import Route
 from mediation.domain.dates import format_day
 from mediation.timeline.models import TimelineKind
@@ -79,6 +81,12 @@ def enquiry_record(
 ) -> Enquiry:
     """Record a first contact (usually a phone call) as an enquiry."""
     now = timezone.now()
+    data = dict(data)
+    if data.get("phone"):
+        formatted = phone_number_formatted(str(data["phone"]))
+        if formatted is None:
+            raise ServiceError(field_messages=[("phone", PHONE_MESSAGE)])
+        data["phone"] = formatted
     enquiry = Enquiry(
         reference=reference_next(
             prefix=settings.ENQUIRY_REFERENCE_PREFIX, year=timezone.localdate(now).year
@@ -219,7 +227,7 @@ def case_link_add(
     if CaseLink.objects.filter(from_case__in=[case, other], to_case__in=[case, other]).exists():
         raise ServiceError("These cases are already linked.")
     link = CaseLink.objects.create(from_case=case, to_case=other, kind=kind, created_by=by)
-    label = CaseLink.Kind(kind).label.lower()
+    label = lower_first(CaseLink.Kind(kind).label)
     # The link is on both cases: each one's history and audit trail shows it.
     for this, that in ((case, other), (other, case)):
         timeline_record(
@@ -270,7 +278,7 @@ def participation_declined_record(
         case=case,
         by=by,
         summary=f"{who} declined to take part in disagreement resolution: "
-        f"{declined.get_reason_kind_display().lower()} ({format_day(declined_on)})",
+        f"{lower_first(declined.get_reason_kind_display())} ({format_day(declined_on)})",
         verb="case.participation_declined",
         target=declined,
         request=request,
@@ -347,3 +355,27 @@ def case_issues_set(
         },
     )
     return list(case.disputed_issues.select_related("theme"))
+
+
+@transaction.atomic
+def case_la_reference_update(
+    *, case: Case, by: User, la_reference: str, request: HttpRequest | None = None
+) -> Case:
+    """Record the LA's own reference for the case (shown to the LA's system through the API)."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    la_reference = la_reference.strip()[:50]
+    if case.la_reference == la_reference:
+        return case
+    case.la_reference = la_reference
+    case.save(update_fields=["la_reference"])
+    timeline_record(
+        case=case,
+        by=by,
+        summary=f"The LA's reference recorded: {la_reference}"
+        if la_reference
+        else "The LA's reference removed",
+        verb="case.la_reference_update",
+        target=case,
+        request=request,
+    )
+    return case

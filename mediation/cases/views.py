@@ -14,15 +14,17 @@ from django.views.decorators.http import require_http_methods
 
 from mediation.accounts.models import Role, User
 from mediation.accounts.types import AuthenticatedHttpRequest
+from mediation.audit.reads import read_listed, read_noted
 from mediation.cases import permissions, selectors, services
 from mediation.cases.forms import (
     CaseSearchForm,
     CloseEnquiryForm,
     ContactForm,
     EnquiryForm,
+    LaReferenceForm,
     NoteForm,
 )
-from mediation.cases.models import Enquiry, IssueTheme, MediatorConflict
+from mediation.cases.models import Case, Enquiry, IssueTheme, MediatorConflict
 from mediation.cases.step_forms import (
     AssignMediatorForm,
     CaseIssuesForm,
@@ -40,15 +42,39 @@ from mediation.common.views import (
     render_form_page,
     staff_view,
 )
+from mediation.common.words import lower_first
 
 
 def can_handle_enquiries(user: User) -> bool:
     return user.can_handle_enquiries
 
 
+# The case list's search lives in the session, not the URL: names typed into it would
+# otherwise end up in browser history, proxy and server logs (issue 20). The form posts; the
+# results page reads the search from the session, and only the page number is in the URL.
+SEARCH_SESSION_KEY = "case_search"
+SEARCH_FIELDS = ("q", "route", "status", "owner", "local_authority")
+
+
 @staff_view()
+@require_http_methods(["GET", "POST"])
 def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = CaseSearchForm(request.GET or None)
+    if request.method == "POST":
+        if request.POST.get("action") == "clear":
+            request.session.pop(SEARCH_SESSION_KEY, None)
+            return redirect("cases:list")
+        posted = CaseSearchForm(request.POST)
+        if posted.is_valid():
+            request.session[SEARCH_SESSION_KEY] = {
+                name: request.POST.get(name, "") for name in SEARCH_FIELDS
+            }
+            return redirect("cases:list")
+        return _case_list_page(request, posted)
+    saved = request.session.get(SEARCH_SESSION_KEY)
+    return _case_list_page(request, CaseSearchForm(saved if isinstance(saved, dict) else None))
+
+
+def _case_list_page(request: AuthenticatedHttpRequest, form: CaseSearchForm) -> HttpResponse:
     filters = selectors.CaseFilters(open_only=True)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -67,8 +93,7 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         for_case_table(selectors.case_search(user=request.user, filters=filters)),
         number=page_number_from(request.GET.get("page")),
     )
-    query_without_page = request.GET.copy()
-    query_without_page.pop("page", None)
+    read_listed(page.items, model=Case)  # the ids shown, never what was typed
     return render(
         request,
         "cases/case_list.html",
@@ -76,8 +101,10 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "search_form": form,
             "page": page,
             "rows": case_rows(page.items),
-            "query_string": query_without_page.urlencode(),
+            "query_string": "",
+            "searched": form.is_bound,
         },
+        status=400 if form.is_bound and not form.is_valid() else 200,
     )
 
 
@@ -146,6 +173,7 @@ def enquiry_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = paginate(
         enquiries.order_by("-received_at", "-id"), number=page_number_from(request.GET.get("page"))
     )
+    read_listed(page.items, model=Enquiry)
     return render(request, "cases/enquiry_list.html", {"page": page, "show": show})
 
 
@@ -278,6 +306,7 @@ def case_link_add(request: AuthenticatedHttpRequest, reference: str) -> HttpResp
 def mediator_conflicts(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
     """Conflicts of interest recorded for a mediator: they are refused cases that match."""
     mediator = get_object_or_404(User, pk=user_id, role=Role.MEDIATOR)
+    read_noted(mediator)  # the conflicts name families and schools
     form = MediatorConflictForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.mediator_conflict_add(
@@ -312,10 +341,9 @@ def participation_declined(request: AuthenticatedHttpRequest, reference: str) ->
             )
             messages.success(
                 request,
-                f"Recorded: {declined.get_side_display().lower()} declined to take part",
+                f"Recorded: {lower_first(declined.get_side_display())} declined to take part",
             )
             return redirect("cases:detail", reference=case.reference)
-    selectors.case_record_view(user=request.user, case=case, request=request)
     declines = list(case.declines.select_related("recorded_by"))
     return render_form_page(
         request,
@@ -398,3 +426,30 @@ def issue_theme_edit(
 def _next_position() -> int:
     last = IssueTheme.objects.order_by("-position").values_list("position", flat=True).first()
     return (last or 0) + 10
+
+
+@staff_view()
+@require_http_methods(["GET", "POST"])
+def la_reference_edit(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    case = selectors.access_case(user=request.user, reference=reference, request=request)
+    if not permissions.can_change_la_reference(request.user):
+        raise PermissionDenied
+    form = LaReferenceForm(
+        request.POST if request.method == "POST" else None,
+        initial={"la_reference": case.la_reference},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.case_la_reference_update(
+            case=case,
+            by=request.user,
+            la_reference=form.cleaned_data["la_reference"],
+            request=request,
+        )
+        messages.success(request, "The LA's reference saved")
+        return redirect("cases:detail", reference=case.reference)
+    return render_form_page(
+        request,
+        "cases/la_reference_form.html",
+        {"case": case, "form": form},
+        invalid=request.method == "POST",
+    )

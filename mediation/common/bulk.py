@@ -1,11 +1,14 @@
-"""Fast inserts of many rows with explicit primary keys: COPY on PostgreSQL, executemany on SQLite.
+"""Fast writes of many rows: COPY on PostgreSQL, executemany on SQLite; updates by key.
 
-For the synthetic data generator (manage.py generate_cases) and the audit log's bulk path only:
-no model instances, no signals, no field defaults, no validation. Each row is a tuple in the
-order of `columns`; Python values are converted per column the way Django stores them
-(aware datetimes, dates, JSON, booleans). Primary keys are given by the caller (`next_ids`), so
-rows can reference each other before they are written; `reset_sequences` then moves
-PostgreSQL's id sequences past them so ordinary inserts carry on after.
+For the synthetic data generator (manage.py generate_cases), the audit log's bulk path and
+recomputing the deadlines of many cases (ADR 0051) only: no model instances, no signals, no
+field defaults, no validation. Each row is a tuple in the order of `columns`; Python values are
+converted per column the way Django stores them (aware datetimes, dates, JSON, booleans).
+Primary keys are either left to the database (leave "id" out of `columns`) or given by the
+caller (`next_ids`), so rows can reference each other before they are written;
+`reset_sequences` then moves PostgreSQL's id sequences past them so ordinary inserts carry on
+after. `update_rows` changes columns of rows found by their key, one statement run for many
+rows (psycopg pipelines it).
 """
 
 from __future__ import annotations
@@ -84,6 +87,33 @@ def insert_rows(
         with connection.cursor() as cursor:
             cursor.executemany(sql, list(converted()))
     return count
+
+
+def update_rows(
+    model: type[models.Model],
+    key: str,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+) -> int:
+    """Set `columns` of the rows whose `key` column has the given value (inside the caller's
+    transaction): each row is (key value, *column values). Returns the count."""
+    converters = _converters(model, [key, *columns])
+    values = [
+        [
+            value if convert is None else convert(value)
+            for value, convert in zip(row, converters, strict=True)
+        ]
+        for row in rows
+    ]
+    if not values:
+        return 0
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(column)} = %s" for column in columns)
+    # Table and column names come from the model and are quoted; values are parameters.
+    sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote(key)} = %s"  # noqa: S608  # nosec B608
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [[*row[1:], row[0]] for row in values])
+    return len(values)
 
 
 def next_id(model: type[models.Model]) -> int:

@@ -1,4 +1,5 @@
-"""Content-Security-Policy violation reports (ASVS 3.4.7): logged, never stored.
+"""Content-Security-Policy violation reports (ASVS 3.4.7): logged, never stored; and the
+middleware that sets the header, built once (`CSPMiddleware`).
 
 The policy itself is set in config/settings/base.py (CONTENT_SECURITY_POLICY); see
 docs/security.md and docs/adr/0006-csp-lockout-and-session-limits.md.
@@ -14,7 +15,13 @@ import time
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.http import HttpRequest, HttpResponse
+from csp import middleware as csp_middleware
+from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.utils import build_policy
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -145,3 +152,64 @@ def csp_report(request: HttpRequest) -> HttpResponse:
                 "CSP violation: directive=%s blocked=%s", _directive(report), _blocked_host(report)
             )
     return HttpResponse(status=204)
+
+
+# ---------------------------------------------------------------------------------------------
+# The header, built once
+# ---------------------------------------------------------------------------------------------
+
+
+class CSPMiddleware(csp_middleware.CSPMiddleware):
+    """django-csp's middleware, with the policy built once per process instead of on every
+    response (ADR 0050): it is the same on every page, since no page uses a nonce or changes the
+    policy for itself. A response or request that does (django-csp's decorators, a nonce) takes
+    django-csp's own path."""
+
+    _PER_RESPONSE = (
+        "_csp_config",
+        "_csp_update",
+        "_csp_replace",
+        "_csp_config_ro",
+        "_csp_update_ro",
+        "_csp_replace_ro",
+    )
+    _headers: tuple[str, str] | None = None
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        if getattr(request, "_csp_nonce", None) is not None or any(
+            getattr(response, name, None) is not None for name in self._PER_RESPONSE
+        ):
+            return super().process_response(request, response)
+        if response.status_code in (500, 404) and settings.DEBUG:
+            return response
+        headers = self._headers
+        if headers is None:
+            headers = type(self)._headers = (build_policy(), build_policy(report_only=True))
+        policy, report_only = headers
+        for header, value, exempt, setting in (
+            (HEADER, policy, "_csp_exempt", "CONTENT_SECURITY_POLICY"),
+            (
+                HEADER_REPORT_ONLY,
+                report_only,
+                "_csp_exempt_ro",
+                "CONTENT_SECURITY_POLICY_REPORT_ONLY",
+            ),
+        ):
+            if not value or header in response or getattr(response, exempt, False):
+                continue
+            prefixes = (getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES") or ()
+            if not request.path_info.startswith(tuple(prefixes)):
+                response[header] = value
+        if getattr(request, "_csp_nonce", None) is None:
+            request.csp_nonce = csp_middleware.CheckableLazyObject(  # type: ignore[attr-defined]
+                self._csp_nonce_post_response
+            )
+        return response
+
+
+@receiver(setting_changed)
+def _policy_changed(*, setting: str, **kwargs: Any) -> None:
+    if setting.startswith("CONTENT_SECURITY_POLICY"):
+        CSPMiddleware._headers = None

@@ -5,9 +5,21 @@ field, or in the error summary at the top of the form) or `refusal_shown_as_mess
 message on the page they are sent back to). Anything else a service raises is a bug (a 500).
 """
 
+from collections.abc import Sequence
+
 
 class ServiceError(Exception):
-    """A request that cannot be carried out; the message is shown to the person."""
+    """A request that cannot be carried out; the message is shown to the person.
+
+    `field_messages` names the fields the refusal is about, each with its own message (a fact
+    rule broken by a date, say), so a form can show each next to its field; `str()` is every
+    message in one line, for a page with no form."""
+
+    def __init__(self, message: str = "", *, field_messages: Sequence[tuple[str, str]] = ()):
+        self.field_messages: tuple[tuple[str, str], ...] = tuple(field_messages)
+        if not message:
+            message = " ".join(dict.fromkeys(text for _field, text in self.field_messages))
+        super().__init__(message)
 
 
 class NotAllowed(ServiceError):

@@ -6,9 +6,11 @@ their field and the error summary links to them (https://design-system.service.g
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
+import phonenumbers
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -147,6 +149,65 @@ def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
     field = form.fields[name]
     assert isinstance(field, forms.ChoiceField), name
     return field
+
+
+# Ofcom's numbers kept for drama and examples (never anyone's): the demo data and the tests use
+# them, and the phonenumbers library, rightly, does not call them valid.
+_OFCOM_EXAMPLE_NUMBERS = re.compile(r"^(7700900\d{3}|1632960\d{3}|20794600\d{2})$")
+PHONE_MESSAGE = (
+    "Enter a UK phone number, like 01632 960 001 or 07700 900 982, or a number from abroad "
+    "starting with + and the country code"
+)
+
+
+def phone_number_formatted(value: str) -> str | None:
+    """The number written the usual way (UK numbers as dialled in the UK, "07700 900123";
+    others in international form, "+33 1 23 45 67 89"; an extension kept), or None if it is
+    not a phone number."""
+    try:
+        number = phonenumbers.parse(value, "GB")
+    except phonenumbers.NumberParseException:
+        return None
+    national = str(number.national_number)
+    example = number.country_code == 44 and _OFCOM_EXAMPLE_NUMBERS.match(national)
+    if not (phonenumbers.is_valid_number(number) or example):
+        return None
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if number.country_code == 44
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(number, style)
+
+
+class PhoneNumberInput(forms.TextInput):
+    """A text box phones open with their keypad and browsers fill with the person's number."""
+
+    input_type = "tel"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"autocomplete": "tel", **(attrs or {})})
+
+
+class PhoneNumberField(forms.CharField):
+    """A phone number, checked with the phonenumbers library and kept in its usual form."""
+
+    def __init__(self, *, label: str = "Phone number", **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 30)
+        kwargs.setdefault(
+            "help_text", "A UK number, or a number from abroad starting with + and the country code"
+        )
+        super().__init__(label=label, widget=PhoneNumberInput, **kwargs)
+        self.error_messages["max_length"] = f"{label} must be 30 characters or fewer"
+
+    def clean(self, value: Any) -> str:
+        text = super().clean(value)
+        if not text:
+            return ""
+        formatted = phone_number_formatted(text)
+        if formatted is None:
+            raise ValidationError(PHONE_MESSAGE, code="invalid")
+        return formatted
 
 
 def strip_or_empty(value: str | None) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import wraps
 from typing import Any
@@ -46,9 +46,13 @@ def render_form_page(
 
 
 @contextmanager
-def refusal_shown_on(form: forms.BaseForm, field: str | None = None) -> Iterator[None]:
+def refusal_shown_on(
+    form: forms.BaseForm, field: str | None = None, fields: Mapping[str, str] | None = None
+) -> Iterator[None]:
     """Around the service call of a form page: a refusal (ServiceError) goes on the form, next
-    to `field` or, with no field, at the top of the error summary.
+    to `field` or, with no field, at the top of the error summary. A refusal that names its
+    fields (`ServiceError.field_messages`) puts each message next to the form's field for it:
+    `fields` maps the service's field names to the form's (a name the form has is used as is).
 
     The block ends with the page's answer on success (a redirect), so the code after the block
     runs only after a refusal: it shows the form again, with what was typed and the message.
@@ -56,7 +60,16 @@ def refusal_shown_on(form: forms.BaseForm, field: str | None = None) -> Iterator
     try:
         yield
     except ServiceError as refusal:
-        form.add_error(field, str(refusal))
+        if not refusal.field_messages:
+            form.add_error(field, str(refusal))
+            return
+        mapping = fields or {}
+        for name, message in refusal.field_messages:
+            target = mapping.get(name, name if name in form.fields else field)
+            if target is not None and target not in form.fields:
+                target = None
+            if message not in form.errors.get(target or "__all__", []):
+                form.add_error(target, message)
 
 
 @contextmanager

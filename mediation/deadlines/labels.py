@@ -13,13 +13,23 @@ LABELS: dict[str, str] = {
     "certificate_due_after_mediation": "Certificate due (after mediation)",
     "outcome_statement_circulated_by": "Outcome statement to be sent out",
     "appeal_deadline": "Family's appeal deadline",
-    "meeting_confirmation_by": "Send written confirmation of the meeting",
+    "meeting_notice_by": "Everyone told of the meeting's date and place",
+    "health_body_tells_la_by": "Health body tells the LA about the agreement",
+}
+
+# The later steps of an agreed action (reg 44(2)), by the start of their code.
+FOLLOW_UP_LABELS: dict[str, str] = {
+    "agreed_action_no_plan_notice_by:": "tell the family if no EHC plan is needed",
+    "agreed_action_final_plan_by:": "send the final EHC plan",
 }
 
 
 def deadline_label(code: str) -> str:
     if code.startswith("agreed_action_due:"):
         return f"Agreed action {code.split(':', 1)[1]} due (mediation agreement)"
+    for prefix, words in FOLLOW_UP_LABELS.items():
+        if code.startswith(prefix):
+            return f"Agreed action {code.removeprefix(prefix)}: {words} (reg 44)"
     return LABELS.get(code, code.replace("_", " ").capitalize())
 
 

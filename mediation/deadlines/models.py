@@ -21,6 +21,9 @@ class Deadline(models.Model):
     explanation = models.TextField()
     # The day the thing the deadline asks for was done (from the case's event dates).
     met_on = models.DateField(null=True, blank=True)
+    # Why the deadline no longer binds anyone, in words ("" while it does): the other outcome of
+    # an assessment was met, or a reg 44(3) exception was recorded (mediation.deadlines.clocks).
+    set_aside = models.CharField(max_length=200, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
     computed_at = models.DateTimeField(auto_now=True)
 

@@ -43,6 +43,10 @@ def deadline_reminders_send(*, today: date) -> ReminderRun:
     """Queue a reminder to the case owner for each unmet deadline due within the lead time,
     and to the owner and every manager for each overdue one."""
     calendar = service_calendar()
+    if not calendar.is_working_day(today):
+        # Reminders fall on working days: a weekend's or holiday's run sends nothing, and the
+        # next working day's run sends what is due then (each reminder once, by its key).
+        return ReminderRun(due_soon=0, overdue=0, messages_created=0)
     lead_until = calendar.add_working_days(today, settings.DEADLINE_REMINDER_WORKING_DAYS)
     open_deadlines = (
         Deadline.objects.filter(work_queue_q(), met_on__isnull=True, due__lte=lead_until)

@@ -18,7 +18,12 @@ from mediation.deadlines.clocks import (
 from mediation.deadlines.labels import TAG_CLASS, deadline_label, status_text
 from mediation.deadlines.models import Deadline
 from mediation.domain.calendar import WorkingCalendar
-from mediation.domain.deadlines import DeadlineState, DeadlineWarning, deadline_status
+from mediation.domain.deadlines import (
+    DeadlineCode,
+    DeadlineState,
+    DeadlineWarning,
+    deadline_status,
+)
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,7 @@ class DeadlineView:
     state: DeadlineState
     status: str
     tag_class: str
+    set_aside: str = ""
 
 
 def _view(
@@ -42,10 +48,14 @@ def _view(
     met_on: date | None,
     today: date,
     calendar: WorkingCalendar,
+    set_aside: str = "",
 ) -> DeadlineView:
     status = deadline_status(due, met_on, today, calendar, settings.DEADLINE_DUE_SOON_WORKING_DAYS)
     text, tag = status_text(status), TAG_CLASS[status.state]
-    if not is_met_by_the_service(code):
+    if set_aside and met_on is None:
+        # Nobody has to meet it any more: say why, never "overdue".
+        text, tag = set_aside, "govuk-tag--grey"
+    elif not is_met_by_the_service(code):
         # The family's own deadline (the appeal): the service cannot "meet" it, so it is never
         # shown as overdue, only as days left or passed.
         text, tag = (
@@ -63,15 +73,24 @@ def _view(
         state=status.state,
         status=text,
         tag_class=tag,
+        set_aside=set_aside,
     )
+
+
+SHORT_NOTICE_LABEL = "Everyone told of the meeting's date and place"
+SHORT_NOTICE_STATUS = "Met: the family agreed to shorter notice"
 
 
 @dataclass(frozen=True)
 class CaseClocks:
     deadlines: list[DeadlineView]
     appeal: DeadlineView | None
+    # The engine's warnings: each a message in words and the input field it is about.
     warnings: list[DeadlineWarning]
     certificate_required: bool | None
+    # Reg 37(2): the family agreed to less notice of the booked meeting, so there is no
+    # "everyone told" deadline; the panel says so in its place.
+    short_notice_agreed: bool = False
 
 
 def case_clocks(
@@ -88,14 +107,18 @@ def case_clocks(
     today = today or timezone.localdate()
     calendar = calendar or service_calendar()
     views = [
-        _view(d.code, d.due, d.rule, d.explanation, d.met_on, today, calendar)
+        _view(d.code, d.due, d.rule, d.explanation, d.met_on, today, calendar, d.set_aside)
         for d in Deadline.objects.filter(case=case).order_by("position")
     ]
     _computed, warnings = compute_for_case(case, calendar, actions=actions)
-    appeal = next((v for v in views if v.code == "appeal_deadline"), None)
+    appeal = next((v for v in views if v.code == DeadlineCode.APPEAL_DEADLINE), None)
     required = None if case.notice_sent_on is None else not case.section_i_only
     return CaseClocks(
-        deadlines=views, appeal=appeal, warnings=warnings, certificate_required=required
+        deadlines=views,
+        appeal=appeal,
+        warnings=warnings,
+        certificate_required=required,
+        short_notice_agreed=case.short_notice_agreed and case.meeting_planned_on is not None,
     )
 
 

@@ -238,7 +238,8 @@ COLUMNS: dict[type, tuple[str, ...]] = {
         "certificate_issued_on", "agreement_made_on", "outcome", "certificate_kind",
         "certificate_issued_by_id", "everyone_agreed_on", "la_decision_changed_on",
         "closure_outcome", "appeal_lodged", "next_deadline_due", "next_deadline_code",
-        "opened_at", "closed_at", "last_activity_at",
+        "opened_at", "closed_at", "last_activity_at", "health_body_told_la_on",
+        "short_notice_agreed", "la_not_a_party",
     ),
     CaseStatusChange: ("id", "case_id", "from_state", "to_state", "by_id", "at", "reason"),
     Party: (
@@ -250,13 +251,13 @@ COLUMNS: dict[type, tuple[str, ...]] = {
     TimelineEntry: ("id", "case_id", "at", "actor_id", "kind", "summary", "contact_id", "note_id"),
     Deadline: (
         "id", "case_id", "code", "due", "rule", "runs_from", "explanation", "met_on",
-        "position", "computed_at",
+        "position", "computed_at", "set_aside",
     ),
     Meeting: (
         "id", "case_id", "slot_id", "uid", "sequence", "status", "starts_at",
         "duration_minutes", "mode", "online_link", "venue_name", "venue_address",
         "access_details", "phone_details", "short_notice_consent", "booked_by_id", "booked_at",
-        "updated_at",
+        "updated_at", "non_working_day_reason",
     ),
     OutcomeStatement: (
         "id", "case_id", "key_points", "outcome", "status", "version", "content_hash",
@@ -265,7 +266,8 @@ COLUMNS: dict[type, tuple[str, ...]] = {
     AgreedAction: (
         "id", "statement_id", "case_id", "position", "what", "who", "kind", "section",
         "agreed_due", "varied_due", "done_on", "done_evidence", "done_recorded_by_id",
-        "created_at",
+        "created_at", "no_plan_notice_on", "final_plan_sent_on", "follow_up_exception",
+        "follow_up_exception_note",
     ),
     GeneratedDocument: (
         "id", "case_id", "kind", "title", "version", "html", "pdf", "sha256",
@@ -553,6 +555,10 @@ class Generator:
             "appeal_lodged": "",
             "next_deadline_code": "",
             "opened_at": d.opened,
+            # Contract version 2's facts (reg 37(2), reg 35(3)): no short notice agreed; the
+            # LA is not a party to a mediation about health issues only.
+            "short_notice_agreed": False,
+            "la_not_a_party": d.issue_health and not (d.issue_education or d.issue_social),
         }  # fmt: skip
         for name in [
             "la_informed_on",
@@ -567,6 +573,7 @@ class Generator:
             "agreement_made_on",
             "everyone_agreed_on",
             "la_decision_changed_on",
+            "health_body_told_la_on",
             "certificate_issued_by_id",
             "closed_at",
             "next_deadline_due",
@@ -794,6 +801,7 @@ class Generator:
                 "access_details": "",
                 "phone_details": "The mediator will call each person" if mode == MeetingMode.PHONE else "",
                 "short_notice_consent": False,
+                "non_working_day_reason": "",
                 "booked_by_id": d.owner_id,
                 "booked_at": booked_at,
                 "updated_at": booked_at,
@@ -837,7 +845,9 @@ class Generator:
                  "who": AgreedAction.Who.LA.value, "kind": kind.value,
                  "section": rng.choice(["B", "F", "I"]), "agreed_due": agreed_due,
                  "varied_due": None, "done_on": done, "done_evidence": "",
-                 "done_recorded_by_id": d.owner_id if done else None, "created_at": at},
+                 "done_recorded_by_id": d.owner_id if done else None, "created_at": at,
+                 "no_plan_notice_on": None, "final_plan_sent_on": None,
+                 "follow_up_exception": "", "follow_up_exception_note": ""},
             )  # fmt: skip
 
     def _deadlines(self, d: CaseDraft) -> None:

@@ -77,3 +77,50 @@ DEFAULTS += [
         "{provider}",
     ),
 ]
+
+# Whoever owns an overdue action gets the letter, in words that fit what binds them: the health
+# body has its own duty (reg 42(3), or a date agreed in writing, reg 42(5)); a school's action is
+# an agreement, not a statutory duty, so the letter asks, and the LA (which must secure the
+# provision) gets a copy; the family is reminded, with no law quoted.
+DEFAULTS += [
+    (
+        "overdue_action_health",
+        "An action agreed at mediation is overdue",
+        "At mediation, a mediation agreement was made on {agreement_day} about {child_name}. "
+        "It includes this action for {recipient_name}:\n\n"
+        "{facts}\n\n"
+        "We have no record that it has been done. Under {regulation}, the health commissioning "
+        "body must do what it agreed within that time.\n\n"
+        "Please do it now, or tell us when it was done, quoting our reference {reference}. If "
+        "the parties agree in writing to a different timescale, please send us that agreement."
+        "\n\nYours faithfully,\n\n"
+        "{provider}",
+    ),
+    (
+        "overdue_action_school",
+        "An action agreed at mediation",
+        "At mediation, a mediation agreement was made on {agreement_day} about {child_name}. "
+        "It includes this action, which {recipient_name} agreed to do:\n\n"
+        "{facts}\n\n"
+        "We have no record that it has been done. This is something the school agreed to do at "
+        "mediation: it is not a duty the law places on the school. We would be grateful if you "
+        "could tell us whether it has been done, or when it will be, quoting our reference "
+        "{reference}.\n\n"
+        "We have sent a copy of this letter to {local_authority}, which must make sure that the "
+        "special educational provision a child needs is made.\n\n"
+        "Yours faithfully,\n\n"
+        "{provider}",
+    ),
+    (
+        "overdue_action_family",
+        "Something you agreed at mediation",
+        "Dear {recipient_name},\n\n"
+        "At mediation on {agreement_day}, you agreed to do this:\n\n"
+        "{facts}\n\n"
+        "We have no record that it has been done yet. It helps everyone if you tell us when it "
+        "is done, or if something is making it hard to do. You can call or email us, quoting "
+        "reference {reference}.\n\n"
+        "Yours sincerely,\n\n"
+        "{provider}",
+    ),
+]

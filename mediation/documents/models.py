@@ -26,7 +26,7 @@ class DocumentKind(models.TextChoices):
     FAMILY_LETTER = "family_letter", "Letter to the family with the certificate"
     MEETING_LETTER = "meeting_letter", "Meeting confirmation letter"
     OUTCOME_STATEMENT = "outcome_statement", "Outcome statement"
-    OVERDUE_ACTION_LETTER = "overdue_action_letter", "Letter to the LA about an overdue action"
+    OVERDUE_ACTION_LETTER = "overdue_action_letter", "Letter about an overdue agreed action"
 
 
 class GeneratedDocument(models.Model):
@@ -66,6 +66,18 @@ class LetterCode(models.TextChoices):
     MEETING_RESCHEDULED = "meeting_rescheduled", "Letter saying a meeting has moved"
     MEETING_CANCELLED = "meeting_cancelled", "Letter saying a meeting is cancelled"
     OVERDUE_ACTION = "overdue_action", "Letter to the LA about an overdue agreed action"
+    OVERDUE_ACTION_HEALTH = (
+        "overdue_action_health",
+        "Letter to the health body about an overdue agreed action",
+    )
+    OVERDUE_ACTION_SCHOOL = (
+        "overdue_action_school",
+        "Letter to the school about an overdue agreed action (copy to the LA)",
+    )
+    OVERDUE_ACTION_FAMILY = (
+        "overdue_action_family",
+        "Letter to the family about an action they agreed to",
+    )
 
 
 class LetterTemplate(models.Model):

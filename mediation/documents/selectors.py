@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.http import Http404, HttpRequest
 
 from mediation.accounts.models import User
+from mediation.audit.reads import access_one, read_noted
 from mediation.cases.models import Case
 from mediation.cases.selectors import access_case
 from mediation.documents.models import Certificate, GeneratedDocument, LetterCode, LetterTemplate
@@ -16,10 +17,9 @@ def access_document(
     *, user: User, reference: str, document_id: int, request: HttpRequest | None = None
 ) -> GeneratedDocument:
     case = access_case(user=user, reference=reference, request=request)
-    try:
-        document = GeneratedDocument.objects.get(pk=document_id, case=case)
-    except GeneratedDocument.DoesNotExist:
-        raise Http404("No document found") from None
+    document = access_one(
+        GeneratedDocument.objects.filter(case=case), document_id, not_found="No document found"
+    )
     document.case = case
     return document
 
@@ -35,6 +35,7 @@ def access_current_certificate(
     )
     if certificate is None:
         raise Http404("No certificate found")
+    read_noted(certificate, case_id=case.pk)
     certificate.case = case
     return certificate
 

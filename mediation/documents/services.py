@@ -44,6 +44,8 @@ from mediation.notifications.models import Message
 from mediation.notifications.services import message_queue
 from mediation.timeline.models import TimelineKind
 from mediation.timeline.services import timeline_record
+from mediation.webhooks.models import EventKind
+from mediation.webhooks.services import webhook_event_record
 
 # Verification codes: no 0/O, 1/I/L, so they can be read out on the phone and typed from paper.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -92,19 +94,6 @@ def document_store(
     )
 
 
-def document_record_download(
-    *, document: GeneratedDocument, by: User, request: HttpRequest | None = None
-) -> None:
-    audit_record(
-        actor=by,
-        verb="document.download",
-        target=document,
-        case_id=document.case_id,
-        request=request,
-        detail={"kind": document.kind, "version": document.version, "sha256": document.sha256},
-    )
-
-
 # ---------------------------------------------------------------------------------------------
 # Letter wording
 # ---------------------------------------------------------------------------------------------
@@ -118,11 +107,22 @@ MEETING_LETTER_CODES = {
 }
 
 
+# The letters about an overdue agreed action, one for each kind of owner.
+OVERDUE_LETTER_CODES = frozenset(
+    {
+        LetterCode.OVERDUE_ACTION,
+        LetterCode.OVERDUE_ACTION_HEALTH,
+        LetterCode.OVERDUE_ACTION_SCHOOL,
+        LetterCode.OVERDUE_ACTION_FAMILY,
+    }
+)
+
+
 def letter_placeholders(code: str) -> dict[str, str]:
     """The placeholders a letter's wording may use."""
     if code in MEETING_LETTER_CODES.values():
         return wording.MEETING_PLACEHOLDERS
-    if code == LetterCode.OVERDUE_ACTION:
+    if code in OVERDUE_LETTER_CODES:
         return wording.OVERDUE_PLACEHOLDERS
     return wording.PLACEHOLDERS
 
@@ -221,6 +221,7 @@ def _sample_meeting_values() -> dict[str, str]:
 
 def _sample_overdue_values() -> dict[str, str]:
     return {
+        "recipient_name": "Sampleshire Council",
         "local_authority": "Sampleshire Council",
         "reference": "MED-2026-00000",
         "child_name": "Alex Sample",
@@ -264,6 +265,7 @@ def _facts_preview_context(*, code: str, title: str, body: str) -> dict:
         context.update(
             case={"reference": values["reference"], "child_name": values["child_name"]},
             authority={"name": values["local_authority"]},
+            recipient_name=values["recipient_name"],
             action={
                 "what": "Issue the amended EHC plan",
                 "get_who_display": "The local authority",
@@ -295,7 +297,7 @@ def letter_preview(*, code: str, title: str, body: str) -> tuple[str, bytes]:
         context = letter_preview_context(code=code, title=title, body=body)
         html = render_to_string("meetings/letter.html", context)
         return html, html_to_pdf(html, extra_css=render_to_string("meetings/letter.css", context))
-    if code == LetterCode.OVERDUE_ACTION:
+    if code in OVERDUE_LETTER_CODES:
         context = letter_preview_context(code=code, title=title, body=body)
         html = render_to_string("outcomes/overdue_letter.html", context)
         return html, html_to_pdf(html, extra_css=render_to_string("outcomes/document.css"))
@@ -336,7 +338,29 @@ def certificate_issue(
     request: HttpRequest | None = None,
 ) -> Certificate:
     """Make the case's certificate from what the workflow recorded (date, kind, adviser), keep
-    its PDF, and send it to the family and the LA, one logged message per recipient."""
+    its PDF, and send it to the family and the LA, one logged message per recipient; with its
+    line in the case's history and its audit event."""
+    certificate, line, detail = certificate_make(case=case, by=by, adviser=adviser)
+    timeline_record(
+        case=case,
+        by=by,
+        kind=TimelineKind.CONTACT,
+        summary=line,
+        verb="certificate.issue",
+        target=certificate,
+        request=request,
+        detail=detail,
+    )
+    return certificate
+
+
+@transaction.atomic
+def certificate_make(
+    *, case: Case, by: User, adviser: User | None = None
+) -> tuple[Certificate, str, dict[str, str]]:
+    """`certificate_issue` without its history line and audit event, which the caller writes
+    (the workflow records the step and the certificate as one change): the certificate, the
+    line for the history and the audit detail."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     refusal = certificate_refusal(case)
     if refusal:
@@ -379,17 +403,20 @@ def certificate_issue(
         document=document,
     )
     sent = _certificate_send(case=case, certificate=certificate, facts=facts, by=by)
-    timeline_record(
+    webhook_event_record(
         case=case,
-        by=by,
-        kind=TimelineKind.CONTACT,
-        summary=f"Certificate {facts.reference} made and sent: {sent}",
-        verb="certificate.issue",
-        target=certificate,
-        request=request,
-        detail={"reference": facts.reference, "kind": facts.kind, "sha256": document.sha256},
+        kind=EventKind.CERTIFICATE_ISSUED,
+        data={
+            "reference": certificate.reference,
+            "kind": certificate.kind,
+            "issued_on": certificate.issued_on.isoformat(),
+        },
     )
-    return certificate
+    return (
+        certificate,
+        f"Certificate {facts.reference} made and sent: {sent}",
+        {"reference": facts.reference, "kind": facts.kind, "sha256": document.sha256},
+    )
 
 
 def _certificate_send(
@@ -492,6 +519,11 @@ def certificate_revoke(
         target=certificate,
         request=request,
         detail={"reference": certificate.reference},
+    )
+    webhook_event_record(
+        case=certificate.case,
+        kind=EventKind.CERTIFICATE_REVOKED,
+        data={"reference": certificate.reference},
     )
     return certificate
 

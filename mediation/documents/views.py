@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from mediation.accounts.types import AuthenticatedHttpRequest
+from mediation.audit.reads import read_noted
 from mediation.audit.services import client_ip
 from mediation.common.views import (
     manager_view,
@@ -38,7 +39,8 @@ def download(request: AuthenticatedHttpRequest, reference: str, document_id: int
     document = selectors.access_document(
         user=request.user, reference=reference, document_id=document_id, request=request
     )
-    services.document_record_download(document=document, by=request.user, request=request)
+    # Noted as read by access_document: one "document.download" event names it (ADR 0029).
+    read_noted(document, kind=document.kind, version=document.version, sha256=document.sha256)
     return pdf_response(bytes(document.pdf), document.filename)
 
 

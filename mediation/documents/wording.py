@@ -44,12 +44,14 @@ MEETING_PLACEHOLDERS: dict[str, str] = {
 }
 
 OVERDUE_PLACEHOLDERS: dict[str, str] = {
+    "recipient_name": "Who the letter is to: the body, school or person who agreed to do it",
     "local_authority": "The local authority's name",
     "reference": "Our case reference, for example MED-2026-00042",
     "child_name": "The child's or young person's name",
     "agreement_day": "The date the mediation agreement was made",
     "due_day": "The date the action was due",
-    "regulation": "The regulation the local authority is held to for this action",
+    "regulation": "The regulation that binds whoever agreed to do it (empty for a school or "
+    "the family, whom no regulation binds)",
     "provider": "The name of our service",
     FACTS: "Where the table of the overdue action goes (put it on a line of its own)",
 }

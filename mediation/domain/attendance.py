@@ -171,6 +171,45 @@ def attendance_status(facts: AttendanceFacts) -> Status:
     return Status.AWAITING_CONSENT
 
 
+@dataclass(frozen=True)
+class NextForAttendance:
+    """What is needed next before someone may attend, as the facts stand: `who` are the ids of
+    the parties whose answer is awaited (the page names them); `text` says what else is needed,
+    or what has been decided ("" when nothing more is needed)."""
+
+    text: str
+    who: frozenset[int] = frozenset()
+
+
+MEDIATOR_MUST_DECIDE = "The mediator must decide"
+
+
+def next_for_attendance(facts: AttendanceFacts) -> NextForAttendance:
+    """What is needed next for this person's attendance (what a page shows as its status
+    detail). An objection is never shown as "waiting for" the one who objected: for anyone
+    else (reg 38(1)(e)) the mediator then decides; for a child or a young person
+    ((c), (d)) the objection settles it."""
+    status = attendance_status(facts)
+    objected = facts.objected & facts.consenters
+    unanswered = facts.consenters - facts.agreed - facts.objected
+    if status in {Status.AS_PARTY, Status.BY_RIGHT, Status.NOT_ATTENDING}:
+        return NextForAttendance("")
+    if status in {Status.AGREED, Status.MEDIATOR_ALLOWED, Status.MEDIATOR_REFUSED}:
+        return NextForAttendance("")
+    if status is Status.OBJECTED:
+        if facts.basis == Basis.CONSENT_OR_MEDIATOR:
+            return NextForAttendance(f"{MEDIATOR_MUST_DECIDE}: a party objected")
+        return NextForAttendance("They cannot attend: the family objected")
+    # Awaiting: the parties yet to answer first; then, for (c) and (d), the mediator too.
+    if unanswered:
+        return NextForAttendance("Waiting for an answer from", unanswered)
+    if facts.basis != Basis.CONSENT_OR_MEDIATOR and facts.mediator_allows is None:
+        return NextForAttendance(f"{MEDIATOR_MUST_DECIDE}: the family agreed")
+    if not facts.consenters:
+        return NextForAttendance(f"{MEDIATOR_MUST_DECIDE}: there is no one else to agree")
+    return NextForAttendance("" if not objected else MEDIATOR_MUST_DECIDE)
+
+
 def response_refusal(basis: Basis) -> str | None:
     """Why no one's agreement or objection is needed for this basis, or None if it is."""
     if basis == Basis.PARTY:

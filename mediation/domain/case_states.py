@@ -14,7 +14,10 @@ Mediation:   requested → LA informed, arranging → meeting booked → meeting
 Certificate: certificate due (reg 34(1), 3 working days) → issued → closed.
 Disagreement resolution (CFA s57, voluntary, no certificate): everyone's agreement sought →
              meeting booked → held → outcome recorded → closed.
-A closed case can be reopened, with a reason, at its route's first state.
+A closed case can be reopened, with a reason, at the stage its recorded facts imply (or
+another stage consistent with them that a manager picks): `stages_consistent_with` and
+`stage_implied_by`. An open case's state is always one its facts are consistent with: every
+step and every change of a date keeps it so (mediation.workflow.services).
 """
 
 from __future__ import annotations
@@ -87,21 +90,22 @@ TRANSITIONS: dict[Route, dict[CaseState, frozenset[CaseState]]] = {
         # After a deemed certificate the mediation may still go ahead (reg 39(3)).
         _S.CERTIFICATE_ISSUED: frozenset({_S.MEETING_BOOKED, _S.FOLLOW_UP, _S.CLOSED}),
         _S.FOLLOW_UP: frozenset({_S.CLOSED}),
-        _S.CLOSED: frozenset({_S.MEDIATION_REQUESTED}),
     },
     Route.CERTIFICATE_ONLY: {
         _S.CERTIFICATE_DUE: frozenset({_S.CERTIFICATE_ISSUED, _S.CLOSED}),
         _S.CERTIFICATE_ISSUED: frozenset({_S.CLOSED}),
-        _S.CLOSED: frozenset({_S.CERTIFICATE_DUE}),
     },
     Route.DISAGREEMENT_RESOLUTION: {
         _S.CONSENT_SOUGHT: frozenset({_S.MEETING_BOOKED, _S.CLOSED}),
         _S.MEETING_BOOKED: frozenset({_S.MEETING_HELD, _S.CONSENT_SOUGHT, _S.CLOSED}),
         _S.MEETING_HELD: frozenset({_S.CONCLUDED}),
         _S.CONCLUDED: frozenset({_S.CLOSED}),
-        _S.CLOSED: frozenset({_S.CONSENT_SOUGHT}),
     },
 }
+# Reopening returns a case to any open state of its route; which one is decided by its recorded
+# facts (`stages_consistent_with`), checked by the reopen step.
+for _table in TRANSITIONS.values():
+    _table[_S.CLOSED] = frozenset(_table) - {_S.CLOSED}
 
 
 class TransitionNotAllowed(Exception):
@@ -239,7 +243,7 @@ STEPS: dict[Step, StepSpec] = {
     ),
     Step.REOPEN: StepSpec(
         "Reopen the case",
-        dict(INITIAL_STATE),
+        dict(INITIAL_STATE),  # the usual answer; the step takes the stage its facts imply
         {route: frozenset({_S.CLOSED}) for route in Route},
     ),
 }
@@ -261,6 +265,12 @@ class CaseSituation:
     mediation_held: bool
     everyone_agreed: bool  # disagreement resolution: all parties' consent recorded
     agreement_reached: bool  # outcome: agreed in full or in part
+    # The other recorded facts that decide which stage a case can be at.
+    la_informed: bool = False
+    meeting_booked: bool = False  # a meeting date is recorded (booked, not cancelled)
+    mediation_declined: bool = False  # the family said they do not want mediation
+    outcome_recorded: bool = False
+    certificate_kind: str = ""  # "declined", "after_mediation", "deemed" once issued
 
 
 @dataclass(frozen=True)
@@ -345,3 +355,89 @@ def steps_available(s: CaseSituation) -> list[StepOffer]:
 def step_target(step: Step, route: Route) -> CaseState | None:
     spec = STEPS[step]
     return None if spec.target is None else spec.target[route]
+
+
+# ---------------------------------------------------------------------------------------------
+# Stages and facts: which states a case's recorded facts allow it to be in.
+# ---------------------------------------------------------------------------------------------
+
+_DECLINED, _AFTER_MEDIATION, _DEEMED = "declined", "after_mediation", "deemed"
+
+
+def _mediation_stages(s: CaseSituation) -> set[CaseState]:
+    stages: set[CaseState] = set()
+    kind = s.certificate_kind if s.certificate_issued else ""
+    before_meeting = not (s.mediation_held or s.outcome_recorded or s.mediation_declined)
+    # A deemed certificate (reg 39(3)) may be issued before the meeting, which may still go on.
+    no_certificate_but_deemed = kind in {"", _DEEMED}
+    nothing_yet = not (
+        s.la_informed or s.meeting_booked or s.certificate_issued or s.la_unable_notified
+    )
+    if before_meeting and nothing_yet:
+        stages.add(_S.MEDIATION_REQUESTED)
+    if before_meeting and s.la_informed and not s.meeting_booked and not s.certificate_issued:
+        stages.add(_S.ARRANGING)
+    if before_meeting and s.la_informed and s.meeting_booked and no_certificate_but_deemed:
+        stages.add(_S.MEETING_BOOKED)
+    held_only = s.mediation_held and not s.outcome_recorded and not s.mediation_declined
+    if held_only and no_certificate_but_deemed:
+        stages.add(_S.MEETING_HELD)
+    if s.mediation_held and s.outcome_recorded and no_certificate_but_deemed:
+        stages.add(_S.CONCLUDED)
+    if s.mediation_declined and not s.certificate_issued and not s.mediation_held:
+        stages.add(_S.CERTIFICATE_DUE)
+    if kind == _DECLINED and s.mediation_declined and not s.mediation_held:
+        stages.add(_S.CERTIFICATE_ISSUED)
+    if kind == _AFTER_MEDIATION and s.mediation_held and s.outcome_recorded:
+        stages.add(_S.CERTIFICATE_ISSUED)
+    if kind == _DEEMED and s.la_unable_notified and before_meeting and not s.meeting_booked:
+        stages.add(_S.CERTIFICATE_ISSUED)
+    certificate_settled = (
+        s.certificate_issued or not s.certificate_required or not s.certificate_allowed
+    )
+    if s.agreement_reached and s.outcome_recorded and s.mediation_held and certificate_settled:
+        stages.add(_S.FOLLOW_UP)
+    return stages
+
+
+def stages_consistent_with(s: CaseSituation) -> frozenset[CaseState]:
+    """The open states a case with these recorded facts can be in (the state itself is not
+    looked at). Empty when the facts fit no stage (records that contradict each other)."""
+    if s.route is Route.CERTIFICATE_ONLY:
+        return frozenset({_S.CERTIFICATE_ISSUED if s.certificate_issued else _S.CERTIFICATE_DUE})
+    if s.route is Route.DISAGREEMENT_RESOLUTION:
+        if s.outcome_recorded:
+            return frozenset({_S.CONCLUDED}) if s.mediation_held else frozenset()
+        if s.mediation_held:
+            return frozenset({_S.MEETING_HELD})
+        if s.meeting_booked:
+            return frozenset({_S.MEETING_BOOKED}) if s.everyone_agreed else frozenset()
+        return frozenset({_S.CONSENT_SOUGHT})
+    return frozenset(_mediation_stages(s))
+
+
+# The furthest stage the facts show first. Following up the agreed actions is last: no fact
+# records it (it is a step), so a manager picks it when reopening if that is where it was.
+_IMPLIED_ORDER: tuple[CaseState, ...] = (
+    _S.CERTIFICATE_ISSUED,
+    _S.CONCLUDED,
+    _S.MEETING_HELD,
+    _S.MEETING_BOOKED,
+    _S.CERTIFICATE_DUE,
+    _S.ARRANGING,
+    _S.CONSENT_SOUGHT,
+    _S.MEDIATION_REQUESTED,
+    _S.FOLLOW_UP,
+)
+
+
+def stage_implied_by(s: CaseSituation) -> CaseState | None:
+    """The stage a case's recorded facts imply: the furthest consistent with them. None when
+    the facts fit no stage."""
+    stages = stages_consistent_with(s)
+    return next((state for state in _IMPLIED_ORDER if state in stages), None)
+
+
+def is_consistent(s: CaseSituation) -> bool:
+    """True when the case's state fits its recorded facts (a closed case always does)."""
+    return s.state is _S.CLOSED or s.state in stages_consistent_with(s)

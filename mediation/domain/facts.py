@@ -69,11 +69,17 @@ class Fact(StrEnum):
     OUTCOME_CIRCULATED = "outcome_circulated"
     CERTIFICATE_ISSUED = "certificate_issued"
     AGREEMENT_MADE = "agreement_made"
+    # Reg 42(4): the health body told the LA about the agreement (the LA was not a party).
+    HEALTH_BODY_TOLD_LA = "health_body_told_la"
     # Not dates, but fields a violation can belong to.
     CERTIFICATE_KIND = "certificate_kind"
+    LA_NOT_A_PARTY = "la_not_a_party"
     ACTION_AGREED = "action_agreed"
     ACTION_DUE = "action_due"
     ACTION_DONE = "action_done"
+    # Reg 44(2)'s later steps of an agreed action (the follow-up milestones).
+    ACTION_NO_PLAN_NOTICE = "action_no_plan_notice"
+    ACTION_FINAL_PLAN_SENT = "action_final_plan_sent"
 
 
 class CertificateKind(StrEnum):
@@ -121,6 +127,9 @@ class ActionDates:
     done_on: date | None = None
     agreed_on: date | None = None
     name: str = ""
+    # Reg 44(2)(b)-(c): the family told no EHC plan is needed; the final EHC plan sent.
+    no_plan_notice_on: date | None = None
+    final_plan_sent_on: date | None = None
 
 
 # --------------------------------------------------------------------------------------------
@@ -146,6 +155,7 @@ _MUST: Final[Mapping[Fact, str]] = {
     Fact.OUTCOME_CIRCULATED: "The date the outcome statement was sent out must be",
     Fact.CERTIFICATE_ISSUED: "The certificate must be dated",
     Fact.AGREEMENT_MADE: "The agreement must be dated",
+    Fact.HEALTH_BODY_TOLD_LA: "The date the health body told the LA about the agreement must be",
 }
 
 _AFTER: Final[Mapping[Fact, str]] = {
@@ -198,6 +208,8 @@ _ORDER_ALWAYS: Final[tuple[tuple[Fact, Fact], ...]] = (
     (_F.MEDIATION_HELD, _F.OUTCOME_RECORDED),
     (_F.MEDIATION_HELD, _F.OUTCOME_CIRCULATED),
     (_F.OUTCOME_RECORDED, _F.OUTCOME_CIRCULATED),
+    # Reg 42(4): the health body tells the LA about an agreement once it is made.
+    (_F.AGREEMENT_MADE, _F.HEALTH_BODY_TOLD_LA),
 )
 
 # The certificate's own order depends on its kind. A deemed certificate (reg 39(3)) is issued
@@ -265,13 +277,14 @@ def fact_violations(
     health_only: bool | None = None,
     actions: Sequence[ActionDates] = (),
     complete: bool = False,
+    la_not_a_party: bool | None = None,
 ) -> list[Violation]:
     """Every rule the given facts break, in a stable order (an empty list: all is well).
 
     `dates` maps Fact (or its value) to a date; missing or None means not known. `today`
-    enables the "not in the future" rules; `route`, `certificate_kind` and `health_only` (the
-    mediation issues are health only) enable the rules that turn on them; None or "" means not
-    known. `complete=True` says every recorded fact was given, so a missing one did not happen.
+    enables the "not in the future" rules; `route`, `certificate_kind`, `health_only` (the
+    mediation issues are health only) and `la_not_a_party` enable the rules that turn on them;
+    None or "" means not known. `complete=True` says every recorded fact was given, so a missing one did not happen.
     Raises ValueError for a key that is not a date fact: a misspelt field must not pass quietly.
     """
     if not DATE_FACTS.issuperset(dates):
@@ -307,6 +320,17 @@ def fact_violations(
                 )
 
     found.extend(_certificate_violations(dates, route, kind, health_only, complete))
+    if la_not_a_party and health_only is False:
+        # Reg 35(3)-(4): the LA arranges, and is a party to, any mediation that is not about
+        # health issues only; only the health body's own mediation leaves it out.
+        found.append(
+            Violation(
+                Fact.LA_NOT_A_PARTY,
+                "The LA is a party to the mediation when the issues include education or "
+                "social care: it is only left out of a mediation about health issues only.",
+                ViolationKind.ROUTE,
+            )
+        )
     if actions:
         found.extend(_action_violations(actions, get(Fact.AGREEMENT_MADE), today))
     return found
@@ -430,6 +454,17 @@ def _action_violations(
                         action.id,
                     )
                 )
+            for field, day, event in _follow_up_dates(action):
+                if day < agreed:
+                    found.append(
+                        Violation(
+                            field,
+                            f"The date {event} for {name} must be on or after {after}",
+                            ViolationKind.ORDER,
+                            Fact.ACTION_AGREED if action.agreed_on else Fact.AGREEMENT_MADE,
+                            action.id,
+                        )
+                    )
         if (
             action.agreed_on is not None
             and agreement_made is not None
@@ -456,6 +491,17 @@ def _action_violations(
                         action.id,
                     )
                 )
+            for field, day, event in _follow_up_dates(action):
+                if day > today:
+                    found.append(
+                        Violation(
+                            field,
+                            f"The date {event} for {name} must be{today_words}",
+                            ViolationKind.FUTURE,
+                            None,
+                            action.id,
+                        )
+                    )
             if action.agreed_on is not None and action.agreed_on > today:
                 found.append(
                     Violation(
@@ -467,6 +513,19 @@ def _action_violations(
                     )
                 )
     return found
+
+
+def _follow_up_dates(action: ActionDates) -> list[tuple[Fact, date, str]]:
+    """The reg 44(2) follow-up dates recorded for an action, each with its words."""
+    dates = (
+        (
+            Fact.ACTION_NO_PLAN_NOTICE,
+            action.no_plan_notice_on,
+            "the family was told no EHC plan is needed",
+        ),
+        (Fact.ACTION_FINAL_PLAN_SENT, action.final_plan_sent_on, "the final EHC plan was sent"),
+    )
+    return [(field, day, words) for field, day, words in dates if day is not None]
 
 
 # --------------------------------------------------------------------------------------------

@@ -6,8 +6,12 @@ and the appeal-safe date. Pure Python: no Django, no clock (`today` is always an
   the health commissioning body. Everyone else (supporters, information providers...) is
   optional: a slot can still work when they cannot come.
 - Notice (reg 37(2)): the family must be told the date and place at least 5 working days before
-  the meeting unless they consent to less; `meeting_confirmation_latest` in
-  mediation.domain.deadlines says by when.
+  the meeting unless they consent to less: by `meeting_notice_by`, 5 working days before the
+  meeting with the meeting day never counted (deadline contract version 2, the engine's
+  `meeting_notice_by` deadline).
+- Days: a meeting on a weekend, a bank holiday or a service closure day needs someone to say
+  "yes, this date" and why (`non_working_day_reason`); the mediator's calls before the meeting
+  always fall on working days (`call_due`).
 - Appeal-safe date (product vision): the latest meeting day whose certificate, due 3 working
   days after the meeting (reg 39(1)), still arrives on or before the family's appeal deadline as
   it stands without a certificate (HESC Rules 2008 r20(1)(c) and r12).
@@ -20,12 +24,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from mediation.domain.calendar import WorkingCalendar
+from mediation.domain.calendar import WEEKEND, WorkingCalendar
+from mediation.domain.dates import format_day_long
 from mediation.domain.deadlines import (
+    MEETING_NOTICE_WORKING_DAYS,
     CaseFacts,
     DeadlineCode,
     compute_deadlines,
-    meeting_confirmation_latest,
 )
 from mediation.domain.decisions import DecisionType
 
@@ -39,8 +44,8 @@ DEFAULT_DURATION_MINUTES = 120
 FAMILY_ROLES = frozenset({"parent_carer", "young_person", "representative"})
 LA_ROLES = frozenset({"la_representative"})
 HEALTH_ROLES = frozenset({"health_representative"})
-#: Roles never invited as attendees by the service: a child attends only with the parent's and the
-#: mediator's agreement (reg 38(1)(c)), which is recorded elsewhere.
+#: Roles invited only once their attendance is agreed: a child attends with the parent's and the
+#: mediator's agreement (reg 38(1)(c)), recorded by mediation.parties; until then, not invited.
 NOT_INVITED_ROLES = frozenset({"child"})
 
 
@@ -60,9 +65,31 @@ def role_is_invited(role: str) -> bool:
 # --------------------------------------------------------------------------------------------
 
 
+def meeting_notice_by(meeting_date: date, calendar: WorkingCalendar) -> date:
+    """The last day everyone can be told in writing of the meeting's date and place (reg 37(2)):
+    5 working days before the meeting, the meeting day never counted (the engine's
+    `meeting_notice_by`)."""
+    return calendar.subtract_working_days(meeting_date, MEETING_NOTICE_WORKING_DAYS)
+
+
 def enough_notice(meeting_date: date, today: date, calendar: WorkingCalendar) -> bool:
     """True if a confirmation sent today still gives the 5 working days' notice of reg 37(2)."""
-    return today <= meeting_confirmation_latest(meeting_date, calendar)
+    return today <= meeting_notice_by(meeting_date, calendar)
+
+
+def non_working_day_reason(day: date, calendar: WorkingCalendar) -> str | None:
+    """Why a meeting on `day` needs a second thought, in words, or None on a working day:
+    "Saturday 12 December 2026 is a weekend day", "... is a bank holiday (Christmas Day)",
+    "... is a day the service is closed (Staff training)"."""
+    reason = calendar.non_working_reason(day)
+    if reason is None:
+        return None
+    when = format_day_long(day)
+    if reason == WEEKEND:
+        return f"{when} is a weekend day"
+    if day in calendar.holidays:
+        return f"{when} is a bank holiday ({reason})"
+    return f"{when} is a day the service is closed ({reason})"
 
 
 def working_days_before(day: date, days: int, calendar: WorkingCalendar) -> date:
@@ -78,9 +105,10 @@ def working_days_before(day: date, days: int, calendar: WorkingCalendar) -> date
 
 
 def call_due(meeting_date: date, today: date, calendar: WorkingCalendar) -> date:
-    """When the mediator's call to a party is due: 5 working days before the meeting, or today
-    when the meeting is sooner than that."""
-    return max(working_days_before(meeting_date, CALL_WORKING_DAYS_BEFORE, calendar), today)
+    """When the mediator's call to a party is due, always a working day: 5 working days before
+    the meeting, or the first working day from today when the meeting is sooner than that."""
+    planned = working_days_before(meeting_date, CALL_WORKING_DAYS_BEFORE, calendar)
+    return max(planned, calendar.next_working_day_on_or_after(today))
 
 
 def appeal_deadline_without_certificate(

@@ -29,6 +29,9 @@ class Recipient:
     email: str
     required: bool
     address: str = ""
+    # A child who may attend: their first name, for words written for them (sent to the child,
+    # or to the adult helping them when `name` is that adult's).
+    for_child: str = ""
 
 
 def ics_method(kind: str) -> str:
@@ -121,10 +124,28 @@ def email_subject(meeting: Meeting, kind: str) -> str:
     }[MeetingChange.Kind(kind)]
 
 
-def email_body(meeting: Meeting, kind: str, recipient_name: str, reason: str = "") -> str:
-    return render_to_string(
-        "meetings/email_meeting.txt", _context(meeting, kind, recipient_name, reason)
-    )
+CHILD_TITLES = {
+    MeetingChange.Kind.BOOKED: "Your meeting",
+    MeetingChange.Kind.RESCHEDULED: "Your meeting has a new day",
+    MeetingChange.Kind.CANCELLED: "Your meeting is not happening",
+}
+
+
+def email_body(
+    meeting: Meeting,
+    kind: str,
+    recipient_name: str,
+    reason: str = "",
+    *,
+    for_child: str = "",
+    asked_again: bool = False,
+) -> str:
+    """The email's text. For a child who may attend, words written for them (to them or to the
+    adult helping them); after a move, those who did not confirm the new date are asked."""
+    context = _context(meeting, kind, recipient_name, reason)
+    context.update({"child": for_child, "asked_again": asked_again})
+    template = "meetings/email_meeting_child.txt" if for_child else "meetings/email_meeting.txt"
+    return render_to_string(template, context)
 
 
 def letter_values(meeting: Meeting, recipient_name: str, reason: str = "") -> dict[str, str]:
@@ -141,15 +162,36 @@ def letter_values(meeting: Meeting, recipient_name: str, reason: str = "") -> di
 
 
 def letter_pdf(
-    meeting: Meeting, kind: str, recipient: Recipient, reason: str = "", today: str = ""
+    meeting: Meeting,
+    kind: str,
+    recipient: Recipient,
+    reason: str = "",
+    today: str = "",
+    *,
+    asked_again: bool = False,
 ) -> tuple[str, str, bytes]:
     """An A4 letter with the same facts as the email: (title, html, pdf). Its opening and
     closing are the wording in use (LetterTemplate), the facts come from the template."""
     context = _context(meeting, kind, recipient.name, reason)
-    context.update({"address_lines": recipient.address.splitlines(), "today": today})
     context.update(
-        letter_wording(MEETING_LETTER_CODES[kind], letter_values(meeting, recipient.name, reason))
+        {
+            "address_lines": recipient.address.splitlines(),
+            "today": today,
+            "asked_again": asked_again,
+        }
     )
-    html = render_to_string("meetings/letter.html", context)
+    if recipient.for_child:
+        # Words for a child of 8 to 11, not the managers' wording for adults.
+        context.update(
+            {"child": recipient.for_child, "title": CHILD_TITLES[MeetingChange.Kind(kind)]}
+        )
+        html = render_to_string("meetings/letter_child.html", context)
+    else:
+        context.update(
+            letter_wording(
+                MEETING_LETTER_CODES[kind], letter_values(meeting, recipient.name, reason)
+            )
+        )
+        html = render_to_string("meetings/letter.html", context)
     css = render_to_string("meetings/letter.css", context)
     return context["title"], html, html_to_pdf(html, extra_css=css)

@@ -9,15 +9,19 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from mediation.cases.models import ChangeReason, Side
-from mediation.common.forms import GovukDateField, today_in_london
+from mediation.cases.models import Case, ChangeReason, Side
+from mediation.common.forms import GovukDateField, choice_field, today_in_london
 from mediation.deadlines.clocks import service_calendar
+from mediation.domain.case_states import CaseState
 from mediation.domain.meetings import DEFAULT_DURATION_MINUTES, enough_notice
 from mediation.meetings.models import MeetingMode
 from mediation.meetings.selectors import CaseAttendee
+from mediation.meetings.services import non_working_day_refusal, short_notice_refusal
+from mediation.workflow.facts import add_to_form, case_change_refusals
 
 TIME_RE = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*(am|pm)?\s*$", re.IGNORECASE)
 MAX_NOTE = 500
+MAX_TEXT = 1000
 
 
 def parse_time(value: str) -> time | None:
@@ -85,8 +89,46 @@ class WhenFields(forms.Form):
         )
 
 
-class SlotForm(WhenFields):
-    pass
+class NonWorkingDayFields(forms.Form):
+    """A meeting on a weekend, a bank holiday or a day the service is closed needs an explicit
+    "yes, this date" and the reason (mediation.meetings.services refuses it otherwise)."""
+
+    non_working_day_confirmed = forms.BooleanField(
+        label="Yes, hold it on this date",
+        required=False,
+        help_text="Only needed for a weekend, a bank holiday or a day the service is closed.",
+    )
+    non_working_day_reason = forms.CharField(
+        label="Why this date? (if it is not a working day)",
+        required=False,
+        max_length=MAX_NOTE,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": f"The reason must be {MAX_NOTE} characters or fewer"},
+    )
+
+    def check_day(self, day: Any) -> None:
+        if day is None:
+            return
+        refusal = non_working_day_refusal(day, service_calendar())
+        data = self.cleaned_data
+        if refusal is None:
+            data["non_working_day_reason"] = ""
+            return
+        if not data.get("non_working_day_confirmed"):
+            self.add_error("non_working_day_confirmed", refusal)
+        elif not (data.get("non_working_day_reason") or "").strip():
+            self.add_error(
+                "non_working_day_reason",
+                "Say why the meeting is on a day that is not a working day",
+            )
+
+
+class SlotForm(WhenFields, NonWorkingDayFields):
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        self.check_day(data.get("on"))
+        return data
 
 
 ANSWER_CHOICES = [("yes", "Can come"), ("no", "Cannot come"), ("", "Not asked yet")]
@@ -139,13 +181,21 @@ class DetailsFields(forms.Form):
     )
     venue_name = forms.CharField(label="Venue name (in person)", required=False, max_length=150)
     venue_address = forms.CharField(
-        label="Venue address", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label="Venue address",
+        required=False,
+        max_length=MAX_NOTE,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": f"The venue address must be {MAX_NOTE} characters or fewer"},
     )
     access_details = forms.CharField(
         label="Getting there and access",
         required=False,
         help_text="Parking, step-free access, quiet room, which door to use",
+        max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "max_length": f"Getting there and access must be {MAX_TEXT} characters or fewer"
+        },
     )
     short_notice_consent = forms.BooleanField(
         label="The family has agreed to less than 5 working days' notice",
@@ -172,10 +222,18 @@ class DetailsFields(forms.Form):
             and not enough_notice(meeting_date, today_in_london(), service_calendar())
         ):
             self.add_error(
-                "short_notice_consent",
-                "The meeting is less than 5 working days away: record that the family agreed "
-                "to shorter notice, or choose a later date",
+                "short_notice_consent", short_notice_refusal(meeting_date, today_in_london())
             )
+
+    def check_facts(self, case: Case, meeting_date: Any, field: str | None) -> None:
+        """The meeting's date against the case's other facts (the LA told first, say), with
+        the message next to `field` (the date) or in the error summary."""
+        if meeting_date is None or self.errors:
+            return
+        changes: dict[str, Any] = {"meeting_planned_on": meeting_date}
+        if case.status != CaseState.MEETING_BOOKED:
+            changes["status"] = CaseState.MEETING_BOOKED.value
+        add_to_form(self, case_change_refusals(case, changes), {"meeting_planned_on": field or ""})
 
     def details(self) -> dict[str, str]:
         return {
@@ -191,14 +249,16 @@ class DetailsFields(forms.Form):
 
 
 class BookForm(DetailsFields):
-    def __init__(self, *args: Any, slot: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, slot: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.slot = slot
+        self.slot, self.case = slot, case
 
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
-        self.check_details(self.slot.mode, self.slot.local_start.date())
+        day = self.slot.local_start.date()
+        self.check_details(self.slot.mode, day)
+        self.check_facts(self.case, day, None)
         return data
 
 
@@ -238,12 +298,19 @@ def _reason_kind_field() -> forms.ChoiceField:
     )
 
 
-class RescheduleForm(WhenFields, DetailsFields):
+class RescheduleForm(WhenFields, DetailsFields, NonWorkingDayFields):
     requested_by = _requested_by_field("moved")
     reason_kind = _reason_kind_field()
     reason = _reason_field(
         "Say more about why it is moving",
         "Give the reason for moving the meeting",
+    )
+    confirmed_by_phone = forms.MultipleChoiceField(
+        label="Who has already confirmed by phone that the new date suits them?",
+        help_text="Everyone else is asked again: their letter or email asks them to tell us, "
+        "and people who use the online service are asked there.",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     field_order = [
@@ -251,6 +318,8 @@ class RescheduleForm(WhenFields, DetailsFields):
         "start_time",
         "duration_minutes",
         "mode",
+        "non_working_day_confirmed",
+        "non_working_day_reason",
         "online_link",
         "phone_details",
         "venue_name",
@@ -259,13 +328,31 @@ class RescheduleForm(WhenFields, DetailsFields):
         "requested_by",
         "reason_kind",
         "reason",
+        "confirmed_by_phone",
         "short_notice_consent",
     ]
+
+    def __init__(
+        self, *args: Any, case: Case, attendees: list[CaseAttendee], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.case = case
+        choice_field(self, "confirmed_by_phone").choices = [
+            (
+                person.attendee.key,
+                f"{person.attendee.name}"
+                + (f" ({person.role_label})" if person.role_label else ""),
+            )
+            for person in attendees
+            if not person.attendee.key.endswith(":none")
+        ]
 
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
         self.check_details(data.get("mode"), data.get("on"))
+        self.check_day(data.get("on"))
+        self.check_facts(self.case, data.get("on"), "on")
         return data
 
 

@@ -41,6 +41,9 @@ class SlotOffer(models.Model):
     starts_at = models.DateTimeField()
     duration_minutes = models.PositiveIntegerField(default=DEFAULT_DURATION_MINUTES)
     mode = models.CharField(max_length=10, choices=MeetingMode.choices)
+    # A date that is not a working day (weekend, bank holiday, closure day) is offered only with
+    # someone's "yes, this date" and why (mediation.domain.meetings.non_working_day_reason).
+    non_working_day_reason = EncryptedTextField(blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -120,6 +123,8 @@ class Meeting(models.Model):
     phone_details = models.CharField(max_length=200, blank=True)
     # Reg 37(2): the family agreed to less than 5 working days' notice.
     short_notice_consent = models.BooleanField(default=False)
+    # Why the meeting is on a day that is not a working day, if it is (from its slot or move).
+    non_working_day_reason = EncryptedTextField(blank=True)
     booked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

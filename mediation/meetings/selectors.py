@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from mediation.accounts.models import Role, User
-from mediation.cases.models import Case, ParticipationDeclined, Party, Side
+from mediation.audit.reads import access_one
+from mediation.cases.models import Case, ParticipationDeclined, Party, PartyRole, Side
 from mediation.cases.selectors import case_list_for_user
 from mediation.common.days import day_bounds
 from mediation.common.links import url_for_each
@@ -31,7 +31,7 @@ from mediation.domain.meetings import (
     role_is_invited,
 )
 from mediation.meetings.documents import Recipient
-from mediation.meetings.models import MediatorCall, Meeting, MeetingChange, SlotOffer
+from mediation.meetings.models import MediatorCall, Meeting, MeetingChange, MeetingLetter, SlotOffer
 from mediation.parties.selectors import attendance_for_parties, parties_with_attendance
 
 NO_MEDIATOR_KEY = "mediator:none"
@@ -49,8 +49,9 @@ def case_attendees(case: Case, parties: list[Party] | None = None) -> list[CaseA
 
     Who attends, and on what basis, is decided once, by the reg 38 rules in mediation.parties:
     a party attending as a party is required (unless recorded as not attending); supporters and
-    anyone agreed or allowed by the mediator are invited but optional; a child is not sent
-    invitations (they attend only with the parent's and the mediator's agreement).
+    anyone agreed or allowed by the mediator are invited but optional. A child is invited (as
+    someone who may attend) once the parent and the mediator agreed they may come (reg
+    38(1)(c)); until then, not at all.
     """
     rows = attendance_for_parties(
         case, parties if parties is not None else parties_with_attendance(case)
@@ -59,7 +60,9 @@ def case_attendees(case: Case, parties: list[Party] | None = None) -> list[CaseA
     for row in rows:
         p = row.party
         required = row.basis == rules.Basis.PARTY and row.status != rules.Status.NOT_ATTENDING
-        if not role_is_invited(p.role) or not (required or row.attending):
+        if not (required or row.attending):
+            continue
+        if not role_is_invited(p.role) and not row.attending:
             continue
         people.append(
             CaseAttendee(Attendee(f"party:{p.pk}", p.name, required), p, p.get_role_display())
@@ -79,16 +82,47 @@ def case_attendees(case: Case, parties: list[Party] | None = None) -> list[CaseA
     return people
 
 
+def adult_helping(child: Party, parties: list[Party]) -> Party | None:
+    """Who a child's letters and calls go through when the child has no address or email of
+    their own: their supporter, else the family's main contact, else any parent or carer."""
+    supporter = next((p for p in parties if p.supports_id == child.pk), None)
+    if supporter is not None:
+        return supporter
+    family = [p for p in parties if p.role in rules.FAMILY_ROLES]
+    return next((p for p in family if p.is_main_contact), family[0] if family else None)
+
+
 def case_recipients(case: Case) -> list[tuple[Recipient, Party | None]]:
-    """Who gets a confirmation: every invited party and the assigned mediator."""
+    """Who gets a confirmation: every invited party and the assigned mediator. A child who may
+    attend gets theirs in words for them, sent to them or to the adult helping them."""
     recipients: list[tuple[Recipient, Party | None]] = []
-    for person in case_attendees(case):
+    parties = parties_with_attendance(case)
+    for person in case_attendees(case, parties):
         if person.party is not None:
             p = person.party
+            if p.role == PartyRole.CHILD and not (p.email or p.address):
+                helper = adult_helping(p, parties)
+                if helper is None:
+                    continue
+                recipient = Recipient(
+                    person.attendee.key,
+                    helper.name,
+                    helper.email,
+                    person.attendee.required,
+                    helper.address,
+                    for_child=p.name,
+                )
+                recipients.append((recipient, helper))
+                continue
             recipients.append(
                 (
                     Recipient(
-                        person.attendee.key, p.name, p.email, person.attendee.required, p.address
+                        person.attendee.key,
+                        p.name,
+                        p.email,
+                        person.attendee.required,
+                        p.address,
+                        for_child=p.name if p.role == PartyRole.CHILD else "",
                     ),
                     p,
                 )
@@ -186,17 +220,31 @@ def slot_board(
 
 
 def access_slot(case: Case, slot_id: int) -> SlotOffer:
-    try:
-        return case.slot_offers.get(pk=slot_id)
-    except SlotOffer.DoesNotExist:
-        raise Http404("No such slot") from None
+    return access_one(case.slot_offers.all(), slot_id, not_found="No such slot")
 
 
 def access_meeting(case: Case, meeting_id: int) -> Meeting:
-    try:
-        return case.meetings.select_related("case").get(pk=meeting_id)
-    except Meeting.DoesNotExist:
-        raise Http404("No such meeting") from None
+    return access_one(case.meetings.select_related("case"), meeting_id, not_found="No such meeting")
+
+
+def access_call(case: Case, call_id: int) -> MediatorCall:
+    return access_one(
+        MediatorCall.objects.select_related("meeting", "meeting__case", "party").filter(
+            meeting__case=case
+        ),
+        call_id,
+        not_found="No such call",
+        case_id=case.pk,
+    )
+
+
+def access_letter(case: Case, letter_id: int) -> MeetingLetter:
+    return access_one(
+        MeetingLetter.objects.select_related("party").filter(meeting__case=case),
+        letter_id,
+        not_found="No such letter",
+        case_id=case.pk,
+    )
 
 
 def meeting_current(case: Case) -> Meeting | None:

@@ -2,8 +2,17 @@
 
 Booking and cancelling go through the case workflow (`case_take_step`, steps BOOK_MEETING and
 CANCEL_MEETING), so the case's state and its deadlines stay right; a step that is not offered or
-is blocked is refused with the workflow's reason. Each service is one transaction; messages are
-stored in it and sent after it commits (mediation.notifications).
+is blocked is refused with the workflow's reason, and a meeting date the case's facts refuse
+(before the LA was told, say) is refused with the field named. Moving a meeting records the new
+date through the key dates service for the same reason. Each service is one transaction with
+one line in the case's history and one audit event; messages are stored in it and sent after it
+commits (mediation.notifications).
+
+Days: a date that is not a working day (weekend, bank holiday, closure day) is offered or moved
+to only with a reason ("yes, this date"); the mediator's calls always fall on working days.
+Moving a meeting asks everyone again: the new date is offered as a slot (the portal asks the
+parties who use it), with a "can come" answer recorded for each person who confirmed by phone,
+and everyone is told.
 """
 
 from __future__ import annotations
@@ -19,13 +28,19 @@ from mediation.accounts.models import User
 from mediation.audit.services import audit_record
 from mediation.cases.models import Case, ChangeReason, ContactPreference, Party, Side
 from mediation.common.errors import ServiceError
+from mediation.common.words import lower_first
 from mediation.deadlines.clocks import service_calendar
 from mediation.documents.models import DocumentKind
 from mediation.documents.services import document_store
+from mediation.domain.calendar import WorkingCalendar
 from mediation.domain.case_states import CaseState, Step
-from mediation.domain.dates import format_day
-from mediation.domain.deadlines import meeting_confirmation_latest
-from mediation.domain.meetings import call_due, enough_notice
+from mediation.domain.dates import format_day, format_day_long
+from mediation.domain.meetings import (
+    call_due,
+    enough_notice,
+    meeting_notice_by,
+    non_working_day_reason,
+)
 from mediation.meetings import documents
 from mediation.meetings.models import (
     MediatorCall,
@@ -41,42 +56,75 @@ from mediation.notifications.models import Message
 from mediation.notifications.services import message_queue
 from mediation.timeline.models import TimelineKind
 from mediation.timeline.services import timeline_record
-from mediation.workflow.services import case_key_dates_update, case_take_step
+from mediation.webhooks.models import EventKind
+from mediation.webhooks.services import webhook_event_record
+from mediation.workflow.services import Recorded, case_key_dates_update, case_take_step
 
 DETAIL_FIELDS = ("online_link", "venue_name", "venue_address", "access_details", "phone_details")
 
 
+def _event_data(meeting: Meeting) -> dict[str, Any]:
+    """What an LA's system is told about a meeting (mediation.webhooks): when, how long, how."""
+    return {
+        "starts_at": meeting.starts_at.isoformat(),
+        "duration_minutes": meeting.duration_minutes,
+        "mode": meeting.mode,
+        "sequence": meeting.sequence,
+    }
+
+
 def short_notice_refusal(meeting_date: date, today: date) -> str:
-    latest = meeting_confirmation_latest(meeting_date, service_calendar())
+    latest = meeting_notice_by(meeting_date, service_calendar())
     return (
-        f"The meeting on {format_day(meeting_date)} is less than 5 working days away: the "
-        f"confirmation had to be sent by {format_day(latest)}. Book it only if the family agrees "
-        "to shorter notice, and record that they agreed (SEND Regulations 2014 reg 37(2))."
+        f"The meeting on {format_day_long(meeting_date)} is less than 5 working days away: "
+        f"everyone had to be told by {format_day_long(latest)}. Book it only if the family "
+        "agrees to shorter notice, and record that they agreed (SEND Regulations 2014 reg 37(2))."
     )
 
 
 def _check_notice(meeting_date: date, today: date, consent: bool) -> None:
     if not consent and not enough_notice(meeting_date, today, service_calendar()):
-        raise ServiceError(short_notice_refusal(meeting_date, today))
+        raise ServiceError(
+            field_messages=[("short_notice_consent", short_notice_refusal(meeting_date, today))]
+        )
+
+
+def non_working_day_refusal(day: date, calendar: WorkingCalendar) -> str | None:
+    """Why a meeting on `day` needs a reason, in words, or None on a working day."""
+    why = non_working_day_reason(day, calendar)
+    if why is None:
+        return None
+    return (
+        f"{why}. To hold the meeting then, tick “Yes, hold it on this date” and say why this "
+        "day suits everyone."
+    )
+
+
+def _check_day(day: date, reason: str) -> None:
+    refusal = non_working_day_refusal(day, service_calendar())
+    if refusal and not reason.strip():
+        raise ServiceError(field_messages=[("non_working_day_reason", refusal)])
 
 
 def _check_who_and_why(requested_by: str, reason_kind: str) -> None:
     """Who asked for a cancellation or move, and why from the short list: each is one of its
     list, or "" where it was not recorded (a caller that does not ask, such as an import)."""
+    refusals = []
     if requested_by and requested_by not in Side.values:
-        raise ServiceError("Choose who asked for the change from the list.")
+        refusals.append(("requested_by", "Choose who asked for the change from the list."))
     if reason_kind and reason_kind not in ChangeReason.values:
-        raise ServiceError("Choose the reason from the list.")
+        refusals.append(("reason_kind", "Choose the reason from the list."))
+    if refusals:
+        raise ServiceError(field_messages=refusals)
 
 
 def who_and_why_line(requested_by: str, reason_kind: str) -> str:
     """For the case's history: "asked by the local authority: illness or an emergency"."""
     if not requested_by:
         return ""
-    line = f"asked by {Side(requested_by).label[0].lower()}{Side(requested_by).label[1:]}"
+    line = f"asked by {lower_first(Side(requested_by).label)}"
     if reason_kind:
-        reason = ChangeReason(reason_kind).label
-        line += f": {reason[0].lower()}{reason[1:]}"
+        line += f": {lower_first(ChangeReason(reason_kind).label)}"
     return line
 
 
@@ -97,12 +145,24 @@ def slot_offer_add(
     starts_at: datetime,
     duration_minutes: int,
     mode: str,
+    non_working_day_reason: str = "",
     request: HttpRequest | None = None,
 ) -> SlotOffer:
+    """Offer a date and time to everyone (the portal asks the parties who use it). A day that is
+    not a working day needs the reason it was chosen."""
     if not case.is_open:
         raise ServiceError("The case is closed.")
+    day = timezone.localtime(starts_at).date()
+    _check_day(day, non_working_day_reason)
     slot = SlotOffer.objects.create(
-        case=case, starts_at=starts_at, duration_minutes=duration_minutes, mode=mode, created_by=by
+        case=case,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        mode=mode,
+        non_working_day_reason=non_working_day_reason.strip()
+        if non_working_day_refusal(day, service_calendar())
+        else "",
+        created_by=by,
     )
     audit_record(actor=by, verb="meeting.slot_add", target=slot, case_id=case.pk, request=request)
     return slot
@@ -115,13 +175,19 @@ def slot_answers_record(
     by: User,
     answers: dict[str, bool | None],
     request: HttpRequest | None = None,
-) -> None:
-    """Record each attendee's answer for one slot (key -> True/False; None clears it)."""
+) -> int:
+    """Record each attendee's answer for one slot (key -> True/False; None clears it). Returns
+    how many answers changed; nothing is written (not even an audit event) when none did."""
     case = slot.case
     known = {a.attendee.key for a in case_attendees(case)} - {NO_MEDIATOR_KEY}
+    current = {answer.attendee_key: answer.available for answer in slot.answers.all()}
+    changed = 0
     for key, available in answers.items():
         if key not in known:
             raise ServiceError("That person is not invited to this meeting.")
+        if current.get(key) == available:
+            continue
+        changed += 1
         kind, _, pk = key.partition(":")
         lookup: dict[str, Any] = (
             {"party_id": int(pk)} if kind == "party" else {"mediator_id": int(pk)}
@@ -134,9 +200,16 @@ def slot_answers_record(
             **lookup,
             defaults={"available": available, "recorded_by": by, "recorded_at": timezone.now()},
         )
-    audit_record(
-        actor=by, verb="meeting.answers_record", target=slot, case_id=case.pk, request=request
-    )
+    if changed:
+        audit_record(
+            actor=by,
+            verb="meeting.answers_record",
+            target=slot,
+            case_id=case.pk,
+            request=request,
+            detail={"changed": changed},
+        )
+    return changed
 
 
 @transaction.atomic
@@ -152,32 +225,28 @@ def meeting_book(
     request: HttpRequest | None = None,
 ) -> Meeting:
     """Book an offered slot: the workflow's BOOK_MEETING step, the Meeting, the mediator's calls,
-    and a written confirmation to everyone (email with invitation; letters to print)."""
+    and a written confirmation to everyone (email with invitation; letters to print). The
+    family's consent to shorter notice is recorded on the case (reg 37(2))."""
     today = today or timezone.localdate()
     if slot.case_id != case.pk:
         raise ServiceError("That slot is not on this case.")
     meeting_date = slot.local_start.date()
     if meeting_date < today:
         raise ServiceError("That slot is in the past. Offer a new date.")
+    consent = short_notice_consent and not enough_notice(meeting_date, today, service_calendar())
     _check_notice(meeting_date, today, short_notice_consent)
+    _check_day(meeting_date, slot.non_working_day_reason)
     _check_details(slot.mode, details)
     if Meeting.objects.filter(case=case, status=Meeting.Status.BOOKED).exists():
         raise ServiceError("A meeting is already booked. Reschedule it instead.")
-    case = case_take_step(
-        case=case,
-        step=Step.BOOK_MEETING,
-        by=by,
-        data={"on": meeting_date},
-        expected_state=expected_state,
-        request=request,
-    )
     meeting = Meeting.objects.create(
         case=case,
         slot=slot,
         starts_at=slot.starts_at,
         duration_minutes=slot.duration_minutes,
         mode=slot.mode,
-        short_notice_consent=short_notice_consent,
+        short_notice_consent=consent,
+        non_working_day_reason=slot.non_working_day_reason,
         booked_by=by,
         **{name: details.get(name, "") for name in DETAIL_FIELDS},
     )
@@ -189,22 +258,26 @@ def meeting_book(
         by=by,
     )
     lines = []
-    if short_notice_consent:
+    if consent:
         lines.append("The family agreed to less than 5 working days' notice of the meeting")
     _calls_create(meeting, today)
     lines.append(_notify(meeting, MeetingChange.Kind.BOOKED, by=by, today=today))
-    timeline_record(
+    case_take_step(
         case=case,
+        step=Step.BOOK_MEETING,
         by=by,
-        summary=lines,
-        verb="meeting.book",
-        target=meeting,
+        data={"on": meeting_date},
+        expected_state=expected_state,
         request=request,
-        detail={"sequence": 0, "short_notice_consent": short_notice_consent},
+        also={"meeting_confirmation_sent_on": today, "short_notice_agreed": consent},
+        recorded=Recorded(
+            verb="meeting.book",
+            target=meeting,
+            lines=lines,
+            detail={"sequence": 0, "short_notice_consent": consent},
+        ),
     )
-    case_key_dates_update(
-        case=case, by=by, changes={"meeting_confirmation_sent_on": today}, request=request
-    )
+    webhook_event_record(case=case, kind=EventKind.MEETING_BOOKED, data=_event_data(meeting))
     return meeting
 
 
@@ -219,13 +292,20 @@ def meeting_reschedule(
     details: dict[str, Any],
     reason: str,
     short_notice_consent: bool,
+    confirmed_by_phone: list[str] | None = None,
+    non_working_day_reason: str = "",
     requested_by: str = "",
     reason_kind: str = "",
     today: date | None = None,
     request: HttpRequest | None = None,
 ) -> Meeting:
     """Move a booked meeting: same UID, SEQUENCE + 1, a new METHOD:REQUEST to everyone.
-    `requested_by` (a Side) and `reason_kind` (a ChangeReason) say who asked and why."""
+
+    Everyone required is asked again whether the new date suits them: the new date becomes an
+    offered slot, with "can come" recorded for each attendee (key) in `confirmed_by_phone`, and
+    the others asked (the portal asks the parties who use it; the letters and emails ask too).
+    `requested_by` (a Side) and `reason_kind` (a ChangeReason) say who asked and why.
+    """
     today = today or timezone.localdate()
     meeting = Meeting.objects.select_for_update().select_related("case").get(pk=meeting.pk)
     if not meeting.is_booked:
@@ -235,19 +315,41 @@ def meeting_reschedule(
             f"The case is now “{meeting.case.get_status_display()}”: the meeting cannot be moved."
         )
     if not reason.strip():
-        raise ServiceError("Give the reason for moving the meeting.")
+        raise ServiceError(field_messages=[("reason", "Give the reason for moving the meeting.")])
     _check_who_and_why(requested_by, reason_kind)
     new_date = timezone.localtime(starts_at).date()
     if new_date < today:
-        raise ServiceError("The new date is in the past.")
+        raise ServiceError(field_messages=[("on", "The new date is in the past.")])
+    consent = short_notice_consent and not enough_notice(new_date, today, service_calendar())
     _check_notice(new_date, today, short_notice_consent)
+    _check_day(new_date, non_working_day_reason)
     _check_details(mode, details)
+    confirmed = set(confirmed_by_phone or ())
+    attendees = {a.attendee.key for a in case_attendees(meeting.case)} - {NO_MEDIATOR_KEY}
+    if not confirmed <= attendees:
+        raise ServiceError("Choose people who are invited to this meeting.")
     old = meeting.starts_at
+    slot = SlotOffer.objects.create(
+        case=meeting.case,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        mode=mode,
+        non_working_day_reason=non_working_day_reason.strip()
+        if non_working_day_refusal(new_date, service_calendar())
+        else "",
+        created_by=by,
+    )
+    for key in sorted(confirmed):
+        kind, _, pk = key.partition(":")
+        who = {"party_id": int(pk)} if kind == "party" else {"mediator_id": int(pk)}
+        SlotAnswer.objects.create(slot=slot, available=True, recorded_by=by, **who)
+    meeting.slot = slot
     meeting.sequence += 1
     meeting.starts_at = starts_at
     meeting.duration_minutes = duration_minutes
     meeting.mode = mode
-    meeting.short_notice_consent = short_notice_consent
+    meeting.short_notice_consent = consent
+    meeting.non_working_day_reason = slot.non_working_day_reason
     for name in DETAIL_FIELDS:
         setattr(meeting, name, details.get(name, ""))
     meeting.save()
@@ -269,21 +371,47 @@ def meeting_reschedule(
         moved += f", {who_and_why_line(requested_by, reason_kind)}"
     due = call_due(new_date, today, service_calendar())
     meeting.calls.filter(called_on__isnull=True).update(due_on=due)
-    told = _notify(meeting, MeetingChange.Kind.RESCHEDULED, by=by, today=today, reason=reason)
-    timeline_record(
-        case=meeting.case,
+    told = _notify(
+        meeting,
+        MeetingChange.Kind.RESCHEDULED,
         by=by,
-        summary=[moved, told],
-        verb="meeting.reschedule",
-        target=meeting,
-        request=request,
-        detail={"sequence": meeting.sequence, "requested_by": requested_by},
+        today=today,
+        reason=reason,
+        confirmed=confirmed,
     )
+    waiting = len(attendees - confirmed)
+    asked = (
+        f"{len(confirmed)} confirmed the new date by phone; {waiting} asked whether it suits them"
+        if waiting
+        else "Everyone confirmed the new date by phone"
+    )
+    lines = [moved, asked, told]
+    if consent:
+        lines.append("The family agreed to less than 5 working days' notice of the meeting")
     case_key_dates_update(
         case=meeting.case,
         by=by,
-        changes={"meeting_planned_on": new_date, "meeting_confirmation_sent_on": today},
+        changes={
+            "meeting_planned_on": new_date,
+            "meeting_confirmation_sent_on": today,
+            "short_notice_agreed": consent,
+        },
         request=request,
+        recorded=Recorded(
+            verb="meeting.reschedule",
+            target=meeting,
+            lines=lines,
+            detail={
+                "sequence": meeting.sequence,
+                "confirmed_by_phone": len(confirmed),
+                "requested_by": requested_by,
+            },
+        ),
+    )
+    webhook_event_record(
+        case=meeting.case,
+        kind=EventKind.MEETING_MOVED,
+        data={**_event_data(meeting), "previous_starts_at": old.isoformat()},
     )
     return meeting
 
@@ -307,16 +435,10 @@ def meeting_cancel(
     if not meeting.is_booked:
         raise ServiceError("This meeting is already cancelled.")
     if not reason.strip():
-        raise ServiceError("Give the reason for cancelling the meeting.")
+        raise ServiceError(
+            field_messages=[("reason", "Give the reason for cancelling the meeting.")]
+        )
     _check_who_and_why(requested_by, reason_kind)
-    case_take_step(
-        case=meeting.case,
-        step=Step.CANCEL_MEETING,
-        by=by,
-        data={"reason": reason},
-        expected_state=expected_state,
-        request=request,
-    )
     meeting.sequence += 1
     meeting.status = Meeting.Status.CANCELLED
     meeting.save(update_fields=["sequence", "status", "updated_at"])
@@ -332,17 +454,26 @@ def meeting_cancel(
     )
     meeting.calls.filter(called_on__isnull=True).delete()
     told = _notify(meeting, MeetingChange.Kind.CANCELLED, by=by, today=today, reason=reason)
-    timeline_record(
+    case_take_step(
         case=meeting.case,
+        step=Step.CANCEL_MEETING,
         by=by,
-        kind=TimelineKind.CONTACT,
-        summary=[f"Meeting cancelled, {who_and_why_line(requested_by, reason_kind)}", told]
-        if requested_by
-        else told,
-        verb="meeting.cancel",
-        target=meeting,
+        data={"reason": reason},
+        expected_state=expected_state,
         request=request,
-        detail={"sequence": meeting.sequence, "requested_by": requested_by},
+        recorded=Recorded(
+            verb="meeting.cancel",
+            target=meeting,
+            # After the step's own "Meeting cancelled": who asked, and why.
+            lines=[f"A{who_and_why_line(requested_by, reason_kind)[1:]}", told]
+            if requested_by
+            else [told],
+            detail={"sequence": meeting.sequence, "requested_by": requested_by},
+            kind=TimelineKind.CONTACT,
+        ),
+    )
+    webhook_event_record(
+        case=meeting.case, kind=EventKind.MEETING_CANCELLED, data=_event_data(meeting)
     )
     return meeting
 
@@ -373,6 +504,56 @@ def mediator_call_record(
     return call
 
 
+@transaction.atomic
+def meeting_take_over(
+    *,
+    case: Case,
+    by: User,
+    starts_at: datetime,
+    duration_minutes: int,
+    mode: str,
+    details: dict[str, Any],
+    short_notice_consent: bool,
+    source: str,
+    request: HttpRequest | None = None,
+) -> Meeting:
+    """A meeting the service that had the case before booked (a hand-over, mediation.exchange):
+    kept as it was booked, with nobody told again (they were told then). The case's stage and
+    meeting date come from its steps, taken before this; a meeting still ahead gets the
+    mediator's calls to make."""
+    today = timezone.localdate()
+    if mode not in MeetingMode.values:
+        raise ServiceError("Say how the meeting is held: online, at a venue or by phone.")
+    if case.meeting_planned_on != timezone.localtime(starts_at).date():
+        raise ServiceError("The meeting's date is not the one recorded on the case.")
+    if Meeting.objects.filter(case=case, status=Meeting.Status.BOOKED).exists():
+        raise ServiceError("A meeting is already booked.")
+    meeting = Meeting.objects.create(
+        case=case,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        mode=mode,
+        short_notice_consent=short_notice_consent,
+        booked_by=by,
+        **{name: (details.get(name) or "") for name in DETAIL_FIELDS},
+    )
+    MeetingChange.objects.create(
+        meeting=meeting, kind=MeetingChange.Kind.BOOKED, sequence=0, new_starts_at=starts_at, by=by
+    )
+    if meeting.local_start.date() >= today:
+        _calls_create(meeting, today)
+    timeline_record(
+        case=case,
+        by=by,
+        summary=f"Meeting on {format_day(meeting.local_start.date())} handed over from {source} "
+        "as it was booked there (no one told again)",
+        verb="meeting.take_over",
+        target=meeting,
+        request=request,
+    )
+    return meeting
+
+
 def _calls_create(meeting: Meeting, today: date) -> None:
     due = call_due(meeting.local_start.date(), today, service_calendar())
     MediatorCall.objects.bulk_create(
@@ -388,15 +569,32 @@ def _wants_letter(party: Party) -> bool:
     return party.preferred_contact == ContactPreference.LETTER or not party.email
 
 
-def _notify(meeting: Meeting, kind: str, *, by: User, today: date, reason: str = "") -> str:
+def _notify(
+    meeting: Meeting,
+    kind: str,
+    *,
+    by: User,
+    today: date,
+    reason: str = "",
+    confirmed: set[str] | None = None,
+) -> str:
     """One message per recipient and channel, idempotent on (UID, SEQUENCE, recipient).
-    Returns the line for the case history: how many emails and letters went."""
+    After a move, those not in `confirmed` (attendee keys) are asked whether the new date suits
+    them. Returns the line for the case history: how many emails and letters went."""
     recipients = case_recipients(meeting.case)
     method = documents.ics_method(kind)
     subject = documents.email_subject(meeting, kind)
     emails = letters = 0
     for recipient, party in recipients:
         base_key = f"meeting:{meeting.uid}:{meeting.sequence}:{recipient.key}"
+        body = documents.email_body(
+            meeting,
+            kind,
+            recipient.name,
+            reason,
+            for_child=recipient.for_child,
+            asked_again=confirmed is not None and recipient.key not in confirmed,
+        )
         if recipient.email:
             # Each invitation names only its own recipient: the others' email addresses (the
             # family's, the LA officer's) are not shared through calendar invitations.
@@ -406,7 +604,7 @@ def _notify(meeting: Meeting, kind: str, *, by: User, today: date, reason: str =
                 to_email=recipient.email,
                 to_name=recipient.name,
                 subject=subject,
-                body=documents.email_body(meeting, kind, recipient.name, reason),
+                body=body,
                 case_id=meeting.case_id,
                 attachments=[
                     ("meeting.ics", f"text/calendar; method={method}; charset=utf-8", ics)
@@ -415,14 +613,19 @@ def _notify(meeting: Meeting, kind: str, *, by: User, today: date, reason: str =
             emails += created
         if party is not None and _wants_letter(party):
             title, html, pdf = documents.letter_pdf(
-                meeting, kind, recipient, reason, today=format_day(today)
+                meeting,
+                kind,
+                recipient,
+                reason,
+                today=format_day(today),
+                asked_again=confirmed is not None and recipient.key not in confirmed,
             )
             message, created = message_queue(
                 key=f"{base_key}:letter",
                 to_email="",
                 to_name=recipient.name,
                 subject=subject,
-                body=documents.email_body(meeting, kind, recipient.name, reason),
+                body=body,
                 case_id=meeting.case_id,
                 channel=Message.Channel.LETTER,
             )
@@ -445,7 +648,7 @@ def _notify(meeting: Meeting, kind: str, *, by: User, today: date, reason: str =
                 )
                 letters += 1
     return (
-        f"Meeting {MeetingChange.Kind(kind).label.lower()}: {emails} email"
+        f"Meeting {lower_first(MeetingChange.Kind(kind).label)}: {emails} email"
         f"{'s' if emails != 1 else ''} with calendar invitation sent, {letters} letter"
         f"{'s' if letters != 1 else ''} to print and post"
     )

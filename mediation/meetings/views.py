@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar as stdlib_calendar
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -14,11 +14,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mediation.accounts.models import User
 from mediation.accounts.types import AuthenticatedHttpRequest
+from mediation.audit.reads import read_listed, read_noted
 from mediation.cases.models import Case
 from mediation.cases.permissions import can_take_step
 from mediation.cases.selectors import access_case
 from mediation.common.views import refusal_shown_on, render_form_page, staff_view
 from mediation.domain.case_states import Step
+from mediation.domain.dates import format_day_long
 from mediation.meetings import selectors, services
 from mediation.meetings.forms import (
     AnswersForm,
@@ -28,7 +30,7 @@ from mediation.meetings.forms import (
     RescheduleForm,
     SlotForm,
 )
-from mediation.meetings.models import MediatorCall, MeetingLetter
+from mediation.meetings.models import Meeting
 from mediation.meetings.permissions import can_schedule_meeting
 from mediation.notifications.models import Message
 from mediation.notifications.services import message_mark_posted
@@ -50,16 +52,20 @@ def slots(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
         raise PermissionDenied
     form = SlotForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        with refusal_shown_on(form):
-            services.slot_offer_add(
+        with refusal_shown_on(form, fields={"non_working_day_reason": "non_working_day_confirmed"}):
+            slot = services.slot_offer_add(
                 case=case,
                 by=request.user,
                 starts_at=form.starts_at(),
                 duration_minutes=form.cleaned_data["duration_minutes"],
                 mode=form.cleaned_data["mode"],
+                non_working_day_reason=form.cleaned_data["non_working_day_reason"],
                 request=request,
             )
-            messages.success(request, "Date offered")
+            messages.success(
+                request,
+                f"Date offered: {format_day_long(slot.local_start.date())}, {_time(slot.local_start)}",
+            )
             return redirect("meetings:slots", reference=case.reference)
     context = {
         "case": case,
@@ -85,10 +91,15 @@ def slot_answers(request: AuthenticatedHttpRequest, reference: str, slot_id: int
         request.POST if request.method == "POST" else None, attendees=attendees, current=current
     )
     if request.method == "POST" and form.is_valid():
-        services.slot_answers_record(
+        changed = services.slot_answers_record(
             slot=slot, by=request.user, answers=form.answers(), request=request
         )
-        messages.success(request, "Answers saved")
+        messages.success(
+            request,
+            f"Answers saved for {changed} {'person' if changed == 1 else 'people'}"
+            if changed
+            else "Nothing was changed",
+        )
         return redirect("meetings:slots", reference=case.reference)
     return render_form_page(
         request,
@@ -106,10 +117,10 @@ def book(request: AuthenticatedHttpRequest, reference: str, slot_id: int) -> Htt
     slot = selectors.access_slot(case, slot_id)
     board = selectors.slot_board(case)
     row = next(r for r in board.rows if r.slot.pk == slot.pk)
-    form = BookForm(request.POST if request.method == "POST" else None, slot=slot)
+    form = BookForm(request.POST if request.method == "POST" else None, slot=slot, case=case)
     if request.method == "POST" and form.is_valid():
         with refusal_shown_on(form):
-            services.meeting_book(
+            meeting = services.meeting_book(
                 case=case,
                 slot=slot,
                 by=request.user,
@@ -118,7 +129,7 @@ def book(request: AuthenticatedHttpRequest, reference: str, slot_id: int) -> Htt
                 expected_state=expected_state_posted(request),
                 request=request,
             )
-            messages.success(request, "Meeting booked and confirmations sent")
+            messages.success(request, _told(meeting, "Meeting booked for"))
             return redirect("meetings:detail", reference=case.reference)
     return render_form_page(
         request,
@@ -134,18 +145,27 @@ def meeting_detail(request: AuthenticatedHttpRequest, reference: str) -> HttpRes
     meeting = selectors.meeting_current(case)
     if meeting is None:
         return redirect("meetings:slots", reference=case.reference)
+    read_noted(meeting)
     letters = list(meeting.letters.select_related("party"))
     posted = set(
         Message.objects.filter(
             pk__in=[letter.message_id for letter in letters], status=Message.Status.SENT
         ).values_list("pk", flat=True)
     )
+    waiting: list[str] = []
+    if meeting.is_booked and meeting.slot_id is not None:
+        row = next(
+            (r for r in selectors.slot_board(case).rows if r.slot.pk == meeting.slot_id), None
+        )
+        if row is not None:
+            waiting = [a.name for a in row.match.not_answered if a.required]
     return render(
         request,
         "meetings/detail.html",
         {
             "case": case,
             "meeting": meeting,
+            "waiting_for": waiting,
             "changes": list(meeting.changes.select_related("by")),
             "letters": letters,
             "posted": posted,
@@ -172,10 +192,15 @@ def reschedule(request: AuthenticatedHttpRequest, reference: str, meeting_id: in
         "mode": meeting.mode,
         **{name: getattr(meeting, name) for name in services.DETAIL_FIELDS},
     }
-    form = RescheduleForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = RescheduleForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        case=case,
+        attendees=selectors.case_attendees(case),
+    )
     if request.method == "POST" and form.is_valid():
-        with refusal_shown_on(form):
-            services.meeting_reschedule(
+        with refusal_shown_on(form, fields={"non_working_day_reason": "non_working_day_confirmed"}):
+            meeting = services.meeting_reschedule(
                 meeting=meeting,
                 by=request.user,
                 starts_at=form.starts_at(),
@@ -186,9 +211,11 @@ def reschedule(request: AuthenticatedHttpRequest, reference: str, meeting_id: in
                 short_notice_consent=form.cleaned_data["short_notice_consent"],
                 requested_by=form.cleaned_data["requested_by"],
                 reason_kind=form.cleaned_data["reason_kind"],
+                confirmed_by_phone=form.cleaned_data["confirmed_by_phone"],
+                non_working_day_reason=form.cleaned_data["non_working_day_reason"],
                 request=request,
             )
-            messages.success(request, "Meeting moved and everyone told")
+            messages.success(request, _told(meeting, "Meeting moved to"))
             return redirect("meetings:detail", reference=case.reference)
     return render_form_page(
         request,
@@ -219,7 +246,7 @@ def cancel(request: AuthenticatedHttpRequest, reference: str, meeting_id: int) -
                 expected_state=expected_state_posted(request),
                 request=request,
             )
-            messages.success(request, "Meeting cancelled and everyone told")
+            messages.success(request, "Meeting cancelled. Everyone invited has been told")
             return redirect("meetings:detail", reference=case.reference)
     return render_form_page(
         request,
@@ -227,6 +254,22 @@ def cancel(request: AuthenticatedHttpRequest, reference: str, meeting_id: int) -
         {"case": case, "meeting": meeting, "form": form},
         invalid=request.method == "POST",
     )
+
+
+def _time(moment: datetime) -> str:
+    return f"{moment:%-I:%M%p}".lower().replace(":00", "")
+
+
+def _told(meeting: Meeting, what: str) -> str:
+    """The success message of a booking or a move: when, and who was told how."""
+    start = meeting.local_start
+    letters = meeting.letters.filter(sequence=meeting.sequence).count()
+    told = (
+        f"Everyone invited has been sent a confirmation{f'; {letters} letter' if letters else ''}"
+    )
+    if letters:
+        told += f"{'s' if letters != 1 else ''} to print and post"
+    return f"{what} {format_day_long(start.date())}, {_time(start)}. {told}"
 
 
 def _may_record_call(user: User, case: Case) -> bool:
@@ -239,12 +282,7 @@ def call_record(request: AuthenticatedHttpRequest, reference: str, call_id: int)
     case = access_case(user=request.user, reference=reference, request=request)
     if not _may_record_call(request.user, case):
         raise PermissionDenied
-    try:
-        call = MediatorCall.objects.select_related("meeting", "meeting__case", "party").get(
-            pk=call_id, meeting__case=case
-        )
-    except MediatorCall.DoesNotExist:
-        raise Http404("No such call") from None
+    call = selectors.access_call(case, call_id)
     form = CallForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.mediator_call_record(
@@ -254,7 +292,7 @@ def call_record(request: AuthenticatedHttpRequest, reference: str, call_id: int)
             note=form.cleaned_data["note"],
             request=request,
         )
-        messages.success(request, f"Call with {call.party.name} recorded")
+        messages.success(request, "Call recorded")
         return redirect("meetings:detail", reference=case.reference)
     return render_form_page(
         request,
@@ -269,10 +307,7 @@ def letter_download(
     request: AuthenticatedHttpRequest, reference: str, letter_id: int
 ) -> HttpResponse:
     case = access_case(user=request.user, reference=reference, request=request)
-    try:
-        letter = MeetingLetter.objects.get(pk=letter_id, meeting__case=case)
-    except MeetingLetter.DoesNotExist:
-        raise Http404("No such letter") from None
+    letter = selectors.access_letter(case, letter_id)
     if letter.document_id is None:
         raise Http404("No such letter")
     # Kept for old links: the PDF is a generated document, downloaded (access-checked and
@@ -287,15 +322,16 @@ def letter_posted(
 ) -> HttpResponse:
     case = access_case(user=request.user, reference=reference, request=request)
     _require_scheduler(request.user, case)
-    try:
-        letter = MeetingLetter.objects.select_related("party").get(pk=letter_id, meeting__case=case)
-        if letter.message_id is None:
-            raise Http404("No such letter")
-        message = Message.objects.get(pk=letter.message_id)
-    except (MeetingLetter.DoesNotExist, Message.DoesNotExist):
-        raise Http404("No such letter") from None
+    letter = selectors.access_letter(case, letter_id)
+    message = (
+        Message.objects.filter(pk=letter.message_id).first()
+        if letter.message_id is not None
+        else None
+    )
+    if message is None:
+        raise Http404("No such letter")
     message_mark_posted(message=message)
-    messages.success(request, f"Letter to {letter.party.name} marked as posted")
+    messages.success(request, "Letter marked as posted")
     return redirect("meetings:detail", reference=case.reference)
 
 
@@ -332,6 +368,7 @@ def calendar_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     meetings = selectors.meetings_between(
         user=user, start=start, end=end, mediator_id=mediator_id if user.sees_all_cases else None
     )
+    read_listed(meetings, model=Meeting)
     by_day = selectors.calendar_days(meetings)
     if view == "week":
         days = [

@@ -7,7 +7,10 @@ worker in its main thread and these in two daemon threads, so one process to run
 - sealing audit events still waiting (AUDIT_SEAL_SWEEP_SECONDS, PostgreSQL; ADR 0024);
 - sending messages that are pending, failed, or whose sending lease ran out because a worker
   died mid-send (NOTIFICATIONS_SWEEP_SECONDS);
-- a signed audit checkpoint every AUDIT_CHECKPOINT_MINUTES, and the daily email of it.
+- a signed audit checkpoint every AUDIT_CHECKPOINT_MINUTES, and the daily email of it;
+- webhook deliveries due again after a failed try, or left by a worker that died while sending
+  (WEBHOOK_SWEEP_SECONDS), and the events of agreed actions now due soon or overdue (every
+  15 minutes; each is recorded once); old webhook events are pruned hourly.
 
 Several workers may run: each duty is safe to run at once in two places (the sealer takes a
 lock, messages are claimed, the daily email has one key per manager and day).
@@ -28,11 +31,13 @@ from django.conf import settings
 from django.db import close_old_connections, connections
 from django.utils import timezone
 
+from mediation.api.services import action_due_events_emit
 from mediation.audit.checkpoints import checkpoint_due, checkpoint_write
 from mediation.audit.services import audit_seal_pending
 from mediation.notifications.services import messages_send_pending
 from mediation.ops.audit_checkpoints import checkpoint_email_managers
 from mediation.ops.models import WorkerHeartbeat
+from mediation.webhooks.services import webhooks_enqueue_due, webhooks_prune
 
 logger = logging.getLogger(__name__)
 
@@ -90,6 +95,13 @@ def duties() -> list[Duty]:
             audit_checkpoint_when_due,
         ),
         Duty("prune heartbeats", lambda: 3600.0, heartbeats_prune),
+        Duty(
+            "queue webhook deliveries due",
+            lambda: settings.WEBHOOK_SWEEP_SECONDS,
+            webhooks_enqueue_due,
+        ),
+        Duty("agreed actions due soon or overdue", lambda: 900.0, action_due_events_emit),
+        Duty("prune webhook events", lambda: 3600.0, webhooks_prune),
     ]
 
 

@@ -22,6 +22,7 @@ from mediation.domain.dates import format_day
 from mediation.domain.deadlines import ActionKind
 from mediation.outcomes.models import AgreedAction, OutcomeStatement
 from mediation.outcomes.selectors import (
+    action_owner,
     action_views,
     actions_of,
     assumed_agreement_date,
@@ -67,37 +68,50 @@ def statement_email_body(case: Case, name: str) -> str:
     )
 
 
-def _regulation(action: AgreedAction) -> str:
-    """The provision the LA is held to for this action."""
+_REGS = "the Special Educational Needs and Disability Regulations 2014"
+
+
+def regulation_for(action: AgreedAction) -> str:
+    """The provision that binds whoever agreed to do the action, in words; "" when none does
+    (a school's action is an agreement, not a statutory duty; so is the family's)."""
+    if action.who in {AgreedAction.Who.SCHOOL, AgreedAction.Who.FAMILY}:
+        return ""
     if action.effective_agreed_due is not None:
+        return f"regulation 42(5) of {_REGS} (a timescale the parties agreed in writing)"
+    if action.who == AgreedAction.Who.HEALTH or action.kind == ActionKind.NOT_APPEALABLE:
         return (
-            "regulation 42(5) of the Special Educational Needs and Disability Regulations 2014 "
-            "(a timescale the parties agreed in writing)"
-        )
-    if action.kind == ActionKind.NOT_APPEALABLE:
-        return (
-            "regulation 42(3) of the Special Educational Needs and Disability Regulations 2014 "
-            "(within two weeks of the date of the mediation agreement)"
+            f"regulation 42(3) of {_REGS} (within two weeks of the date of the mediation agreement)"
         )
     return (
-        "regulation 42(2) of the Special Educational Needs and Disability Regulations 2014 "
-        "(the time limits of regulation 44, as if the mediation agreement were an order of the "
-        "First-tier Tribunal)"
+        f"regulation 42(2) of {_REGS} (the time limits of regulation 44, as if the mediation "
+        "agreement were an order of the First-tier Tribunal)"
     )
+
+
+OWNER_LETTER_CODES: dict[str, str] = {
+    AgreedAction.Who.LA: LetterCode.OVERDUE_ACTION,
+    AgreedAction.Who.HEALTH: LetterCode.OVERDUE_ACTION_HEALTH,
+    AgreedAction.Who.SCHOOL: LetterCode.OVERDUE_ACTION_SCHOOL,
+    AgreedAction.Who.FAMILY: LetterCode.OVERDUE_ACTION_FAMILY,
+}
 
 
 def overdue_letter_context(action: AgreedAction, *, today: date) -> dict:
     view = action_views(action.statement, [action], today=today)[0]
     case = action.case
+    owner = action_owner(action)
     return {
         "case": case,
         "authority": case.local_authority,
+        "owner": owner,
+        "recipient_name": owner.name or "Whoever agreed to do it",
+        "address_lines": owner.address.splitlines(),
         "action": action,
         "view": view,
         "agreement_day": format_day(case.agreement_made_on) if case.agreement_made_on else "",
         "due_day": format_day(view.due) if view.due else "",
         "today": format_day(today),
-        "regulation": _regulation(action),
+        "regulation": regulation_for(action),
         "provider": settings.PROVIDER_NAME,
     }
 
@@ -106,6 +120,7 @@ def overdue_letter_values(context: dict) -> dict[str, str]:
     """The values of the placeholders in the letter's wording (mediation.documents.wording)."""
     case = context["case"]
     return {
+        "recipient_name": context["recipient_name"],
         "local_authority": context["authority"].name,
         "reference": case.reference,
         "child_name": case.child_name,
@@ -117,10 +132,13 @@ def overdue_letter_values(context: dict) -> dict[str, str]:
 
 
 def overdue_letter(action: AgreedAction, *, today: date) -> tuple[str, str, bytes]:
-    """The letter to the LA about an overdue action: (title, html, pdf). Its prose is the
-    wording in use (LetterTemplate "overdue_action"); the action's facts are the template's."""
+    """The letter about an overdue action to whoever agreed to do it: (title, html, pdf). Its
+    prose is the wording in use for that owner (LetterTemplate "overdue_action...", which
+    speaks to them and cites regulation 42 only where it binds them); the facts are the
+    template's."""
     context = overdue_letter_context(action, today=today)
-    context.update(letter_wording(LetterCode.OVERDUE_ACTION, overdue_letter_values(context)))
+    code = OWNER_LETTER_CODES[action.who]
+    context.update(letter_wording(code, overdue_letter_values(context)))
     html, pdf = render_pdf("outcomes/overdue_letter.html", context)
     return context["title"], html, pdf
 
@@ -130,11 +148,35 @@ def overdue_letter_pdf(action: AgreedAction, *, today: date) -> bytes:
 
 
 def overdue_letter_email_body(action: AgreedAction) -> str:
+    reference = action.case.reference
+    if action.who == AgreedAction.Who.FAMILY:
+        return (
+            f"Please find attached a letter about something you agreed at mediation (our "
+            f"reference {reference}).\n\nYou can reply to this email or call us, quoting "
+            f"{reference}.\n\n{settings.PROVIDER_NAME}\n"
+        )
+    if action.who == AgreedAction.Who.SCHOOL:
+        return (
+            f"Please find attached a letter about an action your school agreed at mediation (our "
+            f"reference {reference}).\n\nWe would be grateful if you could reply to tell us "
+            f"whether it has been done, quoting {reference}.\n\n{settings.PROVIDER_NAME}\n"
+        )
     return (
         f"Please find attached a letter about an action agreed at mediation (our reference "
-        f"{action.case.reference}) that is past its due date.\n\n"
-        f"Please reply to confirm when it will be done, quoting {action.case.reference}.\n\n"
+        f"{reference}) that is past its due date.\n\n"
+        f"Please reply to confirm when it will be done, quoting {reference}.\n\n"
         f"{settings.PROVIDER_NAME}\n"
+    )
+
+
+def overdue_copy_email_body(action: AgreedAction, owner_name: str) -> str:
+    """The LA's copy of a letter to a school (the LA must secure the provision)."""
+    reference = action.case.reference
+    return (
+        f"For your information: we have written to {owner_name} about an action it agreed at "
+        f"mediation (our reference {reference}) that we have no record of being done. The letter "
+        f"is attached. We are copying it to you as the body that must make sure the special "
+        f"educational provision is made.\n\n{settings.PROVIDER_NAME}\n"
     )
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from mediation.cases.models import IssueTheme, Outcome, Party
+from mediation.cases.models import Case, IssueTheme, Outcome, Party
 from mediation.common.forms import (
     GovukDateField,
     ModelMultipleChoiceField,
@@ -21,6 +21,8 @@ from mediation.outcomes.models import (
     PartyAgreement,
 )
 from mediation.outcomes.selectors import IssueRow
+from mediation.outcomes.services import ACTION_FORM_FIELDS, action_check
+from mediation.workflow.facts import add_to_form
 
 MAX_TEXT = 5000
 
@@ -83,10 +85,13 @@ class ActionForm(forms.Form):
         error_messages={"required": "Select what kind of action it is"},
     )
     section = forms.ChoiceField(
-        label="EHC plan section",
+        label="EHC plan section (optional)",
+        help_text="Leave it if the action is not about a section of an EHC plan, or if you are "
+        "not sure.",
         choices=AgreedAction.Section.choices,
+        required=False,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select the EHC plan section"},
+        error_messages={"invalid_choice": "Select a section from the list"},
     )
     agreed_due = GovukDateField(
         label="Date agreed in writing (optional)",
@@ -94,6 +99,25 @@ class ActionForm(forms.Form):
         help_text="Only if the parties agreed in writing to a different timescale "
         "(regulation 42(5)). For example, 27 3 2026",
     )
+
+    def __init__(
+        self, *args: Any, case: Case, action: AgreedAction | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.case, self.action = case, action
+
+    def clean_section(self) -> str:
+        return self.cleaned_data.get("section") or AgreedAction.Section.NOT_SURE
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if not self.errors:
+            refusals = action_check(
+                self.case, self.action, is_final=False, due=data.get("agreed_due")
+            )
+            add_to_form(self, refusals, ACTION_FORM_FIELDS)
+        return data
 
 
 class AgreementForm(forms.Form):
@@ -131,7 +155,32 @@ class AddendumForm(forms.Form):
     )
 
 
-class DoneForm(forms.Form):
+class ActionDatesForm(forms.Form):
+    """A form about a final statement's action: its dates are checked against the agreement."""
+
+    def __init__(self, *args: Any, action: AgreedAction, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.action = action
+
+    def check_dates(self, fields: dict[str, str], **dates: Any) -> None:
+        if self.errors:
+            return
+        action = self.action
+        values = {
+            "due": action.effective_agreed_due,
+            "done_on": action.done_on,
+            "no_plan_notice_on": action.no_plan_notice_on,
+            "final_plan_sent_on": action.final_plan_sent_on,
+            **dates,
+        }
+        add_to_form(
+            self,
+            action_check(action.case, action, is_final=True, **values),
+            {**ACTION_FORM_FIELDS, **fields},
+        )
+
+
+class DoneForm(ActionDatesForm):
     done_on = GovukDateField(label="Date it was done", past_only=True)
     evidence = forms.CharField(
         label="How do you know?",
@@ -144,8 +193,14 @@ class DoneForm(forms.Form):
         },
     )
 
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        self.check_dates({}, done_on=data.get("done_on"))
+        return data
 
-class VaryForm(forms.Form):
+
+class VaryForm(ActionDatesForm):
     new_due = GovukDateField(label="New date agreed")
     agreed_in_writing_on = GovukDateField(
         label="Date the parties agreed it in writing", past_only=True
@@ -166,8 +221,65 @@ class VaryForm(forms.Form):
             raise forms.ValidationError("New date agreed must be today or in the future")
         return value
 
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        self.check_dates(
+            {"action_due": "new_due"},
+            due=data.get("new_due"),
+            agreed_on=data.get("agreed_in_writing_on"),
+        )
+        return data
 
-class EscalateForm(forms.Form):
+
+class FollowUpForm(ActionDatesForm):
+    """Reg 44(2)'s later steps of an agreed action, and a reg 44(3) exception."""
+
+    no_plan_notice_on = GovukDateField(
+        label="Date the LA told the family that no EHC plan is needed",
+        past_only=True,
+        required=False,
+        help_text="After an assessment: within 10 weeks of the agreement.",
+    )
+    final_plan_sent_on = GovukDateField(
+        label="Date the LA sent the final EHC plan",
+        past_only=True,
+        required=False,
+        help_text="Within 14 weeks of an agreement to assess, or 11 weeks of an agreement to "
+        "make a plan.",
+    )
+    follow_up_exception = forms.ChoiceField(
+        label="Does an exception apply to these later limits? (regulation 44(3))",
+        choices=[("", "No"), *AgreedAction.FollowUpException.choices],
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Select one of the exceptions listed"},
+    )
+    follow_up_exception_note = forms.CharField(
+        label="What is the exception? (if one applies)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "The note must be 1000 characters or fewer"},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if (
+            data.get("follow_up_exception")
+            and not (data.get("follow_up_exception_note") or "").strip()
+        ):
+            self.add_error("follow_up_exception_note", "Say what the exception is")
+        self.check_dates(
+            {},
+            no_plan_notice_on=data.get("no_plan_notice_on"),
+            final_plan_sent_on=data.get("final_plan_sent_on"),
+        )
+        return data
+
+
+class EscalateForm(ActionDatesForm):
     note = forms.CharField(
         label="Why are you escalating it?",
         help_text="Managers are emailed a link to this case; the note stays in the case.",

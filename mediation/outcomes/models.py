@@ -82,6 +82,15 @@ class AgreedAction(models.Model):
         I = "I", "Section I: school or placement"  # noqa: E741 (the EHC plan's own letter)
         HEALTH = "health", "Health (sections C and G)"
         SOCIAL_CARE = "social_care", "Social care (sections D and H)"
+        NONE = "none", "None: it is not about a section of an EHC plan"
+        NOT_SURE = "not_sure", "Not sure"
+
+    class FollowUpException(models.TextChoices):
+        """Reg 44(3): when the later limits of reg 44(2) do not bind the LA."""
+
+        PERSONAL = "personal", "Exceptional personal circumstances of the child or family"
+        AWAY = "away", "The child or family away from the area for 2 weeks or more"
+        REG_13_3 = "reg_13_3", "The circumstances in regulation 13(3)"
 
     statement = models.ForeignKey(
         OutcomeStatement, on_delete=models.CASCADE, related_name="actions"
@@ -91,7 +100,7 @@ class AgreedAction(models.Model):
     what = EncryptedTextField()
     who = models.CharField(max_length=10, choices=Who.choices)
     kind = models.CharField(max_length=30, choices=ACTION_KIND_CHOICES)
-    section = models.CharField(max_length=12, choices=Section.choices)
+    section = models.CharField(max_length=12, choices=Section.choices, default=Section.NOT_SURE)
     # A date the parties agreed in writing at the meeting (reg 42(5)); part of the statement.
     agreed_due = models.DateField(null=True, blank=True)
     # A later date agreed in writing after the meeting (ActionVariation); not part of the
@@ -102,6 +111,16 @@ class AgreedAction(models.Model):
     done_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Reg 44(2)'s later steps (the follow-up milestones of mediation.deadlines): after an
+    # assessment, the family told no EHC plan is needed, or the final plan sent; after an
+    # agreement to make a plan, the final plan sent.
+    no_plan_notice_on = models.DateField(null=True, blank=True)
+    final_plan_sent_on = models.DateField(null=True, blank=True)
+    # Reg 44(3): why the later limits do not bind the LA, if they do not.
+    follow_up_exception = models.CharField(
+        max_length=12, choices=FollowUpException.choices, blank=True
+    )
+    follow_up_exception_note = EncryptedTextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -133,7 +152,10 @@ class ActionVariation(models.Model):
     new_due = models.DateField()
     agreed_in_writing_on = models.DateField()
     reason = EncryptedTextField()
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Empty when the LA reported the new date through the API (the audit event names it).
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -224,10 +246,11 @@ class Delivery(models.Model):
 
 
 class ActionChase(models.Model):
-    """Chasing an overdue action: a letter to the LA, or an escalation to the managers."""
+    """Chasing an overdue action: a letter to whoever agreed to do it (the LA, the health body,
+    the school with a copy to the LA, or the family), or an escalation to the managers."""
 
     class Kind(models.TextChoices):
-        LETTER = "letter", "Letter to the local authority"
+        LETTER = "letter", "Letter to whoever agreed to do it"
         ESCALATION = "escalation", "Escalated to the managers"
 
     action = models.ForeignKey(AgreedAction, on_delete=models.CASCADE, related_name="chases")

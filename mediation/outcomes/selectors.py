@@ -7,16 +7,17 @@ Each function runs a fixed number of queries, however many actions, agreements o
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, F, Q
-from django.http import Http404
 from django.utils import timezone
 
+from mediation.audit.reads import access_one
 from mediation.authorities.models import LocalAuthority
-from mediation.cases.models import Case, CaseIssue, IssueTheme, Party
-from mediation.common.queries import value_by_key, without_jit
+from mediation.cases.models import Case, CaseIssue, IssueTheme, Party, PartyRole
+from mediation.common.queries import ids_in, value_by_key, without_jit
 from mediation.deadlines.clocks import (
     AGREED_ACTION_PREFIX,
     ActionFacts,
@@ -63,12 +64,75 @@ def final_action_facts(case: Case) -> list[ActionFacts]:
     rows = (
         AgreedAction.objects.filter(case=case, statement__status=OutcomeStatement.Status.FINAL)
         .order_by("position", "id")
-        .values_list("pk", "kind", "agreed_due", "varied_due", "done_on")
+        .values_list(*_ACTION_FACT_COLUMNS)
     )
-    return [
-        ActionFacts(str(pk), kind, varied or agreed, done)
-        for pk, kind, agreed, varied, done in rows
-    ]
+    return [_action_facts(*row) for row in rows]
+
+
+_ACTION_FACT_COLUMNS = (
+    "pk",
+    "kind",
+    "agreed_due",
+    "varied_due",
+    "done_on",
+    "no_plan_notice_on",
+    "final_plan_sent_on",
+    "follow_up_exception",
+)
+
+
+def _action_facts(
+    pk: int,
+    kind: str,
+    agreed: date | None,
+    varied: date | None,
+    done: date | None,
+    no_plan: date | None,
+    final_plan: date | None,
+    exception: str,
+) -> ActionFacts:
+    return ActionFacts(
+        str(pk),
+        kind,
+        varied or agreed,
+        done,
+        no_plan,
+        final_plan,
+        AgreedAction.FollowUpException(exception).label if exception else "",
+    )
+
+
+def final_action_facts_many(cases: Sequence[Case]) -> dict[int, list[ActionFacts]]:
+    """`final_action_facts` of many cases, by case id, in one query (none if no case has an
+    outcome): for recomputing the clocks of many cases at once."""
+    found: dict[int, list[ActionFacts]] = {case.pk: [] for case in cases}
+    with_outcome = [case.pk for case in cases if case.outcome]
+    if not with_outcome:
+        return found
+    rows = (
+        AgreedAction.objects.filter(
+            ids_in("case_id", with_outcome, model=AgreedAction),
+            statement__status=OutcomeStatement.Status.FINAL,
+        )
+        .order_by("case_id", "position", "id")
+        .values_list("case_id", *_ACTION_FACT_COLUMNS)
+    )
+    for case_id, *row in rows:
+        found[case_id].append(_action_facts(*row))
+    return found
+
+
+def outcome_finalised_on(case: Case) -> date | None:
+    """The day (Europe/London) the case's outcome statement was made final, if it was: the
+    fact rules' "outcome recorded" (one query; none when the case has no outcome yet)."""
+    if not case.outcome:
+        return None
+    finalised = (
+        OutcomeStatement.objects.filter(case=case, status=OutcomeStatement.Status.FINAL)
+        .values_list("finalised_at", flat=True)
+        .first()
+    )
+    return timezone.localdate(finalised) if finalised is not None else None
 
 
 def statement_for_case(case: Case) -> OutcomeStatement | None:
@@ -84,19 +148,22 @@ def actions_of(statement: OutcomeStatement) -> list[AgreedAction]:
 
 
 def access_action(*, case: Case, action_id: int) -> AgreedAction:
-    try:
-        return AgreedAction.objects.select_related("statement", "case").get(case=case, pk=action_id)
-    except AgreedAction.DoesNotExist:
-        raise Http404("No such agreed action on this case") from None
+    return access_one(
+        AgreedAction.objects.select_related("statement", "case").filter(case=case),
+        action_id,
+        not_found="No such agreed action on this case",
+    )
 
 
 def access_delivery(*, case: Case, delivery_id: int) -> Delivery:
-    try:
-        return Delivery.objects.select_related("statement", "statement__case", "party").get(
-            statement__case=case, pk=delivery_id
-        )
-    except Delivery.DoesNotExist:
-        raise Http404("No such message on this case") from None
+    return access_one(
+        Delivery.objects.select_related("statement", "statement__case", "party").filter(
+            statement__case=case
+        ),
+        delivery_id,
+        not_found="No such message on this case",
+        case_id=case.pk,
+    )
 
 
 def agreeing_parties(case: Case) -> list[Party]:
@@ -112,8 +179,98 @@ def agreeing_parties(case: Case) -> list[Party]:
 
 def circulation_recipients(case: Case) -> list[Party]:
     """Everyone expected at the meeting (parties, supporters, others agreed), who receive the
-    statement. Never includes anyone marked as not attending."""
-    return [row.party for row in case_attendance(case).rows if row.attending]
+    statement. Never includes anyone marked as not attending, nor a child unless the family
+    and the mediator agreed the child gets it."""
+    return [
+        row.party
+        for row in case_attendance(case).rows
+        if row.attending
+        and (
+            row.party.role != PartyRole.CHILD
+            or (row.request is not None and row.request.statement_to_child)
+        )
+    ]
+
+
+# Who owns an agreed action, and how a letter about it reaches them ------------------------------
+
+
+@dataclass(frozen=True)
+class ActionOwner:
+    """Who agreed to do an action, and how a letter about it reaches them: an email address,
+    or a postal address for a letter to print (`party` is the person on the case, if any).
+    `missing` says what to add first when there is no way to reach them ("" when there is).
+    `copy_to_la`: a school's action is copied to the LA, which must secure the provision."""
+
+    who: str  # AgreedAction.Who
+    name: str
+    email: str
+    address: str
+    party: Party | None
+    wants_letter: bool
+    missing: str = ""
+    copy_to_la: bool = False
+
+
+def _party_owner(who: str, party: Party | None, missing: str) -> ActionOwner:
+    if party is None:
+        return ActionOwner(who, "", "", "", None, False, missing)
+    name = party.organisation or party.name
+    by_post = party.preferred_contact == "letter" or not party.email
+    if by_post and not party.address and not party.email:
+        return ActionOwner(
+            who,
+            name,
+            "",
+            "",
+            party,
+            True,
+            f"Add an email or postal address for {party.name} on the parties page.",
+        )
+    return ActionOwner(who, name, party.email, party.address, party, by_post)
+
+
+def action_owner(action: AgreedAction, parties: list[Party] | None = None) -> ActionOwner:
+    """Who a letter about this action goes to: the LA's contact address; the health body's
+    representative on the case; the school (an information provider of kind school), with a copy
+    to the LA; or the family's main contact."""
+    case = action.case
+    who = action.who
+    if who == AgreedAction.Who.LA:
+        authority = case.local_authority
+        missing = (
+            ""
+            if authority.contact_email
+            else f"{authority.name} has no contact email. Add it under Manage → Local authorities."
+        )
+        return ActionOwner(who, authority.name, authority.contact_email, "", None, False, missing)
+    parties = parties if parties is not None else list(case.parties.all())
+    if who == AgreedAction.Who.HEALTH:
+        health = [p for p in parties if p.role == "health_representative"]
+        party = next((p for p in health if not p.additional_officer), health[0] if health else None)
+        return _party_owner(
+            who,
+            party,
+            "Add the health commissioning body's representative to the people on the case, with "
+            "an email or postal address.",
+        )
+    if who == AgreedAction.Who.SCHOOL:
+        schools = [
+            p
+            for p in parties
+            if p.role == "information_provider" and p.provider_kind == Party.ProviderKind.SCHOOL
+        ]
+        owner = _party_owner(
+            who,
+            schools[0] if schools else None,
+            "Add the school to the people on the case (as an information provider of kind "
+            "school), with an email or postal address.",
+        )
+        return dataclasses.replace(owner, copy_to_la=True)
+    family = [p for p in parties if p.role in rules.FAMILY_ROLES]
+    party = next((p for p in family if p.is_main_contact), family[0] if family else None)
+    owner = _party_owner(who, party, "Add the family's contact details on the parties page.")
+    return dataclasses.replace(owner, name=party.name if party else "")
 
 
 # Agreed actions with their due dates --------------------------------------------------------

@@ -3,6 +3,11 @@
 Each service is one transaction with a timeline line and an audit event. The statement row is
 locked (select_for_update) by every service that reads its state to decide, so an agreement
 cannot be recorded for a hash that an edit is replacing at the same moment.
+
+Every date an action records (its date agreed in writing, the day it was done, a new date, the
+later reg 44 steps) is checked by the case's fact rules (mediation.workflow.facts) before it is
+saved: on or after the agreement (or the meeting, while the statement is a draft), nothing done
+in the future. A refusal names its field (FactsRefused).
 """
 
 from __future__ import annotations
@@ -17,9 +22,12 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from mediation.accounts.models import Role, User
+from mediation.authorities.actors import Actor, AuthoritySystem, staff_member
 from mediation.cases.models import Case, CaseIssue, ContactPreference, IssueTheme, Outcome, Party
-from mediation.common.errors import ServiceError
+from mediation.common.errors import NotAllowed, ServiceError
 from mediation.common.pdf import sha256_hex
+from mediation.common.words import lower_first
+from mediation.deadlines.clocks import agreed_actions_of
 from mediation.deadlines.services import deadline_recalculate
 from mediation.documents.models import DocumentKind, GeneratedDocument
 from mediation.documents.services import document_store
@@ -43,14 +51,75 @@ from mediation.outcomes.models import (
     PartyAgreement,
 )
 from mediation.outcomes.selectors import (
+    action_owner,
     action_views,
+    actions_of,
     agreeing_parties,
     circulation_recipients,
 )
 from mediation.timeline.models import TimelineKind
 from mediation.timeline.services import timeline_record
+from mediation.webhooks.models import EventKind
+from mediation.webhooks.services import webhook_event_record
+from mediation.workflow.facts import (
+    action_dates,
+    case_change_refusals,
+    refuse,
+)
 from mediation.workflow.selectors import case_steps
-from mediation.workflow.services import case_key_dates_update, case_take_step
+from mediation.workflow.services import Recorded, case_key_dates_update, case_take_step
+
+#: The form field for each action field the fact rules name.
+ACTION_FORM_FIELDS = {
+    "action_due": "agreed_due",
+    "action_done": "done_on",
+    "action_no_plan_notice": "no_plan_notice_on",
+    "action_final_plan_sent": "final_plan_sent_on",
+    "action_agreed": "agreed_in_writing_on",
+}
+
+
+def draft_agreed_on(case: Case) -> date | None:
+    """The day a draft statement's actions are checked against: the agreement, or the day the
+    meeting was held while no agreement is recorded (None before the meeting)."""
+    return case.agreement_made_on or case.mediation_held_on
+
+
+def action_check(
+    case: Case,
+    action: AgreedAction | None,
+    *,
+    is_final: bool,
+    due: date | None = None,
+    done_on: date | None = None,
+    agreed_on: date | None = None,
+    no_plan_notice_on: date | None = None,
+    final_plan_sent_on: date | None = None,
+) -> list:  # list[Refusal]
+    """What the fact rules refuse about one action's dates as they would be (only what the
+    change makes worse). A final statement's action is checked with the case's other agreed
+    actions; a draft's against the meeting day."""
+    action_id = str(action.pk) if action is not None and action.pk else "new"
+    if is_final:
+        others = action_dates(agreed_actions_of(case))
+        current = next((a for a in others if a.id == action_id), None)
+        name = f"agreed action {action_id}"
+    else:
+        others, current, name = [], None, "this action"
+        agreed_on = agreed_on or draft_agreed_on(case)
+    proposed = ActionDates(
+        id=action_id,
+        due=due,
+        done_on=done_on,
+        agreed_on=agreed_on,
+        name="this action" if not is_final else name,
+        no_plan_notice_on=no_plan_notice_on,
+        final_plan_sent_on=final_plan_sent_on,
+    )
+    after = [a for a in others if a.id != action_id] + [proposed]
+    before = [a for a in others if a.id != action_id] + ([current] if current else [])
+    return case_change_refusals(case, actions=after, actions_before=before, check_stage=False)
+
 
 LOCKED = (
     "The outcome statement is final and cannot be changed. To correct it, add a dated addendum."
@@ -219,7 +288,9 @@ def _check_action(statement: OutcomeStatement, data: dict[str, Any], by: User) -
     if statement.outcome == Outcome.NOT_AGREED:
         raise ServiceError("There was no agreement, so there are no agreed actions.")
     if not (data.get("what") or "").strip():
-        raise ServiceError("Say what was agreed.")
+        raise ServiceError(field_messages=[("what", "Say what was agreed.")])
+    if not data.get("section"):
+        data["section"] = AgreedAction.Section.NOT_SURE
 
 
 @transaction.atomic
@@ -229,6 +300,7 @@ def action_add(
     statement = statement_locked(case)
     statement_require_draft(statement)
     _check_action(statement, data, by)
+    refuse(action_check(case, None, is_final=False, due=data.get("agreed_due")))
     position = statement.actions.count() + 1
     action = AgreedAction.objects.create(
         statement=statement,
@@ -267,6 +339,7 @@ def action_update(
     statement_require_draft(statement)
     _refuse_deferred_follow_up(action)
     _check_action(statement, data, by)
+    refuse(action_check(action.case, action, is_final=False, due=data.get("agreed_due")))
     for name in ACTION_FIELDS:
         setattr(action, name, data.get(name))
     action.save(update_fields=list(ACTION_FIELDS))
@@ -304,6 +377,73 @@ def action_remove(*, action: AgreedAction, by: User, request: HttpRequest | None
         request=request,
     )
     deadline_recalculate(case=statement.case, by=by, reason="agreed actions changed")
+
+
+@transaction.atomic
+def statement_take_over(
+    *,
+    case: Case,
+    by: User,
+    key_points: str,
+    outcome: str,
+    final: bool,
+    version: int,
+    actions: list[dict[str, Any]],
+    source: str,
+    earlier_hash: str = "",
+    request: HttpRequest | None = None,
+) -> OutcomeStatement:
+    """An outcome statement written, agreed and perhaps made final at the service that had the
+    case before (a hand-over, mediation.exchange): kept as it was, with its agreed actions in
+    order; nobody is asked to agree it again. Its fingerprint is worked out again here (it
+    names the case's reference, which is new); the earlier one is kept in the history line.
+    Actions done or given a new date there are then recorded through action_mark_done and
+    action_vary."""
+    if not may_write(by, case):
+        raise ServiceError("Only the case's mediator or a case officer can write the statement.")
+    if OutcomeStatement.objects.filter(case=case).exists():
+        raise ServiceError("This case already has an outcome statement.")
+    _check_outcome(case, outcome)
+    if final and case.mediation_held_on is None:
+        raise ServiceError("Record that the meeting took place first.")
+    now = timezone.now()
+    statement = OutcomeStatement.objects.create(
+        case=case,
+        key_points=key_points,
+        outcome=outcome,
+        status=OutcomeStatement.Status.FINAL if final else OutcomeStatement.Status.DRAFT,
+        version=max(version, 1),
+        content_hash="",
+        created_by=by,
+        finalised_by=by if final else None,
+        finalised_at=now if final else None,
+    )
+    for position, data in enumerate(actions, start=1):
+        _check_action(statement, data, by)
+        AgreedAction.objects.create(
+            statement=statement,
+            case=case,
+            position=position,
+            **{name: data.get(name) for name in ACTION_FIELDS},
+        )
+    statement.content_hash = content_hash(statement)
+    statement.save(update_fields=["content_hash"])
+    state = (
+        f"final, version {statement.version}" if final else f"draft, version {statement.version}"
+    )
+    earlier = f"; its fingerprint there {earlier_hash[:12]}" if earlier_hash else ""
+    timeline_record(
+        case=case,
+        by=by,
+        summary=f"Outcome statement handed over from {source} ({state}, {len(actions)} agreed "
+        f"action{'s' if len(actions) != 1 else ''}){earlier}",
+        verb="outcome.statement_take_over",
+        target=statement,
+        request=request,
+        detail={"hash": statement.content_hash, "earlier_hash": earlier_hash},
+    )
+    deadline_recalculate(case=case, by=by, reason="outcome statement handed over")
+    return statement
 
 
 # Agreement to accuracy and making final ----------------------------------------------------
@@ -350,7 +490,7 @@ def agreement_record(
         case=case,
         by=by,
         summary=f"{party.name} agreed the outcome statement (version {statement.version}, "
-        f"{PartyAgreement.Method(method).label.lower()})",
+        f"{lower_first(PartyAgreement.Method(method).label)})",
         verb="outcome.agreement_record",
         target=agreement,
         request=request,
@@ -430,7 +570,9 @@ def statement_finalise(
 
     If the case's outcome is not recorded yet, the workflow's "Record the outcome" step is taken
     with the statement's outcome on the meeting date, which sets the date of the mediation
-    agreement and so starts the agreed actions' clocks.
+    agreement and so starts the agreed actions' clocks; the step and the statement made final
+    are then one change (one history line, one audit event). Every agreed action's dates are
+    checked against the agreement first.
     """
     if not may_write(by, case):
         raise ServiceError("Only the case's mediator or a case officer can make it final.")
@@ -440,6 +582,34 @@ def statement_finalise(
         raise ServiceError(refusal)
     case = Case.objects.get(pk=case.pk)
     _check_outcome(case, statement.outcome)
+    today = timezone.localdate()
+    agreed = case.agreement_made_on or case.mediation_held_on
+    actions = [
+        ActionDates(
+            id=str(action.pk),
+            due=action.agreed_due,
+            agreed_on=None if case.agreement_made_on else agreed,
+            name=f"agreed action {position}",
+        )
+        for position, action in enumerate(actions_of(statement), start=1)
+    ]
+    refuse(
+        case_change_refusals(
+            case, actions=actions, actions_before=[], outcome_recorded=today, check_stage=False
+        )
+    )
+    now = timezone.now()
+    statement.status = OutcomeStatement.Status.FINAL
+    statement.finalised_at = now
+    statement.finalised_by = by
+    statement.save(update_fields=["status", "finalised_at", "finalised_by"])
+    line = f"Outcome statement made final (version {statement.version}), agreed by every party"
+    recorded = Recorded(
+        verb="outcome.statement_finalise",
+        target=statement,
+        lines=[line],
+        detail={"hash": statement.content_hash},
+    )
     if not case.outcome:
         offer = next((o for o in case_steps(case) if o.step == Step.RECORD_OUTCOME), None)
         if offer is None or offer.blocked_because:
@@ -454,24 +624,25 @@ def statement_finalise(
             data={"on": case.mediation_held_on, "outcome": statement.outcome},
             expected_state=CaseState(case.status),
             request=request,
+            recorded=recorded,
         )
-    now = timezone.now()
-    statement.status = OutcomeStatement.Status.FINAL
-    statement.finalised_at = now
-    statement.finalised_by = by
-    statement.save(update_fields=["status", "finalised_at", "finalised_by"])
+    else:
+        timeline_record(
+            case=case,
+            by=by,
+            summary=line,
+            verb=recorded.verb,
+            target=statement,
+            request=request,
+            detail=dict(recorded.detail),
+        )
+        deadline_recalculate(case=case, by=by, reason="outcome statement final")
     statement.case = case
-    timeline_record(
+    webhook_event_record(
         case=case,
-        by=by,
-        summary=f"Outcome statement made final (version {statement.version}), agreed by every "
-        "party",
-        verb="outcome.statement_finalise",
-        target=statement,
-        request=request,
-        detail={"hash": statement.content_hash},
+        kind=EventKind.STATEMENT_FINAL,
+        data={"outcome": statement.outcome, "agreed_actions": statement.actions.count()},
     )
-    deadline_recalculate(case=case, by=by, reason="outcome statement final")
     return statement
 
 
@@ -580,23 +751,28 @@ def statement_circulate(
                         by=by,
                     )
                 )
+    if not deliveries:
+        # Everyone who attended already has this version: nothing was sent, nothing recorded.
+        return deliveries
     emails = sum(d.channel == Message.Channel.EMAIL for d in deliveries)
     letters = len(deliveries) - emails
-    timeline_record(
-        case=case,
-        by=by,
-        kind=TimelineKind.CONTACT,
-        summary=f"Outcome statement sent: {emails} email{'s' if emails != 1 else ''} with the "
-        f"PDF, {letters} letter{'s' if letters != 1 else ''} to print and post",
+    recorded = Recorded(
         verb="outcome.statement_circulate",
         target=statement,
-        request=request,
+        lines=[
+            f"Outcome statement sent: {emails} email{'s' if emails != 1 else ''} with the "
+            f"PDF, {letters} letter{'s' if letters != 1 else ''} to print and post"
+        ],
         detail={"messages": len(deliveries)},
+        kind=TimelineKind.CONTACT,
     )
-    if case.outcome_circulated_on is None:
-        case_key_dates_update(
-            case=case, by=by, changes={"outcome_circulated_on": today}, request=request
-        )
+    case_key_dates_update(
+        case=case,
+        by=by,
+        changes={"outcome_circulated_on": case.outcome_circulated_on or today},
+        request=request,
+        recorded=recorded,
+    )
     return deliveries
 
 
@@ -639,7 +815,7 @@ def delivery_resend(
         by=by,
         kind=TimelineKind.CONTACT,
         summary=f"Outcome statement sent again to {delivery.recipient_name} "
-        f"({Message.Channel(delivery.channel).label.lower()})",
+        f"({lower_first(Message.Channel(delivery.channel).label)})",
         verb="outcome.delivery_resend",
         target=resent,
         request=request,
@@ -662,25 +838,49 @@ def _action_locked(action: AgreedAction) -> AgreedAction:
     return action
 
 
+def _check_la_reports(by: AuthoritySystem, action: AgreedAction) -> None:
+    """An LA's system reports on the actions its own LA agreed to, on its own cases."""
+    if not by.acts_for(action.case.local_authority_id):
+        raise NotAllowed("A local authority reports on the actions of its own cases only.")
+    if action.who != AgreedAction.Who.LA:
+        raise NotAllowed(
+            f"This action is for {AgreedAction.Who(action.who).label.lower()}, not the local "
+            "authority: tell the service about it instead."
+        )
+
+
 @transaction.atomic
 def action_mark_done(
     *,
     action: AgreedAction,
-    by: User,
+    by: Actor,
     done_on: date,
     evidence: str,
     request: HttpRequest | None = None,
 ) -> AgreedAction:
-    if not may_follow_up(by):
+    """Record an agreed action as done, with the date and how we know. By a case officer or
+    manager, or by the LA's own system (through the API) for an action the LA agreed to."""
+    if isinstance(by, User) and not may_follow_up(by):
         raise ServiceError("Only a case officer or manager records agreed actions as done.")
     action = _action_locked(action)
-    if done_on > timezone.localdate():
-        raise ServiceError("The date it was done must be today or in the past.")
+    if isinstance(by, AuthoritySystem):
+        _check_la_reports(by, action)
     if not evidence.strip():
-        raise ServiceError("Say how you know it was done.")
+        raise ServiceError(field_messages=[("evidence", "Say how you know it was done.")])
+    refuse(
+        action_check(
+            action.case,
+            action,
+            is_final=True,
+            due=action.effective_agreed_due,
+            done_on=done_on,
+            no_plan_notice_on=action.no_plan_notice_on,
+            final_plan_sent_on=action.final_plan_sent_on,
+        )
+    )
     action.done_on = done_on
     action.done_evidence = evidence.strip()
-    action.done_recorded_by = by
+    action.done_recorded_by = staff_member(by)
     action.save(update_fields=["done_on", "done_evidence", "done_recorded_by"])
     timeline_record(
         case=action.case,
@@ -698,22 +898,34 @@ def action_mark_done(
 def action_vary(
     *,
     action: AgreedAction,
-    by: User,
+    by: Actor,
     new_due: date,
     agreed_in_writing_on: date,
     reason: str,
     request: HttpRequest | None = None,
 ) -> ActionVariation:
-    """A new due date agreed in writing by the parties (reg 42(5)); moves the deadline."""
-    if not may_follow_up(by):
+    """A new due date agreed in writing by the parties (reg 42(5)); moves the deadline. By a
+    case officer or manager, or by the LA's own system for an action the LA agreed to."""
+    if isinstance(by, User) and not may_follow_up(by):
         raise ServiceError("Only a case officer or manager records a change of date.")
     action = _action_locked(action)
+    if isinstance(by, AuthoritySystem):
+        _check_la_reports(by, action)
     if action.done_on is not None:
         raise ServiceError("This action is already done.")
     if not reason.strip():
-        raise ServiceError("Give the reason for the new date.")
-    if agreed_in_writing_on > timezone.localdate():
-        raise ServiceError("The date it was agreed in writing must be today or in the past.")
+        raise ServiceError(field_messages=[("reason", "Give the reason for the new date.")])
+    refuse(
+        action_check(
+            action.case,
+            action,
+            is_final=True,
+            due=new_due,
+            agreed_on=agreed_in_writing_on,
+            no_plan_notice_on=action.no_plan_notice_on,
+            final_plan_sent_on=action.final_plan_sent_on,
+        )
+    )
     old_due = next(
         (v.due for v in action_views(action.statement, [action]) if v.action.pk == action.pk),
         None,
@@ -724,7 +936,7 @@ def action_vary(
         new_due=new_due,
         agreed_in_writing_on=agreed_in_writing_on,
         reason=reason.strip(),
-        by=by,
+        by=staff_member(by),
     )
     action.varied_due = new_due
     action.save(update_fields=["varied_due"])
@@ -739,6 +951,92 @@ def action_vary(
     )
     deadline_recalculate(case=action.case, by=by, reason="new date agreed in writing")
     return variation
+
+
+FOLLOW_UP_KINDS = frozenset({"assessment", "reassessment", "make_plan"})
+
+
+@transaction.atomic
+def action_follow_up_record(
+    *,
+    action: AgreedAction,
+    by: User,
+    no_plan_notice_on: date | None,
+    final_plan_sent_on: date | None,
+    exception: str = "",
+    exception_note: str = "",
+    request: HttpRequest | None = None,
+) -> AgreedAction:
+    """Record reg 44(2)'s later steps of an agreed action (the family told no EHC plan is
+    needed; the final plan sent) and any reg 44(3) exception; their deadlines follow."""
+    if not may_follow_up(by):
+        raise ServiceError("Only a case officer or manager records the later steps.")
+    action = _action_locked(action)
+    if action.kind not in FOLLOW_UP_KINDS:
+        raise ServiceError("This kind of action has no later steps under regulation 44.")
+    if action.kind == "make_plan" and no_plan_notice_on is not None:
+        raise ServiceError(
+            field_messages=[
+                (
+                    "no_plan_notice_on",
+                    "An agreement to make a plan has no notice that no plan is needed.",
+                )
+            ]
+        )
+    if exception and exception not in AgreedAction.FollowUpException.values:
+        raise ServiceError(field_messages=[("follow_up_exception", "Choose an exception.")])
+    if exception and not exception_note.strip():
+        raise ServiceError(field_messages=[("follow_up_exception_note", "Say what it is.")])
+    refuse(
+        action_check(
+            action.case,
+            action,
+            is_final=True,
+            due=action.effective_agreed_due,
+            done_on=action.done_on,
+            no_plan_notice_on=no_plan_notice_on,
+            final_plan_sent_on=final_plan_sent_on,
+        )
+    )
+    values = {
+        "no_plan_notice_on": no_plan_notice_on,
+        "final_plan_sent_on": final_plan_sent_on,
+        "follow_up_exception": exception,
+        "follow_up_exception_note": exception_note.strip() if exception else "",
+    }
+    changed = [name for name, value in values.items() if getattr(action, name) != value]
+    if not changed:
+        return action
+    for name in changed:
+        setattr(action, name, values[name])
+    action.save(update_fields=changed)
+    lines = []
+    for name, words in (
+        ("no_plan_notice_on", "family told no EHC plan is needed"),
+        ("final_plan_sent_on", "final EHC plan sent"),
+    ):
+        if name in changed:
+            day = values[name]
+            lines.append(f"{words}: {format_day(day)}" if day else f"{words}: date removed")
+    if "follow_up_exception" in changed:
+        lines.append(
+            f"exception recorded: {AgreedAction.FollowUpException(exception).label}"
+            if exception
+            else "exception removed"
+        )
+    elif "follow_up_exception_note" in changed:
+        lines.append("exception note changed")
+    timeline_record(
+        case=action.case,
+        by=by,
+        summary=f"Agreed action {action.number}, later steps (reg 44): " + "; ".join(lines),
+        verb="outcome.action_follow_up",
+        target=action,
+        request=request,
+        detail={"fields": sorted(changed)},
+    )
+    deadline_recalculate(case=action.case, by=by, reason="agreed action's later steps")
+    return action
 
 
 def _require_overdue(action: AgreedAction, today: date) -> date:
@@ -757,54 +1055,83 @@ def action_letter_send(
     today: date | None = None,
     request: HttpRequest | None = None,
 ) -> ActionChase:
-    """Email the LA's contact address a PDF letter about an overdue action (reg 42(2)/(3))."""
+    """Send a letter about an overdue action to whoever agreed to do it, in words that fit what
+    binds them (documents.overdue_letter): by email with the PDF, or as a letter to print for
+    someone who prefers post. A school's letter is copied to the LA, which must secure the
+    provision."""
     today = today or timezone.localdate()
     if not may_follow_up(by):
-        raise ServiceError("Only a case officer or manager sends letters to the LA.")
+        raise ServiceError("Only a case officer or manager sends letters about agreed actions.")
     action = _action_locked(action)
     _require_overdue(action, today)
+    owner = action_owner(action)
+    if owner.missing:
+        raise ServiceError(owner.missing)
     authority = action.case.local_authority
-    if not authority.contact_email:
+    if owner.copy_to_la and not authority.contact_email:
         raise ServiceError(
-            f"{authority.name} has no contact email. Add it under Manage → Local authorities."
+            f"{authority.name} gets a copy, but has no contact email. Add it under Manage → "
+            "Local authorities."
         )
     title, html, pdf = documents.overdue_letter(action, today=today)
     number = action.chases.filter(kind=ActionChase.Kind.LETTER).count() + 1
     document = document_store(
         case=action.case,
         kind=DocumentKind.OVERDUE_ACTION_LETTER,
-        title=f"{title}: agreed action {action.number} (letter {number})",
+        title=f"{title}: agreed action {action.number} (letter {number} to {owner.name})",
         html=html,
         pdf=pdf,
         by=by,
     )
+    reference = action.case.reference
+    subject = f"An action agreed at mediation ({reference})"
+    attachment = (f"{reference}-agreed-action-{action.pk}.pdf", "application/pdf", pdf)
+    ids, sent_to = [], []
+    by_post = owner.wants_letter or not owner.email
     message, _created = message_queue(
         key=f"action-letter:{action.pk}:{number}",
-        to_email=authority.contact_email,
-        to_name=authority.name,
-        subject=f"Overdue action from a mediation agreement ({action.case.reference})",
+        to_email="" if by_post else owner.email,
+        to_name=owner.name,
+        subject=subject,
         body=documents.overdue_letter_email_body(action),
         case_id=action.case_id,
-        attachments=[
-            (f"{action.case.reference}-agreed-action-{action.pk}.pdf", "application/pdf", pdf)
-        ],
+        channel=Message.Channel.LETTER if by_post else Message.Channel.EMAIL,
+        attachments=[attachment],
     )
+    ids.append(message.pk)
+    sent_to.append(f"{owner.name} (letter to post)" if by_post else f"{owner.name} <{owner.email}>")
+    if owner.copy_to_la:
+        copy, _created = message_queue(
+            key=f"action-letter:{action.pk}:{number}:copy-la",
+            to_email=authority.contact_email,
+            to_name=authority.name,
+            subject=f"Copy: {subject}",
+            body=documents.overdue_copy_email_body(action, owner.name),
+            case_id=action.case_id,
+            attachments=[attachment],
+        )
+        ids.append(copy.pk)
+        sent_to.append(f"copy to {authority.name} <{authority.contact_email}>")
     chase = ActionChase.objects.create(
         action=action,
         kind=ActionChase.Kind.LETTER,
-        sent_to=authority.contact_email,
-        message_ids=[message.pk],
+        sent_to="; ".join(sent_to)[:300],
+        message_ids=ids,
         document=document,
         by=by,
     )
+    copied = f", copied to {authority.name}" if owner.copy_to_la else ""
+    how = "letter to print and post" if by_post else "email"
     timeline_record(
         case=action.case,
         by=by,
         kind=TimelineKind.CONTACT,
-        summary=f"Letter to {authority.name} about overdue agreed action {action.number}",
+        summary=f"Letter to {owner.name} about overdue agreed action {action.number} ({how})"
+        f"{copied}",
         verb="outcome.action_letter",
         target=chase,
         request=request,
+        detail={"who": action.who, "messages": len(ids)},
     )
     return chase
 

@@ -17,6 +17,11 @@ urlpatterns = [
     path(f"{_CASE}actions/<int:action_id>/done/", views.action_done, name="action-done"),
     path(f"{_CASE}actions/<int:action_id>/new-date/", views.action_vary, name="action-vary"),
     path(
+        f"{_CASE}actions/<int:action_id>/later-steps/",
+        views.action_follow_up,
+        name="action-follow-up",
+    ),
+    path(
         f"{_CASE}actions/<int:action_id>/escalate/", views.action_escalate, name="action-escalate"
     ),
     path(

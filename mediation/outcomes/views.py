@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mediation.accounts.models import User
 from mediation.accounts.types import AuthenticatedHttpRequest
+from mediation.audit.reads import read_noted
 from mediation.cases.models import Case, Outcome
 from mediation.cases.selectors import access_case
 from mediation.common.errors import ServiceError
@@ -24,6 +25,8 @@ from mediation.common.views import (
     render_form_page,
     staff_view,
 )
+from mediation.deadlines.clocks import action_id_of, follow_up_step_of
+from mediation.deadlines.selectors import DeadlineView, case_clocks
 from mediation.documents.views import pdf_response
 from mediation.domain.case_states import Route
 from mediation.notifications.models import Message, MessageAttachment
@@ -36,6 +39,7 @@ from mediation.outcomes.forms import (
     DeferredDecisionForm,
     DoneForm,
     EscalateForm,
+    FollowUpForm,
     IssueResultsForm,
     PeriodForm,
     StatementForm,
@@ -63,6 +67,7 @@ def _statement(case: Case) -> OutcomeStatement:
     if statement is None:
         raise Http404("No outcome statement yet")
     statement.case = case
+    read_noted(statement)
     return statement
 
 
@@ -85,6 +90,7 @@ def statement(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse
             },
         )
     current.case = case
+    read_noted(current)
     page = selectors.statement_page(current)
     context = {
         "case": case,
@@ -98,8 +104,28 @@ def statement(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse
         "may_write": services.may_write(request.user, case),
         "may_follow_up": services.may_follow_up(request.user),
         "finalise_refusal": None if current.is_final else services.finalise_refusal(current),
+        **_follow_up_context(case, page),
     }
     return render(request, "outcomes/statement.html", context)
+
+
+def _follow_up_context(case: Case, page: selectors.StatementPage) -> dict[str, object]:
+    """Who each overdue action's letter goes to, and each action's later steps (reg 44)."""
+    overdue = [row.action for row in page.actions if row.overdue]
+    parties = list(case.parties.all()) if overdue else []
+    owners = {action.pk: selectors.action_owner(action, parties) for action in overdue}
+    follow_ups: dict[int, list[DeadlineView]] = {}
+    if page.statement.is_final and any(
+        row.action.kind in services.FOLLOW_UP_KINDS for row in page.actions
+    ):
+        for view in case_clocks(case=case).deadlines:
+            if follow_up_step_of(view.code) is not None:
+                follow_ups.setdefault(int(action_id_of(view.code)), []).append(view)
+    return {
+        "owners": owners,
+        "follow_ups": follow_ups,
+        "follow_up_kinds": services.FOLLOW_UP_KINDS,
+    }
 
 
 @staff_view()
@@ -159,18 +185,34 @@ def action_form(
         raise PermissionDenied
     action = selectors.access_action(case=case, action_id=action_id) if action_id else None
     initial = {name: getattr(action, name) for name in services.ACTION_FIELDS} if action else None
-    form = ActionForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = ActionForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        case=case,
+        action=action,
+    )
     if request.method == "POST" and form.is_valid():
-        with refusal_shown_on(form):
+        with refusal_shown_on(form, fields=services.ACTION_FORM_FIELDS):
             if action is None:
-                services.action_add(
+                added = services.action_add(
                     case=case, by=request.user, data=form.cleaned_data, request=request
                 )
+                messages.success(request, f"Agreed action {added.position} added")
             else:
+                unchanged = all(
+                    getattr(action, name) == form.cleaned_data.get(name)
+                    for name in services.ACTION_FIELDS
+                )
                 services.action_update(
                     action=action, by=request.user, data=form.cleaned_data, request=request
                 )
-            messages.success(request, "Agreed action saved")
+                messages.success(
+                    request,
+                    "Nothing was changed"
+                    if unchanged
+                    else f"Agreed action {action.position} changed. Everyone's agreement to the "
+                    "statement is needed again",
+                )
             return redirect("outcomes:statement", reference=case.reference)
     return render_form_page(
         request,
@@ -190,7 +232,7 @@ def action_remove(
     action = selectors.access_action(case=case, action_id=action_id)
     with refusal_shown_as_message(request):
         services.action_remove(action=action, by=request.user, request=request)
-        messages.success(request, "Agreed action removed")
+        messages.success(request, f"Agreed action {action.position} removed")
     return redirect("outcomes:statement", reference=case.reference)
 
 
@@ -219,7 +261,7 @@ def agreement(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse
                 given_for_hash=form.cleaned_data["content_hash"],
                 request=request,
             )
-            messages.success(request, f"{party.name}'s agreement recorded")
+            messages.success(request, "Agreement recorded")
             return redirect("outcomes:statement", reference=case.reference)
     return render_form_page(
         request,
@@ -237,15 +279,30 @@ def _post_service(request: HttpRequest, case: Case, call, success: str) -> HttpR
 
 
 @staff_view()
-@require_POST
+@require_http_methods(["GET", "POST"])
 def finalise(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    """Making the statement final has its own confirmation page: what is being locked (the
+    version, who agreed it, the actions), then the change."""
     case = _case(request, reference)
     _require_writer(request.user, case)
-    return _post_service(
+    current = _statement(case)
+    if request.method == "POST" and request.POST.get("confirmed") == "yes":
+        return _post_service(
+            request,
+            case,
+            lambda: services.statement_finalise(case=case, by=request.user, request=request),
+            f"Outcome statement made final (version {current.version}). Send it to everyone who "
+            "attended within 3 working days of the meeting",
+        )
+    refusal = services.finalise_refusal(current)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("outcomes:statement", reference=case.reference)
+    page = selectors.statement_page(current)
+    return render(
         request,
-        case,
-        lambda: services.statement_finalise(case=case, by=request.user, request=request),
-        "Outcome statement made final",
+        "outcomes/finalise_confirm.html",
+        {"case": case, "statement": current, "page": page},
     )
 
 
@@ -254,12 +311,21 @@ def finalise(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
 def circulate(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference)
     _require_writer(request.user, case)
-    return _post_service(
-        request,
-        case,
-        lambda: services.statement_circulate(case=case, by=request.user, request=request),
-        "Outcome statement sent to everyone who attended",
-    )
+    with refusal_shown_as_message(request):
+        sent = services.statement_circulate(case=case, by=request.user, request=request)
+        if sent:
+            letters = sum(d.channel == Message.Channel.LETTER for d in sent)
+            messages.success(
+                request,
+                f"Outcome statement sent: {len(sent) - letters} email"
+                f"{'s' if len(sent) - letters != 1 else ''}, {letters} letter"
+                f"{'s' if letters != 1 else ''} to print and post",
+            )
+        else:
+            messages.success(
+                request, "Nothing was sent: everyone who attended already has this version"
+            )
+    return redirect("outcomes:statement", reference=case.reference)
 
 
 @staff_view()
@@ -303,8 +369,15 @@ def delivery_posted(
     delivery = selectors.access_delivery(case=case, delivery_id=delivery_id)
     if delivery.channel != Message.Channel.LETTER:
         raise Http404("Not a letter")
-    message_mark_posted(message=Message.objects.get(pk=delivery.message_id))
-    messages.success(request, f"Letter to {delivery.recipient_name} marked as posted")
+    message = Message.objects.get(pk=delivery.message_id)
+    already = message.status == Message.Status.SENT
+    message_mark_posted(message=message)
+    messages.success(
+        request,
+        "Nothing was changed: it was already marked as posted"
+        if already
+        else f"Letter to {delivery.recipient_name} marked as posted",
+    )
     return redirect("outcomes:statement", reference=case.reference)
 
 
@@ -344,6 +417,16 @@ def _final_action(case: Case, action_id: int) -> AgreedAction:
     return action
 
 
+_FOLLOW_UP_FIELDS = (
+    "done_on",
+    "varied_due",
+    "no_plan_notice_on",
+    "final_plan_sent_on",
+    "follow_up_exception",
+    "follow_up_exception_note",
+)
+
+
 def _follow_up_form(
     request: AuthenticatedHttpRequest,
     reference: str,
@@ -353,15 +436,24 @@ def _follow_up_form(
     template: str,
     call,  # noqa: ANN001
     success: str,
+    fields: dict[str, str] | None = None,
+    extra: dict[str, object] | None = None,
 ) -> HttpResponse:
+    fields = fields or {}
+    extra = extra or {}
     case = _case(request, reference)
     _require_follow_up(request.user)
     action = _final_action(case, action_id)
     view = selectors.action_views(action.statement, [action])[0]
-    form = form_class(request.POST if request.method == "POST" else None)
+    form = form_class(request.POST if request.method == "POST" else None, action=action, **extra)
     if request.method == "POST" and form.is_valid():
-        with refusal_shown_on(form):
-            call(action, form.cleaned_data)
+        with refusal_shown_on(form, fields={**services.ACTION_FORM_FIELDS, **fields}):
+            before = {name: getattr(action, name) for name in _FOLLOW_UP_FIELDS}
+            result = call(action, form.cleaned_data)
+            if isinstance(result, AgreedAction) and all(
+                getattr(result, name) == value for name, value in before.items()
+            ):
+                success = "Nothing was changed"
             messages.success(request, success)
             return redirect("outcomes:statement", reference=case.reference)
     return render_form_page(
@@ -394,6 +486,46 @@ def action_done(request: AuthenticatedHttpRequest, reference: str, action_id: in
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
+def action_follow_up(
+    request: AuthenticatedHttpRequest, reference: str, action_id: int
+) -> HttpResponse:
+    """Reg 44's later steps of an action (assessment, plan): their dates and any exception."""
+    case = _case(request, reference)
+    action = _final_action(case, action_id)
+    if action.kind not in services.FOLLOW_UP_KINDS:
+        raise Http404("This action has no later steps")
+    return _follow_up_form(
+        request,
+        reference,
+        action_id,
+        form_class=FollowUpForm,
+        template="outcomes/follow_up_form.html",
+        call=lambda action, data: services.action_follow_up_record(
+            action=action,
+            by=request.user,
+            no_plan_notice_on=data["no_plan_notice_on"],
+            final_plan_sent_on=data["final_plan_sent_on"],
+            exception=data["follow_up_exception"],
+            exception_note=data["follow_up_exception_note"],
+            request=request,
+        ),
+        success="Later steps saved and their deadlines worked out again",
+        extra={
+            "initial": {
+                name: getattr(action, name)
+                for name in (
+                    "no_plan_notice_on",
+                    "final_plan_sent_on",
+                    "follow_up_exception",
+                    "follow_up_exception_note",
+                )
+            }
+        },
+    )
+
+
+@staff_view()
+@require_http_methods(["GET", "POST"])
 def action_vary(request: AuthenticatedHttpRequest, reference: str, action_id: int) -> HttpResponse:
     return _follow_up_form(
         request,
@@ -409,7 +541,8 @@ def action_vary(request: AuthenticatedHttpRequest, reference: str, action_id: in
             reason=data["reason"],
             request=request,
         ),
-        success="New date recorded",
+        success="New date recorded and the deadline worked out again",
+        fields={"action_due": "new_due"},
     )
 
 
@@ -450,11 +583,14 @@ def action_letter_send(
     case = _case(request, reference)
     _require_follow_up(request.user)
     action = _final_action(case, action_id)
+    owner = selectors.action_owner(action)
+    copied = f", with a copy to {case.local_authority.name}" if owner.copy_to_la else ""
+    how = "ready to print and post" if owner.wants_letter or not owner.email else "sent"
     return _post_service(
         request,
         case,
         lambda: services.action_letter_send(action=action, by=request.user, request=request),
-        f"Letter sent to {case.local_authority.name}",
+        f"Letter to {owner.name} {how}{copied}",
     )
 
 

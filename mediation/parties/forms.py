@@ -15,7 +15,7 @@ from mediation.cases.forms import (
     text_field,
 )
 from mediation.cases.models import Case, ContactPreference, Party, PartyRole
-from mediation.common.forms import GovukDateField, choice_field
+from mediation.common.forms import GovukDateField, PhoneNumberField, choice_field
 from mediation.domain import attendance as rules
 from mediation.domain import expenses as money
 from mediation.parties.models import AuthorityIssue, ChildScope, ExpenseKind
@@ -57,7 +57,7 @@ class PartyForm(forms.Form):
         required=False,
         help_text="Needed for information providers, for example the school or CAMHS team.",
     )
-    phone = text_field("Phone number", max_length=30, required=False)
+    phone = PhoneNumberField(required=False)
     email = forms.EmailField(
         label="Email address",
         required=False,
@@ -153,6 +153,12 @@ class PartyForm(forms.Form):
             and "email" not in self.errors
         ):
             self.add_error("email", "Enter an email address, as they prefer email")
+        if (
+            data.get("preferred_contact") == ContactPreference.LETTER
+            and not (data.get("address") or "").strip()
+            and "address" not in self.errors
+        ):
+            self.add_error("address", "Enter a postal address, as they prefer letters")
         return data
 
     def service_data(self) -> dict[str, Any]:
@@ -216,6 +222,12 @@ class DecisionForm(forms.Form):
         error_messages={"invalid_choice": "Select part or all of the meeting"},
     )
     child_scope_detail = text_field("Which part of the meeting?", max_length=200, required=False)
+    statement_to_child = forms.BooleanField(
+        label="The family and I agreed the child gets a copy of the outcome statement",
+        required=False,
+        help_text="Leave it unticked unless you both agreed: the statement then goes to the "
+        "child, or to the adult helping them.",
+    )
     reason = long_text_field(
         "Reason", required=True, rows=3, empty_message="Give the reason for your decision"
     )
@@ -226,6 +238,7 @@ class DecisionForm(forms.Form):
         if not is_child:
             del self.fields["child_scope"]
             del self.fields["child_scope_detail"]
+            del self.fields["statement_to_child"]
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -61,6 +61,9 @@ class AttendanceRequest(models.Model):
         max_length=10, choices=ChildScope.choices, default=ChildScope.ALL
     )
     child_scope_detail = models.CharField(max_length=200, blank=True)
+    # A child who may attend gets a copy of the outcome statement only if the family and the
+    # mediator agreed it (recorded with the mediator's decision).
+    statement_to_child = models.BooleanField(default=False)
     mediator_decision = models.CharField(
         max_length=10, choices=MediatorDecision.choices, blank=True
     )

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.http import Http404
 
+from mediation.audit.reads import access_one, read_noted, refusal_noted
 from mediation.cases.models import Case, Party, PartyRole
 from mediation.domain import attendance as rules
 from mediation.domain import expenses as money
@@ -100,9 +101,13 @@ class CaseAttendance:
     warnings: list[str]
 
     def row_for(self, party_id: int) -> PartyAttendance:
+        """The party's row, noted as read (a page about one person on the case)."""
         for row in self.rows:
             if row.party.pk == party_id:
+                read_noted(row.party)
                 return row
+        if Party.objects.filter(pk=party_id).exists():
+            refusal_noted(Party, party_id)
         raise Http404("No such person on this case")
 
 
@@ -245,10 +250,11 @@ def party_needs(case: Case) -> list[Party]:
 
 
 def access_party(*, case: Case, party_id: int) -> Party:
-    try:
-        return Party.objects.select_related("supports").get(case=case, pk=party_id)
-    except Party.DoesNotExist:
-        raise Http404("No such person on this case") from None
+    return access_one(
+        Party.objects.select_related("supports").filter(case=case),
+        party_id,
+        not_found="No such person on this case",
+    )
 
 
 # Expenses
@@ -285,14 +291,13 @@ def case_expense_claims(case: Case) -> list[ClaimView]:
 
 
 def access_claim(*, case: Case, claim_id: int) -> ClaimView:
-    try:
-        claim = (
-            ExpenseClaim.objects.select_related("claimant", "created_by")
-            .prefetch_related("lines")
-            .get(case=case, pk=claim_id)
-        )
-    except ExpenseClaim.DoesNotExist:
-        raise Http404("No such claim on this case") from None
+    claim = access_one(
+        ExpenseClaim.objects.select_related("claimant", "created_by")
+        .prefetch_related("lines")
+        .filter(case=case),
+        claim_id,
+        not_found="No such claim on this case",
+    )
     return _claim_view(case, claim)
 
 

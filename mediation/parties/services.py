@@ -9,13 +9,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from mediation.accounts.models import User
+from mediation.authorities.actors import Actor, AuthoritySystem, staff_member
 from mediation.cases.models import Case, Party, PartyRole
 from mediation.common.errors import NotAllowed, ServiceError
+from mediation.common.forms import PHONE_MESSAGE, phone_number_formatted
+from mediation.common.words import lower_first
 from mediation.domain import attendance as rules
 from mediation.domain import expenses as money
 from mediation.parties import permissions, selectors
@@ -60,6 +64,15 @@ def _check_can_change(by: User, case: Case) -> None:
         raise NotAllowed("Only case officers and managers can change the people on a case.")
 
 
+def _check_may_confirm_authority(by: Actor, case: Case, party: Party) -> None:
+    """Staff who change parties; or the LA's own system, for its own representatives."""
+    if isinstance(by, AuthoritySystem):
+        if by.acts_for(case.local_authority_id) and party.role == PartyRole.LA_REPRESENTATIVE:
+            return
+        raise NotAllowed("A local authority confirms the authority of its own attendee only.")
+    _check_can_change(by, case)
+
+
 def _lock(case: Case) -> Case:
     """Serialise changes to one case's attendance (a row lock on PostgreSQL)."""
     return Case.objects.select_for_update().get(pk=case.pk)
@@ -83,6 +96,11 @@ def attendance_refresh(case: Case) -> selectors.CaseAttendance:
 
 def _clean_party(case: Case, data: dict[str, Any], party: Party | None = None) -> dict[str, Any]:
     values = {name: data[name] for name in PARTY_FIELDS if name in data}
+    if values.get("phone"):
+        formatted = phone_number_formatted(values["phone"])
+        if formatted is None:
+            raise ServiceError(field_messages=[("phone", PHONE_MESSAGE)])
+        values["phone"] = formatted
     supports = values.get("supports")
     if supports is not None and (
         supports.case_id != case.pk or (party and supports.pk == party.pk)
@@ -115,7 +133,7 @@ def party_add(
     timeline_record(
         case=case,
         by=by,
-        summary=f"{party.name} added as {party.get_role_display().lower()}",
+        summary=f"{party.name} added as {lower_first(party.get_role_display())}",
         verb="party.create",
         target=party,
         request=request,
@@ -133,6 +151,8 @@ def party_update(
     party = Party.objects.select_for_update().get(pk=party.pk)
     values = _clean_party(case, data, party)
     changed = [name for name, value in values.items() if getattr(party, name) != value]
+    if not changed:
+        return party  # nothing to save: no history line, no audit event
     for name, value in values.items():
         setattr(party, name, value)
     party.full_clean()
@@ -193,7 +213,7 @@ def attendance_response_record(
     timeline_record(
         case=case,
         by=by,
-        summary=f"{responder.name} {verb} {party.name} attending: {new.status_label.lower()}",
+        summary=f"{responder.name} {verb} {party.name} attending: {lower_first(new.status_label)}",
         verb="attendance.response",
         target=row.request,
         request=request,
@@ -212,10 +232,12 @@ def attendance_mediator_decide(
     by: User,
     child_scope: str = "",
     child_scope_detail: str = "",
+    statement_to_child: bool = False,
     request: HttpRequest | None = None,
 ) -> AttendanceRequest:
     """The mediator's decision on someone attending (reg 38(1)(c)-(e)). Only the case's
-    assigned mediator, or a manager, may record it."""
+    assigned mediator, or a manager, may record it. For a child allowed to attend, whether the
+    family and the mediator agreed the child gets a copy of the outcome statement."""
     case = _lock(party.case)
     if not permissions.can_decide_attendance(by, case):
         raise NotAllowed("Only the case's mediator or a manager can record this decision.")
@@ -233,13 +255,19 @@ def attendance_mediator_decide(
     if row.basis == rules.Basis.CHILD_AGREEMENT and allows and child_scope:
         attendance.child_scope = child_scope
         attendance.child_scope_detail = child_scope_detail if child_scope == ChildScope.PART else ""
+    attendance.statement_to_child = (
+        row.basis == rules.Basis.CHILD_AGREEMENT and allows and statement_to_child
+    )
     attendance.save()
     new = attendance_refresh(case).row_for(party.pk)
+    summary = f"Mediator {'allowed' if allows else 'refused'} {party.name} attending: "
+    summary += lower_first(new.status_label)
+    if attendance.statement_to_child:
+        summary += "; the family and the mediator agreed they get the outcome statement"
     timeline_record(
         case=case,
         by=by,
-        summary=f"Mediator {'allowed' if allows else 'refused'} {party.name} attending: "
-        f"{new.status_label.lower()}",
+        summary=summary,
         verb="attendance.decision",
         target=attendance,
         request=request,
@@ -282,9 +310,9 @@ def attendance_plan_update(
     elif attendance.not_attending:
         summary = f"{party.name} will not attend the meeting"
     else:
-        summary = f"{party.name}'s attendance: {new.status_label.lower()}"
+        summary = f"{party.name}'s attendance: {lower_first(new.status_label)}"
     if party.role == PartyRole.CHILD and not attendance.not_attending:
-        summary += f" ({attendance.get_child_scope_display().lower()})"
+        summary += f" ({lower_first(attendance.get_child_scope_display())})"
     timeline_record(
         case=case,
         by=by,
@@ -303,13 +331,13 @@ def authority_confirm(
     party: Party,
     issues: list[str],
     confirmed_on: date,
-    by: User,
+    by: Actor,
     request: HttpRequest | None = None,
 ) -> list[AuthorityConfirmation]:
     """Record the issues the LA (or health body) confirmed this attendee can decide (reg 37(1)).
     Issues not listed are withdrawn."""
     case = _lock(party.case)
-    _check_can_change(by, case)
+    _check_may_confirm_authority(by, case, party)
     body = BODY_FOR_ROLE.get(PartyRole(party.role))
     if body is None:
         raise ServiceError("Authority is confirmed for LA and health body representatives only.")
@@ -318,6 +346,10 @@ def authority_confirm(
         raise ServiceError("Choose issues this body can decide on.")
     if confirmed_on > timezone.localdate():
         raise ServiceError("The date of confirmation must be today or in the past.")
+    recorded = {a.issue: a.confirmed_on for a in AuthorityConfirmation.objects.filter(party=party)}
+    if recorded == {issue: confirmed_on for issue in issues}:
+        # The same issues on the same date: nothing to save, nothing to record.
+        return list(AuthorityConfirmation.objects.filter(party=party))
     before = selectors.authority_warnings(case)
     AuthorityConfirmation.objects.filter(party=party).exclude(issue__in=issues).delete()
     kept = []
@@ -328,7 +360,7 @@ def authority_confirm(
             defaults={
                 "case": case,
                 "confirmed_on": confirmed_on,
-                "recorded_by": by,
+                "recorded_by": staff_member(by),
                 "recorded_at": timezone.now(),
             },
         )
@@ -348,6 +380,79 @@ def authority_confirm(
         detail={"issues": sorted(issues), "confirmed_on": confirmed_on.isoformat()},
     )
     return kept
+
+
+@transaction.atomic
+def la_attendee_name(
+    *,
+    case: Case,
+    by: Actor,
+    name: str,
+    email: str,
+    issues: list[str],
+    confirmed_on: date,
+    request: HttpRequest | None = None,
+) -> tuple[Party, bool]:
+    """The LA names who attends the meeting for it and confirms the issues they can decide
+    (reg 37(1)); used by the LA's own system through the API.
+
+    The attendee is one of the case's LA representatives, found by email address (or by name
+    when no email is given), or added. Returns (the attendee, whether anything changed): naming
+    the same person with the same issues again records nothing.
+    """
+    case = _lock(case)
+    if isinstance(by, AuthoritySystem):
+        if not by.acts_for(case.local_authority_id):
+            raise NotAllowed("A local authority names attendees on its own cases only.")
+    else:
+        _check_can_change(by, case)
+    name, email = name.strip(), email.strip().lower()
+    if not name:
+        raise ServiceError("Enter the name of the person who will attend for the LA.")
+    if not issues:
+        raise ServiceError("Choose the issues they can make decisions on.")
+    representatives = Party.objects.filter(case=case, role=PartyRole.LA_REPRESENTATIVE)
+    attendee = next(
+        (
+            p
+            for p in representatives
+            if (p.email.lower() == email if email else p.name.lower() == name.lower())
+        ),
+        None,
+    )
+    created = attendee is None
+    if attendee is None:
+        attendee = Party(
+            case=case,
+            role=PartyRole.LA_REPRESENTATIVE,
+            name=name[:120],
+            email=email,
+            organisation=case.local_authority.name[:150],
+            preferred_contact="email" if email else "phone",
+        )
+        try:
+            attendee.full_clean()
+        except ValidationError as invalid:
+            if "email" in invalid.message_dict:
+                raise ServiceError("Enter an email address like name@example.gov.uk.") from None
+            raise ServiceError("Check the attendee's name and email address.") from None
+        attendee.save()
+        attendance_refresh(case)
+        timeline_record(
+            case=case,
+            by=by,
+            summary=f"{attendee.name} named to attend for the LA",
+            verb="party.create",
+            target=attendee,
+            request=request,
+        )
+    held = set(AuthorityConfirmation.objects.filter(party=attendee).values_list("issue", flat=True))
+    if not created and held == set(issues):
+        return attendee, False
+    authority_confirm(
+        party=attendee, issues=issues, confirmed_on=confirmed_on, by=by, request=request
+    )
+    return attendee, True
 
 
 @transaction.atomic

@@ -20,6 +20,7 @@ from mediation.accounts.types import AuthenticatedHttpRequest
 from mediation.cases.models import Case, Party, PartyRole
 from mediation.cases.selectors import access_case
 from mediation.common.views import refusal_shown_on, render_form_page, staff_view
+from mediation.common.words import lower_first
 from mediation.domain import attendance as rules
 from mediation.domain.expenses import PAYER_LABELS
 from mediation.parties import permissions, selectors, services
@@ -104,7 +105,7 @@ def party_add(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse
             party = services.party_add(
                 case=case, by=request.user, data=form.service_data(), request=request
             )
-            messages.success(request, f"{party.name} added")
+            messages.success(request, "Person added to the case")
             return redirect(_party_url(case, party))
     return _form_page(
         request,
@@ -131,11 +132,15 @@ def party_edit(request: AuthenticatedHttpRequest, reference: str, party_id: int)
         initial=PartyForm.initial_for(party),
     )
     if request.method == "POST" and form.is_valid():
+        before = {name: getattr(party, name) for name in services.PARTY_FIELDS}
         with refusal_shown_on(form):
-            services.party_update(
+            updated = services.party_update(
                 party=party, by=request.user, data=form.service_data(), request=request
             )
-            messages.success(request, f"Details of {party.name} saved")
+            same = all(getattr(updated, name) == value for name, value in before.items())
+            messages.success(
+                request, "Nothing was changed" if same else f"Details of {updated.name} saved"
+            )
             return redirect(_party_url(case, party))
     return _form_page(
         request,
@@ -163,7 +168,8 @@ def party_detail(request: AuthenticatedHttpRequest, reference: str, party_id: in
             "row": row,
             "party": row.party,
             "state": state,
-            "waiting_for": [names[i] for i in sorted(row.facts.consenters - row.facts.agreed)],
+            "next": (next_step := rules.next_for_attendance(row.facts)),
+            "waiting_for": [names[i] for i in sorted(next_step.who)],
             "can_change": permissions.can_change_parties(request.user, case),
             "can_decide": permissions.can_decide_attendance(request.user, case),
         },
@@ -212,7 +218,11 @@ def attendance_response(
                 by=request.user,
                 request=request,
             )
-            messages.success(request, "Answer recorded")
+            verb = "agrees to" if data["agrees"] == "yes" else "objects to"
+            messages.success(
+                request,
+                f"Recorded: {form.by_id[data['responder']].name} {verb} {row.party.name} attending",
+            )
             return redirect(_party_url(case, row.party))
     return _form_page(
         request,
@@ -250,10 +260,12 @@ def attendance_decision(
                 reason=data["reason"],
                 child_scope=data.get("child_scope", ""),
                 child_scope_detail=data.get("child_scope_detail", ""),
+                statement_to_child=bool(data.get("statement_to_child")),
                 by=request.user,
                 request=request,
             )
-            messages.success(request, "Decision recorded")
+            verdict = "may attend" if data["decision"] == "allowed" else "may not attend"
+            messages.success(request, f"Decision recorded: {row.party.name} {verdict}")
             return redirect(_party_url(case, row.party))
     return _form_page(
         request,
@@ -301,7 +313,10 @@ def attendance_plan(
                 child_scope_detail=data.get("child_scope_detail", ""),
                 request=request,
             )
-            messages.success(request, "Attendance saved")
+            new = selectors.case_attendance(case).row_for(party.pk)
+            messages.success(
+                request, f"Attendance saved: {party.name}, {lower_first(new.status_label)}"
+            )
             return redirect(_party_url(case, party))
     return _form_page(
         request,
@@ -338,15 +353,25 @@ def authority_confirm(
         initial=initial,
     )
     if request.method == "POST" and form.is_valid():
+        before = {(a.issue, a.confirmed_on) for a in confirmed}
         with refusal_shown_on(form):
-            services.authority_confirm(
+            kept = services.authority_confirm(
                 party=party,
                 issues=form.cleaned_data["issues"],
                 confirmed_on=form.cleaned_data["confirmed_on"],
                 by=request.user,
                 request=request,
             )
-            messages.success(request, "Authority recorded")
+            after = {(a.issue, a.confirmed_on) for a in kept}
+            if after == before:
+                messages.success(request, "Nothing was changed")
+            elif kept:
+                names = ", ".join(rules.ISSUE_LABELS[a.issue] for a in kept)
+                messages.success(request, f"Recorded: {party.name} can decide on {names}")
+            else:
+                messages.success(
+                    request, f"Recorded: {party.name} is not confirmed to decide on any issue"
+                )
             return redirect(_party_url(case, party))
     body = "LA" if party.role == PartyRole.LA_REPRESENTATIVE else "health commissioning body"
     return _form_page(

@@ -6,7 +6,8 @@
 - PortalLink: a single-use link emailed to that person. Only the SHA-256 of its random token is
   stored. Purposes and lifetimes (settings PORTAL_*): an invitation (7 days), a sign-in link
   (15 minutes), a child's views link (14 days; it opens the views form and is used up when
-  the views are sent). States: unused → used, or → revoked (a newer link was sent, or the
+  the views are sent), a feedback survey link (PORTAL_FEEDBACK_DAYS; used up when the answers are
+  sent). States: unused → used, or → revoked (a newer link was sent, or the
   access was revoked), or expired (derived from expires_at).
 - PortalRequest: something a party asked for through the portal that staff act on (a supporter
   to attend, an agreed action done or a new date proposed, information sent before the
@@ -30,6 +31,13 @@ class AccessKind(models.TextChoices):
     LA_OFFICER = "la_officer", "Local authority officer"
     INFORMATION_PROVIDER = "information_provider", "Information provider"
     CHILD_VIEWS = "child_views", "Child's views link"
+    # The end-of-case survey (mediation.feedback): like a child's views link, it opens its own
+    # form only, and is used up when the answers are sent.
+    FEEDBACK = "feedback", "Feedback survey link"
+
+
+# The kinds of access that open one form and nothing else of the portal.
+ONE_FORM_KINDS = (AccessKind.CHILD_VIEWS, AccessKind.FEEDBACK)
 
 
 class PortalAccess(models.Model):
@@ -39,8 +47,9 @@ class PortalAccess(models.Model):
     # The address the links go to, lower-cased when the access was made; "get a new sign-in
     # link" looks it up here (indexed), never by searching parties.
     email = models.EmailField()
+    # None: made by the service itself (the end-of-case survey when a case closes).
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -79,6 +88,7 @@ class LinkPurpose(models.TextChoices):
     INVITATION = "invitation", "Invitation"
     SIGN_IN = "sign_in", "Sign-in link"
     CHILD_VIEWS = "child_views", "Child's views link"
+    FEEDBACK = "feedback", "Feedback survey link"
 
 
 class PortalLink(models.Model):

@@ -102,6 +102,7 @@ def staff_panel(case: Case, parties: list[Party] | None = None) -> StaffPanel:
         parties = sorted(parties, key=lambda party: party.pk)
     accesses = list(
         PortalAccess.objects.filter(case=case)
+        .exclude(kind=AccessKind.FEEDBACK)  # the survey's links: on the case's feedback page
         .prefetch_related(
             Prefetch("links", queryset=PortalLink.objects.order_by("-created_at", "-id"))
         )

@@ -27,6 +27,8 @@ from django.utils import timezone
 from mediation.accounts.models import User
 from mediation.audit.services import audit_record
 from mediation.cases.models import Case, Party, PartyRole
+from mediation.common.dispatch import enqueue_on_commit
+from mediation.common.encryption import encrypt_text
 from mediation.common.errors import ServiceError
 from mediation.documents.services import rate_take
 from mediation.domain import attendance as rules
@@ -40,6 +42,7 @@ from mediation.outcomes.services import statement_locked, statement_require_draf
 from mediation.parties.models import AuthorityConfirmation
 from mediation.parties.services import attendance_refresh
 from mediation.portal.models import (
+    ONE_FORM_KINDS,
     AccessKind,
     LinkPurpose,
     PortalAccess,
@@ -62,6 +65,8 @@ def lifetime(purpose: str) -> timedelta:
         return timedelta(minutes=settings.PORTAL_SIGN_IN_MINUTES)
     if purpose == LinkPurpose.CHILD_VIEWS:
         return timedelta(days=settings.PORTAL_CHILD_VIEWS_DAYS)
+    if purpose == LinkPurpose.FEEDBACK:
+        return timedelta(days=settings.PORTAL_FEEDBACK_DAYS)
     return timedelta(hours=settings.PORTAL_INVITATION_HOURS)
 
 
@@ -119,17 +124,21 @@ def email_wording(purpose: str, notice: str = "") -> tuple[str, str]:
     return subject, body
 
 
-def _link_issue(
+def link_make(
     access: PortalAccess,
     *,
     purpose: str,
     by: User | None,
     now: datetime | None = None,
-    notice: str = "",
-) -> PortalLink:
-    """Make a new link for `access`, revoke its earlier unused ones, and queue the email."""
+    revoke_earlier: bool = True,
+) -> tuple[PortalLink, str]:
+    """A new link for `access` and its address (to put in one email, never stored). Earlier
+    unused links stop working unless `revoke_earlier` is False."""
     now = now or timezone.now()
-    PortalLink.objects.filter(access=access, used_at=None, revoked_at=None).update(revoked_at=now)
+    if revoke_earlier:
+        PortalLink.objects.filter(access=access, used_at=None, revoked_at=None).update(
+            revoked_at=now
+        )
     token = secrets.token_urlsafe(32)
     link = PortalLink.objects.create(
         access=access,
@@ -139,6 +148,19 @@ def _link_issue(
         created_by=by,
         expires_at=now + lifetime(purpose),
     )
+    return link, f"{settings.SITE_URL}{reverse('portal:link', args=[token])}"
+
+
+def _link_issue(
+    access: PortalAccess,
+    *,
+    purpose: str,
+    by: User | None,
+    now: datetime | None = None,
+    notice: str = "",
+) -> PortalLink:
+    """Make a new link for `access`, revoke its earlier unused ones, and queue the email."""
+    link, address = link_make(access, purpose=purpose, by=by, now=now)
     subject, body = email_wording(purpose, notice)
     message, _created = message_queue(
         key=f"portal-link:{link.pk}",
@@ -147,7 +169,7 @@ def _link_issue(
         subject=subject,
         body=body,
         case_id=access.case_id,
-        secret=f"{settings.SITE_URL}{reverse('portal:link', args=[token])}",
+        secret=address,
     )
     link.message_id = message.pk
     link.save(update_fields=["message_id"])
@@ -211,6 +233,8 @@ def access_new_link(
     access = PortalAccess.objects.select_for_update().select_related("party").get(pk=access.pk)
     if not access.is_active:
         raise ServiceError("This access was revoked: invite them again instead.")
+    if access.kind == AccessKind.FEEDBACK:
+        raise ServiceError("Send the survey again from the case's feedback page.")
     link = _link_issue(access, purpose=_purpose_for_invitation(access), by=by)
     timeline_record(
         case=access.case,
@@ -307,7 +331,8 @@ def link_use(
 ) -> PortalAccess | None:
     """Use the link (the POST of "Continue"): the access it signs in, or None if it cannot be
     used (unknown, used, expired, revoked, or its access revoked). A child's views link stays
-    usable until the views are sent; every other link is used up now."""
+    usable until the views are sent, a survey link until the answers are; every other link is
+    used up now."""
     now = now or timezone.now()
     found = link_find(token)
     if found is None:
@@ -334,7 +359,7 @@ def link_use(
             detail={"reason": reason, "purpose": link.purpose},
         )
         return None
-    if link.purpose != LinkPurpose.CHILD_VIEWS:
+    if link.purpose not in (LinkPurpose.CHILD_VIEWS, LinkPurpose.FEEDBACK):
         link.used_at = now
         link.save(update_fields=["used_at"])
     audit_record(
@@ -362,6 +387,42 @@ def child_link_used_up(*, access: PortalAccess, request: HttpRequest | None = No
     )
 
 
+@transaction.atomic
+def access_ensure(
+    *, case: Case, party: Party, kind: str, email: str, by: User | None
+) -> PortalAccess:
+    """The party's active access of `kind`, made (with no email: the caller sends its own) if
+    they have none, for a service above the portal that sends its own link (the end-of-case
+    survey)."""
+    if party.case_id != case.pk:
+        raise ServiceError("That person is not on this case.")
+    existing = PortalAccess.objects.filter(party=party, kind=kind, revoked_at=None).first()
+    if existing is not None:
+        return existing
+    return PortalAccess.objects.create(
+        case=case, party=party, kind=kind, email=normalise_email(email), created_by=by
+    )
+
+
+@transaction.atomic
+def access_used_up(
+    *,
+    access: PortalAccess,
+    verb: str,
+    by: User | None = None,
+    request: HttpRequest | None = None,
+) -> None:
+    """A one-form access whose form was sent (or answered for them, `by` a staff member): its
+    links stop working and the access ends, so the form cannot be sent twice. Audited with
+    `verb`; the actor is `by`, or the party."""
+    now = timezone.now()
+    PortalLink.objects.filter(access=access, used_at=None).update(used_at=now)
+    PortalAccess.objects.filter(pk=access.pk, revoked_at=None).update(revoked_at=now)
+    audit_record(
+        actor=by or access.actor, verb=verb, target=access, case_id=access.case_id, request=request
+    )
+
+
 @dataclass(frozen=True)
 class LinkRequestResult:
     limited: bool
@@ -373,28 +434,52 @@ def normalise_email(value: str) -> str:
 
 
 @transaction.atomic
-def sign_in_links_request(
+def sign_in_links_ask(
     *, email: str, client: str, request: HttpRequest | None = None, now: datetime | None = None
-) -> LinkRequestResult:
-    """Email a sign-in link for each active access with this address (not child's views links,
-    which staff send). The caller shows the same page whatever this returns."""
+) -> bool:
+    """In the request: the same work whatever the address, so that neither the answer nor its
+    timing says whether anyone has it (issue 20). The limit per client address is taken here;
+    the address is looked up, limited and sent to by `sign_in_links_task` after the commit. It
+    travels to the task encrypted (the task queue is a table like any other). Returns False
+    when this client asked too often (nothing is queued)."""
+    if not rate_take(
+        key=f"portal:client:{client}",
+        limit=settings.PORTAL_LINK_REQUESTS_PER_CLIENT,
+        window=RATE_WINDOW,
+        now=now,
+    ):
+        audit_record(
+            actor=None,
+            verb="portal.link_request_limited",
+            request=request,
+            detail={"limit": "client"},
+        )
+        return False
+    audit_record(actor=None, verb="portal.link_request", request=request)
+    enqueue_on_commit(
+        "mediation.portal.tasks.sign_in_links_task",
+        sealed_email=encrypt_text(normalise_email(email)),
+    )
+    return True
+
+
+@transaction.atomic
+def sign_in_links_send(*, email: str, now: datetime | None = None) -> LinkRequestResult:
+    """In the task: email a sign-in link for each active access with this address (not child's
+    views links, which staff send), within the limit per address."""
     email = normalise_email(email)
     address_key = "portal:address:" + hashlib.sha256(email.encode()).hexdigest()[:32]
-    for key, limit in (
-        (address_key, settings.PORTAL_LINK_REQUESTS_PER_ADDRESS),
-        (f"portal:client:{client}", settings.PORTAL_LINK_REQUESTS_PER_CLIENT),
+    if not rate_take(
+        key=address_key,
+        limit=settings.PORTAL_LINK_REQUESTS_PER_ADDRESS,
+        window=RATE_WINDOW,
+        now=now,
     ):
-        if not rate_take(key=key, limit=limit, window=RATE_WINDOW, now=now):
-            audit_record(
-                actor=None,
-                verb="portal.link_request_limited",
-                request=request,
-                detail={"limit": key.split(":")[1]},
-            )
-            return LinkRequestResult(limited=True, sent=0)
+        audit_record(actor=None, verb="portal.link_request_limited", detail={"limit": "address"})
+        return LinkRequestResult(limited=True, sent=0)
     accesses = list(
         PortalAccess.objects.filter(email=email, revoked_at=None)
-        .exclude(kind=AccessKind.CHILD_VIEWS)
+        .exclude(kind__in=ONE_FORM_KINDS)
         .select_related("case")
     )
     sent = 0
@@ -403,17 +488,11 @@ def sign_in_links_request(
             continue
         _link_issue(access, purpose=LinkPurpose.SIGN_IN, by=None, now=now)
         audit_record(
-            actor=access.actor,
-            verb="portal.link_request",
-            target=access,
-            case_id=access.case_id,
-            request=request,
+            actor=access.actor, verb="portal.link_sent", target=access, case_id=access.case_id
         )
         sent += 1
     if not sent:
-        audit_record(
-            actor=None, verb="portal.link_request", request=request, detail={"matched": False}
-        )
+        audit_record(actor=None, verb="portal.link_sent", detail={"matched": False})
     return LinkRequestResult(limited=False, sent=sent)
 
 

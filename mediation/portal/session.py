@@ -3,7 +3,7 @@
 A party has no user account. Signing in (the POST of "Continue" on a link) flushes the session
 (a new session key; any staff sign-in in that browser ends) and stores a signed value holding
 the PortalAccess id and the time. The session is Django's own, so the 30-minute idle limit
-(SESSION_COOKIE_AGE, renewed once a minute by IdleSessionRenewalMiddleware) is the staff one; the absolute limit
+(SESSION_COOKIE_AGE, kept by IdleSessionMiddleware without writes, ADR 0050) is the staff one; the absolute limit
 (SESSION_ABSOLUTE_AGE) is checked here. Nothing from request.user is ever consulted, so a staff
 session reaches no portal data, and no portal session reaches a staff page (they need a user).
 
@@ -28,8 +28,9 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from mediation.audit.services import audit_record
-from mediation.portal.models import AccessKind, PortalAccess
+from mediation.audit.reads import read_noted, reads_actor, refusal_noted
+from mediation.cases.models import Case
+from mediation.portal.models import ONE_FORM_KINDS, AccessKind, PortalAccess
 
 SESSION_KEY = "portal_access"
 _SALT = "mediation.portal.session"
@@ -85,12 +86,26 @@ def current_access(request: HttpRequest) -> PortalAccess | None:
 
 def sibling_accesses(access: PortalAccess) -> QuerySet[PortalAccess]:
     """The active accesses of the person signed in: the same email address, on any case, except
-    child's views links (a child's link never opens anything but its own form)."""
-    if access.kind == AccessKind.CHILD_VIEWS:
+    child's views and survey links (such a link never opens anything but its own form)."""
+    if access.kind in ONE_FORM_KINDS:
         return PortalAccess.objects.filter(pk=access.pk, revoked_at=None)
     return PortalAccess.objects.filter(email=access.email, revoked_at=None).exclude(
-        kind=AccessKind.CHILD_VIEWS
+        kind__in=ONE_FORM_KINDS
     )
+
+
+# The verb of a party's reads in the audit log (staff reads are "read").
+PORTAL_READ = "portal.view"
+
+
+def _refusal_of_a_real_case(reference: str | None, **detail: Any) -> None:
+    """A portal URL naming a case that exists, refused: noted for the audit log (a URL naming
+    no real case is only a 404)."""
+    if reference is None:
+        return
+    case_id = Case.objects.filter(reference=reference).values_list("pk", flat=True).first()
+    if case_id is not None:
+        refusal_noted(Case, case_id, case_id=case_id, **detail)
 
 
 class PortalRequest(HttpRequest):
@@ -108,12 +123,16 @@ def portal_view(*kinds: str) -> Callable[..., Any]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             signed_in = current_access(request)
+            reference = kwargs.pop("reference", None)
             if signed_in is None:
                 if request.session.get(SESSION_KEY):
                     portal_sign_out(request)  # revoked or timed out: end it
+                _refusal_of_a_real_case(reference)
                 return not_found(request)
+            # Whatever this request shows or refuses is recorded with the party as the actor
+            # (one event per request, mediation.audit.reads).
+            reads_actor(signed_in.actor, verb=PORTAL_READ)
             access = signed_in
-            reference = kwargs.pop("reference", None)
             if reference is not None:
                 for_case = (
                     sibling_accesses(signed_in)
@@ -122,32 +141,20 @@ def portal_view(*kinds: str) -> Callable[..., Any]:
                     .order_by("id")
                     .first()
                 )
-                if for_case is None or for_case.kind == AccessKind.CHILD_VIEWS:
-                    audit_record(
-                        actor=signed_in.actor,
-                        verb="access.denied",
-                        request=request,
-                        detail={"object": "portal_case"},
-                    )
+                if for_case is None or for_case.kind in ONE_FORM_KINDS:
+                    _refusal_of_a_real_case(reference, object="portal_case")
                     return not_found(request)
                 access = for_case
+                reads_actor(access.actor, verb=PORTAL_READ)
             if access.kind not in kinds:
-                audit_record(
-                    actor=access.actor,
-                    verb="access.denied",
+                refusal_noted(
+                    PortalAccess,
+                    access.pk,
                     case_id=access.case_id,
-                    request=request,
-                    detail={"object": "portal_page", "page": view.__name__},
+                    object="portal_page",
                 )
                 return not_found(request)
-            audit_record(
-                actor=access.actor,
-                verb="portal.view",
-                target=access,
-                case_id=access.case_id,
-                request=request,
-                detail={"page": view.__name__},
-            )
+            read_noted(access)
             portal_request = cast(PortalRequest, request)  # it gains its access here
             portal_request.portal_access = access
             return view(portal_request, access, *args, **kwargs)

@@ -67,7 +67,7 @@ def invite(request: AuthenticatedHttpRequest, reference: str, party_id: int) -> 
             by=request.user,
             request=request,
         )
-        messages.success(request, f"Invitation emailed to {party.name}")
+        messages.success(request, "Invitation emailed")
         return _back(case)
     return render_form_page(request, "portal/staff_invite.html", context, invalid=True)
 
@@ -86,7 +86,7 @@ def revoke(request: AuthenticatedHttpRequest, reference: str, access_id: int) ->
     access = _access(case, access_id)
     with refusal_shown_as_message(request):
         services.access_revoke(access=access, by=request.user, request=request)
-        messages.success(request, f"Portal access of {access.party.name} revoked")
+        messages.success(request, "Portal access revoked")
     return _back(case)
 
 
@@ -97,7 +97,7 @@ def new_link(request: AuthenticatedHttpRequest, reference: str, access_id: int) 
     access = _access(case, access_id)
     with refusal_shown_as_message(request):
         services.access_new_link(access=access, by=request.user, request=request)
-        messages.success(request, f"New link emailed to {access.party.name}")
+        messages.success(request, "New link emailed")
     return _back(case)
 
 

@@ -10,7 +10,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from mediation.audit.services import audit_record, client_ip
+from mediation.audit.reads import read_noted
+from mediation.audit.services import client_ip
 from mediation.cases.models import Party
 from mediation.common.views import refusal_shown_on, render_form_page
 from mediation.deadlines.selectors import case_clocks
@@ -59,6 +60,8 @@ CHILD = AccessKind.CHILD_VIEWS
 def _home_for(access: PortalAccess) -> HttpResponse:
     if access.kind == CHILD:
         return redirect("portal:views")
+    if access.kind == AccessKind.FEEDBACK:
+        return redirect("feedback:survey")
     if len(selectors.your_cases(access)) > 1:
         return redirect("portal:cases")
     return redirect("portal:case", reference=access.case.reference)
@@ -99,7 +102,9 @@ def new_link(request: HttpRequest) -> HttpResponse:
         return render(request, "portal/new_link.html", {"form": form})
     if not form.is_valid():
         return render_form_page(request, "portal/new_link.html", {"form": form}, invalid=True)
-    services.sign_in_links_request(
+    # Nothing here looks the address up: the answer and its timing are the same for every
+    # address (the lookup and the email happen in a background task).
+    services.sign_in_links_ask(
         email=form.cleaned_data["email"], client=client_ip(request) or "unknown", request=request
     )
     return render(
@@ -357,13 +362,7 @@ def upload(request: HttpRequest, access: PortalAccess, upload_id: int) -> HttpRe
     found = case_uploads(access.case, for_party=access.party).filter(pk=upload_id).first()
     if found is None:
         return not_found(request)
-    audit_record(
-        actor=access.actor,
-        verb="upload.download",
-        target=found,
-        case_id=access.case_id,
-        request=request,
-    )
+    read_noted(found)  # a download: one "document.download" event naming the party
     return upload_response(found)
 
 
@@ -375,6 +374,7 @@ def document_download(request: HttpRequest, access: PortalAccess, document_id: i
         return not_found(request)
 
     document = GeneratedDocument.objects.select_related("case").get(pk=found.pk)
+    read_noted(document, kind=document.kind, version=document.version, sha256=document.sha256)
     return pdf_response(bytes(document.pdf), document.filename)
 
 

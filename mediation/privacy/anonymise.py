@@ -21,7 +21,12 @@ CASE_DATA: list[tuple[str, str, dict[str, object]]] = [
     (
         "cases.Case",
         "pk",
-        {"child_first_name": ANONYMISED, "child_last_name": "", "child_setting": ""},
+        {
+            "child_first_name": ANONYMISED,
+            "child_last_name": "",
+            "child_setting": "",
+            "la_reference": "",
+        },
     ),
     ("cases.CaseStatusChange", "case", {"reason": ""}),
     (
@@ -77,6 +82,11 @@ CASE_DATA: list[tuple[str, str, dict[str, object]]] = [
         {"going_well": "", "hard": "", "would_like": "", "who_helps": "", "helped_by": ""},
     ),
     ("privacy.ErasureRequest", "case", {"reason": "", "decision_note": ""}),
+    # A caseload import's row may quote the file's values in its problems.
+    ("exchange.ImportRow", "case", {"summary": "", "problems": ""}),
+    # The survey's answers are kept for the reports; the address and the words go.
+    ("feedback.SurveyInvitation", "case", {"sent_to": ""}),
+    ("feedback.SurveyResponse", "case", {"comment": ""}),
 ]
 
 # Rows deleted outright, with their stored files (after the transaction commits): a file cannot be
@@ -96,7 +106,17 @@ KEPT_AS_THEY_ARE: dict[str, str] = {
     "privacy.RetentionCandidate": "the retention queue itself",
     "privacy.AnonymisedCase": "the record that anonymising happened",
     "portal.PortalLink": "hashes of links, all dead once the access is revoked",
+    "webhooks.WebhookEvent": "a case reference, dates and codes; never names or free text",
+    "webhooks.WebhookDelivery": "whether an event reached the LA's system",
+    "webhooks.WebhookAttempt": "status codes and the start of the LA system's answers",
+    "exchange.ImportedCase": "the reference the case had in the file it was imported from",
 }
+
+# What else one person's erasure clears: rows of theirs that hold their own words or address.
+PARTY_ROWS: list[tuple[str, str, dict[str, object]]] = [
+    ("feedback.SurveyInvitation", "party", {"sent_to": ""}),
+    ("feedback.SurveyResponse", "party", {"comment": ""}),
+]
 
 # The enquiry a case came from holds the first call's details.
 ENQUIRY_DATA: dict[str, object] = {

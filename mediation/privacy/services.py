@@ -20,9 +20,10 @@ from mediation.accounts.models import User
 from mediation.audit.services import audit_record
 from mediation.cases.models import Case, Enquiry, Party
 from mediation.common.days import day_start
+from mediation.common.words import lower_first
 from mediation.domain.case_states import CaseState
 from mediation.domain.retention import CaseRetention, add_years, latest_closure_and_birth_due
-from mediation.privacy.anonymise import CASE_DATA, ENQUIRY_DATA, PARTY_DATA
+from mediation.privacy.anonymise import CASE_DATA, ENQUIRY_DATA, PARTY_DATA, PARTY_ROWS
 from mediation.privacy.models import AnonymisedCase, ErasureRequest, LegalHold, RetentionCandidate
 from mediation.timeline.services import timeline_record
 from mediation.uploads.models import Upload
@@ -71,7 +72,7 @@ def case_anonymise(
         timeline_record(
             case=case,
             by=by,
-            summary=f"Personal details removed ({AnonymisedCase.Reason(reason).label.lower()})",
+            summary=f"Personal details removed ({lower_first(AnonymisedCase.Reason(reason).label)})",
             verb="privacy.anonymise",
             target=case,
             request=request,
@@ -97,6 +98,8 @@ def _delete_uploads(case: Case) -> None:
 def party_erase(*, party: Party, by: User, request: HttpRequest | None = None) -> None:
     with transaction.atomic():
         Party.objects.filter(pk=party.pk).update(**PARTY_DATA)
+        for label, lookup, values in PARTY_ROWS:
+            apps.get_model(label).objects.filter(**{lookup: party.pk}).update(**values)
         audit_record(
             actor=by,
             verb="privacy.erase_party",

@@ -13,7 +13,9 @@ from django.views.decorators.http import require_http_methods
 
 from mediation.accounts.step_up import step_up_required
 from mediation.accounts.types import AuthenticatedHttpRequest
+from mediation.audit.reads import read_listed, read_noted
 from mediation.audit.services import audit_record
+from mediation.cases.models import Party
 from mediation.cases.selectors import access_case
 from mediation.common.views import manager_view, render_form_page
 from mediation.privacy import services
@@ -134,6 +136,7 @@ def erasure_decide(request: AuthenticatedHttpRequest, request_id: int) -> HttpRe
         ErasureRequest.objects.select_related("case", "requested_by", "party"), pk=request_id
     )
     access_case(user=request.user, reference=erasure.case.reference, request=request)
+    read_noted(erasure)
     form = ErasureDecisionForm(request.POST if request.method == "POST" else None)
     own = erasure.requested_by_id == request.user.pk
     if request.method == "POST" and not own and form.is_valid():
@@ -178,6 +181,14 @@ def subject_access(request: AuthenticatedHttpRequest) -> HttpResponse:
         return redirect("privacy:subject-access")
     person_data = request.session.get(SAR_SESSION_KEY)
     found = subject_access_find(Person(**person_data)) if person_data else None
+    if found is not None:
+        # The people found are read: their ids, never the name or address searched for.
+        read_listed(
+            [party.pk for party in found.parties],
+            model=Party,
+            cases=[case.pk for case in found.child_cases],
+            enquiries=[enquiry.pk for enquiry in found.enquiries],
+        )
     return render(
         request,
         "privacy/subject_access.html",

@@ -28,11 +28,13 @@ from enum import StrEnum
 from django.db.models import Exists, F, OuterRef, Q
 
 from mediation.cases.models import AppealLodged, CertificateKind, ClosureOutcome, Outcome, Side
+from mediation.common.words import lower_first
 from mediation.deadlines.clocks import AGREED_ACTION_PREFIX
 from mediation.deadlines.models import Deadline
 from mediation.domain.case_states import Route
 from mediation.domain.deadlines import CERTIFICATE_CODES, DeadlineCode
 from mediation.domain.decisions import DecisionType
+from mediation.feedback.models import SATISFIED, Agreement, Participant, Recommend
 from mediation.meetings.models import MeetingChange
 from mediation.outcomes.models import AgreedAction, DeferredDecision, IssueResult, OutcomeStatement
 
@@ -47,6 +49,7 @@ class Source(StrEnum):
     MEETING_CHANGE = "meeting_change"  # a meeting cancelled or moved (meetings.MeetingChange)
     DECLINE = "decline"  # disagreement resolution declined (cases.ParticipationDeclined)
     DEFERRED = "deferred"  # a decision put off to a panel (outcomes.DeferredDecision)
+    FEEDBACK = "feedback"  # answers to the end-of-case survey (mediation.feedback)
 
 
 class Kind(StrEnum):
@@ -66,6 +69,7 @@ class Section(StrEnum):
     CHANGES = "Meetings cancelled or moved, and disagreement resolution declined, by who asked"
     ISSUES = "Issues and decisions disputed"
     THEMES = "Agreed actions by EHC plan section"
+    FEEDBACK = "What people thought of the service"
     # Shown on the SEN2 page, not on the dashboard.
     SEN2 = "SEN2 return: mediation"
 
@@ -80,6 +84,7 @@ LISTED_SECTIONS = (
     Section.DEFERRED,
     Section.ISSUES,
     Section.THEMES,
+    Section.FEEDBACK,
 )
 
 
@@ -121,11 +126,13 @@ class Metric:
         return Kind.COUNT
 
 
-# Closures that stop the clocks: a deadline never met on such a case was missed by nobody.
+# Closures that stop the clocks: a deadline never met on such a case was missed by nobody. A
+# case handed over to another provider goes on there: its open deadlines are theirs.
 CLOCK_STOPPING_CLOSURES = (
     ClosureOutcome.LA_CHANGED_DECISION,
     ClosureOutcome.WITHDRAWN,
     ClosureOutcome.NO_CONSENT,
+    ClosureOutcome.HANDED_OVER,
 )
 
 _ON_TIME = Q(met_on__isnull=False, met_on__lte=F("due"))
@@ -154,7 +161,7 @@ def _decision_metric(choice: DecisionType) -> Metric:
         name=choice.label,
         definition=(
             "Cases opened in the period about this kind of local authority decision "
-            f"({choice.label[0].lower() + choice.label[1:]})."
+            f"({lower_first(choice.label)})."
         ),
         source=Source.CASE,
         date_field="opened_at",
@@ -201,7 +208,7 @@ def _outcome_metric(outcome: Outcome, name: str) -> Metric:
         name=name,
         definition=(
             "Meetings (mediation or disagreement resolution) held in the period whose recorded "
-            f"outcome was: {outcome.label.lower()}."
+            f"outcome was: {lower_first(outcome.label)}."
         ),
         source=Source.CASE,
         date_field="mediation_held_on",
@@ -226,7 +233,7 @@ def _result_metric(result: IssueResult, name: str) -> Metric:
         name=name,
         definition=(
             "Issues in dispute at meetings held in the period whose result in the final outcome "
-            f"statement was: {result.label.lower()}. Each issue of a meeting counts once."
+            f"statement was: {lower_first(result.label)}. Each issue of a meeting counts once."
         ),
         source=Source.ISSUE_OUTCOME,
         date_field="case__mediation_held_on",
@@ -239,8 +246,7 @@ def _result_metric(result: IssueResult, name: str) -> Metric:
 
 
 def _side_words(side: str) -> str:
-    label = Side(side).label if side else "Not recorded"
-    return label[0].lower() + label[1:] if side else "who asked was not recorded"
+    return lower_first(Side(side).label) if side else "who asked was not recorded"
 
 
 def _change_metric(kind: str, side: str) -> Metric:
@@ -288,6 +294,83 @@ def _la_could_not_decide() -> Q:
     return Q(
         Exists(DeferredDecision.objects.filter(case_id=OuterRef("pk"), statement__status=_FINAL))
     )
+
+
+_SURVEY = (
+    "Answers to the end-of-case survey given in the period (through the survey link, or by "
+    "phone and recorded by staff), one a person a case"
+)
+
+
+def _feedback_metrics() -> tuple[Metric, ...]:
+    """What the people on a case thought, from the end-of-case survey: each a rate with its
+    count (the answers given), for everyone and then for each kind of participant."""
+    columns = (("Answered", "answered_at"), ("Who", "participant"))
+    everyone = (
+        Metric(
+            key="feedback_satisfied",
+            name="Satisfied with the service",
+            definition=f"{_SURVEY}, and how many said they were very satisfied or satisfied.",
+            source=Source.FEEDBACK,
+            date_field="answered_at",
+            section=Section.FEEDBACK,
+            met=Q(satisfaction__in=[value.value for value in SATISFIED]),
+            columns=columns,
+            rows_noun="answers",
+        ),
+        Metric(
+            key="feedback_heard",
+            name="Felt listened to",
+            definition=f"{_SURVEY}, and how many said yes, they felt listened to.",
+            source=Source.FEEDBACK,
+            date_field="answered_at",
+            section=Section.FEEDBACK,
+            met=Q(felt_heard=Agreement.YES.value),
+            columns=columns,
+            rows_noun="answers",
+        ),
+        Metric(
+            key="feedback_clear",
+            name="Found the information clear",
+            definition=f"{_SURVEY}, and how many said yes, the information was clear.",
+            source=Source.FEEDBACK,
+            date_field="answered_at",
+            section=Section.FEEDBACK,
+            met=Q(information_clear=Agreement.YES.value),
+            columns=columns,
+            rows_noun="answers",
+        ),
+        Metric(
+            key="feedback_recommend",
+            name="Would recommend the service",
+            definition=f"{_SURVEY}, and how many said yes, they would recommend it.",
+            source=Source.FEEDBACK,
+            date_field="answered_at",
+            section=Section.FEEDBACK,
+            met=Q(would_recommend=Recommend.YES.value),
+            columns=columns,
+            rows_noun="answers",
+        ),
+    )
+    by_kind = tuple(
+        Metric(
+            key=f"feedback_satisfied_{kind.value}",
+            name=f"Satisfied: {kind.label.lower()}",
+            definition=(
+                f"{_SURVEY}, from {kind.label.lower()}, and how many said they were very "
+                "satisfied or satisfied."
+            ),
+            source=Source.FEEDBACK,
+            date_field="answered_at",
+            section=Section.FEEDBACK,
+            where=Q(participant=kind.value),
+            met=Q(satisfaction__in=[value.value for value in SATISFIED]),
+            columns=columns,
+            rows_noun="answers",
+        )
+        for kind in Participant
+    )
+    return everyone + by_kind
 
 
 METRICS: tuple[Metric, ...] = (
@@ -637,6 +720,8 @@ METRICS: tuple[Metric, ...] = (
     ),
     # Themes -----------------------------------------------------------------------------------
     *(_section_metric(value, label) for value, label in _section_choices()),
+    # What people thought ------------------------------------------------------------------------
+    *_feedback_metrics(),
 )
 
 BY_KEY: dict[str, Metric] = {metric.key: metric for metric in METRICS}

@@ -168,9 +168,16 @@ SOURCES: dict[Source, SourceSpec] = {
         ("case", "case__local_authority"),
         "case__reference",
     ),
+    Source.FEEDBACK: SourceSpec(
+        "feedback.SurveyResponse",
+        "case__local_authority",
+        "case__route",
+        ("case", "case__local_authority"),
+        "case__reference",
+    ),
 }
 
-DATETIME_FIELDS = {"received_at", "opened_at", "at"}
+DATETIME_FIELDS = {"received_at", "opened_at", "at", "answered_at"}
 
 
 def _model(source: Source) -> type[Model]:

@@ -3,7 +3,6 @@ report: asked for, generated in the background, downloaded and emailed (each aud
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from datetime import date
 
@@ -16,15 +15,16 @@ from django.utils import timezone
 from mediation.accounts.models import User
 from mediation.audit.services import audit_record
 from mediation.authorities.models import Contract, LocalAuthority
-from mediation.cases.models import AppealLodged, Case, Party, PartyRole
+from mediation.cases.models import AppealLodged, Case, Party
 from mediation.common.dispatch import enqueue_on_commit
 from mediation.common.errors import ServiceError
 from mediation.common.pdf import html_to_pdf, sha256_hex
 from mediation.common.replica import report_reads
 from mediation.notifications.services import message_queue
 from mediation.outcomes.models import AgreedAction
-from mediation.reports import views_support
+from mediation.reports import feedback, views_support
 from mediation.reports.models import QuarterlyReport
+from mediation.reports.names import ROLE_WORDS, scrub_names
 from mediation.reports.periods import period_from_token
 from mediation.reports.selectors import dashboard, report_filters
 from mediation.timeline.services import timeline_record
@@ -92,46 +92,7 @@ def export_record(
     )
 
 
-# Anonymising the text of agreed actions -----------------------------------------------------
-
-ROLE_WORDS: dict[str, str] = {
-    PartyRole.PARENT_CARER: "the parent",
-    PartyRole.YOUNG_PERSON: "the young person",
-    PartyRole.REPRESENTATIVE: "the representative",
-    PartyRole.CHILD: "the child",
-    PartyRole.LA_REPRESENTATIVE: "the LA officer",
-    PartyRole.HEALTH_REPRESENTATIVE: "the health officer",
-    PartyRole.INFORMATION_PROVIDER: "the professional",
-    PartyRole.SUPPORTER: "the supporter",
-    PartyRole.OTHER_CALLER: "the caller",
-}
-_TITLES = r"(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+)?"
-
-
-def scrub_names(text: str, names: list[tuple[str, str]]) -> str:
-    """Replace each known name (full name, then each part of two letters or more, with any
-    title before it) by its role word, whole words only and ignoring case. A name part shared
-    by people in different roles (a family name) becomes "the family"."""
-    full: dict[str, str] = {}
-    parts: dict[str, set[str]] = {}
-    for name, word in names:
-        name = " ".join(name.split())
-        if not name:
-            continue
-        full.setdefault(name.lower(), word)
-        for part in re.split(r"[\s\-']+", name):
-            if len(part) >= 2:
-                parts.setdefault(part.lower(), set()).add(word)
-    # A part shared by people in different roles (a family name) says only "the family".
-    pairs = {
-        part: (next(iter(words)) if len(words) == 1 else "the family")
-        for part, words in parts.items()
-    }
-    pairs.update(full)
-    for name in sorted(pairs, key=len, reverse=True):
-        pattern = re.compile(rf"\b{_TITLES}{re.escape(name)}\b", re.IGNORECASE)
-        text = pattern.sub(pairs[name], text)
-    return text
+# Anonymising the text of agreed actions: the names (mediation.reports.names) ---------------
 
 
 def action_examples(
@@ -279,6 +240,7 @@ def quarterly_report_content(
                 start=period.start,
                 end=period.end,
             ),
+            "comments": feedback.feedback_comments(filters),
             "provider": settings.PROVIDER_NAME,
             "generated_on": timezone.localdate(),
         }

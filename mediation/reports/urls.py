@@ -12,6 +12,7 @@ urlpatterns = [
     path("reports/export/appeals.csv", views.export_appeals, name="export-appeals"),
     path("reports/sen2/", views.sen2, name="sen2"),
     path("reports/export/sen2.csv", views.export_sen2, name="export-sen2"),
+    path("reports/export/feedback.csv", views.export_feedback, name="export-feedback"),
     path("reports/quarterly/", views.quarterly, name="quarterly"),
     path("reports/quarterly/<int:report_id>/", views.quarterly_detail, name="quarterly-detail"),
     path("reports/quarterly/<int:report_id>/pdf/", views.quarterly_pdf, name="quarterly-pdf"),

@@ -20,16 +20,18 @@ from mediation.accounts.types import AuthenticatedHttpRequest
 from mediation.cases.models import IssueTheme
 from mediation.cases.selectors import access_case
 from mediation.common.pagination import page_number_from, paginate
-from mediation.common.replica import report_reads
+from mediation.common.replica import report_reads, report_reads_streamed
 from mediation.common.views import (
     refusal_shown_as_message,
     refusal_shown_on,
     render_form_page,
     staff_view,
 )
+from mediation.common.words import lower_first
 from mediation.deadlines.labels import deadline_label
 from mediation.domain.case_states import ROUTE_LABELS, Route
 from mediation.reports import exports, selectors, services
+from mediation.reports.feedback import feedback_comments, feedback_rows
 from mediation.reports.forms import AppealForm, QuarterlyReportForm, ReportFilterForm, Sen2Form
 from mediation.reports.metrics import BY_KEY, SEN2_KEYS, Kind, Metric, Source
 from mediation.reports.models import QuarterlyReport
@@ -105,7 +107,11 @@ def filters_heading(filters: selectors.ReportFilters) -> str:
         if filters.contract
         else "every local authority"
     )
-    route = f"{ROUTE_LABELS[Route(filters.route)].lower()} route" if filters.route else "all routes"
+    route = (
+        f"{lower_first(ROUTE_LABELS[Route(filters.route)])} route"
+        if filters.route
+        else "all routes"
+    )
     return f"{filters.period.label}: {authority}, {route}"
 
 
@@ -121,10 +127,16 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     filters = _filters(form)
     with report_reads():  # a read replica, when one is configured (docs/scaling.md)
         board = selectors.dashboard(filters, authorities=form.authorities.values())
+        comments = feedback_comments(filters)
     query = _link_query(form)
     context.update(dashboard_context(board, link_query=query))
     context.update(
-        {"filters": filters, "heading": filters_heading(filters), "export_qs": urlencode(query)}
+        {
+            "filters": filters,
+            "heading": filters_heading(filters),
+            "export_qs": urlencode(query),
+            "comments": comments,
+        }
     )
     return render(request, "reports/dashboard.html", context)
 
@@ -222,12 +234,14 @@ def cases(request: AuthenticatedHttpRequest) -> HttpResponse:
         return render_form_page(request, "reports/cases.html", context, invalid=True)
     filters = _filters(form)
     theme = _theme_of(request, metric)
-    page = paginate(
-        selectors.metric_rows(
-            metric, filters, part=part, theme_id=theme.pk if theme is not None else None
-        ),
-        number=page_number_from(request.GET.get("page")),
-    )
+    with report_reads():  # the figure's rows: from the read replica, if one is configured
+        page = paginate(
+            selectors.metric_rows(
+                metric, filters, part=part, theme_id=theme.pk if theme is not None else None
+            ),
+            number=page_number_from(request.GET.get("page")),
+        )
+        rows = _drill_rows(metric, page.items)
     query = {**_link_query(form), "metric": metric.key}
     if part != "all":
         query["part"] = part
@@ -237,7 +251,7 @@ def cases(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "filters": filters,
             "page": page,
-            "rows": _drill_rows(metric, page.items),
+            "rows": rows,
             "query_string": urlencode(query),
             "dashboard_query": urlencode(_link_query(form)),
             "heading": filters_heading(filters),
@@ -271,7 +285,8 @@ def _csv_response(
         kind=kind, by=request.user, filters_detail=_filters_detail(form), request=request
     )
     response = StreamingHttpResponse(
-        exports.csv_lines(rows(filters)), content_type="text/csv; charset=utf-8"
+        report_reads_streamed(exports.csv_lines(rows(filters))),  # the replica, if configured
+        content_type="text/csv; charset=utf-8",
     )
     name = f"{kind}-{filters.period.start:%Y%m%d}-{filters.period.end:%Y%m%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -289,6 +304,12 @@ def export_cases(request: AuthenticatedHttpRequest) -> HttpResponseBase:
 @step_up_required  # data leaving the service: a fresh code first
 def export_counts(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     return _csv_response(request, "counts", exports.counts_rows)
+
+
+@staff_view(services.may_manage_reports)
+@step_up_required  # data leaving the service: a fresh code first
+def export_feedback(request: AuthenticatedHttpRequest) -> HttpResponseBase:
+    return _csv_response(request, "feedback-anonymised", feedback_rows)
 
 
 @staff_view(services.may_manage_reports)

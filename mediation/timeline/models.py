@@ -41,8 +41,14 @@ class TimelineEntry(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Who did it, for a line written at the service that had the case before a hand-over
+    # (mediation.exchange): a person with no account here. A database default, as rows written
+    # in bulk (a recompute of many cases, the synthetic generator) leave it out.
+    actor_name = models.CharField(max_length=150, blank=True, db_default="")
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    summary = models.CharField(max_length=300)
+    # One change is one line, which may name several things done together (a step, its stage
+    # and the certificate it made): room for them, never cut in the ordinary course.
+    summary = models.CharField(max_length=1000)
     contact = models.ForeignKey("cases.Contact", null=True, blank=True, on_delete=models.CASCADE)
     note = models.ForeignKey("cases.CaseNote", null=True, blank=True, on_delete=models.CASCADE)
 

@@ -18,9 +18,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from mediation.audit.services import audit_record
+from mediation.common.bulk import insert_rows
 from mediation.timeline.models import TimelineEntry, TimelineKind
 
-SUMMARY_MAX = 300  # TimelineEntry.summary's length: longer lines are cut, never refused
+SUMMARY_MAX = 1000  # TimelineEntry.summary's length: longer lines are cut, never refused
 
 
 def _history_actor(by: Any) -> Any:
@@ -45,9 +46,11 @@ def timeline_record(
 ) -> TimelineEntry | None:
     """Record a change on `case`: its line in the case's history and its audit event.
 
-    `by` is a staff user, None (the system), or a string naming someone without an account,
-    such as "portal:party:12" (see audit_record). `summary` is the line people read; a list
-    gives one line each (a form that changed several dates) under one audit event, and None
+    `by` is a staff user, None (the system), a string naming someone without an account,
+    such as "portal:party:12" (see audit_record), or an LA's system using the API
+    (mediation.authorities.actors.AuthoritySystem, whose `history_suffix` ends each line).
+    `summary` is the line people read; a list gives one line each (a form that changed several
+    dates) under one audit event, and None
     (or an empty list) records the audit event alone, for a change with nothing new to show
     (an agreed action saved unchanged). `verb`, `target`, `request` and `detail` are the audit
     event's (audit_record); its case is `case`. `contact` or `note` link the line to the
@@ -55,6 +58,9 @@ def timeline_record(
     of the change.
     """
     lines = [summary] if isinstance(summary, str) else list(summary or ())
+    # Someone without an account (an LA's system through the API) says where the line came from.
+    suffix = getattr(by, "history_suffix", "")
+    lines = [line[: SUMMARY_MAX - len(suffix)] + suffix for line in lines] if suffix else lines
     entry = None
     for line in lines:
         # By id: the case, contact and note are the cases app's, which sits above this one.
@@ -75,6 +81,39 @@ def timeline_record(
     return entry
 
 
+def timeline_take_over(
+    *,
+    case: models.Model,
+    by: Any,
+    lines: Sequence[tuple[datetime, str, str, str]],
+    source: str,
+    request: HttpRequest | None = None,
+) -> int:
+    """The history of a case handed over from another provider (mediation.exchange): each line
+    (at, kind, summary, who did it there) kept with its own time, in one insert, and one audit
+    event naming where it came from. Returns how many lines were written."""
+    known = set(TimelineKind.values)
+    written = TimelineEntry.objects.bulk_create(
+        TimelineEntry(
+            case_id=case.pk,
+            at=at,
+            kind=kind if kind in known else TimelineKind.DETAILS,
+            summary=summary[:SUMMARY_MAX],
+            actor_name=who[:150],
+        )
+        for at, kind, summary, who in lines
+    )
+    audit_record(
+        actor=by,
+        verb="timeline.take_over",
+        target=case,
+        case_id=case.pk,
+        request=request,
+        detail={"lines": len(written), "source": source[:200]},
+    )
+    return len(written)
+
+
 def timeline_lines(
     *, case: models.Model, by: Any, summaries: Sequence[str], kind: str
 ) -> list[TimelineEntry]:
@@ -87,4 +126,18 @@ def timeline_lines(
             case_id=case.pk, actor=_history_actor(by), kind=kind, summary=line[:SUMMARY_MAX]
         )
         for line in summaries
+    )
+
+
+def timeline_lines_many(*, lines: Sequence[tuple[int, str]], by: Any, kind: str) -> int:
+    """`timeline_lines` for many cases at once: (case id, line) pairs, written in one COPY
+    (PostgreSQL) or executemany (SQLite), for a recompute of every open case. Returns the
+    number of lines."""
+    actor = _history_actor(by)
+    actor_id = None if actor is None else actor.pk
+    now = timezone.now()
+    return insert_rows(
+        TimelineEntry,
+        ("case_id", "at", "actor_id", "kind", "summary", "contact_id", "note_id"),
+        ((case_id, now, actor_id, kind, line[:SUMMARY_MAX], None, None) for case_id, line in lines),
     )

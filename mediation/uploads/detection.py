@@ -10,6 +10,10 @@ Microsoft compound file (Excel, installers):
 - .doc is an OLE2 compound file: it must hold a "WordDocument" stream.
 
 HTML, SVG, scripts and executables match none of these and are refused, whatever they are called.
+
+A .docx is also unpacked once, counting, before it is kept (`unpacked_too_big`): a "zip bomb"
+(a small file that unpacks to gigabytes) would otherwise reach whoever opens it, and the virus
+scanner first.
 """
 
 from __future__ import annotations
@@ -83,6 +87,39 @@ def _is_docx(file: IO[bytes]) -> bool:
         and "[Content_Types].xml" in names
         and "word/vbaProject.bin" not in names
     )
+
+
+# Below this, a high packing ratio is ordinary (a short document of repeated table rows).
+RATIO_APPLIES_FROM = 10 * 1024 * 1024
+
+
+def unpacked_too_big(file: IO[bytes], *, most_bytes: int, most_ratio: int, most_parts: int) -> bool:
+    """Does the archive unpack to more than `most_bytes`, or (beyond RATIO_APPLIES_FROM) to more
+    than `most_ratio` times its own size, or hold more than `most_parts` files? The sizes the
+    archive declares are checked first, then every part is really unpacked (a declared size can
+    lie), stopping as soon as a limit is passed: the work is bounded by the limits, whatever the
+    file. An archive that cannot be unpacked counts as too big (it is refused either way)."""
+    file.seek(0, 2)
+    packed = max(file.tell(), 1)
+    most = min(most_bytes, max(RATIO_APPLIES_FROM, most_ratio * packed))
+    file.seek(0)
+    try:
+        with zipfile.ZipFile(file) as archive:
+            parts = archive.infolist()
+            if len(parts) > most_parts or sum(p.file_size for p in parts) > most:
+                return True
+            unpacked = 0
+            for part in parts:
+                with archive.open(part) as stream:
+                    while chunk := stream.read(64 * 1024):
+                        unpacked += len(chunk)
+                        if unpacked > most:
+                            return True
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, NotImplementedError):
+        return True
+    finally:
+        file.seek(0)
+    return False
 
 
 def _is_word_97(file: IO[bytes]) -> bool:

@@ -29,6 +29,9 @@ class Purpose(models.TextChoices):
     INFORMATION = "information", "Information from a school, health or care professional"
     CHILD_VIEWS_ATTACHMENT = "child_views_attachment", "Part of the child's or young person's views"
     STAFF_FILE = "staff_file", "File added by the service"
+    # A letter, certificate or statement the service that had the case before made, from the
+    # hand-over archive it gave us (mediation.exchange), kept byte for byte.
+    HANDED_OVER = "handed_over", "Document from the service that had the case before"
 
 
 class GivenVia(models.TextChoices):

@@ -19,9 +19,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 
 from mediation.accounts.models import User
+from mediation.audit.reads import access_one
 from mediation.cases.models import Case, Party
 from mediation.cases.selectors import access_case
 from mediation.uploads.models import ChildViews, ShareWith, Upload
@@ -92,9 +93,6 @@ def access_upload(
 ) -> Upload:
     """The upload if the user may see its case (a 404 otherwise, as for a removed upload)."""
     case = access_case(user=user, reference=reference, request=request)
-    try:
-        upload = _uploads(case).get(pk=upload_id)
-    except Upload.DoesNotExist:
-        raise Http404("No file found") from None
+    upload = access_one(_uploads(case), upload_id, not_found="No file found")
     upload.case = case
     return upload

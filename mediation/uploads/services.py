@@ -28,8 +28,10 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, storages
 from django.db import transaction
+from django.db.models import Sum
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -37,8 +39,9 @@ from mediation.accounts.models import User
 from mediation.audit.services import audit_record
 from mediation.cases.models import Case, Party, PartyRole
 from mediation.common.errors import ServiceError
+from mediation.common.words import lower_first
 from mediation.timeline.services import timeline_record
-from mediation.uploads import detection
+from mediation.uploads import detection, images
 from mediation.uploads.models import ChildViews, GivenVia, Purpose, ShareWith, Upload
 
 logger = logging.getLogger(__name__)
@@ -48,6 +51,17 @@ EMPTY = "The selected file is empty"
 SCAN_FAILED = "The file could not be checked for viruses. Try again later or send it by email"
 INFECTED = "The selected file contains a virus. It has not been saved"
 NOT_SAVED = "The file could not be saved. Try again later or send it by email"
+UNPACKS_TOO_BIG = (
+    "The selected Word document is too big once opened. Save it as a PDF and try again"
+)
+IMAGE_REFUSED = (
+    "The selected photo could not be opened, or has too many pixels. "
+    "Save it as a smaller JPEG and try again"
+)
+QUOTA_FOR_PARTIES = (
+    "We cannot take any more files for this case online. "
+    "Email the file to your case officer instead"
+)
 CHILD_PARTY_ROLES = frozenset({PartyRole.CHILD, PartyRole.YOUNG_PERSON})
 
 
@@ -102,7 +116,52 @@ def upload_check(uploaded_file: Any) -> detection.FileType:
         raise UploadRejected(NOT_ALLOWED, reason="type")
     if size > max_bytes(detected.kind):
         raise _too_large(detected.kind)
+    if detected is detection.DOCX and detection.unpacked_too_big(
+        uploaded_file,
+        most_bytes=settings.UPLOAD_MAX_UNPACKED_MB * MB,
+        most_ratio=settings.UPLOAD_MAX_PACKING_RATIO,
+        most_parts=settings.UPLOAD_MAX_ARCHIVE_PARTS,
+    ):
+        raise UploadRejected(UNPACKS_TOO_BIG, reason="unpacks_too_big")
     return detected
+
+
+def case_files_size(case: Case) -> int:
+    """Bytes kept for the case: every file, removed ones too (removing hides, it does not
+    delete: the retention rules do)."""
+    return Upload.objects.filter(case=case).aggregate(total=Sum("size"))["total"] or 0
+
+
+def quota_check(case: Case, size: int, *, by_party: Party | None) -> None:
+    """Refuse a file that would take the case past UPLOAD_CASE_QUOTA_MB."""
+    limit = settings.UPLOAD_CASE_QUOTA_MB * MB
+    used = case_files_size(case)
+    if used + size <= limit:
+        return
+    if by_party is not None:
+        raise UploadRejected(QUOTA_FOR_PARTIES, reason="case_quota")
+    raise UploadRejected(
+        f"This case already holds {used / MB:,.0f} MB of files and can hold "
+        f"{settings.UPLOAD_CASE_QUOTA_MB:,} MB. Ask a manager about the limit before adding "
+        "more, or keep the file outside the system",
+        reason="case_quota",
+    )
+
+
+def _without_metadata(uploaded_file: Any, detected: detection.FileType) -> Any:
+    """A photo written again without its EXIF (location, camera, time) and other metadata;
+    other files as they are (mediation.uploads.images)."""
+    try:
+        clean = images.without_metadata(
+            uploaded_file,
+            extension=detected.extension,
+            most_pixels=settings.UPLOAD_MAX_IMAGE_PIXELS,
+        )
+    except images.ImageRefused:
+        raise UploadRejected(IMAGE_REFUSED, reason="image") from None
+    if clean is None:
+        return uploaded_file
+    return ContentFile(clean.getvalue(), name=getattr(uploaded_file, "name", "") or "photo")
 
 
 def _run_scanner(command: str, file: IO[bytes], path: str | None) -> int:
@@ -178,11 +237,14 @@ def _check_and_scan(
     *,
     purpose: str,
     by_user: User | None,
+    by_party: Party | None = None,
     request: HttpRequest | None,
 ) -> _Checked:
     try:
         detected = upload_check(uploaded_file)
+        quota_check(case, uploaded_file.size or 0, by_party=by_party)
         virus_scan(uploaded_file)
+        cleaned = _without_metadata(uploaded_file, detected)
     except UploadRejected as rejected:
         with transaction.atomic():
             audit_record(
@@ -193,7 +255,7 @@ def _check_and_scan(
                 detail={"reason": rejected.reason, "purpose": purpose},
             )
         raise
-    return _Checked(uploaded_file, detected)
+    return _Checked(cleaned, detected)
 
 
 def _validate_sender(case: Case, by_user: User | None, by_party: Party | None) -> None:
@@ -263,6 +325,9 @@ def _store_checked(
         raise
     try:
         with transaction.atomic():
+            # Again under the case's lock: two files sent at once cannot both slip under it.
+            list(Case.objects.select_for_update().filter(pk=case.pk).values_list("pk"))
+            quota_check(case, checked.file.size, by_party=by_party)
             upload = Upload.objects.create(
                 case=case,
                 uploaded_by_user=by_user,
@@ -324,7 +389,7 @@ def upload_store(
         raise ValueError("Attachments to a child's views belong to the same case")
     _validate_sender(case, by_user, by_party)
     checked = _check_and_scan(
-        case, uploaded_file, purpose=purpose, by_user=by_user, request=request
+        case, uploaded_file, purpose=purpose, by_user=by_user, by_party=by_party, request=request
     )
     return _store_checked(
         case,
@@ -440,7 +505,10 @@ def child_views_record(
         raise ServiceError("Enter at least one answer or attach a file")
     purpose = Purpose.CHILD_VIEWS_ATTACHMENT
     checked = [
-        _check_and_scan(case, f, purpose=purpose, by_user=by_user, request=request) for f in files
+        _check_and_scan(
+            case, f, purpose=purpose, by_user=by_user, by_party=by_party, request=request
+        )
+        for f in files
     ]
     stored: list[str] = []
     try:
@@ -470,8 +538,8 @@ def child_views_record(
                 case=case,
                 by=by_user,
                 summary=f"Child's or young person's views recorded "
-                f"({views.get_given_via_display().lower()}{attached}; "
-                f"shared with {views.get_share_with_display().lower()})",
+                f"({lower_first(views.get_given_via_display())}{attached}; "
+                f"shared with {lower_first(views.get_share_with_display())})",
                 verb="child_views.record",
                 target=views,
                 request=request,

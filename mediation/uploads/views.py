@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mediation.accounts.types import AuthenticatedHttpRequest
-from mediation.audit.services import audit_record
+from mediation.audit.reads import read_listed, read_noted
 from mediation.cases.models import Case
 from mediation.cases.selectors import access_case
 from mediation.common.views import (
@@ -73,14 +73,8 @@ def upload_download(
     upload = selectors.access_upload(
         user=request.user, reference=reference, upload_id=upload_id, request=request
     )
-    audit_record(
-        actor=request.user,
-        verb="document.download",
-        target=upload,
-        case_id=upload.case_id,
-        request=request,
-        detail={"purpose": upload.purpose, "sha256": upload.sha256},
-    )
+    # Noted as read by access_upload: one "document.download" event names it (ADR 0029).
+    read_noted(upload, purpose=upload.purpose, sha256=upload.sha256)
     return upload_response(upload)
 
 
@@ -91,15 +85,10 @@ def case_files(request: AuthenticatedHttpRequest, reference: str) -> HttpRespons
     uploads = list(selectors.case_uploads(case, for_user=request.user))
     views = list(selectors.case_child_views(case, for_user=request.user))
     attachment_ids = {a.pk for v in views for a in v.live_attachments}
+    # The page's read event lists the files and children's views shown (without their words).
+    read_listed([u.pk for u in uploads], model=Upload)
     if views:
-        # Reading a child's own words is recorded, without the words.
-        audit_record(
-            actor=request.user,
-            verb="child_views.view",
-            case_id=case.pk,
-            request=request,
-            detail={"count": len(views)},
-        )
+        read_noted(case, child_views=[v.pk for v in views])
     return render(
         request,
         "uploads/case_files.html",
@@ -146,7 +135,7 @@ def upload_add(request: AuthenticatedHttpRequest, reference: str) -> HttpRespons
         return render_form_page(request, "uploads/upload_form.html", context, invalid=True)
     if form.cleaned_data["share"]:
         services.upload_share(upload, by_user=request.user, shared=True, request=request)
-    messages.success(request, f"{upload.original_name} added")
+    messages.success(request, "File added")
     return _back(case)
 
 
@@ -163,8 +152,9 @@ def upload_share(request: AuthenticatedHttpRequest, reference: str, upload_id: i
         services.upload_share(upload, by_user=request.user, shared=shared, request=request)
         messages.success(
             request,
-            f"{upload.original_name} is {'now shared' if shared else 'no longer shared'} "
-            "with the parties",
+            "The file is now shared with the parties"
+            if shared
+            else "The file is no longer shared with the parties",
         )
     return _back(upload.case)
 
@@ -190,7 +180,7 @@ def upload_remove(
         services.upload_remove(
             upload, by_user=request.user, reason=form.cleaned_data["reason"], request=request
         )
-        messages.success(request, f"{upload.original_name} removed")
+        messages.success(request, "File removed")
     return _back(case)
 
 

@@ -8,29 +8,31 @@ from datetime import date
 
 from django.conf import settings
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from mediation.accounts.models import User
-from mediation.cases.models import Case, Outcome, Party
+from mediation.cases.models import Case, Party
 from mediation.cases.selectors import my_work_for_user
+from mediation.common.words import lower_first
 from mediation.deadlines.clocks import (
+    EVENT_FIELDS,
     ActionFacts,
     agreed_actions_of,
-    case_facts,
     service_calendar,
 )
 from mediation.deadlines.selectors import CaseClocks, case_clocks
 from mediation.domain.calendar import WorkingCalendar
 from mediation.domain.case_states import (
+    NO_CERTIFICATE_OUT_OF_TIME,
     CaseSituation,
-    CaseState,
     Route,
     StepOffer,
     steps_available,
 )
-from mediation.domain.deadlines import DeadlineCode, compute_deadlines
-from mediation.domain.decisions import APPEALABLE_DECISIONS
+from mediation.domain.deadlines import DeadlineCode, DeadlineWarning
 from mediation.parties.selectors import parties_with_attendance
+from mediation.workflow.facts import KEY_DATE_LABELS, situation_of
 
 
 def case_situation(
@@ -40,27 +42,7 @@ def case_situation(
     actions: list[ActionFacts] | None = None,
 ) -> CaseSituation:
     """`calendar` and `actions` (the agreed actions) are read here unless given."""
-    facts = case_facts(case, actions=actions)
-    allowed = (
-        compute_deadlines(facts, calendar or service_calendar()).certificate_allowed
-        if facts
-        else False
-    )
-    appealable = case.decision_type in APPEALABLE_DECISIONS
-    return CaseSituation(
-        route=Route(case.route),
-        state=CaseState(case.status),
-        certificate_required=appealable and not case.section_i_only,
-        certificate_allowed=allowed,
-        certificate_issued=case.certificate_issued_on is not None,
-        health_issues=case.issue_health,
-        health_only=case.issue_health and not (case.issue_education or case.issue_social_care),
-        health_body_notified=case.health_body_notified_on is not None,
-        la_unable_notified=case.la_unable_to_arrange_notified_on is not None,
-        mediation_held=case.mediation_held_on is not None,
-        everyone_agreed=case.everyone_agreed_on is not None,
-        agreement_reached=case.outcome in {Outcome.AGREED_ALL, Outcome.AGREED_PART},
-    )
+    return situation_of(case, calendar=calendar, actions=actions)
 
 
 def case_steps(
@@ -96,6 +78,47 @@ def my_work_attention(*, user: User, calendar: WorkingCalendar | None = None) ->
     return Attention(overdue=counts["overdue"], due_soon=counts["due_soon"])
 
 
+_EVENT_FIELD_NAMES = {event.value: name for event, name in EVENT_FIELDS.items()}
+
+
+@dataclass(frozen=True)
+class WarningView:
+    """One of the engine's warnings on the case page: the message in words, and where the
+    field it is about is changed (its name in words and the page, "" when it has no page)."""
+
+    message: str
+    field_label: str
+    url: str
+
+
+# Where each field of the deadline contract is changed: the key dates page, at its box.
+_WARNING_FIELDS: dict[str, str] = {
+    "decision.notice_sent": "notice_sent_on",
+    **{f"events.{event}": name for event, name in _EVENT_FIELD_NAMES.items()},
+}
+
+
+def warning_views(case: Case, warnings: list[DeadlineWarning]) -> list[WarningView]:
+    """The engine's warnings, each with a link to where its field is changed."""
+    key_dates = reverse("cases:key-dates", args=[case.reference])
+    views = []
+    for warning in warnings:
+        name = _WARNING_FIELDS.get(warning.field)
+        if warning.field.startswith("agreed_actions["):
+            url = reverse("outcomes:statement", args=[case.reference])
+            views.append(WarningView(warning.message, "the agreed actions", url))
+        elif name == "meeting_planned_on":
+            url = reverse("meetings:slots", args=[case.reference])
+            views.append(WarningView(warning.message, "the meeting", url))
+        elif name is not None:
+            label = KEY_DATE_LABELS.get(name, name)
+            url = f"{key_dates}#id_{name}_0"
+            views.append(WarningView(warning.message, lower_first(label), url))
+        else:
+            views.append(WarningView(warning.message, "", ""))
+    return views
+
+
 @dataclass(frozen=True)
 class CasePageReads:
     """What several panels of the case page need, read once for the whole page instead of
@@ -107,6 +130,9 @@ class CasePageReads:
     actions: list[ActionFacts]  # the agreed actions the clocks use
     clocks: CaseClocks
     mediation_by: date | None  # the stored "mediation by" deadline, if any
+    warnings: list[WarningView]
+    # Why no certificate can be issued on this case, in words ("" if one can, or is issued).
+    no_certificate_because: str
 
 
 def case_page_reads(*, case: Case) -> CasePageReads:
@@ -116,10 +142,17 @@ def case_page_reads(*, case: Case) -> CasePageReads:
     mediation_by = next(
         (d.due for d in clocks.deadlines if d.code == DeadlineCode.MEDIATION_BY), None
     )
+    situation = situation_of(case, calendar=calendar, actions=actions)
+    no_certificate = ""
+    certificate_route = case.route != Route.DISAGREEMENT_RESOLUTION
+    if certificate_route and situation.certificate_required and not situation.certificate_allowed:
+        no_certificate = NO_CERTIFICATE_OUT_OF_TIME
     return CasePageReads(
         parties=parties_with_attendance(case),
         calendar=calendar,
         actions=actions,
         clocks=clocks,
         mediation_by=mediation_by,
+        warnings=warning_views(case, clocks.warnings),
+        no_certificate_because=no_certificate,
     )

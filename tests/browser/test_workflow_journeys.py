@@ -70,9 +70,13 @@ def step(page, label, *, on=None, choose=None, text=None, confirm=False, check=T
         page.get_by_label(field_label).fill(value)
     page.locator("main form button[type=submit]").click()
     if confirm:
-        page.wait_for_selector("text=This cannot be undone")
+        # The GOV.UK "check answers" page, with Back and a Change link for each answer.
+        page.wait_for_selector("h1:has-text('Check your answers')")
+        assert page.get_by_role("link", name="Back", exact=True).count() == 1
+        assert page.get_by_role("link", name=re.compile(r"^Change")).count() >= 1
+        assert "cannot be undone" not in page.content()
         assert_accessible(page)
-        page.get_by_role("button", name="Confirm").click()
+        page.get_by_role("button", name=re.compile(r"^Confirm")).click()
     page.wait_for_selector(".govuk-notification-banner")
     assert "Success" in page.locator(".govuk-notification-banner").first.inner_text()
 

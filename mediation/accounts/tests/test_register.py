@@ -161,9 +161,10 @@ def test_register_page_shows_due_and_lapsed_with_a_fixed_number_of_queries(
     login(client, manager_sue)
     url = reverse("manage:mediators")
     client.get(url)  # warm the session
-    # Session, user, OTP device; the mediators with their registrations; their CPD; the read
-    # event in its savepoint (event, queue row or seal: conftest.audit_sealing_queries).
-    with django_assert_num_queries(9 + audit_sealing_queries()):
+    # Session, user with their OTP device (one query); the mediators with their registrations;
+    # their CPD; the read event in its savepoint (event, queue row or seal:
+    # conftest.audit_sealing_queries).
+    with django_assert_num_queries(8 + audit_sealing_queries()):
         response = client.get(url)
     body = response.content.decode()
     assert response.status_code == 200

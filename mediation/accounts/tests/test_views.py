@@ -304,8 +304,8 @@ def test_resetting_the_authenticator_ends_sessions_and_asks_for_a_new_one(
     client, manager_sue, case_officer_cal
 ):
     from django.test import Client
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from mediation.accounts.models import EncryptedTOTPDevice
     from mediation.audit.models import AuditEvent
     from mediation.notifications.models import Message
 
@@ -314,7 +314,7 @@ def test_resetting_the_authenticator_ends_sessions_and_asks_for_a_new_one(
     login(client, manager_sue)
     response = client.post(reverse("manage:user-two-factor-reset", args=[case_officer_cal.pk]))
     assert response.status_code == 302
-    assert not TOTPDevice.objects.filter(user=case_officer_cal).exists()
+    assert not EncryptedTOTPDevice.objects.filter(user=case_officer_cal).exists()
     assert other.get(reverse("cases:my-work")).status_code == 302
     assert AuditEvent.objects.filter(verb="user.two_factor_reset").exists()
     assert Message.objects.filter(
@@ -329,14 +329,14 @@ def test_resetting_the_authenticator_ends_sessions_and_asks_for_a_new_one(
 
 
 def test_a_manager_cannot_reset_their_own_authenticator(client, manager_sue):
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from mediation.accounts.models import EncryptedTOTPDevice
 
     login(client, manager_sue)
     response = client.post(
         reverse("manage:user-two-factor-reset", args=[manager_sue.pk]), follow=True
     )
     assert "Ask another manager" in response.content.decode()
-    assert TOTPDevice.objects.filter(user=manager_sue).exists()
+    assert EncryptedTOTPDevice.objects.filter(user=manager_sue).exists()
 
 
 def test_resetting_needs_a_manager_and_a_post(

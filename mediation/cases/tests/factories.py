@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import factory
 
@@ -40,6 +41,10 @@ class LocalAuthorityFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Testshire Council {n}")
     code = factory.Sequence(lambda n: f"T{n:03d}")
     contact_email = "send@testshire.example.gov.uk"
+
+
+#: When the `enquiry` fixture's call came in: the day after its decision notice was sent.
+ENQUIRY_RECEIVED = datetime(2026, 11, 3, 10, 0, tzinfo=ZoneInfo("Europe/London"))
 
 
 def enquiry_data(authority: LocalAuthority, **overrides: object) -> dict[str, object]:

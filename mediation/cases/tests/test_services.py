@@ -26,6 +26,20 @@ def test_enquiry_record_gives_a_reference_and_audits(case_officer_cal, local_aut
     assert AuditEvent.objects.filter(verb="enquiry.create", object_id=str(enquiry.pk)).count() == 1
 
 
+def test_enquiry_phone_number_is_checked_and_kept_as_people_write_it(
+    case_officer_cal, local_authority
+):
+    with pytest.raises(errors.ServiceError) as refused:
+        services.enquiry_record(
+            by=case_officer_cal, data={**enquiry_data(local_authority), "phone": "12345"}
+        )
+    assert refused.value.field_messages[0][0] == "phone" and Enquiry.objects.count() == 0
+    enquiry = services.enquiry_record(
+        by=case_officer_cal, data={**enquiry_data(local_authority), "phone": "07700900456"}
+    )
+    assert enquiry.phone == "07700 900456"
+
+
 def test_references_count_up_and_never_repeat(case_officer_cal, local_authority):
     references = [
         services.enquiry_record(by=case_officer_cal, data=enquiry_data(local_authority)).reference

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import copy
+
 from django import template
 from django.forms import BoundField
 from django.utils.safestring import SafeString
 
+from mediation.common.words import lower_first as _lower_first
+
 register = template.Library()
+
+
+@register.filter
+def lower_first(text: object) -> str:
+    """A label in the middle of a sentence, its abbreviations kept (mediation.common.words)."""
+    return _lower_first(str(text))
+
 
 # Keys are Django's BoundField.widget_type: the widget class name without "Input"/"Widget".
 TEXT_LIKE = {"text", "email", "number", "password", "url", "tel", "search"}
@@ -44,9 +55,34 @@ def govuk_widget(field: BoundField) -> SafeString:
         described_by.append(f"{field.auto_id}-hint")
     if field.errors:
         described_by.append(f"{field.auto_id}-error")
+    limit = character_limit(field)
+    if limit:
+        # The GOV.UK character count: the limit is shown and counted as people type, and going
+        # past it is a message, never text silently cut (so no maxlength attribute).
+        attrs["class"] = f"{attrs['class']} govuk-js-character-count"
+        described_by.append(f"{field.auto_id}-info")
     if described_by and widget_type not in {"radioselect", "checkboxselectmultiple", "govukdate"}:
         attrs["aria-describedby"] = " ".join(described_by)
-    return field.as_widget(attrs=attrs)
+    if not limit:
+        return field.as_widget(attrs=attrs)
+    # A browser cuts pasted text at maxlength without a word: with the count shown instead,
+    # the server's check says next to the field how long it may be.
+    widget = copy.copy(field.field.widget)
+    widget.attrs = {name: value for name, value in widget.attrs.items() if name != "maxlength"}
+    return field.as_widget(widget=widget, attrs=attrs)
+
+
+def character_limit(field: BoundField) -> int | None:
+    """The most characters a long text (a text area) may hold, if it has a limit."""
+    if field.widget_type != "textarea":
+        return None
+    limit = getattr(field.field, "max_length", None)
+    return int(limit) if limit else None
+
+
+@register.filter(name="character_limit")
+def character_limit_filter(field: BoundField) -> int | None:
+    return character_limit(field)
 
 
 @register.filter

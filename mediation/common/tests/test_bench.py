@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import os
 import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from xml.etree import ElementTree  # noqa: S405  # nosec B405
 
 import pytest
 from django.urls import Resolver404, resolve
@@ -78,3 +81,76 @@ def test_bulk_insert_with_explicit_ids_then_ordinary_inserts_carry_on():
     # tests), which the test database's flush does not forget.
     assert later.pk >= first + 3
     assert LocalAuthority.objects.get(code="BLK1").created_at == when
+
+
+def _bench_chart_module():
+    """bench/chart.py is a script beside bench/run.py, not a package: loaded from its file."""
+    spec = importlib.util.spec_from_file_location("bench_chart", ROOT / "bench" / "chart.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_chart"] = module  # its dataclass looks its module up while defined
+    spec.loader.exec_module(module)
+    return module
+
+
+SAMPLE_RESULTS = {
+    f"{page} @ {size}": {"requests_per_second": rps, "p50_ms": 1.0, "p99_ms": 2.0}
+    for (page, size), rps in {
+        ("floor: bare Django view", 10000): 2077.5,
+        ("floor: bare Django view", 100000): 2226.0,
+        ("floor: bare view, signed in", 10000): 530.3,
+        ("floor: bare view, signed in", 100000): 529.9,
+        ("Case page", 10000): 53.2,
+        ("Case page", 100000): 46.1,
+        ("Report: agreed actions <honoured> & kept", 10000): 66.0,
+        ("Report: agreed actions <honoured> & kept", 100000): 45.0,
+    }.items()
+}
+
+
+def test_the_bench_results_are_drawn_as_an_svg_chart_with_the_floors_marked(tmp_path):
+    chart = _bench_chart_module()
+    results = tmp_path / "2026-12-07-1200-sqlite-100000.json"
+    results.write_text(json.dumps(SAMPLE_RESULTS))
+
+    drawn = chart.chart_from_results_file(results)
+
+    assert drawn == tmp_path / "2026-12-07-1200-sqlite-100000.svg"
+    # Our own file just written, not outside input: the standard parser is enough.
+    svg = ElementTree.fromstring(drawn.read_text())  # noqa: S314  # nosec B314
+    ns = {"svg": "http://www.w3.org/2000/svg"}
+    assert svg.tag == "{http://www.w3.org/2000/svg}svg"
+    bar_titles = [t.text for t in svg.findall("svg:rect/svg:title", ns)]
+    assert bar_titles == [
+        "floor: bare Django view: 2,078 requests a second at 10,000 cases",
+        "floor: bare Django view: 2,226 requests a second at 100,000 cases",
+        "floor: bare view, signed in: 530 requests a second at 10,000 cases",
+        "floor: bare view, signed in: 530 requests a second at 100,000 cases",
+        "Case page: 53 requests a second at 10,000 cases",
+        "Case page: 46 requests a second at 100,000 cases",
+        "Report: agreed actions <honoured> & kept: 66 requests a second at 10,000 cases",
+        "Report: agreed actions <honoured> & kept: 45 requests a second at 100,000 cases",
+    ]
+    # A longer bar for more requests a second (the scale is logarithmic, but ordered).
+    widths = {
+        t.text: float(r.get("width", "0"))
+        for r in svg.findall("svg:rect", ns)
+        if (t := r.find("svg:title", ns)) is not None
+    }
+    assert (
+        widths[bar_titles[1]]
+        > widths[bar_titles[3]]
+        > widths[bar_titles[4]]
+        > widths[bar_titles[5]]
+    )
+    texts = [t.text or "" for t in svg.iter("{http://www.w3.org/2000/svg}text")]
+    assert "bare view floor (2,226)" in texts
+    assert "signed-in floor (530)" in texts
+    assert "target: half the signed-in floor (265)" in texts
+    assert "10,000 cases" in texts and "100,000 cases" in texts
+
+
+def test_a_results_file_that_is_not_the_benchmarks_is_refused():
+    chart = _bench_chart_module()
+    with pytest.raises(ValueError, match="not a benchmark result key"):
+        chart.rows_from_results({"Case page": {"requests_per_second": 1.0}})

@@ -25,6 +25,10 @@ DEVELOPMENT_ONLY = {
     "pytest", "pytest-django", "pytest-xdist", "playwright", "hypothesis", "factory-boy",
     "time-machine", "ruff", "import-linter", "mypy", "django-stubs", "bandit", "uv",
 }  # fmt: skip
+# Code in mediation/ that a server never runs, so it may use a development tool: the demo's
+# clock (time-machine), used only by `manage.py load_demo_data`, which `make run` and the tests
+# run with requirements-dev.txt installed; a server must never load the demo (ADR 0028).
+DEVELOPMENT_CODE = {"mediation/demo/clock.py": {"time_machine"}}
 
 
 def normalise(name: str) -> str:
@@ -52,19 +56,27 @@ def direct_requirements(name: str) -> set[str]:
     return names
 
 
+def imported_modules(path: Path) -> set[str]:
+    modules = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            modules |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            modules.add(node.module.split(".")[0])
+    return {m for m in modules if m not in sys.stdlib_module_names and m not in FIRST_PARTY}
+
+
 def production_modules() -> set[str]:
-    """Top-level modules imported by the code a server runs (tests and test helpers left out)."""
+    """Top-level modules imported by the code a server runs (tests, test helpers and the
+    development code listed above left out, except what else that code imports)."""
     modules = set()
     for folder in ("mediation", "config"):
         for path in (ROOT / folder).rglob("*.py"):
-            if "tests" in path.relative_to(ROOT).parts:
+            relative = path.relative_to(ROOT)
+            if "tests" in relative.parts:
                 continue
-            for node in ast.walk(ast.parse(path.read_text())):
-                if isinstance(node, ast.Import):
-                    modules |= {alias.name.split(".")[0] for alias in node.names}
-                elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                    modules.add(node.module.split(".")[0])
-    return {m for m in modules if m not in sys.stdlib_module_names and m not in FIRST_PARTY}
+            modules |= imported_modules(path) - DEVELOPMENT_CODE.get(relative.as_posix(), set())
+    return modules
 
 
 def modules_named_in_settings() -> set[str]:
@@ -97,6 +109,20 @@ def test_what_production_imports_is_in_the_production_lock(production_lock):
         if not any(normalise(d) in production_lock for d in distributions.get(module, []))
     }
     assert missing == {}
+
+
+def test_development_code_is_what_it_says_and_nothing_more():
+    """Each exception exists and imports the development tool it is excused for, and a server
+    cannot load it by accident: nothing a server runs imports it except the demo command."""
+    for name, tools in DEVELOPMENT_CODE.items():
+        assert tools <= imported_modules(ROOT / name), name
+        module = name.removesuffix(".py").replace("/", ".")
+        importers = [
+            path.relative_to(ROOT).as_posix()
+            for path in (ROOT / "mediation").rglob("*.py")
+            if "tests" not in path.parts and module in path.read_text()
+        ]
+        assert all(p.startswith("mediation/demo/") for p in importers), importers
 
 
 def test_development_tools_are_not_in_the_production_lock(production_lock):

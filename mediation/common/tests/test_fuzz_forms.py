@@ -209,9 +209,10 @@ def _portal_clients(case, officer) -> list[Client]:
     try:
         for access in PortalAccess.objects.filter(case=case):
             access_new_link(access=access, by=officer)
-        access_invite(
-            case=case, party=parties["la_representative"], kind=AccessKind.LA_OFFICER, by=officer
-        )
+        la_officer = parties["la_representative"]
+        if not PortalAccess.objects.filter(party=la_officer, revoked_at=None).exists():
+            # The demo may have invited the case's LA officer already (sent a new link above).
+            access_invite(case=case, party=la_officer, kind=AccessKind.LA_OFFICER, by=officer)
         access_invite(case=case, party=provider, kind=AccessKind.INFORMATION_PROVIDER, by=officer)
         access_invite(
             case=case, party=child, kind=AccessKind.CHILD_VIEWS, send_to=helper, by=officer
@@ -227,7 +228,24 @@ def _portal_clients(case, officer) -> list[Client]:
             client = Client()
             if client.post(f"/portal/link/{found.group(1)}/").status_code == 302:
                 clients.append(client)
-    assert len(clients) >= 4, "a portal session for each kind of party"
+    # The end-of-case survey's link (mediation.feedback): a session that opens the survey only.
+    from mediation.feedback.models import SurveyInvitation
+    from mediation.portal.models import LinkPurpose
+    from mediation.portal.services import access_ensure, link_make
+
+    survey = access_ensure(
+        case=case, party=helper, kind=AccessKind.FEEDBACK, email=helper.email, by=officer
+    )
+    SurveyInvitation.objects.create(
+        case=case, party=helper, participant="parent", access=survey, sent_to=helper.email
+    )
+    _link, address = link_make(survey, purpose=LinkPurpose.FEEDBACK, by=officer)
+    found = re.search(r"/portal/link/([A-Za-z0-9_-]+)/", address)
+    assert found is not None
+    client = Client()
+    if client.post(found.group(0)).status_code == 302:
+        clients.append(client)
+    assert len(clients) >= 5, "a portal session for each kind of party, and the survey's"
     return clients
 
 

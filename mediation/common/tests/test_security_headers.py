@@ -138,7 +138,11 @@ def test_cookies_are_http_only_and_same_site(client, case_officer_cal):
 # Templates: the CSP forbids inline script, inline event handlers and inline style, so none of
 # the project's templates may use them (a new one that did would break in the browser).
 INLINE = [
-    (re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE), "inline <script>"),
+    # A JSON data block (type="application/json") is not run, so the CSP does not apply to it.
+    (
+        re.compile(r'<script(?![^>]*\b(?:src=|type="application/json"))[^>]*>', re.IGNORECASE),
+        "inline <script>",
+    ),
     (re.compile(r"<style\b", re.IGNORECASE), "<style> block"),
     (re.compile(r"\sstyle\s*=", re.IGNORECASE), "style attribute"),
     (re.compile(r"\son[a-z]+\s*=", re.IGNORECASE), "inline event handler"),

@@ -11,7 +11,9 @@ from conftest import login
 from mediation.cases import services as case_services
 from mediation.cases.models import Case
 from mediation.deadlines.models import ClosureDay
+from mediation.domain.case_states import Step
 from mediation.workflow import services as workflow_services
+from mediation.workflow.tests.steps import take
 
 pytestmark = pytest.mark.django_db
 
@@ -47,9 +49,7 @@ def _key_dates_post(case, **overrides):
 def test_case_page_shows_each_deadline_with_status_rule_and_explanation(
     client, case_officer_cal, open_case
 ):
-    workflow_services.case_key_dates_update(
-        case=open_case, by=case_officer_cal, changes={"la_informed_on": date(2026, 11, 5)}
-    )
+    take(open_case, Step.INFORM_LA, case_officer_cal, on=date(2026, 11, 5))
     login(client, case_officer_cal)
     html = client.get(reverse("cases:detail", args=[open_case.reference])).content.decode()
     assert "LA to tell the health commissioning body" in html
@@ -60,18 +60,45 @@ def test_case_page_shows_each_deadline_with_status_rule_and_explanation(
 
 
 def test_recording_key_dates_recomputes(client, case_officer_cal, open_case):
+    case = take(open_case, Step.INFORM_LA, case_officer_cal, on=date(2026, 11, 5))
     login(client, case_officer_cal)
-    url = reverse("cases:key-dates", args=[open_case.reference])
+    url = reverse("cases:key-dates", args=[case.reference])
     response = client.post(
         url,
+        _key_dates_post(
+            case, la_informed_on_day="6", la_informed_on_month="11", la_informed_on_year="2026"
+        ),
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.la_informed_on == date(2026, 11, 6)
+    assert case.next_deadline_code == "health_bodies_notified_by"
+    assert case.next_deadline_due == date(2026, 11, 11)
+    page = client.get(response.url).content.decode()
+    assert (
+        "Saved: LA told that the family wants mediation. The deadlines were worked out again"
+        in page
+    )
+    # The same form again, unchanged: nothing is saved, and the page says so.
+    response = client.post(url, _key_dates_post(case))
+    assert "Nothing was changed" in client.get(response.url).content.decode()
+
+
+def test_a_date_that_moves_the_case_on_is_recorded_by_its_step(client, case_officer_cal, open_case):
+    login(client, case_officer_cal)
+    response = client.post(
+        reverse("cases:key-dates", args=[open_case.reference]),
         _key_dates_post(
             open_case, la_informed_on_day="5", la_informed_on_month="11", la_informed_on_year="2026"
         ),
     )
-    assert response.status_code == 302
+    assert response.status_code == 400
+    assert (
+        "This moves the case on: record it with the step “Record that the LA has been told the "
+        "family wants mediation”" in response.content.decode()
+    )
     open_case.refresh_from_db()
-    assert open_case.la_informed_on == date(2026, 11, 5)
-    assert open_case.next_deadline_code == "health_bodies_notified_by"
+    assert open_case.la_informed_on is None
 
 
 @pytest.mark.parametrize(
@@ -95,7 +122,8 @@ def test_recording_key_dates_recomputes(client, case_officer_cal, open_case):
                 "la_informed_on_month": "10",
                 "la_informed_on_year": "2026",
             },
-            "cannot be before the decision notice was sent",
+            "The date the LA was told the family wants mediation must be on or after the day the "
+            "decision letter was sent, Monday 2 November 2026.",
         ),
         (
             {
@@ -106,7 +134,7 @@ def test_recording_key_dates_recomputes(client, case_officer_cal, open_case):
                 "mediation_concluded_on_month": "11",
                 "mediation_concluded_on_year": "2026",
             },
-            "Mediation cannot conclude before it was held",
+            "The date the mediation ended must be on or after the meeting, Friday 20 November 2026.",
         ),
         (
             {"notice_sent_on_day": "", "notice_sent_on_month": "", "notice_sent_on_year": ""},
@@ -139,12 +167,8 @@ def test_my_work_orders_by_nearest_deadline(client, case_officer_cal, local_auth
         owner=case_officer_cal,
         by=case_officer_cal,
     )
-    workflow_services.case_key_dates_update(
-        case=later, by=case_officer_cal, changes={"la_informed_on": date(2026, 11, 20)}
-    )
-    workflow_services.case_key_dates_update(
-        case=open_case, by=case_officer_cal, changes={"la_informed_on": date(2026, 11, 5)}
-    )
+    take(later, Step.INFORM_LA, case_officer_cal, on=date(2026, 11, 20))
+    take(open_case, Step.INFORM_LA, case_officer_cal, on=date(2026, 11, 5))
     # Newest activity is on open_case, but `later`'s... is later: nearest deadline wins.
     login(client, case_officer_cal)
     html = client.get(reverse("cases:my-work")).content.decode()
@@ -163,9 +187,7 @@ def test_team_queue_filters_by_owner(client, manager_sue, case_officer_cal, open
 def test_manager_adds_a_closure_day_and_sees_what_moved(
     client, manager_sue, case_officer_cal, open_case, django_capture_on_commit_callbacks
 ):
-    workflow_services.case_key_dates_update(
-        case=open_case, by=case_officer_cal, changes={"la_informed_on": date(2026, 11, 5)}
-    )
+    take(open_case, Step.INFORM_LA, case_officer_cal, on=date(2026, 11, 5))
     login(client, manager_sue)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -233,9 +255,7 @@ def test_queue_pages_use_a_fixed_number_of_queries(
             case = workflow_services.case_open_from_enquiry(
                 enquiry=enquiry, route=Route.MEDIATION, owner=case_officer_cal, by=case_officer_cal
             )
-            workflow_services.case_key_dates_update(
-                case=case, by=case_officer_cal, changes={"la_informed_on": date(2026, 11, 5)}
-            )
+            take(case, Step.INFORM_LA, case_officer_cal, on=date(2026, 11, 5))
 
     login(client, case_officer_cal)
     make(2)

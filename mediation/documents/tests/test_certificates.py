@@ -148,11 +148,14 @@ def test_each_kind_is_issued_by_the_workflow_step(
     assert event.detail["reference"] == certificate.reference
     assert certificate.verification_code not in str(event.detail)
     summaries = list(case.timeline.values_list("summary", flat=True))
+    # The step and the certificate it made are one change: one line, one audit event.
     assert any(
-        s.startswith(f"Certificate {certificate.reference} made and sent")
+        s.startswith(f"Certificate issued {issued:%a} {issued.day} {issued:%b %Y}")
+        and f"Certificate {certificate.reference} made and sent" in s
         and "Sarah Whitfield by email" in s
         for s in summaries
     )
+    assert not AuditEvent.objects.filter(case_id=case.pk, verb="case.step.issue-certificate")
 
 
 @pytest.fixture
@@ -172,7 +175,9 @@ def test_appeal_deadline_on_the_certificate_counts_from_its_issue(
     case = declined_certificate_case(case_officer_cal, local_authority)
     assert Certificate.objects.get(case=case).appeal_deadline == date(2027, 1, 4)
     # A late certificate moves it: 1 month after 23 Dec 2026 is Sat 23 Jan 2027 → Mon 25 Jan.
-    late = declined_certificate_case(case_officer_cal, local_authority, on=date(2026, 12, 23))
+    # (Recorded on that day: a certificate dated in the future is refused.)
+    with time_machine.travel(date(2026, 12, 23), tick=False):
+        late = declined_certificate_case(case_officer_cal, local_authority, on=date(2026, 12, 23))
     certificate = Certificate.objects.get(case=late)
     assert certificate.appeal_deadline == date(2027, 1, 25)
     assert "Monday 25 January 2027" in pdf_text(certificate.document.pdf)

@@ -262,3 +262,30 @@ def test_warning_wording():
     assert authority_warning(HEALTH_BODY, (HEALTH,)).startswith(
         "The health commissioning body has not yet confirmed"
     )
+
+
+def test_what_happens_next_never_waits_for_someone_who_objected():
+    from mediation.domain.attendance import next_for_attendance
+
+    anyone = AttendanceFacts(Basis.CONSENT_OR_MEDIATOR, consenters=frozenset({1, 2}))
+    assert next_for_attendance(anyone).who == {1, 2}
+    one_agreed = AttendanceFacts(
+        Basis.CONSENT_OR_MEDIATOR, consenters=frozenset({1, 2}), agreed=frozenset({1})
+    )
+    assert next_for_attendance(one_agreed).who == {2}
+    objected = AttendanceFacts(
+        Basis.CONSENT_OR_MEDIATOR, consenters=frozenset({1, 2}), objected=frozenset({2})
+    )
+    step = next_for_attendance(objected)
+    assert step.text == "The mediator must decide: a party objected" and not step.who
+    child = AttendanceFacts(Basis.CHILD_AGREEMENT, consenters=frozenset({1}), agreed=frozenset({1}))
+    assert next_for_attendance(child).text == "The mediator must decide: the family agreed"
+    refused = AttendanceFacts(
+        Basis.CHILD_AGREEMENT, consenters=frozenset({1}), objected=frozenset({1})
+    )
+    assert next_for_attendance(refused).text == "They cannot attend: the family objected"
+    decided = AttendanceFacts(
+        Basis.CONSENT_OR_MEDIATOR, consenters=frozenset({1}), objected=frozenset({1}),
+        mediator_allows=True,
+    )  # fmt: skip
+    assert next_for_attendance(decided).text == ""

@@ -194,9 +194,12 @@ def test_nothing_recorded_as_done_after_today(fact: Fact) -> None:
 def test_the_done_facts_are_every_date_but_the_booked_meeting() -> None:
     date_facts = {f for f in Fact} - {
         F.CERTIFICATE_KIND,
+        F.LA_NOT_A_PARTY,
         F.ACTION_AGREED,
         F.ACTION_DUE,
         F.ACTION_DONE,
+        F.ACTION_NO_PLAN_NOTICE,
+        F.ACTION_FINAL_PLAN_SENT,
     }
     assert date_facts - {F.MEETING_DATE} == DONE_FACTS
     assert fact_violations({F.MEETING_DATE: TODAY + timedelta(days=60)}, today=TODAY) == []
@@ -329,12 +332,41 @@ AGREED = D(2026, 6, 1)
         ),
         # A due date in the future is what due dates are for.
         (ActionDates("1", due=D(2027, 1, 1)), []),
+        # Reg 44(2)'s later steps: after the agreement, and not in the future.
+        (ActionDates("1", no_plan_notice_on=D(2026, 6, 20), final_plan_sent_on=D(2026, 6, 29)), []),
+        (
+            ActionDates("1", no_plan_notice_on=D(2026, 5, 29)),
+            [(F.ACTION_NO_PLAN_NOTICE, "The date the family was told no EHC plan is needed for this action must be on or after the agreement, Monday 1 June 2026.")],
+        ),
+        (
+            ActionDates("1", final_plan_sent_on=D(2026, 7, 3)),
+            [(F.ACTION_FINAL_PLAN_SENT, "The date the final EHC plan was sent for this action must be today or earlier (today is Tuesday 30 June 2026).")],
+        ),
     ],
 )  # fmt: skip
 def test_agreed_action_dates(action: ActionDates, expected: list[tuple[Fact, str]]) -> None:
     found = fact_violations({F.AGREEMENT_MADE: AGREED}, today=TODAY, actions=[action])
     assert [(v.field, v.message) for v in found] == expected
     assert all(v.action_id == "1" for v in found)
+
+
+def test_the_la_is_left_out_only_of_a_health_only_mediation() -> None:
+    (found,) = fact_violations({}, health_only=False, la_not_a_party=True)
+    assert found.field is F.LA_NOT_A_PARTY
+    assert "health issues only" in found.message
+    assert fact_violations({}, health_only=True, la_not_a_party=True) == []
+    assert fact_violations({}, health_only=False, la_not_a_party=False) == []
+
+
+def test_the_health_body_tells_the_la_after_the_agreement() -> None:
+    (found,) = fact_violations(
+        {F.AGREEMENT_MADE: D(2026, 6, 10), F.HEALTH_BODY_TOLD_LA: D(2026, 6, 9)}
+    )
+    assert (found.field, found.other) == (F.HEALTH_BODY_TOLD_LA, F.AGREEMENT_MADE)
+    assert found.message == (
+        "The date the health body told the LA about the agreement must be on or after the "
+        "agreement, Wednesday 10 June 2026."
+    )
 
 
 def test_actions_without_an_agreement_date_are_checked_against_their_own() -> None:

@@ -16,6 +16,8 @@ from mediation.domain.meetings import (
     enough_notice,
     match_slot,
     match_slots,
+    meeting_notice_by,
+    non_working_day_reason,
     role_is_invited,
     role_is_required,
     working_days_before,
@@ -135,14 +137,17 @@ def test_answers_are_kept_per_slot():
         # Mon 4 Jan 2027: 4 Jan, 31, 30, 29 Dec, (28 Dec substitute, 25 Dec Christmas) 24 Dec
         (D(2027, 1, 4), D(2026, 12, 23), True),
         (D(2027, 1, 4), D(2026, 12, 24), False),
-        # Tue 29 Dec 2026: 29, 24, 23, 22, 21 Dec (28 and 25 Dec skipped)
-        (D(2026, 12, 29), D(2026, 12, 20), True),
+        # Tue 29 Dec 2026, the meeting day not counted: 24, 23, 22, 21, 18 Dec (28 and 25 Dec
+        # skipped), so notice by Fri 18 Dec; a letter sent that Sunday is a day too late
+        (D(2026, 12, 29), D(2026, 12, 18), True),
+        (D(2026, 12, 29), D(2026, 12, 20), False),
         (D(2026, 12, 29), D(2026, 12, 21), False),
         # Fri 4 Sep 2026: 4, 3, 2, 1 Sep, (Mon 31 Aug bank holiday) Fri 28 Aug
         (D(2026, 9, 4), D(2026, 8, 27), True),
         (D(2026, 9, 4), D(2026, 8, 28), False),
-        # no holiday in the week: Fri 11 Sep 2026 needs notice by Sun 6 Sep
+        # no holiday in the week: Fri 11 Sep 2026 needs notice by Fri 4 Sep
         (D(2026, 9, 11), D(2026, 9, 4), True),
+        (D(2026, 9, 11), D(2026, 9, 6), False),
         (D(2026, 9, 11), D(2026, 9, 7), False),
     ],
 )
@@ -156,6 +161,8 @@ def test_working_days_before_and_the_mediators_call():
     assert call_due(D(2026, 9, 4), D(2026, 8, 1), ENGLAND_AND_WALES) == D(2026, 8, 27)
     # a meeting sooner than that: the call is due today
     assert call_due(D(2026, 9, 4), D(2026, 9, 1), ENGLAND_AND_WALES) == D(2026, 9, 1)
+    # ... or on the next working day when today is not one (Sat 29 Aug, Mon 31 Aug a holiday)
+    assert call_due(D(2026, 9, 4), D(2026, 8, 29), ENGLAND_AND_WALES) == D(2026, 9, 1)
     with pytest.raises(ValueError):
         working_days_before(D(2026, 9, 4), -1, ENGLAND_AND_WALES)
 
@@ -183,3 +190,41 @@ def test_appeal_safe_date(notice_sent, appeal_deadline, safe):
     # the definition itself: safe works, the next day does not
     assert ENGLAND_AND_WALES.add_working_days(safe, 3) <= deadline
     assert ENGLAND_AND_WALES.add_working_days(safe + timedelta(days=1), 3) > deadline
+
+
+@pytest.mark.parametrize("meeting", [D(2026, 1, 1) + timedelta(days=n) for n in range(0, 730, 5)])
+@pytest.mark.parametrize("today", [D(2025, 12, 1) + timedelta(days=n) for n in range(0, 760, 53)])
+def test_the_mediators_call_always_falls_on_a_working_day(meeting, today):
+    due = call_due(meeting, today, ENGLAND_AND_WALES)
+    assert ENGLAND_AND_WALES.is_working_day(due)
+    assert due >= today
+
+
+def test_notice_agrees_with_the_engines_meeting_notice_by():
+    from mediation.domain.deadlines import CaseEvent, CaseFacts, DecisionType, compute_deadlines
+
+    for offset in range(0, 400, 5):
+        meeting = D(2026, 1, 2) + timedelta(days=offset)
+        facts = CaseFacts(
+            decision_type=DecisionType.REFUSE_ASSESSMENT,
+            notice_sent=D(2025, 12, 1),
+            events={CaseEvent.MEETING_DATE: meeting},
+        )
+        engine = compute_deadlines(facts, ENGLAND_AND_WALES).by_code()["meeting_notice_by"].due
+        assert meeting_notice_by(meeting, ENGLAND_AND_WALES) == engine
+        assert enough_notice(meeting, engine, ENGLAND_AND_WALES)
+        assert not enough_notice(meeting, engine + timedelta(days=1), ENGLAND_AND_WALES)
+
+
+@pytest.mark.parametrize(
+    ("day", "words"),
+    [
+        (D(2026, 12, 8), None),
+        (D(2026, 12, 12), "Saturday 12 December 2026 is a weekend day"),
+        (D(2026, 12, 25), "Friday 25 December 2026 is a bank holiday (Christmas Day)"),
+        (D(2026, 12, 30), "Wednesday 30 December 2026 is a day the service is closed (Staff training)"),
+    ],
+)  # fmt: skip
+def test_a_meeting_day_that_is_not_a_working_day_is_named(day, words):
+    calendar = ENGLAND_AND_WALES.with_closure_days({D(2026, 12, 30): "Staff training"})
+    assert non_working_day_reason(day, calendar) == words

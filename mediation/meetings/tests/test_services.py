@@ -52,7 +52,7 @@ def test_booking_moves_the_case_to_meeting_booked_and_records_the_dates(
     assert case.status == CaseState.MEETING_BOOKED
     assert case.meeting_planned_on == slot.local_start.date()
     assert case.meeting_confirmation_sent_on == timezone.localdate()
-    assert case.deadlines.get(code="meeting_confirmation_by").met_on == timezone.localdate()
+    assert case.deadlines.get(code="meeting_notice_by").met_on == timezone.localdate()
     assert meeting.sequence == 0 and meeting.uid
     assert str(meeting.local_start.tzinfo) == "Europe/London"
     # the mediator's calls: one per invited party, due 5 working days before

@@ -84,17 +84,22 @@ def test_cancel_and_move_record_who_asked_and_why(arranging_case, case_officer_c
     )
     assert any("asked by the school or setting: someone who must attend" in line for line in lines)
     assert any(
-        line.startswith("Meeting cancelled, asked by the family") and "illness" in line
+        # One line: the step's "Meeting cancelled", then who asked and why.
+        line.startswith("Meeting cancelled")
+        and "Asked by the family (parent, carer or young person): illness" in line
         for line in lines
     )
 
 
 def test_unknown_who_or_why_is_refused(arranging_case, case_officer_cal):
     meeting = _book(arranging_case, case_officer_cal)
-    with pytest.raises(ServiceError, match="who asked"):
+    with pytest.raises(ServiceError, match="who asked") as refused:
         _cancel(meeting, case_officer_cal, who="the_mayor")
-    with pytest.raises(ServiceError, match="reason from the list"):
+    # Each refusal names its field, so the form shows it next to the question.
+    assert [field for field, _ in refused.value.field_messages] == ["requested_by"]
+    with pytest.raises(ServiceError, match="reason from the list") as refused:
         _cancel(meeting, case_officer_cal, why="bad_weather")
+    assert [field for field, _ in refused.value.field_messages] == ["reason_kind"]
     meeting.refresh_from_db()
     assert meeting.is_booked
 
@@ -122,8 +127,11 @@ def test_after_the_30_days_the_case_says_they_have_ended(arranging_case, case_of
         _cancel(_book(arranging_case, case_officer_cal), case_officer_cal)
     # The LA was told 40 days ago: the 30 days have ended.
     long_ago = timezone.localdate() - timedelta(days=40)
+    # (The fact rules need the decision letter sent before the LA was told.)
     workflow_services.case_key_dates_update(
-        case=arranging_case, by=case_officer_cal, changes={"la_informed_on": long_ago}
+        case=arranging_case,
+        by=case_officer_cal,
+        changes={"notice_sent_on": long_ago - timedelta(days=3), "la_informed_on": long_ago},
     )
     arranging_case.refresh_from_db()
     html = _panel(arranging_case, case_officer_cal)

@@ -1,6 +1,6 @@
 """Helpers the fault test runs in their own processes: `python -m mediation.ops.tests.fault_driver`.
 
-- seed N: the demo cases (with deadlines overdue, so reminders are due) and N messages queued,
+- seed N: some demo cases (with deadlines overdue or due, so reminders are due) and N messages queued,
   each with its send task in the database queue;
 - probe DIR: a signed-in page read, then again after the test restarted PostgreSQL (it writes
   DIR/ready, waits for DIR/restarted), printing both status codes: the second request finds its
@@ -17,14 +17,24 @@ from pathlib import Path
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mediation.ops.tests.fault_settings")
 
 
+REMINDED_STORIES = (
+    "dates-offered",
+    "statement-draft",
+    "statement-agreed",
+    "family-declines",
+    "certificate-due",
+    "follow-up",
+)
+
+
 def seed(count: int) -> None:
-    from django.core.management import call_command
     from django.db import transaction
 
+    from mediation.demo.loader import demo_load
     from mediation.notifications.services import message_queue
 
-    with open(os.devnull, "w") as quiet:
-        call_command("load_demo_data", cases=12, stdout=quiet)
+    # The demo cases whose deadlines are overdue or due this week: reminders are due on them.
+    demo_load(only=REMINDED_STORIES)
     with transaction.atomic():
         for number in range(count):
             message_queue(

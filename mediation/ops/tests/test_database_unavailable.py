@@ -55,7 +55,7 @@ def test_a_lost_connection_in_the_middleware_below_is_retried(
 ):
     """The session is read by the middleware, before any view: Django turns that error into a
     500 there, which this middleware replaces by retrying."""
-    from django.contrib.sessions.backends.db import SessionStore
+    from mediation.accounts.sessions import SessionStore  # the engine SESSION_ENGINE names
 
     client = Client(raise_request_exception=False)
     login(client, case_officer_cal)

@@ -199,10 +199,12 @@ def test_every_message_and_reminder_is_sent_once_through_kills_and_a_restart(clu
         json.loads(line)["message_id"] for line in run.mail_log.read_text().splitlines()
     )
     reminders = [key for _pk, key in messages if key.startswith("deadline:")]
-    assert len(reminders) >= 10  # the demo cases' overdue deadlines, to owners and managers
+    # The demo's deadlines overdue and due this week, to their owners and the managers.
+    assert len(reminders) >= 5
     assert len(messages) >= 40 + len(reminders)
     assert set(handed_over) == expected, "every message sent, and nothing else"
     duplicates = {key: count for key, count in handed_over.items() if count != 1}
     assert duplicates == {}, "no message sent twice"
     assert probe_log.split()[-2:] == ["200", "200"], probe_log
-    assert time.monotonic() - started < 120
+    elapsed = time.monotonic() - started
+    assert elapsed < 120, elapsed

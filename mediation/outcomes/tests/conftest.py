@@ -28,7 +28,11 @@ def make_held_case(case_officer_cal, mediator_mia, local_authority, *, held=HELD
 
     enquiry = services.enquiry_record(
         by=case_officer_cal,
-        data=enquiry_data(local_authority, notice_sent_on=TODAY - timedelta(days=45)),
+        data=enquiry_data(
+            local_authority,
+            notice_sent_on=held - timedelta(days=15),
+            received_at=timezone.now() - (TODAY - held) - timedelta(days=14),
+        ),
     )
     case = workflow_services.case_open_from_enquiry(
         enquiry=enquiry,
@@ -39,7 +43,7 @@ def make_held_case(case_officer_cal, mediator_mia, local_authority, *, held=HELD
     )
     case = services.case_assign_mediator(case=case, mediator=mediator_mia, by=case_officer_cal)
     for step, on, state in (
-        (Step.INFORM_LA, TODAY - timedelta(days=40), CaseState.MEDIATION_REQUESTED),
+        (Step.INFORM_LA, held - timedelta(days=10), CaseState.MEDIATION_REQUESTED),
         (Step.BOOK_MEETING, held, CaseState.ARRANGING),
         (Step.RECORD_MEETING_HELD, held, CaseState.MEETING_BOOKED),
     ):

@@ -404,8 +404,11 @@ def test_draft_actions_have_no_stored_deadline_but_show_a_preview(held_case, med
 
 
 def test_agreed_actions_are_in_the_work_queue_and_the_reminders(final_case, manager_sue):
+    from mediation.deadlines.clocks import service_calendar
     from mediation.deadlines.reminders import deadline_reminders_send
+    from mediation.domain.case_states import Step
     from mediation.workflow.services import case_key_dates_update
+    from mediation.workflow.tests.steps import take
 
     statement = _statement(final_case)
     assessment = statement.actions.order_by("position").first()
@@ -416,13 +419,15 @@ def test_agreed_actions_are_in_the_work_queue_and_the_reminders(final_case, mana
         by=final_case.owner,
         changes={
             "health_body_notified_on": HELD,
-            "certificate_issued_on": HELD,
-            "outcome_circulated_on": HELD,
+            "outcome_circulated_on": TODAY,
             "meeting_confirmation_sent_on": HELD,
         },
     )
+    final_case = take(final_case, Step.ISSUE_CERTIFICATE, final_case.owner, on=TODAY)
     assert final_case.next_deadline_code == agreed_action_code(str(assessment.pk))
-    run = deadline_reminders_send(today=TODAY)
+    # Reminders go out on working days.
+    remind_on = service_calendar().next_working_day_on_or_after(TODAY)
+    run = deadline_reminders_send(today=remind_on)
     assert run.overdue >= 1
     overdue = Message.objects.filter(subject__startswith="Overdue: Agreed action")
     assert {m.recipient_email for m in overdue} == {
@@ -430,16 +435,18 @@ def test_agreed_actions_are_in_the_work_queue_and_the_reminders(final_case, mana
         manager_sue.email,
     }
     # Run it again: nothing twice.
-    assert deadline_reminders_send(today=TODAY).messages_created == 0
+    assert deadline_reminders_send(today=remind_on).messages_created == 0
 
 
 def test_reminders_before_the_due_date_go_to_the_owner(final_case):
     from mediation.deadlines.reminders import deadline_reminders_send
 
     plan = _statement(final_case).actions.order_by("position").last()
+    from mediation.deadlines.clocks import service_calendar
+
     assert plan is not None
     due = HELD + timedelta(weeks=5)
-    deadline_reminders_send(today=due - timedelta(days=1))
+    deadline_reminders_send(today=service_calendar().subtract_working_days(due, 1))
     code = agreed_action_code(str(plan.pk))
     row = Deadline.objects.get(case=final_case, code=code)
     messages = Message.objects.filter(idempotency_key__startswith=f"deadline:{row.pk}:")

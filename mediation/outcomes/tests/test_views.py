@@ -142,9 +142,19 @@ def test_assigned_mediator_writes_and_finalises(client, held_case, mediator_mia)
         )
         assert response.status_code == 302, response.content
     assert PartyAgreement.objects.filter(statement=statement).count() == 3
-    client.post(reverse("outcomes:finalise", args=[ref]))
+    # Making it final has its own confirmation page: what is locked, with Change and Back.
+    page = client.get(reverse("outcomes:finalise", args=[ref])).content.decode()
+    assert "Check before you make the outcome statement final" in page
+    assert "Once final, the statement is locked" in page and "Assess Isla" in page
+    assert f'href="{reverse("outcomes:statement", args=[ref])}" class="govuk-back-link"' in page
+    client.post(reverse("outcomes:finalise", args=[ref]))  # not confirmed: nothing happens
+    statement.refresh_from_db()
+    assert not statement.is_final
+    response = client.post(reverse("outcomes:finalise", args=[ref]), {"confirmed": "yes"})
     statement.refresh_from_db()
     assert statement.is_final
+    message = client.get(response.url).content.decode()
+    assert "Outcome statement made final (version 2)" in message
     page = client.get(reverse("outcomes:statement", args=[ref])).content.decode()
     # Locked: no links that change it.
     for name in ("edit", "action-add", "agreement"):
@@ -372,11 +382,11 @@ def test_final_statement_page_queries_do_not_grow(
 def test_report_page_queries_are_pinned(client, final_case, manager_sue, django_assert_num_queries):
     login(client, manager_sue)
     client.get(reverse("outcomes:report"))
-    # Session, user, two-factor device (the session is not saved: ADR 0018), then one aggregate
+    # The session, the user with their device (ADR 0050), then one aggregate
     # and the LAs' names; on PostgreSQL also the savepoint turning JIT off around the aggregate
     # (savepoint, set, reset, release: mediation.common.queries.without_jit).
     jit = 4 if connection.vendor == "postgresql" else 0
-    with django_assert_num_queries(5 + jit) as counted:
+    with django_assert_num_queries(4 + jit) as counted:
         client.get(reverse("outcomes:report"))
     assert sum("GROUP BY" in q["sql"] for q in counted.captured_queries) == 1
 

@@ -58,6 +58,15 @@ def test_interpreter_without_language_is_refused(open_case, case_officer_cal):
         person(open_case, case_officer_cal, "parent_carer", "Tom", interpreter_needed=True)
 
 
+def test_a_phone_number_is_checked_by_the_service_too(open_case, case_officer_cal):
+    with pytest.raises(ServiceError) as refused:
+        person(open_case, case_officer_cal, "parent_carer", "Tom", phone="not a number")
+    assert refused.value.field_messages[0][0] == "phone"
+    assert not Party.objects.filter(name="Tom").exists()
+    tom = person(open_case, case_officer_cal, "parent_carer", "Tom", phone="+44 7700 900 982")
+    assert tom.phone == "07700 900982"
+
+
 def test_update_writes_timeline_and_audit_with_field_names_only(open_case, case_officer_cal):
     party = parent_of(open_case)
     services.party_update(

@@ -150,6 +150,13 @@ PARTY_BASE = {
             "Enter an email address, as they prefer email",
             "Tom Whitfield",
         ),
+        (
+            {"preferred_contact": "letter"},
+            "Enter a postal address, as they prefer letters",
+            "Tom Whitfield",
+        ),
+        ({"phone": "0770 090"}, "Enter a UK phone number, like 01632 960 001", "0770 090"),
+        ({"phone": "call me"}, "Enter a UK phone number", "call me"),
     ],
 )
 def test_party_form_invalid_input(client, case_officer_cal, scene, changes, message, kept):
@@ -184,10 +191,11 @@ def test_add_and_edit_a_party(client, case_officer_cal, scene):
     assert "Attends by right" in page and "Interpreter needed: BSL" in page
     response = client.post(
         reverse("parties:edit", args=[scene["case"].reference, ann.pk]),
-        {**PARTY_BASE, "name": "Ann Advocate", "language": "Welsh"},
+        {**PARTY_BASE, "name": "Ann Advocate", "language": "Welsh", "phone": "+447700900982"},
     )
     assert response.status_code == 302
     ann.refresh_from_db()
+    assert ann.phone == "07700 900982"  # checked and kept as people write it
     assert (ann.role, ann.language, ann.supports_id, ann.interpreter_language) == (
         "parent_carer",
         "Welsh",
@@ -412,3 +420,61 @@ def test_needs_summary_include(scene, case_officer_cal):
     assert "Interpreter needed: Polish" in html
     assert "Adjustments: Phone only" in html
     assert "Sarah Whitfield" in html
+
+
+def test_the_pages_say_what_was_saved_or_that_nothing_was(client, case_officer_cal, scene):
+    """Issue 18: "Authority recorded" with nothing ticked claimed a change that never happened."""
+    login(client, case_officer_cal)
+    url = _url("authority", scene)
+    response = client.post(
+        url, {"confirmed_on_day": "2", "confirmed_on_month": "2", "confirmed_on_year": "2026"}
+    )
+    assert response.status_code == 302
+    page = client.get(response.url).content.decode()
+    assert "Nothing was changed" in page and "Authority recorded" not in page
+    post = {
+        "issues": ["education"],
+        "confirmed_on_day": "2",
+        "confirmed_on_month": "2",
+        "confirmed_on_year": "2026",
+    }
+    page = client.get(client.post(url, post).url).content.decode()
+    assert "Recorded: Lee Officer can decide on education" in page
+    page = client.get(client.post(url, post).url).content.decode()
+    assert "Nothing was changed" in page
+    # Saving a person's details unchanged: no history line, and the page says so.
+    from mediation.parties.forms import PartyForm
+    from mediation.timeline.models import TimelineEntry
+
+    teacher = scene["teacher"]
+    lines = TimelineEntry.objects.filter(case=scene["case"]).count()
+    form = PartyForm(case=scene["case"], party=teacher, initial=PartyForm.initial_for(teacher))
+    unchanged = {}
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        if isinstance(value, bool):
+            if value:
+                unchanged[name] = "on"
+        elif value is not None:
+            unchanged[name] = value.pk if hasattr(value, "pk") else value
+    response = client.post(_url("edit", scene), unchanged)
+    assert response.status_code == 302, response.content.decode()
+    assert "Nothing was changed" in client.get(response.url).content.decode()
+    assert TimelineEntry.objects.filter(case=scene["case"]).count() == lines
+
+
+def test_an_objection_shows_the_mediator_must_decide(client, case_officer_cal, scene):
+    """Issue 18: "Waiting for X" after X objected. For anyone else (reg 38(1)(e)) the mediator
+    decides once a party objects; the page says so and waits for no one."""
+    parent = parent_of(scene["case"])
+    services.attendance_response_record(
+        party=scene["teacher"],
+        responder=parent,
+        agrees=False,
+        reason="Prefer a smaller meeting",
+        by=case_officer_cal,
+    )
+    login(client, case_officer_cal)
+    page = client.get(_url("detail", scene)).content.decode()
+    assert "The mediator must decide: a party objected" in page
+    assert "Waiting for" not in page

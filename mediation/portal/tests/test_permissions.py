@@ -81,10 +81,19 @@ def _case_names() -> list[str]:
 
 
 def _gate_let_through(client, url: str, method: str = "get") -> tuple[bool, int, bytes]:
-    before = AuditEvent.objects.filter(verb="portal.view").count()
+    """Did the gate let the party through to the view? The request's one audit event says so
+    (ADR 0029): a read ("portal.view", or "document.download" for a file) naming the party, or,
+    when the view itself then refused, an "access.denied" naming the party that the gate did
+    not write (the gate's own refusals say "portal_page" or "portal_case")."""
+    before = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
     response = getattr(client, method)(url)
-    after = AuditEvent.objects.filter(verb="portal.view").count()
-    return after > before, response.status_code, response.content
+    events = AuditEvent.objects.filter(id__gt=before, actor_role__startswith="portal:")
+    through = any(
+        e.detail.get("object") not in ("portal_page", "portal_case")
+        for e in events
+        if e.verb in ("portal.view", "document.download", "access.denied")
+    )
+    return through, response.status_code, response.content
 
 
 def _signed_in(client, kind: str, invited) -> None:

@@ -77,8 +77,9 @@ def test_the_page_shows_each_figure_with_its_definition_and_its_cases(
         "sen2_not_appealed": 1,
         "sen2_appeal_not_known": 2,
     }
-    # Session, user, OTP device, the LA list, two aggregate queries: whatever the data.
-    with django_assert_num_queries(6):
+    # Session, user with their OTP device (one query), the LA list, two aggregate queries:
+    # whatever the data.
+    with django_assert_num_queries(5):
         page = client.get(SEN2, {"la": local_authority.code, "year": "2025"})
     html = page.content.decode()
     assert page.status_code == 200

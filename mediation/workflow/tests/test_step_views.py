@@ -53,7 +53,8 @@ def test_taking_a_step_from_the_page(client, case_officer_cal, open_case):
         (
             "inform-la",
             date_post("on", 1, 10, 2026),
-            "cannot be before the decision notice was sent",
+            "The date the LA was told the family wants mediation must be on or after the day the "
+            "decision letter was sent, Monday 2 November 2026.",
         ),
         ("inform-la", date_post("on", 30, 2, 2026), "must be a real date"),
         ("close", {"reason": "x"}, "Select why the case is closing"),
@@ -93,14 +94,43 @@ def test_irreversible_steps_ask_for_confirmation_first(client, case_officer_cal,
         "reason": "Family withdrew",
     }
     response = client.post(step_url(open_case, "close"), post)
-    assert response.status_code == 200
-    assert "This cannot be undone" in response.content.decode()
+    assert response.status_code == 302 and response.url.endswith("?check")
+    page = client.get(response.url).content.decode()
+    # GOV.UK "check your answers": each answer with a Change link, a Back link, and the truth
+    # about closing (it can be reopened), never "cannot be undone".
+    assert "Check your answers: close the case" in page
+    assert "Family withdrew" in page and "Family withdrew (withdrawn)" not in page
+    assert f'href="{step_url(open_case, "close")}?change=reason#id_reason"' in page
+    assert f'href="{step_url(open_case, "close")}?change" class="govuk-back-link"' in page
+    assert "It can be reopened later if needed" in page
+    assert "cannot be undone" not in page
     open_case.refresh_from_db()
     assert open_case.status == CaseState.MEDIATION_REQUESTED
-    response = client.post(step_url(open_case, "close"), {**post, "confirmed": "yes"})
+    # Change: the form again, with the answers given.
+    form = client.get(step_url(open_case, "close") + "?change=reason").content.decode()
+    assert "Family withdrew</textarea>" in form and "There is a problem" not in form
+    response = client.post(
+        step_url(open_case, "close"), {"expected_state": "mediation_requested", "confirmed": "yes"}
+    )
     assert response.status_code == 302
     open_case.refresh_from_db()
     assert open_case.status == CaseState.CLOSED
+    page = client.get(response.url).content.decode()
+    assert "Case closed. It can be reopened from the case page if needed" in page
+
+
+def test_confirming_without_the_answers_kept_asks_for_them_again(
+    client, case_officer_cal, open_case
+):
+    login(client, case_officer_cal)
+    response = client.post(
+        step_url(open_case, "close"),
+        {"expected_state": "mediation_requested", "confirmed": "yes"},
+        follow=True,
+    )
+    assert "Your answers were not kept. Enter them again." in response.content.decode()
+    open_case.refresh_from_db()
+    assert open_case.status == CaseState.MEDIATION_REQUESTED
 
 
 def test_a_stale_page_gets_a_clear_message_and_changes_nothing(client, case_officer_cal, open_case):

@@ -3,7 +3,8 @@ and the history and audit rows each step writes."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -27,7 +28,12 @@ from mediation.workflow.services import case_take_step
 pytestmark = pytest.mark.django_db
 
 
+# The family's first call, the day after the decision notice (so before every event below).
+RECEIVED = datetime(2026, 11, 3, 10, 0, tzinfo=ZoneInfo("Europe/London"))
+
+
 def new_case(officer, authority, route, **enquiry_overrides):
+    enquiry_overrides.setdefault("received_at", RECEIVED)
     enquiry = services.enquiry_record(by=officer, data=enquiry_data(authority, **enquiry_overrides))
     return workflow_services.case_open_from_enquiry(
         enquiry=enquiry,
@@ -51,7 +57,7 @@ def test_mediation_route_end_to_end(case_officer_cal, local_authority):
     case = take(case, Step.INFORM_LA, case_officer_cal, on=date(2026, 11, 4))
     assert case.status == CaseState.ARRANGING and case.la_informed_on == date(2026, 11, 4)
     case = take(case, Step.BOOK_MEETING, case_officer_cal, on=date(2026, 11, 20))
-    assert case.deadlines.get(code="meeting_confirmation_by").due == date(2026, 11, 13)
+    assert case.deadlines.get(code="meeting_notice_by").due == date(2026, 11, 13)
     case = take(case, Step.RECORD_MEETING_HELD, case_officer_cal, on=date(2026, 11, 20))
     case = take(
         case, Step.RECORD_OUTCOME, case_officer_cal, on=date(2026, 11, 20), outcome="agreed_part"
@@ -87,12 +93,9 @@ def test_mediation_route_end_to_end(case_officer_cal, local_authority):
         "closed",
     ]
     verbs = set(AuditEvent.objects.filter(case_id=case.pk).values_list("verb", flat=True))
-    assert {
-        "case.step.inform-la",
-        "case.step.issue-certificate",
-        "case.step.close",
-        "case.transition",
-    } <= verbs
+    assert {"case.step.inform-la", "certificate.issue", "case.step.close"} <= verbs
+    # A step and the move it makes are one change: one audit event, not a second for the move.
+    assert "case.transition" not in verbs
 
 
 def test_certificate_route_end_to_end(case_officer_cal, local_authority):
@@ -225,6 +228,45 @@ def test_reopening_needs_a_reason_and_returns_to_the_start(case_officer_cal, loc
         take(case, Step.REOPEN, case_officer_cal, reason="")
     case = take(case, Step.REOPEN, case_officer_cal, reason="Family called back")
     assert case.status == CaseState.MEDIATION_REQUESTED and case.closed_at is None
+    line = TimelineEntry.objects.filter(case=case).order_by("-at", "-id").first()
+    assert line is not None and line.note is not None
+    assert line.summary == "Reopened at “Mediation requested”"
+    assert line.note.text == "Family called back"
+    event = AuditEvent.objects.filter(case_id=case.pk, verb="case.step.reopen").get()
+    assert event.detail["from"] == "closed" and event.detail["to"] == "mediation_requested"
+    assert event.detail["reason_note"] == line.note.pk
+
+
+def test_reopening_returns_to_the_stage_the_facts_imply(
+    case_officer_cal, manager_sue, local_authority
+):
+    case = new_case(case_officer_cal, local_authority, Route.MEDIATION)
+    case = take(case, Step.INFORM_LA, case_officer_cal, on=date(2026, 11, 4))
+    case = take(case, Step.BOOK_MEETING, case_officer_cal, on=date(2026, 11, 20))
+    case = take(case, Step.RECORD_MEETING_HELD, case_officer_cal, on=date(2026, 11, 20))
+    case = take(
+        case, Step.RECORD_OUTCOME, case_officer_cal, on=date(2026, 11, 20), outcome="agreed_all"
+    )
+    case = take(case, Step.ISSUE_CERTIFICATE, case_officer_cal, on=date(2026, 11, 24))
+    case = take(case, Step.START_FOLLOW_UP, case_officer_cal)
+    case = take(case, Step.CLOSE, case_officer_cal, closure_outcome="completed", reason="Done")
+    assert workflow_services.reopen_stages(case) == (
+        CaseState.CERTIFICATE_ISSUED,
+        [CaseState.CERTIFICATE_ISSUED, CaseState.FOLLOW_UP],
+    )
+    case = take(case, Step.REOPEN, case_officer_cal, reason="The LA has not assessed")
+    assert case.status == CaseState.CERTIFICATE_ISSUED
+    # Only what fits a case with a certificate and an agreement: never "tell the LA".
+    assert set(offered(case)) == {Step.START_FOLLOW_UP, Step.CLOSE}
+    case = take(case, Step.CLOSE, case_officer_cal, closure_outcome="completed", reason="Done")
+    # A case officer reopens where the facts put it; a manager may pick another stage that fits.
+    with pytest.raises(errors.ServiceError, match="Only a manager"):
+        take(case, Step.REOPEN, case_officer_cal, reason="x", to_state="follow_up")
+    with pytest.raises(errors.ServiceError, match="Choose a stage that fits"):
+        take(case, Step.REOPEN, manager_sue, reason="x", to_state="arranging")
+    case = take(case, Step.REOPEN, manager_sue, reason="Still chasing", to_state="follow_up")
+    assert case.status == CaseState.FOLLOW_UP
+    assert case.deadlines.filter(code="appeal_deadline").exists()
 
 
 @pytest.mark.parametrize(
@@ -274,5 +316,7 @@ def test_each_step_writes_history_and_one_audit_event(case_officer_cal, local_au
         == before + 1
     )
     assert TimelineEntry.objects.filter(
-        case=case, summary="LA told the family wants mediation: Wed 4 Nov 2026"
+        case=case,
+        summary="LA told the family wants mediation: Wed 4 Nov 2026 (now “LA told: arranging "
+        "mediation”)",
     ).exists()

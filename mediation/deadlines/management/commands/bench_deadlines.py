@@ -1,19 +1,30 @@
-"""Deadlines through the database: cases per second for `deadline_recalculate`.
+"""Deadlines through the database: cases per second, many at once and one by one.
 
     manage.py bench_deadlines --cases 10000
 
-Creates synthetic cases in bulk (in whatever database DATABASE_URL names: `make bench` uses a
-throwaway SQLite file), then times computing and storing every case's deadlines through the
-ORM, the same path the web app uses. Compare with bench/engine_bench.py (the pure engine) to see
-what the database costs. Prints a markdown table row.
+Creates synthetic cases in bulk (in whatever database DATABASE_URL names: `make bench-engine`
+uses a throwaway SQLite file, `make bench` its PostgreSQL), then times storing every case's
+deadlines through the database:
+
+- many at once (`deadlines_recalculate_many`, what a calendar change and
+  `recalculate_deadlines` use): the first computation (every deadline new), a second pass
+  with nothing to change, and a proclaimed bank holiday (a closure day added in the middle of
+  the cases' dates, moving some of their deadlines: its history lines and audit events written);
+- one by one (`deadline_recalculate`, what a change on one case uses), over at most
+  `--one-by-one` cases, with nothing to change.
+
+Compare with bench/engine_bench.py (the pure engine) to see what the database costs. Prints a
+markdown table.
 """
 
 from __future__ import annotations
 
+import os
 import platform
 import random
 import time
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand
@@ -24,11 +35,33 @@ from mediation.accounts.models import Role, User
 from mediation.authorities.models import LocalAuthority
 from mediation.cases.models import Case
 from mediation.deadlines.clocks import service_calendar
-from mediation.deadlines.services import deadline_recalculate
+from mediation.deadlines.models import ClosureDay
+from mediation.deadlines.services import deadline_recalculate, deadlines_recalculate_many
 from mediation.domain.case_states import CaseState, Route
 from mediation.domain.decisions import APPEALABLE_DECISIONS
 
 DECISIONS = list(APPEALABLE_DECISIONS)
+
+
+def cpu_seconds() -> float | None:
+    """CPU time used so far by this process and, on PostgreSQL, by the server process of its
+    connection (read from /proc, when the server runs on this machine); None if unknown."""
+    used = time.process_time()
+    if connection.vendor != "postgresql":
+        return used
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    ticks = os.sysconf("SC_CLK_TCK")
+    return used + (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+
+
+def _minus(after: float | None, before: float | None) -> float | None:
+    return None if after is None or before is None else after - before
 
 
 class Command(BaseCommand):
@@ -37,8 +70,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--cases", type=int, default=10_000)
         parser.add_argument("--seed", type=int, default=7)
+        parser.add_argument(
+            "--one-by-one", type=int, default=2000, help="cases timed one by one (default 2,000)"
+        )
 
-    def handle(self, *args: Any, cases: int, seed: int, **options: Any) -> None:
+    def handle(self, *args: Any, cases: int, seed: int, one_by_one: int, **options: Any) -> None:
         rng = random.Random(seed)  # noqa: S311 (synthetic data)
         owner, _ = User.objects.get_or_create(
             username="bench.owner", defaults={"role": Role.CASE_OFFICER}
@@ -77,30 +113,57 @@ class Command(BaseCommand):
                 )
             )
         Case.objects.bulk_create(rows, batch_size=2000)
-        created = list(Case.objects.filter(reference__startswith=prefix).order_by("pk"))
-        calendar = service_calendar()
-        started = time.perf_counter()
-        for chunk_start in range(0, len(created), 1000):
-            with transaction.atomic():
-                for case in created[chunk_start : chunk_start + 1000]:
-                    deadline_recalculate(case=case, calendar=calendar)
-        elapsed = time.perf_counter() - started
-        # A second pass where nothing changed: the cost of the daily or calendar recompute.
-        started = time.perf_counter()
-        for chunk_start in range(0, len(created), 1000):
-            with transaction.atomic():
-                for case in created[chunk_start : chunk_start + 1000]:
-                    deadline_recalculate(case=case, calendar=calendar)
-        unchanged = time.perf_counter() - started
+        ours = Case.objects.filter(reference__startswith=prefix)
+        ClosureDay.objects.filter(name="Bench bank holiday").delete()  # left by a stopped run
+        rows_out: list[tuple[str, int, float, float | None]] = []
 
-        self.stdout.write("| path | database | cases | seconds | cases per second |")
-        self.stdout.write("|---|---|---:|---:|---:|")
-        self.stdout.write(
-            f"| engine + ORM (deadline_recalculate) | {connection.vendor} | {cases:,} | {elapsed:.2f} | "
-            f"{cases / elapsed:,.0f} |"
+        def many(what: str) -> None:
+            started, cpu = time.perf_counter(), cpu_seconds()
+            summary = deadlines_recalculate_many(cases=ours, reason="bench")
+            what += f" ({summary.cases_changed:,} cases changed, {summary.moved:,} deadlines moved)"
+            rows_out.append((what, summary.cases_checked, time.perf_counter() - started,
+                             _minus(cpu_seconds(), cpu)))  # fmt: skip
+
+        many("many at once, first computation (every deadline new)")
+        many("many at once, nothing to change")
+        # A proclaimed bank holiday in the middle of the cases' dates: what a calendar change
+        # recomputes (here every case, as `recalculate_deadlines` does).
+        holiday = ClosureDay.objects.create(
+            day=date(2026, 6, 17),
+            name="Bench bank holiday",
+            kind="proclaimed",
+            created_by=owner,
         )
+        try:
+            many("many at once, a proclaimed bank holiday")
+        finally:
+            holiday.delete()  # the database may be used again
+        calendar = service_calendar()
+        sample = list(ours.order_by("pk")[:one_by_one])
+        started, cpu = time.perf_counter(), cpu_seconds()
+        for chunk_start in range(0, len(sample), 1000):
+            with transaction.atomic():
+                for case in sample[chunk_start : chunk_start + 1000]:
+                    deadline_recalculate(case=case, calendar=calendar)
+        rows_out.append(
+            ("one by one (deadline_recalculate), nothing to change", len(sample),
+             time.perf_counter() - started, _minus(cpu_seconds(), cpu))
+        )  # fmt: skip
+
         self.stdout.write(
-            f"| engine + ORM, recompute with no change | {connection.vendor} | {cases:,} | "
-            f"{unchanged:.2f} | {cases / unchanged:,.0f} |"
+            "| path | database | cases | seconds | cases per second | CPU seconds | "
+            "cases per CPU second |"
+        )
+        self.stdout.write("|---|---|---:|---:|---:|---:|---:|")
+        for what, count, seconds, cpu_used in rows_out:
+            per_cpu = f"{count / cpu_used:,.0f}" if cpu_used else "?"
+            self.stdout.write(
+                f"| {what} | {connection.vendor} | {count:,} | {seconds:.2f} | "
+                f"{count / seconds:,.0f} | {cpu_used or 0:.2f} | {per_cpu} |"
+            )
+        self.stdout.write(
+            "\nCPU seconds: this process and its database connection's server process "
+            "(PostgreSQL on this machine; SQLite runs inside this process). On a shared machine "
+            "the wall-clock rate depends on the other work; the CPU rate much less."
         )
         self.stdout.write(f"\nPython {platform.python_version()} on {platform.machine()}")

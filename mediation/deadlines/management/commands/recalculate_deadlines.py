@@ -1,10 +1,16 @@
+"""Work out the deadlines of every open case again (after upgrading the `holidays` package, or
+changing the rules), in batches: the system's work, recorded in each case's history and in one
+audit event per batch (mediation.deadlines.services.deadlines_recalculate_many)."""
+
+from __future__ import annotations
+
+import time
 from typing import Any
 
 from django.core.management.base import BaseCommand
 
 from mediation.cases.models import Case
-from mediation.deadlines.clocks import service_calendar
-from mediation.deadlines.services import deadline_recalculate
+from mediation.deadlines.services import RecalculationSummary, deadlines_recalculate_many
 from mediation.domain.case_states import CaseState
 
 
@@ -16,14 +22,21 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        calendar = service_calendar()
-        checked = moved = 0
-        for case in (
-            Case.objects.exclude(status=CaseState.CLOSED).order_by("pk").iterator(chunk_size=500)
-        ):
-            changes = deadline_recalculate(
-                case=case, calendar=calendar, reason="deadlines worked out again"
-            )
-            checked += 1
-            moved += sum(1 for c in changes if c.old is not None and c.new is not None)
-        self.stdout.write(f"{checked} open cases checked, {moved} deadlines moved")
+        started = time.monotonic()
+        last = [started]
+
+        def progress(summary: RecalculationSummary) -> None:
+            if time.monotonic() - last[0] >= 10:
+                last[0] = time.monotonic()
+                self.stdout.write(f"{summary.cases_checked:,} open cases checked so far")
+
+        summary = deadlines_recalculate_many(
+            cases=Case.objects.exclude(status=CaseState.CLOSED),
+            reason="deadlines worked out again",
+            on_batch=progress,
+        )
+        seconds = time.monotonic() - started
+        self.stdout.write(
+            f"{summary.cases_checked} open cases checked, {summary.moved} deadlines moved "
+            f"({summary.cases_changed} cases changed) in {seconds:.1f} s"
+        )

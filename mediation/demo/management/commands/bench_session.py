@@ -3,8 +3,9 @@
     MEDIATION_BENCH=1 DJANGO_SETTINGS_MODULE=config.settings.bench manage.py bench_session \
         --username syn.officer01 --sessions 16
 
-Prints JSON: the session cookie's name and one value per session, and some values the
-benchmark's URLs need (a recent case's reference and child's name, a local authority id).
+Prints JSON: the session cookie's name and one value per session, each with the signed "seen"
+stamp a browser would hold (mediation.accounts.sessions), and some values the benchmark's URLs
+need (a recent case's reference and child's name, a local authority id).
 Gives the user a confirmed authenticator device if they have none, and marks each session as
 verified with it, exactly as a sign-in with a code does (django_otp.login). Refuses to run
 unless the benchmark settings are loaded (settings.BENCH).
@@ -20,10 +21,11 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.core.management.base import BaseCommand, CommandError
 from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mediation.accounts import security
-from mediation.accounts.models import User
+from mediation.accounts.middleware import seen_cookie_name
+from mediation.accounts.models import EncryptedTOTPDevice, User
+from mediation.accounts.sessions import seen_stamp
 from mediation.cases.models import Case
 from mediation.demo.synthetic import reference_prefix
 
@@ -50,9 +52,9 @@ class Command(BaseCommand):
             user = User.objects.get(username=username, is_active=True)
         except User.DoesNotExist as error:
             raise CommandError(f"No active user {username!r}.") from error
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        device = EncryptedTOTPDevice.objects.filter(user=user, confirmed=True).first()
         if device is None:
-            device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
+            device = EncryptedTOTPDevice.objects.create(user=user, name="bench", confirmed=True)
         store = import_module(settings.SESSION_ENGINE).SessionStore
         keys = []
         for _ in range(sessions):
@@ -64,6 +66,7 @@ class Command(BaseCommand):
             session[security.SIGNED_IN_AT] = security.now_seconds()
             session.create()
             keys.append(session.session_key)
+        seen = [seen_stamp(key, security.now_seconds()) for key in keys]
         if seed is not None:
             case = Case.objects.filter(
                 reference__startswith=reference_prefix(seed), reference__endswith="-0000100"
@@ -75,6 +78,8 @@ class Command(BaseCommand):
                 {
                     "cookie_name": settings.SESSION_COOKIE_NAME,
                     "sessions": keys,
+                    "seen_cookie_name": seen_cookie_name(),
+                    "seen": seen,
                     "user_id": user.pk,
                     "case_reference": case.reference if case else "",
                     "child_name": case.child_name if case else "",
