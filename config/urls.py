@@ -24,6 +24,9 @@ manage_urlpatterns = (
             authority_views.authority_edit,
             name="authority-edit",
         ),
+        path("contracts/", authority_views.contract_list, name="contracts"),
+        path("contracts/new/", authority_views.contract_edit, name="contract-new"),
+        path("contracts/<int:contract_id>/", authority_views.contract_edit, name="contract-edit"),
         path("closure-days/", deadline_views.closure_days, name="closure-days"),
         path(
             "closure-days/<int:closure_id>/remove/",
@@ -43,6 +46,16 @@ manage_urlpatterns = (
             account_views.user_two_factor_reset,
             name="user-two-factor-reset",
         ),
+        path("issues/", case_file_views.issue_themes, name="issue-themes"),
+        path("issues/new/", case_file_views.issue_theme_edit, name="issue-theme-new"),
+        path("issues/<int:theme_id>/", case_file_views.issue_theme_edit, name="issue-theme-edit"),
+        path("mediators/", account_views.mediators, name="mediators"),
+        path(
+            "mediators/<int:user_id>/registration/",
+            account_views.mediator_registration,
+            name="mediator-registration",
+        ),
+        path("mediators/<int:user_id>/cpd/", account_views.mediator_cpd, name="mediator-cpd"),
         path(
             "users/<int:user_id>/conflicts/",
             case_file_views.mediator_conflicts,

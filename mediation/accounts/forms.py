@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -7,7 +8,12 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 
 from mediation.accounts.models import Role, User
-from mediation.common.forms import choice_field, safe_formfield
+from mediation.common.forms import (
+    GovukDateField,
+    choice_field,
+    safe_formfield,
+    today_in_london,
+)
 
 
 class SignInForm(AuthenticationForm):
@@ -128,3 +134,95 @@ class TwoFactorCodeForm(forms.Form):
                 "The code is not right, or has already been used. Try the next code"
             )
         return code
+
+
+class MediatorRegistrationForm(forms.Form):
+    """A mediator's registration and accreditation (Manage → mediators' register)."""
+
+    register = forms.CharField(
+        label="Register",
+        max_length=120,
+        help_text="The register they are on, for example Civil Mediation Council",
+        error_messages={
+            "required": "Enter the register they are on",
+            "max_length": "The register's name must be 120 characters or fewer",
+        },
+    )
+    number = forms.CharField(
+        label="Registration number",
+        max_length=40,
+        error_messages={
+            "required": "Enter the registration number",
+            "max_length": "The registration number must be 40 characters or fewer",
+        },
+    )
+    renews_on = GovukDateField(
+        label="Renewal date",
+        help_text="The last day the registration holds unless renewed, for example 31 3 2027",
+    )
+    accreditation = forms.CharField(
+        label="Accreditation (optional)",
+        max_length=200,
+        required=False,
+        help_text="For example: accredited SEND mediator, College of Mediators",
+        error_messages={"max_length": "The accreditation must be 200 characters or fewer"},
+    )
+    accredited_on = GovukDateField(
+        label="Date accredited (optional)", required=False, past_only=True
+    )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if data.get("accredited_on") and not data.get("accreditation"):
+            self.add_error("accreditation", "Enter the accreditation, or leave its date empty")
+        return data
+
+
+MAX_CPD_HOURS = Decimal("500")
+
+
+class MediatorCpdForm(forms.Form):
+    year = forms.IntegerField(
+        label="Year",
+        min_value=2000,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-4"}),
+        error_messages={
+            "required": "Enter the year",
+            "invalid": "Year must be a number, like 2026",
+            "min_value": "Year must be 2000 or later",
+        },
+    )
+    hours = forms.DecimalField(
+        label="CPD hours in the year",
+        min_value=Decimal("0"),
+        max_value=MAX_CPD_HOURS,
+        max_digits=4,
+        decimal_places=1,
+        help_text="For example 12 or 12.5",
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-4"}),
+        error_messages={
+            "required": "Enter the CPD hours",
+            "invalid": "CPD hours must be a number, like 12.5",
+            "min_value": "CPD hours must be 0 or more",
+            "max_value": f"CPD hours must be {MAX_CPD_HOURS} or fewer",
+            "max_decimal_places": "CPD hours can have 1 decimal place at most, like 12.5",
+            "max_digits": f"CPD hours must be {MAX_CPD_HOURS} or fewer",
+            "max_whole_digits": f"CPD hours must be {MAX_CPD_HOURS} or fewer",
+        },
+    )
+    note = forms.CharField(
+        label="What it was (optional)",
+        max_length=300,
+        required=False,
+        help_text="For example: SEND law update, 2 days",
+        error_messages={"max_length": "This must be 300 characters or fewer"},
+    )
+
+    def clean_year(self) -> int:
+        year = self.cleaned_data["year"]
+        if year > today_in_london().year:
+            raise forms.ValidationError(
+                f"Year must be this year ({today_in_london().year}) or earlier"
+            )
+        return year

@@ -78,6 +78,62 @@ class User(AbstractUser):
         return self.role in {Role.MANAGER, Role.ADMINISTRATOR}
 
 
+class MediatorRegistration(models.Model):
+    """A mediator's entry on a register of SEND mediators, and their accreditation.
+
+    The registration holds up to and including `renews_on`; after that it has lapsed and the
+    mediator is refused new cases (mediation.domain.register, mediation.cases.selectors).
+    Managers are reminded once for each renewal date (mediation.accounts.register).
+    """
+
+    mediator = models.OneToOneField(User, on_delete=models.CASCADE, related_name="registration")
+    register = models.CharField(
+        "Register",
+        max_length=120,
+        help_text="For example: Civil Mediation Council, or College of Mediators.",
+    )
+    number = models.CharField("Registration number", max_length=40)
+    renews_on = models.DateField("Renewal date")
+    accreditation = models.CharField(
+        "Accreditation",
+        max_length=200,
+        blank=True,
+        help_text="For example: accredited SEND mediator (College of Mediators).",
+    )
+    accredited_on = models.DateField("Accredited on", null=True, blank=True)
+    updated_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["renews_on", "id"]
+        indexes = [models.Index(fields=["renews_on"], name="registration_renews_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.register} {self.number}"
+
+
+class MediatorCpd(models.Model):
+    """A mediator's continuing professional development (CPD) in one year, in hours."""
+
+    mediator = models.ForeignKey(User, on_delete=models.CASCADE, related_name="cpd_years")
+    year = models.PositiveSmallIntegerField()
+    hours = models.DecimalField(max_digits=5, decimal_places=1)
+    note = models.CharField("What it was", max_length=300, blank=True)
+    updated_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = "mediator CPD year"
+        constraints = [
+            models.UniqueConstraint(fields=["mediator", "year"], name="unique_cpd_year"),
+            models.CheckConstraint(condition=models.Q(hours__gte=0), name="cpd_hours_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"CPD {self.year}: {self.hours} hours"
+
+
 def _new_totp_key() -> str:
     return random_hex(20)  # 160 bits, as django-otp's own TOTP devices
 

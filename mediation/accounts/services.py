@@ -8,8 +8,15 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from mediation.accounts.models import EncryptedTOTPDevice, User
+from mediation.accounts.models import (
+    EncryptedTOTPDevice,
+    MediatorCpd,
+    MediatorRegistration,
+    Role,
+    User,
+)
 from mediation.audit.services import audit_record
+from mediation.common.errors import ServiceError
 from mediation.notifications.services import message_queue
 
 
@@ -105,3 +112,65 @@ def security_notice(user: User, *, what: str, subject: str, body: str) -> None:
         subject=subject,
         body=f"{body}\n\nIf you did not expect this, tell your manager straight away.\n",
     )
+
+
+# The mediators' register ----------------------------------------------------------------------
+
+
+def _require_mediator(mediator: User, by: User) -> None:
+    if not by.can_manage_service:
+        raise ServiceError("Only managers keep the mediators' register.")
+    if mediator.role != Role.MEDIATOR:
+        raise ServiceError(f"{mediator.display_name} is not a mediator.")
+
+
+@transaction.atomic
+def mediator_registration_save(
+    *, mediator: User, by: User, data: dict[str, Any], request: HttpRequest | None = None
+) -> MediatorRegistration:
+    """Record a mediator's registration (register, number, renewal date) and accreditation. A
+    new renewal date is a renewal: managers are reminded again before it."""
+    _require_mediator(mediator, by)
+    fields = ("register", "number", "renews_on", "accreditation", "accredited_on")
+    entry, created = MediatorRegistration.objects.select_for_update().get_or_create(
+        mediator=mediator, defaults={**{name: data.get(name) for name in fields}, "updated_by": by}
+    )
+    before = None if created else entry.renews_on
+    if not created:
+        for name in fields:
+            setattr(entry, name, data.get(name))
+        entry.updated_by = by
+        entry.save()
+    audit_record(
+        actor=by,
+        verb="mediator_registration.save",
+        target=entry,
+        request=request,
+        detail={
+            "mediator": mediator.pk,
+            "renews_on": entry.renews_on.isoformat(),
+            "previous_renews_on": before.isoformat() if before else None,
+        },
+    )
+    return entry
+
+
+@transaction.atomic
+def mediator_cpd_save(
+    *, mediator: User, by: User, data: dict[str, Any], request: HttpRequest | None = None
+) -> MediatorCpd:
+    """Record a mediator's CPD hours for a year (a second entry for a year replaces the first)."""
+    _require_mediator(mediator, by)
+    cpd, _created = MediatorCpd.objects.update_or_create(
+        mediator=mediator,
+        year=data["year"],
+        defaults={"hours": data["hours"], "note": data.get("note", ""), "updated_by": by},
+    )
+    audit_record(
+        actor=by,
+        verb="mediator_cpd.save",
+        target=cpd,
+        request=request,
+        detail={"mediator": mediator.pk, "year": cpd.year, "hours": str(cpd.hours)},
+    )
+    return cpd

@@ -10,17 +10,31 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 
 from mediation.accounts import two_factor as two_factor_devices
-from mediation.accounts.forms import SignInForm, StaffUserForm, TwoFactorCodeForm
-from mediation.accounts.models import User
-from mediation.accounts.services import security_notice, staff_two_factor_reset, staff_user_save
+from mediation.accounts.forms import (
+    MediatorCpdForm,
+    MediatorRegistrationForm,
+    SignInForm,
+    StaffUserForm,
+    TwoFactorCodeForm,
+)
+from mediation.accounts.models import MediatorCpd, MediatorRegistration, Role, User
+from mediation.accounts.register import mediators_register, registration_of
+from mediation.accounts.services import (
+    mediator_cpd_save,
+    mediator_registration_save,
+    security_notice,
+    staff_two_factor_reset,
+    staff_user_save,
+)
 from mediation.accounts.types import AuthenticatedHttpRequest
 from mediation.audit.services import audit_record
-from mediation.common.views import manager_view, render_form_page
+from mediation.common.views import manager_view, refusal_shown_on, render_form_page
 
 
 class SignInView(auth_views.LoginView):
@@ -88,6 +102,99 @@ def user_edit(request: AuthenticatedHttpRequest, user_id: int | None = None) -> 
             request, "accounts/user_form.html", {"form": form, "editing": instance}, invalid=True
         )
     return render(request, "accounts/user_form.html", {"form": form, "editing": instance})
+
+
+# The mediators' register -----------------------------------------------------------------------
+
+
+@manager_view
+def mediators(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Every mediator's registration, accreditation and CPD; renewals due in the next 60 days
+    and lapsed registrations first."""
+    register = mediators_register(today=timezone.localdate())
+    # Staff members' registration details: the read is recorded.
+    audit_record(
+        actor=request.user,
+        verb="mediator_register.view",
+        request=request,
+        detail={"mediators": len(register.rows)},
+    )
+    return render(request, "accounts/mediators.html", {"register": register})
+
+
+def _mediator(user_id: int) -> User:
+    return get_object_or_404(
+        User.objects.select_related("registration"), pk=user_id, role=Role.MEDIATOR
+    )
+
+
+@manager_view
+@require_http_methods(["GET", "POST"])
+def mediator_registration(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
+    mediator = _mediator(user_id)
+    entry: MediatorRegistration | None = getattr(mediator, "registration", None)
+    initial = (
+        {
+            name: getattr(entry, name)
+            for name in ("register", "number", "renews_on", "accreditation", "accredited_on")
+        }
+        if entry
+        else None
+    )
+    form = MediatorRegistrationForm(
+        request.POST if request.method == "POST" else None, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        with refusal_shown_on(form):
+            saved = mediator_registration_save(
+                mediator=mediator, by=request.user, data=form.cleaned_data, request=request
+            )
+            messages.success(
+                request,
+                f"Saved {mediator.display_name}'s registration: renewal due by "
+                f"{saved.renews_on:%-d %B %Y}",
+            )
+            return redirect("manage:mediators")
+    audit_record(
+        actor=request.user, verb="mediator_register.view", target=mediator, request=request
+    )
+    context = {
+        "mediator": mediator,
+        "form": form,
+        "registration": registration_of(mediator, timezone.localdate()),
+    }
+    return render_form_page(
+        request, "accounts/mediator_registration.html", context, invalid=request.method == "POST"
+    )
+
+
+@manager_view
+@require_http_methods(["GET", "POST"])
+def mediator_cpd(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
+    mediator = _mediator(user_id)
+    form = MediatorCpdForm(
+        request.POST if request.method == "POST" else None,
+        initial={"year": timezone.localdate().year},
+    )
+    if request.method == "POST" and form.is_valid():
+        with refusal_shown_on(form):
+            cpd = mediator_cpd_save(
+                mediator=mediator, by=request.user, data=form.cleaned_data, request=request
+            )
+            messages.success(
+                request, f"Saved {mediator.display_name}'s CPD for {cpd.year}: {cpd.hours} hours"
+            )
+            return redirect("manage:mediator-cpd", user_id=mediator.pk)
+    audit_record(
+        actor=request.user, verb="mediator_register.view", target=mediator, request=request
+    )
+    years = list(MediatorCpd.objects.filter(mediator=mediator).order_by("-year"))
+    return render_form_page(
+        request,
+        "accounts/mediator_cpd.html",
+        {"mediator": mediator, "form": form, "years": years},
+        invalid=request.method == "POST",
+    )
 
 
 @manager_view

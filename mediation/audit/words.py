@@ -180,6 +180,20 @@ VERB_WORDS: Final[dict[str, str]] = {
     "message.delivery_failed": "Heard that a message did not arrive",
     "outcome.send_for_agreement": "Sent the outcome statement to the parties to agree",
     "service_details.update": "Changed the service's contact details",
+    # For commissioners: issues in dispute, decisions put off, who declined, contracts across
+    # LAs and the mediators' register
+    "case.issues_set": "Changed the issues in dispute on a case",
+    "case.participation_declined": "Recorded that someone declined disagreement resolution",
+    "issue_theme.create": "Added an issue to the list of issues in dispute",
+    "issue_theme.update": "Changed an issue on the list of issues in dispute",
+    "outcome.issue_results_save": "Recorded the result of each issue in dispute",
+    "outcome.deferred_decision_add": "Recorded a decision put off to a panel or someone else",
+    "outcome.deferred_decision_remove": "Removed a decision put off",
+    "contract.create": "Added a contract covering local authorities",
+    "contract.update": "Changed a contract covering local authorities",
+    "mediator_register.view": "Looked at the mediators' register",
+    "mediator_registration.save": "Changed a mediator's registration",
+    "mediator_cpd.save": "Recorded a mediator's CPD hours",
 }
 
 # One step of the workflow: "case.step.<step>", in the step's own words.

@@ -6,11 +6,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from mediation.accounts.types import AuthenticatedHttpRequest
-from mediation.authorities.forms import LocalAuthorityForm, ServiceDetailsForm
-from mediation.authorities.models import LocalAuthority
-from mediation.authorities.services import local_authority_save, service_details_save
+from mediation.authorities.forms import ContractForm, LocalAuthorityForm, ServiceDetailsForm
+from mediation.authorities.models import Contract, LocalAuthority
+from mediation.authorities.services import contract_save, local_authority_save, service_details_save
 from mediation.common.service_details import service_details_row
-from mediation.common.views import manager_view, render_form_page
+from mediation.common.views import manager_view, refusal_shown_on, render_form_page
 
 
 @manager_view
@@ -64,3 +64,52 @@ def service_details(request: AuthenticatedHttpRequest) -> HttpResponse:
             request, "manage/service_details.html", {"form": form}, invalid=True
         )
     return render(request, "manage/service_details.html", {"form": form})
+
+
+def contract_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    contracts = Contract.objects.select_related("lead").prefetch_related("members")
+    return render(request, "authorities/contracts.html", {"contracts": contracts})
+
+
+@manager_view
+@require_http_methods(["GET", "POST"])
+def contract_edit(
+    request: AuthenticatedHttpRequest, contract_id: int | None = None
+) -> HttpResponse:
+    contract = get_object_or_404(Contract, pk=contract_id) if contract_id else Contract()
+    initial = (
+        {
+            "name": contract.name,
+            "lead": contract.lead_id,
+            "members": [member.pk for member in contract.members.all()],
+            "starts_on": contract.starts_on,
+            "ends_on": contract.ends_on,
+        }
+        if contract.pk
+        else None
+    )
+    form = ContractForm(
+        request.POST if request.method == "POST" else None, initial=initial, contract=contract
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        contract.name = data["name"]
+        contract.lead = data["lead"]
+        contract.starts_on = data["starts_on"]
+        contract.ends_on = data.get("ends_on")
+        with refusal_shown_on(form, "members"):
+            saved = contract_save(
+                contract=contract, members=list(data["members"]), by=request.user, request=request
+            )
+            messages.success(
+                request,
+                f"Saved the contract “{saved.name}”, led by {saved.lead.name}, with "
+                f"{saved.members.count()} local authorities",
+            )
+            return redirect("manage:contracts")
+    return render_form_page(
+        request,
+        "authorities/contract_form.html",
+        {"form": form, "contract": contract},
+        invalid=request.method == "POST",
+    )

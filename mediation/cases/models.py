@@ -70,6 +70,41 @@ class AppealLodged(models.TextChoices):
     UNKNOWN = "unknown", "Not known"
 
 
+class Side(models.TextChoices):
+    """Who asked for something on a case (a meeting cancelled or moved) or declined to take part
+    (in disagreement resolution): one side of the disagreement, or the service itself."""
+
+    FAMILY = "family", "The family (parent, carer or young person)"
+    LA = "la", "The local authority"
+    HEALTH = "health", "The health commissioning body"
+    SCHOOL = "school", "The school or setting"
+    SERVICE = "service", "The service (us)"
+
+
+class ChangeReason(models.TextChoices):
+    """Why a meeting was cancelled or moved (the short list; free text says more)."""
+
+    ILLNESS = "illness", "Illness or an emergency"
+    NOT_AVAILABLE = "not_available", "Someone who must attend cannot come"
+    NO_DECISION_MAKER = "no_decision_maker", "No one who can make decisions can come"
+    INFORMATION = "information", "Waiting for reports or information"
+    MORE_TIME = "more_time", "More time needed to prepare"
+    SETTLED = "settled", "The disagreement was settled or withdrawn"
+    VENUE = "venue", "Venue, travel or technical problem"
+    OTHER = "other", "Another reason"
+
+
+class DeclineReason(models.TextChoices):
+    """Why someone would not take part in disagreement resolution (voluntary, CFA 2014 s57)."""
+
+    NOT_WILLING = "not_willing", "Does not want to take part"
+    APPEAL = "appeal", "Prefers to appeal to the Tribunal, or has appealed"
+    SETTLED = "settled", "The disagreement was settled another way"
+    NOT_THEIR_DECISION = "not_their_decision", "Says the decision is not theirs to make"
+    NO_TIME = "no_time", "Cannot take part within a reasonable time"
+    OTHER = "other", "Another reason"
+
+
 class ReferenceCounter(models.Model):
     """The last number used for each prefix and year, so references never repeat."""
 
@@ -535,3 +570,75 @@ class MediatorConflict(models.Model):
 
     def __str__(self) -> str:
         return f"Conflict for mediator {self.mediator_id}"
+
+
+class ParticipationDeclined(models.Model):
+    """Someone declined to take part in disagreement resolution (it is voluntary, CFA 2014 s57):
+    who, why (from the short list, and in their words, encrypted) and when."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="declines")
+    side = models.CharField(max_length=10, choices=Side.choices)
+    reason_kind = models.CharField(max_length=20, choices=DeclineReason.choices)
+    reason = EncryptedTextField(blank=True)
+    declined_on = models.DateField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-declined_on", "-id"]
+        # Reports: declines in a period, by side.
+        indexes = [models.Index(fields=["declined_on", "side"], name="declined_on_side_idx")]
+
+    def __str__(self) -> str:
+        return f"Declined by {self.side} on {self.declined_on}"
+
+
+class IssueTheme(models.Model):
+    """One kind of matter families and LAs disagree about (a theme of the reports): the service
+    keeps the list, and managers add to it. A theme is never deleted once used; one no longer
+    offered is made inactive, and the cases that have it keep it."""
+
+    name = models.CharField(max_length=120, unique=True)
+    hint = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="A short explanation shown beside the name, for example what it covers.",
+    )
+    active = models.BooleanField(
+        default=True, help_text="Only active issues can be added to cases."
+    )
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Issues are listed in this order (lowest first), then by name."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CaseIssue(models.Model):
+    """One issue in dispute on a case, from the service's list (IssueTheme). The outcome
+    statement gives each its own result (mediation.outcomes.models.IssueOutcome)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="disputed_issues")
+    theme = models.ForeignKey(IssueTheme, on_delete=models.PROTECT, related_name="case_issues")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["theme__position", "theme__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "theme"], name="unique_case_issue"),
+        ]
+        # Reports: cases with each issue (by the case's opening date, through the case).
+        indexes = [models.Index(fields=["theme", "case"], name="case_issue_theme_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.theme_id} on case {self.case_id}"

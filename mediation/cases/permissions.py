@@ -29,6 +29,11 @@ def can_link_cases(user: User) -> bool:
     return user.sees_all_cases
 
 
+def can_set_issues(user: User, case: Case) -> bool:
+    """The issues in dispute: the office, and the case's own mediator (who hears them)."""
+    return user.sees_all_cases or (case.mediator_id is not None and case.mediator_id == user.pk)
+
+
 def can_change_la_reference(user: User) -> bool:
     """The office (case officers and managers) records the LA's own reference."""
     return user.sees_all_cases

@@ -8,11 +8,14 @@ does not exist.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 
 from mediation.accounts.models import Role, User
+from mediation.accounts.register import lapsed_refusal, registration_of
 from mediation.audit.reads import read_noted, refusal_noted
 from mediation.cases.models import Case, CaseLink, Enquiry, MediatorConflict
 from mediation.domain.case_states import CaseState
@@ -137,12 +140,16 @@ def access_enquiry(*, user: User, reference: str) -> Enquiry:
     return enquiry
 
 
-def mediator_refusal(*, case: Case, mediator: User) -> str | None:
+def mediator_refusal(*, case: Case, mediator: User, today: date | None = None) -> str | None:
     """Why `mediator` may not take `case`, or None. Independence: CFA 2014 s53(3)(b), s54(2)(b)
-    and s56 (not employed by the LA, or for health issues by an ICB or NHS England); and any
-    conflict recorded against the family, the school or the LA."""
+    and s56 (not employed by the LA, or for health issues by an ICB or NHS England); a lapsed
+    registration on the register of mediators (mediation.domain.register); and any conflict
+    recorded against the family, the school or the LA."""
     if mediator.role != Role.MEDIATOR or not mediator.is_active:
         return "Choose an active mediator."
+    lapsed = lapsed_refusal(mediator, today or timezone.localdate())
+    if lapsed:
+        return lapsed
     if mediator.employed_by_authorities.filter(pk=case.local_authority_id).exists():
         return (
             f"{mediator.display_name} is employed by {case.local_authority.name}, so is not "
@@ -173,15 +180,30 @@ class MediatorChoice:
     mediator: User
     open_cases: int
     refusal: str | None
+    # A warning that does not stop the allocation (no registration recorded).
+    warning: str | None = None
 
 
 def mediator_choices_for(*, case: Case) -> list[MediatorChoice]:
     """Every active mediator with their current caseload and whether they may take this case."""
-    mediators = User.objects.filter(role=Role.MEDIATOR, is_active=True).annotate(
-        open_cases=Count("mediated_cases", filter=~Q(mediated_cases__status=CaseState.CLOSED))
+    today = timezone.localdate()
+    mediators = (
+        User.objects.filter(role=Role.MEDIATOR, is_active=True)
+        .select_related("registration")
+        .annotate(
+            open_cases=Count("mediated_cases", filter=~Q(mediated_cases__status=CaseState.CLOSED))
+        )
     )
     return [
-        MediatorChoice(m, m.open_cases, mediator_refusal(case=case, mediator=m)) for m in mediators
+        MediatorChoice(
+            m,
+            m.open_cases,
+            mediator_refusal(case=case, mediator=m, today=today),
+            None
+            if registration_of(m, today).renews_on
+            else "No registration is recorded: check it in the mediators' register.",
+        )
+        for m in mediators
     ]
 
 

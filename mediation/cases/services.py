@@ -16,19 +16,25 @@ from mediation.accounts.models import User
 from mediation.audit.services import audit_record
 from mediation.cases.models import (
     Case,
+    CaseIssue,
     CaseLink,
     CaseNote,
     Contact,
     Enquiry,
+    IssueTheme,
     MediatorConflict,
     MediatorNote,
+    ParticipationDeclined,
     Party,
     ReferenceCounter,
+    Side,
 )
 from mediation.cases.selectors import mediator_refusal
 from mediation.common.errors import ServiceError
 from mediation.common.forms import PHONE_MESSAGE, phone_number_formatted
 from mediation.common.words import lower_first
+from mediation.domain.case_states import Route
+from mediation.domain.dates import format_day
 from mediation.timeline.models import TimelineKind
 from mediation.timeline.services import timeline_record
 
@@ -242,6 +248,113 @@ def mediator_conflict_add(
     conflict = MediatorConflict.objects.create(mediator=mediator, created_by=by, **data)
     audit_record(actor=by, verb="mediator_conflict.create", target=conflict, request=request)
     return conflict
+
+
+@transaction.atomic
+def participation_declined_record(
+    *, case: Case, by: User, data: dict[str, Any], request: HttpRequest | None = None
+) -> ParticipationDeclined:
+    """Record that someone declined to take part in disagreement resolution (voluntary,
+    CFA 2014 s57): who, why and when. Counted by the reports ("declined by the LA")."""
+    if not by.can_handle_enquiries:
+        raise ServiceError("Only case officers and managers record who declined.")
+    if case.route != Route.DISAGREEMENT_RESOLUTION:
+        raise ServiceError("Only disagreement resolution is voluntary: this case is not.")
+    declined_on = data["declined_on"]
+    if declined_on > timezone.localdate():
+        raise ServiceError("The date they told us must be today or in the past.")
+    if declined_on < timezone.localdate(case.opened_at):
+        raise ServiceError("The date they told us must be on or after the case was opened.")
+    declined = ParticipationDeclined.objects.create(
+        case=case,
+        side=data["side"],
+        reason_kind=data["reason_kind"],
+        reason=(data.get("reason") or "").strip(),
+        declined_on=declined_on,
+        recorded_by=by,
+    )
+    who = Side(declined.side).label
+    timeline_record(
+        case=case,
+        by=by,
+        summary=f"{who} declined to take part in disagreement resolution: "
+        f"{lower_first(declined.get_reason_kind_display())} ({format_day(declined_on)})",
+        verb="case.participation_declined",
+        target=declined,
+        request=request,
+        detail={"side": declined.side, "reason_kind": declined.reason_kind},
+    )
+    return declined
+
+
+# Issues in dispute ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def issue_theme_save(
+    *, theme: IssueTheme, by: User, request: HttpRequest | None = None
+) -> IssueTheme:
+    """Add an issue to the service's list, or change one (its name, hint, order, whether it is
+    offered). Cases keep the issues they have."""
+    if not by.can_manage_service:
+        raise ServiceError("Only managers change the list of issues.")
+    name = " ".join(theme.name.split())
+    if not name:
+        raise ServiceError("Enter the name of the issue.")
+    clash = IssueTheme.objects.filter(name__iexact=name).exclude(pk=theme.pk).first()
+    if clash is not None:
+        raise ServiceError(f"“{clash.name}” is already on the list.")
+    theme.name = name
+    creating = theme.pk is None
+    theme.save()
+    audit_record(
+        actor=by,
+        verb="issue_theme.create" if creating else "issue_theme.update",
+        target=theme,
+        request=request,
+        detail={"name": theme.name, "active": theme.active},
+    )
+    return theme
+
+
+@transaction.atomic
+def case_issues_set(
+    *,
+    case: Case,
+    themes: list[IssueTheme],
+    by: User,
+    request: HttpRequest | None = None,
+) -> list[CaseIssue]:
+    """Set the issues in dispute on the case: those chosen are added, the others removed. Only
+    issues still offered can be added; one no longer offered may stay."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    current = {issue.theme_id: issue for issue in case.disputed_issues.select_related("theme")}
+    wanted = {theme.pk: theme for theme in themes}
+    added = [theme for pk, theme in wanted.items() if pk not in current]
+    removed = [issue for pk, issue in current.items() if pk not in wanted]
+    closed = [theme.name for theme in added if not theme.active]
+    if closed:
+        raise ServiceError(f"These issues are no longer offered: {', '.join(closed)}.")
+    if not added and not removed:
+        return list(current.values())
+    CaseIssue.objects.bulk_create(CaseIssue(case=case, theme=theme, added_by=by) for theme in added)
+    CaseIssue.objects.filter(pk__in=[issue.pk for issue in removed]).delete()
+    lines = [f"Issue in dispute added: {theme.name}" for theme in added] + [
+        f"Issue in dispute removed: {issue.theme.name}" for issue in removed
+    ]
+    timeline_record(
+        case=case,
+        by=by,
+        summary=lines,
+        verb="case.issues_set",
+        target=case,
+        request=request,
+        detail={
+            "added": sorted(theme.pk for theme in added),
+            "removed": sorted(issue.theme_id for issue in removed),
+        },
+    )
+    return list(case.disputed_issues.select_related("theme"))
 
 
 @transaction.atomic

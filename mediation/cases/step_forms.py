@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 
 from mediation.accounts.models import Role, User
 from mediation.authorities.models import LocalAuthority
 from mediation.cases.forms import MAX_LONG_TEXT
-from mediation.cases.models import CaseLink
-from mediation.common.forms import ModelChoiceField
+from mediation.cases.models import CaseLink, DeclineReason, IssueTheme, Side
+from mediation.common.forms import GovukDateField, ModelChoiceField, ModelMultipleChoiceField
 
 
 def reason_field(label: str, message: str, help_text: str = "") -> forms.CharField:
@@ -92,3 +93,106 @@ class MediatorConflictForm(forms.Form):
                 "Enter a local authority, a school or setting, or a family name"
             )
         return data
+
+
+class DeclinedForm(forms.Form):
+    """Someone declined to take part in disagreement resolution: who, why and when."""
+
+    side = forms.ChoiceField(
+        label="Who declined to take part?",
+        choices=Side.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select who declined to take part",
+            "invalid_choice": "Select who declined to take part",
+        },
+    )
+    reason_kind = forms.ChoiceField(
+        label="What is the main reason they gave?",
+        choices=DeclineReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the main reason they gave",
+            "invalid_choice": "Select the main reason they gave",
+        },
+    )
+    reason = forms.CharField(
+        label="Say more, in their words if you can (optional)",
+        max_length=MAX_LONG_TEXT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept encrypted, like other notes.",
+        error_messages={"max_length": f"This must be {MAX_LONG_TEXT:,} characters or fewer"},
+    )
+    declined_on = GovukDateField(
+        label="Date they told us", past_only=True, help_text="For example, 27 3 2027"
+    )
+
+    def __init__(self, *args: Any, opened_on: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.opened_on = opened_on
+
+    def clean_declined_on(self) -> Any:
+        value = self.cleaned_data.get("declined_on")
+        if value is not None and self.opened_on is not None and value < self.opened_on:
+            raise forms.ValidationError(
+                f"Date they told us must be on or after the day the case was opened, "
+                f"{self.opened_on:%-d %B %Y}"
+            )
+        return value
+
+
+class CaseIssuesForm(forms.Form):
+    """The issues in dispute on a case, from the service's list."""
+
+    themes = ModelMultipleChoiceField(
+        label="What is the disagreement about?",
+        help_text="Select every issue that applies.",
+        queryset=IssueTheme.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={
+            "invalid_choice": "Select issues from the list",
+            "invalid_pk_value": "Select issues from the list",
+        },
+    )
+
+    def __init__(self, *args: Any, current: list[int] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The issues offered now, and any the case already has that are no longer offered.
+        field = self.fields["themes"]
+        assert isinstance(field, ModelMultipleChoiceField)
+        field.queryset = IssueTheme.objects.filter(
+            Q(active=True) | Q(pk__in=current or [])
+        ).order_by("position", "name")
+
+
+class IssueThemeForm(forms.ModelForm):
+    class Meta:
+        model = IssueTheme
+        fields = ["name", "hint", "position", "active"]
+        labels = {
+            "name": "Name of the issue",
+            "hint": "Short explanation (optional)",
+            "position": "Order in the list",
+            "active": "Offer this issue for cases",
+        }
+        error_messages = {
+            "name": {
+                "required": "Enter the name of the issue",
+                "max_length": "The name must be 120 characters or fewer",
+                "unique": "That issue is already on the list",
+            },
+            "hint": {"max_length": "The explanation must be 200 characters or fewer"},
+            "position": {
+                "required": "Enter the order in the list, as a number",
+                "invalid": "The order must be a whole number, like 10",
+                "min_value": "The order must be 0 or more",
+                "max_value": "The order must be 32767 or less",
+            },
+        }
+        widgets = {
+            "position": forms.TextInput(
+                attrs={"inputmode": "numeric", "class": "govuk-input--width-4"}
+            )
+        }

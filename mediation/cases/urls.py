@@ -12,6 +12,8 @@ case_urlpatterns = [
     path("cases/<str:reference>/mediator/", views.assign_mediator, name="assign-mediator"),
     path("cases/<str:reference>/private-notes/", views.mediator_notes, name="mediator-notes"),
     path("cases/<str:reference>/links/new/", views.case_link_add, name="link-add"),
+    path("cases/<str:reference>/declined/", views.participation_declined, name="declined"),
+    path("cases/<str:reference>/issues/", views.case_issues, name="issues"),
     path("cases/<str:reference>/la-reference/", views.la_reference_edit, name="la-reference"),
 ]
 

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from mediation.accounts.models import Role, User
@@ -23,10 +24,13 @@ from mediation.cases.forms import (
     LaReferenceForm,
     NoteForm,
 )
-from mediation.cases.models import Case, Enquiry, MediatorConflict
+from mediation.cases.models import Case, Enquiry, IssueTheme, MediatorConflict
 from mediation.cases.step_forms import (
     AssignMediatorForm,
+    CaseIssuesForm,
     CaseLinkForm,
+    DeclinedForm,
+    IssueThemeForm,
     MediatorConflictForm,
     MediatorNoteForm,
 )
@@ -38,6 +42,7 @@ from mediation.common.views import (
     render_form_page,
     staff_view,
 )
+from mediation.common.words import lower_first
 
 
 def can_handle_enquiries(user: User) -> bool:
@@ -316,6 +321,111 @@ def mediator_conflicts(request: AuthenticatedHttpRequest, user_id: int) -> HttpR
         {"mediator": mediator, "form": form, "conflicts": conflicts},
         invalid=request.method == "POST",
     )
+
+
+@staff_view(can_handle_enquiries)
+@require_http_methods(["GET", "POST"])
+def participation_declined(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    """Record that someone declined to take part in disagreement resolution."""
+    case = selectors.access_case(user=request.user, reference=reference, request=request)
+    if case.route != "disagreement_resolution":
+        raise Http404("Only disagreement resolution can be declined")
+    form = DeclinedForm(
+        request.POST if request.method == "POST" else None,
+        opened_on=timezone.localdate(case.opened_at),
+    )
+    if request.method == "POST" and form.is_valid():
+        with refusal_shown_on(form, "declined_on"):
+            declined = services.participation_declined_record(
+                case=case, by=request.user, data=form.cleaned_data, request=request
+            )
+            messages.success(
+                request,
+                f"Recorded: {lower_first(declined.get_side_display())} declined to take part",
+            )
+            return redirect("cases:detail", reference=case.reference)
+    declines = list(case.declines.select_related("recorded_by"))
+    return render_form_page(
+        request,
+        "cases/declined_form.html",
+        {"case": case, "form": form, "declines": declines},
+        invalid=request.method == "POST",
+    )
+
+
+# Issues in dispute ----------------------------------------------------------------------------
+
+
+@staff_view()
+@require_http_methods(["GET", "POST"])
+def case_issues(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    """The issues in dispute on a case, from the service's list."""
+    case = selectors.access_case(user=request.user, reference=reference, request=request)
+    if not permissions.can_set_issues(request.user, case):
+        raise PermissionDenied
+    current = list(case.disputed_issues.values_list("theme_id", flat=True))
+    form = CaseIssuesForm(
+        request.POST if request.method == "POST" else None,
+        initial={"themes": current},
+        current=current,
+    )
+    if request.method == "POST" and form.is_valid():
+        with refusal_shown_on(form, "themes"):
+            issues = services.case_issues_set(
+                case=case,
+                themes=list(form.cleaned_data["themes"]),
+                by=request.user,
+                request=request,
+            )
+            messages.success(
+                request,
+                f"Issues in dispute saved: {', '.join(i.theme.name for i in issues)}"
+                if issues
+                else "Issues in dispute saved: none",
+            )
+            return redirect("cases:detail", reference=case.reference)
+    return render_form_page(
+        request,
+        "cases/issues_form.html",
+        {"case": case, "form": form},
+        invalid=request.method == "POST",
+    )
+
+
+@manager_view
+def issue_themes(request: AuthenticatedHttpRequest) -> HttpResponse:
+    themes = IssueTheme.objects.order_by("-active", "position", "name")
+    return render(request, "cases/issue_themes.html", {"themes": themes})
+
+
+@manager_view
+@require_http_methods(["GET", "POST"])
+def issue_theme_edit(
+    request: AuthenticatedHttpRequest, theme_id: int | None = None
+) -> HttpResponse:
+    theme = get_object_or_404(IssueTheme, pk=theme_id) if theme_id else IssueTheme()
+    initial = None if theme.pk else {"position": _next_position()}
+    form = IssueThemeForm(
+        request.POST if request.method == "POST" else None, instance=theme, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        with refusal_shown_on(form, "name"):
+            saved = services.issue_theme_save(
+                theme=form.save(commit=False), by=request.user, request=request
+            )
+            messages.success(request, f"Saved the issue “{saved.name}”")
+            return redirect("manage:issue-themes")
+    return render_form_page(
+        request,
+        "cases/issue_theme_form.html",
+        {"form": form, "theme": theme},
+        invalid=request.method == "POST",
+    )
+
+
+def _next_position() -> int:
+    last = IssueTheme.objects.order_by("-position").values_list("position", flat=True).first()
+    return (last or 0) + 10
 
 
 @staff_view()

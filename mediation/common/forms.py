@@ -129,7 +129,7 @@ class GovukDateField(forms.MultiValueField):
             )
         try:
             value = date(int(year), int(month), int(day))
-        except ValueError as error:
+        except (ValueError, OverflowError) as error:  # a day of 20 digits overflows a C long
             raise ValidationError(f"{self.noun} must be a real date") from error
         if value.year < 1900:
             raise ValidationError(f"{self.noun} must be after 1900")

@@ -47,7 +47,7 @@ def render_form_page(
 
 @contextmanager
 def refusal_shown_on(
-    form: forms.Form, field: str | None = None, fields: Mapping[str, str] | None = None
+    form: forms.BaseForm, field: str | None = None, fields: Mapping[str, str] | None = None
 ) -> Iterator[None]:
     """Around the service call of a form page: a refusal (ServiceError) goes on the form, next
     to `field` or, with no field, at the top of the error summary. A refusal that names its

@@ -29,6 +29,7 @@ from mediation.cases.models import (
     Contact,
     ContactPreference,
     Enquiry,
+    IssueTheme,
     Party,
     PartyRole,
 )
@@ -278,6 +279,33 @@ class DemoCase:
             case=self.case, mediator=self.world.staff[username], by=self.owner
         )
 
+    def issues(self, *names: str) -> None:
+        """The issues in dispute, from the service's list (the reports' themes count them). A
+        migration seeds the list; where it is not there (a test's flushed database) the manager
+        adds the issue, as under Manage."""
+        themes = []
+        for name in names:
+            theme = IssueTheme.objects.filter(name=name).first()
+            if theme is None:
+                theme = cases.issue_theme_save(
+                    theme=IssueTheme(name=name), by=self.world.staff["morgan.manager"]
+                )
+            themes.append(theme)
+        cases.case_issues_set(case=self.case, themes=themes, by=self.owner)
+
+    def declined(self, side: str, reason_kind: str, reason: str) -> None:
+        """Someone would not take part in disagreement resolution, told us today."""
+        cases.participation_declined_record(
+            case=self.case,
+            by=self.owner,
+            data={
+                "side": side,
+                "reason_kind": reason_kind,
+                "reason": reason,
+                "declined_on": self.today(),
+            },
+        )
+
     def link_to(self, child: str, kind: str = CaseLink.Kind.SIBLING) -> None:
         """Link this case to another demo case, found by the child's name."""
         first, last = child.split()
@@ -484,6 +512,13 @@ class DemoCase:
         """The draft sent to every party who has not agreed it: each is told what to check, by
         when (an email with a portal link, or a letter), and may then agree it in the portal."""
         outcomes.statement_send_for_agreement(case=self.case, by=self.mediator)
+
+    def issue_results(self, result: str) -> None:
+        """The statement gives every issue in dispute on the case the same result."""
+        theme_ids = self.case.disputed_issues.values_list("theme_id", flat=True)
+        outcomes.issue_results_save(
+            case=self.case, by=self.mediator, results=dict.fromkeys(theme_ids, result)
+        )
 
     def statement_final(self) -> None:
         outcomes.statement_finalise(case=self.case, by=self.mediator)

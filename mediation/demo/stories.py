@@ -24,9 +24,11 @@ from mediation.cases.models import (
     CallerType,
     ClosureOutcome,
     ContactPreference,
+    DeclineReason,
     Outcome,
     Party,
     PartyRole,
+    Side,
 )
 from mediation.demo.acts import DemoCase, Family, World
 from mediation.domain.attendance import EDUCATION, HEALTH, SOCIAL_CARE
@@ -41,7 +43,7 @@ from mediation.exchange.services import (
 )
 from mediation.invoicing import selectors as invoicing_selectors
 from mediation.invoicing.services import credit_note_issue, invoice_issue
-from mediation.outcomes.models import AgreedAction
+from mediation.outcomes.models import AgreedAction, IssueResult
 from mediation.parties.models import ChildScope
 from mediation.portal.models import AccessKind, PortalRequest
 from mediation.reports.services import appeal_record, quarterly_report_request
@@ -1238,6 +1240,8 @@ def resolution_closed(w: World) -> Steps:
     yield from opened(s, -20, Route.DISAGREEMENT_RESOLUTION)
     yield s.at(-12, "10:00")
     s.call_logged("The school does not want to take part.", incoming=False)
+    # Disagreement resolution is voluntary: who declined, and why, is a commissioners' figure.
+    s.declined(Side.SCHOOL, DeclineReason.NOT_WILLING, "The school does not want to take part.")
     s.step(
         Step.CLOSE,
         closure_outcome=ClosureOutcome.NO_CONSENT,
@@ -1332,6 +1336,11 @@ def earlier_case(
         yield on(later(start, 1))
         s.assign_mediator("maya.mediator")
         la_officer(s, "Robert Lyle")
+        # The issues in dispute, so the reports' themes table has figures.
+        if route == Route.MEDIATION:
+            s.issues("EHC plan section F: provision", "Therapies")
+        else:
+            s.issues("Transport")
         if route == Route.MEDIATION:
             s.step(Step.INFORM_LA)
         else:
@@ -1347,6 +1356,7 @@ def earlier_case(
             Outcome.AGREED_ALL if agreement else Outcome.NOT_AGREED,
             "What everyone said, and what happens next.",
         )
+        s.issue_results(IssueResult.AGREED if agreement else IssueResult.NOT_AGREED)
         if agreement:
             s.action_agreed(
                 "Reconsider the decision with the new evidence.",

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 
-from mediation.authorities.models import LocalAuthority
+from mediation.authorities.models import Contract, LocalAuthority
 from mediation.common.forms import GovukDateField, ModelChoiceField, today_in_london
 from mediation.domain.billing import parse_pounds
 from mediation.invoicing.models import Activity, InvoiceLine
@@ -162,10 +162,15 @@ class InvoicePeriodForm(forms.Form):
         label="Local authority",
         queryset=LocalAuthority.objects.order_by("name"),
         empty_label="Choose a local authority",
-        error_messages={
-            "required": "Choose the local authority to invoice",
-            "invalid_choice": "Choose the local authority to invoice",
-        },
+        required=False,
+        error_messages={"invalid_choice": "Choose the local authority to invoice"},
+    )
+    contract = ModelChoiceField(
+        label="Or a contract (invoice its lead council for the whole group)",
+        queryset=Contract.objects.select_related("lead").order_by("name"),
+        empty_label="No contract",
+        required=False,
+        error_messages={"invalid_choice": "Choose the contract from the list"},
     )
     period = forms.ChoiceField(
         label="Period",
@@ -198,6 +203,13 @@ class InvoicePeriodForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
+        if "local_authority" not in self.errors and "contract" not in self.errors:
+            if data.get("local_authority") and data.get("contract"):
+                self.add_error(
+                    "contract", "Choose a local authority or a contract to invoice, not both"
+                )
+            elif not data.get("local_authority") and not data.get("contract"):
+                self.add_error("local_authority", "Choose the local authority to invoice")
         kind = data.get("period")
         year = data.get("year")
         if kind in {"month", "quarter"}:

@@ -26,7 +26,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from mediation.authorities.models import LocalAuthority
+from mediation.authorities.models import Contract, LocalAuthority
 
 
 class ImmutableRecord(Exception):
@@ -42,8 +42,14 @@ class Activity(models.TextChoices):
 
 
 class Tariff(models.Model):
+    """One LA's price for an activity, or a contract's price for the activities of each of its
+    LAs on the contract's days (exactly one of the two is set)."""
+
     local_authority = models.ForeignKey(
-        LocalAuthority, on_delete=models.PROTECT, related_name="tariffs"
+        LocalAuthority, null=True, blank=True, on_delete=models.PROTECT, related_name="tariffs"
+    )
+    contract = models.ForeignKey(
+        Contract, null=True, blank=True, on_delete=models.PROTECT, related_name="tariffs"
     )
     activity = models.CharField(max_length=30, choices=Activity.choices)
     unit_price_pence = models.PositiveIntegerField()
@@ -75,10 +81,20 @@ class Tariff(models.Model):
             models.CheckConstraint(
                 condition=models.Q(vat_rate_bp__lte=10_000), name="tariff_vat_at_most_100"
             ),
+            models.CheckConstraint(
+                condition=models.Q(local_authority__isnull=False, contract__isnull=True)
+                | models.Q(local_authority__isnull=True, contract__isnull=False),
+                name="tariff_of_an_la_or_a_contract",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.local_authority_id} {self.activity} from {self.effective_from}"
+        owner = (
+            f"LA {self.local_authority_id}"
+            if self.local_authority_id
+            else (f"contract {self.contract_id}")
+        )
+        return f"{owner} {self.activity} from {self.effective_from}"
 
     def applies_on(self, day: date) -> bool:
         return self.effective_from <= day and (
@@ -113,8 +129,13 @@ class _ImmutableModel(models.Model):
 
 class Invoice(_ImmutableModel):
     number = models.CharField(max_length=20, unique=True)
+    # The council billed: the LA itself, or for a contract its lead council.
     local_authority = models.ForeignKey(
         LocalAuthority, on_delete=models.PROTECT, related_name="invoices"
+    )
+    # For the whole group of a contract (a line per LA), else empty.
+    contract = models.ForeignKey(
+        Contract, null=True, blank=True, on_delete=models.PROTECT, related_name="invoices"
     )
     # The LA's name and code as they were on the day of issue.
     billed_to_name = models.CharField(max_length=120)
@@ -159,6 +180,10 @@ class InvoiceLine(_ImmutableModel):
     net_pence = models.PositiveIntegerField()
     vat_pence = models.PositiveIntegerField()
     tariff = models.ForeignKey(Tariff, null=True, on_delete=models.PROTECT, related_name="lines")
+    # On a contract's invoice: the LA whose activities the line bills.
+    for_authority = models.ForeignKey(
+        LocalAuthority, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["invoice", "position"]

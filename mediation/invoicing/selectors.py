@@ -28,7 +28,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from mediation.authorities.models import LocalAuthority
+from mediation.authorities.models import Contract, LocalAuthority
 from mediation.cases.models import Case, CertificateKind, Enquiry
 from mediation.common.days import day_bounds
 from mediation.deadlines.clocks import service_calendar
@@ -67,6 +67,8 @@ class DraftLine:
     description: str
     tariff: Tariff
     items: list[ActivityRow] = field(default_factory=list)
+    # On a contract's invoice: the LA whose activities the line bills.
+    authority: LocalAuthority | None = None
 
     @property
     def quantity(self) -> int:
@@ -102,12 +104,15 @@ class DraftLine:
 
 @dataclass
 class Draft:
-    local_authority: LocalAuthority
+    local_authority: LocalAuthority  # the council billed (a contract's lead council)
     start: date
     end: date
     lines: list[DraftLine]
     unpriced: list[ActivityRow]
     already_billed: list[tuple[ActivityRow, str]]
+    # Billed to the lead council of a contract with prices for them: (activity, contract name).
+    under_contract: list[tuple[ActivityRow, str]] = field(default_factory=list)
+    contract: Contract | None = None
 
     @property
     def net_pence(self) -> int:
@@ -126,7 +131,7 @@ class Draft:
         """What would be billed, as a hash: issuing refuses a draft that changed since preview."""
         parts = sorted(
             f"{line.activity}:{line.tariff.pk}:{line.unit_price_pence}:{line.vat_rate_bp}:"
-            f"{item.source_id}"
+            f"{line.authority.pk if line.authority else ''}:{item.source_id}"
             for line in self.lines
             for item in line.items
         )
@@ -261,16 +266,44 @@ def tariffs_for(authority: LocalAuthority) -> list[Tariff]:
     )
 
 
+def contract_tariffs(contract: Contract) -> list[Tariff]:
+    return list(Tariff.objects.filter(contract=contract).order_by("activity", "effective_from"))
+
+
+def _contracts_of(authority: LocalAuthority) -> list[tuple[Contract, list[Tariff]]]:
+    """The contracts the LA is in, each with its prices (two queries)."""
+    contracts = list(Contract.objects.filter(members=authority).prefetch_related("tariffs"))
+    return [(contract, list(contract.tariffs.all())) for contract in contracts]
+
+
+def contract_pricing(
+    contracts: list[tuple[Contract, list[Tariff]]], row: ActivityRow
+) -> Contract | None:
+    """The contract that prices this activity: one the LA is in on the activity's day, with a
+    price for it that day (its lead council is invoiced for it, not the LA)."""
+    for contract, tariffs in contracts:
+        if contract.covers(row.happened_on) and _tariff_on(tariffs, row.activity, row.happened_on):
+            return contract
+    return None
+
+
 def invoice_draft(*, authority: LocalAuthority, start: date, end: date) -> Draft:
     """The invoice that issuing now would make: a line per activity and price, with the
-    activities behind it; activities without a tariff on their day; those already invoiced."""
+    activities behind it; activities without a tariff on their day; those already invoiced;
+    those priced by a contract the LA is in (invoiced to its lead council instead)."""
     tariffs = tariffs_for(authority)
+    contracts = _contracts_of(authority)
     unpriced: list[ActivityRow] = []
     already: list[tuple[ActivityRow, str]] = []
+    under_contract: list[tuple[ActivityRow, str]] = []
     by_tariff: dict[int, DraftLine] = {}
     for row, billed in activities_in_period(authority, start, end, tariffs):
         if billed:
             already.append((row, billed))
+            continue
+        contract = contract_pricing(contracts, row)
+        if contract is not None:
+            under_contract.append((row, contract.name))
             continue
         tariff = _tariff_on(tariffs, row.activity, row.happened_on)
         if tariff is None:
@@ -296,14 +329,78 @@ def invoice_draft(*, authority: LocalAuthority, start: date, end: date) -> Draft
                 f"{Activity(line.activity).label} (price from "
                 f"{format_day(line.tariff.effective_from)})"
             )
-    sort_key = lambda row: (ACTIVITY_ORDER.index(row.activity), row.happened_on, row.reference)  # noqa: E731
     return Draft(
         local_authority=authority,
         start=start,
         end=end,
         lines=lines,
-        unpriced=sorted(unpriced, key=sort_key),
-        already_billed=sorted(already, key=lambda pair: sort_key(pair[0])),
+        unpriced=sorted(unpriced, key=_sort_key),
+        already_billed=sorted(already, key=lambda pair: _sort_key(pair[0])),
+        under_contract=sorted(under_contract, key=lambda pair: _sort_key(pair[0])),
+    )
+
+
+def _sort_key(row: ActivityRow) -> tuple[int, date, str]:
+    return (ACTIVITY_ORDER.index(row.activity), row.happened_on, row.reference)
+
+
+def invoice_draft_for_contract(*, contract: Contract, start: date, end: date) -> Draft:
+    """The invoice to the contract's lead council for the whole group: a line per LA, activity
+    and price, priced by the contract's tariffs. Only activities on the contract's days count
+    (those outside are the LA's own, invoiced to it); each LA's already invoiced ones are set
+    aside, so an activity is never on an LA's invoice and the contract's both."""
+    tariffs = contract_tariffs(contract)
+    members = sorted(contract.members.all(), key=lambda member: member.name)
+    first = max(start, contract.starts_on)
+    last = min(end, contract.ends_on) if contract.ends_on else end
+    unpriced: list[ActivityRow] = []
+    already: list[tuple[ActivityRow, str]] = []
+    by_key: dict[tuple[int, int], DraftLine] = {}
+    for member in members:
+        if last < first:
+            break
+        for row, billed in activities_in_period(member, first, last, tariffs):
+            if billed:
+                already.append((row, billed))
+                continue
+            tariff = _tariff_on(tariffs, row.activity, row.happened_on)
+            if tariff is None:
+                unpriced.append(row)
+                continue
+            line = by_key.get((member.pk, tariff.pk))
+            if line is None:
+                line = by_key[(member.pk, tariff.pk)] = DraftLine(
+                    activity=row.activity,
+                    description=f"{Activity(row.activity).label}: {member.name}",
+                    tariff=tariff,
+                    authority=member,
+                )
+            line.items.append(row)
+    order = {member.pk: position for position, member in enumerate(members)}
+    lines = sorted(
+        by_key.values(),
+        key=lambda ln: (
+            order[ln.authority.pk if ln.authority else 0],
+            ACTIVITY_ORDER.index(ln.activity),
+            ln.tariff.effective_from,
+        ),
+    )
+    per_activity: dict[tuple[int, str], int] = {}
+    for line in lines:
+        key = (line.authority.pk if line.authority else 0, line.activity)
+        per_activity[key] = per_activity.get(key, 0) + 1
+        line.items.sort(key=lambda item: (item.happened_on, item.reference))
+    for line in lines:
+        if per_activity[(line.authority.pk if line.authority else 0, line.activity)] > 1:
+            line.description += f" (price from {format_day(line.tariff.effective_from)})"
+    return Draft(
+        local_authority=contract.lead,
+        start=start,
+        end=end,
+        lines=lines,
+        unpriced=sorted(unpriced, key=_sort_key),
+        already_billed=sorted(already, key=lambda pair: _sort_key(pair[0])),
+        contract=contract,
     )
 
 
@@ -370,7 +467,7 @@ class Credited(TypedDict):
 
 def get_invoice(number: str) -> WithAnnotations[Invoice, Credited]:
     return get_object_or_404(
-        Invoice.objects.select_related("local_authority", "issued_by").annotate(
+        Invoice.objects.select_related("local_authority", "issued_by", "contract").annotate(
             credited=credited_pence()
         ),
         number=number,

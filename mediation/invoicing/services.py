@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from mediation.accounts.models import User
 from mediation.audit.services import audit_record
-from mediation.authorities.models import LocalAuthority
+from mediation.authorities.models import Contract, LocalAuthority
 from mediation.cases.models import ReferenceCounter
 from mediation.common.errors import DraftChanged, ServiceError
 from mediation.common.pdf import html_to_pdf, sha256_hex
@@ -66,10 +66,13 @@ def number_next(*, prefix: str, year: int) -> str:
 
 
 def tariff_overlap(tariff: Tariff) -> Tariff | None:
-    """Another tariff of the same LA and activity whose dates overlap this one's."""
-    others = Tariff.objects.filter(
-        local_authority_id=tariff.local_authority_id, activity=tariff.activity
-    ).exclude(pk=tariff.pk)
+    """Another tariff of the same LA (or contract) and activity whose dates overlap this one's."""
+    owner = (
+        {"local_authority_id": tariff.local_authority_id}
+        if tariff.local_authority_id
+        else {"contract_id": tariff.contract_id}
+    )
+    others = Tariff.objects.filter(activity=tariff.activity, **owner).exclude(pk=tariff.pk)
     if tariff.effective_to is not None:
         others = others.filter(effective_from__lte=tariff.effective_to)
     others = others.exclude(effective_to__lt=tariff.effective_from)
@@ -114,8 +117,13 @@ def tariff_save(*, tariff: Tariff, by: User, request: HttpRequest | None = None)
     """Add or change a tariff. Refused if it overlaps another of the LA for the activity."""
     if not by.can_manage_service:
         raise ServiceError("Only managers can set tariffs.")
-    # Lock the LA so two managers cannot add overlapping tariffs at the same moment.
-    LocalAuthority.objects.select_for_update().get(pk=tariff.local_authority_id)
+    if (tariff.local_authority_id is None) == (tariff.contract_id is None):
+        raise ServiceError("A tariff is for one local authority or one contract.")
+    # Lock the LA (or contract) so two managers cannot add overlapping tariffs at once.
+    if tariff.local_authority_id is not None:
+        LocalAuthority.objects.select_for_update().get(pk=tariff.local_authority_id)
+    elif tariff.contract_id is not None:
+        Contract.objects.select_for_update().get(pk=tariff.contract_id)
     if tariff.activity != Activity.CANCELLED_MEETING:
         tariff.notice_working_days = None
     if tariff.pk is not None:
@@ -137,6 +145,7 @@ def tariff_save(*, tariff: Tariff, by: User, request: HttpRequest | None = None)
         request=request,
         detail={
             "local_authority": tariff.local_authority_id,
+            "contract": tariff.contract_id,
             "activity": tariff.activity,
             "unit_price_pence": tariff.unit_price_pence,
             "vat_rate_bp": tariff.vat_rate_bp,
@@ -170,10 +179,12 @@ def invoice_issue(
     end: date,
     fingerprint: str,
     by: User,
+    contract: Contract | None = None,
     request: HttpRequest | None = None,
 ) -> Invoice:
-    """Issue the invoice previewed for this LA and period. Refused if what would be billed has
-    changed since the preview (`fingerprint`), or if there is nothing to bill."""
+    """Issue the invoice previewed for this LA and period, or with `contract` the one for the
+    whole group to its lead council (`authority` is then the lead). Refused if what would be
+    billed has changed since the preview (`fingerprint`), or if there is nothing to bill."""
     try:
         return _invoice_issue(
             authority=authority,
@@ -181,6 +192,7 @@ def invoice_issue(
             end=end,
             fingerprint=fingerprint,
             by=by,
+            contract=contract,
             request=request,
         )
     except IntegrityError:
@@ -199,14 +211,28 @@ def _invoice_issue(
     end: date,
     fingerprint: str,
     by: User,
+    contract: Contract | None,
     request: HttpRequest | None,
 ) -> Invoice:
     if not by.can_manage_service:
         raise ServiceError("Only managers can issue invoices.")
     if end < start:
         raise ServiceError("The end of the period must be on or after its start.")
-    authority = LocalAuthority.objects.select_for_update().get(pk=authority.pk)
-    draft = selectors.invoice_draft(authority=authority, start=start, end=end)
+    if contract is not None:
+        contract = Contract.objects.select_related("lead").get(pk=contract.pk)
+        if contract.lead_id != authority.pk:
+            raise ServiceError("A contract's invoice goes to its lead council.")
+        # Lock every member LA: their activities are billed here, and LA invoices lock them too.
+        members = list(
+            LocalAuthority.objects.select_for_update()
+            .filter(pk__in=contract.members.values("pk"))
+            .order_by("pk")
+        )
+        authority = next(m for m in members if m.pk == contract.lead_id)
+        draft = selectors.invoice_draft_for_contract(contract=contract, start=start, end=end)
+    else:
+        authority = LocalAuthority.objects.select_for_update().get(pk=authority.pk)
+        draft = selectors.invoice_draft(authority=authority, start=start, end=end)
     if draft.fingerprint != fingerprint:
         raise DraftChanged(
             "What would be invoiced has changed since you looked at the preview. "
@@ -224,6 +250,7 @@ def _invoice_issue(
             number=number,
             authority_name=authority.name,
             authority_code=authority.code,
+            contract=contract,
             issued_on=issued_on,
             start=start,
             end=end,
@@ -236,6 +263,7 @@ def _invoice_issue(
     invoice = Invoice.objects.create(
         number=number,
         local_authority=authority,
+        contract=contract,
         billed_to_name=authority.name,
         billed_to_code=authority.code,
         period_start=start,
@@ -263,12 +291,15 @@ def _invoice_issue(
             net_pence=line.net_pence,
             vat_pence=line.vat_pence,
             tariff=line.tariff,
+            for_authority=line.authority,
         )
         items.extend(
             BilledActivity(
                 invoice=invoice,
                 line=row,
-                local_authority=authority,
+                # The LA whose activity it is (a contract's member), so that it is billed once
+                # whether on its own invoice or on the contract's.
+                local_authority=line.authority or authority,
                 activity=item.activity,
                 source_id=item.source_id,
                 reference=item.reference,
@@ -285,6 +316,7 @@ def _invoice_issue(
         detail={
             "number": number,
             "local_authority": authority.pk,
+            "contract": contract.pk if contract else None,
             "period": [start.isoformat(), end.isoformat()],
             "total_pence": invoice.total_pence,
             "activities": len(items),

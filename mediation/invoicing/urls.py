@@ -16,6 +16,21 @@ urlpatterns = [
         views.tariff_edit,
         name="tariff-edit",
     ),
+    path(
+        "manage/invoices/tariffs/contracts/<int:contract_id>/",
+        views.contract_tariff_list,
+        name="contract-tariffs",
+    ),
+    path(
+        "manage/invoices/tariffs/contracts/<int:contract_id>/new/",
+        views.contract_tariff_edit,
+        name="contract-tariff-new",
+    ),
+    path(
+        "manage/invoices/tariffs/contracts/<int:contract_id>/<int:tariff_id>/",
+        views.contract_tariff_edit,
+        name="contract-tariff-edit",
+    ),
     path("manage/invoices/<str:number>/", views.invoice_detail, name="detail"),
     path("manage/invoices/<str:number>/pdf/", views.invoice_pdf, name="pdf"),
     path("manage/invoices/<str:number>/csv/", views.invoice_csv, name="csv"),

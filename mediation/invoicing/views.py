@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mediation.accounts.step_up import step_up_required
 from mediation.accounts.types import AuthenticatedHttpRequest
-from mediation.authorities.models import LocalAuthority
+from mediation.authorities.models import Contract, LocalAuthority
 from mediation.common.pagination import page_number_from, paginate
 from mediation.common.views import (
     manager_view,
@@ -39,21 +39,39 @@ def tariff_authorities(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "invoicing/tariff_authorities.html",
-        {"authorities": LocalAuthority.objects.order_by("name")},
+        {
+            "authorities": LocalAuthority.objects.order_by("name"),
+            "contracts": Contract.objects.select_related("lead").order_by("name"),
+        },
+    )
+
+
+def _tariff_list(
+    request: AuthenticatedHttpRequest, owner: LocalAuthority | Contract
+) -> HttpResponse:
+    is_contract = isinstance(owner, Contract)
+    tariffs = Tariff.objects.filter(
+        **({"contract": owner} if is_contract else {"local_authority": owner})
+    ).order_by("activity", "-effective_from")
+    grouped = [
+        (label, [t for t in tariffs if t.activity == value]) for value, label in Activity.choices
+    ]
+    return render(
+        request,
+        "invoicing/tariff_list.html",
+        {"authority": owner, "grouped": grouped, "is_contract": is_contract},
     )
 
 
 @manager_view
 def tariff_list(request: AuthenticatedHttpRequest, authority_id: int) -> HttpResponse:
-    authority = get_object_or_404(LocalAuthority, pk=authority_id)
-    tariffs = Tariff.objects.filter(local_authority=authority).order_by(
-        "activity", "-effective_from"
-    )
-    grouped = [
-        (label, [t for t in tariffs if t.activity == value]) for value, label in Activity.choices
-    ]
-    return render(
-        request, "invoicing/tariff_list.html", {"authority": authority, "grouped": grouped}
+    return _tariff_list(request, get_object_or_404(LocalAuthority, pk=authority_id))
+
+
+@manager_view
+def contract_tariff_list(request: AuthenticatedHttpRequest, contract_id: int) -> HttpResponse:
+    return _tariff_list(
+        request, get_object_or_404(Contract.objects.select_related("lead"), pk=contract_id)
     )
 
 
@@ -81,9 +99,30 @@ def tariff_edit(
         if tariff_id
         else Tariff(local_authority=authority)
     )
+    return _tariff_edit(request, authority, tariff)
+
+
+@manager_view
+@require_http_methods(["GET", "POST"])
+def contract_tariff_edit(
+    request: AuthenticatedHttpRequest, contract_id: int, tariff_id: int | None = None
+) -> HttpResponse:
+    contract = get_object_or_404(Contract, pk=contract_id)
+    tariff = (
+        get_object_or_404(Tariff, pk=tariff_id, contract=contract)
+        if tariff_id
+        else Tariff(contract=contract)
+    )
+    return _tariff_edit(request, contract, tariff)
+
+
+def _tariff_edit(
+    request: AuthenticatedHttpRequest, owner: LocalAuthority | Contract, tariff: Tariff
+) -> HttpResponse:
+    is_contract = isinstance(owner, Contract)
     initial = _tariff_initial(tariff) if tariff.pk else {"vat_rate": "0"}
     form = TariffForm(request.POST if request.method == "POST" else None, initial=initial)
-    context = {"authority": authority, "tariff": tariff, "form": form}
+    context = {"authority": owner, "tariff": tariff, "form": form, "is_contract": is_contract}
     if request.method == "GET":
         return render(request, "invoicing/tariff_form.html", context)
     if not form.is_valid():
@@ -98,7 +137,9 @@ def tariff_edit(
     with refusal_shown_on(form, "effective_from"):
         services.tariff_save(tariff=tariff, by=request.user, request=request)
         messages.success(request, f"Saved the tariff: {services.describe_tariff(tariff)}")
-        return redirect("invoicing:tariffs", authority_id=authority.pk)
+        if is_contract:
+            return redirect("invoicing:contract-tariffs", contract_id=owner.pk)
+        return redirect("invoicing:tariffs", authority_id=owner.pk)
     return render_form_page(request, "invoicing/tariff_form.html", context, invalid=True)
 
 
@@ -151,16 +192,22 @@ def invoice_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render_form_page(request, "invoicing/invoice_new.html", context, invalid=True)
     data = form.cleaned_data
-    context["draft"] = selectors.invoice_draft(
-        authority=data["local_authority"], start=data["start"], end=data["end"]
-    )
+    if data.get("contract"):
+        context["draft"] = selectors.invoice_draft_for_contract(
+            contract=data["contract"], start=data["start"], end=data["end"]
+        )
+    else:
+        context["draft"] = selectors.invoice_draft(
+            authority=data["local_authority"], start=data["start"], end=data["end"]
+        )
     return render(request, "invoicing/invoice_new.html", context)
 
 
-def _draft_query(authority_id: int, start: date, end: date) -> str:
+def _draft_query(authority_id: int, start: date, end: date, contract_id: int | None = None) -> str:
+    who = {"contract": contract_id} if contract_id else {"local_authority": authority_id}
     return urlencode(
         {
-            "local_authority": authority_id,
+            **who,
             "period": "custom",
             "start_day": start.day,
             "start_month": start.month,
@@ -177,14 +224,17 @@ def _draft_query(authority_id: int, start: date, end: date) -> str:
 def invoice_issue(request: AuthenticatedHttpRequest) -> HttpResponse:
     try:
         authority = LocalAuthority.objects.get(pk=int(request.POST.get("local_authority", "")))
+        contract_raw = request.POST.get("contract", "")
+        contract = Contract.objects.get(pk=int(contract_raw)) if contract_raw else None
         start = date.fromisoformat(request.POST.get("start", ""))
         end = date.fromisoformat(request.POST.get("end", ""))
-    except (ValueError, LocalAuthority.DoesNotExist):
-        messages.error(request, "Choose the local authority and the period again.")
+    except (ValueError, OverflowError, LocalAuthority.DoesNotExist, Contract.DoesNotExist):
+        messages.error(request, "Choose the local authority or contract, and the period, again.")
         return redirect("invoicing:new")
     with refusal_shown_as_message(request):
         invoice = services.invoice_issue(
             authority=authority,
+            contract=contract,
             start=start,
             end=end,
             fingerprint=request.POST.get("fingerprint", ""),
@@ -193,7 +243,8 @@ def invoice_issue(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
         messages.success(request, f"Invoice {invoice.number} issued")
         return redirect("invoicing:detail", number=invoice.number)
-    return redirect(f"{reverse('invoicing:new')}?{_draft_query(authority.pk, start, end)}")
+    query = _draft_query(authority.pk, start, end, contract.pk if contract else None)
+    return redirect(f"{reverse('invoicing:new')}?{query}")
 
 
 @manager_view

@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from mediation.cases.models import Case
+from mediation.cases.models import Case, ChangeReason, Side
 from mediation.common.forms import GovukDateField, choice_field, today_in_london
 from mediation.deadlines.clocks import service_calendar
 from mediation.domain.case_states import CaseState
@@ -274,8 +274,37 @@ def _reason_field(label: str, message: str) -> forms.CharField:
     )
 
 
+def _requested_by_field(what: str) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=f"Who asked for the meeting to be {what}?",
+        choices=Side.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": f"Select who asked for the meeting to be {what}",
+            "invalid_choice": f"Select who asked for the meeting to be {what}",
+        },
+    )
+
+
+def _reason_kind_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label="What is the main reason?",
+        choices=ChangeReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the main reason",
+            "invalid_choice": "Select the main reason",
+        },
+    )
+
+
 class RescheduleForm(WhenFields, DetailsFields, NonWorkingDayFields):
-    reason = _reason_field("Why is the meeting moving?", "Give the reason for moving the meeting")
+    requested_by = _requested_by_field("moved")
+    reason_kind = _reason_kind_field()
+    reason = _reason_field(
+        "Say more about why it is moving",
+        "Give the reason for moving the meeting",
+    )
     confirmed_by_phone = forms.MultipleChoiceField(
         label="Who has already confirmed by phone that the new date suits them?",
         help_text="Everyone else is asked again: their letter or email asks them to tell us, "
@@ -296,6 +325,8 @@ class RescheduleForm(WhenFields, DetailsFields, NonWorkingDayFields):
         "venue_name",
         "venue_address",
         "access_details",
+        "requested_by",
+        "reason_kind",
         "reason",
         "confirmed_by_phone",
         "short_notice_consent",
@@ -326,7 +357,9 @@ class RescheduleForm(WhenFields, DetailsFields, NonWorkingDayFields):
 
 
 class CancelForm(forms.Form):
-    reason = _reason_field("Why is the meeting cancelled?", "Give the reason for cancelling")
+    requested_by = _requested_by_field("cancelled")
+    reason_kind = _reason_kind_field()
+    reason = _reason_field("Say more about why it is cancelled", "Give the reason for cancelling")
 
 
 class CallForm(forms.Form):

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from mediation.cases.models import Case, Party
+from mediation.cases.models import Case, ChangeReason, Party, Side
 from mediation.common.encryption import EncryptedTextField
 from mediation.documents.models import GeneratedDocument
 from mediation.domain.meetings import DEFAULT_DURATION_MINUTES
@@ -186,14 +186,22 @@ class MeetingChange(models.Model):
     sequence = models.PositiveIntegerField()
     old_starts_at = models.DateTimeField(null=True, blank=True)
     new_starts_at = models.DateTimeField(null=True, blank=True)
+    # A cancellation or move: who asked for it and why (the short list, then free text). Empty
+    # for a booking, and where it was not recorded (changes made before these were asked).
+    requested_by = models.CharField(max_length=10, choices=Side.choices, blank=True)
+    reason_kind = models.CharField(max_length=20, choices=ChangeReason.choices, blank=True)
     reason = EncryptedTextField(blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-at", "-id"]
-        # Invoicing: meetings cancelled in a period.
-        indexes = [models.Index(fields=["kind", "at"], name="meeting_change_kind_at_idx")]
+        indexes = [
+            # Invoicing: meetings cancelled in a period.
+            models.Index(fields=["kind", "at"], name="meeting_change_kind_at_idx"),
+            # Reports: cancellations and moves in a period, by who asked.
+            models.Index(fields=["at", "requested_by"], name="meeting_change_at_by_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} ({self.sequence})"

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from mediation.accounts.models import Role, User
 from mediation.audit.reads import access_one
-from mediation.cases.models import Case, Party, PartyRole
+from mediation.cases.models import Case, ParticipationDeclined, Party, PartyRole, Side
 from mediation.cases.selectors import case_list_for_user
 from mediation.common.days import day_bounds
 from mediation.common.links import url_for_each
@@ -18,6 +18,8 @@ from mediation.deadlines.clocks import service_calendar
 from mediation.deadlines.models import Deadline
 from mediation.domain import attendance as rules
 from mediation.domain.calendar import WorkingCalendar
+from mediation.domain.cancellations import LaCancellations, la_cancellations
+from mediation.domain.case_states import Route
 from mediation.domain.deadlines import DeadlineCode
 from mediation.domain.decisions import APPEALABLE_DECISIONS
 from mediation.domain.meetings import (
@@ -29,7 +31,7 @@ from mediation.domain.meetings import (
     role_is_invited,
 )
 from mediation.meetings.documents import Recipient
-from mediation.meetings.models import MediatorCall, Meeting, MeetingLetter, SlotOffer
+from mediation.meetings.models import MediatorCall, Meeting, MeetingChange, MeetingLetter, SlotOffer
 from mediation.parties.selectors import attendance_for_parties, parties_with_attendance
 
 NO_MEDIATOR_KEY = "mediator:none"
@@ -365,3 +367,41 @@ def calls_for_mediator(*, user: User, limit: int = 20) -> list[MediatorCall]:
         .select_related("meeting", "meeting__case", "party")
         .order_by("due_on", "id")[:limit]
     )
+
+
+# Who asked for changes, and who declined to take part ------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChangesAndDeclines:
+    """The meetings panel's note on who cancelled or moved the meeting, and who declined."""
+
+    la_changes: int
+    effect: LaCancellations | None
+    declines: list[ParticipationDeclined]
+
+
+def changes_and_declines(
+    case: Case, *, mediation_by: date | None, today: date | None = None
+) -> ChangesAndDeclines:
+    """How often the LA asked to cancel or move the case's meeting, what that means for the
+    30-day limit and the deemed certificate (mediation.domain.cancellations), and for
+    disagreement resolution who declined to take part. Two queries at most."""
+    today = today or timezone.localdate()
+    la_changes = MeetingChange.objects.filter(
+        meeting__case=case,
+        requested_by=Side.LA,
+        kind__in=[MeetingChange.Kind.CANCELLED, MeetingChange.Kind.RESCHEDULED],
+    ).count()
+    effect = None
+    if case.route == Route.MEDIATION:
+        effect = la_cancellations(
+            times=la_changes,
+            today=today,
+            mediation_by=mediation_by,
+            mediation_held=case.mediation_held_on is not None,
+            la_said_unable_on=case.la_unable_to_arrange_notified_on,
+            health_only=case.issue_health and not (case.issue_education or case.issue_social_care),
+        )
+    declines = list(case.declines.all()) if case.route == Route.DISAGREEMENT_RESOLUTION else []
+    return ChangesAndDeclines(la_changes=la_changes, effect=effect, declines=declines)

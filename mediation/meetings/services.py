@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from mediation.accounts.models import User
 from mediation.audit.services import audit_record
-from mediation.cases.models import Case, ContactPreference, Party
+from mediation.cases.models import Case, ChangeReason, ContactPreference, Party, Side
 from mediation.common.errors import ServiceError
 from mediation.common.words import lower_first
 from mediation.deadlines.clocks import service_calendar
@@ -109,6 +109,28 @@ def _check_day(day: date, reason: str) -> None:
     refusal = non_working_day_refusal(day, service_calendar())
     if refusal and not reason.strip():
         raise ServiceError(field_messages=[("non_working_day_reason", refusal)])
+
+
+def _check_who_and_why(requested_by: str, reason_kind: str) -> None:
+    """Who asked for a cancellation or move, and why from the short list: each is one of its
+    list, or "" where it was not recorded (a caller that does not ask, such as an import)."""
+    refusals = []
+    if requested_by and requested_by not in Side.values:
+        refusals.append(("requested_by", "Choose who asked for the change from the list."))
+    if reason_kind and reason_kind not in ChangeReason.values:
+        refusals.append(("reason_kind", "Choose the reason from the list."))
+    if refusals:
+        raise ServiceError(field_messages=refusals)
+
+
+def who_and_why_line(requested_by: str, reason_kind: str) -> str:
+    """For the case's history: "asked by the local authority: illness or an emergency"."""
+    if not requested_by:
+        return ""
+    line = f"asked by {lower_first(Side(requested_by).label)}"
+    if reason_kind:
+        line += f": {lower_first(ChangeReason(reason_kind).label)}"
+    return line
 
 
 def _check_details(mode: str, details: dict[str, Any]) -> None:
@@ -277,6 +299,8 @@ def meeting_reschedule(
     short_notice_consent: bool,
     confirmed_by_phone: list[str] | None = None,
     non_working_day_reason: str = "",
+    requested_by: str = "",
+    reason_kind: str = "",
     today: date | None = None,
     request: HttpRequest | None = None,
 ) -> Meeting:
@@ -285,6 +309,7 @@ def meeting_reschedule(
     Everyone required is asked again whether the new date suits them: the new date becomes an
     offered slot, with "can come" recorded for each attendee (key) in `confirmed_by_phone`, and
     the others asked (the portal asks the parties who use it; the letters and emails ask too).
+    `requested_by` (a Side) and `reason_kind` (a ChangeReason) say who asked and why.
     """
     today = today or timezone.localdate()
     meeting = Meeting.objects.select_for_update().select_related("case").get(pk=meeting.pk)
@@ -296,6 +321,7 @@ def meeting_reschedule(
         )
     if not reason.strip():
         raise ServiceError(field_messages=[("reason", "Give the reason for moving the meeting.")])
+    _check_who_and_why(requested_by, reason_kind)
     new_date = timezone.localtime(starts_at).date()
     if new_date < today:
         raise ServiceError(field_messages=[("on", "The new date is in the past.")])
@@ -338,12 +364,16 @@ def meeting_reschedule(
         sequence=meeting.sequence,
         old_starts_at=old,
         new_starts_at=starts_at,
+        requested_by=requested_by,
+        reason_kind=reason_kind,
         reason=reason,
         by=by,
     )
     moved = (
         f"Meeting moved from {format_day(timezone.localtime(old).date())} to {format_day(new_date)}"
     )
+    if requested_by:
+        moved += f", {who_and_why_line(requested_by, reason_kind)}"
     due = call_due(new_date, today, service_calendar())
     meeting.calls.filter(called_on__isnull=True).update(due_on=due)
     told = _notify(
@@ -376,7 +406,11 @@ def meeting_reschedule(
             verb="meeting.reschedule",
             target=meeting,
             lines=lines,
-            detail={"sequence": meeting.sequence, "confirmed_by_phone": len(confirmed)},
+            detail={
+                "sequence": meeting.sequence,
+                "confirmed_by_phone": len(confirmed),
+                "requested_by": requested_by,
+            },
         ),
     )
     webhook_event_record(
@@ -394,10 +428,13 @@ def meeting_cancel(
     by: User,
     reason: str,
     expected_state: CaseState,
+    requested_by: str = "",
+    reason_kind: str = "",
     today: date | None = None,
     request: HttpRequest | None = None,
 ) -> Meeting:
-    """Cancel through the workflow's CANCEL_MEETING step; METHOD:CANCEL, SEQUENCE + 1."""
+    """Cancel through the workflow's CANCEL_MEETING step; METHOD:CANCEL, SEQUENCE + 1.
+    `requested_by` (a Side) and `reason_kind` (a ChangeReason) say who asked and why."""
     today = today or timezone.localdate()
     meeting = Meeting.objects.select_for_update().select_related("case").get(pk=meeting.pk)
     if not meeting.is_booked:
@@ -406,6 +443,7 @@ def meeting_cancel(
         raise ServiceError(
             field_messages=[("reason", "Give the reason for cancelling the meeting.")]
         )
+    _check_who_and_why(requested_by, reason_kind)
     meeting.sequence += 1
     meeting.status = Meeting.Status.CANCELLED
     meeting.save(update_fields=["sequence", "status", "updated_at"])
@@ -414,6 +452,8 @@ def meeting_cancel(
         kind=MeetingChange.Kind.CANCELLED,
         sequence=meeting.sequence,
         old_starts_at=meeting.starts_at,
+        requested_by=requested_by,
+        reason_kind=reason_kind,
         reason=reason,
         by=by,
     )
@@ -429,8 +469,11 @@ def meeting_cancel(
         recorded=Recorded(
             verb="meeting.cancel",
             target=meeting,
-            lines=[told],
-            detail={"sequence": meeting.sequence},
+            # After the step's own "Meeting cancelled": who asked, and why.
+            lines=[f"A{who_and_why_line(requested_by, reason_kind)[1:]}", told]
+            if requested_by
+            else [told],
+            detail={"sequence": meeting.sequence, "requested_by": requested_by},
             kind=TimelineKind.CONTACT,
         ),
     )

@@ -210,6 +210,8 @@ def reschedule(request: AuthenticatedHttpRequest, reference: str, meeting_id: in
                 details=form.details(),
                 reason=form.cleaned_data["reason"],
                 short_notice_consent=form.cleaned_data["short_notice_consent"],
+                requested_by=form.cleaned_data["requested_by"],
+                reason_kind=form.cleaned_data["reason_kind"],
                 confirmed_by_phone=form.cleaned_data["confirmed_by_phone"],
                 non_working_day_reason=form.cleaned_data["non_working_day_reason"],
                 request=request,
@@ -240,6 +242,8 @@ def cancel(request: AuthenticatedHttpRequest, reference: str, meeting_id: int) -
                 meeting=meeting,
                 by=request.user,
                 reason=form.cleaned_data["reason"],
+                requested_by=form.cleaned_data["requested_by"],
+                reason_kind=form.cleaned_data["reason_kind"],
                 expected_state=expected_state_posted(request),
                 request=request,
             )

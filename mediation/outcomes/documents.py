@@ -29,6 +29,8 @@ from mediation.outcomes.selectors import (
     actions_of,
     assumed_agreement_date,
     circulation_recipients,
+    deferred_decisions_of,
+    issue_rows,
 )
 
 
@@ -52,6 +54,8 @@ def statement_context(statement: OutcomeStatement) -> dict:
         "meeting_day": case.mediation_held_on or case.meeting_planned_on,
         "provider": settings.PROVIDER_NAME,
         "assumed_agreement": assumed_agreement_date(case),
+        "issues": issue_rows(statement),
+        "deferred": deferred_decisions_of(statement),
     }
 
 

@@ -6,9 +6,21 @@ from typing import Any
 
 from django import forms
 
-from mediation.cases.models import Case, Outcome, Party
-from mediation.common.forms import GovukDateField, choice_field, today_in_london
-from mediation.outcomes.models import ACTION_KIND_CHOICES, AgreedAction, PartyAgreement
+from mediation.cases.models import Case, IssueTheme, Outcome, Party
+from mediation.common.forms import (
+    GovukDateField,
+    ModelMultipleChoiceField,
+    choice_field,
+    today_in_london,
+)
+from mediation.outcomes.models import (
+    ACTION_KIND_CHOICES,
+    AgreedAction,
+    DeferredDecision,
+    IssueResult,
+    PartyAgreement,
+)
+from mediation.outcomes.selectors import IssueRow
 from mediation.outcomes.services import ACTION_FORM_FIELDS, action_check
 from mediation.workflow.facts import add_to_form
 
@@ -291,3 +303,95 @@ class PeriodForm(forms.Form):
         if start and end and end < start:
             self.add_error("end", "To must be the same as or after From")
         return data
+
+
+REMOVE_RESULT = "remove"
+
+
+class IssueResultsForm(forms.Form):
+    """One question per issue in dispute: what did the meeting come to on it?"""
+
+    def __init__(self, *args: Any, rows: list[IssueRow], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        for row in rows:
+            choices = list(IssueResult.choices)
+            if not row.on_case:
+                choices.append((REMOVE_RESULT, "Remove: it is no longer an issue on the case"))
+            self.fields[f"theme_{row.theme.pk}"] = forms.ChoiceField(
+                label=row.theme.name,
+                help_text=row.theme.hint,
+                choices=choices,
+                widget=forms.RadioSelect,
+                initial=row.result or None,
+                error_messages={
+                    "required": f"Select the result for {row.theme.name}",
+                    "invalid_choice": f"Select the result for {row.theme.name}",
+                },
+            )
+
+    def results(self) -> dict[int, str]:
+        return {row.theme.pk: self.cleaned_data[f"theme_{row.theme.pk}"] for row in self.rows}
+
+
+class DeferredDecisionForm(forms.Form):
+    """The LA's attendee could not decide: who will, about what, and by when."""
+
+    decided_by = forms.ChoiceField(
+        label="Who will decide?",
+        choices=DeferredDecision.DecidedBy.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select who will decide",
+            "invalid_choice": "Select who will decide",
+        },
+    )
+    decision_maker = forms.CharField(
+        label="Name of the panel or the decision maker's role",
+        help_text="For example: SEN panel, or Head of SEND",
+        max_length=150,
+        error_messages={
+            "required": "Enter the name of the panel or the decision maker's role",
+            "max_length": "This must be 150 characters or fewer",
+        },
+    )
+    decision_due_on = GovukDateField(
+        label="Date of the panel or decision",
+        help_text="The day it will be decided by. For example, 24 3 2027",
+    )
+    themes = ModelMultipleChoiceField(
+        label="Which issues will it decide?",
+        help_text="Each one chosen is given the result “Deferred”.",
+        queryset=IssueTheme.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={"invalid_choice": "Select issues from the list"},
+    )
+    section = forms.ChoiceField(
+        label="Which part of the EHC plan is it about?",
+        choices=AgreedAction.Section.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the part of the EHC plan it is about"},
+    )
+
+    def __init__(
+        self, *args: Any, case_theme_ids: list[int], date_refusal: Any = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["themes"]
+        assert isinstance(field, ModelMultipleChoiceField)
+        field.queryset = IssueTheme.objects.filter(pk__in=case_theme_ids).order_by(
+            "position", "name"
+        )
+        if not case_theme_ids:
+            del self.fields["themes"]
+        # The fact rules' check of the date against the meeting (outcomes.services).
+        self.date_refusal = date_refusal
+
+    def clean_decision_due_on(self) -> Any:
+        value = self.cleaned_data.get("decision_due_on")
+        if value is not None and self.date_refusal is not None:
+            refusal = self.date_refusal(value)
+            if refusal:
+                raise forms.ValidationError(refusal)
+        return value

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from mediation.cases.models import Case, Outcome, Party
+from mediation.cases.models import Case, IssueTheme, Outcome, Party
 from mediation.common.encryption import EncryptedTextField
 from mediation.documents.models import GeneratedDocument
 from mediation.domain.deadlines import ActionKind
@@ -301,3 +301,69 @@ class AgreementRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Version {self.version} sent to party {self.party_id} to agree"
+
+
+class IssueResult(models.TextChoices):
+    """What the meeting came to on one issue in dispute."""
+
+    AGREED = "agreed", "Agreed"
+    PARTLY_AGREED = "partly_agreed", "Partly agreed"
+    NOT_AGREED = "not_agreed", "Not agreed"
+    DEFERRED = "deferred", "Deferred: the LA will decide later"
+
+
+class IssueOutcome(models.Model):
+    """The result the outcome statement gives one issue in dispute (part of its content, so a
+    change voids the agreements given). Counted by the reports' themes."""
+
+    statement = models.ForeignKey(
+        OutcomeStatement, on_delete=models.CASCADE, related_name="issue_outcomes"
+    )
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="issue_outcomes")
+    theme = models.ForeignKey(IssueTheme, on_delete=models.PROTECT, related_name="outcomes")
+    result = models.CharField(max_length=20, choices=IssueResult.choices)
+
+    class Meta:
+        ordering = ["theme__position", "theme__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["statement", "theme"], name="unique_issue_outcome")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.theme_id}: {self.result}"
+
+
+class DeferredDecision(models.Model):
+    """The LA's (or health body's) attendee could not decide at the meeting: a panel or another
+    decision maker will, by a date. Followed up as an agreed action (`action`: due on that date,
+    chased once it has passed, done when the decision is made), and shown to the family with
+    what it means for their appeal deadline (mediation.domain.deferred)."""
+
+    class DecidedBy(models.TextChoices):
+        PANEL = "panel", "A panel of the local authority (for example its SEN panel)"
+        OFFICER = "officer", "Another decision maker at the local authority"
+        HEALTH = "health", "A decision maker at the health commissioning body"
+
+    statement = models.ForeignKey(
+        OutcomeStatement, on_delete=models.CASCADE, related_name="deferred_decisions"
+    )
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deferred_decisions")
+    action = models.OneToOneField(
+        AgreedAction, on_delete=models.CASCADE, related_name="deferred_decision"
+    )
+    decided_by = models.CharField(max_length=10, choices=DecidedBy.choices)
+    decision_maker = models.CharField(max_length=150)
+    decision_due_on = models.DateField()
+    themes = models.ManyToManyField(IssueTheme, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["decision_due_on", "id"]
+        # Reports: decisions due in a period.
+        indexes = [models.Index(fields=["decision_due_on"], name="deferred_due_idx")]
+
+    def __str__(self) -> str:
+        return f"Deferred decision {self.pk}"

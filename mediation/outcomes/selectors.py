@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from mediation.audit.reads import access_one
 from mediation.authorities.models import LocalAuthority
-from mediation.cases.models import Case, Party, PartyRole
+from mediation.cases.models import Case, CaseIssue, IssueTheme, Party, PartyRole
 from mediation.common.queries import ids_in, value_by_key, without_jit
 from mediation.deadlines.clocks import (
     AGREED_ACTION_PREFIX,
@@ -27,18 +27,23 @@ from mediation.deadlines.clocks import (
 from mediation.deadlines.labels import deadline_label
 from mediation.deadlines.models import Deadline
 from mediation.domain import attendance as rules
+from mediation.domain.dates import join_with_and
 from mediation.domain.deadlines import (
     AGREED_DUE_CITATION,
     CaseEvent,
     agreed_action_code,
     compute_deadlines,
 )
+from mediation.domain.deferred import DeferredEffect, deferred_decision_effect
 from mediation.notifications.models import Message
 from mediation.outcomes.models import (
     ActionChase,
     AgreedAction,
     AgreementRequest,
+    DeferredDecision,
     Delivery,
+    IssueOutcome,
+    IssueResult,
     OutcomeStatement,
     PartyAgreement,
 )
@@ -389,6 +394,8 @@ class StatementPage:
     deliveries: list
     messages: dict
     chases: dict
+    issues: list[IssueRow] = dataclasses.field(default_factory=list)
+    deferred: list[DeferredDecision] = dataclasses.field(default_factory=list)
 
     @property
     def all_agreed(self) -> bool:
@@ -403,6 +410,10 @@ class StatementPage:
             if row.current is None
             and (row.sent is None or row.sent.content_hash != self.statement.content_hash)
         )
+
+    def deferred_action_ids(self) -> set[int]:
+        """The actions that follow up a decision put off (changed through the decision)."""
+        return {decision.action_id for decision in self.deferred}
 
 
 def statement_page(statement: OutcomeStatement) -> StatementPage:
@@ -443,6 +454,8 @@ def statement_page(statement: OutcomeStatement) -> StatementPage:
         deliveries=deliveries,
         messages=messages,
         chases=chases,
+        issues=issue_rows(statement),
+        deferred=deferred_decisions_of(statement),
     )
 
 
@@ -549,3 +562,89 @@ def honoured_on_time(*, start: date, end: date, today: date | None = None) -> li
             )
         )
     return rows
+
+
+# Issues in dispute and their results; decisions put off to a panel ----------------------------
+
+
+@dataclass(frozen=True)
+class IssueRow:
+    theme: IssueTheme
+    result: str  # an IssueResult value, or "" when none is given yet
+    on_case: bool  # False: no longer an issue on the case (its result should be removed)
+
+    @property
+    def result_label(self) -> str:
+        return IssueResult(self.result).label if self.result else "No result yet"
+
+
+def issue_rows(statement: OutcomeStatement) -> list[IssueRow]:
+    """The case's issues in dispute with the statement's result for each, then any result left
+    for an issue no longer on the case (two queries)."""
+    results = {
+        outcome.theme_id: outcome
+        for outcome in IssueOutcome.objects.filter(statement=statement).select_related("theme")
+    }
+    rows = []
+    for issue in CaseIssue.objects.filter(case_id=statement.case_id).select_related("theme"):
+        outcome = results.pop(issue.theme_id, None)
+        rows.append(IssueRow(issue.theme, outcome.result if outcome else "", True))
+    rows.extend(IssueRow(outcome.theme, outcome.result, False) for outcome in results.values())
+    return rows
+
+
+def deferred_decisions_of(statement: OutcomeStatement) -> list[DeferredDecision]:
+    return list(
+        DeferredDecision.objects.filter(statement=statement)
+        .select_related("action")
+        .prefetch_related("themes")
+    )
+
+
+@dataclass(frozen=True)
+class DeferredNotice:
+    """A decision put off to a panel, with what it means for the family's appeal deadline."""
+
+    decision: DeferredDecision
+    effect: DeferredEffect
+    final: bool  # the statement is final (only then is it shown to the family)
+
+    @property
+    def about(self) -> str:
+        return join_with_and([theme.name for theme in self.decision.themes.all()])
+
+    @property
+    def decided_on(self) -> date | None:
+        return self.decision.action.done_on
+
+
+def deferred_notices(
+    case: Case,
+    *,
+    appeal_deadline: date | None,
+    today: date | None = None,
+    final_only: bool = False,
+) -> list[DeferredNotice]:
+    """The case's decisions put off to a panel or another decision maker, each with its effect
+    on the appeal deadline (mediation.domain.deferred): the deadline never moves. Two queries."""
+    today = today or timezone.localdate()
+    decisions = (
+        DeferredDecision.objects.filter(case=case)
+        .select_related("action", "statement")
+        .prefetch_related("themes")
+    )
+    if final_only:
+        decisions = decisions.filter(statement__status=OutcomeStatement.Status.FINAL)
+    return [
+        DeferredNotice(
+            decision,
+            deferred_decision_effect(
+                decision_due_on=decision.decision_due_on,
+                appeal_deadline=appeal_deadline,
+                today=today,
+                decided_on=decision.action.done_on,
+            ),
+            decision.statement.is_final,
+        )
+        for decision in decisions
+    ]

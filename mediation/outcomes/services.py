@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from mediation.accounts.models import Role, User
 from mediation.authorities.actors import Actor, AuthoritySystem, staff_member
-from mediation.cases.models import Case, ContactPreference, Outcome, Party
+from mediation.cases.models import Case, CaseIssue, ContactPreference, IssueTheme, Outcome, Party
 from mediation.common.dispatch import enqueue_on_commit
 from mediation.common.errors import NotAllowed, ServiceError
 from mediation.common.pdf import sha256_hex
@@ -33,8 +33,9 @@ from mediation.deadlines.services import deadline_recalculate
 from mediation.documents.models import DocumentKind, GeneratedDocument
 from mediation.documents.services import document_store
 from mediation.domain.case_states import CaseState, Route, Step
-from mediation.domain.dates import format_day
-from mediation.domain.facts import ActionDates
+from mediation.domain.dates import format_day, format_day_long, join_with_and
+from mediation.domain.deadlines import ActionKind
+from mediation.domain.facts import ActionDates, Fact, fact_violations
 from mediation.notifications.models import Message, MessageAttachment
 from mediation.notifications.services import message_queue
 from mediation.outcomes import documents
@@ -44,7 +45,10 @@ from mediation.outcomes.models import (
     Addendum,
     AgreedAction,
     AgreementRequest,
+    DeferredDecision,
     Delivery,
+    IssueOutcome,
+    IssueResult,
     OutcomeStatement,
     PartyAgreement,
 )
@@ -126,33 +130,55 @@ AGREEMENT_OUTCOMES = frozenset({Outcome.AGREED_ALL, Outcome.AGREED_PART})
 ACTION_FIELDS = ("what", "who", "kind", "section", "agreed_due")
 
 
-def canonical_text(statement: OutcomeStatement, actions: list[AgreedAction]) -> str:
-    """The statement's content as one canonical string: what each party agrees to."""
-    return json.dumps(
-        {
-            "case": statement.case.reference,
-            "key_points": statement.key_points.replace("\r\n", "\n").strip(),
-            "outcome": statement.outcome,
-            "actions": [
-                {
-                    "what": action.what.replace("\r\n", "\n").strip(),
-                    "who": action.who,
-                    "kind": action.kind,
-                    "section": action.section,
-                    "agreed_due": action.agreed_due.isoformat() if action.agreed_due else None,
-                }
-                for action in actions
-            ],
-        },
-        ensure_ascii=False,
-        sort_keys=True,
-        separators=(",", ":"),
-    )
+def canonical_text(
+    statement: OutcomeStatement,
+    actions: list[AgreedAction],
+    *,
+    issues: list[IssueOutcome] | None = None,
+    deferred: list[DeferredDecision] | None = None,
+) -> str:
+    """The statement's content as one canonical string: what each party agrees to. The results
+    of the issues in dispute and the decisions put off to a panel are in it when there are any
+    (a statement without them keeps the fingerprint it had before they existed)."""
+    content: dict[str, Any] = {
+        "case": statement.case.reference,
+        "key_points": statement.key_points.replace("\r\n", "\n").strip(),
+        "outcome": statement.outcome,
+        "actions": [
+            {
+                "what": action.what.replace("\r\n", "\n").strip(),
+                "who": action.who,
+                "kind": action.kind,
+                "section": action.section,
+                "agreed_due": action.agreed_due.isoformat() if action.agreed_due else None,
+            }
+            for action in actions
+        ],
+    }
+    if issues:
+        content["issues"] = sorted(
+            ({"theme": issue.theme_id, "result": issue.result} for issue in issues),
+            key=lambda row: row["theme"],
+        )
+    if deferred:
+        content["deferred"] = [
+            {
+                "action": decision.action_id,
+                "decided_by": decision.decided_by,
+                "decision_maker": decision.decision_maker.strip(),
+                "due": decision.decision_due_on.isoformat(),
+                "themes": sorted(theme.pk for theme in decision.themes.all()),
+            }
+            for decision in sorted(deferred, key=lambda d: d.action_id)
+        ]
+    return json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def content_hash(statement: OutcomeStatement) -> str:
     actions = list(AgreedAction.objects.filter(statement=statement).order_by("position", "id"))
-    return sha256_hex(canonical_text(statement, actions))
+    issues = list(IssueOutcome.objects.filter(statement=statement))
+    deferred = list(DeferredDecision.objects.filter(statement=statement).prefetch_related("themes"))
+    return sha256_hex(canonical_text(statement, actions, issues=issues, deferred=deferred))
 
 
 def may_write(user: User, case: Case) -> bool:
@@ -348,12 +374,24 @@ def action_add(
     return action
 
 
+FOLLOWS_A_DEFERRED_DECISION = (
+    "This action follows up a decision put off to a panel or another decision maker: change "
+    "or remove the decision instead."
+)
+
+
+def _refuse_deferred_follow_up(action: AgreedAction) -> None:
+    if DeferredDecision.objects.filter(action_id=action.pk).exists():
+        raise ServiceError(FOLLOWS_A_DEFERRED_DECISION)
+
+
 @transaction.atomic
 def action_update(
     *, action: AgreedAction, by: User, data: dict[str, Any], request: HttpRequest | None = None
 ) -> AgreedAction:
     statement = statement_locked(action.case)
     statement_require_draft(statement)
+    _refuse_deferred_follow_up(action)
     _check_action(statement, data, by)
     refuse(action_check(action.case, action, is_final=False, due=data.get("agreed_due")))
     for name in ACTION_FIELDS:
@@ -375,6 +413,7 @@ def action_update(
 def action_remove(*, action: AgreedAction, by: User, request: HttpRequest | None = None) -> None:
     statement = statement_locked(action.case)
     statement_require_draft(statement)
+    _refuse_deferred_follow_up(action)
     if not may_write(by, statement.case):
         raise ServiceError("Only the case's mediator or a case officer can change the actions.")
     number = action.number
@@ -560,8 +599,13 @@ def finalise_refusal(statement: OutcomeStatement) -> str | None:
     if statement.is_final:
         return "The statement is already final."
     case = statement.case
-    if statement.outcome == Outcome.NOT_AGREED and statement.actions.exists():
+    # A decision put off to a panel is followed up like an action, whatever the outcome.
+    agreed_actions = statement.actions.filter(deferred_decision__isnull=True)
+    if statement.outcome == Outcome.NOT_AGREED and agreed_actions.exists():
         return "There was no agreement: remove the agreed actions or change the outcome."
+    issues_refusal = _issues_refusal(statement)
+    if issues_refusal:
+        return issues_refusal
     if case.mediation_held_on is None:
         return "Record that the meeting took place first."
     parties = agreeing_parties(case)
@@ -575,6 +619,41 @@ def finalise_refusal(statement: OutcomeStatement) -> str | None:
     missing = [p.name for p in parties if p.pk not in agreed]
     if missing:
         return f"Not everyone has agreed this version yet: {', '.join(missing)}."
+    return None
+
+
+def _issues_refusal(statement: OutcomeStatement) -> str | None:
+    """Every issue in dispute has its result, no result is left for an issue no longer on the
+    case, and each issue put off to a panel says who decides and by when."""
+    on_case = {
+        issue.theme_id: issue.theme.name
+        for issue in CaseIssue.objects.filter(case_id=statement.case_id).select_related("theme")
+    }
+    results = {
+        outcome.theme_id: outcome
+        for outcome in IssueOutcome.objects.filter(statement=statement).select_related("theme")
+    }
+    missing = [name for pk, name in on_case.items() if pk not in results]
+    if missing:
+        return f"Give each issue in dispute its result: {join_with_and(missing)}."
+    stale = [o.theme.name for pk, o in results.items() if pk not in on_case]
+    if stale:
+        return (
+            f"{join_with_and(stale)} {'is' if len(stale) == 1 else 'are'} no longer an issue on "
+            "the case: remove the result."
+        )
+    deferred_themes = {pk for pk, o in results.items() if o.result == IssueResult.DEFERRED}
+    covered = set(
+        DeferredDecision.themes.through.objects.filter(
+            deferreddecision__statement=statement
+        ).values_list("issuetheme_id", flat=True)
+    )
+    uncovered = [results[pk].theme.name for pk in deferred_themes - covered]
+    if uncovered:
+        return (
+            f"Say who will decide about {join_with_and(sorted(uncovered))}, and by when "
+            "(“Record a decision the LA could not make”)."
+        )
     return None
 
 
@@ -1196,3 +1275,177 @@ def action_escalate(
         request=request,
     )
     return chase
+
+
+# Issues in dispute and their results ------------------------------------------------------------
+
+REMOVE_RESULT = "remove"
+
+
+@transaction.atomic
+def issue_results_save(
+    *,
+    case: Case,
+    by: User,
+    results: dict[int, str],
+    request: HttpRequest | None = None,
+) -> list[IssueOutcome]:
+    """Give each issue in dispute its result in the (draft) statement: theme id -> result. A
+    result can be removed ("remove") only for an issue no longer on the case. A change of
+    result is a change of the statement's content: agreements given so far no longer count."""
+    if not may_write(by, case):
+        raise ServiceError("Only the case's mediator or a case officer can change the statement.")
+    statement = statement_locked(case)
+    statement_require_draft(statement)
+    on_case = set(CaseIssue.objects.filter(case=case).values_list("theme_id", flat=True))
+    current = {outcome.theme_id: outcome for outcome in statement.issue_outcomes.all()}
+    for theme_id, result in results.items():
+        if theme_id not in on_case and theme_id not in current:
+            raise ServiceError("That issue is not in dispute on this case.")
+        if result == REMOVE_RESULT:
+            if theme_id in on_case:
+                raise ServiceError("An issue still in dispute on the case needs a result.")
+        elif result not in IssueResult.values:
+            raise ServiceError("Choose a result for each issue.")
+    for theme_id, result in results.items():
+        outcome = current.get(theme_id)
+        if result == REMOVE_RESULT:
+            if outcome is not None:
+                outcome.delete()
+        elif outcome is None:
+            IssueOutcome.objects.create(
+                statement=statement, case=case, theme_id=theme_id, result=result
+            )
+        elif outcome.result != result:
+            outcome.result = result
+            outcome.save(update_fields=["result"])
+    timeline_record(
+        case=case,
+        by=by,
+        summary=_content_change_line(statement, what="results of the issues in dispute"),
+        verb="outcome.issue_results_save",
+        target=statement,
+        request=request,
+        detail={"results": {str(k): v for k, v in sorted(results.items())}},
+    )
+    return list(statement.issue_outcomes.select_related("theme"))
+
+
+# Decisions the LA's attendee could not make ---------------------------------------------------
+
+
+def deferred_decision_date_refusal(case: Case, decision_due_on: date) -> str | None:
+    """The decision's date must be on or after the meeting's agreement (the fact rules of
+    mediation.domain.facts, as for any agreed action's due date)."""
+    agreed_on = case.agreement_made_on or case.mediation_held_on or case.meeting_planned_on
+    if agreed_on is None:
+        return None
+    found = fact_violations(
+        {Fact.AGREEMENT_MADE: agreed_on},
+        actions=[ActionDates("decision", due=decision_due_on, name="the decision")],
+    )
+    return found[0].message if found else None
+
+
+def _deferred_what(data: dict[str, Any]) -> str:
+    themes = [theme.name for theme in data.get("themes") or []]
+    about = f" about {join_with_and(themes)}" if themes else ""
+    return (
+        f"{data['decision_maker'].strip()} to decide{about} by "
+        f"{format_day_long(data['decision_due_on'])}, and tell the family the decision."
+    )
+
+
+@transaction.atomic
+def deferred_decision_add(
+    *, case: Case, by: User, data: dict[str, Any], request: HttpRequest | None = None
+) -> DeferredDecision:
+    """Record that the attendee could not decide: who will (a panel or another decision maker),
+    about which issues and by when. Its follow-up is an agreed action due on that day."""
+    if not may_write(by, case):
+        raise ServiceError("Only the case's mediator or a case officer can change the statement.")
+    statement = statement_locked(case)
+    statement_require_draft(statement)
+    if data.get("decided_by") not in DeferredDecision.DecidedBy.values:
+        raise ServiceError("Choose who will decide.")
+    if not (data.get("decision_maker") or "").strip():
+        raise ServiceError("Say who will decide, for example the SEN panel.")
+    refusal = deferred_decision_date_refusal(case, data["decision_due_on"])
+    if refusal:
+        raise ServiceError(refusal)
+    themes: list[IssueTheme] = list(data.get("themes") or [])
+    on_case = set(CaseIssue.objects.filter(case=case).values_list("theme_id", flat=True))
+    if any(theme.pk not in on_case for theme in themes):
+        raise ServiceError("Choose issues in dispute on this case.")
+    health = data["decided_by"] == DeferredDecision.DecidedBy.HEALTH
+    action = AgreedAction.objects.create(
+        statement=statement,
+        case=case,
+        position=statement.actions.count() + 1,
+        what=_deferred_what(data),
+        who=AgreedAction.Who.HEALTH if health else AgreedAction.Who.LA,
+        kind=ActionKind.NOT_APPEALABLE,
+        section=data["section"],
+        agreed_due=data["decision_due_on"],
+    )
+    decision = DeferredDecision.objects.create(
+        statement=statement,
+        case=case,
+        action=action,
+        decided_by=data["decided_by"],
+        decision_maker=data["decision_maker"].strip(),
+        decision_due_on=data["decision_due_on"],
+        created_by=by,
+    )
+    decision.themes.set(themes)
+    for theme in themes:  # an issue put off to a panel is "deferred"
+        IssueOutcome.objects.update_or_create(
+            statement=statement,
+            theme=theme,
+            defaults={"case": case, "result": IssueResult.DEFERRED},
+        )
+    timeline_record(
+        case=case,
+        by=by,
+        summary=[
+            line
+            for line in (
+                f"Decision put off: {decision.decision_maker} to decide by "
+                f"{format_day(decision.decision_due_on)}",
+                _content_change_line(statement, what="a decision put off to a panel"),
+            )
+            if line
+        ],
+        verb="outcome.deferred_decision_add",
+        target=decision,
+        request=request,
+        detail={"decided_by": decision.decided_by, "due": decision.decision_due_on.isoformat()},
+    )
+    deadline_recalculate(case=case, by=by, reason="agreed actions changed")
+    return decision
+
+
+@transaction.atomic
+def deferred_decision_remove(
+    *, decision: DeferredDecision, by: User, request: HttpRequest | None = None
+) -> None:
+    """Take a decision put off to a panel out of the draft statement, with its follow-up."""
+    case = decision.case
+    if not may_write(by, case):
+        raise ServiceError("Only the case's mediator or a case officer can change the statement.")
+    statement = statement_locked(case)
+    statement_require_draft(statement)
+    removed = DeferredDecision(pk=decision.pk)  # for the audit event: delete() clears the pk
+    decision.action.delete()  # and the decision with it (CASCADE)
+    for position, row in enumerate(statement.actions.order_by("position", "id"), start=1):
+        if row.position != position:
+            AgreedAction.objects.filter(pk=row.pk).update(position=position)
+    timeline_record(
+        case=case,
+        by=by,
+        summary=_content_change_line(statement, what="a decision put off to a panel removed"),
+        verb="outcome.deferred_decision_remove",
+        target=removed,
+        request=request,
+    )
+    deadline_recalculate(case=case, by=by, reason="agreed actions changed")

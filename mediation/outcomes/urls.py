@@ -34,6 +34,13 @@ urlpatterns = [
         views.action_letter_send,
         name="action-letter-send",
     ),
+    path(f"{_CASE}issues/", views.issue_results, name="issues"),
+    path(f"{_CASE}deferred/add/", views.deferred_add, name="deferred-add"),
+    path(
+        f"{_CASE}deferred/<int:decision_id>/remove/",
+        views.deferred_remove,
+        name="deferred-remove",
+    ),
     path(f"{_CASE}agreements/", views.agreement, name="agreement"),
     path(f"{_CASE}final/", views.finalise, name="finalise"),
     path(f"{_CASE}send-to-agree/", views.send_for_agreement, name="send-for-agreement"),

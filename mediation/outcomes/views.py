@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -36,14 +36,16 @@ from mediation.outcomes.forms import (
     ActionForm,
     AddendumForm,
     AgreementForm,
+    DeferredDecisionForm,
     DoneForm,
     EscalateForm,
     FollowUpForm,
+    IssueResultsForm,
     PeriodForm,
     StatementForm,
     VaryForm,
 )
-from mediation.outcomes.models import AgreedAction, OutcomeStatement
+from mediation.outcomes.models import AgreedAction, DeferredDecision, OutcomeStatement
 
 
 def _case(request: AuthenticatedHttpRequest, reference: str) -> Case:
@@ -638,3 +640,84 @@ def report(request: AuthenticatedHttpRequest) -> HttpResponse:
         {"form": form, "rows": rows, "start": start, "end": end, "totals": totals},
         status=400 if bound and not form.is_valid() else 200,
     )
+
+
+# Issues in dispute and decisions put off ------------------------------------------------------
+
+
+def _draft_for_writer(
+    request: AuthenticatedHttpRequest, reference: str
+) -> tuple[Case, OutcomeStatement]:
+    case = _case(request, reference)
+    _require_writer(request.user, case)
+    current = _statement(case)
+    if current.is_final:
+        raise PermissionDenied
+    return case, current
+
+
+@staff_view()
+@require_http_methods(["GET", "POST"])
+def issue_results(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    """The result the statement gives each issue in dispute."""
+    case, current = _draft_for_writer(request, reference)
+    rows = selectors.issue_rows(current)
+    form = IssueResultsForm(request.POST if request.method == "POST" else None, rows=rows)
+    if request.method == "POST" and form.is_valid():
+        with refusal_shown_on(form):
+            services.issue_results_save(
+                case=case, by=request.user, results=form.results(), request=request
+            )
+            messages.success(request, "Results of the issues in dispute saved")
+            return redirect("outcomes:statement", reference=case.reference)
+    return render_form_page(
+        request,
+        "outcomes/issue_results_form.html",
+        {"case": case, "form": form, "rows": rows},
+        invalid=request.method == "POST",
+    )
+
+
+@staff_view()
+@require_http_methods(["GET", "POST"])
+def deferred_add(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    """The LA's attendee could not decide: record who will, about what and by when."""
+    case, _current = _draft_for_writer(request, reference)
+    theme_ids = list(case.disputed_issues.values_list("theme_id", flat=True))
+    form = DeferredDecisionForm(
+        request.POST if request.method == "POST" else None,
+        case_theme_ids=theme_ids,
+        date_refusal=lambda day: services.deferred_decision_date_refusal(case, day),
+    )
+    if request.method == "POST" and form.is_valid():
+        with refusal_shown_on(form):
+            decision = services.deferred_decision_add(
+                case=case, by=request.user, data=form.cleaned_data, request=request
+            )
+            messages.success(
+                request,
+                f"Recorded: {decision.decision_maker} to decide by "
+                f"{decision.decision_due_on:%A %-d %B %Y}. It is followed up as an agreed action",
+            )
+            return redirect("outcomes:statement", reference=case.reference)
+    return render_form_page(
+        request,
+        "outcomes/deferred_form.html",
+        {"case": case, "form": form},
+        invalid=request.method == "POST",
+    )
+
+
+@staff_view()
+@require_POST
+def deferred_remove(
+    request: AuthenticatedHttpRequest, reference: str, decision_id: int
+) -> HttpResponse:
+    case, _current = _draft_for_writer(request, reference)
+    decision = get_object_or_404(
+        DeferredDecision.objects.select_related("action", "case"), pk=decision_id, case=case
+    )
+    with refusal_shown_as_message(request):
+        services.deferred_decision_remove(decision=decision, by=request.user, request=request)
+        messages.success(request, "Decision put off removed, with its follow-up")
+    return redirect("outcomes:statement", reference=case.reference)

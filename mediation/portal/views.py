@@ -30,7 +30,12 @@ from mediation.meetings.documents import (
 from mediation.meetings.documents import meeting_ics as build_ics
 from mediation.meetings.selectors import who_will_be_there
 from mediation.outcomes.models import PartyAgreement
-from mediation.outcomes.selectors import action_views, actions_of, agreeing_parties
+from mediation.outcomes.selectors import (
+    action_views,
+    actions_of,
+    agreeing_parties,
+    deferred_notices,
+)
 from mediation.portal import selectors, services
 from mediation.portal.forms import (
     ActionProgressForm,
@@ -174,6 +179,13 @@ def case(request: HttpRequest, access: PortalAccess) -> HttpResponse:
         context["stages"] = case_progress(access.case)
         context["appeal"] = selectors.appeal_for(access, today=today)
         context["certificate"] = selectors.current_certificate(access)
+        # A decision the LA could not make at the meeting, and what it does (nothing) to the
+        # appeal deadline: only once the statement is final (agreed by everyone).
+        context["deferred"] = deferred_notices(
+            access.case,
+            appeal_deadline=context["appeal"].due if context["appeal"] else None,
+            final_only=True,
+        )
     if access.kind in (PARENT, LA):
         context["slots_waiting"] = [
             s for s, answer in selectors.offered_slots(access) if answer is None

@@ -24,13 +24,15 @@ from django.conf import settings
 from django.utils import timezone
 
 from mediation.authorities.models import LocalAuthority
-from mediation.reports.metrics import BY_KEY, METRICS, Kind, Source
+from mediation.reports.metrics import BY_KEY, METRICS, SEN2_KEYS, THEME_KEYS, Kind, Source
 from mediation.reports.selectors import (
     MetricResult,
     ReportFilters,
     base_queryset,
     compute,
     compute_by_authority,
+    sen2_figures,
+    theme_table,
 )
 
 
@@ -183,10 +185,43 @@ def counts_rows(filters: ReportFilters) -> Iterator[list[Any]]:
         for metric in METRICS:
             yield _count_row(authority.code, authority.name, filters, results[metric.key])
     totals = compute(filters)
-    code = filters.authority.code if filters.authority else "ALL"
-    name = filters.authority.name if filters.authority else "All local authorities"
+    code, name = _scope(filters)
     for metric in METRICS:
         yield _count_row(code, f"Total: {name}", filters, totals[metric.key])
+    yield from _theme_rows(code, f"Total: {name}", filters)
+
+
+def _scope(filters: ReportFilters) -> tuple[str, str]:
+    """The code and name of what the filters count: one LA, a contract's LAs, or every LA."""
+    if filters.authority is not None:
+        return filters.authority.code, filters.authority.name
+    if filters.contract is not None:
+        return f"CONTRACT-{filters.contract.pk}", f"Contract: {filters.contract.name}"
+    return "ALL", "All local authorities"
+
+
+def _theme_rows(code: str, name: str, filters: ReportFilters) -> Iterator[list[Any]]:
+    """Each issue in dispute: its cases and results in the period, then in each of the four
+    quarters before it (their own period columns), so a spreadsheet can draw the trend. The
+    measure is the figure's key then the issue's number (`issue_on_cases:theme:3`)."""
+    table = theme_table(filters)
+    for row in table.rows:
+        before = zip(table.quarters, row.by_quarter, strict=True)
+        for period, counts in [(filters.period, row.counts), *before]:
+            for key in THEME_KEYS:
+                metric = BY_KEY[key]
+                yield [
+                    code,
+                    name,
+                    period.start.isoformat(),
+                    period.end.isoformat(),
+                    f"{key}:theme:{row.theme.pk}",
+                    f"{metric.name}: {row.theme.name}",
+                    counts.get(key, 0),
+                    "",
+                    "",
+                    "",
+                ]
 
 
 APPEAL_COLUMNS = (
@@ -218,3 +253,28 @@ def appeals_rows(filters: ReportFilters) -> Iterator[list[Any]]:
             result.value,
             "" if result.percent is None else result.percent,
         ]
+
+
+SEN2_COLUMNS = (
+    "la_code",
+    "la_name",
+    "year",
+    "figure",
+    "figure_name",
+    "value",
+    "definition",
+)
+
+
+def sen2_rows(filters: ReportFilters) -> Iterator[list[Any]]:
+    """The SEN2 mediation figures of each LA with any in the year, then in all, each with its
+    definition (the cases behind each are listed on the SEN2 page)."""
+    yield list(SEN2_COLUMNS)
+    figures = sen2_figures(filters)
+    year = str(filters.period.start.year)
+    code, name = _scope(filters)
+    rows = [(a.code, a.name, results) for a, results in figures.by_authority]
+    for la_code, la_name, results in [*rows, (code, f"Total: {name}", figures.totals)]:
+        for key in SEN2_KEYS:
+            metric = BY_KEY[key]
+            yield [la_code, la_name, year, key, metric.name, results[key].value, metric.definition]

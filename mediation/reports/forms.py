@@ -5,7 +5,7 @@ from typing import Any
 
 from django import forms
 
-from mediation.authorities.models import LocalAuthority
+from mediation.authorities.models import Contract, LocalAuthority
 from mediation.cases.models import AppealLodged
 from mediation.common.forms import GovukDateField, ModelChoiceField, choice_field, today_in_london
 from mediation.domain.case_states import ROUTE_LABELS, Route
@@ -32,6 +32,7 @@ class ReportFilterForm(forms.Form):
     """Filters of the dashboard, drill-down lists and exports (a GET form)."""
 
     la = forms.ChoiceField(label="Local authority", required=False)
+    contract = forms.ChoiceField(label="Or a contract", required=False)
     route = forms.ChoiceField(
         label="Route",
         required=False,
@@ -59,10 +60,17 @@ class ReportFilterForm(forms.Form):
         self.fields["la"].error_messages["invalid_choice"] = (
             "Select a local authority from the list"
         )
+        self.contracts = {str(c.pk): c for c in Contract.objects.order_by("name")}
+        choice_field(self, "contract").choices = [("", "No contract")] + [
+            (pk, contract.name) for pk, contract in self.contracts.items()
+        ]
+        self.fields["contract"].error_messages["invalid_choice"] = "Select a contract from the list"
 
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
+        if data.get("la") and data.get("contract"):
+            self.add_error("contract", "Select a local authority or a contract, not both")
         token = data.get("period") or quarter_of(self.today)
         data["period"] = token
         if token == "custom":
@@ -88,6 +96,9 @@ class ReportFilterForm(forms.Form):
     def authority(self) -> LocalAuthority | None:
         return self.authorities.get(self.cleaned_data.get("la") or "")
 
+    def chosen_contract(self) -> Contract | None:
+        return self.contracts.get(self.cleaned_data.get("contract") or "")
+
 
 class AppealForm(forms.Form):
     appeal_lodged = forms.ChoiceField(
@@ -104,10 +115,15 @@ class QuarterlyReportForm(forms.Form):
         queryset=LocalAuthority.objects.order_by("name"),
         to_field_name="code",
         empty_label="Choose a local authority",
-        error_messages={
-            "required": "Select a local authority",
-            "invalid_choice": "Select a local authority from the list",
-        },
+        required=False,
+        error_messages={"invalid_choice": "Select a local authority from the list"},
+    )
+    contract = ModelChoiceField(
+        label="Or a contract (its local authorities together, sent to the lead council)",
+        queryset=Contract.objects.select_related("lead").order_by("name"),
+        empty_label="No contract",
+        required=False,
+        error_messages={"invalid_choice": "Select a contract from the list"},
     )
     quarter = forms.ChoiceField(
         label="Quarter",
@@ -122,3 +138,53 @@ class QuarterlyReportForm(forms.Form):
         today = today or today_in_london()
         groups = period_choices(today)
         choice_field(self, "quarter").choices = [("", "Choose a quarter")] + groups[0][1]
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if "la" in self.errors or "contract" in self.errors:
+            return data
+        if data.get("la") and data.get("contract"):
+            self.add_error("contract", "Select a local authority or a contract, not both")
+        elif not data.get("la") and not data.get("contract"):
+            self.add_error("la", "Select a local authority or a contract")
+        return data
+
+
+# The SEN2 collection began in its present form in 2015; earlier years are not offered.
+SEN2_FIRST_YEAR = 2015
+
+
+class Sen2Form(forms.Form):
+    """The SEN2 page and CSV: one LA or every LA, one calendar year (a GET form)."""
+
+    la = forms.ChoiceField(label="Local authority", required=False)
+    year = forms.ChoiceField(
+        label="Calendar year",
+        error_messages={
+            "required": "Select a calendar year",
+            "invalid_choice": "Select a calendar year from the list",
+        },
+    )
+
+    def __init__(self, *args: Any, today: date | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today or today_in_london()
+        self.authorities = {la.code: la for la in LocalAuthority.objects.order_by("name")}
+        choice_field(self, "la").choices = [("", "Every local authority")] + [
+            (code, authority.name) for code, authority in self.authorities.items()
+        ]
+        self.fields["la"].error_messages["invalid_choice"] = (
+            "Select a local authority from the list"
+        )
+        choice_field(self, "year").choices = [
+            (str(year), str(year)) for year in range(self.today.year, SEN2_FIRST_YEAR - 1, -1)
+        ]
+
+    def authority(self) -> LocalAuthority | None:
+        return self.authorities.get(self.cleaned_data.get("la") or "")
+
+    def period(self) -> Period:
+        period = period_from_token(self.cleaned_data["year"])
+        assert period is not None  # the year is one of the choices
+        return period

@@ -27,7 +27,7 @@ from enum import StrEnum
 
 from django.db.models import Exists, F, OuterRef, Q
 
-from mediation.cases.models import AppealLodged, CertificateKind, ClosureOutcome, Outcome
+from mediation.cases.models import AppealLodged, CertificateKind, ClosureOutcome, Outcome, Side
 from mediation.common.words import lower_first
 from mediation.deadlines.clocks import AGREED_ACTION_PREFIX
 from mediation.deadlines.models import Deadline
@@ -35,7 +35,8 @@ from mediation.domain.case_states import Route
 from mediation.domain.deadlines import CERTIFICATE_CODES, DeadlineCode
 from mediation.domain.decisions import DecisionType
 from mediation.feedback.models import SATISFIED, Agreement, Participant, Recommend
-from mediation.outcomes.models import AgreedAction
+from mediation.meetings.models import MeetingChange
+from mediation.outcomes.models import AgreedAction, DeferredDecision, IssueResult, OutcomeStatement
 
 
 class Source(StrEnum):
@@ -43,6 +44,11 @@ class Source(StrEnum):
     CASE = "case"
     DEADLINE = "deadline"
     ACTION = "action"
+    CASE_ISSUE = "case_issue"  # an issue in dispute on a case (cases.CaseIssue)
+    ISSUE_OUTCOME = "issue_outcome"  # an issue's result in a statement (outcomes.IssueOutcome)
+    MEETING_CHANGE = "meeting_change"  # a meeting cancelled or moved (meetings.MeetingChange)
+    DECLINE = "decline"  # disagreement resolution declined (cases.ParticipationDeclined)
+    DEFERRED = "deferred"  # a decision put off to a panel (outcomes.DeferredDecision)
     FEEDBACK = "feedback"  # answers to the end-of-case survey (mediation.feedback)
 
 
@@ -58,9 +64,28 @@ class Section(StrEnum):
     KPI = "Statutory and service standards"
     ACTIVITY = "Activity"
     OUTCOMES = "Outcomes of meetings"
+    ISSUE_THEMES = "Issues in dispute and their results"
+    DEFERRED = "Decisions the LA could not make at the meeting"
+    CHANGES = "Meetings cancelled or moved, and disagreement resolution declined, by who asked"
     ISSUES = "Issues and decisions disputed"
     THEMES = "Agreed actions by EHC plan section"
     FEEDBACK = "What people thought of the service"
+    # Shown on the SEN2 page, not on the dashboard.
+    SEN2 = "SEN2 return: mediation"
+
+
+# Sections the dashboard and the quarterly report list figure by figure (the others are shown as
+# tables of their own: per issue, by who asked).
+LISTED_SECTIONS = (
+    Section.KPI,
+    Section.ACTIVITY,
+    Section.OUTCOMES,
+    Section.ISSUE_THEMES,
+    Section.DEFERRED,
+    Section.ISSUES,
+    Section.THEMES,
+    Section.FEEDBACK,
+)
 
 
 @dataclass(frozen=True)
@@ -85,6 +110,12 @@ class Metric:
     # enough to be JIT-compiled (~100 ms); in the WHERE clause it becomes an anti-join. The
     # numbers are the same: COUNT(*) FILTER (WHERE w) over rows R = COUNT(*) over R WHERE w.
     own_query: bool = False
+    # Also counted for each issue in dispute (the source has a `theme`): the themes table.
+    per_theme: bool = False
+    # For a rate, what the rows in `met` and the others are, on the drill-down pages.
+    met_words: str = "met the standard"
+    missed_words: str = "did not meet the standard"
+    missed_short: str = "not met"
 
     @property
     def kind(self) -> Kind:
@@ -190,6 +221,79 @@ def _outcome_metric(outcome: Outcome, name: str) -> Metric:
 
 def _section_choices() -> list[tuple[str, str]]:
     return list(AgreedAction.Section.choices)
+
+
+_FINAL = OutcomeStatement.Status.FINAL.value
+_CHANGE_COLUMNS = (("Asked for", "at"), ("Who asked", "requested_by"), ("Why", "reason_kind"))
+
+
+def _result_metric(result: IssueResult, name: str) -> Metric:
+    return Metric(
+        key=f"issue_result_{result.value}",
+        name=name,
+        definition=(
+            "Issues in dispute at meetings held in the period whose result in the final outcome "
+            f"statement was: {lower_first(result.label)}. Each issue of a meeting counts once."
+        ),
+        source=Source.ISSUE_OUTCOME,
+        date_field="case__mediation_held_on",
+        section=Section.ISSUE_THEMES,
+        where=Q(statement__status=_FINAL, result=result.value),
+        columns=(("Meeting held", "case__mediation_held_on"), ("Issue", "theme__name")),
+        rows_noun="issues",
+        per_theme=True,
+    )
+
+
+def _side_words(side: str) -> str:
+    return lower_first(Side(side).label) if side else "who asked was not recorded"
+
+
+def _change_metric(kind: str, side: str) -> Metric:
+    cancelled = kind == MeetingChange.Kind.CANCELLED
+    verb = "cancelled" if cancelled else "moved"
+    who = _side_words(side)
+    return Metric(
+        key=f"{verb}_by_{side or 'unrecorded'}",
+        name=f"Meetings {verb}: {who}",
+        definition=(
+            f"Meetings {verb} in the period (by the day it was done) at the request of {who}."
+            if side
+            else f"Meetings {verb} in the period where {who} (changes made before it was asked)."
+        ),
+        source=Source.MEETING_CHANGE,
+        date_field="at",
+        section=Section.CHANGES,
+        where=Q(kind=kind, requested_by=side),
+        columns=_CHANGE_COLUMNS,
+        rows_noun=f"meetings {verb}",
+    )
+
+
+def _decline_metric(side: str) -> Metric:
+    who = _side_words(side)
+    return Metric(
+        key=f"declined_by_{side}",
+        name=f"Disagreement resolution declined: {who}",
+        definition=(
+            f"Times {who} declined to take part in disagreement resolution (it is voluntary, "
+            "CFA 2014 s57), by the day they told us."
+        ),
+        source=Source.DECLINE,
+        date_field="declined_on",
+        section=Section.KPI if side == Side.LA else Section.CHANGES,
+        where=Q(side=side),
+        columns=(("Declined", "declined_on"), ("Why", "reason_kind")),
+        rows_noun="declines",
+    )
+
+
+def _la_could_not_decide() -> Q:
+    """Cases whose final outcome statement puts a decision off to a panel or another decision
+    maker (the LA's attendee could not decide: what the reg 37(1) authority check is for)."""
+    return Q(
+        Exists(DeferredDecision.objects.filter(case_id=OuterRef("pk"), statement__status=_FINAL))
+    )
 
 
 _SURVEY = (
@@ -469,6 +573,151 @@ METRICS: tuple[Metric, ...] = (
         columns=(("Meeting held", "mediation_held_on"), ("Appeal", "appeal_lodged")),
         rows_noun="mediations",
     ),
+    Metric(
+        key="changes_by_la",
+        name="Meetings cancelled or moved by the LA",
+        definition=(
+            "Meetings cancelled or moved in the period (by the day it was done) at the local "
+            "authority's request. Each cancellation or move counts once."
+        ),
+        source=Source.MEETING_CHANGE,
+        date_field="at",
+        section=Section.KPI,
+        where=Q(
+            kind__in=[MeetingChange.Kind.CANCELLED, MeetingChange.Kind.RESCHEDULED],
+            requested_by=Side.LA,
+        ),
+        columns=(("Asked for", "at"), ("Change", "kind"), ("Why", "reason_kind")),
+        rows_noun="meetings cancelled or moved",
+    ),
+    _decline_metric(Side.LA),
+    # Issues in dispute and their results (also counted per issue: the themes table) ----------
+    Metric(
+        key="issue_on_cases",
+        name="Issues in dispute on cases opened",
+        definition=(
+            "Issues in dispute recorded on cases opened in the period (a case with two issues "
+            "counts twice). Per issue: the cases opened in the period that had it."
+        ),
+        source=Source.CASE_ISSUE,
+        date_field="case__opened_at",
+        section=Section.ISSUE_THEMES,
+        columns=(("Opened", "case__opened_at"), ("Issue", "theme__name")),
+        rows_noun="issues",
+        per_theme=True,
+    ),
+    _result_metric(IssueResult.AGREED, "Issues agreed"),
+    _result_metric(IssueResult.PARTLY_AGREED, "Issues partly agreed"),
+    _result_metric(IssueResult.NOT_AGREED, "Issues not agreed"),
+    _result_metric(IssueResult.DEFERRED, "Issues deferred: the LA will decide later"),
+    # Decisions the LA could not make ----------------------------------------------------------
+    Metric(
+        key="la_could_not_decide",
+        name="Meetings where the LA could not decide",
+        definition=(
+            "Meetings (mediation or disagreement resolution) held in the period, and how many "
+            "ended with a decision the LA's attendee could not make, put off to a panel or "
+            "another decision maker (recorded in the final outcome statement). The LA must send "
+            "someone who can decide (SEND Regulations 2014 reg 37(1)): lower is better."
+        ),
+        source=Source.CASE,
+        date_field="mediation_held_on",
+        section=Section.DEFERRED,
+        where=Q(mediation_held_on__isnull=False),
+        met=_la_could_not_decide(),
+        columns=_MEETING_COLUMNS,
+        rows_noun="meetings",
+        own_query=True,  # the met filter holds an EXISTS
+        met_words="ended with a decision the LA could not make",
+        missed_words="ended with every decision made",
+        missed_short="with every decision made",
+    ),
+    Metric(
+        key="deferred_decided_on_time",
+        name="Decisions put off that were made by their date",
+        definition=(
+            "Decisions put off to a panel or another decision maker that fell due in the period "
+            "(the date in the final outcome statement), and how many were recorded as made on "
+            "or before it. One not yet due is not counted; one still not made after its date "
+            "counts as late."
+        ),
+        source=Source.DEFERRED,
+        date_field="decision_due_on",
+        section=Section.DEFERRED,
+        where=Q(statement__status=_FINAL),
+        met=Q(action__done_on__isnull=False, action__done_on__lte=F("decision_due_on")),
+        columns=(("Due", "decision_due_on"), ("Made", "action__done_on")),
+        rows_noun="decisions put off",
+    ),
+    # Who asked for meetings to be cancelled or moved, and who declined -----------------------
+    *(
+        _change_metric(kind, side)
+        for kind in (MeetingChange.Kind.CANCELLED, MeetingChange.Kind.RESCHEDULED)
+        for side in (*Side.values, "")
+    ),
+    *(_decline_metric(side) for side in Side.values if side != Side.LA),
+    # SEN2 return: mediation (the SEN2 page; the counts CSV) ------------------------------------
+    Metric(
+        key="sen2_mediations_held",
+        name="Mediation cases held",
+        definition=(
+            "Mediation cases whose mediation meeting was held in the year (SEND Regulations "
+            "2014 regs 32 to 42), whatever the outcome. Each case counts once, by the day the "
+            "meeting was held. Disagreement resolution meetings are not mediation and are not "
+            "counted."
+        ),
+        source=Source.CASE,
+        date_field="mediation_held_on",
+        section=Section.SEN2,
+        where=Q(route=Route.MEDIATION.value),
+        columns=_MEETING_COLUMNS,
+        rows_noun="mediation cases",
+    ),
+    Metric(
+        key="sen2_followed_by_appeal",
+        name="Of those, followed by an appeal to the Tribunal",
+        definition=(
+            "The mediation cases held in the year that were followed by an appeal to the "
+            "First-tier Tribunal (SEND): the family told us they appealed. It is recorded when "
+            "the case is closed, or later with Record on the case page."
+        ),
+        source=Source.CASE,
+        date_field="mediation_held_on",
+        section=Section.SEN2,
+        where=Q(route=Route.MEDIATION.value, appeal_lodged=AppealLodged.YES.value),
+        columns=(("Meeting held", "mediation_held_on"), ("Appeal", "appeal_lodged")),
+        rows_noun="mediation cases",
+    ),
+    Metric(
+        key="sen2_not_appealed",
+        name="Of those, not followed by an appeal (as far as we know)",
+        definition=(
+            "The mediation cases held in the year where the family told us they did not appeal."
+        ),
+        source=Source.CASE,
+        date_field="mediation_held_on",
+        section=Section.SEN2,
+        where=Q(route=Route.MEDIATION.value, appeal_lodged=AppealLodged.NO.value),
+        columns=(("Meeting held", "mediation_held_on"), ("Appeal", "appeal_lodged")),
+        rows_noun="mediation cases",
+    ),
+    Metric(
+        key="sen2_appeal_not_known",
+        name="Of those, not known whether appealed",
+        definition=(
+            "The mediation cases held in the year where we do not know whether the family "
+            "appealed (recorded as not known, or nothing recorded yet: an open case, or one "
+            "closed without asking). While there are any, the appeals figure may be too low: "
+            "check these cases before sending the return."
+        ),
+        source=Source.CASE,
+        date_field="mediation_held_on",
+        section=Section.SEN2,
+        where=Q(route=Route.MEDIATION.value)
+        & Q(appeal_lodged__in=[AppealLodged.UNKNOWN.value, ""]),
+        columns=(("Meeting held", "mediation_held_on"), ("Appeal", "appeal_lodged")),
+        rows_noun="mediation cases",
+    ),
     # Themes -----------------------------------------------------------------------------------
     *(_section_metric(value, label) for value, label in _section_choices()),
     # What people thought ------------------------------------------------------------------------
@@ -486,3 +735,29 @@ def in_section(section: Section) -> list[Metric]:
 # The figures of the monthly trend chart and the outcomes-by-LA chart.
 TREND_KEYS = ("enquiries", "mediations_held", "certificates_issued")
 OUTCOME_KEYS = ("outcome_agreed_all", "outcome_agreed_part", "outcome_not_agreed")
+
+# The themes table: each issue's cases, then its results (per_theme metrics, in this order).
+THEME_CASES_KEY = "issue_on_cases"
+THEME_RESULT_KEYS = tuple(f"issue_result_{result.value}" for result in IssueResult)
+THEME_KEYS = (THEME_CASES_KEY, *THEME_RESULT_KEYS)
+
+# The table of cancellations, moves and declines by who asked: (side, cancelled, moved,
+# declined) keys, a row per side and one for changes where who asked was not recorded.
+CHANGE_ROWS: tuple[tuple[str, str, str, str | None], ...] = (
+    *(
+        (side, f"cancelled_by_{side}", f"moved_by_{side}", f"declined_by_{side}")
+        for side in Side.values
+    ),
+    ("", "cancelled_by_unrecorded", "moved_by_unrecorded", None),
+)
+
+# The KPIs shown for each LA (a table on the dashboard and in a contract's quarterly report).
+KPI_BY_LA_KEYS = ("mediations_held", "la_could_not_decide", "changes_by_la", "declined_by_la")
+
+# The SEN2 page and CSV.
+SEN2_KEYS = (
+    "sen2_mediations_held",
+    "sen2_followed_by_appeal",
+    "sen2_not_appealed",
+    "sen2_appeal_not_known",
+)

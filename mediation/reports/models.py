@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from mediation.authorities.models import LocalAuthority
+from mediation.authorities.models import Contract, LocalAuthority
 
 
 class QuarterlyReport(models.Model):
@@ -22,8 +22,17 @@ class QuarterlyReport(models.Model):
         READY = "ready", "Ready"
         FAILED = "failed", "Failed"
 
+    # Who it is for and is sent to: the LA, or for a contract its lead council.
     local_authority = models.ForeignKey(
         LocalAuthority, on_delete=models.PROTECT, related_name="quarterly_reports"
+    )
+    # A contract's report counts all its LAs together (issue 23 item 5); none for one LA's.
+    contract = models.ForeignKey(
+        Contract,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="quarterly_reports",
     )
     year = models.PositiveIntegerField()
     quarter = models.PositiveSmallIntegerField()
@@ -47,12 +56,32 @@ class QuarterlyReport(models.Model):
         ordering = ["-year", "-quarter", "local_authority__name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["local_authority", "year", "quarter"], name="unique_quarterly_report"
-            )
+                fields=["local_authority", "year", "quarter"],
+                condition=models.Q(contract__isnull=True),
+                name="unique_quarterly_report",
+            ),
+            models.UniqueConstraint(
+                fields=["contract", "year", "quarter"],
+                condition=models.Q(contract__isnull=False),
+                name="unique_contract_quarterly_report",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.local_authority.code} {self.token}"
+        return f"{self.scope_code} {self.token}"
+
+    @property
+    def name(self) -> str:
+        """What the report covers, in words: the LA, or the contract and its lead council."""
+        if self.contract is not None:
+            return f"{self.contract.name} (contract led by {self.local_authority.name})"
+        return self.local_authority.name
+
+    @property
+    def scope_code(self) -> str:
+        if self.contract_id is not None:
+            return f"contract-{self.contract_id}"
+        return self.local_authority.code
 
     @property
     def token(self) -> str:
@@ -60,7 +89,7 @@ class QuarterlyReport(models.Model):
 
     @property
     def filename(self) -> str:
-        return f"quarterly-report-{self.local_authority.code}-{self.token}-v{self.version}.pdf"
+        return f"quarterly-report-{self.scope_code}-{self.token}-v{self.version}.pdf"
 
     @property
     def is_ready(self) -> bool:

@@ -95,3 +95,16 @@ def period_choices(today: date) -> list[tuple[str, list[tuple[str, str]]]]:
         ("Years", years),
         ("Other", [("custom", "Custom dates (enter them below)")]),
     ]
+
+
+def previous_quarters(period: Period, count: int = 4) -> list[Period]:
+    """The `count` calendar quarters before the quarter the period starts in, oldest first: what
+    a period's figures are compared with ("trends against the previous four quarters")."""
+    year, quarter = period.start.year, (period.start.month - 1) // 3 + 1
+    quarters = []
+    for _ in range(count):
+        year, quarter = (year - 1, 4) if quarter == 1 else (year, quarter - 1)
+        found = period_from_token(f"{year}-Q{quarter}")
+        assert found is not None
+        quarters.append(found)
+    return list(reversed(quarters))

@@ -9,6 +9,7 @@ deadline (code, due) and (due, met_on).
 
 from __future__ import annotations
 
+import dataclasses
 import operator
 from collections import defaultdict
 from collections.abc import Iterable
@@ -20,6 +21,7 @@ from typing import Any
 from django.apps import apps
 from django.db.models import (
     Avg,
+    BooleanField,
     Count,
     DurationField,
     ExpressionWrapper,
@@ -28,32 +30,66 @@ from django.db.models import (
     Q,
     QuerySet,
 )
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import TruncMonth, TruncQuarter
 from django.db.models.lookups import In
 from django.utils import timezone
 
-from mediation.authorities.models import LocalAuthority
-from mediation.cases.models import Case
+from mediation.authorities.models import Contract, LocalAuthority
+from mediation.cases.models import Case, IssueTheme
 from mediation.common.days import day_start
 from mediation.common.queries import value_by_key, without_jit
 from mediation.reports.metrics import (
     BY_KEY,
     CLOCK_STOPPING_CLOSURES,
+    KPI_BY_LA_KEYS,
     METRICS,
     OUTCOME_KEYS,
+    SEN2_KEYS,
+    THEME_CASES_KEY,
+    THEME_KEYS,
+    THEME_RESULT_KEYS,
     TREND_KEYS,
     Kind,
     Metric,
     Source,
 )
-from mediation.reports.periods import Period, months_between
+from mediation.reports.periods import Period, months_between, previous_quarters
 
 
 @dataclass(frozen=True)
 class ReportFilters:
+    """One LA, or the LAs of a contract (`member_ids`), or every LA; a route or all."""
+
     period: Period
     authority: LocalAuthority | None = None
     route: str = ""
+    contract: Contract | None = None
+    member_ids: tuple[int, ...] = ()
+
+    @property
+    def authority_ids(self) -> tuple[int, ...] | None:
+        """The LAs counted, or None for every LA."""
+        if self.authority is not None:
+            return (self.authority.pk,)
+        if self.contract is not None:
+            return self.member_ids
+        return None
+
+
+def report_filters(
+    period: Period,
+    *,
+    authority: LocalAuthority | None = None,
+    contract: Contract | None = None,
+    route: str = "",
+) -> ReportFilters:
+    """Filters for one LA, a contract (its member LAs read once here) or every LA."""
+    members: tuple[int, ...] = ()
+    if contract is not None:
+        members = tuple(sorted(contract.members.values_list("pk", flat=True)))
+    return ReportFilters(
+        period=period, authority=authority, route=route, contract=contract, member_ids=members
+    )
 
 
 @dataclass(frozen=True)
@@ -64,14 +100,59 @@ class SourceSpec:
     select_related: tuple[str, ...]
     # The reference shown on drill-down lists.
     reference: str
+    # Path from a row to its case ("" when the row is the case; None for enquiries).
+    case: str | None = "case"
 
+
+_CASE_ROW = ("case", "case__local_authority")
 
 SOURCES: dict[Source, SourceSpec] = {
     Source.ENQUIRY: SourceSpec(
-        "cases.Enquiry", "local_authority", "case__route", ("local_authority", "case"), "reference"
+        "cases.Enquiry",
+        "local_authority",
+        "case__route",
+        ("local_authority", "case"),
+        "reference",
+        case=None,
     ),
     Source.CASE: SourceSpec(
-        "cases.Case", "local_authority", "route", ("local_authority",), "reference"
+        "cases.Case", "local_authority", "route", ("local_authority",), "reference", case=""
+    ),
+    Source.CASE_ISSUE: SourceSpec(
+        "cases.CaseIssue",
+        "case__local_authority",
+        "case__route",
+        (*_CASE_ROW, "theme"),
+        "case__reference",
+    ),
+    Source.ISSUE_OUTCOME: SourceSpec(
+        "outcomes.IssueOutcome",
+        "case__local_authority",
+        "case__route",
+        (*_CASE_ROW, "theme"),
+        "case__reference",
+    ),
+    Source.MEETING_CHANGE: SourceSpec(
+        "meetings.MeetingChange",
+        "meeting__case__local_authority",
+        "meeting__case__route",
+        ("meeting__case", "meeting__case__local_authority"),
+        "meeting__case__reference",
+        case="meeting__case",
+    ),
+    Source.DECLINE: SourceSpec(
+        "cases.ParticipationDeclined",
+        "case__local_authority",
+        "case__route",
+        _CASE_ROW,
+        "case__reference",
+    ),
+    Source.DEFERRED: SourceSpec(
+        "outcomes.DeferredDecision",
+        "case__local_authority",
+        "case__route",
+        (*_CASE_ROW, "action"),
+        "case__reference",
     ),
     Source.DEADLINE: SourceSpec(
         "deadlines.Deadline",
@@ -96,7 +177,7 @@ SOURCES: dict[Source, SourceSpec] = {
     ),
 }
 
-DATETIME_FIELDS = {"received_at", "opened_at", "answered_at"}
+DATETIME_FIELDS = {"received_at", "opened_at", "at", "answered_at"}
 
 
 def _model(source: Source) -> type[Model]:
@@ -137,12 +218,19 @@ def base_queryset(
     rows = _model(source)._default_manager.filter(
         date_range_q(date_field, filters.period.start, filters.period.end)
     )
-    if filters.authority is not None and not by_authority:
-        rows = rows.filter(**{f"{spec.authority}_id": filters.authority.pk})
+    ids = filters.authority_ids
+    if ids is not None and not by_authority:
+        if len(ids) == 1:
+            rows = rows.filter(**{f"{spec.authority}_id": ids[0]})
+        else:
+            rows = rows.filter(**{f"{spec.authority}_id__in": list(ids)})
     if filters.route:
         rows = rows.filter(**{spec.route: filters.route})
     if source is Source.DEADLINE:
         rows = rows.filter(settled_deadlines_q(today))
+    elif source is Source.DEFERRED:
+        # Settled, like a deadline: made, or its day has passed.
+        rows = rows.filter(Q(action__done_on__isnull=False) | Q(decision_due_on__lt=today))
     return rows
 
 
@@ -272,8 +360,9 @@ def compute_by_authority(
             .values(authority)
             .annotate(**_aggregates(group))
         )
-        if filters.authority is not None:
-            rows = rows.filter(**{authority: filters.authority.pk})
+        ids = filters.authority_ids
+        if ids is not None:
+            rows = rows.filter(**{f"{authority}__in": list(ids)})
         for row in rows:
             for metric in group:
                 result = results[row[authority]].setdefault(metric.key, MetricResult(metric))
@@ -305,9 +394,7 @@ def compute_by_month(
     today = today or timezone.localdate()
     start, end = trend_window(filters.period)
     months = months_between(start, end)
-    widened = ReportFilters(
-        period=Period(start, end, "", "custom"), authority=filters.authority, route=filters.route
-    )
+    widened = dataclasses.replace(filters, period=Period(start, end, "", "custom"))
     series: dict[str, list[int]] = {}
     for key, group in _groups(metrics).items():
         date_field = key[1]
@@ -333,21 +420,183 @@ def compute_by_month(
     return months, series
 
 
+# Per issue in dispute (the themes table) -------------------------------------------------------
+
+THEME_METRICS = [BY_KEY[key] for key in THEME_KEYS]
+
+
+def _local_day(value: date | datetime) -> date:
+    if isinstance(value, datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value
+
+
+def compute_by_theme(
+    filters: ReportFilters, *, today: date | None = None
+) -> dict[int, dict[str, int]]:
+    """Each issue's figures for the filters: {theme id: {metric key: count}} (one query per
+    source: GROUP BY the issue)."""
+    today = today or timezone.localdate()
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for key, group in _groups(THEME_METRICS).items():
+        rows = (
+            _rows(key, group, filters, today=today)
+            .order_by()
+            .values("theme_id")
+            .annotate(**_aggregates(group))
+        )
+        for row in rows:
+            for metric in group:
+                counts[row["theme_id"]][metric.key] = row.get(f"{metric.key}__n") or 0
+    return dict(counts)
+
+
+def compute_by_theme_and_quarter(
+    filters: ReportFilters, quarters: list[Period], *, today: date | None = None
+) -> dict[tuple[int, date], dict[str, int]]:
+    """Each issue's figures in each of `quarters` (consecutive): {(theme id, first day of the
+    quarter): {metric key: count}} (one query per source over all the quarters)."""
+    today = today or timezone.localdate()
+    span = dataclasses.replace(
+        filters, period=Period(quarters[0].start, quarters[-1].end, "", "custom")
+    )
+    counts: dict[tuple[int, date], dict[str, int]] = defaultdict(dict)
+    for key, group in _groups(THEME_METRICS).items():
+        rows = (
+            _rows(key, group, span, today=today)
+            .order_by()
+            .annotate(quarter=TruncQuarter(key[1]))
+            .values("theme_id", "quarter")
+            .annotate(**_aggregates(group))
+        )
+        for row in rows:
+            first = _local_day(row["quarter"]).replace(day=1)
+            for metric in group:
+                counts[(row["theme_id"], first)][metric.key] = row.get(f"{metric.key}__n") or 0
+    return dict(counts)
+
+
+@dataclass
+class ThemeRow:
+    theme: IssueTheme
+    counts: dict[str, int]  # this period, by metric key (THEME_KEYS)
+    by_quarter: list[dict[str, int]]  # each previous quarter, oldest first
+
+    @property
+    def cases(self) -> int:
+        return self.counts.get(THEME_CASES_KEY, 0)
+
+    @property
+    def results(self) -> list[int]:
+        return [self.counts.get(key, 0) for key in THEME_RESULT_KEYS]
+
+    @property
+    def results_total(self) -> int:
+        return sum(self.results)
+
+    @property
+    def previous_cases(self) -> list[int]:
+        return [quarter.get(THEME_CASES_KEY, 0) for quarter in self.by_quarter]
+
+    @property
+    def _average(self) -> float:
+        values = self.previous_cases
+        return sum(values) / len(values) if values else 0.0
+
+    @property
+    def previous_average(self) -> float:
+        """The average of the previous quarters, to show (the change uses it unrounded)."""
+        return round(self._average, 1)
+
+    @property
+    def change(self) -> str:
+        """This period against the average of the previous quarters, in words."""
+        average = self._average
+        if self.cases == average:
+            return "Same"
+        if average == 0:
+            return "New"
+        difference = round(100 * (self.cases - average) / average)
+        return f"Up {difference}%" if difference > 0 else f"Down {-difference}%"
+
+    @staticmethod
+    def _agreed_share(agreed: int, total: int) -> int | None:
+        return round(100 * agreed / total) if total else None
+
+    @property
+    def agreed_share(self) -> int | None:
+        """Agreed in full or in part, of the issues with a result, this period (%)."""
+        agreed, partly, *_rest = self.results
+        return self._agreed_share(agreed + partly, self.results_total)
+
+    @property
+    def previous_agreed_share(self) -> int | None:
+        """The same over the previous quarters together (%)."""
+        agreed = total = 0
+        for quarter in self.by_quarter:
+            values = [quarter.get(key, 0) for key in THEME_RESULT_KEYS]
+            agreed += values[0] + values[1]
+            total += sum(values)
+        return self._agreed_share(agreed, total)
+
+
+@dataclass
+class ThemeTable:
+    rows: list[ThemeRow]
+    quarters: list[Period]
+
+
+def theme_table(
+    filters: ReportFilters, *, today: date | None = None, themes: list[IssueTheme] | None = None
+) -> ThemeTable:
+    """Every issue in dispute with its figures for the period and each of the four quarters
+    before it (five queries: the issues, then two per period). An issue no longer offered is
+    listed only if it has figures."""
+    today = today or timezone.localdate()
+    quarters = previous_quarters(filters.period)
+    now = compute_by_theme(filters, today=today)
+    before = compute_by_theme_and_quarter(filters, quarters, today=today)
+    if themes is None:
+        themes = list(IssueTheme.objects.order_by("position", "name"))
+    seen = set(now) | {theme_id for theme_id, _quarter in before}
+    rows = [
+        ThemeRow(
+            theme,
+            now.get(theme.pk, {}),
+            [before.get((theme.pk, quarter.start), {}) for quarter in quarters],
+        )
+        for theme in themes
+        if theme.active or theme.pk in seen
+    ]
+    return ThemeTable(rows=rows, quarters=quarters)
+
+
 # Drill-down ---------------------------------------------------------------------------------
 
 PARTS = {"all", "met", "missed"}
 
 
 def metric_rows(
-    metric: Metric, filters: ReportFilters, *, part: str = "all", today: date | None = None
+    metric: Metric,
+    filters: ReportFilters,
+    *,
+    part: str = "all",
+    theme_id: int | None = None,
+    today: date | None = None,
 ) -> QuerySet[Any]:
     """Exactly the rows behind a figure, newest event first (for a rate: all of them, those that
-    met the standard, or those that did not)."""
+    met the standard, or those that did not; for a figure counted per issue, one issue's)."""
     today = today or timezone.localdate()
     spec = SOURCES[metric.source]
     rows = base_queryset(metric.source, metric.date_field, filters, today=today).filter(
         metric.where
     )
+    if theme_id is not None and metric.per_theme:
+        rows = rows.filter(theme_id=theme_id)
+    if metric.met is not None:
+        rows = rows.annotate(
+            meets_figure=ExpressionWrapper(metric.met, output_field=BooleanField())
+        )
     if metric.met is not None and part == "met":
         rows = rows.filter(metric.met)
     elif metric.met is not None and part == "missed":
@@ -366,6 +615,11 @@ class Dashboard:
     months: list[date] = field(default_factory=list)
     trends: dict[str, list[int]] = field(default_factory=dict)
     by_authority: list[tuple[LocalAuthority, dict[str, MetricResult]]] = field(default_factory=list)
+    themes: ThemeTable | None = None
+    # The KPIs of each LA (KPI_BY_LA_KEYS), when more than one LA is counted.
+    kpis_by_authority: list[tuple[LocalAuthority, dict[str, MetricResult]]] = field(
+        default_factory=list
+    )
 
 
 def dashboard(
@@ -392,15 +646,63 @@ def _dashboard(
     per_authority = compute_by_authority(
         filters, metrics=[BY_KEY[key] for key in OUTCOME_KEYS], today=today
     )
-    named: Iterable[LocalAuthority]
+    kpis: dict[int, dict[str, MetricResult]] = {}
+    if filters.authority is None:
+        kpis = compute_by_authority(
+            filters, metrics=[BY_KEY[key] for key in KPI_BY_LA_KEYS], today=today
+        )
+    wanted = set(per_authority) | set(kpis)
+    named: list[LocalAuthority]
     if authorities is None:
-        named = LocalAuthority.objects.filter(pk__in=list(per_authority)).order_by("name")
+        named = list(LocalAuthority.objects.filter(pk__in=list(wanted)).order_by("name"))
     else:
-        named = [authority for authority in authorities if authority.pk in per_authority]
+        named = [authority for authority in authorities if authority.pk in wanted]
     return Dashboard(
         filters=filters,
         results=results,
         months=months,
         trends=trends,
-        by_authority=[(authority, per_authority[authority.pk]) for authority in named],
+        by_authority=[
+            (authority, per_authority[authority.pk])
+            for authority in named
+            if authority.pk in per_authority
+        ],
+        themes=theme_table(filters, today=today),
+        kpis_by_authority=[
+            (authority, kpis[authority.pk]) for authority in named if authority.pk in kpis
+        ],
+    )
+
+
+# SEN2 return: mediation -----------------------------------------------------------------------
+
+
+@dataclass
+class Sen2Figures:
+    filters: ReportFilters
+    totals: dict[str, MetricResult]
+    by_authority: list[tuple[LocalAuthority, dict[str, MetricResult]]]
+
+
+def sen2_figures(
+    filters: ReportFilters,
+    *,
+    authorities: Iterable[LocalAuthority] | None = None,
+    today: date | None = None,
+) -> Sen2Figures:
+    """The SEN2 mediation figures for the filters (a calendar year), in all and per LA with any
+    (two aggregate queries, and one for the LA names unless `authorities` are given)."""
+    metrics = [BY_KEY[key] for key in SEN2_KEYS]
+    totals = compute(filters, metrics=metrics, today=today)
+    per_authority = compute_by_authority(filters, metrics=metrics, today=today)
+    if authorities is None:
+        authorities = LocalAuthority.objects.filter(pk__in=list(per_authority)).order_by("name")
+    return Sen2Figures(
+        filters=filters,
+        totals=totals,
+        by_authority=[
+            (authority, per_authority[authority.pk])
+            for authority in authorities
+            if authority.pk in per_authority
+        ],
     )

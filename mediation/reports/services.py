@@ -3,6 +3,7 @@ report: asked for, generated in the background, downloaded and emailed (each aud
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.conf import settings
@@ -13,7 +14,7 @@ from django.utils import timezone
 
 from mediation.accounts.models import User
 from mediation.audit.services import audit_record
-from mediation.authorities.models import LocalAuthority
+from mediation.authorities.models import Contract, LocalAuthority
 from mediation.cases.models import AppealLodged, Case, Party
 from mediation.common.dispatch import enqueue_on_commit
 from mediation.common.errors import ServiceError
@@ -25,7 +26,7 @@ from mediation.reports import feedback, views_support
 from mediation.reports.models import QuarterlyReport
 from mediation.reports.names import ROLE_WORDS, scrub_names
 from mediation.reports.periods import period_from_token
-from mediation.reports.selectors import ReportFilters, dashboard
+from mediation.reports.selectors import dashboard, report_filters
 from mediation.timeline.services import timeline_record
 
 # Permissions ----------------------------------------------------------------------------------
@@ -95,14 +96,15 @@ def export_record(
 
 
 def action_examples(
-    *, authority: LocalAuthority, start: date, end: date, limit: int = 6
+    *, authority_ids: Iterable[int], start: date, end: date, limit: int = 6
 ) -> list[dict[str, str]]:
-    """A few agreed actions of meetings held in the period, with no names: the names of the
-    case's child and people are replaced by role words. Three queries, however many cases."""
+    """A few agreed actions of meetings held in the period in the LAs given, with no names: the
+    names of the case's child and people are replaced by role words. Three queries, however
+    many cases."""
     actions = list(
         AgreedAction.objects.filter(
             statement__status="final",
-            case__local_authority=authority,
+            case__local_authority_id__in=list(authority_ids),
             case__mediation_held_on__gte=start,
             case__mediation_held_on__lte=end,
         )
@@ -140,22 +142,39 @@ def action_examples(
 @transaction.atomic
 def quarterly_report_request(
     *,
-    authority: LocalAuthority,
+    authority: LocalAuthority | None = None,
+    contract: Contract | None = None,
     year: int,
     quarter: int,
     by: User,
     request: HttpRequest | None = None,
 ) -> QuarterlyReport:
-    """Ask for the LA's report for a quarter. One row per LA and quarter: asking again while it
-    is being made changes nothing; asking again afterwards makes a new version."""
+    """Ask for the report of an LA, or of a contract (its LAs together, for its lead council),
+    for a quarter. One row per LA or contract and quarter: asking again while it is being made
+    changes nothing; asking again afterwards makes a new version."""
     if not may_manage_reports(by):
         raise ServiceError("Only managers can make quarterly reports.")
-    report, created = QuarterlyReport.objects.select_for_update().get_or_create(
-        local_authority=authority,
-        year=year,
-        quarter=quarter,
-        defaults={"requested_by": by, "progress": "Waiting to start"},
-    )
+    if (authority is None) == (contract is None):
+        raise ServiceError("Choose a local authority or a contract.")
+    rows = QuarterlyReport.objects.select_for_update()
+    defaults = {"requested_by": by, "progress": "Waiting to start"}
+    if contract is not None:
+        authority = contract.lead
+        report, created = rows.get_or_create(
+            contract=contract,
+            year=year,
+            quarter=quarter,
+            defaults={**defaults, "local_authority": authority},
+        )
+    else:
+        report, created = rows.get_or_create(
+            local_authority=authority,
+            contract=None,
+            year=year,
+            quarter=quarter,
+            defaults=defaults,
+        )
+    assert authority is not None
     if not created:
         if report.in_progress:
             return report
@@ -171,7 +190,12 @@ def quarterly_report_request(
         verb="quarterly_report.request",
         target=report,
         request=request,
-        detail={"la": authority.code, "quarter": report.token, "version": report.version},
+        detail={
+            "la": authority.code,
+            "contract": contract.pk if contract is not None else None,
+            "quarter": report.token,
+            "version": report.version,
+        },
     )
     enqueue_on_commit(
         "mediation.reports.tasks.quarterly_report_task",
@@ -191,23 +215,32 @@ def quarterly_report_content(
     """The report's HTML and PDF (figures, charts, themes and anonymised examples)."""
     period = period_from_token(report.token)
     assert period is not None
-    authority = report.local_authority
+    if report.contract is not None:
+        filters = report_filters(period, contract=report.contract)
+    else:
+        filters = report_filters(period, authority=report.local_authority)
     if report_id:
         _progress(report_id, "Counting the figures")
     with report_reads():
-        board = dashboard(ReportFilters(period=period, authority=authority))
+        board = dashboard(filters)
     if report_id:
         _progress(report_id, "Drawing the charts and finding examples")
     context = views_support.dashboard_context(board, link_query=None)
     context.update(
         {
             "report": report,
-            "authority": authority,
+            "authority": report.local_authority,
+            "title": report.name,
+            "members": list(report.contract.members.order_by("name"))
+            if report.contract is not None
+            else [],
             "period": period,
-            "examples": action_examples(authority=authority, start=period.start, end=period.end),
-            "comments": feedback.feedback_comments(
-                ReportFilters(period=period, authority=authority)
+            "examples": action_examples(
+                authority_ids=filters.authority_ids or (),
+                start=period.start,
+                end=period.end,
             ),
+            "comments": feedback.feedback_comments(filters),
             "provider": settings.PROVIDER_NAME,
             "generated_on": timezone.localdate(),
         }
@@ -229,7 +262,7 @@ def quarterly_report_generate(*, report_id: int, version: int) -> bool:
     ).update(status=QuarterlyReport.Status.GENERATING, progress="Starting")
     if not claimed:
         return False
-    report = QuarterlyReport.objects.select_related("local_authority").get(pk=report_id)
+    report = QuarterlyReport.objects.select_related("local_authority", "contract").get(pk=report_id)
     try:
         html, pdf = quarterly_report_content(report, report_id=report_id)
     except Exception as error:  # noqa: BLE001 (recorded and shown; the manager can ask again)
@@ -271,8 +304,9 @@ def quarterly_report_send(
     if not may_manage_reports(by):
         raise ServiceError("Only managers can send quarterly reports.")
     report = (
-        QuarterlyReport.objects.select_for_update()
-        .select_related("local_authority")
+        # Lock only the report: PostgreSQL cannot lock the nullable side of the contract join.
+        QuarterlyReport.objects.select_for_update(of=("self",))
+        .select_related("local_authority", "contract")
         .get(pk=report.pk)
     )
     authority = report.local_authority
@@ -290,7 +324,7 @@ def quarterly_report_send(
         key=f"quarterly-report:{report.pk}:v{report.version}:{authority.contact_email}",
         to_email=authority.contact_email,
         to_name=authority.name,
-        subject=f"Quarterly report {report.token}: {authority.name}",
+        subject=f"Quarterly report {report.token}: {report.name}",
         body=body,
         attachments=[(report.filename, "application/pdf", bytes(report.pdf))],
     )

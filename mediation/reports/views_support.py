@@ -10,8 +10,19 @@ from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
+from mediation.cases.models import Side
 from mediation.reports.charts import Series, grouped_bars, monthly_bars
-from mediation.reports.metrics import BY_KEY, OUTCOME_KEYS, TREND_KEYS, Kind, Section, in_section
+from mediation.reports.metrics import (
+    BY_KEY,
+    CHANGE_ROWS,
+    KPI_BY_LA_KEYS,
+    LISTED_SECTIONS,
+    OUTCOME_KEYS,
+    THEME_KEYS,
+    TREND_KEYS,
+    Kind,
+    in_section,
+)
 from mediation.reports.selectors import Dashboard, MetricResult
 
 
@@ -36,14 +47,29 @@ class Figure:
 
 
 def drilldown_link(
-    link_query: dict[str, str] | None, key: str, part: str = "all", *, base: str = ""
+    link_query: dict[str, str] | None,
+    key: str,
+    part: str = "all",
+    *,
+    base: str = "",
+    theme_id: int | None = None,
 ) -> str:
     if link_query is None:
         return ""
     query = {**link_query, "metric": key}
     if part != "all":
         query["part"] = part
+    if theme_id is not None:
+        query["theme"] = str(theme_id)
     return f"{base or reverse('reports:cases')}?{urlencode(query)}"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A number in a table of the dashboard, with the link to the rows behind it."""
+
+    value: int | str
+    link: str = ""
 
 
 def outcome_table_rows(rows: list[dict[str, Any]]) -> SafeString:
@@ -71,7 +97,7 @@ def dashboard_context(board: Dashboard, *, link_query: dict[str, str] | None) ->
     numbers behind them."""
     sections = []
     base = reverse("reports:cases")
-    for section in Section:
+    for section in LISTED_SECTIONS:
         figures = [
             Figure(
                 board.results[metric.key],
@@ -136,7 +162,59 @@ def dashboard_context(board: Dashboard, *, link_query: dict[str, str] | None) ->
             groups=groups,
             series=series,
         )
+    changes = [
+        {
+            "who": Side(side).label if side else "Not recorded",
+            "cells": [
+                Cell(board.results[key].value, drilldown_link(link_query, key, base=base))
+                if key is not None
+                else Cell("")
+                for key in (cancelled, moved, declined)
+            ],
+        }
+        for side, cancelled, moved, declined in CHANGE_ROWS
+    ]
+    theme_rows = []
+    if board.themes is not None:
+        for row in board.themes.rows:
+            theme_rows.append(
+                {
+                    "row": row,
+                    "cells": [
+                        Cell(
+                            row.counts.get(key, 0),
+                            drilldown_link(link_query, key, base=base, theme_id=row.theme.pk),
+                        )
+                        for key in THEME_KEYS
+                    ],
+                }
+            )
+    kpi_rows = [
+        {
+            "authority": authority,
+            "figures": [
+                Figure(
+                    results[key],
+                    "",
+                    "",
+                    "",
+                )
+                for key in KPI_BY_LA_KEYS
+            ],
+        }
+        for authority, results in board.kpis_by_authority
+    ]
     return {
+        "changes": changes,
+        "change_definitions": [
+            BY_KEY[key]
+            for key in ("changes_by_la", "cancelled_by_la", "moved_by_la", "declined_by_la")
+        ],
+        "themes": board.themes,
+        "theme_rows": theme_rows,
+        "theme_names": [BY_KEY[key] for key in THEME_KEYS],
+        "kpi_rows": kpi_rows,
+        "kpi_metrics": [BY_KEY[key] for key in KPI_BY_LA_KEYS],
         "sections": sections,
         "trend_charts": trend_charts,
         "trend_names": [BY_KEY[key].name for key in TREND_KEYS],

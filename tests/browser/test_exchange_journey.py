@@ -52,7 +52,9 @@ def test_import_a_caseload_then_hand_it_over(page, live_server, service, tmp_pat
     upload = tmp_path / "old-system.csv"
     upload.write_bytes(messy_csv())
     page.locator("#id_file").set_input_files(str(upload))
-    page.get_by_label("Case officer for cases with none on the row").select_option(label="Casey Morgan")
+    page.get_by_label("Case officer for cases with none on the row").select_option(
+        label="Casey Morgan"
+    )
     page.get_by_role("button", name="Upload and continue").click()
     page.wait_for_selector("h1:has-text('Match the columns')")
     assert_accessible(page)

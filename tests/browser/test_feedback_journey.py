@@ -70,7 +70,9 @@ def _open_link(page, live_server, invitation):
     from mediation.notifications.models import Message
 
     message = Message.objects.get(pk=invitation.message_id)
-    sent = [m for m in mail.outbox if m.subject == message.subject and message.recipient_email in m.to]
+    sent = [
+        m for m in mail.outbox if m.subject == message.subject and message.recipient_email in m.to
+    ]
     assert sent, "the survey email went out"
     found = re.search(r"/portal/link/[\w-]+/", str(sent[-1].body))
     assert found is not None
@@ -81,9 +83,7 @@ def _open_link(page, live_server, invitation):
     page.wait_for_selector("h1")
 
 
-def test_the_child_and_the_parent_answer_and_staff_read_the_results(
-    page, live_server, closed_case
-):
+def test_the_child_and_the_parent_answer_and_staff_read_the_results(page, live_server, closed_case):
     case, invitations = closed_case
     assert set(invitations) == {"parent", "child"}
 

@@ -57,7 +57,7 @@ def test_manager_reads_the_dashboard_and_the_cases_behind_a_figure(
     assert_accessible(page)
 
     # A custom period with a date that does not exist is refused with the error summary.
-    page.get_by_label("Period").select_option("custom")
+    page.get_by_label("Period", exact=True).select_option("custom")
     page.locator("#id_start_0").fill("31")
     page.locator("#id_start_1").fill("2")
     page.locator("#id_start_2").fill("2026")
@@ -69,7 +69,7 @@ def test_manager_reads_the_dashboard_and_the_cases_behind_a_figure(
 
     # This quarter, one local authority.
     page.get_by_label("Local authority").select_option("EMC")
-    page.get_by_label("Period").select_option(index=0)
+    page.get_by_label("Period", exact=True).select_option(index=0)
     page.locator("#id_start_0").fill("")
     page.locator("#id_start_1").fill("")
     page.locator("#id_start_2").fill("")
@@ -114,4 +114,26 @@ def test_manager_makes_and_emails_a_quarterly_report(page, live_server, reports_
     assert_accessible(page)
     page.get_by_role("button", name=re.compile("Email it to")).click()
     page.wait_for_selector(".govuk-notification-banner--success")
+    assert_accessible(page)
+
+
+def test_manager_reads_the_sen2_figures_and_their_cases(page, live_server, reports_setup):
+    from django.utils import timezone
+
+    year = timezone.localdate().year
+    sign_in(page, live_server, username="morgan")
+    page.goto(f"{live_server.url}/reports/")
+    page.get_by_role("link", name="SEN2 mediation figures, per local authority").click()
+    page.get_by_label("Calendar year").select_option(str(year))
+    page.get_by_role("button", name="Show the figures").click()
+    page.wait_for_selector("#figures-for")
+    assert f"{year}: every local authority" in page.locator("#figures-for").inner_text()
+    assert page.get_by_role("rowheader", name="Eastmoor County Council").is_visible()
+    assert_accessible(page)
+
+    page.locator("a[href*='metric=sen2_mediations_held'][href*='la=EMC']").first.click()
+    page.wait_for_url(re.compile(r"/reports/cases/\?"))
+    table = page.locator("table").inner_text()
+    assert reports_setup[0].reference in table and reports_setup[1].reference in table
+    assert reports_setup[2].reference not in table
     assert_accessible(page)

@@ -85,8 +85,13 @@ ACCESS: dict[str, frozenset[str]] = {
     "outcomes:resend": CASE_STAFF,
     "outcomes:letter": CASE_STAFF,
     "outcomes:posted": CASE_STAFF,
+    "outcomes:issues": CASE_STAFF,
+    "outcomes:deferred-add": CASE_STAFF,
+    "outcomes:deferred-remove": CASE_STAFF,
+    "cases:issues": CASE_STAFF,
     # a case: the office, not the mediator
     "cases:link-add": OFFICE,
+    "cases:declined": OFFICE,
     "cases:la-reference": OFFICE,
     # the first step offered on this case is an office step (mediators' own steps: cases tests)
     "cases:step": OFFICE,
@@ -120,6 +125,9 @@ ACCESS: dict[str, frozenset[str]] = {
     "manage:service-details": MANAGERS,
     "manage:authority-new": MANAGERS,
     "manage:authority-edit": MANAGERS,
+    "manage:contracts": MANAGERS,
+    "manage:contract-new": MANAGERS,
+    "manage:contract-edit": MANAGERS,
     "manage:closure-days": MANAGERS,
     "manage:closure-day-remove": MANAGERS,
     "manage:calendar-change": MANAGERS,
@@ -127,6 +135,12 @@ ACCESS: dict[str, frozenset[str]] = {
     "manage:user-new": MANAGERS,
     "manage:user-edit": MANAGERS,
     "manage:mediator-conflicts": MANAGERS,
+    "manage:mediators": MANAGERS,
+    "manage:issue-themes": MANAGERS,
+    "manage:issue-theme-new": MANAGERS,
+    "manage:issue-theme-edit": MANAGERS,
+    "manage:mediator-registration": MANAGERS,
+    "manage:mediator-cpd": MANAGERS,
     "manage:user-two-factor-reset": MANAGERS,
     "documents:letter-templates": MANAGERS,
     "documents:letter-template-edit": MANAGERS,
@@ -146,6 +160,8 @@ ACCESS: dict[str, frozenset[str]] = {
     "reports:export-cases": MANAGERS,
     "reports:export-counts": MANAGERS,
     "reports:export-appeals": MANAGERS,
+    "reports:sen2": OFFICE,
+    "reports:export-sen2": MANAGERS,
     "reports:export-feedback": MANAGERS,
     "reports:quarterly": MANAGERS,
     "reports:quarterly-detail": MANAGERS,
@@ -179,6 +195,9 @@ ACCESS: dict[str, frozenset[str]] = {
     "invoicing:tariffs": MANAGERS,
     "invoicing:tariff-new": MANAGERS,
     "invoicing:tariff-edit": MANAGERS,
+    "invoicing:contract-tariffs": MANAGERS,
+    "invoicing:contract-tariff-new": MANAGERS,
+    "invoicing:contract-tariff-edit": MANAGERS,
     "invoicing:detail": MANAGERS,
     "invoicing:pdf": MANAGERS,
     "invoicing:csv": MANAGERS,
@@ -296,6 +315,9 @@ NOT_FOUND_IN_THIS_STATE = {
     "outcomes:action-add": "the statement is final",
     "outcomes:action-edit": "the statement is final",
     "outcomes:agreement": "agreements are recorded on a draft",
+    "outcomes:issues": "the statement is final, so its results cannot change",
+    "outcomes:deferred-add": "the statement is final",
+    "cases:declined": "the case is a mediation: only disagreement resolution can be declined",
     "outcomes:action-follow-up": "the world's agreed action is not an assessment or a plan, "
     "the only kinds with later steps (mediation/outcomes/tests cover the page)",
     "reports:quarterly-pdf": "the report is made after the transaction commits, never in this test",
@@ -497,6 +519,30 @@ SHOWS: dict[str, Shows] = {
     "portal:views-thanks": NoPersonalData("a thank-you page"),
 }
 
+# Issue 23 (commissioners): the issues in dispute, decisions put off, who declined, SEN2,
+# contracts across LAs and the mediators' register.
+SHOWS |= {
+    "cases:issues": CASE,
+    "cases:declined": CASE,
+    "outcomes:issues": STATEMENT,
+    "outcomes:deferred-add": STATEMENT,
+    "outcomes:deferred-remove": BUTTON,
+    "manage:issue-themes": SERVICE_SETTINGS,
+    "manage:issue-theme-new": SERVICE_SETTINGS,
+    "manage:issue-theme-edit": SERVICE_SETTINGS,
+    "manage:contracts": SERVICE_SETTINGS,
+    "manage:contract-new": SERVICE_SETTINGS,
+    "manage:contract-edit": SERVICE_SETTINGS,
+    "invoicing:contract-tariffs": SERVICE_SETTINGS,
+    "invoicing:contract-tariff-new": SERVICE_SETTINGS,
+    "invoicing:contract-tariff-edit": SERVICE_SETTINGS,
+    # Staff members' registrations and CPD: no case data, but each read is recorded.
+    "manage:mediators": OwnEvent("mediator_register.view"),
+    "manage:mediator-registration": OwnEvent("mediator_register.view"),
+    "manage:mediator-cpd": OwnEvent("mediator_register.view"),
+    "reports:sen2": FIGURES,
+    "reports:export-sen2": OwnEvent("report.export"),
+}
 # The LAs' API answers only an LA system's token; its middleware records every call with the
 # token as the actor ("api.call", or "api.refused" without a good token), so a signed-in visitor
 # never reaches the views (401, checked above).

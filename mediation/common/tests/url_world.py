@@ -45,6 +45,9 @@ ID_SOURCES = {
     "closure_id": ("deadlines.ClosureDay", None),
     "change_id": ("deadlines.CalendarChange", None),
     "user_id": ("accounts.User", None),
+    "theme_id": ("cases.IssueTheme", None),
+    "contract_id": ("authorities.Contract", None),
+    "decision_id": ("outcomes.DeferredDecision", "case"),
     "token_id": ("api.ApiToken", None),
     "endpoint_id": ("webhooks.WebhookEndpoint", None),
     "import_id": ("exchange.CaseloadImport", None),
@@ -104,6 +107,16 @@ def target_for(name, pattern):
             from mediation.invoicing.models import CreditNote
 
             kwargs[kwarg] = CreditNote.objects.earliest("pk").number
+        elif kwarg == "tariff_id" and name.startswith("invoicing:contract-"):
+            from mediation.invoicing.models import Tariff
+
+            kwargs[kwarg] = Tariff.objects.filter(contract__isnull=False).earliest("pk").pk
+        elif kwarg == "contract_id" and name.startswith("invoicing:"):
+            from mediation.invoicing.models import Tariff
+
+            contract_id = Tariff.objects.filter(contract__isnull=False).earliest("pk").contract_id
+            assert contract_id is not None
+            kwargs[kwarg] = contract_id
         elif kwarg == "authority_id" and name.startswith("invoicing:"):
             from mediation.invoicing.models import Tariff
 
@@ -159,7 +172,12 @@ def _fill_gaps():
     from mediation.deadlines.models import CalendarChange, ClosureDay
     from mediation.documents.models import GeneratedDocument
     from mediation.meetings.models import Meeting, MeetingLetter
-    from mediation.outcomes.models import AgreedAction, Delivery, OutcomeStatement
+    from mediation.outcomes.models import (
+        AgreedAction,
+        DeferredDecision,
+        Delivery,
+        OutcomeStatement,
+    )
     from mediation.parties.models import ExpenseClaim
     from mediation.privacy.services import erasure_request
 
@@ -222,6 +240,27 @@ def _fill_gaps():
             channel="letter",
             document=document("outcome_statement"),
             by=officer,
+        )
+    if not DeferredDecision.objects.filter(case=case).exists():
+        statement = OutcomeStatement.objects.get(case=case)
+        follow_up = AgreedAction.objects.create(
+            statement=statement,
+            case=case,
+            what="SEN panel to decide",
+            who=_first_choice(AgreedAction, "who"),
+            kind=_first_choice(AgreedAction, "kind"),
+            section=_first_choice(AgreedAction, "section"),
+            agreed_due=date(2026, 12, 8),
+            position=99,
+        )
+        DeferredDecision.objects.create(
+            statement=statement,
+            case=case,
+            action=follow_up,
+            decided_by=_first_choice(DeferredDecision, "decided_by"),
+            decision_maker="SEN panel",
+            decision_due_on=date(2026, 12, 8),
+            created_by=officer,
         )
     if not ClosureDay.objects.exists():
         ClosureDay.objects.create(
@@ -298,6 +337,27 @@ def _invoice_and_report(manager):
             activity=Activity.MEDIATION,
             unit_price_pence=65_000,
             effective_from=date(2000, 1, 1),
+            created_by=manager,
+        )
+    if not Tariff.objects.filter(contract__isnull=False).exists():
+        from mediation.authorities.models import Contract, LocalAuthority
+        from mediation.authorities.services import contract_save
+
+        contract = Contract.objects.first()
+        if contract is None:
+            others = list(LocalAuthority.objects.exclude(pk=authority.pk).order_by("pk")[:2])
+            contract = contract_save(
+                contract=Contract(
+                    name="World contract", lead=others[0], starts_on=date(2000, 1, 1)
+                ),
+                members=others,
+                by=manager,
+            )
+        Tariff.objects.create(
+            contract=contract,
+            activity=Activity.MEDIATION,
+            unit_price_pence=60_000,
+            effective_from=date(2099, 1, 1),
             created_by=manager,
         )
     start, end = date(2000, 1, 1), date(2099, 12, 31)

@@ -12,6 +12,8 @@ from mediation.cases.models import Case
 from mediation.meetings.permissions import can_schedule_meeting
 from mediation.meetings.selectors import (
     calls_for_mediator,
+    case_mediation_by,
+    changes_and_declines,
     meeting_current,
     meeting_status_label,
     slot_board,
@@ -40,10 +42,13 @@ def case_meeting_panel(
         if reads
         else slot_board(case)
     )
+    mediation_by = reads.mediation_by if reads else case_mediation_by(case)
     return {
         "case": case,
         "meeting": meeting,
         "meeting_status": meeting_status_label(meeting, case) if meeting else "",
         "board": board,
         "may_schedule": can_schedule_meeting(user, case),
+        "changes": changes_and_declines(case, mediation_by=mediation_by),
+        "may_record_decline": user.can_handle_enquiries,
     }

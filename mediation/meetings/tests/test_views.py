@@ -236,12 +236,16 @@ def test_reschedule_cancel_and_call_forms(
     html = response.content.decode()
     assert "Enter the date" in html and "Give the reason for moving" in html
     assert "Enter the name of the venue" in html
+    assert "Select who asked for the meeting to be moved" in html
+    assert "Select the main reason" in html
     new_day = working_days_from_today(15)
     data = {
         **_date("on", new_day),
         "start_time": "10:00",
         "duration_minutes": "60",
         "mode": "online",
+        "requested_by": "la",
+        "reason_kind": "not_available",
         "reason": "Clash",
         **ONLINE,
     }
@@ -264,7 +268,12 @@ def test_reschedule_cancel_and_call_forms(
     )
     assert MediatorCall.objects.filter(called_on=today).count() == 1
     login(client, case_officer_cal)
-    data = {"expected_state": "meeting_booked", "reason": "Family withdrew"}
+    data = {
+        "expected_state": "meeting_booked",
+        "requested_by": "family",
+        "reason_kind": "settled",
+        "reason": "Family withdrew",
+    }
     assert client.post(page["cancel"], data).status_code == 302
     booked.refresh_from_db()
     assert booked.status == Meeting.Status.CANCELLED and booked.sequence == 2

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from mediation.outcomes.selectors import case_panel
+from mediation.outcomes.selectors import case_panel, deferred_notices
 from mediation.outcomes.services import may_write
 
 register = template.Library()
@@ -18,11 +18,20 @@ def get_item(mapping: dict, key: Any) -> Any:
 
 
 @register.inclusion_tag("outcomes/_case_panel_body.html")
-def outcome_case_panel(case: Any, user: Any) -> dict[str, Any]:
-    """The statement's status, links, and the agreed actions with their status (a fixed number
-    of queries, however many actions)."""
+def outcome_case_panel(case: Any, user: Any, reads: Any = None) -> dict[str, Any]:
+    """The statement's status, links, the agreed actions with their status, and any decision
+    put off to a panel with what it means for the appeal deadline (a fixed number of queries,
+    however many actions). `reads`: the case page's CasePageReads (its clocks)."""
     panel = case_panel(case)
+    appeal = reads.clocks.appeal if reads is not None else None
+    notices = (
+        deferred_notices(case, appeal_deadline=appeal.due if appeal else None)
+        if panel.statement is not None
+        else []
+    )
     return {
+        "deferred_notices": notices,
+        "appeal": appeal,
         "case": case,
         "panel": panel,
         "may_write": may_write(user, case) and case.route != "certificate_only",

@@ -19,14 +19,15 @@ from mediation.workflow import services as workflow_services
 
 pytestmark = pytest.mark.django_db
 
-# the session, the user with their device (one query, ADR 0050); the case (with its enquiry); the audit of the read (savepoint, insert
-# the event, queue it or seal it: see audit_sealing_queries, release); closure days, deadlines,
+# the session, the user with their device (one query, ADR 0050); the case (with its enquiry);
+# the audit of the read (savepoint, insert the event, queue it or seal it: see
+# audit_sealing_queries, release); closure days, deadlines,
 # parties and their authority confirmations; timeline, notes, links; meeting, slot offers;
 # outcome statement; documents; portal accesses, portal requests, what parties were asked to
-# do; messages that did not arrive. 33 before the panels shared their reads and the session
-# stopped being saved on every request (ADR 0018), 23 before the user and device were read
-# together.
-CASE_PAGE_QUERIES = 22
+# do; messages that did not arrive; the meetings the LA asked to cancel or move, the issues in
+# dispute (issue 23; with a statement, also its decisions put off). 33 before the panels shared
+# their reads and the session stopped being saved on every request (ADR 0018).
+CASE_PAGE_QUERIES = 24
 
 
 def _grow(case: Case, by: User) -> None:
