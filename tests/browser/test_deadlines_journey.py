@@ -50,11 +50,29 @@ def test_key_dates_give_explained_deadlines_and_a_closure_day_moves_them(
     assert page.get_by_text("Family's appeal deadline: Monday 4 January 2027").is_visible()
     page.get_by_role("link", name="Record or change key dates and issues").click()
     assert_accessible(page)
+    # The day the LA was told moves the case on, so the key dates page sends it to the step.
     page.locator("#id_la_informed_on_0").fill("5")
     page.locator("#id_la_informed_on_1").fill("11")
     page.locator("#id_la_informed_on_2").fill("2026")
     page.get_by_role("button", name="Save and work out deadlines").click()
+    page.wait_for_selector(".govuk-error-summary")
+    step_name = "Record that the LA has been told the family wants mediation"
+    assert (
+        f"record it with the step “{step_name}”"
+        in page.locator(".govuk-error-summary").inner_text()
+    )
+    assert page.locator("#id_la_informed_on_0").input_value() == "5"
+    assert_accessible(page)
+    page.goto(f"{live_server.url}/cases/{reference}/")
+    page.get_by_role("link", name=step_name).click()
+    page.wait_for_selector("h1")
+    assert_accessible(page)
+    page.locator("#id_on_0").fill("5")
+    page.locator("#id_on_1").fill("11")
+    page.locator("#id_on_2").fill("2026")
+    page.locator("main form button[type=submit]").click()
     page.wait_for_url(re.compile(reference + "/$"))
+    assert "Success" in page.locator(".govuk-notification-banner").first.inner_text()
     row = page.get_by_role("row").filter(has_text="LA to tell the health commissioning body")
     assert "Tue 10 Nov 2026" in row.inner_text()
     row.get_by_text("SEND Regulations 2014 reg 35(2)").click()  # open the explanation

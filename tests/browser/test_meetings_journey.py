@@ -109,8 +109,37 @@ def test_offer_dates_record_answers_and_book(page, live_server):
 
     meeting = Meeting.objects.get(case=case)
     assert meeting.is_booked and meeting.sequence == 0
-    assert Message.objects.filter(case_id=case.pk, channel="email").count() == 3
-    assert Message.objects.filter(case_id=case.pk, channel="letter").count() == 1
+    # Offering dates tells each invited party what is needed and by when (a letter for the
+    # supporter, who prefers letters); booking asks the LA to name its attendee and sends
+    # everyone, the mediator too, the confirmation.
+    by_day = r" by \w+day \d{1,2} \w+( \d{4})? – " + case.reference + "$"
+    dates_asked = "Tell us which meeting dates you can come to" + by_day
+    attendee_asked = "Name the local authority's attendee" + by_day
+    booked = re.escape(f"Your mediation meeting is booked ({case.reference})") + "$"
+    expected = [
+        ("email", "Sarah Whitfield", dates_asked),
+        ("email", "Omar Hassan", dates_asked),
+        ("letter", "Grace Whitfield", dates_asked),
+        ("email", "Omar Hassan", attendee_asked),
+        ("email", "Sarah Whitfield", booked),
+        ("email", "Omar Hassan", booked),
+        ("letter", "Grace Whitfield", booked),
+        ("email", "Maya Mediator", booked),
+    ]
+    sent = list(
+        Message.objects.filter(case_id=case.pk)
+        .order_by("pk")
+        .values_list("channel", "recipient_name", "subject")
+    )
+    unmatched = list(sent)
+    for channel, name, subject in expected:
+        found = next(
+            (m for m in unmatched if m[:2] == (channel, name) and re.match(subject, m[2])),
+            None,
+        )
+        assert found is not None, (channel, name, subject, sent)
+        unmatched.remove(found)
+    assert unmatched == [], sent
 
     page.goto(f"{live_server.url}/cases/{case.reference}/")
     assert "Meeting booked" in page.locator("main .govuk-tag").first.inner_text()

@@ -15,23 +15,36 @@ from tests.browser.test_first_call_journey import sign_in, staff
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def held_case():
+def held_case(days_ago=0):
+    """A case whose meeting was held on the working day `days_ago` days back (or the one before
+    it), the decision letter sent 14 and the LA told 7 working days before the meeting: the
+    order the fact rules require, on days the service is open."""
     from django.utils import timezone
 
     from mediation.accounts.models import Role
     from mediation.cases import services
     from mediation.cases.models import Party
     from mediation.cases.tests.factories import LocalAuthorityFactory, enquiry_data
+    from mediation.deadlines.clocks import service_calendar
     from mediation.domain.case_states import CaseState, Route, Step
     from mediation.workflow import services as workflow_services
     from mediation.workflow.services import case_take_step
 
     today = timezone.localdate()
+    calendar = service_calendar()
+    held = today - timedelta(days=days_ago)
+    if not calendar.is_working_day(held):
+        held = calendar.subtract_working_days(held, 1)
     officer = staff("casey", "Casey", "Morgan", Role.CASE_OFFICER)
     mediator = staff("maya", "Maya", "Mediator", Role.MEDIATOR)
     authority = LocalAuthorityFactory.create(name="Eastmoor County Council", code="EMC")
     enquiry = services.enquiry_record(
-        by=officer, data=enquiry_data(authority, notice_sent_on=today - timedelta(days=20))
+        by=officer,
+        data=enquiry_data(
+            authority,
+            notice_sent_on=calendar.subtract_working_days(held, 14),
+            received_at=timezone.now() - (today - held) - timedelta(days=14),
+        ),
     )
     case = workflow_services.case_open_from_enquiry(
         enquiry=enquiry, route=Route.MEDIATION, owner=officer, by=officer
@@ -53,9 +66,9 @@ def held_case():
         preferred_contact="letter",
     )
     for step, on, state in (
-        (Step.INFORM_LA, today - timedelta(days=10), CaseState.MEDIATION_REQUESTED),
-        (Step.BOOK_MEETING, today, CaseState.ARRANGING),
-        (Step.RECORD_MEETING_HELD, today, CaseState.MEETING_BOOKED),
+        (Step.INFORM_LA, calendar.subtract_working_days(held, 7), CaseState.MEDIATION_REQUESTED),
+        (Step.BOOK_MEETING, held, CaseState.ARRANGING),
+        (Step.RECORD_MEETING_HELD, held, CaseState.MEETING_BOOKED),
     ):
         case = case_take_step(
             case=case, step=step, by=officer, data={"on": on}, expected_state=state
@@ -123,6 +136,13 @@ def test_write_agree_finalise_and_send_the_statement(page, live_server):
     assert "Agreed by 2 of 2 parties" in page.content()
 
     page.get_by_role("button", name="Make the statement final").click()
+    # A check page first: what will be locked, and who agreed it.
+    page.wait_for_selector("h1:has-text('Check before you make the outcome statement final')")
+    assert_accessible(page)
+    check = page.locator("main").inner_text()
+    assert "Agreement on all issues" in check and "Sarah Whitfield, Omar Hassan" in check
+    assert "Issue a draft EHC plan" in check and "no one can change it" in check
+    page.get_by_role("button", name="Make the statement final").click()
     success(page)
     assert page.get_by_role("button", name="Add an agreed action").count() == 0
     assert page.get_by_role("button", name="Change key points and outcome").count() == 0
@@ -147,15 +167,11 @@ def test_follow_up_an_overdue_action_and_read_the_report(page, live_server):
     from mediation.accounts.models import Role, User
     from mediation.cases.models import Case
     from mediation.outcomes import selectors, services
-    from mediation.workflow.services import case_key_dates_update
 
-    case = held_case()
+    # Held a month ago, so the agreed actions' default deadlines have passed.
+    case = held_case(days_ago=30)
     mediator = User.objects.get(username="maya")
-    manager = staff("morgan", "Morgan", "Manager", Role.MANAGER)
-    earlier = timezone.localdate() - timedelta(days=30)
-    case = case_key_dates_update(
-        case=case, by=manager, changes={"mediation_held_on": earlier, "meeting_planned_on": earlier}
-    )
+    staff("morgan", "Morgan", "Manager", Role.MANAGER)
     services.statement_save(case=case, by=mediator, key_points="Discussed.", outcome="agreed_part")
     for what, kind in (("Assess Isla", "assessment"), ("Review speech therapy", "not_appealable")):
         services.action_add(

@@ -6,6 +6,7 @@ the mediator agreed; the pages say what was saved, or that nothing was."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 from datetime import timedelta
 
@@ -104,6 +105,22 @@ def test_done_before_the_agreement_or_in_the_future_is_refused(final_case, case_
 
 
 # Reg 44's later steps ----------------------------------------------------------------------------
+
+
+def test_an_actions_later_steps_are_listed_under_one_key_on_the_statement_page(
+    client, final_case, case_officer_cal
+):
+    """A summary list's keys must differ (HTML and screen readers pair each key with its
+    value), so the assessment's two later steps share one "Later steps" row."""
+    login(client, case_officer_cal)
+    page = client.get(reverse("outcomes:statement", args=[final_case.reference])).content.decode()
+    first_card = page.split('<div class="govuk-summary-card">')[1]
+    keys = re.findall(r'<dt class="govuk-summary-list__key">([^<]*)</dt>', first_card)
+    assert len(keys) == len(set(keys)), keys
+    assert keys.count("Later steps (reg 44)") == 1
+    later_row = first_card.split("Later steps (reg 44)</dt>")[1].split("</dd>")[0]
+    assert "tell the family if no EHC plan is needed" in later_row
+    assert "send the final EHC plan" in later_row
 
 
 def test_an_assessments_later_steps_are_deadlines_and_one_sets_the_other_aside(
