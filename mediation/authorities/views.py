@@ -66,6 +66,7 @@ def service_details(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "manage/service_details.html", {"form": form})
 
 
+@manager_view
 def contract_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     contracts = Contract.objects.select_related("lead").prefetch_related("members")
     return render(request, "authorities/contracts.html", {"contracts": contracts})

@@ -411,6 +411,7 @@ class StatementPage:
             and (row.sent is None or row.sent.content_hash != self.statement.content_hash)
         )
 
+    @property
     def deferred_action_ids(self) -> set[int]:
         """The actions that follow up a decision put off (changed through the decision)."""
         return {decision.action_id for decision in self.deferred}

@@ -29,6 +29,8 @@ CASE_DATA: list[tuple[str, str, dict[str, object]]] = [
         },
     ),
     ("cases.CaseStatusChange", "case", {"reason": ""}),
+    # Why someone declined disagreement resolution, in their words (encrypted).
+    ("cases.ParticipationDeclined", "case", {"reason": ""}),
     (
         "cases.Party",
         "case",
@@ -112,6 +114,10 @@ KEPT_AS_THEY_ARE: dict[str, str] = {
     "exchange.ImportedCase": "the reference the case had in the file it was imported from",
     "outcomes.AgreementRequest": "which version of a statement went to whom, and when: no text",
     "portal.PartyNotice": "which reminder went to whom, and when: codes and dates, no text",
+    "cases.CaseIssue": "which issues from the service's list a case was about: no text",
+    "outcomes.IssueOutcome": "the result of each issue in dispute: codes, no text",
+    "outcomes.DeferredDecision": "who decides later and by when (a panel, an officer's role), "
+    "no names of the family or free text",
 }
 
 # What else one person's erasure clears: rows of theirs that hold their own words or address.
@@ -135,4 +141,4 @@ ENQUIRY_DATA: dict[str, object] = {
 }
 
 # One person's details, for an erasure limited to one party on a case.
-PARTY_DATA: dict[str, object] = dict(CASE_DATA[2][2])
+PARTY_DATA: dict[str, object] = next(dict(v) for label, _, v in CASE_DATA if label == "cases.Party")
