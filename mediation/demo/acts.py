@@ -430,7 +430,19 @@ class DemoCase:
         """Book an offered date: confirmations go to everyone (emails with an invitation, and
         a letter to post for whoever prefers letters)."""
         offered = self.slots[slot]
-        details = {
+        meeting = meetings.meeting_book(
+            case=self.case,
+            slot=offered,
+            by=self.owner,
+            details=self._details(offered.mode),
+            short_notice_consent=short_notice,
+            expected_state=CaseState(self.case.status),
+        )
+        self.reload()
+        return meeting
+
+    def _details(self, mode: str) -> dict[str, str]:
+        return {
             "online": {"online_link": f"https://meet.example.org/{self.case.reference.lower()}"},
             "venue": {
                 "venue_name": "Northfield Family Centre",
@@ -438,17 +450,29 @@ class DemoCase:
                 "access_details": "Step-free entrance from the car park; quiet room available.",
             },
             "phone": {"phone_details": "Dial 020 7946 0999 and enter 4821 when asked."},
-        }[offered.mode]
-        meeting = meetings.meeting_book(
-            case=self.case,
-            slot=offered,
+        }[mode]
+
+    def meeting_moved(
+        self, day: int, *, requested_by: str, reason_kind: str, reason: str, clock: str = "10:00"
+    ) -> Meeting:
+        """Move the booked meeting to working day `day` (same time and place), at the request of
+        `requested_by` (a Side) for `reason_kind` (a ChangeReason): everyone is asked again."""
+        meeting = self.meeting
+        hours, minutes = (int(part) for part in clock.split(":"))
+        moved = meetings.meeting_reschedule(
+            meeting=meeting,
             by=self.owner,
-            details=details,
-            short_notice_consent=short_notice,
-            expected_state=CaseState(self.case.status),
+            starts_at=datetime.combine(self.day(day), time(hours, minutes), tzinfo=LONDON),
+            duration_minutes=meeting.duration_minutes,
+            mode=meeting.mode,
+            details=self._details(meeting.mode),
+            reason=reason,
+            short_notice_consent=False,
+            requested_by=requested_by,
+            reason_kind=reason_kind,
         )
         self.reload()
-        return meeting
+        return moved
 
     @property
     def meeting(self) -> Meeting:
@@ -518,6 +542,31 @@ class DemoCase:
         theme_ids = self.case.disputed_issues.values_list("theme_id", flat=True)
         outcomes.issue_results_save(
             case=self.case, by=self.mediator, results=dict.fromkeys(theme_ids, result)
+        )
+
+    def issue_result(self, theme: str, result: str) -> None:
+        """The statement gives one issue in dispute (by its name) its result."""
+        theme_id = self.case.disputed_issues.get(theme__name=theme).theme_id
+        outcomes.issue_results_save(case=self.case, by=self.mediator, results={theme_id: result})
+
+    def decision_put_off(
+        self, *, decided_by: str, decision_maker: str, about: str, weeks: int, section: str
+    ) -> None:
+        """The LA's attendee could not decide about issue `about`: `decision_maker` will, within
+        `weeks` weeks (on a working day). Followed up as an agreed action."""
+        due = self.today() + timedelta(weeks=weeks)
+        while not self.world.calendar.is_working_day(due):
+            due += timedelta(days=1)
+        outcomes.deferred_decision_add(
+            case=self.case,
+            by=self.mediator,
+            data={
+                "decided_by": decided_by,
+                "decision_maker": decision_maker,
+                "decision_due_on": due,
+                "themes": [self.case.disputed_issues.get(theme__name=about).theme],
+                "section": section,
+            },
         )
 
     def statement_final(self) -> None:

@@ -22,6 +22,7 @@ from mediation.calendar_feeds.services import feed_new_address
 from mediation.cases.models import (
     AppealLodged,
     CallerType,
+    ChangeReason,
     ClosureOutcome,
     ContactPreference,
     DeclineReason,
@@ -43,7 +44,7 @@ from mediation.exchange.services import (
 )
 from mediation.invoicing import selectors as invoicing_selectors
 from mediation.invoicing.services import credit_note_issue, invoice_issue
-from mediation.outcomes.models import AgreedAction, IssueResult
+from mediation.outcomes.models import AgreedAction, DeferredDecision, IssueResult
 from mediation.parties.models import ChildScope
 from mediation.portal.models import AccessKind, PortalRequest
 from mediation.reports.services import appeal_record, quarterly_report_request
@@ -104,6 +105,13 @@ JOURNEYS: tuple[Journey, ...] = (
         PartyRole.PARENT_CARER,
         AccessKind.PARENT,
         "say which meeting dates you can do; ask for a supporter to come",
+    ),
+    Journey(
+        "Parent",
+        "Maisie Thornton",
+        PartyRole.PARENT_CARER,
+        AccessKind.PARENT,
+        "read what the LA's panel will decide, by when, and what it means for your appeal deadline",
     ),
     Journey(
         "Young person",
@@ -628,6 +636,127 @@ def follow_up(w: World) -> Steps:
         "The amended plan goes to panel next week; we can send it the week after.",
         action=0,
     )
+
+
+@story(
+    "la-moved-meeting-twice",
+    MEDIATION,
+    "Meeting booked; the LA has moved it twice: the 30-day limit and a deemed certificate",
+    "Reuben Okafor",
+)
+def la_moved_meeting_twice(w: World) -> Steps:
+    s = DemoCase(
+        w,
+        Family(
+            "Reuben",
+            "Okafor",
+            13,
+            "Northfield High School",
+            "Chioma Okafor",
+            decision="refuse_amendment",
+            notice_days_before_call=11,
+            history="The LA refused to name a specialist unit in Section I after the annual "
+            "review.",
+        ),
+        owner="priya.officer",
+        authority="RCC",
+    )
+    yield from opened(s, -14, Route.MEDIATION, clock="10:20")
+    yield s.at(-13, "09:50")
+    s.assign_mediator("tom.mediator")
+    la_officer(s, "Omar Hassan")
+    s.step(Step.INFORM_LA)
+    yield from meeting_booked(s, offered=-12, booked=-10, meeting=-3)
+    yield s.at(-7, "14:15")
+    s.meeting_moved(
+        1,
+        requested_by=Side.LA,
+        reason_kind=ChangeReason.NO_DECISION_MAKER,
+        reason="The LA's SEN manager, who can agree a change to Section I, is on leave that day.",
+    )
+    yield s.at(-2, "11:40")
+    s.meeting_moved(
+        6,
+        requested_by=Side.LA,
+        reason_kind=ChangeReason.INFORMATION,
+        reason="The LA is waiting for the specialist unit to say whether it has a place.",
+    )
+    s.call_logged("Told Mum the LA has moved the meeting again; she is upset and asked why.")
+
+
+@story(
+    "decision-put-off",
+    MEDIATION,
+    "Statement final: the LA's attendee could not decide on therapy; its panel will",
+    "Maisie Thornton",
+)
+def decision_put_off(w: World) -> Steps:
+    s = DemoCase(
+        w,
+        Family(
+            "Maisie",
+            "Thornton",
+            8,
+            "Greenway Primary School",
+            "Laura Thornton",
+            decision="plan_contents",
+            notice_days_before_call=9,
+            history="Section F gives too few hours of support and no speech and language therapy.",
+        ),
+        owner="casey.officer",
+        authority="WDC",
+    )
+    yield from opened(s, -24, Route.MEDIATION)
+    s.issues("EHC plan section F: provision", "Therapies")
+    yield s.at(-23, "10:40")
+    s.assign_mediator("maya.mediator")
+    la_officer(s, "Julia Brandt")
+    s.step(Step.INFORM_LA)
+    yield from meeting_booked(s, offered=-20, booked=-18, meeting=-8)
+    yield s.at(-12, "11:00")
+    s.calls_made("family", "la")
+
+    def actions(s: DemoCase) -> None:
+        s.action_agreed(
+            "Amend Section F to give Maisie 15 hours a week of teaching assistant support.",
+            who=WHO.LA,
+            kind=ActionKind.AMEND_PROVISION,
+            section=SECTION.F,
+        )
+        s.issue_result("EHC plan section F: provision", IssueResult.AGREED)
+        s.decision_put_off(
+            decided_by=DeferredDecision.DecidedBy.PANEL,
+            decision_maker="The LA's SEN panel",
+            about="Therapies",
+            weeks=3,
+            section=SECTION.F,
+        )
+
+    yield from held_and_agreed(
+        s,
+        meeting=-8,
+        outcome=Outcome.AGREED_PART,
+        key_points="The LA will add teaching assistant hours to Section F. Its officer could "
+        "not agree speech and language therapy at the meeting: the SEN panel will decide.",
+        actions=actions,
+        agreeing=(),
+        final=False,
+    )
+    yield s.at(-8, "16:40")
+    s.invite("family")
+    s.invite("la")
+    s.statement_sent_to_agree()
+    yield s.at(-7, "19:15")
+    s.agrees_through_portal("family")
+    yield s.at(-6, "10:05")
+    s.agrees_through_portal("la")
+    yield s.at(-6, "11:30")
+    s.statement_final()
+    yield s.at(-5, "09:30")
+    s.statement_sent()
+    yield s.at(-4, "11:00")
+    s.step(Step.ISSUE_CERTIFICATE)
+    s.step(Step.START_FOLLOW_UP)
 
 
 @story("closed-after-follow-up", MEDIATION, "Closed: every agreed action done", "Arlo Osei")

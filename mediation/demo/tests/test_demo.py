@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -29,7 +30,7 @@ from mediation.accounts.models import Role, User
 from mediation.audit.models import AuditEvent
 from mediation.audit.verification import audit_verify
 from mediation.calendar_feeds.models import CalendarFeed
-from mediation.cases.models import Case, CaseNote, CaseStatusChange, Contact, Enquiry
+from mediation.cases.models import Case, CaseNote, CaseStatusChange, Contact, Enquiry, Side
 from mediation.deadlines.clocks import compute_for_case, service_calendar, stored_values
 from mediation.deadlines.models import Deadline
 from mediation.demo.links import demo_links
@@ -41,18 +42,29 @@ from mediation.domain.facts import ActionDates, Fact, fact_violations
 from mediation.exchange.models import CaseloadImport, ImportedCase, ImportRow
 from mediation.feedback.models import GivenVia, Participant, SurveyResponse
 from mediation.invoicing.models import CreditNote, Invoice
-from mediation.meetings.models import MediatorCall, Meeting, MeetingLetter, SlotAnswer, SlotOffer
+from mediation.meetings.models import (
+    MediatorCall,
+    Meeting,
+    MeetingChange,
+    MeetingLetter,
+    SlotAnswer,
+    SlotOffer,
+)
 from mediation.notifications.models import Message
 from mediation.outcomes.models import (
     AgreedAction,
     AgreementRequest,
+    DeferredDecision,
     OutcomeStatement,
     PartyAgreement,
 )
 from mediation.outcomes.selectors import action_views, agreeing_parties
 from mediation.parties.models import ExpenseClaim
-from mediation.portal.models import AccessKind
+from mediation.portal.models import AccessKind, PortalAccess
+from mediation.portal.services import access_new_link
 from mediation.reports.models import QuarterlyReport
+from mediation.reports.periods import custom_period
+from mediation.reports.selectors import ReportFilters, compute
 from mediation.timeline.models import TimelineEntry
 from mediation.uploads.models import ChildViews, Upload
 
@@ -463,6 +475,94 @@ def check_the_audit_log_verifies() -> list[str]:
     return [str(problem) for problem in result.problems]
 
 
+def _demo_case(child: str) -> Case:
+    first, last = child.split()
+    return Case.objects.get(child_first_name=first, child_last_name=last)
+
+
+def _staff_page(case: Case) -> str:
+    client = login(Client(), case.owner)
+    shown = client.get(reverse("cases:detail", kwargs={"reference": case.reference}))
+    return shown.content.decode() if shown.status_code == 200 else ""
+
+
+def _family_portal_page(case: Case) -> str:
+    """The family's portal page, signed in through a new link as the family would be."""
+    access = PortalAccess.objects.get(
+        case=case, party__is_main_contact=True, kind=AccessKind.PARENT, revoked_at=None
+    )
+    # Read in the transaction that makes it: once it commits, the email is sent and the link
+    # erased from it (as in mediation.demo.links).
+    with transaction.atomic():
+        link = access_new_link(access=access, by=case.owner)
+        assert link.message_id is not None
+        url = Message.objects.get(pk=link.message_id).secret
+    url = url.removeprefix("http://127.0.0.1:8000")
+    client = Client()
+    client.get(url)
+    signed_in = client.post(url)
+    expected = reverse("portal:case", kwargs={"reference": case.reference})
+    if signed_in.status_code != 302 or signed_in["Location"] != expected:
+        return f"signing in went to {signed_in.get('Location')}"
+    shown = client.get(expected)
+    return shown.content.decode() if shown.status_code == 200 else f"{expected} not shown"
+
+
+def check_la_moved_the_meeting_twice() -> list[str]:
+    """Reuben Okafor: the LA asked twice to move the meeting, with a reason from the list, and
+    the case page says what its second change means (the 30 days, a deemed certificate)."""
+    case = _demo_case("Reuben Okafor")
+    moves = MeetingChange.objects.filter(
+        meeting__case=case, requested_by=Side.LA, kind=MeetingChange.Kind.RESCHEDULED
+    ).exclude(reason_kind="")
+    problems = [] if moves.count() == 2 else [f"the LA moved the meeting {moves.count()} times"]
+    if case.mediation_held_on is not None or case.status != S.MEETING_BOOKED:
+        problems.append(f"the meeting is not still booked ({case.status})")
+    page = _staff_page(case)
+    for words in (
+        "The LA has cancelled or moved the meeting 2 times",
+        "within 30 days",
+        "deemed certificate",
+    ):
+        if words not in page:
+            problems.append(f"the case page does not say “{words}”")
+    return problems
+
+
+def check_decision_put_off_to_a_panel() -> list[str]:
+    """Maisie Thornton: the final statement, agreed by every party in the version sent to them,
+    puts a decision off to the LA's panel; the staff and portal pages say what that does to the
+    appeal deadline, and the reports count it."""
+    case = _demo_case("Maisie Thornton")
+    statement = OutcomeStatement.objects.get(case=case)
+    problems = []
+    if statement.status != "final":
+        problems.append("the statement is not final")
+    if not DeferredDecision.objects.filter(statement=statement).exists():
+        problems.append("no decision put off in the statement")
+    agreed = set(
+        PartyAgreement.objects.filter(
+            statement=statement, content_hash=statement.content_hash, voided_at=None
+        ).values_list("party_id", flat=True)
+    )
+    if not agreeing_parties(case) or {p.pk for p in agreeing_parties(case)} - agreed:
+        problems.append("not every party agreed the final version")
+    staff = _staff_page(case)
+    for words in ("Decision put off: The LA&#x27;s SEN panel", "appeal deadline does not move"):
+        if words not in staff:
+            problems.append(f"the case page does not say “{words}”")
+    family = _family_portal_page(case)
+    for words in ("will decide by", "This does not change your deadline to appeal"):
+        if words not in family:
+            problems.append(f"the family's portal page does not say “{words}” ({family[:80]})")
+    held = case.mediation_held_on
+    assert held is not None
+    figures = compute(ReportFilters(period=custom_period(held, timezone.localdate())))
+    if not figures["la_could_not_decide"].value:
+        problems.append("the reports count no meeting where the LA could not decide")
+    return problems
+
+
 CHECKS: list[Callable[[], list[str]]] = [
     check_every_stage_of_every_route,
     check_side_roads,
@@ -476,6 +576,8 @@ CHECKS: list[Callable[[], list[str]]] = [
     check_my_work_looks_like_an_ordinary_day,
     check_no_appeal_deadline_passed_unnoticed,
     check_the_audit_log_verifies,
+    check_la_moved_the_meeting_twice,
+    check_decision_put_off_to_a_panel,
 ]
 
 

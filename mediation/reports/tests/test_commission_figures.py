@@ -357,6 +357,42 @@ def test_the_counts_csv_has_each_issue_now_and_in_the_four_quarters_before(
     assert totals["la_could_not_decide"] == "1" and totals["changes_by_la"] == "2"
 
 
+def test_with_every_la_chosen_the_counts_csv_breaks_the_issues_down_per_la(
+    client, world, manager_sue, local_authority
+):
+    login(client, manager_sue)
+    response = client.get(reverse("reports:export-counts"), {"period": "2026-Q2"})
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    by = {(row["la_code"], row["period_start"], row["measure"]): row["value"] for row in rows}
+    q2 = _quarter("2026-Q2")
+    for theme in (world["first"], world["second"]):
+        expected_total = 0
+        for authority in (local_authority, world["other"]):
+            # From the cases: those of this LA opened in the quarter with this issue.
+            expected = CaseIssue.objects.filter(
+                theme=theme,
+                case__local_authority=authority,
+                case__opened_at__date__gte=q2.start,
+                case__opened_at__date__lte=q2.end,
+            ).count()
+            expected_total += expected
+            measure = f"issue_on_cases:theme:{theme.pk}"
+            assert by[(authority.code, "2026-04-01", measure)] == str(expected)
+        assert by[("ALL", "2026-04-01", measure)] == str(expected_total)
+    # The figures above are not all zero: our LA has two cases with the first issue, the other one.
+    first = f"issue_on_cases:theme:{world['first'].pk}"
+    assert (by[(local_authority.code, "2026-04-01", first)], by[("SMC", "2026-04-01", first)]) == (
+        "2",
+        "1",
+    )
+    # One LA chosen: only its own rows, as before.
+    one = client.get(
+        reverse("reports:export-counts"), {"period": "2026-Q2", "la": local_authority.code}
+    )
+    text = b"".join(one.streaming_content).decode()
+    assert not [r for r in csv.DictReader(io.StringIO(text)) if r["la_code"] == "SMC"]
+
+
 def test_a_quarterly_report_for_a_contract_counts_its_las_together_for_the_lead(
     client, world, manager_sue, local_authority, django_capture_on_commit_callbacks
 ):
