@@ -73,17 +73,28 @@ def test_step_forms_reject_bad_input(client, case_officer_cal, open_case, step, 
     assert open_case.status == CaseState.MEDIATION_REQUESTED
 
 
-def test_booking_a_meeting_in_the_past_is_refused(client, case_officer_cal, open_case):
+def test_meetings_are_booked_and_cancelled_only_on_the_meeting_page(
+    client, case_officer_cal, open_case
+):
+    """The step form would change the case's date without a meeting, invitations or calls:
+    the case page links to the meeting page, and the step's address sends people there."""
     workflow_services.case_transition(
         case=open_case, to_state=CaseState.ARRANGING, by=case_officer_cal
     )
     login(client, case_officer_cal)
-    response = client.post(
-        step_url(open_case, "book-meeting"),
-        {"expected_state": "arranging", **date_post("on", 1, 11, 2026)},
-    )
-    assert response.status_code == 400
-    assert "The meeting date must be today or in the future" in response.content.decode()
+    meeting_page = reverse("meetings:detail", args=[open_case.reference])
+    case_page = client.get(reverse("cases:detail", args=[open_case.reference])).content.decode()
+    assert f'href="{meeting_page}">Book the meeting</a>' in case_page
+    assert step_url(open_case, "book-meeting") not in case_page
+    for method in (client.get, client.post):
+        response = method(
+            step_url(open_case, "book-meeting"),
+            {"expected_state": "arranging", **date_post("on", 1, 12, 2027)},
+        )
+        assert response.status_code == 302 and response.url == meeting_page
+    open_case.refresh_from_db()
+    assert open_case.status == CaseState.ARRANGING
+    assert open_case.meeting_planned_on is None
 
 
 def test_irreversible_steps_ask_for_confirmation_first(client, case_officer_cal, open_case):
