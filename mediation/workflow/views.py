@@ -209,7 +209,7 @@ def _pending_answers(request: HttpRequest, case_pk: int, step: Step) -> QueryDic
 
 
 # Steps taken on the meeting page (meetings services), never through the step form.
-MEETING_PAGE_STEPS = frozenset({Step.BOOK_MEETING, Step.CANCEL_MEETING})
+MEETING_PAGE_STEPS = {Step.BOOK_MEETING: "meetings:slots", Step.CANCEL_MEETING: "meetings:detail"}
 
 
 @staff_view()
@@ -236,10 +236,9 @@ def case_step(request: AuthenticatedHttpRequest, reference: str, step: str) -> H
             status=409 if request.method == "POST" else 200,
         )
     if chosen in MEETING_PAGE_STEPS:
-        # Booking and cancelling happen on the meeting page, which keeps the meeting, the
+        # Booking and cancelling happen on the meetings pages, which keep the meeting, the
         # invitations and the calls in step with the case; this page would only change a date.
-        messages.info(request, "Meetings are booked and cancelled here, so everyone is told.")
-        return redirect("meetings:detail", reference=case.reference)
+        return redirect(MEETING_PAGE_STEPS[chosen], reference=case.reference)
     key = _pending_key(case.pk, chosen)
     kept = _pending_answers(request, case.pk, chosen) if spec.irreversible else None
     if request.method == "POST":

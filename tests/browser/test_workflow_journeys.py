@@ -51,6 +51,15 @@ def make_case(route, *, notice_days_ago=20, contacted_days_ago=None, **overrides
     return case
 
 
+def with_mediator(case):
+    """A meeting needs its mediator: assign one before booking."""
+    from mediation.accounts.models import Role
+    from mediation.cases import services
+
+    mediator = staff("maya", "Maya", "Mediator", Role.MEDIATOR)
+    return services.case_assign_mediator(case=case, mediator=mediator, by=case.owner)
+
+
 def fill_date(page, prefix, day):
     page.locator(f"#id_{prefix}_0").fill(str(day.day))
     page.locator(f"#id_{prefix}_1").fill(str(day.month))
@@ -81,6 +90,32 @@ def step(page, label, *, on=None, choose=None, text=None, confirm=False, check=T
     assert "Success" in page.locator(".govuk-notification-banner").first.inner_text()
 
 
+def book_meeting(page, day):
+    """Book the meeting the way the case page leads: offer a date, record that it suits
+    everyone, then book it (the meetings pages, so everyone is told)."""
+    page.get_by_role("link", name="Book the meeting").click()
+    page.wait_for_selector("h1:has-text('Meeting dates')")
+    fill_date(page, "on", day)
+    page.get_by_label("Start time").fill("10:00")
+    page.get_by_label("Online (video call)").check()
+    page.get_by_role("button", name="Offer this date").click()
+    page.wait_for_selector(".govuk-notification-banner")
+    page.get_by_role("link", name=re.compile("^Record answers")).click()
+    page.wait_for_selector("h1:has-text('Who can come')")
+    for radio in page.locator("input[type=radio][value=yes]").all():
+        radio.check()
+    page.get_by_role("button", name="Save answers").click()
+    page.wait_for_selector(".govuk-notification-banner")
+    page.get_by_role("link", name=re.compile("^Book this date")).click()
+    page.wait_for_selector("h1:has-text('Book the meeting')")
+    page.get_by_label("Link to join (online meetings)").fill("https://meet.example.org/room-7")
+    page.get_by_role("button", name="Book and send confirmations").click()
+    page.wait_for_selector(".govuk-notification-banner")
+    assert "Meeting booked" in page.locator(".govuk-notification-banner").inner_text()
+    page.get_by_role("link", name=re.compile("^Back to ")).click()
+    page.wait_for_selector("h1")
+
+
 def status_of(page):
     return page.locator("main .govuk-tag").first.inner_text()
 
@@ -91,9 +126,10 @@ def open_case_page(page, live_server, case):
 
 
 def test_mediation_route(desk, live_server):
+    from mediation.deadlines.clocks import service_calendar
     from mediation.domain.case_states import Route
 
-    case = make_case(Route.MEDIATION)
+    case = with_mediator(make_case(Route.MEDIATION))
     open_case_page(desk, live_server, case)
     assert desk.get_by_role("link", name="Record that the meeting took place").count() == 0
     step(
@@ -102,7 +138,8 @@ def test_mediation_route(desk, live_server):
         on=TODAY - timedelta(days=15),
     )
     assert status_of(desk) == "LA told: arranging mediation"
-    step(desk, "Book the meeting", on=TODAY + timedelta(days=7))
+    book_meeting(desk, service_calendar().add_working_days(TODAY, 7))
+    assert status_of(desk) == "Meeting booked"
     step(desk, "Record that the meeting took place", on=TODAY, check=False)
     step(desk, "Record the outcome", on=TODAY, choose=["Agreement on some issues"])
     assert "Not yet: Record the certificate first" in desk.content()
@@ -154,9 +191,12 @@ def test_out_of_time_route_explains_the_tribunal_leave(desk, live_server):
 
 
 def test_disagreement_resolution_route(desk, live_server):
+    from mediation.deadlines.clocks import service_calendar
     from mediation.domain.case_states import Route
 
-    case = make_case(Route.DISAGREEMENT_RESOLUTION, decision_type="other_disagreement")
+    case = with_mediator(
+        make_case(Route.DISAGREEMENT_RESOLUTION, decision_type="other_disagreement")
+    )
     open_case_page(desk, live_server, case)
     assert "Not yet: Record that everyone agrees to take part first" in desk.content()
     step(
@@ -165,7 +205,7 @@ def test_disagreement_resolution_route(desk, live_server):
         on=TODAY,
         text={"Who agreed, and how": "Parent and head teacher, by phone"},
     )
-    step(desk, "Book the meeting", on=TODAY + timedelta(days=5), check=False)
+    book_meeting(desk, service_calendar().add_working_days(TODAY, 5))
     step(desk, "Record that the meeting took place", on=TODAY, check=False)
     step(desk, "Record the outcome", on=TODAY, choose=["Agreement on all issues"], check=False)
     assert desk.get_by_role("link", name="Record that the certificate was issued").count() == 0

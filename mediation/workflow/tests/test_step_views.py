@@ -82,7 +82,7 @@ def test_meetings_are_booked_and_cancelled_only_on_the_meeting_page(
         case=open_case, to_state=CaseState.ARRANGING, by=case_officer_cal
     )
     login(client, case_officer_cal)
-    meeting_page = reverse("meetings:detail", args=[open_case.reference])
+    meeting_page = reverse("meetings:slots", args=[open_case.reference])
     case_page = client.get(reverse("cases:detail", args=[open_case.reference])).content.decode()
     assert f'href="{meeting_page}">Book the meeting</a>' in case_page
     assert step_url(open_case, "book-meeting") not in case_page
