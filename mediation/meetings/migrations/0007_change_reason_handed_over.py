@@ -4,15 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('meetings', '0006_merge_closed_days_and_who_asked'),
+        ("meetings", "0006_merge_closed_days_and_who_asked"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='meetingchange',
-            name='reason_kind',
-            field=models.CharField(blank=True, choices=[('illness', 'Illness or an emergency'), ('not_available', 'Someone who must attend cannot come'), ('no_decision_maker', 'No one who can make decisions can come'), ('information', 'Waiting for reports or information'), ('more_time', 'More time needed to prepare'), ('settled', 'The disagreement was settled or withdrawn'), ('venue', 'Venue, travel or technical problem'), ('other', 'Another reason'), ('handed_over', 'The case was handed over to another provider')], max_length=20),
+            model_name="meetingchange",
+            name="reason_kind",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("illness", "Illness or an emergency"),
+                    ("not_available", "Someone who must attend cannot come"),
+                    ("no_decision_maker", "No one who can make decisions can come"),
+                    ("information", "Waiting for reports or information"),
+                    ("more_time", "More time needed to prepare"),
+                    ("settled", "The disagreement was settled or withdrawn"),
+                    ("venue", "Venue, travel or technical problem"),
+                    ("other", "Another reason"),
+                    ("handed_over", "The case was handed over to another provider"),
+                ],
+                max_length=20,
+            ),
         ),
     ]
