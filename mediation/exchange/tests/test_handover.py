@@ -406,7 +406,7 @@ def test_a_booked_meeting_is_handed_over_with_its_case(
     )
     weekday = f"{timezone.localtime(when):%A} {timezone.localtime(when).day}"
     assert f"Your mediation meeting on {weekday}" in family.body
-    assert "is not cancelled" in family.body and "will contact you" in family.body
+    assert "is still planned" in family.body and "will contact you" in family.body
     assert "Northfield Borough Council" in family.body and "handed_over" not in family.body
     assert not family.attachments.exists()
     mediator = messages[mediator_mia.email]
