@@ -421,3 +421,25 @@ def test_an_la_with_no_open_cases_has_nothing_to_hand_over(
         handover_services.handover_start(authority=local_authority, by=manager_sue)
     with pytest.raises(ServiceError, match="Only managers"):
         handover_services.handover_start(authority=local_authority, by=case_officer_cal)
+
+
+def test_a_booked_meeting_whose_day_passed_is_left_for_staff_to_record(
+    caseload, local_authority, manager_sue, django_capture_on_commit_callbacks
+):
+    booked = caseload["booked"]
+    handover = _make_archive(local_authority, manager_sue, django_capture_on_commit_callbacks)
+    # Time passed: the meeting's day is behind us, and nobody recorded whether it was held.
+    yesterday = timezone.now() - timedelta(days=1)
+    Meeting.objects.filter(case=booked, status="booked").update(starts_at=yesterday)
+    handover_services.handover_record_download(handover=handover, by=manager_sue)
+    with django_capture_on_commit_callbacks() as callbacks:
+        handover_services.handover_close_start(handover=handover, by=manager_sue)
+    run_on_commit(callbacks)
+    handover.refresh_from_db()
+    booked.refresh_from_db()
+    assert handover.closed_count == 3 and booked.status == CaseState.MEETING_BOOKED
+    assert handover.not_closed.startswith(f"{booked.reference}: The meeting on ")
+    assert handover.not_closed.endswith(
+        "has passed: record whether it was held, then close the case."
+    )
+    assert Meeting.objects.get(case=booked).status == "booked"
