@@ -92,6 +92,8 @@ class ChangeReason(models.TextChoices):
     SETTLED = "settled", "The disagreement was settled or withdrawn"
     VENUE = "venue", "Venue, travel or technical problem"
     OTHER = "other", "Another reason"
+    # Only the hand-over records it (mediation.exchange): staff are not offered it.
+    HANDED_OVER = "handed_over", "The case was handed over to another provider"
 
 
 class DeclineReason(models.TextChoices):

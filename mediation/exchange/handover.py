@@ -49,10 +49,11 @@ from mediation.deadlines.labels import deadline_label
 from mediation.deadlines.models import Deadline
 from mediation.documents.models import Certificate, GeneratedDocument
 from mediation.domain.case_states import CaseState, Step
+from mediation.domain.dates import format_day
 from mediation.exchange.export import case_values, caseload_cases, caseload_rows, csv_lines
 from mediation.exchange.models import Handover
 from mediation.meetings.models import Meeting
-from mediation.meetings.services import meeting_take_over
+from mediation.meetings.services import meeting_hand_over, meeting_take_over
 from mediation.outcomes.models import ActionVariation, AgreedAction, OutcomeStatement
 from mediation.outcomes.services import action_mark_done, action_vary, statement_take_over
 from mediation.parties.services import PARTY_FIELDS, party_add, party_update
@@ -719,14 +720,34 @@ def handover_close_start(
     return handover
 
 
+def _hand_over_meeting(case: Case, *, by: User, note: str, today: date) -> Case:
+    """Hand the case's booked meeting over with it, if it is still ahead; the case as it is
+    after. A meeting whose day has passed may have been held: that is for staff to record."""
+    meeting = Meeting.objects.filter(case=case, status=Meeting.Status.BOOKED).first()
+    if meeting is None:
+        return case
+    if meeting.local_start.date() < today:
+        raise ServiceError(
+            f"The meeting on {format_day(meeting.local_start.date())} has passed: record "
+            "whether it was held, then close the case."
+        )
+    meeting_hand_over(meeting=meeting, by=by, note=note, today=today)
+    return Case.objects.get(pk=case.pk)
+
+
 def handover_close_run(*, handover_id: int, by_id: int) -> bool:
     """Close each case of the archive through the workflow's close step with the reason
-    "handed over to another provider" (the task's body). A case that cannot close now (a meeting
-    held with its outcome still to record) is listed with why, and left open."""
+    "handed over to another provider" (the task's body). A meeting booked and still ahead is
+    handed over first (meetings.meeting_hand_over: no longer booked here, everyone told it went
+    with the case; the archive keeps it as booked). A case that cannot close now (a meeting held
+    with its outcome still to record, or one whose day passed with nobody recording whether it
+    was held) is listed with why, and left open."""
     handover = Handover.objects.select_related("local_authority").get(pk=handover_id)
     if handover.status != Handover.Status.CLOSING:
         return False
     by = User.objects.get(pk=by_id)
+    today = timezone.localdate()
+    note = f"Handed over to another provider (archive {handover.sha256[:12]})"
     not_closed: list[str] = []
     closed = 0
     for done, case in enumerate(
@@ -737,14 +758,15 @@ def handover_close_run(*, handover_id: int, by_id: int) -> bool:
         else:
             try:
                 with transaction.atomic():
+                    if case.status == CaseState.MEETING_BOOKED:
+                        case = _hand_over_meeting(case, by=by, note=note, today=today)
                     case_take_step(
                         case=case,
                         step=Step.CLOSE,
                         by=by,
                         data={
                             "closure_outcome": ClosureOutcome.HANDED_OVER,
-                            "reason": f"Handed over to another provider (archive "
-                            f"{handover.sha256[:12]})",
+                            "reason": note,
                         },
                         expected_state=CaseState(case.status),
                     )

@@ -257,3 +257,62 @@ def letter_pdf(
         html = render_to_string("meetings/letter.html", context)
     css = render_to_string("meetings/letter.css", context)
     return context["title"], html, html_to_pdf(html, extra_css=css)
+
+
+# A meeting handed over with its case to another provider (mediation.exchange): the people
+# invited are told the meeting is not cancelled and who will contact them; the mediator, that it
+# is no longer ours to hold.
+
+
+def handed_over_subject(meeting: Meeting, *, to_mediator: bool) -> str:
+    reference = meeting.case.reference
+    if to_mediator:
+        return f"Mediation meeting handed over to another provider ({reference})"
+    return f"Your mediation meeting: now arranged by a new provider ({reference})"
+
+
+def _handed_over_context(
+    meeting: Meeting, recipient: Recipient, party: Party | None
+) -> dict[str, object]:
+    context = _context(meeting, MeetingChange.Kind.CANCELLED, recipient.name, "", party)
+    context.update(
+        {
+            "authority": meeting.case.local_authority.name,
+            "child": recipient.for_child,
+            "to_mediator": party is None,
+        }
+    )
+    return context
+
+
+def handed_over_email_body(meeting: Meeting, recipient: Recipient, party: Party | None) -> str:
+    return render_to_string(
+        "meetings/email_handed_over.txt", _handed_over_context(meeting, recipient, party)
+    )
+
+
+def handed_over_letter_pdf(
+    meeting: Meeting, recipient: Recipient, party: Party, *, today: str
+) -> tuple[str, str, bytes]:
+    """The same as the email, as a letter (the meeting letter's layout): (title, html, pdf)."""
+    context = _handed_over_context(meeting, recipient, party)
+    body = handed_over_email_body(meeting, recipient, party)
+    # The email's paragraphs between its greeting and its sign-off.
+    paragraphs = [p.strip() for p in body.split("\n\n") if p.strip()][1:-1]
+    context.update(
+        {
+            "kind": "handed_over",
+            "title": "Your mediation meeting: now arranged by a new provider",
+            "address_lines": recipient.address.splitlines(),
+            "today": today,
+            "opening": paragraphs,
+            "closing": [],
+            "who": [],
+            "bring": [],
+            "interpreter": "",
+            "adjustments": "",
+        }
+    )
+    html = render_to_string("meetings/letter.html", context)
+    css = render_to_string("meetings/letter.css", context)
+    return str(context["title"]), html, html_to_pdf(html, extra_css=css)

@@ -289,7 +289,8 @@ def _requested_by_field(what: str) -> forms.ChoiceField:
 def _reason_kind_field() -> forms.ChoiceField:
     return forms.ChoiceField(
         label="What is the main reason?",
-        choices=ChangeReason.choices,
+        # A hand-over is recorded by the hand-over itself, never chosen here.
+        choices=[c for c in ChangeReason.choices if c[0] != ChangeReason.HANDED_OVER],
         widget=forms.RadioSelect,
         error_messages={
             "required": "Select the main reason",

@@ -484,6 +484,129 @@ def meeting_cancel(
 
 
 @transaction.atomic
+def meeting_hand_over(
+    *, meeting: Meeting, by: User, note: str, today: date | None = None
+) -> Meeting:
+    """A booked meeting of a case handed over to another provider (mediation.exchange): no
+    longer ours to hold, so it is cancelled here through the workflow's CANCEL_MEETING step, as
+    asked by the service because the case was handed over. It leaves the calendar, the calendar
+    feeds, the mediator's work and the reminders; the hand-over archive, made before, keeps it
+    as it was booked so the next provider can hold it. The people invited are told the meeting
+    is not cancelled and that the new provider will contact them (their calendars keep it: no
+    cancellation is sent to them); the mediator's invitation is withdrawn."""
+    today = today or timezone.localdate()
+    meeting = Meeting.objects.select_for_update().select_related("case").get(pk=meeting.pk)
+    if not meeting.is_booked:
+        raise ServiceError("This meeting is already cancelled.")
+    meeting.sequence += 1
+    meeting.status = Meeting.Status.CANCELLED
+    meeting.save(update_fields=["sequence", "status", "updated_at"])
+    MeetingChange.objects.create(
+        meeting=meeting,
+        kind=MeetingChange.Kind.CANCELLED,
+        sequence=meeting.sequence,
+        old_starts_at=meeting.starts_at,
+        requested_by=Side.SERVICE,
+        reason_kind=ChangeReason.HANDED_OVER,
+        reason=note,
+        by=by,
+    )
+    meeting.calls.filter(called_on__isnull=True).delete()
+    told = _tell_handed_over(meeting, by=by, today=today)
+    case_take_step(
+        case=meeting.case,
+        step=Step.CANCEL_MEETING,
+        by=by,
+        data={"reason": note},
+        expected_state=CaseState(meeting.case.status),
+        recorded=Recorded(
+            verb="meeting.hand_over",
+            target=meeting,
+            lines=[
+                f"A{who_and_why_line(Side.SERVICE, ChangeReason.HANDED_OVER)[1:]}; the "
+                f"hand-over archive keeps it as booked for {format_day(meeting.local_start.date())}",
+                told,
+            ],
+            detail={"sequence": meeting.sequence, "requested_by": Side.SERVICE},
+            kind=TimelineKind.CONTACT,
+        ),
+    )
+    webhook_event_record(
+        case=meeting.case,
+        kind=EventKind.MEETING_CANCELLED,
+        data={**_event_data(meeting), "handed_over": True},
+    )
+    return meeting
+
+
+def _tell_handed_over(meeting: Meeting, *, by: User, today: date) -> str:
+    """Tell everyone invited that the meeting went with the case to the next provider: the
+    parties by email or letter (no calendar change), the mediator by email with the calendar
+    cancellation. Idempotent on (UID, SEQUENCE, recipient). Returns the line for the history."""
+    emails = letters = 0
+    for recipient, party in case_recipients(meeting.case):
+        base_key = f"meeting:{meeting.uid}:{meeting.sequence}:{recipient.key}"
+        body = documents.handed_over_email_body(meeting, recipient, party)
+        subject = documents.handed_over_subject(meeting, to_mediator=party is None)
+        if recipient.email:
+            attachments = []
+            if party is None:
+                ics = documents.meeting_ics(
+                    meeting, kind=MeetingChange.Kind.CANCELLED, attendees=[recipient]
+                )
+                attachments = [("meeting.ics", "text/calendar; method=CANCEL; charset=utf-8", ics)]
+            _message, created = message_queue(
+                key=f"{base_key}:email",
+                to_email=recipient.email,
+                to_name=recipient.name,
+                subject=subject,
+                body=body,
+                case_id=meeting.case_id,
+                attachments=attachments,
+            )
+            emails += created
+        if party is not None and _wants_letter(party):
+            title, html, pdf = documents.handed_over_letter_pdf(
+                meeting, recipient, party, today=format_day(today)
+            )
+            message, created = message_queue(
+                key=f"{base_key}:letter",
+                to_email="",
+                to_name=recipient.name,
+                subject=subject,
+                body=body,
+                case_id=meeting.case_id,
+                channel=Message.Channel.LETTER,
+                attachments=[
+                    (f"{meeting.case.reference}-meeting-letter.pdf", "application/pdf", pdf)
+                ],
+            )
+            if created:
+                document = document_store(
+                    case=meeting.case,
+                    kind=DocumentKind.MEETING_LETTER,
+                    title=f"{title}: letter to {recipient.name}",
+                    html=html,
+                    pdf=pdf,
+                    by=by,
+                )
+                MeetingLetter.objects.create(
+                    meeting=meeting,
+                    party=party,
+                    sequence=meeting.sequence,
+                    kind=MeetingChange.Kind.CANCELLED,
+                    message_id=message.pk,
+                    document=document,
+                )
+                letters += 1
+    return (
+        f"Told that the meeting went with the case to the next provider: {emails} email"
+        f"{'s' if emails != 1 else ''}, {letters} letter{'s' if letters != 1 else ''} to print "
+        "and post"
+    )
+
+
+@transaction.atomic
 def mediator_call_record(
     *,
     call: MediatorCall,

@@ -17,7 +17,6 @@ import csv
 import hashlib
 import hmac
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -29,11 +28,13 @@ from mediation.reports.metrics import BY_KEY, METRICS, SEN2_KEYS, THEME_KEYS, Ki
 from mediation.reports.selectors import (
     MetricResult,
     ReportFilters,
+    ThemeTable,
     base_queryset,
     compute,
     compute_by_authority,
     sen2_figures,
     theme_table,
+    theme_tables_by_authority,
 )
 
 
@@ -179,24 +180,29 @@ def _count_row(code: str, name: str, filters: ReportFilters, result: MetricResul
 def counts_rows(filters: ReportFilters) -> Iterator[list[Any]]:
     """Every metric for each LA with any rows, then for all the LAs of the filter together. With
     every LA chosen, each LA's issues in dispute come after its figures, as a commissioner who
-    chose one LA would see them (a few queries for each LA: an export, not a page)."""
+    chose one LA would see them (counted for all the LAs at once: GROUP BY the LA)."""
     yield list(COUNT_COLUMNS)
     per_authority = compute_by_authority(filters)
-    authorities = LocalAuthority.objects.filter(pk__in=list(per_authority)).order_by("name")
+    authorities = list(LocalAuthority.objects.filter(pk__in=list(per_authority)).order_by("name"))
     every_la = filters.authority is None and filters.contract is None
+    themes_by_authority = (
+        theme_tables_by_authority(filters, [authority.pk for authority in authorities])
+        if every_la
+        else {}
+    )
     for authority in authorities:
         results = per_authority[authority.pk]
         for metric in METRICS:
             yield _count_row(authority.code, authority.name, filters, results[metric.key])
         if every_la:
             yield from _theme_rows(
-                authority.code, authority.name, replace(filters, authority=authority)
+                authority.code, authority.name, filters, themes_by_authority[authority.pk]
             )
     totals = compute(filters)
     code, name = _scope(filters)
     for metric in METRICS:
         yield _count_row(code, f"Total: {name}", filters, totals[metric.key])
-    yield from _theme_rows(code, f"Total: {name}", filters)
+    yield from _theme_rows(code, f"Total: {name}", filters, theme_table(filters))
 
 
 def _scope(filters: ReportFilters) -> tuple[str, str]:
@@ -208,11 +214,12 @@ def _scope(filters: ReportFilters) -> tuple[str, str]:
     return "ALL", "All local authorities"
 
 
-def _theme_rows(code: str, name: str, filters: ReportFilters) -> Iterator[list[Any]]:
+def _theme_rows(
+    code: str, name: str, filters: ReportFilters, table: ThemeTable
+) -> Iterator[list[Any]]:
     """Each issue in dispute: its cases and results in the period, then in each of the four
     quarters before it (their own period columns), so a spreadsheet can draw the trend. The
     measure is the figure's key then the issue's number (`issue_on_cases:theme:3`)."""
-    table = theme_table(filters)
     for row in table.rows:
         before = zip(table.quarters, row.by_quarter, strict=True)
         for period, counts in [(filters.period, row.counts), *before]:

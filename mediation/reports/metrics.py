@@ -27,7 +27,15 @@ from enum import StrEnum
 
 from django.db.models import Exists, F, OuterRef, Q
 
-from mediation.cases.models import AppealLodged, CertificateKind, ClosureOutcome, Outcome, Side
+from mediation.cases.models import (
+    AppealLodged,
+    CertificateKind,
+    ChangeReason,
+    ClosureOutcome,
+    DeclineReason,
+    Outcome,
+    Side,
+)
 from mediation.common.words import lower_first
 from mediation.deadlines.clocks import AGREED_ACTION_PREFIX
 from mediation.deadlines.models import Deadline
@@ -67,6 +75,7 @@ class Section(StrEnum):
     ISSUE_THEMES = "Issues in dispute and their results"
     DEFERRED = "Decisions the LA could not make at the meeting"
     CHANGES = "Meetings cancelled or moved, and disagreement resolution declined, by who asked"
+    CHANGE_REASONS = "Meetings cancelled or moved, and disagreement resolution declined, by why"
     ISSUES = "Issues and decisions disputed"
     THEMES = "Agreed actions by EHC plan section"
     FEEDBACK = "What people thought of the service"
@@ -284,6 +293,47 @@ def _decline_metric(side: str) -> Metric:
         section=Section.KPI if side == Side.LA else Section.CHANGES,
         where=Q(side=side),
         columns=(("Declined", "declined_on"), ("Why", "reason_kind")),
+        rows_noun="declines",
+    )
+
+
+def _change_reason_metric(kind: str, reason: str) -> Metric:
+    """Meetings cancelled or moved for one reason of the short list (or with none recorded)."""
+    verb = "cancelled" if kind == MeetingChange.Kind.CANCELLED else "moved"
+    why = lower_first(ChangeReason(reason).label) if reason else "reason not recorded"
+    return Metric(
+        key=f"{verb}_for_{reason or 'unrecorded'}",
+        name=f"Meetings {verb}: {why}",
+        definition=(
+            f"Meetings {verb} in the period (by the day it was done) for this reason: {why}, "
+            "whoever asked."
+            if reason
+            else f"Meetings {verb} in the period with no reason from the list recorded "
+            "(changes made before it was asked)."
+        ),
+        source=Source.MEETING_CHANGE,
+        date_field="at",
+        section=Section.CHANGE_REASONS,
+        where=Q(kind=kind, reason_kind=reason),
+        columns=_CHANGE_COLUMNS,
+        rows_noun=f"meetings {verb}",
+    )
+
+
+def _decline_reason_metric(reason: str) -> Metric:
+    why = lower_first(DeclineReason(reason).label)
+    return Metric(
+        key=f"declined_for_{reason}",
+        name=f"Disagreement resolution declined: {why}",
+        definition=(
+            f"Times someone declined to take part in disagreement resolution for this reason: "
+            f"{why}, whoever declined (by the day they told us)."
+        ),
+        source=Source.DECLINE,
+        date_field="declined_on",
+        section=Section.CHANGE_REASONS,
+        where=Q(reason_kind=reason),
+        columns=(("Declined", "declined_on"), ("Who", "side"), ("Why", "reason_kind")),
         rows_noun="declines",
     )
 
@@ -656,6 +706,13 @@ METRICS: tuple[Metric, ...] = (
         for side in (*Side.values, "")
     ),
     *(_decline_metric(side) for side in Side.values if side != Side.LA),
+    # ... and why (the short lists), whoever asked --------------------------------------------
+    *(
+        _change_reason_metric(kind, reason)
+        for kind in (MeetingChange.Kind.CANCELLED, MeetingChange.Kind.RESCHEDULED)
+        for reason in (*ChangeReason.values, "")
+    ),
+    *(_decline_reason_metric(reason) for reason in DeclineReason.values),
     # SEN2 return: mediation (the SEN2 page; the counts CSV) ------------------------------------
     Metric(
         key="sen2_mediations_held",
@@ -749,6 +806,16 @@ CHANGE_ROWS: tuple[tuple[str, str, str, str | None], ...] = (
         for side in Side.values
     ),
     ("", "cancelled_by_unrecorded", "moved_by_unrecorded", None),
+)
+
+# The tables of the same by why: (reason, cancelled, moved) keys, a row per reason of the short
+# list and one for changes where it was not recorded; (reason, declined) keys.
+CHANGE_REASON_ROWS: tuple[tuple[str, str, str], ...] = tuple(
+    (reason, f"cancelled_for_{reason or 'unrecorded'}", f"moved_for_{reason or 'unrecorded'}")
+    for reason in (*ChangeReason.values, "")
+)
+DECLINE_REASON_ROWS: tuple[tuple[str, str], ...] = tuple(
+    (reason, f"declined_for_{reason}") for reason in DeclineReason.values
 )
 
 # The KPIs shown for each LA (a table on the dashboard and in a contract's quarterly report).

@@ -431,24 +431,53 @@ def _local_day(value: date | datetime) -> date:
     return value
 
 
+# Keys of the per-issue counts: (LA id, or None when not grouped by LA; issue id; first day of
+# the quarter, or None for the period itself).
+ThemeCountKey = tuple[int | None, int, date | None]
+
+
+def _theme_counts(
+    filters: ReportFilters,
+    *,
+    today: date,
+    quarters: list[Period] | None = None,
+    by_authority: bool = False,
+) -> dict[ThemeCountKey, dict[str, int]]:
+    """Each issue's figures: in the filters' period, or in each of `quarters` (consecutive;
+    GROUP BY the quarter too), and per LA when `by_authority` (GROUP BY the LA too). One query
+    per source whatever the number of issues, quarters or LAs."""
+    if quarters:
+        filters = dataclasses.replace(
+            filters, period=Period(quarters[0].start, quarters[-1].end, "", "custom")
+        )
+    counts: dict[ThemeCountKey, dict[str, int]] = defaultdict(dict)
+    for key, group in _groups(THEME_METRICS).items():
+        authority = f"{SOURCES[key[0]].authority}_id"
+        rows = _rows(key, group, filters, today=today, by_authority=by_authority).order_by()
+        fields = ["theme_id"]
+        if by_authority:
+            fields.append(authority)
+            ids = filters.authority_ids
+            if ids is not None:
+                rows = rows.filter(**{f"{authority}__in": list(ids)})
+        if quarters:
+            rows = rows.annotate(quarter=TruncQuarter(key[1]))
+            fields.append("quarter")
+        for row in rows.values(*fields).annotate(**_aggregates(group)):
+            first = _local_day(row["quarter"]).replace(day=1) if quarters else None
+            where = (row[authority] if by_authority else None, row["theme_id"], first)
+            for metric in group:
+                counts[where][metric.key] = row.get(f"{metric.key}__n") or 0
+    return dict(counts)
+
+
 def compute_by_theme(
     filters: ReportFilters, *, today: date | None = None
 ) -> dict[int, dict[str, int]]:
     """Each issue's figures for the filters: {theme id: {metric key: count}} (one query per
     source: GROUP BY the issue)."""
-    today = today or timezone.localdate()
-    counts: dict[int, dict[str, int]] = defaultdict(dict)
-    for key, group in _groups(THEME_METRICS).items():
-        rows = (
-            _rows(key, group, filters, today=today)
-            .order_by()
-            .values("theme_id")
-            .annotate(**_aggregates(group))
-        )
-        for row in rows:
-            for metric in group:
-                counts[row["theme_id"]][metric.key] = row.get(f"{metric.key}__n") or 0
-    return dict(counts)
+    counts = _theme_counts(filters, today=today or timezone.localdate())
+    return {theme_id: values for (_la, theme_id, _q), values in counts.items()}
 
 
 def compute_by_theme_and_quarter(
@@ -456,24 +485,12 @@ def compute_by_theme_and_quarter(
 ) -> dict[tuple[int, date], dict[str, int]]:
     """Each issue's figures in each of `quarters` (consecutive): {(theme id, first day of the
     quarter): {metric key: count}} (one query per source over all the quarters)."""
-    today = today or timezone.localdate()
-    span = dataclasses.replace(
-        filters, period=Period(quarters[0].start, quarters[-1].end, "", "custom")
-    )
-    counts: dict[tuple[int, date], dict[str, int]] = defaultdict(dict)
-    for key, group in _groups(THEME_METRICS).items():
-        rows = (
-            _rows(key, group, span, today=today)
-            .order_by()
-            .annotate(quarter=TruncQuarter(key[1]))
-            .values("theme_id", "quarter")
-            .annotate(**_aggregates(group))
-        )
-        for row in rows:
-            first = _local_day(row["quarter"]).replace(day=1)
-            for metric in group:
-                counts[(row["theme_id"], first)][metric.key] = row.get(f"{metric.key}__n") or 0
-    return dict(counts)
+    counts = _theme_counts(filters, today=today or timezone.localdate(), quarters=quarters)
+    return {
+        (theme_id, quarter): values
+        for (_la, theme_id, quarter), values in counts.items()
+        if quarter is not None
+    }
 
 
 @dataclass
@@ -546,6 +563,25 @@ class ThemeTable:
     quarters: list[Period]
 
 
+def _theme_rows(
+    themes: list[IssueTheme],
+    quarters: list[Period],
+    now: dict[int, dict[str, int]],
+    before: dict[tuple[int, date], dict[str, int]],
+) -> list[ThemeRow]:
+    """Every issue offered, and one no longer offered only if it has figures."""
+    seen = set(now) | {theme_id for theme_id, _quarter in before}
+    return [
+        ThemeRow(
+            theme,
+            now.get(theme.pk, {}),
+            [before.get((theme.pk, quarter.start), {}) for quarter in quarters],
+        )
+        for theme in themes
+        if theme.active or theme.pk in seen
+    ]
+
+
 def theme_table(
     filters: ReportFilters, *, today: date | None = None, themes: list[IssueTheme] | None = None
 ) -> ThemeTable:
@@ -558,17 +594,34 @@ def theme_table(
     before = compute_by_theme_and_quarter(filters, quarters, today=today)
     if themes is None:
         themes = list(IssueTheme.objects.order_by("position", "name"))
-    seen = set(now) | {theme_id for theme_id, _quarter in before}
-    rows = [
-        ThemeRow(
-            theme,
-            now.get(theme.pk, {}),
-            [before.get((theme.pk, quarter.start), {}) for quarter in quarters],
+    return ThemeTable(rows=_theme_rows(themes, quarters, now, before), quarters=quarters)
+
+
+def theme_tables_by_authority(
+    filters: ReportFilters, authority_ids: Iterable[int], *, today: date | None = None
+) -> dict[int, ThemeTable]:
+    """The themes table of each of `authority_ids` (as theme_table gives for that LA alone),
+    in five queries whatever the number of LAs: the issues, then two per source grouped by
+    the LA."""
+    today = today or timezone.localdate()
+    quarters = previous_quarters(filters.period)
+    now = _theme_counts(filters, today=today, by_authority=True)
+    before = _theme_counts(filters, today=today, quarters=quarters, by_authority=True)
+    themes = list(IssueTheme.objects.order_by("position", "name"))
+    now_by_la: dict[int | None, dict[int, dict[str, int]]] = defaultdict(dict)
+    for (la, theme_id, _quarter), values in now.items():
+        now_by_la[la][theme_id] = values
+    before_by_la: dict[int | None, dict[tuple[int, date], dict[str, int]]] = defaultdict(dict)
+    for (la, theme_id, quarter), values in before.items():
+        if quarter is not None:
+            before_by_la[la][(theme_id, quarter)] = values
+    return {
+        la: ThemeTable(
+            rows=_theme_rows(themes, quarters, now_by_la[la], before_by_la[la]),
+            quarters=quarters,
         )
-        for theme in themes
-        if theme.active or theme.pk in seen
-    ]
-    return ThemeTable(rows=rows, quarters=quarters)
+        for la in authority_ids
+    }
 
 
 # Drill-down ---------------------------------------------------------------------------------

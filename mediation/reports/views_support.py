@@ -10,11 +10,13 @@ from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
-from mediation.cases.models import Side
+from mediation.cases.models import ChangeReason, DeclineReason, Side
 from mediation.reports.charts import Series, grouped_bars, monthly_bars
 from mediation.reports.metrics import (
     BY_KEY,
+    CHANGE_REASON_ROWS,
     CHANGE_ROWS,
+    DECLINE_REASON_ROWS,
     KPI_BY_LA_KEYS,
     LISTED_SECTIONS,
     OUTCOME_KEYS,
@@ -174,6 +176,23 @@ def dashboard_context(board: Dashboard, *, link_query: dict[str, str] | None) ->
         }
         for side, cancelled, moved, declined in CHANGE_ROWS
     ]
+    change_reasons = [
+        {
+            "why": ChangeReason(reason).label if reason else "Not recorded",
+            "cells": [
+                Cell(board.results[key].value, drilldown_link(link_query, key, base=base))
+                for key in (cancelled, moved)
+            ],
+        }
+        for reason, cancelled, moved in CHANGE_REASON_ROWS
+    ]
+    decline_reasons = [
+        {
+            "why": DeclineReason(reason).label,
+            "cells": [Cell(board.results[key].value, drilldown_link(link_query, key, base=base))],
+        }
+        for reason, key in DECLINE_REASON_ROWS
+    ]
     theme_rows = []
     if board.themes is not None:
         for row in board.themes.rows:
@@ -210,6 +229,8 @@ def dashboard_context(board: Dashboard, *, link_query: dict[str, str] | None) ->
             BY_KEY[key]
             for key in ("changes_by_la", "cancelled_by_la", "moved_by_la", "declined_by_la")
         ],
+        "change_reasons": change_reasons,
+        "decline_reasons": decline_reasons,
         "themes": board.themes,
         "theme_rows": theme_rows,
         "theme_names": [BY_KEY[key] for key in THEME_KEYS],

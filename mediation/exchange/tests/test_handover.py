@@ -4,6 +4,7 @@ hand-over audited and the cases closed as handed over."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import json
@@ -14,6 +15,7 @@ import pytest
 from django.utils import timezone
 
 from mediation.audit.models import AuditEvent
+from mediation.calendar_feeds.selectors import feed_ics
 from mediation.cases.models import Case, ClosureOutcome, Enquiry, Party
 from mediation.common.errors import ServiceError
 from mediation.deadlines.clocks import service_calendar
@@ -25,8 +27,10 @@ from mediation.exchange import services
 from mediation.exchange.models import CaseloadImport, Handover, ImportedCase, ImportRow
 from mediation.exchange.tests.conftest import run_on_commit
 from mediation.feedback.models import SurveyInvitation
-from mediation.meetings.models import Meeting
+from mediation.meetings.models import MediatorCall, Meeting, MeetingChange
+from mediation.meetings.selectors import calls_for_mediator, meetings_between
 from mediation.meetings.services import meeting_book, slot_offer_add
+from mediation.notifications.models import Message
 from mediation.outcomes import services as outcomes
 from mediation.outcomes.models import AgreedAction, OutcomeStatement
 from mediation.outcomes.tests.conftest import TODAY, agree_all, make_held_case, write_statement
@@ -337,27 +341,77 @@ def test_closing_the_cases_after_the_download(
     run_on_commit(callbacks)
     handover.refresh_from_db()
     assert handover.status == Handover.Status.CLOSED
-    # A case whose meeting is still booked is left open with the reason: closing it would leave
-    # everyone expecting the meeting (the workflow asks for the meeting to be cancelled first).
+    # Every case closes, the one with a meeting booked too: its meeting went with it.
+    assert (handover.closed_count, handover.not_closed) == (4, "")
     for case in caseload.values():
         case.refresh_from_db()
-    booked = [case for case in caseload.values() if case.status == CaseState.MEETING_BOOKED]
-    assert len(booked) == 1
-    assert handover.closed_count == 3
-    assert handover.not_closed == (
-        f"{booked[0].reference}: Cancel the meeting first, on the meeting page, so that everyone "
-        "invited is told."
-    )
-    for case in caseload.values():
-        if case.pk == booked[0].pk:
-            assert case.status == CaseState.MEETING_BOOKED
-            continue
         assert (case.status, case.closure_outcome) == (CaseState.CLOSED, ClosureOutcome.HANDED_OVER)
     # Nobody on a handed-over case is sent the end-of-case survey (only the case closed before).
     assert not SurveyInvitation.objects.filter(case__in=list(caseload.values())).exists()
     verbs = set(AuditEvent.objects.values_list("verb", flat=True))
     assert {"handover.start", "handover.made", "handover.download", "handover.close_start",
-            "handover.closed", "handover.include", "case.step.close"} <= verbs  # fmt: skip
+            "handover.closed", "handover.include", "case.step.close",
+            "meeting.hand_over"} <= verbs  # fmt: skip
+
+
+def test_a_booked_meeting_is_handed_over_with_its_case(
+    caseload, local_authority, manager_sue, mediator_mia, django_capture_on_commit_callbacks
+):
+    booked = caseload["booked"]
+    meeting = Meeting.objects.get(case=booked, status="booked")
+    when = meeting.starts_at
+    assert MediatorCall.objects.filter(meeting=meeting, called_on__isnull=True).exists()
+    handover = _make_archive(local_authority, manager_sue, django_capture_on_commit_callbacks)
+    # The archive keeps the meeting as booked, so the next provider can hold it.
+    with zipfile.ZipFile(io.BytesIO(bytes(handover.archive))) as bundle:
+        rows = list(csv.DictReader(io.StringIO(bundle.read("meetings.csv").decode("utf-8-sig"))))
+    ours = [row for row in rows if row["case_reference"] == booked.reference]
+    assert len(ours) == 1 and ours[0]["status"] == "booked"
+    assert ours[0]["starts_at"] == handover_services._iso(when)
+    handover_services.handover_record_download(handover=handover, by=manager_sue)
+    with django_capture_on_commit_callbacks() as callbacks:
+        handover_services.handover_close_start(handover=handover, by=manager_sue)
+    run_on_commit(callbacks)
+    meeting.refresh_from_db()
+    booked.refresh_from_db()
+    # No longer booked here: not on the calendar, the calendar feed (cancelled there), nor the
+    # mediator's calls; the case closed as handed over.
+    assert meeting.status == "cancelled" and meeting.sequence == 1
+    assert booked.status == CaseState.CLOSED and booked.meeting_planned_on is None
+    day = timezone.localtime(when).date()
+    assert meetings_between(user=manager_sue, start=day, end=day) == []
+    assert not MediatorCall.objects.filter(meeting=meeting, called_on__isnull=True).exists()
+    assert calls_for_mediator(user=mediator_mia) == []
+    assert b"STATUS:CANCELLED" in feed_ics(mediator_mia, [meeting])
+    # Recorded as asked by the service because the case was handed over: the reports count it.
+    change = MeetingChange.objects.get(meeting=meeting, kind="cancelled")
+    assert (change.requested_by, change.reason_kind) == ("service", "handed_over")
+    assert change.reason.startswith("Handed over to another provider (archive ")
+    history = list(TimelineEntry.objects.filter(case=booked).values_list("summary", flat=True))
+    assert any(
+        line.startswith("Meeting cancelled")
+        and "Asked by the service (us): the case was handed over to another provider" in line
+        and "Told that the meeting went with the case to the next provider: 2 emails" in line
+        for line in history
+    )
+    # The family is told the meeting is not cancelled and the new provider will contact them,
+    # with no calendar change; the mediator's invitation is withdrawn.
+    messages = {
+        m.recipient_email: m
+        for m in Message.objects.filter(case_id=booked.pk, subject__contains="provider")
+    }
+    family = messages[booked.parties.get(role="parent_carer").email]
+    assert family.subject == (
+        f"Your mediation meeting: now arranged by a new provider ({booked.reference})"
+    )
+    weekday = f"{timezone.localtime(when):%A} {timezone.localtime(when).day}"
+    assert f"Your mediation meeting on {weekday}" in family.body
+    assert "is still planned" in family.body and "will contact you" in family.body
+    assert "Northfield Borough Council" in family.body and "handed_over" not in family.body
+    assert not family.attachments.exists()
+    mediator = messages[mediator_mia.email]
+    assert b"METHOD:CANCEL" in bytes(mediator.attachments.get().content)
+    assert "no longer ours to hold" in mediator.body
 
 
 def test_an_la_with_no_open_cases_has_nothing_to_hand_over(
@@ -367,3 +421,25 @@ def test_an_la_with_no_open_cases_has_nothing_to_hand_over(
         handover_services.handover_start(authority=local_authority, by=manager_sue)
     with pytest.raises(ServiceError, match="Only managers"):
         handover_services.handover_start(authority=local_authority, by=case_officer_cal)
+
+
+def test_a_booked_meeting_whose_day_passed_is_left_for_staff_to_record(
+    caseload, local_authority, manager_sue, django_capture_on_commit_callbacks
+):
+    booked = caseload["booked"]
+    handover = _make_archive(local_authority, manager_sue, django_capture_on_commit_callbacks)
+    # Time passed: the meeting's day is behind us, and nobody recorded whether it was held.
+    yesterday = timezone.now() - timedelta(days=1)
+    Meeting.objects.filter(case=booked, status="booked").update(starts_at=yesterday)
+    handover_services.handover_record_download(handover=handover, by=manager_sue)
+    with django_capture_on_commit_callbacks() as callbacks:
+        handover_services.handover_close_start(handover=handover, by=manager_sue)
+    run_on_commit(callbacks)
+    handover.refresh_from_db()
+    booked.refresh_from_db()
+    assert handover.closed_count == 3 and booked.status == CaseState.MEETING_BOOKED
+    assert handover.not_closed.startswith(f"{booked.reference}: The meeting on ")
+    assert handover.not_closed.endswith(
+        "has passed: record whether it was held, then close the case."
+    )
+    assert Meeting.objects.get(case=booked).status == "booked"

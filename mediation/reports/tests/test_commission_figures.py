@@ -11,6 +11,8 @@ import re
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conftest import login
@@ -31,6 +33,7 @@ from mediation.reports.selectors import (
     metric_rows,
     report_filters,
     theme_table,
+    theme_tables_by_authority,
 )
 from mediation.reports.tests.helpers import at, make_case
 
@@ -450,3 +453,46 @@ def test_the_quarterly_form_asks_for_an_la_or_a_contract(
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not QuarterlyReport.objects.exists()
+
+
+def _export_every_la(client):
+    """The counts CSV for every LA: (its rows, the queries it took)."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("reports:export-counts"), {"period": "2026-Q2"})
+        text = b"".join(response.streaming_content).decode()
+    return list(csv.DictReader(io.StringIO(text))), len(queries)
+
+
+def test_the_issues_per_la_in_the_counts_csv_take_the_same_queries_whatever_the_las(
+    client, world, manager_sue, case_officer_cal, local_authority
+):
+    login(client, manager_sue)
+    rows, with_two = _export_every_la(client)
+    assert {row["la_code"] for row in rows} == {"NFD", "SMC", "ALL"}
+    first = world["first"]
+    # Three more LAs, each with a case about the first issue opened in the quarter.
+    for number in range(3):
+        authority = LocalAuthorityFactory(name=f"Extra Council {number}", code=f"EX{number}")
+        _case(authority, case_officer_cal, date(2026, 5, 2 + number), None, [first])
+    rows, with_five = _export_every_la(client)
+    assert with_five == with_two
+    by = {(row["la_code"], row["period_start"], row["measure"]): row["value"] for row in rows}
+    measure = f"issue_on_cases:theme:{first.pk}"
+    assert [by[(f"EX{n}", "2026-04-01", measure)] for n in range(3)] == ["1", "1", "1"]
+    assert by[("ALL", "2026-04-01", measure)] == "6"  # one, two, three and the three new ones
+
+
+def test_the_issues_of_each_la_counted_together_match_each_la_counted_alone(world, local_authority):
+    every = ReportFilters(period=Q2)
+    ids = [local_authority.pk, world["other"].pk]
+    together = theme_tables_by_authority(every, ids, today=TODAY)
+    for authority in (local_authority, world["other"]):
+        alone = theme_table(ReportFilters(period=Q2, authority=authority), today=TODAY)
+        shown = together[authority.pk]
+        assert [q.token for q in shown.quarters] == [q.token for q in alone.quarters]
+        assert [(r.theme.pk, r.counts, r.by_quarter) for r in shown.rows] == [
+            (r.theme.pk, r.counts, r.by_quarter) for r in alone.rows
+        ]
+    # Something to compare: our LA's first issue, now and in 2026-Q1.
+    ours = {row.theme.pk: row for row in together[local_authority.pk].rows}[world["first"].pk]
+    assert ours.cases == 2 and ours.previous_cases == [0, 1, 0, 1]
