@@ -29,6 +29,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from mediation.cases.models import Case, Party, PartyRole
+from mediation.common.days import day_start
 from mediation.deadlines.clocks import service_calendar
 from mediation.domain import attendance as rules
 from mediation.domain.calendar import WorkingCalendar
@@ -100,8 +101,12 @@ def case_to_do(
     by_pk = {p.pk: p for p in parties}
     accesses = list(PortalAccess.objects.filter(case=case, revoked_at=None))
     access_of: dict[tuple[int, str], PortalAccess] = {(a.party_id, a.kind): a for a in accesses}
+    # A booked meeting whose day has passed was held (or missed): what was needed before it
+    # is no longer asked for, and no one is chased about it afterwards.
     meeting = (
-        Meeting.objects.filter(case=case, status=Meeting.Status.BOOKED)
+        Meeting.objects.filter(
+            case=case, status=Meeting.Status.BOOKED, starts_at__gte=day_start(today)
+        )
         .order_by("starts_at")
         .first()
     )

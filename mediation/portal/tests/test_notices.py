@@ -20,6 +20,7 @@ from mediation.domain.dates import format_day_long
 from mediation.notifications.models import Message
 from mediation.portal import notices
 from mediation.portal.models import PartyNotice
+from mediation.portal.to_do import case_to_do
 
 pytestmark = pytest.mark.django_db
 
@@ -432,3 +433,21 @@ def test_a_text_the_day_before_the_meeting_for_people_who_prefer_texts(
     body = texts.get().body
     assert "tomorrow" in body and format_day_long(meeting.local_start.date()) in body
     assert PHONE in body and "Whitfield" not in body
+
+
+def test_nothing_is_asked_for_a_meeting_once_its_day_has_passed(invited, case_officer_cal):
+    """Found trying the demo as the LA: after the meeting was held, the LA officer was still
+    sent "Still needed: name the local authority's attendee" about it (and the school would be
+    chased for information, the child's helper for views): a meeting's day passing ends them."""
+    meeting = _book(invited["parent"].case, case_officer_cal)
+    meeting_day = meeting.local_start.date()
+    with time_machine.travel(meeting_day - timedelta(days=1)):
+        # the day before, the LA, the school and the child's helper still have these to do
+        kinds = {item.task.kind.value for item in case_to_do(meeting.case)}
+        assert {"la_attendee", "information", "child_views"} <= kinds
+    before = len(mail.outbox)
+    with time_machine.travel(meeting_day + timedelta(days=3)):
+        notices.party_reminders_send()
+        sent = [m.subject for m in mail.outbox[before:]]
+        assert sent == []
+        assert case_to_do(meeting.case) == []
