@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar as _stdlib_calendar
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, time
 from functools import lru_cache
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "format_day_list",
     "format_day_long",
     "format_month",
+    "format_time",
     "join_with_and",
 ]
 
@@ -67,6 +68,13 @@ def format_day(day: date, *, with_month: bool = True, with_year: bool = True) ->
 def format_day_long(day: date) -> str:
     """Word a date as people read it in messages: "Thursday 12 March 2026"."""
     return f"{_WEEKDAY_NAMES[day.weekday()]} {day.day} {_MONTH_NAMES[day.month - 1]} {day.year}"
+
+
+def format_time(moment: time) -> str:
+    """A time of day as people read it in messages: "10am", "2:30pm", "12pm" (noon)."""
+    hour = moment.hour % 12 or 12
+    minutes = f":{moment.minute:02d}" if moment.minute else ""
+    return f"{hour}{minutes}{'am' if moment.hour < 12 else 'pm'}"
 
 
 def format_month(day: date, *, full: bool = False) -> str:

@@ -151,6 +151,31 @@ def test_meeting_details_and_calendar_file(client, invited, ref, case_officer_ca
     assert LA not in text  # only their own address in the invitation
 
 
+def test_meeting_times_are_written_as_in_our_letters(client, invited, ref, case_officer_cal):
+    """Found trying the demo as the young person: the emails said "10am to 12pm" but the case
+    and meeting pages said "10:00 a.m. to 12:00 p.m." and the dates page "10:00 to 12:00"."""
+    from mediation.domain.dates import format_time
+    from mediation.portal.forms import slot_label
+
+    meeting = _meeting(invited["parent"].case, case_officer_cal)
+    start, end = format_time(meeting.local_start.time()), format_time(meeting.local_end.time())
+    sign_in(client, PARENT)
+    for page in (f"/portal/c/{ref}/", f"/portal/c/{ref}/meeting/"):
+        body = client.get(page).content.decode()
+        assert f"{start} to {end}" in body
+        assert "a.m." not in body and "p.m." not in body
+    label = slot_label(_slot(invited["parent"].case, case_officer_cal, 12))
+    assert re.search(r"^\w+day \d+ \w+ \d{4}, \d+(:\d\d)?[ap]m to \d+(:\d\d)?[ap]m: ", label)
+    assert "((" not in label and "))" not in label
+    # the mediator's role is explained once, without brackets inside brackets
+    case = invited["parent"].case
+    case.mediator = case_officer_cal
+    case.save(update_fields=["mediator"])
+    body = client.get(f"/portal/c/{ref}/meeting/").content.decode()
+    assert "(mediator, the independent person who runs the meeting)" in body
+    assert "))" not in body
+
+
 def test_parent_asks_for_a_supporter(client, invited, ref):
     sign_in(client, PARENT)
     _error_page(
