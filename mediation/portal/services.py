@@ -252,7 +252,11 @@ def _to_do_line(task: PartyTask) -> str:
         if task.kind == TaskKind.ACTION_DONE
         else task.what
     )
-    return f"{what}, by {format_day_long(task.due)}." if task.due else f"{what}."
+    line = f"{what}, by {format_day_long(task.due)}." if task.due else f"{what}."
+    # Something needed before the meeting says which day that is (the notice it stands for does).
+    if task.meeting_day:
+        line += f" The meeting is on {format_day_long(task.meeting_day)}."
+    return line
 
 
 # Staff ------------------------------------------------------------------------------------

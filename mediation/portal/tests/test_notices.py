@@ -451,3 +451,20 @@ def test_nothing_is_asked_for_a_meeting_once_its_day_has_passed(invited, case_of
         sent = [m.subject for m in mail.outbox[before:]]
         assert sent == []
         assert case_to_do(meeting.case) == []
+
+
+def test_an_invitation_asking_for_something_before_the_meeting_gives_its_date(
+    invited, case_officer_cal
+):
+    """Found trying the demo as the school: the invitation said "Send us your information for
+    the meeting, by Thursday 10 December" and never which day the meeting is (an invitation
+    counts as the notice, so the notice that does say it was never sent)."""
+    from mediation.portal import services
+
+    meeting = _book(invited["parent"].case, case_officer_cal)
+    meeting_day = format_day_long(meeting.local_start.date())
+    before = len(mail.outbox)
+    services.access_new_link(access=invited["information_provider"], by=case_officer_cal)
+    (invitation,) = [m for m in mail.outbox[before:] if m.to == [INFO]]
+    assert "Send us your information for the meeting, by " in invitation.body
+    assert f"The meeting is on {meeting_day}." in invitation.body
