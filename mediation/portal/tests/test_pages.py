@@ -571,3 +571,15 @@ def test_several_cases_give_a_list_after_sign_in(
     assert second.reference in body and invited["parent"].case.reference in body
     assert client.get(f"/portal/c/{second.reference}/").status_code == 200
     assert client.get(f"/portal/c/{invited['parent'].case.reference}/attendee/").status_code == 200
+
+
+def test_the_case_page_links_only_to_what_there_is(client, invited, ref, case_officer_cal):
+    """Found trying the demo as the LA: its page offered "Meeting dates" once the meeting was
+    booked and "Agreed actions" before there were any, each a page saying there is nothing."""
+    _meeting(invited["parent"].case, case_officer_cal)
+    for email in (PARENT, LA):
+        sign_in(client, email)
+        body = client.get(f"/portal/c/{ref}/").content.decode()
+        assert f"/portal/c/{ref}/meeting/" in body
+        assert f"/portal/c/{ref}/dates/" not in body
+        assert f"/portal/c/{ref}/actions/" not in body
