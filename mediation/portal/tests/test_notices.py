@@ -48,7 +48,9 @@ def _assert_says_what_when_how(message, *, what: str, due, reference: str) -> No
     day = format_day_long(due)
     assert day.removesuffix(f" {due.year}") in message.subject  # "by Tuesday 3 March"
     assert day in message.body
-    assert "/portal/link/" in message.body and "press Continue" in message.body
+    assert "/portal/link/" in message.body
+    # the button the link's page shows: "Start" on a child's views link, else "Continue"
+    assert ("press Start" if "views" in message.subject else "press Continue") in message.body
     assert PHONE in message.body
     for private in ("Isla", "Whitfield", "refused to assess"):
         assert private not in message.subject + message.body
@@ -468,3 +470,21 @@ def test_an_invitation_asking_for_something_before_the_meeting_gives_its_date(
     (invitation,) = [m for m in mail.outbox[before:] if m.to == [INFO]]
     assert "Send us your information for the meeting, by " in invitation.body
     assert f"The meeting is on {meeting_day}." in invitation.body
+
+
+def test_the_childs_views_link_is_described_as_it_works(invited, case_officer_cal):
+    """Found trying the demo as the adult helping the child: the email said "press Continue"
+    and "The link works once", but the page says Start and the child may come back to it
+    until the views are sent (as the form itself tells them)."""
+    from mediation.portal import services
+
+    before = len(mail.outbox)
+    services.access_new_link(access=invited["child_views"], by=case_officer_cal)
+    (email,) = mail.outbox[before:]
+    assert "press Start" in email.body and "press Continue" not in email.body
+    assert "works once" not in email.body
+    assert "You can use the link again until the views are sent" in email.body
+    # a reminder about the views says the same
+    _book(invited["parent"].case, case_officer_cal)
+    (views,) = [m for m in _task_mail(before) if "views" in m.subject]
+    assert "press Start" in views.body and "works once" not in views.body
