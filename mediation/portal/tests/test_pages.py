@@ -583,3 +583,19 @@ def test_the_case_page_links_only_to_what_there_is(client, invited, ref, case_of
         assert f"/portal/c/{ref}/meeting/" in body
         assert f"/portal/c/{ref}/dates/" not in body
         assert f"/portal/c/{ref}/actions/" not in body
+
+
+def test_every_link_on_the_case_page_opens_for_each_kind_of_party(
+    client, invited, ref, case_officer_cal
+):
+    """Found trying the demo as the school: its case page linked to the meeting page ("Who will
+    be there, what to bring..."), which only the family and the LA may open: a 404."""
+    _meeting(invited["parent"].case, case_officer_cal)
+    for email in (PARENT, LA, INFO):
+        sign_in(client, email)
+        body = client.get(f"/portal/c/{ref}/").content.decode()
+        links = set(re.findall(r'href="(/portal/c/[^"]+)"', body))
+        assert links
+        for link in links:
+            response = client.get(link)
+            assert response.status_code == 200, (email, link, response.status_code)
