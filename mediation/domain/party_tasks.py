@@ -97,8 +97,10 @@ class PartyTask:
     key: str
     due: date | None
     meeting_day: date | None = None
-    # The agreed action's number and what it says, for ACTION_DONE.
+    # For ACTION_DONE: the action's number as the party's list of agreed actions shows it
+    # ("Action 2"), and its id for the link to it.
     action_number: str = ""
+    action_id: int = 0
     notice: bool = True
 
     @property

@@ -440,8 +440,21 @@ def test_a_text_the_day_before_the_meeting_for_people_who_prefer_texts(
 def test_nothing_is_asked_for_a_meeting_once_its_day_has_passed(invited, case_officer_cal):
     """Found trying the demo as the LA: after the meeting was held, the LA officer was still
     sent "Still needed: name the local authority's attendee" about it (and the school would be
-    chased for information, the child's helper for views): a meeting's day passing ends them."""
-    meeting = _book(invited["parent"].case, case_officer_cal)
+    chased for information, the child's helper for views): a meeting's day passing ends them,
+    and the dates offered but not chosen are not asked about again."""
+    from mediation.meetings.services import meeting_book
+
+    case = _inform_la(invited["parent"].case, case_officer_cal)
+    chosen = _offer(case, case_officer_cal, 14)
+    _offer(case, case_officer_cal, 30)  # offered too, not chosen: still ahead after the meeting
+    meeting = meeting_book(
+        case=case,
+        slot=chosen,
+        by=case_officer_cal,
+        details={"online_link": "https://meet.example.org/m-1"},
+        short_notice_consent=False,
+        expected_state=CaseState.ARRANGING,
+    )
     meeting_day = meeting.local_start.date()
     with time_machine.travel(meeting_day - timedelta(days=1)):
         # the day before, the LA, the school and the child's helper still have these to do
@@ -488,3 +501,65 @@ def test_the_childs_views_link_is_described_as_it_works(invited, case_officer_ca
     _book(invited["parent"].case, case_officer_cal)
     (views,) = [m for m in _task_mail(before) if "views" in m.subject]
     assert "press Start" in views.body and "works once" not in views.body
+
+
+def test_an_agreed_action_is_numbered_as_on_the_partys_list(client, invited, case_officer_cal):
+    """Found trying the demo as the LA: the email said "Tell us when agreed action 5 is done"
+    (the action's id across all cases) while the LA's list of agreed actions calls it Action 1;
+    the list did not mark it overdue either."""
+    from mediation.outcomes import services as outcome_services
+    from mediation.outcomes.models import PartyAgreement
+    from mediation.outcomes.selectors import agreeing_parties
+    from mediation.portal.tests.conftest import sign_in
+
+    case = _held(_book(invited["parent"].case, case_officer_cal).case, case_officer_cal)
+    with time_machine.travel(case.mediation_held_on):
+        outcome_services.statement_save(
+            case=case, by=case_officer_cal, key_points="Agreed.", outcome="agreed_all"
+        )
+        due = timezone.localdate() + timedelta(days=30)
+
+        def add(what, who):
+            return outcome_services.action_add(
+                case=case,
+                by=case_officer_cal,
+                data={
+                    "what": what,
+                    "who": who,
+                    "kind": "not_appealable",
+                    "section": "F",
+                    "agreed_due": due,
+                },
+            )
+
+        # an action added and removed first, so ids and the list's numbers differ
+        add("Removed before the statement was agreed", "school").delete()
+        add("Set up a daily check-in", "school")
+        la_action = add("Send the draft plan", "la")
+        statement = case.outcome_statement
+        statement.refresh_from_db()
+        for party in agreeing_parties(case):
+            PartyAgreement.objects.create(
+                statement=statement,
+                party=party,
+                content_hash=statement.content_hash,
+                version=statement.version,
+                method="in_meeting",
+                recorded_by=case_officer_cal,
+            )
+        outcome_services.statement_finalise(case=case, by=case_officer_cal)
+    assert la_action.pk != 2
+    before = len(mail.outbox)
+    with time_machine.travel(due + timedelta(days=1)):
+        notices.party_reminders_send()
+        (overdue,) = [m for m in mail.outbox[before:] if m.to == [LA]]
+        assert "agreed action 2 is done" in overdue.subject
+        assert "agreed action 2 is done" in overdue.body
+        sign_in(client, LA)
+        page = client.get(f"/portal/c/{case.reference}/").content.decode()
+        assert "Tell us when agreed action 2 is done" in page
+        assert f"/portal/c/{case.reference}/actions/{la_action.pk}/" in page
+        assert "Agreed action 2 was due by" in page
+        listed = client.get(f"/portal/c/{case.reference}/actions/").content.decode()
+        assert "Action 2: The local authority" in listed
+        assert "Overdue" in listed and format_day_long(due) in listed
