@@ -637,7 +637,7 @@ def _notify(
                 kind,
                 recipient,
                 reason,
-                today=format_day(today),
+                today=format_day_long(today),
                 party=party,
                 who=names,
                 asked_again=confirmed is not None and recipient.key not in confirmed,
