@@ -748,3 +748,18 @@ def test_three_working_day_deadlines_land_on_working_days(start: date, event: st
 )
 def test_times_of_day_are_written_as_people_say_them(moment, words):
     assert format_time(moment) == words
+
+
+def test_short_dates_in_an_explanation_are_spelled_out_for_families():
+    from mediation.domain.dates import spell_out_days
+
+    assert spell_out_days(
+        "2 months after the notice was sent on Thu 12 Nov 2026: Tue 12 Jan 2027 (skipped Sat 2 Jan)"
+    ) == (
+        "2 months after the notice was sent on Thursday 12 November 2026: Tuesday 12 January "
+        "2027 (skipped Saturday 2 January)"
+    )
+    assert spell_out_days("skipped Sat 2 and Sun 3 Jan: weekend") == (
+        "skipped Saturday 2 and Sunday 3 January: weekend"
+    )
+    assert spell_out_days("Monthly (not a date)") == "Monthly (not a date)"

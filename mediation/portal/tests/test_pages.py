@@ -50,6 +50,12 @@ def test_parent_sees_who_what_to_do_and_the_appeal_deadline_in_words(client, inv
     assert "You do not need to do anything now" in body
     assert "You can appeal to the Tribunal until " in body
     assert "How we worked out this date" in body  # the calculation, inside a details element
+    # found trying the demo as a parent: the calculation said "Thu 12 Nov 2026" and "ask us or
+    # SENDIASS" (an abbreviation never spelled out): dates in full, SENDIASS named
+    calculation = body.split("How we worked out this date", 1)[1].split("</details>", 1)[0]
+    assert not re.search(r"\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d", calculation), calculation
+    assert re.search(r"\b\w+day \d{1,2} \w+ \d{4}", calculation)
+    assert "SEND Information, Advice and Support Service (SENDIASS)" in calculation
     assert "special educational needs and disabilities (SEND)" in body
     assert "0161 496 0000" in body
     # what the parent must not see on their page
