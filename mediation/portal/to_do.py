@@ -186,7 +186,8 @@ def case_to_do(
             anchor = meeting_day or min(s.local_start.date() for s in slots)
             due = meeting_due or before_meeting_due(
                 meeting_day=anchor,
-                confirmed_on=today,
+                # from the day the dates were offered: "today" moved the date on every day
+                confirmed_on=timezone.localdate(min(s.created_at for s in slots)),
                 calendar=calendar,
                 working_days=before_meeting,
             )

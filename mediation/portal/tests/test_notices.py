@@ -563,3 +563,28 @@ def test_an_agreed_action_is_numbered_as_on_the_partys_list(client, invited, cas
         listed = client.get(f"/portal/c/{case.reference}/actions/").content.decode()
         assert "Action 2: The local authority" in listed
         assert "Overdue" in listed and format_day_long(due) in listed
+
+
+def test_the_las_date_for_naming_its_attendee_does_not_move_from_day_to_day(
+    invited, case_officer_cal
+):
+    """Found trying the demo as the LA: while dates were offered, the date to name the LA's
+    attendee was worked out from "today", so once it was near it moved on a day every day and
+    the LA was never told it had passed."""
+    case = _inform_la(invited["parent"].case, case_officer_cal)
+    _offer(case, case_officer_cal, 14)
+
+    def la_due():
+        (item,) = [i for i in case_to_do(case) if i.task.kind.value == "la_attendee"]
+        return item.task.due
+
+    due = la_due()
+    for later in (1, 5, 8, 10):
+        with time_machine.travel(timezone.localdate() + timedelta(days=later)):
+            assert la_due() == due
+    before = len(mail.outbox)
+    with time_machine.travel(due + timedelta(days=1)):
+        notices.party_reminders_send()
+    assert [m.to for m in mail.outbox[before:] if m.subject.startswith("Still needed: name")] == [
+        [LA]
+    ]
