@@ -7,8 +7,9 @@ Pure standard library: no Django, no clock, no I/O (import-linter contract
 from __future__ import annotations
 
 import calendar as _stdlib_calendar
+import re
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, time
 from functools import lru_cache
 
 __all__ = [
@@ -17,6 +18,8 @@ __all__ = [
     "format_day_list",
     "format_day_long",
     "format_month",
+    "format_time",
+    "spell_out_days",
     "join_with_and",
 ]
 
@@ -67,6 +70,35 @@ def format_day(day: date, *, with_month: bool = True, with_year: bool = True) ->
 def format_day_long(day: date) -> str:
     """Word a date as people read it in messages: "Thursday 12 March 2026"."""
     return f"{_WEEKDAY_NAMES[day.weekday()]} {day.day} {_MONTH_NAMES[day.month - 1]} {day.year}"
+
+
+def format_time(moment: time) -> str:
+    """A time of day as people read it in messages: "10am", "2:30pm", "12pm" (noon)."""
+    hour = moment.hour % 12 or 12
+    minutes = f":{moment.minute:02d}" if moment.minute else ""
+    return f"{hour}{minutes}{'am' if moment.hour < 12 else 'pm'}"
+
+
+def spell_out_days(text: str) -> str:
+    """`text` with each short date written in full, for people outside the service: the
+    deadline explanations say "Thu 12 Nov 2026" (compact, for staff); a family reads
+    "Thursday 12 November 2026"."""
+
+    def full(found: re.Match[str]) -> str:
+        weekday, day, month, year = found.groups()
+        weekday = _WEEKDAY_NAMES[_WEEKDAYS.index(weekday)]
+        month = _MONTH_NAMES[_MONTHS.index(month)]
+        return f"{weekday} {day} {month}{' ' + year if year else ''}"
+
+    text = _SHORT_DAY.sub(full, text)
+    # "Sat 2 and Sunday 3 January": a day in a list names its month only once
+    return _SHORT_WEEKDAY.sub(lambda found: _WEEKDAY_NAMES[_WEEKDAYS.index(found[1])] + " ", text)
+
+
+_SHORT_WEEKDAY = re.compile(rf"\b({'|'.join(_WEEKDAYS)}) (?=\d)")
+_SHORT_DAY = re.compile(
+    rf"\b({'|'.join(_WEEKDAYS)}) (\d{{1,2}}) ({'|'.join(_MONTHS)})\b(?: (\d{{4}})\b)?"
+)
 
 
 def format_month(day: date, *, full: bool = False) -> str:

@@ -17,7 +17,7 @@ the reminder and the message once overdue.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
 
 from mediation.domain.calendar import WorkingCalendar
@@ -97,8 +97,10 @@ class PartyTask:
     key: str
     due: date | None
     meeting_day: date | None = None
-    # The agreed action's number and what it says, for ACTION_DONE.
+    # For ACTION_DONE: the action's number as the party's list of agreed actions shows it
+    # ("Action 2"), and its id for the link to it.
     action_number: str = ""
+    action_id: int = 0
     notice: bool = True
 
     @property
@@ -122,19 +124,21 @@ def before_meeting_due(
 ) -> date:
     """When something is needed before a meeting: `working_days` before it, but never before
     the working day after the meeting was confirmed (a meeting booked at short notice), and
-    never later than the day before the meeting."""
+    never later than the working day before the meeting (a party is not asked for something
+    "by Sunday" before a Monday meeting)."""
     wanted = calendar.subtract_working_days(meeting_day, working_days)
     earliest = calendar.add_working_days(confirmed_on, 1)
-    return min(max(wanted, earliest), meeting_day - timedelta(days=1))
+    return min(max(wanted, earliest), calendar.subtract_working_days(meeting_day, 1))
 
 
 def answer_dates_due(
     *, offered_on: date, first_slot_day: date, calendar: WorkingCalendar, working_days: int
 ) -> date:
     """When answers about offered dates are needed: `working_days` after they were offered,
-    and at the latest the day before the first date offered."""
+    and at the latest the working day before the first date offered."""
     return min(
-        calendar.add_working_days(offered_on, working_days), first_slot_day - timedelta(days=1)
+        calendar.add_working_days(offered_on, working_days),
+        calendar.subtract_working_days(first_slot_day, 1),
     )
 
 

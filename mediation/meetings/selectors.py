@@ -14,6 +14,7 @@ from mediation.cases.models import Case, ParticipationDeclined, Party, PartyRole
 from mediation.cases.selectors import case_list_for_user
 from mediation.common.days import day_bounds
 from mediation.common.links import url_for_each
+from mediation.common.words import lower_first
 from mediation.deadlines.clocks import service_calendar
 from mediation.deadlines.models import Deadline
 from mediation.domain import attendance as rules
@@ -144,10 +145,14 @@ def who_will_be_there(case: Case, *, with_names: bool) -> list[str]:
     names and roles for letters and the portal."""
     people = []
     for recipient, party in case_recipients(case):
-        role = party.get_role_display() if party is not None else "Mediator"
         if party is None:
-            role = "Mediator (the independent person who runs the meeting)"
-        people.append(f"{recipient.name} ({role[0].lower()}{role[1:]})" if with_names else role)
+            # After a name the explanation follows a comma: "(mediator (the ...))" read badly.
+            role = "Mediator, the independent person who runs the meeting"
+            if not with_names:
+                role = "Mediator (the independent person who runs the meeting)"
+        else:
+            role = party.get_role_display()
+        people.append(f"{recipient.name} ({lower_first(role)})" if with_names else role)
     # Without names, one line per role: two parents are one "Parent or carer".
     return people if with_names else list(dict.fromkeys(people))
 

@@ -382,6 +382,7 @@ def meeting_reschedule(
         by=by,
         today=today,
         reason=reason,
+        reason_kind=reason_kind,
         confirmed=confirmed,
     )
     waiting = len(attendees - confirmed)
@@ -458,7 +459,14 @@ def meeting_cancel(
         by=by,
     )
     meeting.calls.filter(called_on__isnull=True).delete()
-    told = _notify(meeting, MeetingChange.Kind.CANCELLED, by=by, today=today, reason=reason)
+    told = _notify(
+        meeting,
+        MeetingChange.Kind.CANCELLED,
+        by=by,
+        today=today,
+        reason=reason,
+        reason_kind=reason_kind,
+    )
     case_take_step(
         case=meeting.case,
         step=Step.CANCEL_MEETING,
@@ -704,11 +712,14 @@ def _notify(
     by: User,
     today: date,
     reason: str = "",
+    reason_kind: str = "",
     confirmed: set[str] | None = None,
 ) -> str:
     """One message per recipient and channel, idempotent on (UID, SEQUENCE, recipient).
     After a move, those not in `confirmed` (attendee keys) are asked whether the new date suits
-    them. Returns the line for the case history: how many emails and letters went."""
+    them. Returns the line for the case history: how many emails and letters went.
+    An email says why only from the short list (`reason_kind`): what staff typed may name the
+    child or the disagreement, so it goes only in the letter, which is posted to the person."""
     recipients = case_recipients(meeting.case)
     roles = who_will_be_there(meeting.case, with_names=False)
     names = who_will_be_there(meeting.case, with_names=True)
@@ -721,7 +732,7 @@ def _notify(
             meeting,
             kind,
             recipient.name,
-            reason,
+            ChangeReason(reason_kind).label if reason_kind else "",
             party,
             roles,
             for_child=recipient.for_child,
@@ -749,7 +760,7 @@ def _notify(
                 kind,
                 recipient,
                 reason,
-                today=format_day(today),
+                today=format_day_long(today),
                 party=party,
                 who=names,
                 asked_again=confirmed is not None and recipient.key not in confirmed,

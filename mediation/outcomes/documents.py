@@ -20,7 +20,7 @@ from mediation.common.pdf import html_to_pdf
 from mediation.common.service_details import service_contact
 from mediation.documents.models import LetterCode
 from mediation.documents.services import letter_wording
-from mediation.domain.dates import format_day
+from mediation.domain.dates import format_day, format_day_long
 from mediation.domain.deadlines import ActionKind
 from mediation.outcomes.models import AgreedAction, OutcomeStatement
 from mediation.outcomes.selectors import (
@@ -110,9 +110,10 @@ def overdue_letter_context(action: AgreedAction, *, today: date) -> dict:
         "address_lines": owner.address.splitlines(),
         "action": action,
         "view": view,
-        "agreement_day": format_day(case.agreement_made_on) if case.agreement_made_on else "",
-        "due_day": format_day(view.due) if view.due else "",
-        "today": format_day(today),
+        # A letter is read by people outside the service: dates in words, with the weekday.
+        "agreement_day": format_day_long(case.agreement_made_on) if case.agreement_made_on else "",
+        "due_day": format_day_long(view.due) if view.due else "",
+        "today": format_day_long(today),
         "regulation": regulation_for(action),
         "provider": settings.PROVIDER_NAME,
     }

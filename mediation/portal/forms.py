@@ -10,6 +10,7 @@ from django.utils import timezone
 from mediation.cases.models import Party
 from mediation.common.forms import GovukDateField, choice_field
 from mediation.domain import attendance as rules
+from mediation.domain.dates import format_day_long, format_time
 from mediation.meetings.models import SlotOffer
 from mediation.portal.models import AccessKind
 from mediation.uploads.forms import (
@@ -109,8 +110,8 @@ class InviteForm(forms.Form):
 def slot_label(slot: SlotOffer) -> str:
     start, end = slot.local_start, slot.local_end
     return (
-        f"{start:%A} {start.day} {start:%B %Y}, {start:%H:%M} to {end:%H:%M} "
-        f"({slot.get_mode_display().lower()})"
+        f"{format_day_long(start.date())}, {format_time(start.time())} to "
+        f"{format_time(end.time())}: {slot.get_mode_display().lower()}"
     )
 
 

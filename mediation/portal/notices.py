@@ -47,7 +47,7 @@ from mediation.notifications.services import message_queue
 from mediation.notifications.text_backends import texts_enabled
 from mediation.notifications.texts import is_mobile, text_queue
 from mediation.portal.models import LinkPurpose, PartyNotice
-from mediation.portal.services import lifetime_words, link_make
+from mediation.portal.services import link_how_words, link_make
 from mediation.portal.to_do import ToDo, case_to_do
 
 logger = logging.getLogger(__name__)
@@ -101,7 +101,8 @@ def _message_context(
         "contact": contact,
         "online": online,
         "link": SECRET_MARK,
-        "link_lasts": lifetime_words(_purpose(task)),
+        "link_button": link_how_words(_purpose(task))[0],
+        "link_lasts": link_how_words(_purpose(task))[1],
         "new_link": site_url(reverse("portal:new-link")),
         "portal": site_url(reverse("portal:start")),
     }

@@ -18,6 +18,7 @@ from django.utils import timezone
 from mediation.cases.models import Case, Party, PartyRole
 from mediation.deadlines.selectors import case_clocks
 from mediation.documents.models import Certificate, GeneratedDocument
+from mediation.domain.dates import spell_out_days
 from mediation.domain.party_tasks import TASK_SUBJECT, Stage, TaskKind
 from mediation.meetings.models import Meeting, MeetingLetter, SlotAnswer, SlotOffer
 from mediation.meetings.selectors import case_attendees
@@ -311,7 +312,8 @@ def appeal_for(access: PortalAccess, *, today: date | None = None) -> AppealView
     return AppealView(
         due=appeal.due,
         passed=appeal.due < today,
-        calculation=appeal.explanation,
+        # the deadline engine's explanation, its dates written in full for the family
+        calculation=spell_out_days(appeal.explanation),
         rule=appeal.rule,
         iass_contact=access.case.local_authority.iass_contact,
     )

@@ -93,6 +93,18 @@ def lifetime_words(purpose: str) -> str:
     return f"{hours // 24} days" if hours % 24 == 0 else f"{hours} hours"
 
 
+def link_how_words(purpose: str) -> tuple[str, str]:
+    """(the button the link's page shows, how long the link works), for the email: a child's
+    views link opens on "Start" and works until the views are sent; the others on "Continue",
+    once."""
+    if purpose == LinkPurpose.CHILD_VIEWS:
+        return "Start", (
+            f"You can use the link again until the views are sent, for up to "
+            f"{lifetime_words(purpose)}."
+        )
+    return "Continue", f"The link works once and stops working after {lifetime_words(purpose)}."
+
+
 ROLE_WORDS: dict[str, str] = {
     AccessKind.PARENT: "",
     AccessKind.LA_OFFICER: " for the local authority",
@@ -109,7 +121,7 @@ def email_wording(
     link (as SECRET_MARK; the real link is put in when the email is sent) and how to reach us.
     Never the child's name, the family or the disagreement: those are behind the link."""
     contact = service_contact()
-    expiry = lifetime_words(purpose)
+    button, lasts = link_how_words(purpose)
     about = f" – {reference}" if reference else ""
     if purpose == LinkPurpose.SIGN_IN:
         subject = f"Your link to sign in{about}"
@@ -150,8 +162,8 @@ def email_wording(
     body = (
         f"Hello,\n\n{opening}\n\n"
         + (f"{needed}\n\n" if needed else "")
-        + f"Open this link and press Continue:\n{SECRET_MARK}\n\n"
-        f"The link works once and stops working after {expiry}. If it has stopped working, "
+        + f"Open this link and press {button}:\n{SECRET_MARK}\n\n"
+        f"{lasts} If it has stopped working, "
         f"ask for a new one at {site_url(reverse('portal:new-link'))}\n\n"
         + (f"You can also do everything by phone or email instead:\n{reach}\n\n" if reach else "")
         + (f"Please quote reference {reference}.\n\n" if reference else "")
@@ -252,7 +264,11 @@ def _to_do_line(task: PartyTask) -> str:
         if task.kind == TaskKind.ACTION_DONE
         else task.what
     )
-    return f"{what}, by {format_day_long(task.due)}." if task.due else f"{what}."
+    line = f"{what}, by {format_day_long(task.due)}." if task.due else f"{what}."
+    # Something needed before the meeting says which day that is (the notice it stands for does).
+    if task.meeting_day:
+        line += f" The meeting is on {format_day_long(task.meeting_day)}."
+    return line
 
 
 # Staff ------------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from mediation.cases.models import Case, Party, PartyRole
+from mediation.common.days import day_start
 from mediation.deadlines.clocks import service_calendar
 from mediation.domain import attendance as rules
 from mediation.domain.calendar import WorkingCalendar
@@ -100,11 +101,13 @@ def case_to_do(
     by_pk = {p.pk: p for p in parties}
     accesses = list(PortalAccess.objects.filter(case=case, revoked_at=None))
     access_of: dict[tuple[int, str], PortalAccess] = {(a.party_id, a.kind): a for a in accesses}
-    meeting = (
-        Meeting.objects.filter(case=case, status=Meeting.Status.BOOKED)
-        .order_by("starts_at")
-        .first()
+    booked = list(
+        Meeting.objects.filter(case=case, status=Meeting.Status.BOOKED).order_by("starts_at")
     )
+    # A booked meeting whose day has passed was held (or missed): what was needed before it
+    # is no longer asked for, and no one is chased about it afterwards; nor are the dates
+    # offered before it was booked asked about again.
+    meeting = next((m for m in booked if m.starts_at >= day_start(today)), None)
     to_do: list[ToDo] = []
 
     def add(party: Party, task: PartyTask) -> None:
@@ -133,7 +136,7 @@ def case_to_do(
 
     # The dates offered ------------------------------------------------------------------
     slots: list[SlotOffer] = []
-    if meeting is None:
+    if not booked:
         slots = list(
             SlotOffer.objects.filter(case=case, starts_at__gt=timezone.now()).order_by(
                 "starts_at", "id"
@@ -183,7 +186,8 @@ def case_to_do(
             anchor = meeting_day or min(s.local_start.date() for s in slots)
             due = meeting_due or before_meeting_due(
                 meeting_day=anchor,
-                confirmed_on=today,
+                # from the day the dates were offered: "today" moved the date on every day
+                confirmed_on=timezone.localdate(min(s.created_at for s in slots)),
                 calendar=calendar,
                 working_days=before_meeting,
             )
@@ -261,7 +265,11 @@ def case_to_do(
 
     # Agreed actions ---------------------------------------------------------------------
     if statement is not None and statement.is_final:
-        actions = list(AgreedAction.objects.filter(statement=statement, done_on__isnull=True))
+        every_action = list(AgreedAction.objects.filter(statement=statement))
+        # Numbered as the party's list of agreed actions numbers them (1, 2, 3 on this
+        # statement), not by the action's id across all cases.
+        shown_as = {a.pk: str(n) for n, a in enumerate(every_action, 1)}
+        actions = [a for a in every_action if a.done_on is None]
         if actions:
             told_done = set(
                 PortalRequest.objects.filter(
@@ -291,7 +299,8 @@ def case_to_do(
                             TaskKind.ACTION_DONE,
                             f"action_done:{view.action.pk}",
                             view.due,
-                            action_number=view.action.number,
+                            action_number=shown_as[view.action.pk],
+                            action_id=view.action.pk,
                             notice=False,
                         ),
                     )

@@ -192,7 +192,10 @@ def case(request: HttpRequest, access: PortalAccess) -> HttpResponse:
         ]
         context["statement"] = selectors.statement_for(access)
     if access.kind == LA:
-        context["overdue_actions"] = [v for v in _la_actions(access) if v.overdue]
+        # (number as on the list of agreed actions, the action) for each overdue one
+        context["overdue_actions"] = [
+            (number, v) for number, v in enumerate(_la_actions(access), 1) if v.overdue
+        ]
     return render(request, "portal/case.html", context)
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import copy
+from datetime import datetime, time
 
 from django import template
 from django.forms import BoundField
 from django.utils.safestring import SafeString
 
 from mediation.common.words import lower_first as _lower_first
+from mediation.domain.dates import format_time
 
 register = template.Library()
 
@@ -17,6 +19,14 @@ register = template.Library()
 def lower_first(text: object) -> str:
     """A label in the middle of a sentence, its abbreviations kept (mediation.common.words)."""
     return _lower_first(str(text))
+
+
+@register.filter
+def clock(moment: datetime | time | None) -> str:
+    """A time of day as we write it for people: "10am", "2:30pm" (not "10:00 a.m.")."""
+    if moment is None or moment == "":
+        return ""
+    return format_time(moment.time() if isinstance(moment, datetime) else moment)
 
 
 # Keys are Django's BoundField.widget_type: the widget class name without "Input"/"Widget".

@@ -6,7 +6,7 @@ Uses the explicit England & Wales calendar written out in test_calendar.py.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mediation.domain.calendar import WEEKEND, SkippedDay
-from mediation.domain.dates import add_months, format_day_long
+from mediation.domain.dates import add_months, format_day_long, format_time
 from mediation.domain.deadlines import (
     ACTION_RULES,
     RULES,
@@ -734,3 +734,32 @@ def test_three_working_day_deadlines_land_on_working_days(start: date, event: st
         if found.from_ == f"events.{event}":
             assert ENGLAND_AND_WALES.is_working_day(found.due)
             assert ENGLAND_AND_WALES.working_days_between(start, found.due) == 3
+
+
+@pytest.mark.parametrize(
+    ("moment", "words"),
+    [
+        (time(10, 0), "10am"),
+        (time(14, 30), "2:30pm"),
+        (time(12, 0), "12pm"),
+        (time(0, 15), "12:15am"),
+        (time(9, 5), "9:05am"),
+    ],
+)
+def test_times_of_day_are_written_as_people_say_them(moment, words):
+    assert format_time(moment) == words
+
+
+def test_short_dates_in_an_explanation_are_spelled_out_for_families():
+    from mediation.domain.dates import spell_out_days
+
+    assert spell_out_days(
+        "2 months after the notice was sent on Thu 12 Nov 2026: Tue 12 Jan 2027 (skipped Sat 2 Jan)"
+    ) == (
+        "2 months after the notice was sent on Thursday 12 November 2026: Tuesday 12 January "
+        "2027 (skipped Saturday 2 January)"
+    )
+    assert spell_out_days("skipped Sat 2 and Sun 3 Jan: weekend") == (
+        "skipped Saturday 2 and Sunday 3 January: weekend"
+    )
+    assert spell_out_days("Monthly (not a date)") == "Monthly (not a date)"

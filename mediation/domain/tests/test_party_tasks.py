@@ -82,3 +82,22 @@ def test_answers_about_dates_within_working_days_and_before_the_first_date():
         calendar=CALENDAR,
         working_days=3,
     ) == date(2026, 12, 2)
+
+
+def test_a_date_needed_before_a_monday_meeting_or_date_is_a_working_day():
+    """Found trying the demo as the LA: "name the local authority's attendee (it was due
+    Sunday 20 December)": the day before a Monday is the Friday before."""
+    monday = date(2026, 12, 21)
+    assert before_meeting_due(
+        meeting_day=monday, confirmed_on=date(2026, 12, 18), calendar=CALENDAR, working_days=3
+    ) == date(2026, 12, 18)
+    assert answer_dates_due(
+        offered_on=date(2026, 12, 17), first_slot_day=monday, calendar=CALENDAR, working_days=3
+    ) == date(2026, 12, 18)
+    # after Christmas Day and Boxing Day (Monday 28th), the working day before Tuesday 29th
+    assert answer_dates_due(
+        offered_on=date(2026, 12, 23),
+        first_slot_day=date(2026, 12, 29),
+        calendar=CALENDAR,
+        working_days=3,
+    ) == date(2026, 12, 24)

@@ -127,6 +127,13 @@ def test_letters_carry_the_key_facts(arranging_case, case_officer_cal, tmp_path)
     assert "Grace Whitfield" in text and "12 Mill Lane" in text
     assert "Isla" not in text
     assert f"Reference {arranging_case.reference} · page 1 of " in text  # styled footer
+    # the letter's own date in words, as every date a party reads ("Wednesday 2 December
+    # 2026", not "Wed 2 Dec 2026")
+    from django.utils import timezone
+
+    from mediation.domain.dates import format_day_long
+
+    assert format_day_long(timezone.localdate()) in " ".join(text.split())
     info = subprocess.run(
         ["pdfinfo", str(tmp_path / "letter.pdf")], capture_output=True, check=True
     )

@@ -267,3 +267,41 @@ def test_the_decline_form_saves(client, case_officer_cal, mediator_mia, dr_case)
     )
     assert response.status_code == 302
     assert ParticipationDeclined.objects.get().side == "la"
+
+
+def test_emails_about_a_move_or_cancellation_say_why_without_what_staff_typed(
+    arranging_case, case_officer_cal, django_capture_on_commit_callbacks
+):
+    """Found trying the demo as the parent and the LA: "Your mediation meeting has moved" said
+    "Why: The LA is waiting for the specialist unit to say whether it has a place", words typed
+    by staff. An email carries only the reason from the short list; what was typed stays on the
+    case (and in a posted letter)."""
+    from django.core import mail
+
+    meeting = _book(arranging_case, case_officer_cal)
+    typed = "Amelia's school trip that day"
+    before = len(mail.outbox)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.meeting_reschedule(
+            meeting=meeting,
+            by=case_officer_cal,
+            starts_at=at(working_days_from_today(12)),
+            duration_minutes=120,
+            mode="online",
+            details=ONLINE,
+            reason=typed,
+            short_notice_consent=False,
+            requested_by="school",
+            reason_kind="not_available",
+        )
+        _cancel(meeting, case_officer_cal, who="family", why="illness")
+    sent = mail.outbox[before:]
+    moved = [m for m in sent if "has moved" in m.subject]
+    cancelled = [m for m in sent if "cancelled" in m.subject]
+    assert moved and cancelled
+    for message in moved:
+        assert "Why: Someone who must attend cannot come" in message.body
+    for message in cancelled:
+        assert "Why: Illness or an emergency" in message.body
+    for message in sent:
+        assert typed not in message.body and "Their officer is on leave" not in message.body

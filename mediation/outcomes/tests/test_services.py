@@ -8,6 +8,7 @@ import subprocess
 from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from mediation.cases.models import MediatorNote, Party
 from mediation.common.errors import ServiceError
@@ -555,12 +556,15 @@ def test_the_overdue_letter_cites_the_regulation_the_agreement_and_the_action(
     assert message.recipient_email == final_case.local_authority.contact_email
     text = pdf_text(bytes(message.attachments.get().content), tmp_path)
     assert_pdf_ua(bytes(message.attachments.get().content), title_contains=final_case.reference)
-    from mediation.domain.dates import format_day
+    from mediation.domain.dates import format_day_long
 
+    text = " ".join(text.split())  # a long date may wrap onto the next line
     for expected in (
         "regulation 42(2)",
-        format_day(HELD),
-        format_day(HELD + timedelta(weeks=2)),
+        # dates in words with the weekday, as every date a party reads
+        format_day_long(HELD),
+        format_day_long(HELD + timedelta(weeks=2)),
+        format_day_long(timezone.localdate()),
         "Agree to carry out an EHC needs assessment",
         final_case.reference,
         "Northfield Borough Council",

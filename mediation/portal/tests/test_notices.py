@@ -20,6 +20,7 @@ from mediation.domain.dates import format_day_long
 from mediation.notifications.models import Message
 from mediation.portal import notices
 from mediation.portal.models import PartyNotice
+from mediation.portal.to_do import case_to_do
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +48,9 @@ def _assert_says_what_when_how(message, *, what: str, due, reference: str) -> No
     day = format_day_long(due)
     assert day.removesuffix(f" {due.year}") in message.subject  # "by Tuesday 3 March"
     assert day in message.body
-    assert "/portal/link/" in message.body and "press Continue" in message.body
+    assert "/portal/link/" in message.body
+    # the button the link's page shows: "Start" on a child's views link, else "Continue"
+    assert ("press Start" if "views" in message.subject else "press Continue") in message.body
     assert PHONE in message.body
     for private in ("Isla", "Whitfield", "refused to assess"):
         assert private not in message.subject + message.body
@@ -432,3 +435,156 @@ def test_a_text_the_day_before_the_meeting_for_people_who_prefer_texts(
     body = texts.get().body
     assert "tomorrow" in body and format_day_long(meeting.local_start.date()) in body
     assert PHONE in body and "Whitfield" not in body
+
+
+def test_nothing_is_asked_for_a_meeting_once_its_day_has_passed(invited, case_officer_cal):
+    """Found trying the demo as the LA: after the meeting was held, the LA officer was still
+    sent "Still needed: name the local authority's attendee" about it (and the school would be
+    chased for information, the child's helper for views): a meeting's day passing ends them,
+    and the dates offered but not chosen are not asked about again."""
+    from mediation.meetings.services import meeting_book
+
+    case = _inform_la(invited["parent"].case, case_officer_cal)
+    chosen = _offer(case, case_officer_cal, 14)
+    _offer(case, case_officer_cal, 30)  # offered too, not chosen: still ahead after the meeting
+    meeting = meeting_book(
+        case=case,
+        slot=chosen,
+        by=case_officer_cal,
+        details={"online_link": "https://meet.example.org/m-1"},
+        short_notice_consent=False,
+        expected_state=CaseState.ARRANGING,
+    )
+    meeting_day = meeting.local_start.date()
+    with time_machine.travel(meeting_day - timedelta(days=1)):
+        # the day before, the LA, the school and the child's helper still have these to do
+        kinds = {item.task.kind.value for item in case_to_do(meeting.case)}
+        assert {"la_attendee", "information", "child_views"} <= kinds
+    before = len(mail.outbox)
+    with time_machine.travel(meeting_day + timedelta(days=3)):
+        notices.party_reminders_send()
+        sent = [m.subject for m in mail.outbox[before:]]
+        assert sent == []
+        assert case_to_do(meeting.case) == []
+
+
+def test_an_invitation_asking_for_something_before_the_meeting_gives_its_date(
+    invited, case_officer_cal
+):
+    """Found trying the demo as the school: the invitation said "Send us your information for
+    the meeting, by Thursday 10 December" and never which day the meeting is (an invitation
+    counts as the notice, so the notice that does say it was never sent)."""
+    from mediation.portal import services
+
+    meeting = _book(invited["parent"].case, case_officer_cal)
+    meeting_day = format_day_long(meeting.local_start.date())
+    before = len(mail.outbox)
+    services.access_new_link(access=invited["information_provider"], by=case_officer_cal)
+    (invitation,) = [m for m in mail.outbox[before:] if m.to == [INFO]]
+    assert "Send us your information for the meeting, by " in invitation.body
+    assert f"The meeting is on {meeting_day}." in invitation.body
+
+
+def test_the_childs_views_link_is_described_as_it_works(invited, case_officer_cal):
+    """Found trying the demo as the adult helping the child: the email said "press Continue"
+    and "The link works once", but the page says Start and the child may come back to it
+    until the views are sent (as the form itself tells them)."""
+    from mediation.portal import services
+
+    before = len(mail.outbox)
+    services.access_new_link(access=invited["child_views"], by=case_officer_cal)
+    (email,) = mail.outbox[before:]
+    assert "press Start" in email.body and "press Continue" not in email.body
+    assert "works once" not in email.body
+    assert "You can use the link again until the views are sent" in email.body
+    # a reminder about the views says the same
+    _book(invited["parent"].case, case_officer_cal)
+    (views,) = [m for m in _task_mail(before) if "views" in m.subject]
+    assert "press Start" in views.body and "works once" not in views.body
+
+
+def test_an_agreed_action_is_numbered_as_on_the_partys_list(client, invited, case_officer_cal):
+    """Found trying the demo as the LA: the email said "Tell us when agreed action 5 is done"
+    (the action's id across all cases) while the LA's list of agreed actions calls it Action 1;
+    the list did not mark it overdue either."""
+    from mediation.outcomes import services as outcome_services
+    from mediation.outcomes.models import PartyAgreement
+    from mediation.outcomes.selectors import agreeing_parties
+    from mediation.portal.tests.conftest import sign_in
+
+    case = _held(_book(invited["parent"].case, case_officer_cal).case, case_officer_cal)
+    with time_machine.travel(case.mediation_held_on):
+        outcome_services.statement_save(
+            case=case, by=case_officer_cal, key_points="Agreed.", outcome="agreed_all"
+        )
+        due = timezone.localdate() + timedelta(days=30)
+
+        def add(what, who):
+            return outcome_services.action_add(
+                case=case,
+                by=case_officer_cal,
+                data={
+                    "what": what,
+                    "who": who,
+                    "kind": "not_appealable",
+                    "section": "F",
+                    "agreed_due": due,
+                },
+            )
+
+        # an action added and removed first, so ids and the list's numbers differ
+        add("Removed before the statement was agreed", "school").delete()
+        add("Set up a daily check-in", "school")
+        la_action = add("Send the draft plan", "la")
+        statement = case.outcome_statement
+        statement.refresh_from_db()
+        for party in agreeing_parties(case):
+            PartyAgreement.objects.create(
+                statement=statement,
+                party=party,
+                content_hash=statement.content_hash,
+                version=statement.version,
+                method="in_meeting",
+                recorded_by=case_officer_cal,
+            )
+        outcome_services.statement_finalise(case=case, by=case_officer_cal)
+    assert la_action.pk != 2
+    before = len(mail.outbox)
+    with time_machine.travel(due + timedelta(days=1)):
+        notices.party_reminders_send()
+        (overdue,) = [m for m in mail.outbox[before:] if m.to == [LA]]
+        assert "agreed action 2 is done" in overdue.subject
+        assert "agreed action 2 is done" in overdue.body
+        sign_in(client, LA)
+        page = client.get(f"/portal/c/{case.reference}/").content.decode()
+        assert "Tell us when agreed action 2 is done" in page
+        assert f"/portal/c/{case.reference}/actions/{la_action.pk}/" in page
+        assert "Agreed action 2 was due by" in page
+        listed = client.get(f"/portal/c/{case.reference}/actions/").content.decode()
+        assert "Action 2: The local authority" in listed
+        assert "Overdue" in listed and format_day_long(due) in listed
+
+
+def test_the_las_date_for_naming_its_attendee_does_not_move_from_day_to_day(
+    invited, case_officer_cal
+):
+    """Found trying the demo as the LA: while dates were offered, the date to name the LA's
+    attendee was worked out from "today", so once it was near it moved on a day every day and
+    the LA was never told it had passed."""
+    case = _inform_la(invited["parent"].case, case_officer_cal)
+    _offer(case, case_officer_cal, 14)
+
+    def la_due():
+        (item,) = [i for i in case_to_do(case) if i.task.kind.value == "la_attendee"]
+        return item.task.due
+
+    due = la_due()
+    for later in (1, 5, 8, 10):
+        with time_machine.travel(timezone.localdate() + timedelta(days=later)):
+            assert la_due() == due
+    before = len(mail.outbox)
+    with time_machine.travel(due + timedelta(days=1)):
+        notices.party_reminders_send()
+    assert [m.to for m in mail.outbox[before:] if m.subject.startswith("Still needed: name")] == [
+        [LA]
+    ]

@@ -50,6 +50,12 @@ def test_parent_sees_who_what_to_do_and_the_appeal_deadline_in_words(client, inv
     assert "You do not need to do anything now" in body
     assert "You can appeal to the Tribunal until " in body
     assert "How we worked out this date" in body  # the calculation, inside a details element
+    # found trying the demo as a parent: the calculation said "Thu 12 Nov 2026" and "ask us or
+    # SENDIASS" (an abbreviation never spelled out): dates in full, SENDIASS named
+    calculation = body.split("How we worked out this date", 1)[1].split("</details>", 1)[0]
+    assert not re.search(r"\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d", calculation), calculation
+    assert re.search(r"\b\w+day \d{1,2} \w+ \d{4}", calculation)
+    assert "SEND Information, Advice and Support Service (SENDIASS)" in calculation
     assert "special educational needs and disabilities (SEND)" in body
     assert "0161 496 0000" in body
     # what the parent must not see on their page
@@ -149,6 +155,31 @@ def test_meeting_details_and_calendar_file(client, invited, ref, case_officer_ca
     assert "METHOD:REQUEST" in text and "method=REQUEST" in ics["Content-Type"]
     assert meeting.uid in text and PARENT in text
     assert LA not in text  # only their own address in the invitation
+
+
+def test_meeting_times_are_written_as_in_our_letters(client, invited, ref, case_officer_cal):
+    """Found trying the demo as the young person: the emails said "10am to 12pm" but the case
+    and meeting pages said "10:00 a.m. to 12:00 p.m." and the dates page "10:00 to 12:00"."""
+    from mediation.domain.dates import format_time
+    from mediation.portal.forms import slot_label
+
+    meeting = _meeting(invited["parent"].case, case_officer_cal)
+    start, end = format_time(meeting.local_start.time()), format_time(meeting.local_end.time())
+    sign_in(client, PARENT)
+    for page in (f"/portal/c/{ref}/", f"/portal/c/{ref}/meeting/"):
+        body = client.get(page).content.decode()
+        assert f"{start} to {end}" in body
+        assert "a.m." not in body and "p.m." not in body
+    label = slot_label(_slot(invited["parent"].case, case_officer_cal, 12))
+    assert re.search(r"^\w+day \d+ \w+ \d{4}, \d+(:\d\d)?[ap]m to \d+(:\d\d)?[ap]m: ", label)
+    assert "((" not in label and "))" not in label
+    # the mediator's role is explained once, without brackets inside brackets
+    case = invited["parent"].case
+    case.mediator = case_officer_cal
+    case.save(update_fields=["mediator"])
+    body = client.get(f"/portal/c/{ref}/meeting/").content.decode()
+    assert "(mediator, the independent person who runs the meeting)" in body
+    assert "))" not in body
 
 
 def test_parent_asks_for_a_supporter(client, invited, ref):
@@ -546,3 +577,31 @@ def test_several_cases_give_a_list_after_sign_in(
     assert second.reference in body and invited["parent"].case.reference in body
     assert client.get(f"/portal/c/{second.reference}/").status_code == 200
     assert client.get(f"/portal/c/{invited['parent'].case.reference}/attendee/").status_code == 200
+
+
+def test_the_case_page_links_only_to_what_there_is(client, invited, ref, case_officer_cal):
+    """Found trying the demo as the LA: its page offered "Meeting dates" once the meeting was
+    booked and "Agreed actions" before there were any, each a page saying there is nothing."""
+    _meeting(invited["parent"].case, case_officer_cal)
+    for email in (PARENT, LA):
+        sign_in(client, email)
+        body = client.get(f"/portal/c/{ref}/").content.decode()
+        assert f"/portal/c/{ref}/meeting/" in body
+        assert f"/portal/c/{ref}/dates/" not in body
+        assert f"/portal/c/{ref}/actions/" not in body
+
+
+def test_every_link_on_the_case_page_opens_for_each_kind_of_party(
+    client, invited, ref, case_officer_cal
+):
+    """Found trying the demo as the school: its case page linked to the meeting page ("Who will
+    be there, what to bring..."), which only the family and the LA may open: a 404."""
+    _meeting(invited["parent"].case, case_officer_cal)
+    for email in (PARENT, LA, INFO):
+        sign_in(client, email)
+        body = client.get(f"/portal/c/{ref}/").content.decode()
+        links = set(re.findall(r'href="(/portal/c/[^"]+)"', body))
+        assert links
+        for link in links:
+            response = client.get(link)
+            assert response.status_code == 200, (email, link, response.status_code)
