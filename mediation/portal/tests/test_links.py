@@ -206,6 +206,10 @@ def test_known_and_unknown_addresses_get_identical_answers(client, invited):
     assert csrf.sub(b"", known.content) == csrf.sub(b"", unknown.content)
     assert [m.to for m in mail.outbox] == [["omar.hassan@northfield.example.gov.uk"]]
     assert mail.outbox[0].subject.startswith("Your link to sign in – MED-")
+    # The same page answers a child's helper: it does not say every link works once.
+    page = known.content.decode()
+    assert "A link to sign in works once, for 15 minutes." in page
+    assert "works until their views are sent" in page
 
 
 def test_revoked_access_gets_no_link_but_the_same_answer(client, invited, case_officer_cal):

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from mediation.audit.models import AuditEvent
+from mediation.cases.models import Case
 from mediation.portal.models import PortalLink, PortalRequest
 from mediation.portal.tests.conftest import sign_in, token_from_mail
 from mediation.timeline.models import TimelineEntry
@@ -605,3 +606,20 @@ def test_every_link_on_the_case_page_opens_for_each_kind_of_party(
         for link in links:
             response = client.get(link)
             assert response.status_code == 200, (email, link, response.status_code)
+
+
+def test_a_held_meeting_is_shown_as_held_and_the_la_is_not_asked_about_it(
+    client, invited, ref, case_officer_cal
+):
+    """Found trying the demo as the LA officer: after the meeting, the case page still gave
+    its date and time as if it were to come, and asked the LA to name who will attend."""
+    case = invited["la_officer"].case
+    meeting = _meeting(case, case_officer_cal)
+    sign_in(client, LA)
+    body = client.get(f"/portal/c/{ref}/").content.decode()
+    assert "Name who will attend" in body and "The meeting took place" not in body
+    held = meeting.local_start.date()
+    Case.objects.filter(pk=case.pk).update(mediation_held_on=held)
+    body = client.get(f"/portal/c/{ref}/").content.decode()
+    assert f"The meeting took place on {held:%A} {held.day} {held:%B %Y}." in body
+    assert "Name who will attend" not in body
