@@ -42,7 +42,7 @@ def download(request: AuthenticatedHttpRequest, reference: str, document_id: int
     )
     # Noted as read by access_document: one "document.download" event names it (ADR 0029).
     read_noted(document, kind=document.kind, version=document.version, sha256=document.sha256)
-    return pdf_response(bytes(document.pdf), document.filename)
+    return pdf_response(document.pdf_bytes(), document.filename)
 
 
 @manager_view

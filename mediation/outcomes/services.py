@@ -799,7 +799,7 @@ def statement_circulate(
         .first()
     )
     if document is not None and document.html == html:
-        pdf = bytes(document.pdf)
+        pdf = document.pdf_bytes()
     else:
         document = None
     filename = f"{case.reference}-outcome-statement.pdf"

@@ -64,7 +64,11 @@ CASE_DATA: list[tuple[str, str, dict[str, object]]] = [
     ),
     ("meetings.MeetingChange", "meeting__case", {"reason": ""}),
     ("meetings.MediatorCall", "meeting__case", {"note": ""}),
-    ("documents.GeneratedDocument", "case", {"title": ANONYMISED, "html": "", "pdf": b""}),
+    (
+        "documents.GeneratedDocument",
+        "case",
+        {"title": ANONYMISED, "html": "", "pdf": b"", "stored_name": ""},
+    ),
     ("documents.Certificate", "case", {"revoke_reason": "", "appeal_deadline_why": ""}),
     ("outcomes.OutcomeStatement", "case", {"key_points": ""}),
     ("outcomes.AgreedAction", "case", {"what": ANONYMISED, "who": "", "done_evidence": ""}),
