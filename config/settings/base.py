@@ -399,7 +399,7 @@ if UPLOAD_STORAGE == "s3":
 elif UPLOAD_STORAGE != "filesystem":
     raise ImproperlyConfigured("UPLOAD_STORAGE must be filesystem or s3.")
 # Documents the service makes (letters, statements, certificates, invoices, quarterly reports,
-# hand-over archives): in their database rows by default (DOCUMENT_STORAGE=database), or with
+# hand-over archives, message attachments): in their database rows by default (DOCUMENT_STORAGE=database), or with
 # DOCUMENT_STORAGE=s3 in a private bucket ("documents" storage; DOCUMENT_S3_* variables, each
 # blank one taken from UPLOAD_S3_*, the prefix "documents" unless DOCUMENT_S3_PREFIX), so that
 # several machines serve them without sharing a disk (ADR 0070, docs/scaling.md).

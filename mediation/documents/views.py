@@ -174,7 +174,7 @@ def letter_pdf(request: AuthenticatedHttpRequest, message_id: int) -> HttpRespon
         raise Http404("This letter has no PDF here: print it from its case.")
     # Sent as an attachment: the request's one event is a "document.download" naming it.
     read_noted(letter)
-    return pdf_response(bytes(attachment.content), attachment.filename)
+    return pdf_response(attachment.content_bytes(), attachment.filename)
 
 
 @staff_view(lambda user: user.sees_all_cases)

@@ -882,7 +882,7 @@ def delivery_resend(
         raise ServiceError("Only the case's mediator or a case officer can resend.")
     original = Message.objects.get(pk=delivery.message_id)
     attachments = [
-        (a.filename, a.content_type, bytes(a.content))
+        (a.filename, a.content_type, a.content_bytes())
         for a in MessageAttachment.objects.filter(message=original)
     ]
     message, _created = message_queue(

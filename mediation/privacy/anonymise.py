@@ -77,7 +77,11 @@ CASE_DATA: list[tuple[str, str, dict[str, object]]] = [
     ("outcomes.Delivery", "statement__case", {"recipient_name": ""}),
     ("outcomes.ActionChase", "action__case", {"note": "", "sent_to": ""}),
     ("notifications.Message", "case_id", {"recipient_email": "", "recipient_name": "", "body": ""}),
-    ("notifications.MessageAttachment", "message__case_id", {"content": b""}),
+    (
+        "notifications.MessageAttachment",
+        "message__case_id",
+        {"content": b"", "stored_name": ""},
+    ),
     ("privacy.LegalHold", "case", {"reason": "", "lift_reason": ""}),
     # Anonymising ends portal access too: the address goes and every link stops working.
     ("portal.PortalAccess", "case", {"email": "", "revoked_at": Coalesce("revoked_at", Now())}),

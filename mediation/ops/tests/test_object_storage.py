@@ -2,7 +2,8 @@
 with moto's server standing in for S3: a file uploaded through the upload page comes back through
 the download view; a certificate and a quarterly report are kept in the bucket, encrypted, not
 in their rows, and served back through their access-checked views; anonymising a case deletes
-its documents' objects, and a report made again replaces its object. Runs on SQLite and PostgreSQL (ADR 0070)."""
+its documents' objects (and the copies sent with its messages), and a report made again
+replaces its object. Runs on SQLite and PostgreSQL (ADR 0070)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from config.settings import base
 from conftest import login
 from mediation.documents.models import Certificate
 from mediation.documents.tests.support import NOW, declined_certificate_case
+from mediation.notifications.models import MessageAttachment
 from mediation.ops.tests.object_store import new_bucket
 from mediation.privacy import services as privacy_services
 from mediation.privacy.models import AnonymisedCase
@@ -88,6 +90,16 @@ def test_a_certificate_is_kept_in_the_bucket_served_back_and_deleted_with_the_ca
     login(client, case_officer_cal)
     response = client.get(reverse("documents:download", args=[case.reference, document.pk]))
     assert response.status_code == 200 and response.content == pdf
+    # The copies sent with the emails (to the family, to the LA) are in the bucket too.
+    attachments = list(
+        MessageAttachment.objects.filter(
+            message__case_id=case.pk, filename=f"{document.certificate.reference}.pdf"
+        )
+    )
+    assert len(attachments) == 2
+    assert all(bytes(a.content) == b"" and a.content_bytes() == pdf for a in attachments)
+    attachment_keys = {f"documents/{a.stored_name}" for a in attachments}
+    assert attachment_keys <= set(bucket.keys("documents/messages/"))
 
     kept = bucket.keys(f"documents/cases/{case.pk}/")
     assert key in kept
@@ -96,6 +108,7 @@ def test_a_certificate_is_kept_in_the_bucket_served_back_and_deleted_with_the_ca
             case=case, reason=AnonymisedCase.Reason.ERASURE, by=case_officer_cal
         )
     assert bucket.keys(f"documents/cases/{case.pk}/") == []
+    assert not attachment_keys & set(bucket.keys("documents/messages/"))
     document.refresh_from_db()
     assert document.stored_name == "" and document.pdf_bytes() == b""
 
