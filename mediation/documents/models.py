@@ -41,7 +41,7 @@ class GeneratedDocument(models.Model):
     # The PDF is in `pdf`, or (DOCUMENT_STORAGE=s3) in the documents storage under `stored_name`;
     # read it with pdf_bytes() (mediation.common.kept_documents).
     pdf = models.BinaryField()
-    stored_name = models.CharField(max_length=200, blank=True, default="")
+    stored_name = models.CharField(max_length=200, blank=True, default="", db_default="")
     sha256 = models.CharField(max_length=64)
     generated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -157,7 +157,7 @@ class Handover(models.Model):
     # The zip is in `archive`, or (DOCUMENT_STORAGE=s3) in the documents storage under
     # `stored_name`; read it with archive_content().
     archive = models.BinaryField(blank=True, default=b"")
-    stored_name = models.CharField(max_length=200, blank=True, default="")
+    stored_name = models.CharField(max_length=200, blank=True, default="", db_default="")
     sha256 = models.CharField(max_length=64, blank=True)
     made_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

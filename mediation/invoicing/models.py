@@ -154,7 +154,7 @@ class Invoice(_ImmutableModel):
     html = models.TextField()
     # The PDF is in `pdf`, or (DOCUMENT_STORAGE=s3) in the documents storage under `stored_name`.
     pdf = models.BinaryField()
-    stored_name = models.CharField(max_length=200, blank=True, default="")
+    stored_name = models.CharField(max_length=200, blank=True, default="", db_default="")
     sha256 = models.CharField(max_length=64)
 
     class Meta:
@@ -222,7 +222,7 @@ class CreditNote(_ImmutableModel):
     html = models.TextField()
     # The PDF is in `pdf`, or (DOCUMENT_STORAGE=s3) in the documents storage under `stored_name`.
     pdf = models.BinaryField()
-    stored_name = models.CharField(max_length=200, blank=True, default="")
+    stored_name = models.CharField(max_length=200, blank=True, default="", db_default="")
     sha256 = models.CharField(max_length=64)
 
     class Meta:

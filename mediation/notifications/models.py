@@ -120,7 +120,7 @@ class MessageAttachment(models.Model):
     # The bytes are in `content`, or (DOCUMENT_STORAGE=s3) in the documents storage under
     # `stored_name`; read them with content_bytes().
     content = models.BinaryField()
-    stored_name = models.CharField(max_length=200, blank=True, default="")
+    stored_name = models.CharField(max_length=200, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["id"]

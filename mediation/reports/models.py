@@ -49,7 +49,7 @@ class QuarterlyReport(models.Model):
     html = models.TextField(blank=True)
     # The PDF is in `pdf`, or (DOCUMENT_STORAGE=s3) in the documents storage under `stored_name`.
     pdf = models.BinaryField(blank=True, default=b"")
-    stored_name = models.CharField(max_length=200, blank=True, default="")
+    stored_name = models.CharField(max_length=200, blank=True, default="", db_default="")
     sha256 = models.CharField(max_length=64, blank=True)
     error = models.CharField(max_length=300, blank=True)
     # The notifications.Message ids of each time it was emailed to the LA.
