@@ -3,9 +3,11 @@ with moto's server standing in for S3: a file uploaded through the upload page c
 the download view; a certificate and a quarterly report are kept in the bucket, encrypted, not
 in their rows, and served back through their access-checked views; anonymising a case deletes
 its documents' objects (and the copies sent with its messages), and a report made again
-replaces its object. Runs on SQLite and PostgreSQL (ADR 0070)."""
+replaces its object; a hand-over archive is kept in the bucket and reads back whole. Runs on SQLite and PostgreSQL (ADR 0070)."""
 
 from __future__ import annotations
+
+import hashlib
 
 import pytest
 import time_machine
@@ -15,6 +17,8 @@ from config.settings import base
 from conftest import login
 from mediation.documents.models import Certificate
 from mediation.documents.tests.support import NOW, declined_certificate_case
+from mediation.exchange import handover as handover_services
+from mediation.exchange.models import Handover
 from mediation.notifications.models import MessageAttachment
 from mediation.ops.tests.object_store import new_bucket
 from mediation.privacy import services as privacy_services
@@ -136,3 +140,20 @@ def test_a_quarterly_report_made_again_replaces_its_object(
     response = client.get(reverse("reports:quarterly-pdf", args=[second.pk]))
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF-") and response.content == second.pdf_bytes()
+
+
+def test_a_hand_over_archive_is_kept_in_the_bucket(
+    bucket, open_case, manager_sue, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        handover_services.handover_start(authority=open_case.local_authority, by=manager_sue)
+    handover = Handover.objects.get()
+    assert handover.status == Handover.Status.READY, handover.error
+    assert bytes(handover.archive) == b"" and handover.stored_name.startswith("handovers/")
+    stored = bucket.client.get_object(Bucket=bucket.name, Key=f"documents/{handover.stored_name}")
+    assert stored["ServerSideEncryption"] == "AES256"
+    data = handover.archive_content()
+    assert data == stored["Body"].read()
+    assert hashlib.sha256(data).hexdigest() == handover.sha256
+    archive = handover_services.archive_read(data)  # every file checked against the manifest
+    assert f"cases/{open_case.reference}/case.json" in archive.files
