@@ -356,31 +356,58 @@ STORAGES: dict[str, dict[str, Any]] = {
         },
     },
 }
-# UPLOAD_STORAGE=s3 keeps uploads in a private S3 bucket instead (django-storages); credentials
-# come from the usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY variables or the instance role.
-UPLOAD_STORAGE = env_str("UPLOAD_STORAGE", "filesystem")
-if UPLOAD_STORAGE == "s3":
-    STORAGES["uploads"] = {
+
+
+def s3_storage_from_env(setting: str, default_prefix: str, fallback: str = "") -> dict[str, Any]:
+    """A private S3 bucket through django-storages, from the SETTING_S3_* variables (each, when
+    blank, taken from the same FALLBACK_S3_* variable): never public, encrypted at rest, read
+    only through the service's own access-checked views."""
+
+    def value(name: str, default: str = "") -> str:
+        found = env_str(f"{setting}_S3_{name}", "")
+        if not found and fallback:
+            found = env_str(f"{fallback}_S3_{name}", "")
+        return found or default
+
+    bucket = value("BUCKET")
+    if not bucket:
+        raise ImproperlyConfigured(f"{setting}_STORAGE=s3 needs {setting}_S3_BUCKET.")
+    encryption = value("SERVER_SIDE_ENCRYPTION", "AES256")
+    return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": env_str("UPLOAD_S3_BUCKET"),
-            "location": env_str("UPLOAD_S3_PREFIX", "uploads"),
-            "region_name": env_str("UPLOAD_S3_REGION", "") or None,
-            "endpoint_url": env_str("UPLOAD_S3_ENDPOINT_URL", "") or None,
+            "bucket_name": bucket,
+            # The prefix is never taken from the fallback: uploads and documents stay apart.
+            "location": env_str(f"{setting}_S3_PREFIX", default_prefix),
+            "region_name": value("REGION") or None,
+            "endpoint_url": value("ENDPOINT_URL") or None,
             "default_acl": None,  # the bucket's own policy: private, no public ACLs
             "file_overwrite": False,
             "querystring_auth": True,
             "object_parameters": (
-                {"ServerSideEncryption": env_str("UPLOAD_S3_SERVER_SIDE_ENCRYPTION", "AES256")}
-                if env_str("UPLOAD_S3_SERVER_SIDE_ENCRYPTION", "AES256") != "none"
-                else {}
+                {"ServerSideEncryption": encryption} if encryption != "none" else {}
             ),
         },
     }
-elif UPLOAD_STORAGE != "filesystem":
-    from django.core.exceptions import ImproperlyConfigured
 
+
+# UPLOAD_STORAGE=s3 keeps uploads in a private S3 bucket instead (django-storages); credentials
+# come from the usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY variables or the instance role.
+UPLOAD_STORAGE = env_str("UPLOAD_STORAGE", "filesystem")
+if UPLOAD_STORAGE == "s3":
+    STORAGES["uploads"] = s3_storage_from_env("UPLOAD", "uploads")
+elif UPLOAD_STORAGE != "filesystem":
     raise ImproperlyConfigured("UPLOAD_STORAGE must be filesystem or s3.")
+# Documents the service makes (letters, statements, certificates, invoices, quarterly reports,
+# hand-over archives, message attachments): in their database rows by default (DOCUMENT_STORAGE=database), or with
+# DOCUMENT_STORAGE=s3 in a private bucket ("documents" storage; DOCUMENT_S3_* variables, each
+# blank one taken from UPLOAD_S3_*, the prefix "documents" unless DOCUMENT_S3_PREFIX), so that
+# several machines serve them without sharing a disk (ADR 0070, docs/scaling.md).
+DOCUMENT_STORAGE = env_str("DOCUMENT_STORAGE", "database")
+if DOCUMENT_STORAGE == "s3":
+    STORAGES["documents"] = s3_storage_from_env("DOCUMENT", "documents", fallback="UPLOAD")
+elif DOCUMENT_STORAGE != "database":
+    raise ImproperlyConfigured("DOCUMENT_STORAGE must be database or s3.")
 # Backups (`make backup`, mediation/ops/backups.py): archives go to BACKUP_DIR. With
 # BACKUP_PUBLIC_KEY (an X25519 public key, PEM text or a file's path, from `manage.py
 # backup_keygen`) they are encrypted to it, and only its private key, kept elsewhere, restores

@@ -1,7 +1,8 @@
 """Generated documents, the wording of letters, certificates, and the verification counter.
 
 - `GeneratedDocument`: every letter, statement or certificate the system makes, stored as it was issued
-  (HTML, PDF bytes and the PDF's SHA-256). Rows are only ever added: a change of wording makes
+  (HTML, PDF bytes and the PDF's SHA-256; the bytes in the row or, with DOCUMENT_STORAGE=s3, in
+  object storage). Rows are only ever added: a change of wording makes
   new documents from then on and never touches issued ones.
 - `LetterTemplate`: the wording managers can edit, one row per saved version (the highest
   version of a code is the one in use). Plain paragraphs with a few named placeholders; never
@@ -19,6 +20,7 @@ from django.db import models
 from django.utils import timezone
 
 from mediation.cases.models import Case, CertificateKind
+from mediation.common.kept_documents import kept_bytes
 
 
 class DocumentKind(models.TextChoices):
@@ -36,7 +38,10 @@ class GeneratedDocument(models.Model):
     # 1, 2, 3... for each case and kind, in the order they were made.
     version = models.PositiveIntegerField()
     html = models.TextField()
+    # The PDF is in `pdf`, or (DOCUMENT_STORAGE=s3) in the documents storage under `stored_name`;
+    # read it with pdf_bytes() (mediation.common.kept_documents).
     pdf = models.BinaryField()
+    stored_name = models.CharField(max_length=200, blank=True, default="", db_default="")
     sha256 = models.CharField(max_length=64)
     generated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -57,6 +62,9 @@ class GeneratedDocument(models.Model):
     @property
     def filename(self) -> str:
         return f"{self.case.reference}-{self.kind.replace('_', '-')}-v{self.version}.pdf"
+
+    def pdf_bytes(self) -> bytes:
+        return kept_bytes(self.pdf, self.stored_name)
 
 
 class LetterCode(models.TextChoices):

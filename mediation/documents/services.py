@@ -24,6 +24,7 @@ from mediation.authorities.models import LocalAuthority
 from mediation.cases.models import Case, ContactPreference, Party
 from mediation.cases.services import reference_next
 from mediation.common.errors import ServiceError
+from mediation.common.kept_documents import keep
 from mediation.common.pdf import html_to_pdf, sha256_hex
 from mediation.deadlines.clocks import case_facts, service_calendar
 from mediation.deadlines.models import Deadline
@@ -82,13 +83,15 @@ def document_store(
     numbered one after the other; the unique constraint refuses a duplicate in any case).
     """
     last = GeneratedDocument.objects.filter(case=case, kind=kind).aggregate(v=Max("version"))["v"]
+    inline, stored_name = keep(pdf, folder=f"cases/{case.pk}")
     return GeneratedDocument.objects.create(
         case=case,
         kind=kind,
         title=title,
         version=(last or 0) + 1,
         html=html,
-        pdf=pdf,
+        pdf=inline,
+        stored_name=stored_name,
         sha256=sha256_hex(pdf),
         generated_by=by,
     )
@@ -425,7 +428,7 @@ def _certificate_send(
     """Queue the certificate to the family (email, or a letter to post) and to the LA's contact
     email. Returns a line for the timeline saying who gets what."""
     pdf_name = f"{certificate.reference}.pdf"
-    attachment = (pdf_name, "application/pdf", bytes(certificate.document.pdf))
+    attachment = (pdf_name, "application/pdf", certificate.document.pdf_bytes())
     subject = f"Mediation certificate {certificate.reference}"
     family_wording = letter_template_current(LetterCode.CERTIFICATE_FAMILY)
     said: list[str] = []

@@ -42,7 +42,7 @@ def download(request: AuthenticatedHttpRequest, reference: str, document_id: int
     )
     # Noted as read by access_document: one "document.download" event names it (ADR 0029).
     read_noted(document, kind=document.kind, version=document.version, sha256=document.sha256)
-    return pdf_response(bytes(document.pdf), document.filename)
+    return pdf_response(document.pdf_bytes(), document.filename)
 
 
 @manager_view
@@ -174,7 +174,7 @@ def letter_pdf(request: AuthenticatedHttpRequest, message_id: int) -> HttpRespon
         raise Http404("This letter has no PDF here: print it from its case.")
     # Sent as an attachment: the request's one event is a "document.download" naming it.
     read_noted(letter)
-    return pdf_response(bytes(attachment.content), attachment.filename)
+    return pdf_response(attachment.content_bytes(), attachment.filename)
 
 
 @staff_view(lambda user: user.sees_all_cases)

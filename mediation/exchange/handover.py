@@ -45,6 +45,7 @@ from mediation.authorities.models import LocalAuthority
 from mediation.cases.models import OPEN_CASE, Case, ClosureOutcome, Party
 from mediation.common.dispatch import enqueue_on_commit
 from mediation.common.errors import ServiceError
+from mediation.common.kept_documents import keep
 from mediation.deadlines.labels import deadline_label
 from mediation.deadlines.models import Deadline
 from mediation.documents.models import Certificate, GeneratedDocument
@@ -364,7 +365,7 @@ def archive_bytes(
             record, ensure_ascii=False, indent=2, sort_keys=True
         ).encode("utf-8")
         for document in GeneratedDocument.objects.filter(case=case).order_by("id"):
-            files[f"cases/{case.reference}/documents/{document.filename}"] = bytes(document.pdf)
+            files[f"cases/{case.reference}/documents/{document.filename}"] = document.pdf_bytes()
         if progress is not None:
             progress(done)
     files["cases.csv"] = _table(caseload_rows(cases))
@@ -645,6 +646,7 @@ def handover_make(*, handover_id: int) -> bool:
             progress=lambda done: Handover.objects.filter(pk=handover_id).update(cases_done=done),
         )
         digest = hashlib.sha256(data).hexdigest()
+        inline, stored_name = keep(data, folder="handovers", extension="zip")
         with transaction.atomic():
             for case in cases:
                 timeline_record(
@@ -657,7 +659,8 @@ def handover_make(*, handover_id: int) -> bool:
                 )
             Handover.objects.filter(pk=handover_id).update(
                 status=Handover.Status.READY,
-                archive=data,
+                archive=inline,
+                stored_name=stored_name,
                 sha256=digest,
                 ready_at=timezone.now(),
                 cases_done=len(cases),

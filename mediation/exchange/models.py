@@ -23,6 +23,7 @@ from django.utils import timezone
 from mediation.authorities.models import LocalAuthority
 from mediation.cases.models import Case
 from mediation.common.encryption import EncryptedTextField
+from mediation.common.kept_documents import kept_bytes
 
 
 class ColumnMapping(models.Model):
@@ -153,7 +154,10 @@ class Handover(models.Model):
     # The ids of the cases in the archive: closing closes exactly these.
     case_ids = models.JSONField(default=list, blank=True)
     cases_done = models.PositiveIntegerField(default=0)
+    # The zip is in `archive`, or (DOCUMENT_STORAGE=s3) in the documents storage under
+    # `stored_name`; read it with archive_content().
     archive = models.BinaryField(blank=True, default=b"")
+    stored_name = models.CharField(max_length=200, blank=True, default="", db_default="")
     sha256 = models.CharField(max_length=64, blank=True)
     made_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -172,6 +176,9 @@ class Handover(models.Model):
 
     def __str__(self) -> str:
         return f"Hand-over {self.pk} ({self.local_authority_id})"
+
+    def archive_content(self) -> bytes:
+        return kept_bytes(self.archive, self.stored_name)
 
     @property
     def in_progress(self) -> bool:

@@ -307,7 +307,7 @@ def handover_download(request: AuthenticatedHttpRequest, handover_id: int) -> Ht
     if not handover.sha256:
         raise Http404("The archive is not ready")
     handover_services.handover_record_download(handover=handover, by=request.user, request=request)
-    response = HttpResponse(bytes(handover.archive), content_type="application/zip")
+    response = HttpResponse(handover.archive_content(), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{handover.filename}"'
     response["Cache-Control"] = "no-store"
     return response

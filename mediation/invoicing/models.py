@@ -27,6 +27,7 @@ from django.db import models
 from django.utils import timezone
 
 from mediation.authorities.models import Contract, LocalAuthority
+from mediation.common.kept_documents import kept_bytes
 
 
 class ImmutableRecord(Exception):
@@ -151,7 +152,9 @@ class Invoice(_ImmutableModel):
     vat_pence = models.PositiveIntegerField()
     total_pence = models.PositiveIntegerField()
     html = models.TextField()
+    # The PDF is in `pdf`, or (DOCUMENT_STORAGE=s3) in the documents storage under `stored_name`.
     pdf = models.BinaryField()
+    stored_name = models.CharField(max_length=200, blank=True, default="", db_default="")
     sha256 = models.CharField(max_length=64)
 
     class Meta:
@@ -167,6 +170,9 @@ class Invoice(_ImmutableModel):
     @property
     def filename(self) -> str:
         return f"{self.number}.pdf"
+
+    def pdf_bytes(self) -> bytes:
+        return kept_bytes(self.pdf, self.stored_name)
 
 
 class InvoiceLine(_ImmutableModel):
@@ -214,7 +220,9 @@ class CreditNote(_ImmutableModel):
     vat_pence = models.PositiveIntegerField()
     total_pence = models.PositiveIntegerField()
     html = models.TextField()
+    # The PDF is in `pdf`, or (DOCUMENT_STORAGE=s3) in the documents storage under `stored_name`.
     pdf = models.BinaryField()
+    stored_name = models.CharField(max_length=200, blank=True, default="", db_default="")
     sha256 = models.CharField(max_length=64)
 
     class Meta:
@@ -227,6 +235,9 @@ class CreditNote(_ImmutableModel):
     @property
     def filename(self) -> str:
         return f"{self.number}.pdf"
+
+    def pdf_bytes(self) -> bytes:
+        return kept_bytes(self.pdf, self.stored_name)
 
 
 class CreditNoteLine(_ImmutableModel):

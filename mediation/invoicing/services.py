@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -23,6 +24,7 @@ from mediation.audit.services import audit_record
 from mediation.authorities.models import Contract, LocalAuthority
 from mediation.cases.models import ReferenceCounter
 from mediation.common.errors import DraftChanged, ServiceError
+from mediation.common.kept_documents import keep
 from mediation.common.pdf import html_to_pdf, sha256_hex
 from mediation.domain.billing import format_pence, line_amounts
 from mediation.domain.dates import format_day
@@ -165,6 +167,12 @@ def _document_context(**context: object) -> dict:
     return {"provider": settings.PROVIDER_NAME, **context}
 
 
+def _kept_pdf(pdf: bytes, *, folder: str) -> dict[str, Any]:
+    """The PDF's fields of a new invoice or credit note (in the row or in object storage)."""
+    inline, stored_name = keep(pdf, folder=folder)
+    return {"pdf": inline, "stored_name": stored_name, "sha256": sha256_hex(pdf)}
+
+
 def _render(template: str, context: dict) -> tuple[str, bytes]:
     """The document's HTML and its PDF: A4, tagged PDF/UA-1 (tables and headings readable by
     screen readers), as the documents app makes certificates."""
@@ -275,8 +283,7 @@ def _invoice_issue(
         vat_pence=draft.vat_pence,
         total_pence=draft.total_pence,
         html=html,
-        pdf=pdf,
-        sha256=sha256_hex(pdf),
+        **_kept_pdf(pdf, folder="invoices"),
     )
     items: list[BilledActivity] = []
     for position, line in enumerate(draft.lines, start=1):
@@ -425,8 +432,7 @@ def credit_note_issue(
         vat_pence=vat,
         total_pence=net + vat,
         html=html,
-        pdf=pdf,
-        sha256=sha256_hex(pdf),
+        **_kept_pdf(pdf, folder="credit-notes"),
     )
     CreditNoteLine.objects.bulk_create(
         CreditNoteLine(
@@ -595,7 +601,7 @@ def invoice_send(
         to_name=authority.name,
         subject=f"{what} {document.number} from {settings.PROVIDER_NAME}",
         body=body,
-        attachments=[(document.filename, "application/pdf", bytes(document.pdf))],
+        attachments=[(document.filename, "application/pdf", document.pdf_bytes())],
     )
     dispatch = InvoiceDispatch.objects.create(
         invoice=invoice,

@@ -290,7 +290,7 @@ def invoice_detail(request: AuthenticatedHttpRequest, number: str) -> HttpRespon
 def invoice_pdf(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     invoice = selectors.get_invoice(number)
     services.record_download(document=invoice, file_format="pdf", by=request.user, request=request)
-    return pdf_response(bytes(invoice.pdf), invoice.filename)
+    return pdf_response(invoice.pdf_bytes(), invoice.filename)
 
 
 def _csv_response(text: str, filename: str) -> HttpResponse:
@@ -326,7 +326,7 @@ def credit_note_pdf(request: AuthenticatedHttpRequest, number: str, note: str) -
     services.record_download(
         document=credit_note, file_format="pdf", by=request.user, request=request
     )
-    return pdf_response(bytes(credit_note.pdf), credit_note.filename)
+    return pdf_response(credit_note.pdf_bytes(), credit_note.filename)
 
 
 @manager_view

@@ -17,6 +17,8 @@ PDF letter) are stored with the message so a resend sends exactly what was first
 
 from django.db import models
 
+from mediation.common.kept_documents import kept_bytes
+
 SECRET_MARK = "[one-time link]"
 
 
@@ -115,10 +117,16 @@ class MessageAttachment(models.Model):
     filename = models.CharField(max_length=100)
     # A MIME type with optional parameters, e.g. "text/calendar; method=REQUEST".
     content_type = models.CharField(max_length=100)
+    # The bytes are in `content`, or (DOCUMENT_STORAGE=s3) in the documents storage under
+    # `stored_name`; read them with content_bytes().
     content = models.BinaryField()
+    stored_name = models.CharField(max_length=200, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["id"]
 
     def __str__(self) -> str:
         return self.filename
+
+    def content_bytes(self) -> bytes:
+        return kept_bytes(self.content, self.stored_name)

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from mediation.common.dispatch import enqueue_on_commit
+from mediation.common.kept_documents import keep
 from mediation.common.links import site_domain
 from mediation.notifications.models import Message, MessageAttachment
 from mediation.notifications.text_backends import text_backend
@@ -61,9 +62,17 @@ def message_queue(
         },
     )
     if created:
+        kept = [(name, kind, *keep(content, folder="messages", extension="bin"))
+                for name, kind, content in attachments]  # fmt: skip
         MessageAttachment.objects.bulk_create(
-            MessageAttachment(message=message, filename=name, content_type=kind, content=content)
-            for name, kind, content in attachments
+            MessageAttachment(
+                message=message,
+                filename=name,
+                content_type=kind,
+                content=inline,
+                stored_name=stored_name,
+            )
+            for name, kind, inline, stored_name in kept
         )
     if created and channel in SENT_BY_TASK:
         enqueue_on_commit("mediation.notifications.tasks.send_message_task", message_id=message.pk)
@@ -183,7 +192,7 @@ def _mime_part(attachment: MessageAttachment) -> MIMEBase:
     "text/calendar; method=REQUEST" to treat an .ics as an invitation)."""
     kind, *params = (part.strip() for part in attachment.content_type.split(";"))
     main, sub = kind.split("/", 1)
-    content = bytes(attachment.content)
+    content = attachment.content_bytes()
     if main == "text":
         part: MIMEBase = MIMEText(content.decode("utf-8"), sub, "utf-8")
     else:

@@ -8,7 +8,8 @@ BACKUP_PUBLIC_KEY is set) into BACKUP_DIR:
   the row counts of every table read in that same snapshot;
 - the uploaded files (the "uploads" storage when it is a directory; an S3 bucket is not copied:
   its own versioning keeps it) and MEDIA_ROOT. Generated documents (letters, certificates,
-  invoices, reports) are stored in the database, so the dump holds them;
+  invoices, reports) are stored in the database, so the dump holds them (with
+  DOCUMENT_STORAGE=s3 they are in the bucket, kept by its versioning, ADR 0070);
 - manifest.json: every file's SHA-256 and size, each table's row count, the audit chain's
   length and newest MAC.
 

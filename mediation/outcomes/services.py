@@ -799,7 +799,7 @@ def statement_circulate(
         .first()
     )
     if document is not None and document.html == html:
-        pdf = bytes(document.pdf)
+        pdf = document.pdf_bytes()
     else:
         document = None
     filename = f"{case.reference}-outcome-statement.pdf"
@@ -882,7 +882,7 @@ def delivery_resend(
         raise ServiceError("Only the case's mediator or a case officer can resend.")
     original = Message.objects.get(pk=delivery.message_id)
     attachments = [
-        (a.filename, a.content_type, bytes(a.content))
+        (a.filename, a.content_type, a.content_bytes())
         for a in MessageAttachment.objects.filter(message=original)
     ]
     message, _created = message_queue(

@@ -372,7 +372,7 @@ def delivery_letter(
     attachment = MessageAttachment.objects.filter(message_id=delivery.message_id).first()
     if attachment is None:
         raise Http404("No letter")
-    return pdf_response(bytes(attachment.content), attachment.filename)
+    return pdf_response(attachment.content_bytes(), attachment.filename)
 
 
 @staff_view()

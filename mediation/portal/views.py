@@ -346,7 +346,7 @@ def certificate(request: HttpRequest, access: PortalAccess) -> HttpResponse:
     found = selectors.current_certificate(access)
     if found is None:
         return not_found(request)
-    return pdf_response(bytes(found.document.pdf), f"{found.reference}.pdf")
+    return pdf_response(found.document.pdf_bytes(), f"{found.reference}.pdf")
 
 
 UPLOAD_PURPOSE: dict[str, str] = {
@@ -411,7 +411,7 @@ def document_download(request: HttpRequest, access: PortalAccess, document_id: i
 
     document = GeneratedDocument.objects.select_related("case").get(pk=found.pk)
     read_noted(document, kind=document.kind, version=document.version, sha256=document.sha256)
-    return pdf_response(bytes(document.pdf), document.filename)
+    return pdf_response(document.pdf_bytes(), document.filename)
 
 
 # LA officers -------------------------------------------------------------------------------

@@ -64,7 +64,11 @@ CASE_DATA: list[tuple[str, str, dict[str, object]]] = [
     ),
     ("meetings.MeetingChange", "meeting__case", {"reason": ""}),
     ("meetings.MediatorCall", "meeting__case", {"note": ""}),
-    ("documents.GeneratedDocument", "case", {"title": ANONYMISED, "html": "", "pdf": b""}),
+    (
+        "documents.GeneratedDocument",
+        "case",
+        {"title": ANONYMISED, "html": "", "pdf": b"", "stored_name": ""},
+    ),
     ("documents.Certificate", "case", {"revoke_reason": "", "appeal_deadline_why": ""}),
     ("outcomes.OutcomeStatement", "case", {"key_points": ""}),
     ("outcomes.AgreedAction", "case", {"what": ANONYMISED, "who": "", "done_evidence": ""}),
@@ -73,7 +77,11 @@ CASE_DATA: list[tuple[str, str, dict[str, object]]] = [
     ("outcomes.Delivery", "statement__case", {"recipient_name": ""}),
     ("outcomes.ActionChase", "action__case", {"note": "", "sent_to": ""}),
     ("notifications.Message", "case_id", {"recipient_email": "", "recipient_name": "", "body": ""}),
-    ("notifications.MessageAttachment", "message__case_id", {"content": b""}),
+    (
+        "notifications.MessageAttachment",
+        "message__case_id",
+        {"content": b"", "stored_name": ""},
+    ),
     ("privacy.LegalHold", "case", {"reason": "", "lift_reason": ""}),
     # Anonymising ends portal access too: the address goes and every link stops working.
     ("portal.PortalAccess", "case", {"email": "", "revoked_at": Coalesce("revoked_at", Now())}),

@@ -20,9 +20,12 @@ from mediation.accounts.models import User
 from mediation.audit.services import audit_record
 from mediation.cases.models import Case, Enquiry, Party
 from mediation.common.days import day_start
+from mediation.common.kept_documents import forget_on_commit
 from mediation.common.words import lower_first
+from mediation.documents.models import GeneratedDocument
 from mediation.domain.case_states import CaseState
 from mediation.domain.retention import CaseRetention, add_years, latest_closure_and_birth_due
+from mediation.notifications.models import MessageAttachment
 from mediation.privacy.anonymise import CASE_DATA, ENQUIRY_DATA, PARTY_DATA, PARTY_ROWS
 from mediation.privacy.models import AnonymisedCase, ErasureRequest, LegalHold, RetentionCandidate
 from mediation.timeline.services import timeline_record
@@ -58,6 +61,15 @@ def case_anonymise(
             raise PrivacyError("This case has a legal hold. Lift the hold first")
         if AnonymisedCase.objects.filter(case=case).exists():
             raise PrivacyError("This case has already been anonymised")
+        # Documents kept in object storage go too, once the rows no longer name them.
+        forget_on_commit(
+            [
+                *GeneratedDocument.objects.filter(case=case).values_list("stored_name", flat=True),
+                *MessageAttachment.objects.filter(message__case_id=case.pk).values_list(
+                    "stored_name", flat=True
+                ),
+            ]
+        )
         for label, lookup, values in CASE_DATA:
             apps.get_model(label).objects.filter(**{lookup: case.pk}).update(**values)
         birth_year_only = case.child_date_of_birth.replace(month=1, day=1)

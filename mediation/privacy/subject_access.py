@@ -146,9 +146,9 @@ def subject_access_export(person: Person) -> bytes:
             with storage().open(upload.stored_name, "rb") as stored:
                 archive.writestr(f"files-they-sent/{upload.pk}-{upload.stored_name}", stored.read())
         for document in _documents_sent_to(party_ids):
-            if document.pdf:
+            if document.pdf or document.stored_name:
                 archive.writestr(
                     f"letters/{document.pk}-{document.kind}-v{document.version}.pdf",
-                    bytes(document.pdf),
+                    document.pdf_bytes(),
                 )
     return buffer.getvalue()

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 
 from mediation.authorities.models import Contract, LocalAuthority
+from mediation.common.kept_documents import kept_bytes
 
 
 class QuarterlyReport(models.Model):
@@ -46,7 +47,9 @@ class QuarterlyReport(models.Model):
     requested_at = models.DateTimeField(default=timezone.now)
     generated_at = models.DateTimeField(null=True, blank=True)
     html = models.TextField(blank=True)
+    # The PDF is in `pdf`, or (DOCUMENT_STORAGE=s3) in the documents storage under `stored_name`.
     pdf = models.BinaryField(blank=True, default=b"")
+    stored_name = models.CharField(max_length=200, blank=True, default="", db_default="")
     sha256 = models.CharField(max_length=64, blank=True)
     error = models.CharField(max_length=300, blank=True)
     # The notifications.Message ids of each time it was emailed to the LA.
@@ -90,6 +93,9 @@ class QuarterlyReport(models.Model):
     @property
     def filename(self) -> str:
         return f"quarterly-report-{self.scope_code}-{self.token}-v{self.version}.pdf"
+
+    def pdf_bytes(self) -> bytes:
+        return kept_bytes(self.pdf, self.stored_name)
 
     @property
     def is_ready(self) -> bool:

@@ -18,6 +18,7 @@ from mediation.authorities.models import Contract, LocalAuthority
 from mediation.cases.models import AppealLodged, Case, Party
 from mediation.common.dispatch import enqueue_on_commit
 from mediation.common.errors import ServiceError
+from mediation.common.kept_documents import forget_on_commit, keep
 from mediation.common.pdf import html_to_pdf, sha256_hex
 from mediation.common.replica import report_reads
 from mediation.notifications.services import message_queue
@@ -272,15 +273,26 @@ def quarterly_report_generate(*, report_id: int, version: int) -> bool:
             error=type(error).__name__,
         )
         return False
-    QuarterlyReport.objects.filter(pk=report_id, version=version).update(
-        status=QuarterlyReport.Status.READY,
-        progress="",
-        html=html,
-        pdf=pdf,
-        sha256=sha256_hex(pdf),
-        generated_at=timezone.now(),
-    )
-    return True
+    inline, stored_name = keep(pdf, folder="reports")
+    with transaction.atomic():
+        # The PDF of an earlier version, if kept in object storage, goes once this one is in.
+        earlier = (
+            QuarterlyReport.objects.select_for_update()
+            .filter(pk=report_id, version=version)
+            .values_list("stored_name", flat=True)
+            .first()
+        )
+        made = QuarterlyReport.objects.filter(pk=report_id, version=version).update(
+            status=QuarterlyReport.Status.READY,
+            progress="",
+            html=html,
+            pdf=inline,
+            stored_name=stored_name,
+            sha256=sha256_hex(pdf),
+            generated_at=timezone.now(),
+        )
+        forget_on_commit([earlier or ""] if made else [stored_name])
+    return bool(made)
 
 
 def quarterly_report_record_download(

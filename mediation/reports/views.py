@@ -460,7 +460,7 @@ def quarterly_pdf(request: AuthenticatedHttpRequest, report_id: int) -> HttpResp
     if not report.is_ready:
         raise Http404("The report is not ready")
     services.quarterly_report_record_download(report=report, by=request.user, request=request)
-    response = HttpResponse(bytes(report.pdf), content_type="application/pdf")
+    response = HttpResponse(report.pdf_bytes(), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{report.filename}"'
     response["Cache-Control"] = "no-store"
     return response

@@ -21,6 +21,12 @@ S3_VARIABLES = (
     "UPLOAD_MAX_DOCUMENT_MB",
     "UPLOAD_MAX_MEDIA_MB",
     "UPLOAD_VIRUS_SCANNER",
+    "DOCUMENT_STORAGE",
+    "DOCUMENT_S3_BUCKET",
+    "DOCUMENT_S3_REGION",
+    "DOCUMENT_S3_ENDPOINT_URL",
+    "DOCUMENT_S3_PREFIX",
+    "DOCUMENT_S3_SERVER_SIDE_ENCRYPTION",
 )
 
 
@@ -48,6 +54,7 @@ def test_defaults(load_settings):
     assert uploads["OPTIONS"]["location"] == str(base.BASE_DIR / "var" / "uploads")
     assert (base.UPLOAD_MAX_DOCUMENT_MB, base.UPLOAD_MAX_MEDIA_MB) == (20, 200)
     assert base.UPLOAD_VIRUS_SCANNER == ""
+    assert base.DOCUMENT_STORAGE == "database" and "documents" not in base.STORAGES
 
 
 def test_variables_change_the_place_limits_and_scanner(load_settings):
@@ -87,3 +94,43 @@ def test_s3_needs_a_bucket(load_settings):
 def test_unknown_storage_is_refused(load_settings):
     with pytest.raises(ImproperlyConfigured, match="UPLOAD_STORAGE"):
         load_settings(UPLOAD_STORAGE="ftp")
+
+
+def test_documents_in_s3_share_the_uploads_bucket_under_their_own_prefix(load_settings):
+    from storages.backends.s3 import S3Storage
+
+    base = load_settings(
+        UPLOAD_STORAGE="s3",
+        UPLOAD_S3_BUCKET="mediation-files",
+        UPLOAD_S3_REGION="eu-west-2",
+        DOCUMENT_STORAGE="s3",
+    )
+    storage = S3Storage(**base.STORAGES["documents"]["OPTIONS"])
+    assert storage.bucket_name == "mediation-files"
+    assert storage.location == "documents"
+    assert storage.region_name == "eu-west-2"
+    assert storage.default_acl is None and storage.file_overwrite is False
+    assert storage.object_parameters == {"ServerSideEncryption": "AES256"}
+
+
+def test_documents_can_have_a_bucket_and_encryption_of_their_own(load_settings):
+    base = load_settings(
+        DOCUMENT_STORAGE="s3",
+        DOCUMENT_S3_BUCKET="mediation-documents",
+        DOCUMENT_S3_PREFIX="made",
+        DOCUMENT_S3_SERVER_SIDE_ENCRYPTION="aws:kms",
+    )
+    options = base.STORAGES["documents"]["OPTIONS"]
+    assert (options["bucket_name"], options["location"]) == ("mediation-documents", "made")
+    assert options["object_parameters"] == {"ServerSideEncryption": "aws:kms"}
+    assert base.STORAGES["uploads"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
+
+
+def test_documents_in_s3_need_a_bucket(load_settings):
+    with pytest.raises(ImproperlyConfigured, match="DOCUMENT_S3_BUCKET"):
+        load_settings(DOCUMENT_STORAGE="s3")
+
+
+def test_unknown_document_storage_is_refused(load_settings):
+    with pytest.raises(ImproperlyConfigured, match="DOCUMENT_STORAGE"):
+        load_settings(DOCUMENT_STORAGE="disk")
