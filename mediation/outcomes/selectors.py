@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -492,6 +492,8 @@ class CasePanel:
     actions: list[ActionView]
     agreed_count: int
     needed_count: int
+    # The statement's decisions put off to a panel, with their issues, read with its actions.
+    deferred_decisions: list[DeferredDecision] = dataclasses.field(default_factory=list)
 
 
 def case_panel(
@@ -521,18 +523,40 @@ def case_panel(
     statement = (
         OutcomeStatement.objects.select_related("created_by", "finalised_by")
         .filter(case=case)
-        .annotate(agreed_count=Coalesce(Subquery(agreed_to_this_text), 0))
+        .annotate(
+            agreed_count=Coalesce(Subquery(agreed_to_this_text), 0) if agreeing else Value(0)
+        )
         .first()
     )
     if statement is None:
         return CasePanel(None, [], 0, 0)
     statement.case = case
-    actions = action_views(
-        statement, actions_of(statement), calendar=calendar, stored_deadlines=stored_deadlines
+    rows = list(
+        statement.actions.select_related("deferred_decision")
+        .prefetch_related("deferred_decision__themes")
+        .order_by("position", "id")
     )
+    # Every decision put off has its follow-up action on the case's one statement, so the
+    # actions' query finds them all.
+    decisions = sorted(
+        (
+            _decision_of(action, statement)
+            for action in rows
+            if hasattr(action, "deferred_decision")
+        ),
+        key=lambda decision: (decision.decision_due_on, decision.pk),
+    )
+    actions = action_views(statement, rows, calendar=calendar, stored_deadlines=stored_deadlines)
     if statement.is_final:
-        return CasePanel(statement, actions, 0, 0)
-    return CasePanel(statement, actions, statement.agreed_count, len(agreeing))
+        return CasePanel(statement, actions, 0, 0, decisions)
+    return CasePanel(statement, actions, statement.agreed_count, len(agreeing), decisions)
+
+
+def _decision_of(action: AgreedAction, statement: OutcomeStatement) -> DeferredDecision:
+    decision = action.deferred_decision
+    decision.action = action
+    decision.statement = statement
+    return decision
 
 
 # Report: agreed actions honoured on time, per LA ---------------------------------------------
@@ -663,17 +687,23 @@ def deferred_notices(
     appeal_deadline: date | None,
     today: date | None = None,
     final_only: bool = False,
+    decisions: Sequence[DeferredDecision] | None = None,
 ) -> list[DeferredNotice]:
     """The case's decisions put off to a panel or another decision maker, each with its effect
-    on the appeal deadline (mediation.domain.deferred): the deadline never moves. Two queries."""
+    on the appeal deadline (mediation.domain.deferred): the deadline never moves. Two queries,
+    none when the case page gives the `decisions` it read with the actions (`case_panel`)."""
     today = today or timezone.localdate()
-    decisions = (
-        DeferredDecision.objects.filter(case=case)
-        .select_related("action", "statement")
-        .prefetch_related("themes")
-    )
-    if final_only:
-        decisions = decisions.filter(statement__status=OutcomeStatement.Status.FINAL)
+    if decisions is None:
+        read = (
+            DeferredDecision.objects.filter(case=case)
+            .select_related("action", "statement")
+            .prefetch_related("themes")
+        )
+        if final_only:
+            read = read.filter(statement__status=OutcomeStatement.Status.FINAL)
+        decisions = list(read)
+    elif final_only:
+        decisions = [d for d in decisions if d.statement.is_final]
     return [
         DeferredNotice(
             decision,

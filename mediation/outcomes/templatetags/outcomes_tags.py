@@ -34,7 +34,9 @@ def outcome_case_panel(case: Any, user: Any, reads: Any = None) -> dict[str, Any
     )
     appeal = reads.clocks.appeal if reads is not None else None
     notices = (
-        deferred_notices(case, appeal_deadline=appeal.due if appeal else None)
+        deferred_notices(
+            case, appeal_deadline=appeal.due if appeal else None, decisions=panel.deferred_decisions
+        )
         if panel.statement is not None
         else []
     )
