@@ -69,7 +69,10 @@ def my_work(request: AuthenticatedHttpRequest) -> HttpResponse:
 @staff_view()
 def case_detail(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = case_selectors.access_case(
-        user=request.user, reference=reference, request=request, related=("enquiry",)
+        user=request.user,
+        reference=reference,
+        request=request,
+        related=("enquiry", "certificate_issued_by"),  # both shown in the case's summary
     )
     reads = selectors.case_page_reads(case=case)
     return render(

@@ -155,6 +155,10 @@ def test_a_full_case_page_has_the_same_queries_with_one_or_five_of_everything(
 ):
     case = make_held_case(case_officer_cal, mediator_mia, local_authority)
     write_statement(case, mediator_mia)
+    # A certificate shows who issued it (read with the case).
+    Case.objects.filter(pk=case.pk).update(
+        certificate_issued_on=timezone.localdate(), certificate_issued_by=mediator_mia
+    )
     case.refresh_from_db()
     _fill(case, case_officer_cal, first=1, last=1)
     login(client, case_officer_cal)
@@ -165,7 +169,7 @@ def test_a_full_case_page_has_the_same_queries_with_one_or_five_of_everything(
     assert len(with_five) <= CASE_PAGE_MAX_QUERIES + audit_sealing_queries()
     page = client.get(reverse("cases:detail", args=[case.reference])).content.decode()
     assert "Provider 5" in page and "Note 5" in page and "SEN panel 5" in page
-    assert "Meeting letter 5" in page and "Issue 5" in page
+    assert "Meeting letter 5" in page and "Issue 5" in page and mediator_mia.display_name in page
 
 
 def test_case_page_queries_do_not_grow(
