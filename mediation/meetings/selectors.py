@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from mediation.accounts.models import Role, User
@@ -276,8 +277,25 @@ def meeting_status_label(meeting: Meeting, case: Case) -> str:
 
 
 def meeting_current(case: Case) -> Meeting | None:
-    """The booked meeting, else the most recently cancelled one."""
-    return case.meetings.order_by("status", "-booked_at", "-id").first()
+    """The booked meeting, else the most recently cancelled one. It carries `la_changes`: how
+    often the LA asked to cancel or move any of the case's meetings (none without a meeting),
+    so the case page counts them in the same query."""
+    la_changes = (
+        MeetingChange.objects.filter(
+            meeting__case=OuterRef("case_id"),
+            requested_by=Side.LA,
+            kind__in=[MeetingChange.Kind.CANCELLED, MeetingChange.Kind.RESCHEDULED],
+        )
+        .order_by()
+        .values("meeting__case")
+        .annotate(times=Count("pk"))
+        .values("times")
+    )
+    return (
+        case.meetings.annotate(la_changes=Coalesce(Subquery(la_changes), 0))
+        .order_by("status", "-booked_at", "-id")
+        .first()
+    )
 
 
 def meetings_visible_to(user: User) -> QuerySet[Meeting]:
@@ -387,17 +405,22 @@ class ChangesAndDeclines:
 
 
 def changes_and_declines(
-    case: Case, *, mediation_by: date | None, today: date | None = None
+    case: Case,
+    *,
+    mediation_by: date | None,
+    today: date | None = None,
+    meeting: Meeting | None | object = _READ,
 ) -> ChangesAndDeclines:
     """How often the LA asked to cancel or move the case's meeting, what that means for the
     30-day limit and the deemed certificate (mediation.domain.cancellations), and for
-    disagreement resolution who declined to take part. Two queries at most."""
+    disagreement resolution who declined to take part. Two queries at most; none for the count
+    when `meeting` (as `meeting_current` read it, None if the case has none) is given."""
     today = today or timezone.localdate()
-    la_changes = MeetingChange.objects.filter(
-        meeting__case=case,
-        requested_by=Side.LA,
-        kind__in=[MeetingChange.Kind.CANCELLED, MeetingChange.Kind.RESCHEDULED],
-    ).count()
+    if meeting is _READ:
+        meeting = meeting_current(case)
+    assert meeting is None or isinstance(meeting, Meeting)
+    # `la_changes` is annotated by meeting_current (a meeting read otherwise counts as none).
+    la_changes: int = getattr(meeting, "la_changes", 0) if meeting is not None else 0
     effect = None
     if case.route == Route.MEDIATION:
         effect = la_cancellations(

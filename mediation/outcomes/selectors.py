@@ -10,8 +10,10 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from mediation.audit.reads import access_one
@@ -27,6 +29,7 @@ from mediation.deadlines.clocks import (
 from mediation.deadlines.labels import deadline_label
 from mediation.deadlines.models import Deadline
 from mediation.domain import attendance as rules
+from mediation.domain.calendar import WorkingCalendar
 from mediation.domain.dates import join_with_and
 from mediation.domain.deadlines import (
     AGREED_DUE_CITATION,
@@ -167,13 +170,14 @@ def access_delivery(*, case: Case, delivery_id: int) -> Delivery:
     )
 
 
-def agreeing_parties(case: Case) -> list[Party]:
+def agreeing_parties(case: Case, *, parties: list[Party] | None = None) -> list[Party]:
     """The people who attend as parties (parent or young person or their representative, the
     LA's attendee, the health body's where there are health issues): each must agree the
-    statement before it is final."""
+    statement before it is final. `parties`: as `parties_with_attendance` loaded them (the
+    case page passes its own), read here otherwise."""
     return [
         row.party
-        for row in case_attendance(case).rows
+        for row in case_attendance(case, parties).rows
         if row.attending and row.basis == rules.Basis.PARTY
     ]
 
@@ -311,25 +315,43 @@ def assumed_agreement_date(case: Case) -> date:
     return case.agreement_made_on or case.mediation_held_on or timezone.localdate()
 
 
+class StoredDue(Protocol):
+    """A stored deadline as the actions read it: a `Deadline` row or the case page's
+    `DeadlineView` of it."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def due(self) -> date: ...
+    @property
+    def rule(self) -> str: ...
+    @property
+    def explanation(self) -> str: ...
+
+
 def action_views(
-    statement: OutcomeStatement, actions: list[AgreedAction], *, today: date | None = None
+    statement: OutcomeStatement,
+    actions: list[AgreedAction],
+    *,
+    today: date | None = None,
+    calendar: WorkingCalendar | None = None,
+    stored_deadlines: Sequence[StoredDue] | None = None,
 ) -> list[ActionView]:
     """Each action with its due date and rule from the deadline engine.
 
-    A final statement's dates are the stored deadlines (one query); a draft's are worked out by
-    the same engine as if agreed on the agreement date (or the meeting date, or today).
+    A final statement's dates are the stored deadlines (one query, none if `stored_deadlines`,
+    all the case's stored deadlines, are given); a draft's are worked out by the same engine as
+    if agreed on the agreement date (or the meeting date, or today), on `calendar` (read here
+    unless given).
     """
     today = today or timezone.localdate()
     case = statement.case
-    stored: dict[str, Deadline] = {}
+    stored: dict[str, StoredDue] = {}
     if statement.is_final and actions:
-        stored = {
-            d.code: d
-            for d in Deadline.objects.filter(
-                case_id=statement.case_id,
-                code__in=[agreed_action_code(a.number) for a in actions],
-            )
-        }
+        codes = {agreed_action_code(a.number) for a in actions}
+        if stored_deadlines is None:
+            stored_deadlines = list(Deadline.objects.filter(case_id=statement.case_id, code__in=codes))
+        stored = {d.code: d for d in stored_deadlines if d.code in codes}
     computed: dict[str, tuple[date, str, str]] = {}
     missing = [a for a in actions if agreed_action_code(a.number) not in stored]
     if missing:
@@ -344,7 +366,7 @@ def action_views(
                 events = dict(facts.events)
                 events[CaseEvent.AGREEMENT_MADE] = assumed_agreement_date(case)
                 facts = dataclasses.replace(facts, events=events)
-            report = compute_deadlines(facts, service_calendar())
+            report = compute_deadlines(facts, calendar or service_calendar())
             computed = {
                 d.code: (d.due, d.rule, d.explanation)
                 for d in report.deadlines
@@ -470,31 +492,71 @@ class CasePanel:
     actions: list[ActionView]
     agreed_count: int
     needed_count: int
+    # The statement's decisions put off to a panel, with their issues, read with its actions.
+    deferred_decisions: list[DeferredDecision] = dataclasses.field(default_factory=list)
 
 
-def case_panel(case: Case) -> CasePanel:
-    """The case page's panel: the statement's status and its actions (fixed query count)."""
-    statement = statement_for_case(case)
+def case_panel(
+    case: Case,
+    *,
+    parties: list[Party] | None = None,
+    calendar: WorkingCalendar | None = None,
+    stored_deadlines: Sequence[StoredDue] | None = None,
+) -> CasePanel:
+    """The case page's panel: the statement's status and its actions. Two queries (the
+    statement with how many parties agreed its current text, then its actions) when the case
+    page hands over what it already read: the parties with their attendance, the working
+    calendar and the stored deadlines."""
+    agreeing = {p.pk for p in agreeing_parties(case, parties=parties)}
+    agreed_to_this_text = (
+        PartyAgreement.objects.filter(
+            statement=OuterRef("pk"),
+            content_hash=OuterRef("content_hash"),
+            voided_at=None,
+            party_id__in=agreeing,
+        )
+        .order_by()
+        .values("statement")
+        .annotate(parties=Count("party_id", distinct=True))
+        .values("parties")
+    )
+    statement = (
+        OutcomeStatement.objects.select_related("created_by", "finalised_by")
+        .filter(case=case)
+        .annotate(
+            agreed_count=Coalesce(Subquery(agreed_to_this_text), 0) if agreeing else Value(0)
+        )
+        .first()
+    )
     if statement is None:
         return CasePanel(None, [], 0, 0)
     statement.case = case
-    actions = action_views(statement, actions_of(statement))
-    agreed = needed = 0
-    if not statement.is_final:
-        parties = {p.pk for p in agreeing_parties(case)}
-        needed = len(parties)
-        agreed = (
-            PartyAgreement.objects.filter(
-                statement=statement,
-                content_hash=statement.content_hash,
-                voided_at=None,
-                party_id__in=parties,
-            )
-            .values("party_id")
-            .distinct()
-            .count()
-        )
-    return CasePanel(statement, actions, agreed, needed)
+    rows = list(
+        statement.actions.select_related("deferred_decision")
+        .prefetch_related("deferred_decision__themes")
+        .order_by("position", "id")
+    )
+    # Every decision put off has its follow-up action on the case's one statement, so the
+    # actions' query finds them all.
+    decisions = sorted(
+        (
+            _decision_of(action, statement)
+            for action in rows
+            if hasattr(action, "deferred_decision")
+        ),
+        key=lambda decision: (decision.decision_due_on, decision.pk),
+    )
+    actions = action_views(statement, rows, calendar=calendar, stored_deadlines=stored_deadlines)
+    if statement.is_final:
+        return CasePanel(statement, actions, 0, 0, decisions)
+    return CasePanel(statement, actions, statement.agreed_count, len(agreeing), decisions)
+
+
+def _decision_of(action: AgreedAction, statement: OutcomeStatement) -> DeferredDecision:
+    decision = action.deferred_decision
+    decision.action = action
+    decision.statement = statement
+    return decision
 
 
 # Report: agreed actions honoured on time, per LA ---------------------------------------------
@@ -625,17 +687,23 @@ def deferred_notices(
     appeal_deadline: date | None,
     today: date | None = None,
     final_only: bool = False,
+    decisions: Sequence[DeferredDecision] | None = None,
 ) -> list[DeferredNotice]:
     """The case's decisions put off to a panel or another decision maker, each with its effect
-    on the appeal deadline (mediation.domain.deferred): the deadline never moves. Two queries."""
+    on the appeal deadline (mediation.domain.deferred): the deadline never moves. Two queries,
+    none when the case page gives the `decisions` it read with the actions (`case_panel`)."""
     today = today or timezone.localdate()
-    decisions = (
-        DeferredDecision.objects.filter(case=case)
-        .select_related("action", "statement")
-        .prefetch_related("themes")
-    )
-    if final_only:
-        decisions = decisions.filter(statement__status=OutcomeStatement.Status.FINAL)
+    if decisions is None:
+        read = (
+            DeferredDecision.objects.filter(case=case)
+            .select_related("action", "statement")
+            .prefetch_related("themes")
+        )
+        if final_only:
+            read = read.filter(statement__status=OutcomeStatement.Status.FINAL)
+        decisions = list(read)
+    elif final_only:
+        decisions = [d for d in decisions if d.statement.is_final]
     return [
         DeferredNotice(
             decision,

@@ -188,6 +188,10 @@ def case_page_reads(*, case: Case) -> CasePageReads:
     )
 
 
+# A case with all its parties, as the case page has read them.
+CaseParties = tuple[Case, list[Party]]
+
+
 @dataclass(frozen=True)
 class FailedDelivery:
     """A message the email or text provider says did not reach the person."""
@@ -214,10 +218,13 @@ class FailedDelivery:
 FAILED_SHOWN_DAYS = 30
 
 
-def failed_deliveries(*, case_ids: list[int] | QuerySet[Case, int]) -> list[FailedDelivery]:
+def failed_deliveries(
+    *, case_ids: list[int] | QuerySet[Case, int], parties_of_case: CaseParties | None = None
+) -> list[FailedDelivery]:
     """Messages on these cases (ids, or a query of them read as a subquery) that did not reach
     the person in the last FAILED_SHOWN_DAYS days, newest first (one query, and one more for
-    the people's numbers when there are any)."""
+    the people's numbers when there are any, unless the case page hands over its one case with
+    the parties it has read)."""
     if isinstance(case_ids, list) and not case_ids:
         return []
     since = timezone.now() - timedelta(days=FAILED_SHOWN_DAYS)
@@ -232,11 +239,15 @@ def failed_deliveries(*, case_ids: list[int] | QuerySet[Case, int]) -> list[Fail
     )
     if not failed:
         return []
-    parties = list(
-        Party.objects.filter(case_id__in={m.case_id for m in failed}).values_list(
-            "case_id", "email", "phone", "case__reference"
+    if parties_of_case is not None:
+        case, people = parties_of_case
+        parties = [(case.pk, p.email, p.phone, case.reference) for p in people]
+    else:
+        parties = list(
+            Party.objects.filter(case_id__in={m.case_id for m in failed}).values_list(
+                "case_id", "email", "phone", "case__reference"
+            )
         )
-    )
     phones = {(case_id, email.lower()): phone for case_id, email, phone, _ref in parties if email}
     references = {case_id: reference for case_id, _e, _p, reference in parties}
     return [

@@ -69,7 +69,10 @@ def my_work(request: AuthenticatedHttpRequest) -> HttpResponse:
 @staff_view()
 def case_detail(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = case_selectors.access_case(
-        user=request.user, reference=reference, request=request, related=("enquiry",)
+        user=request.user,
+        reference=reference,
+        request=request,
+        related=("enquiry", "certificate_issued_by"),  # both shown in the case's summary
     )
     reads = selectors.case_page_reads(case=case)
     return render(
@@ -95,7 +98,9 @@ def case_detail(request: AuthenticatedHttpRequest, reference: str) -> HttpRespon
             "can_read_mediator_notes": permissions.can_read_mediator_notes(request.user, case),
             "can_link_cases": permissions.can_link_cases(request.user),
             "links": case_selectors.case_links(case=case, user=request.user),
-            "failed_deliveries": selectors.failed_deliveries(case_ids=[case.pk]),
+            "failed_deliveries": selectors.failed_deliveries(
+                case_ids=[case.pk], parties_of_case=(case, reads.parties)
+            ),
             "family_stage": stage_now(selectors.case_progress(case)),
         },
     )

@@ -49,6 +49,6 @@ def case_meeting_panel(
         "meeting_status": meeting_status_label(meeting, case) if meeting else "",
         "board": board,
         "may_schedule": can_schedule_meeting(user, case),
-        "changes": changes_and_declines(case, mediation_by=mediation_by),
+        "changes": changes_and_declines(case, mediation_by=mediation_by, meeting=meeting),
         "may_record_decline": user.can_handle_enquiries,
     }

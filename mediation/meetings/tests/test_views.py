@@ -402,3 +402,29 @@ def test_calendar_query_count_is_fixed(
     with django_assert_num_queries(len(first.captured_queries)):
         response = client.get(url)
     assert response.context["count"] == 4
+
+
+def test_the_las_changes_are_counted_with_the_meeting(booked, case_officer_cal):
+    """The case page counts the LA's cancellations and moves of any of the case's meetings in
+    the query that reads the current meeting; the family's and bookings do not count."""
+    from mediation.cases.models import Side
+    from mediation.meetings.models import MeetingChange
+    from mediation.meetings.selectors import changes_and_declines, meeting_current
+
+    case = booked.case
+    earlier = Meeting.objects.get(pk=booked.pk)
+    earlier.pk, earlier.uid, earlier.status = None, "earlier@example.org", Meeting.Status.CANCELLED
+    earlier.save()
+    for meeting, kind, side in (
+        (earlier, MeetingChange.Kind.CANCELLED, Side.LA),
+        (booked, MeetingChange.Kind.RESCHEDULED, Side.LA),
+        (booked, MeetingChange.Kind.RESCHEDULED, Side.FAMILY),
+        (booked, MeetingChange.Kind.BOOKED, Side.LA),
+    ):
+        MeetingChange.objects.create(
+            meeting=meeting, kind=kind, sequence=1, requested_by=side, by=case_officer_cal
+        )
+    current = meeting_current(case)
+    assert current is not None and current.pk == booked.pk
+    assert changes_and_declines(case, mediation_by=None, meeting=current).la_changes == 2
+    assert changes_and_declines(case, mediation_by=None).la_changes == 2

@@ -22,10 +22,21 @@ def outcome_case_panel(case: Any, user: Any, reads: Any = None) -> dict[str, Any
     """The statement's status, links, the agreed actions with their status, and any decision
     put off to a panel with what it means for the appeal deadline (a fixed number of queries,
     however many actions). `reads`: the case page's CasePageReads (its clocks)."""
-    panel = case_panel(case)
+    panel = (
+        case_panel(
+            case,
+            parties=reads.parties,
+            calendar=reads.calendar,
+            stored_deadlines=reads.clocks.deadlines,
+        )
+        if reads is not None
+        else case_panel(case)
+    )
     appeal = reads.clocks.appeal if reads is not None else None
     notices = (
-        deferred_notices(case, appeal_deadline=appeal.due if appeal else None)
+        deferred_notices(
+            case, appeal_deadline=appeal.due if appeal else None, decisions=panel.deferred_decisions
+        )
         if panel.statement is not None
         else []
     )

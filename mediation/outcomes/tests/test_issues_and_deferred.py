@@ -424,3 +424,22 @@ def test_the_case_page_and_statement_show_issues_and_the_decision_put_off(
     assert "Issues in dispute and their results" in statement
     assert "Deferred: the LA will decide later" in statement
     assert "Decisions the local authority could not make at the meeting" in statement
+
+
+def test_the_case_panel_reads_the_decisions_put_off_with_the_actions(issues_case, mediator_mia):
+    """The case page finds the decisions put off through the statement's actions: the same
+    decisions, in the same order, with their issues, as reading them on their own."""
+    write_statement(issues_case, mediator_mia, outcome="agreed_part")
+    _defer(issues_case, mediator_mia, due=TODAY + timedelta(days=20), themes=(SECTION_F,))
+    _defer(issues_case, mediator_mia, due=TODAY + timedelta(days=10))
+    panel = selectors.case_panel(issues_case)
+    from_actions = selectors.deferred_notices(
+        issues_case, appeal_deadline=None, today=TODAY, decisions=panel.deferred_decisions
+    )
+    on_their_own = _notices(issues_case, None)
+    assert [n.decision.pk for n in from_actions] == [n.decision.pk for n in on_their_own]
+    assert _render(from_actions, True) == _render(on_their_own, True)
+    assert [n.decision.decision_due_on for n in from_actions] == [
+        TODAY + timedelta(days=10),
+        TODAY + timedelta(days=20),
+    ]

@@ -674,3 +674,28 @@ def test_staff_reminders_put_statutory_deadlines_first_and_label_service_standar
         assert message.body.startswith("This statutory deadline")
     # queued in that order: every statutory reminder before the first service standard
     assert max(m.pk for m in statutory) < min(m.pk for m in standards)
+
+
+def test_the_case_panel_counts_agreements_as_the_statement_page_does(held_case, mediator_mia):
+    """The case page counts, in the statement's own query, the parties who agreed this text."""
+    from mediation.parties.selectors import parties_with_attendance
+
+    write_statement(held_case, mediator_mia)
+    first, second, _third = selectors.agreeing_parties(held_case)
+    for party in (first, second):
+        services.agreement_record(
+            case=held_case,
+            party=party,
+            by=mediator_mia,
+            method="in_meeting",
+            given_for_hash=_statement(held_case).content_hash,
+        )
+    shared = parties_with_attendance(held_case)
+    for panel in (selectors.case_panel(held_case), selectors.case_panel(held_case, parties=shared)):
+        assert (panel.agreed_count, panel.needed_count) == (2, 3)
+    assert selectors.statement_page(_statement(held_case)).agreed_count == 2
+    services.statement_save(
+        case=held_case, by=mediator_mia, key_points="A new text.", outcome="agreed_all"
+    )
+    panel = selectors.case_panel(held_case, parties=parties_with_attendance(held_case))
+    assert (panel.agreed_count, panel.needed_count) == (0, 3)
