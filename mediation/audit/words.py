@@ -61,6 +61,7 @@ VERB_WORDS: Final[dict[str, str]] = {
     "meeting.book": "Booked a meeting",
     "meeting.reschedule": "Moved a meeting",
     "meeting.cancel": "Cancelled a meeting",
+    "meeting.hand_over": "Cancelled a meeting because its case went to another provider",
     "meeting.call_record": "Recorded the mediator's call before the meeting",
     # Outcome statements and agreed actions
     "outcome.statement_create": "Started the outcome statement",
