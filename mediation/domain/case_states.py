@@ -23,7 +23,10 @@ step and every change of a date keeps it so (mediation.workflow.services).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
+
+from mediation.domain.dates import format_day_long
 
 
 class Route(StrEnum):
@@ -281,6 +284,10 @@ class CaseSituation:
     mediation_declined: bool = False  # the family said they do not want mediation
     outcome_recorded: bool = False
     certificate_kind: str = ""  # "declined", "after_mediation", "deemed" once issued
+    # The day the booked meeting is on, and today: a meeting is not recorded as held before
+    # the day it is booked for (None when not known, and then nothing is held back).
+    meeting_day: date | None = None
+    today: date | None = None
 
 
 @dataclass(frozen=True)
@@ -304,8 +311,23 @@ CANCEL_THE_MEETING_FIRST = (
 )
 
 
+def meeting_not_yet_held(meeting_day: date) -> str:
+    """Why a meeting booked for a later day cannot be recorded as held today."""
+    return (
+        f"Not yet: the meeting is booked for {format_day_long(meeting_day)}. "
+        "If it took place on another day, move the meeting first."
+    )
+
+
 def _blocked(step: Step, s: CaseSituation) -> str | None | bool:
     """Why `step` cannot be taken; None if it can; False if it makes no sense here (hidden)."""
+    ahead = s.meeting_day is not None and s.today is not None and s.meeting_day > s.today
+    if step is Step.RECORD_MEETING_HELD and s.meeting_booked and ahead:
+        # The fact rules let a held date come before the booked one (meetings move), but the
+        # case would then say it was held while the meeting, the calendar and everyone's
+        # invitation still say the later day: the meeting is moved first.
+        assert s.meeting_day is not None
+        return meeting_not_yet_held(s.meeting_day)
     if s.meeting_booked and step in {Step.CLOSE, Step.FAMILY_WITHDRAWS, Step.LA_CHANGED_DECISION}:
         # A case that moves on from a booked meeting would leave it booked, and everyone
         # still expecting it.

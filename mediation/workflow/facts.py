@@ -240,6 +240,9 @@ def situation_of(
         mediation_declined=values["mediation_declined_on"] is not None,
         outcome_recorded=bool(values["outcome"]),
         certificate_kind=values["certificate_kind"] or "",
+        # The booked day (booking and moving on the meeting pages keep it): not held before it.
+        meeting_day=values["meeting_planned_on"],
+        today=timezone.localdate(),
     )
 
 

@@ -4,9 +4,13 @@ Desktop only (the phone layout of the same pages is checked by the other journey
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from tests.browser.conftest import CHROMIUM_ARGS, assert_accessible  # noqa: F401
 from tests.browser.test_first_call_journey import sign_in, staff
@@ -116,6 +120,20 @@ def book_meeting(page, day):
     page.wait_for_selector("h1")
 
 
+NOT_YET = "Not yet: the meeting is booked for"
+
+
+@contextmanager
+def on_the_meeting_day(page, live_server, case, day) -> Iterator[None]:
+    """Travel (the test and the server) to the afternoon of the meeting's day: a meeting is
+    recorded as held once it took place. Signed in again, as the session ran out meanwhile."""
+    afternoon = datetime.combine(day, time(15, 0), tzinfo=ZoneInfo("Europe/London"))
+    with time_machine.travel(afternoon, tick=True):
+        page.context.clear_cookies()
+        open_case_page(page, live_server, case)
+        yield
+
+
 def status_of(page):
     return page.locator("main .govuk-tag").first.inner_text()
 
@@ -138,23 +156,26 @@ def test_mediation_route(desk, live_server):
         on=TODAY - timedelta(days=15),
     )
     assert status_of(desk) == "LA told: arranging mediation"
-    book_meeting(desk, service_calendar().add_working_days(TODAY, 7))
+    meeting_day = service_calendar().add_working_days(TODAY, 7)
+    book_meeting(desk, meeting_day)
     assert status_of(desk) == "Meeting booked"
-    step(desk, "Record that the meeting took place", on=TODAY, check=False)
-    step(desk, "Record the outcome", on=TODAY, choose=["Agreement on some issues"])
-    assert "Not yet: Record the certificate first" in desk.content()
-    step(desk, "Record that the certificate was issued", on=TODAY, confirm=True)
-    assert "After mediation (CFA 2014 s55(5))" in desk.content()
-    step(desk, "Follow up the agreed actions", check=False)
-    step(
-        desk,
-        "Close the case",
-        choose=["Completed", "Not known"],
-        text={"Note": "Actions followed up"},
-        confirm=True,
-    )
-    assert status_of(desk) == "Closed"
-    assert desk.get_by_role("link", name="Reopen the case").is_visible()
+    assert NOT_YET in desk.content()  # not before the day it is booked for
+    with on_the_meeting_day(desk, live_server, case, meeting_day):
+        step(desk, "Record that the meeting took place", on=meeting_day, check=False)
+        step(desk, "Record the outcome", on=meeting_day, choose=["Agreement on some issues"])
+        assert "Not yet: Record the certificate first" in desk.content()
+        step(desk, "Record that the certificate was issued", on=meeting_day, confirm=True)
+        assert "After mediation (CFA 2014 s55(5))" in desk.content()
+        step(desk, "Follow up the agreed actions", check=False)
+        step(
+            desk,
+            "Close the case",
+            choose=["Completed", "Not known"],
+            text={"Note": "Actions followed up"},
+            confirm=True,
+        )
+        assert status_of(desk) == "Closed"
+        assert desk.get_by_role("link", name="Reopen the case").is_visible()
 
 
 def test_deemed_certificate_route(desk, live_server):
@@ -205,19 +226,28 @@ def test_disagreement_resolution_route(desk, live_server):
         on=TODAY,
         text={"Who agreed, and how": "Parent and head teacher, by phone"},
     )
-    book_meeting(desk, service_calendar().add_working_days(TODAY, 5))
-    step(desk, "Record that the meeting took place", on=TODAY, check=False)
-    step(desk, "Record the outcome", on=TODAY, choose=["Agreement on all issues"], check=False)
-    assert desk.get_by_role("link", name="Record that the certificate was issued").count() == 0
-    step(
-        desk,
-        "Close the case",
-        choose=["Completed"],
-        text={"Note": "Resolved"},
-        confirm=True,
-        check=False,
-    )
-    assert status_of(desk) == "Closed"
+    meeting_day = service_calendar().add_working_days(TODAY, 5)
+    book_meeting(desk, meeting_day)
+    assert NOT_YET in desk.content()  # not before the day it is booked for
+    with on_the_meeting_day(desk, live_server, case, meeting_day):
+        step(desk, "Record that the meeting took place", on=meeting_day, check=False)
+        step(
+            desk,
+            "Record the outcome",
+            on=meeting_day,
+            choose=["Agreement on all issues"],
+            check=False,
+        )
+        assert desk.get_by_role("link", name="Record that the certificate was issued").count() == 0
+        step(
+            desk,
+            "Close the case",
+            choose=["Completed"],
+            text={"Note": "Resolved"},
+            confirm=True,
+            check=False,
+        )
+        assert status_of(desk) == "Closed"
 
 
 def test_certificate_route(desk, live_server):

@@ -3,6 +3,7 @@ and every step leads only along the table."""
 
 import itertools
 from dataclasses import replace
+from datetime import date
 
 import pytest
 
@@ -158,3 +159,34 @@ def test_closed_cases_offer_only_reopening():
 def test_follow_up_after_a_deemed_certificate_needs_no_second_certificate():
     situation = dict(state=CaseState.CONCLUDED, agreement_reached=True, certificate_issued=True)
     assert offers(**situation)[Step.START_FOLLOW_UP] is None
+
+
+MONDAY_7_DEC, TUESDAY_15_DEC = date(2026, 12, 7), date(2026, 12, 15)
+
+
+@pytest.mark.parametrize(
+    ("route", "state", "others"),
+    [
+        (Route.MEDIATION, CaseState.MEETING_BOOKED, {}),
+        (Route.DISAGREEMENT_RESOLUTION, CaseState.MEETING_BOOKED, {"everyone_agreed": True}),
+        # A deemed certificate, and the meeting still goes ahead (reg 39(3)).
+        (
+            Route.MEDIATION,
+            CaseState.CERTIFICATE_ISSUED,
+            {"certificate_issued": True, "la_unable_notified": True},
+        ),
+    ],
+)
+def test_a_meeting_booked_for_a_later_day_is_not_recorded_as_held_before_it(route, state, others):
+    booked = {"route": route, "state": state, "la_informed": True, "meeting_booked": True}
+    booked |= {"meeting_day": TUESDAY_15_DEC, **others}
+    assert offers(**booked, today=MONDAY_7_DEC)[Step.RECORD_MEETING_HELD] == (
+        "Not yet: the meeting is booked for Tuesday 15 December 2026. "
+        "If it took place on another day, move the meeting first."
+    )
+    # On the day, and after it, it can be recorded.
+    assert offers(**booked, today=TUESDAY_15_DEC)[Step.RECORD_MEETING_HELD] is None
+    assert offers(**booked, today=date(2026, 12, 16))[Step.RECORD_MEETING_HELD] is None
+    # The other steps at that stage are not held back by the meeting's day.
+    later = offers(**booked, today=MONDAY_7_DEC)
+    assert all(why is None for step, why in later.items() if step is Step.CANCEL_MEETING)

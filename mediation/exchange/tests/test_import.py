@@ -266,6 +266,39 @@ def test_rows_refused_by_the_services_say_why_in_plain_words(
     assert Case.objects.count() == 0
 
 
+def test_a_meeting_booked_ahead_is_not_imported_as_held_and_a_past_one_is(
+    authorities, manager_sue, case_officer_cal, django_capture_on_commit_callbacks
+):
+    from mediation.exchange.tests.conftest import future
+
+    header = (
+        "Reference,Local authority,Route,Decision disputed,Child's first name,Child's last name,"
+        "Child's date of birth,Main contact's name,Phone,First contact,Decision notice sent,"
+        "LA told,Meeting,Meeting held,Outcome\n"
+    )
+    ahead = future(30)
+    rows = [
+        # Booked for a day still to come, yet recorded as held: the case would say what the
+        # meeting and everyone's invitation do not.
+        "F1,NFD,Mediation,Refusal to assess,A,B,1/1/2015,C D,07700 900111,10/9/2026,2/9/2026,"
+        f"14/9/2026,{ahead:%d/%m/%Y},20/10/2026,Agreed in part",
+        # Booked for a day that has passed and held on it: imported as before.
+        "P1,NFD,Mediation,Refusal to assess,A,B,1/1/2015,C D,07700 900111,10/9/2026,2/9/2026,"
+        "14/9/2026,20/10/2026,20/10/2026,Agreed in part",
+    ]
+    data = (header + "\n".join(rows) + "\n").encode()
+    job = _upload(manager_sue, case_officer_cal, data, "held.csv")
+    job = _check(job, manager_sue, job.mapping, django_capture_on_commit_callbacks)
+    found = {ref: row for ref, row in _rows(job).items()}
+    # The import replays each event on its date's order: the held date comes before the day
+    # booked, so the meeting is not yet booked when it is recorded as held, and it is refused.
+    (problem,) = found["F1"].problem_list
+    assert problem.startswith(
+        "Row 2: that the meeting was held (Tuesday 20 October 2026) could not be recorded:"
+    )
+    assert found["P1"].result == ImportRow.Result.WOULD_CREATE
+
+
 def _today_words():
     from django.utils import timezone
 

@@ -6,6 +6,7 @@ import hashlib
 from email.message import Message as EmailPart
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.mail import EmailMessage
 from django.utils import timezone
@@ -268,24 +269,26 @@ def test_a_meeting_that_took_place_cannot_be_moved(arranging_case, slot, case_of
     from mediation.workflow.services import case_take_step
 
     meeting = book(arranging_case, slot, case_officer_cal)
-    case_take_step(
-        case=Case.objects.get(pk=arranging_case.pk),
-        step=Step.RECORD_MEETING_HELD,
-        by=case_officer_cal,
-        data={"on": timezone.localdate()},
-        expected_state=CaseState.MEETING_BOOKED,
-    )
-    with pytest.raises(ServiceError, match="cannot be moved"):
-        services.meeting_reschedule(
-            meeting=meeting,
+    # It is recorded as held once it took place: on its day, after it ended.
+    with time_machine.travel(meeting.ends_at, tick=False):
+        case_take_step(
+            case=Case.objects.get(pk=arranging_case.pk),
+            step=Step.RECORD_MEETING_HELD,
             by=case_officer_cal,
-            starts_at=at(working_days_from_today(12)),
-            duration_minutes=60,
-            mode="online",
-            details=ONLINE,
-            reason="Late",
-            short_notice_consent=False,
+            data={"on": timezone.localdate()},
+            expected_state=CaseState.MEETING_BOOKED,
         )
+        with pytest.raises(ServiceError, match="cannot be moved"):
+            services.meeting_reschedule(
+                meeting=meeting,
+                by=case_officer_cal,
+                starts_at=at(working_days_from_today(12)),
+                duration_minutes=60,
+                mode="online",
+                details=ONLINE,
+                reason="Late",
+                short_notice_consent=False,
+            )
 
 
 def test_invitations_follow_the_reg_38_attendance_rules(arranging_case):

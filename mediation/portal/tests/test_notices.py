@@ -100,9 +100,12 @@ def _book(case, officer, days=14):
 
 
 def _held(case, officer):
+    from mediation.meetings.models import Meeting
     from mediation.workflow.services import case_take_step
 
-    with time_machine.travel(case.meeting_planned_on):  # held on the day booked
+    # Held on the day booked, recorded once it ended (not before: the step waits for the day).
+    meeting = Meeting.objects.get(case=case, status=Meeting.Status.BOOKED)
+    with time_machine.travel(meeting.ends_at):
         case = case_take_step(
             case=case,
             step=Step.RECORD_MEETING_HELD,

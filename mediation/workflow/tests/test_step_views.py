@@ -3,7 +3,10 @@ steps that cannot be undone, stale pages, allocation, private notes and related 
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
+import time_machine
 from django.urls import reverse
 
 from conftest import login
@@ -11,7 +14,7 @@ from mediation.cases import selectors as case_selectors
 from mediation.cases import services
 from mediation.cases.models import Case, CaseLink, MediatorConflict, MediatorNote
 from mediation.cases.tests.factories import LocalAuthorityFactory, enquiry_data
-from mediation.domain.case_states import CaseState, Route
+from mediation.domain.case_states import CaseState, Route, Step
 from mediation.workflow import services as workflow_services
 
 pytestmark = pytest.mark.django_db
@@ -299,3 +302,38 @@ def test_linking_related_cases(client, case_officer_cal, open_case, local_author
     assert open_case.reference in other_page and "Brother or sister" in other_page
     assert CaseLink.objects.count() == 1
     assert Case.objects.count() == 2
+
+
+@time_machine.travel("2026-12-07 10:00 +0000", tick=False)  # a Monday
+def test_a_meeting_booked_ahead_cannot_be_recorded_as_held_from_the_page(
+    client, case_officer_cal, open_case
+):
+    case = workflow_services.case_take_step(
+        case=open_case,
+        step=Step.INFORM_LA,
+        by=case_officer_cal,
+        data={"on": date(2026, 11, 4)},
+        expected_state=CaseState.MEDIATION_REQUESTED,
+    )
+    case = workflow_services.case_take_step(
+        case=case,
+        step=Step.BOOK_MEETING,
+        by=case_officer_cal,
+        data={"on": date(2026, 12, 15)},
+        expected_state=CaseState.ARRANGING,
+    )
+    login(client, case_officer_cal)
+    not_yet = (
+        "Not yet: the meeting is booked for Tuesday 15 December 2026. "
+        "If it took place on another day, move the meeting first."
+    )
+    page = client.get(reverse("cases:detail", args=[case.reference])).content.decode()
+    assert not_yet in page
+    response = client.post(
+        step_url(case, "meeting-held"),
+        {"expected_state": "meeting_booked", **date_post("on", 7, 12, 2026)},
+    )
+    assert response.status_code == 409
+    assert not_yet in response.content.decode()
+    case.refresh_from_db()
+    assert case.status == CaseState.MEETING_BOOKED and case.mediation_held_on is None

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from mediation.audit.models import AuditEvent
 from mediation.cases import services
@@ -267,6 +268,33 @@ def test_reopening_returns_to_the_stage_the_facts_imply(
     case = take(case, Step.REOPEN, manager_sue, reason="Still chasing", to_state="follow_up")
     assert case.status == CaseState.FOLLOW_UP
     assert case.deadlines.filter(code="appeal_deadline").exists()
+
+
+NOT_YET_15_DEC = (
+    "Not yet: the meeting is booked for Tuesday 15 December 2026. "
+    "If it took place on another day, move the meeting first."
+)
+
+
+def test_a_meeting_is_not_recorded_as_held_before_the_day_it_is_booked_for(
+    case_officer_cal, local_authority
+):
+    with time_machine.travel("2026-12-07 10:00 +0000", tick=False) as clock:  # a Monday
+        case = new_case(case_officer_cal, local_authority, Route.MEDIATION)
+        case = take(case, Step.INFORM_LA, case_officer_cal, on=date(2026, 11, 4))
+        case = take(case, Step.BOOK_MEETING, case_officer_cal, on=date(2026, 12, 15))
+        assert offered(case)[Step.RECORD_MEETING_HELD] == NOT_YET_15_DEC
+        with pytest.raises(errors.ServiceError, match="Not yet: the meeting is booked for"):
+            take(case, Step.RECORD_MEETING_HELD, case_officer_cal, on=date(2026, 12, 7))
+        case.refresh_from_db()
+        assert case.status == CaseState.MEETING_BOOKED and case.mediation_held_on is None
+        assert not AuditEvent.objects.filter(verb="case.step.meeting-held").exists()
+
+        clock.move_to("2026-12-15 15:00 +0000")  # the meeting's day
+        assert offered(case)[Step.RECORD_MEETING_HELD] is None
+        case = take(case, Step.RECORD_MEETING_HELD, case_officer_cal, on=date(2026, 12, 15))
+        assert case.status == CaseState.MEETING_HELD
+        assert case.mediation_held_on == date(2026, 12, 15)
 
 
 @pytest.mark.parametrize(
