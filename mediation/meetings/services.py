@@ -547,6 +547,53 @@ def meeting_hand_over(
     return meeting
 
 
+def _queue_meeting_letter(
+    meeting: Meeting,
+    party: Party,
+    name: str,
+    *,
+    kind: str,
+    key: str,
+    subject: str,
+    body: str,
+    letter: tuple[str, str, bytes],
+    by: User,
+) -> int:
+    """Queue a meeting letter for Letters to post (the PDF goes with the message, so it can be
+    printed), keep it as the case's document and record it on the meeting. Idempotent on
+    `key`: returns 1 when the letter is new, 0 when it was already queued."""
+    title, html, pdf = letter
+    message, created = message_queue(
+        key=key,
+        to_email="",
+        to_name=name,
+        subject=subject,
+        body=body,
+        case_id=meeting.case_id,
+        channel=Message.Channel.LETTER,
+        attachments=[(f"{meeting.case.reference}-meeting-letter.pdf", "application/pdf", pdf)],
+    )
+    if not created:
+        return 0
+    document = document_store(
+        case=meeting.case,
+        kind=DocumentKind.MEETING_LETTER,
+        title=f"{title}: letter to {name}",
+        html=html,
+        pdf=pdf,
+        by=by,
+    )
+    MeetingLetter.objects.create(
+        meeting=meeting,
+        party=party,
+        sequence=meeting.sequence,
+        kind=kind,
+        message_id=message.pk,
+        document=document,
+    )
+    return 1
+
+
 def _tell_handed_over(meeting: Meeting, *, by: User, today: date) -> str:
     """Tell everyone invited that the meeting went with the case to the next provider: the
     parties by email or letter (no calendar change), the mediator by email with the calendar
@@ -577,36 +624,17 @@ def _tell_handed_over(meeting: Meeting, *, by: User, today: date) -> str:
             title, html, pdf = documents.handed_over_letter_pdf(
                 meeting, recipient, party, today=format_day(today)
             )
-            message, created = message_queue(
+            letters += _queue_meeting_letter(
+                meeting,
+                party,
+                recipient.name,
+                kind=MeetingChange.Kind.CANCELLED,
                 key=f"{base_key}:letter",
-                to_email="",
-                to_name=recipient.name,
                 subject=subject,
                 body=body,
-                case_id=meeting.case_id,
-                channel=Message.Channel.LETTER,
-                attachments=[
-                    (f"{meeting.case.reference}-meeting-letter.pdf", "application/pdf", pdf)
-                ],
+                letter=(title, html, pdf),
+                by=by,
             )
-            if created:
-                document = document_store(
-                    case=meeting.case,
-                    kind=DocumentKind.MEETING_LETTER,
-                    title=f"{title}: letter to {recipient.name}",
-                    html=html,
-                    pdf=pdf,
-                    by=by,
-                )
-                MeetingLetter.objects.create(
-                    meeting=meeting,
-                    party=party,
-                    sequence=meeting.sequence,
-                    kind=MeetingChange.Kind.CANCELLED,
-                    message_id=message.pk,
-                    document=document,
-                )
-                letters += 1
     return (
         f"Told that the meeting went with the case to the next provider: {emails} email"
         f"{'s' if emails != 1 else ''}, {letters} letter{'s' if letters != 1 else ''} to print "
@@ -765,37 +793,17 @@ def _notify(
                 who=names,
                 asked_again=confirmed is not None and recipient.key not in confirmed,
             )
-            message, created = message_queue(
+            letters += _queue_meeting_letter(
+                meeting,
+                party,
+                recipient.name,
+                kind=kind,
                 key=f"{base_key}:letter",
-                to_email="",
-                to_name=recipient.name,
                 subject=subject,
                 body=body,
-                case_id=meeting.case_id,
-                channel=Message.Channel.LETTER,
-                # The PDF goes with the message, so Letters to post can print it.
-                attachments=[
-                    (f"{meeting.case.reference}-meeting-letter.pdf", "application/pdf", pdf)
-                ],
+                letter=(title, html, pdf),
+                by=by,
             )
-            if created:
-                document = document_store(
-                    case=meeting.case,
-                    kind=DocumentKind.MEETING_LETTER,
-                    title=f"{title}: letter to {recipient.name}",
-                    html=html,
-                    pdf=pdf,
-                    by=by,
-                )
-                MeetingLetter.objects.create(
-                    meeting=meeting,
-                    party=party,
-                    sequence=meeting.sequence,
-                    kind=kind,
-                    message_id=message.pk,
-                    document=document,
-                )
-                letters += 1
     return (
         f"Meeting {lower_first(MeetingChange.Kind(kind).label)}: {emails} email"
         f"{'s' if emails != 1 else ''} with calendar invitation sent, {letters} letter"
